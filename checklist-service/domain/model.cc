@@ -1,0 +1,82 @@
+#include "checklist-service/domain/model.h"
+
+#include <array>
+#include <utility>
+
+namespace preflight::checklist {
+namespace {
+
+constexpr std::array<std::pair<ItemStatus, std::string_view>, 7> kStatusNames = {{
+    {ItemStatus::kNotStarted, "NOT_STARTED"},
+    {ItemStatus::kInProgress, "IN_PROGRESS"},
+    {ItemStatus::kSubmitted, "SUBMITTED"},
+    {ItemStatus::kApproved, "APPROVED"},
+    {ItemStatus::kRejected, "REJECTED"},
+    {ItemStatus::kWaived, "WAIVED"},
+    {ItemStatus::kNotApplicable, "NOT_APPLICABLE"},
+}};
+
+constexpr std::array<std::pair<EventType, std::string_view>, 5> kEventTypeNames = {{
+    {EventType::kLaunchCreated, "LAUNCH_CREATED"},
+    {EventType::kLaunchUpdated, "LAUNCH_UPDATED"},
+    {EventType::kItemCreated, "ITEM_CREATED"},
+    {EventType::kItemUpdated, "ITEM_UPDATED"},
+    {EventType::kScheduleChanged, "SCHEDULE_CHANGED"},
+}};
+
+}  // namespace
+
+std::string_view ItemStatusName(ItemStatus status) {
+  for (const auto& [value, name] : kStatusNames) {
+    if (value == status) return name;
+  }
+  return "UNKNOWN";
+}
+
+std::optional<ItemStatus> ParseItemStatus(std::string_view name) {
+  for (const auto& [value, known] : kStatusNames) {
+    if (known == name) return value;
+  }
+  return std::nullopt;
+}
+
+bool IsDone(ItemStatus status) {
+  return status == ItemStatus::kApproved || status == ItemStatus::kWaived ||
+         status == ItemStatus::kNotApplicable;
+}
+
+bool Profile::operator==(const Profile& other) const {
+  return subject_type == other.subject_type && hosting == other.hosting &&
+         takes_payments == other.takes_payments && mini_game == other.mini_game &&
+         service_categories == other.service_categories;
+}
+
+const Item* LaunchState::FindItem(std::string_view code) const {
+  for (const Item& item : items) {
+    if (item.code == code) return &item;
+  }
+  return nullptr;
+}
+
+Item* LaunchState::FindItem(std::string_view code) {
+  for (Item& item : items) {
+    if (item.code == code) return &item;
+  }
+  return nullptr;
+}
+
+std::string_view EventTypeName(EventType type) {
+  for (const auto& [value, name] : kEventTypeNames) {
+    if (value == type) return name;
+  }
+  return "UNKNOWN";
+}
+
+std::optional<EventType> ParseEventType(std::string_view name) {
+  for (const auto& [value, known] : kEventTypeNames) {
+    if (known == name) return value;
+  }
+  return std::nullopt;
+}
+
+}  // namespace preflight::checklist

@@ -1,0 +1,235 @@
+#pragma once
+
+// Plain C++ model of launches, their items and the events that record every change. Nothing here
+// knows about gRPC or SQL; the template enums (subject type, hosting, day unit) are shared with the
+// data-file schema.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "preflight/v1/common.pb.h"
+#include "preflight/v1/template.pb.h"
+
+namespace preflight::checklist {
+
+inline constexpr std::string_view kDefaultTimeZone = "Asia/Shanghai";
+
+// Money in fen (1/100 yuan). Every fee in the catalogue is in CNY.
+using Fen = int64_t;
+
+enum class ItemStatus {
+  kNotStarted,
+  kInProgress,
+  kSubmitted,
+  kApproved,
+  kRejected,
+  kWaived,
+  kNotApplicable,
+};
+
+// "NOT_STARTED", "IN_PROGRESS", ... (the API enum names without their prefix).
+std::string_view ItemStatusName(ItemStatus status);
+std::optional<ItemStatus> ParseItemStatus(std::string_view name);
+// Approved, waived and not-applicable items need no more work.
+bool IsDone(ItemStatus status);
+
+struct Profile {
+  v1::SubjectType subject_type = v1::SUBJECT_TYPE_UNSPECIFIED;
+  v1::Hosting hosting = v1::HOSTING_UNSPECIFIED;
+  bool takes_payments = false;
+  bool mini_game = false;
+  // Sorted and free of duplicates.
+  std::vector<std::string> service_categories;
+
+  bool operator==(const Profile& other) const;
+};
+
+struct Evidence {
+  std::string uri;
+  std::string description;
+  bool operator==(const Evidence& other) const {
+    return uri == other.uri && description == other.description;
+  }
+};
+
+struct Dependency {
+  std::string code;
+  int lag_working_days = 0;
+  bool operator==(const Dependency& other) const {
+    return code == other.code && lag_working_days == other.lag_working_days;
+  }
+};
+
+struct DurationSpec {
+  v1::DayUnit unit = v1::WORKING_DAYS;
+  int min = 0;
+  int typical = 0;
+  int max = 0;
+};
+
+enum class DeadlineAnchor { kBeforeLaunch, kAfterGoLive };
+
+struct Deadline {
+  DeadlineAnchor anchor = DeadlineAnchor::kBeforeLaunch;
+  // For kAfterGoLive: how long after going live the item must be done.
+  int days = 0;
+  v1::DayUnit unit = v1::CALENDAR_DAYS;
+};
+
+// Dates an item must keep, and where it is projected to land. Computed by the schedule.
+struct ItemSchedule {
+  std::optional<absl::CivilDay> latest_start;
+  std::optional<absl::CivilDay> latest_finish;
+  std::optional<absl::CivilDay> projected_start;
+  std::optional<absl::CivilDay> projected_finish;
+  int slack_working_days = 0;
+  bool critical = false;
+  bool at_risk = false;
+  bool unconfirmed_calendar = false;
+  bool done = false;
+
+  // Compares only the dates the event stream reports as "schedule moved".
+  bool SameDates(const ItemSchedule& other) const {
+    return latest_start == other.latest_start && latest_finish == other.latest_finish &&
+           projected_finish == other.projected_finish;
+  }
+};
+
+struct Item {
+  std::string launch_id;
+  std::string code;
+  std::string title_en;
+  std::string title_zh;
+  std::string group;
+  bool custom = false;
+  // Obtained outside the process (business licence): tracked, never scheduled as work.
+  bool external = false;
+
+  ItemStatus status = ItemStatus::kNotStarted;
+  // What the status was before the rules made the item not applicable; restored when it applies
+  // again, so no progress is lost by toggling a profile field.
+  ItemStatus status_before_not_applicable = ItemStatus::kNotStarted;
+  std::string applicability_reason;
+
+  std::vector<Dependency> depends_on;
+  DurationSpec duration;
+  Deadline deadline;
+  // Fixed due date: custom items always have one; template items may override theirs.
+  std::optional<absl::CivilDay> due_date;
+
+  std::string assignee;
+  std::string notes;
+  std::vector<Evidence> evidence;
+  std::string official_number;
+  std::string official_number_label;
+  std::optional<absl::CivilDay> expiry_date;
+  // Months an approval lasts (WeChat verification: 12); 0 when it does not expire.
+  int validity_months = 0;
+  std::string waiver_reason;
+
+  int attempts = 0;
+  Fen fee_per_attempt = 0;
+  // True when every submission is charged again (WeChat verification); false for one-off fees.
+  bool fee_charged_per_attempt = false;
+
+  std::optional<absl::CivilDay> started_date;
+  std::optional<absl::CivilDay> submitted_date;
+  std::optional<absl::CivilDay> approved_date;
+
+  std::string source;
+  bool estimate = false;
+
+  // Incremented by every change; the etag is derived from it.
+  int64_t version = 1;
+  absl::Time update_time = absl::UnixEpoch();
+
+  // The schedule as of the last recompute (persisted so events can report moved dates).
+  ItemSchedule schedule;
+};
+
+struct Blocker {
+  // Constraint code, or the code of the blocking item.
+  std::string code;
+  std::string message;
+  // Non-empty for item blockers.
+  std::string item_code;
+};
+
+struct LaunchSchedule {
+  absl::CivilDay as_of = absl::CivilDay(1970, 1, 1);
+  std::optional<absl::CivilDay> projected_launch;
+  std::vector<std::string> critical_path;
+  bool at_risk = false;
+  int slack_working_days = 0;
+  bool unconfirmed_calendar = false;
+  Fen fees_paid = 0;
+  Fen fees_expected = 0;
+};
+
+struct Launch {
+  std::string id;
+  std::string tenant;
+  std::string display_name;
+  std::string owner;
+  absl::CivilDay target_launch_date = absl::CivilDay(1970, 1, 1);
+  std::string time_zone = std::string(kDefaultTimeZone);
+  Profile profile;
+  std::string template_id;
+  std::optional<absl::CivilDay> went_live_date;
+  // Constraint blockers for the current profile.
+  std::vector<Blocker> blockers;
+
+  // Idempotent create: the client's request id and a fingerprint of the request it came with.
+  std::string request_id;
+  std::string request_fingerprint;
+
+  int64_t version = 1;
+  absl::Time create_time = absl::UnixEpoch();
+  absl::Time update_time = absl::UnixEpoch();
+
+  // The schedule summary as of the last recompute.
+  LaunchSchedule schedule;
+};
+
+// A launch with all its items, applicable or not.
+struct LaunchState {
+  Launch launch;
+  std::vector<Item> items;
+
+  const Item* FindItem(std::string_view code) const;
+  Item* FindItem(std::string_view code);
+};
+
+enum class EventType {
+  kLaunchCreated,
+  kLaunchUpdated,
+  kItemCreated,
+  kItemUpdated,
+  kScheduleChanged,
+};
+
+std::string_view EventTypeName(EventType type);
+std::optional<EventType> ParseEventType(std::string_view name);
+
+// One durable change record. The store assigns `sequence` when it commits.
+struct Event {
+  int64_t sequence = 0;
+  EventType type = EventType::kLaunchUpdated;
+  std::string tenant;
+  std::string launch_id;
+  std::string item_code;  // empty for launch events
+  std::string actor;
+  absl::Time time = absl::UnixEpoch();
+  std::string summary;
+  // The launch (without items) after the change, for launch events.
+  std::optional<Launch> launch;
+  // The item after the change, for item and schedule events.
+  std::optional<Item> item;
+};
+
+}  // namespace preflight::checklist

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "checklist-service/domain/condition.h"
+#include "preflight/v1/template.pb.h"
+
+namespace preflight::checklist {
+
+inline constexpr std::string_view kDefaultTemplateId = "wechat-miniprogram-cn";
+
+// A validated template with its conditions parsed.
+class CompiledTemplate {
+ public:
+  const v1::Template& proto() const { return proto_; }
+  const std::string& id() const { return proto_.id(); }
+  // Where it was loaded from (for messages).
+  const std::string& source_path() const { return source_path_; }
+
+  const v1::ItemDefinition* FindItem(std::string_view code) const;
+  bool HasCategory(std::string_view code) const;
+  // Condition of item `code` (always-true when the item has no applies_when).
+  const Condition& AppliesWhen(std::string_view code) const;
+  // Condition of constraint number `index` in proto().constraints().
+  const Condition& ConstraintWhen(int index) const;
+
+ private:
+  friend class TemplateCatalog;
+  v1::Template proto_;
+  std::string source_path_;
+  std::map<std::string, Condition, std::less<>> applies_when_;
+  std::vector<Condition> constraint_when_;
+};
+
+// Every template the service knows, loaded once at start-up. Immutable afterwards.
+class TemplateCatalog {
+ public:
+  // Loads every "*.textproto" file in the directories, in order (missing directories are
+  // skipped). A broken template fails the whole load with INVALID_ARGUMENT
+  // "PATH:LINE: problem": syntax errors, unknown fields, duplicate template ids or item codes,
+  // unknown dependencies or groups, dependency cycles (the message lists the cycle), conditions
+  // that do not parse, missing titles or durations, min > typical > max.
+  static absl::StatusOr<TemplateCatalog> LoadFromDirectories(
+      const std::vector<std::string>& directories);
+
+  // Validates and compiles one template already in memory; `source_name` stands for its path.
+  static absl::StatusOr<CompiledTemplate> Compile(const v1::Template& proto,
+                                                  const std::string& source_name);
+  // Parses text-format `text` and compiles it (used by tests and the loader).
+  static absl::StatusOr<CompiledTemplate> CompileText(const std::string& text,
+                                                      const std::string& source_name);
+
+  const CompiledTemplate* Find(std::string_view id) const;
+  // All templates, ordered by id.
+  std::vector<const CompiledTemplate*> templates() const;
+
+ private:
+  std::map<std::string, CompiledTemplate, std::less<>> templates_;
+};
+
+}  // namespace preflight::checklist

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "checklist-service/domain/model.h"
+
+namespace preflight::checklist {
+
+// Filters the store can apply itself; empty fields match everything.
+struct LaunchFilter {
+  std::string tenant;
+  std::string owner;
+  std::optional<absl::CivilDay> target_from;  // inclusive
+  std::optional<absl::CivilDay> target_to;    // inclusive
+};
+
+// One atomic change: the launch and items written and the events that record them. Either all
+// of it is durable when Commit returns OK, or none of it is.
+struct ChangeSet {
+  // Inserted when its version is 1, else updated only if the stored version is version - 1.
+  std::optional<Launch> launch;
+  // Same rule per item, keyed by (launch_id, code).
+  std::vector<Item> items;
+  // Appended in order; the store assigns consecutive sequence numbers.
+  std::vector<Event> events;
+};
+
+// Durable storage of launches, items and the event log. Implementations are thread-safe.
+class ChecklistStore {
+ public:
+  virtual ~ChecklistStore() = default;
+
+  // NOT_FOUND when there is no such launch.
+  virtual absl::StatusOr<LaunchState> LoadLaunch(std::string_view launch_id) = 0;
+
+  // The launch created with this (tenant, request_id), if any.
+  virtual absl::StatusOr<std::optional<std::string>> FindLaunchByRequestId(
+      std::string_view tenant, std::string_view request_id) = 0;
+
+  // Launches matching `filter` with id > `after_id`, ordered by id, at most `limit`.
+  virtual absl::StatusOr<std::vector<LaunchState>> ListLaunches(const LaunchFilter& filter,
+                                                                std::string_view after_id,
+                                                                int limit) = 0;
+
+  // Events of one launch with sequence > `after_sequence`, oldest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<Event>> ListLaunchEvents(std::string_view launch_id,
+                                                              int64_t after_sequence,
+                                                              int limit) = 0;
+
+  // All events with sequence > `after_sequence`, oldest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<Event>> ReadEvents(int64_t after_sequence, int limit) = 0;
+
+  // Highest committed sequence, 0 when there are none.
+  virtual absl::StatusOr<int64_t> LastSequence() = 0;
+
+  // Commits the change set in one transaction and returns its events with their sequence
+  // numbers. ABORTED when a version check fails (nothing is written), ALREADY_EXISTS when a
+  // launch with the same (tenant, request_id) exists, UNAVAILABLE when the database is busy,
+  // RESOURCE_EXHAUSTED when it is full.
+  virtual absl::StatusOr<std::vector<Event>> Commit(const ChangeSet& changes) = 0;
+
+  // A random secret kept in the database under `name`, created on first use (page-token keys).
+  virtual absl::StatusOr<std::string> GetOrCreateSecret(std::string_view name) = 0;
+};
+
+}  // namespace preflight::checklist
