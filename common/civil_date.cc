@@ -6,7 +6,7 @@
 
 namespace preflight {
 
-std::optional<absl::CivilDay> ParseCivilDay(std::string_view text) {
+std::optional<absl::CivilDay> ParseCivilDay(absl::string_view text) {
   // Strict shape first: absl::ParseCivilTime accepts things like "2026-1-5".
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {

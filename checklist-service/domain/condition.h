@@ -3,7 +3,7 @@
 #include <memory>
 #include <set>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
 #include "checklist-service/domain/model.h"
@@ -27,7 +27,7 @@ class Condition {
   // Parses `expression`; category names must be in `known_categories`. Errors are
   // INVALID_ARGUMENT with the column and the problem, e.g.
   //   "column 12: unknown subject 'enterprize' (expected one of: enterprise, ...)".
-  static absl::StatusOr<Condition> Parse(std::string_view expression,
+  static absl::StatusOr<Condition> Parse(absl::string_view expression,
                                          const std::set<std::string>& known_categories);
 
   bool Evaluate(const Profile& profile) const;

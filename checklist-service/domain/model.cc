@@ -6,7 +6,7 @@
 namespace preflight::checklist {
 namespace {
 
-constexpr std::array<std::pair<ItemStatus, std::string_view>, 7> kStatusNames = {{
+constexpr std::array<std::pair<ItemStatus, absl::string_view>, 7> kStatusNames = {{
     {ItemStatus::kNotStarted, "NOT_STARTED"},
     {ItemStatus::kInProgress, "IN_PROGRESS"},
     {ItemStatus::kSubmitted, "SUBMITTED"},
@@ -16,7 +16,7 @@ constexpr std::array<std::pair<ItemStatus, std::string_view>, 7> kStatusNames = 
     {ItemStatus::kNotApplicable, "NOT_APPLICABLE"},
 }};
 
-constexpr std::array<std::pair<EventType, std::string_view>, 5> kEventTypeNames = {{
+constexpr std::array<std::pair<EventType, absl::string_view>, 5> kEventTypeNames = {{
     {EventType::kLaunchCreated, "LAUNCH_CREATED"},
     {EventType::kLaunchUpdated, "LAUNCH_UPDATED"},
     {EventType::kItemCreated, "ITEM_CREATED"},
@@ -26,14 +26,14 @@ constexpr std::array<std::pair<EventType, std::string_view>, 5> kEventTypeNames 
 
 }  // namespace
 
-std::string_view ItemStatusName(ItemStatus status) {
+absl::string_view ItemStatusName(ItemStatus status) {
   for (const auto& [value, name] : kStatusNames) {
     if (value == status) return name;
   }
   return "UNKNOWN";
 }
 
-std::optional<ItemStatus> ParseItemStatus(std::string_view name) {
+std::optional<ItemStatus> ParseItemStatus(absl::string_view name) {
   for (const auto& [value, known] : kStatusNames) {
     if (known == name) return value;
   }
@@ -51,28 +51,28 @@ bool Profile::operator==(const Profile& other) const {
          service_categories == other.service_categories;
 }
 
-const Item* LaunchState::FindItem(std::string_view code) const {
+const Item* LaunchState::FindItem(absl::string_view code) const {
   for (const Item& item : items) {
     if (item.code == code) return &item;
   }
   return nullptr;
 }
 
-Item* LaunchState::FindItem(std::string_view code) {
+Item* LaunchState::FindItem(absl::string_view code) {
   for (Item& item : items) {
     if (item.code == code) return &item;
   }
   return nullptr;
 }
 
-std::string_view EventTypeName(EventType type) {
+absl::string_view EventTypeName(EventType type) {
   for (const auto& [value, name] : kEventTypeNames) {
     if (value == type) return name;
   }
   return "UNKNOWN";
 }
 
-std::optional<EventType> ParseEventType(std::string_view name) {
+std::optional<EventType> ParseEventType(absl::string_view name) {
   for (const auto& [value, known] : kEventTypeNames) {
     if (known == name) return value;
   }

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/time/civil_time.h"
@@ -17,7 +17,7 @@
 
 namespace preflight::checklist {
 
-inline constexpr std::string_view kDefaultTimeZone = "Asia/Shanghai";
+inline constexpr absl::string_view kDefaultTimeZone = "Asia/Shanghai";
 
 // Money in fen (1/100 yuan). Every fee in the catalogue is in CNY.
 using Fen = int64_t;
@@ -33,8 +33,8 @@ enum class ItemStatus {
 };
 
 // "NOT_STARTED", "IN_PROGRESS", ... (the API enum names without their prefix).
-std::string_view ItemStatusName(ItemStatus status);
-std::optional<ItemStatus> ParseItemStatus(std::string_view name);
+absl::string_view ItemStatusName(ItemStatus status);
+std::optional<ItemStatus> ParseItemStatus(absl::string_view name);
 // Approved, waived and not-applicable items need no more work.
 bool IsDone(ItemStatus status);
 
@@ -201,8 +201,8 @@ struct LaunchState {
   Launch launch;
   std::vector<Item> items;
 
-  const Item* FindItem(std::string_view code) const;
-  Item* FindItem(std::string_view code);
+  const Item* FindItem(absl::string_view code) const;
+  Item* FindItem(absl::string_view code);
 };
 
 enum class EventType {
@@ -213,8 +213,8 @@ enum class EventType {
   kScheduleChanged,
 };
 
-std::string_view EventTypeName(EventType type);
-std::optional<EventType> ParseEventType(std::string_view name);
+absl::string_view EventTypeName(EventType type);
+std::optional<EventType> ParseEventType(absl::string_view name);
 
 // One durable change record. The store assigns `sequence` when it commits.
 struct Event {

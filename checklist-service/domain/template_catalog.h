@@ -2,7 +2,7 @@
 
 #include <map>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -11,7 +11,7 @@
 
 namespace preflight::checklist {
 
-inline constexpr std::string_view kDefaultTemplateId = "wechat-miniprogram-cn";
+inline constexpr absl::string_view kDefaultTemplateId = "wechat-miniprogram-cn";
 
 // A validated template with its conditions parsed.
 class CompiledTemplate {
@@ -21,10 +21,10 @@ class CompiledTemplate {
   // Where it was loaded from (for messages).
   const std::string& source_path() const { return source_path_; }
 
-  const v1::ItemDefinition* FindItem(std::string_view code) const;
-  bool HasCategory(std::string_view code) const;
+  const v1::ItemDefinition* FindItem(absl::string_view code) const;
+  bool HasCategory(absl::string_view code) const;
   // Condition of item `code` (always-true when the item has no applies_when).
-  const Condition& AppliesWhen(std::string_view code) const;
+  const Condition& AppliesWhen(absl::string_view code) const;
   // Condition of constraint number `index` in proto().constraints().
   const Condition& ConstraintWhen(int index) const;
 
@@ -54,7 +54,7 @@ class TemplateCatalog {
   static absl::StatusOr<CompiledTemplate> CompileText(const std::string& text,
                                                       const std::string& source_name);
 
-  const CompiledTemplate* Find(std::string_view id) const;
+  const CompiledTemplate* Find(absl::string_view id) const;
   // All templates, ordered by id.
   std::vector<const CompiledTemplate*> templates() const;
 

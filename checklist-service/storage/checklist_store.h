@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -37,19 +37,19 @@ class ChecklistStore {
   virtual ~ChecklistStore() = default;
 
   // NOT_FOUND when there is no such launch.
-  virtual absl::StatusOr<LaunchState> LoadLaunch(std::string_view launch_id) = 0;
+  virtual absl::StatusOr<LaunchState> LoadLaunch(absl::string_view launch_id) = 0;
 
   // The launch created with this (tenant, request_id), if any.
   virtual absl::StatusOr<std::optional<std::string>> FindLaunchByRequestId(
-      std::string_view tenant, std::string_view request_id) = 0;
+      absl::string_view tenant, absl::string_view request_id) = 0;
 
   // Launches matching `filter` with id > `after_id`, ordered by id, at most `limit`.
   virtual absl::StatusOr<std::vector<LaunchState>> ListLaunches(const LaunchFilter& filter,
-                                                                std::string_view after_id,
+                                                                absl::string_view after_id,
                                                                 int limit) = 0;
 
   // Events of one launch with sequence > `after_sequence`, oldest first, at most `limit`.
-  virtual absl::StatusOr<std::vector<Event>> ListLaunchEvents(std::string_view launch_id,
+  virtual absl::StatusOr<std::vector<Event>> ListLaunchEvents(absl::string_view launch_id,
                                                               int64_t after_sequence,
                                                               int limit) = 0;
 
@@ -66,7 +66,7 @@ class ChecklistStore {
   virtual absl::StatusOr<std::vector<Event>> Commit(const ChangeSet& changes) = 0;
 
   // A random secret kept in the database under `name`, created on first use (page-token keys).
-  virtual absl::StatusOr<std::string> GetOrCreateSecret(std::string_view name) = 0;
+  virtual absl::StatusOr<std::string> GetOrCreateSecret(absl::string_view name) = 0;
 };
 
 }  // namespace preflight::checklist

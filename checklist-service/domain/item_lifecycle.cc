@@ -1,0 +1,108 @@
+#include "checklist-service/domain/item_lifecycle.h"
+
+#include <algorithm>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace preflight::checklist {
+
+std::vector<ItemStatus> AllowedTransitions(ItemStatus from) {
+  using S = ItemStatus;
+  switch (from) {
+    case S::kNotStarted:
+      // Straight to approved covers qualifications the business already holds.
+      return {S::kInProgress, S::kSubmitted, S::kApproved, S::kWaived};
+    case S::kInProgress:
+      return {S::kNotStarted, S::kSubmitted, S::kApproved, S::kWaived};
+    case S::kSubmitted:
+      // Back to in progress is a withdrawn application.
+      return {S::kApproved, S::kRejected, S::kInProgress};
+    case S::kRejected:
+      return {S::kInProgress, S::kSubmitted, S::kWaived};
+    case S::kApproved:
+      // Reopened for a renewal (yearly WeChat verification) or a change filing.
+      return {S::kInProgress};
+    case S::kWaived:
+      return {S::kNotStarted, S::kInProgress};
+    case S::kNotApplicable:
+      return {};
+  }
+  return {};
+}
+
+absl::Status CheckTransition(const Item& item, ItemStatus to) {
+  if (item.status == to) return absl::OkStatus();
+  if (to == ItemStatus::kNotApplicable) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "item ", item.code,
+        ": NOT_APPLICABLE is set by the launch profile, not by hand; waive the item instead"));
+  }
+  if (item.status == ItemStatus::kNotApplicable) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("item ", item.code, " does not apply to this launch (",
+                     item.applicability_reason, "); change the launch profile to make it apply"));
+  }
+  const std::vector<ItemStatus> allowed = AllowedTransitions(item.status);
+  if (std::find(allowed.begin(), allowed.end(), to) != allowed.end()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "item ", item.code, ": illegal transition ", ItemStatusName(item.status), " -> ",
+      ItemStatusName(to), "; allowed from ", ItemStatusName(item.status), ": ",
+      absl::StrJoin(allowed, ", ", [](std::string* out, ItemStatus s) {
+        absl::StrAppend(out, ItemStatusName(s));
+      })));
+}
+
+void ApplyTransition(Item& item, ItemStatus to, absl::CivilDay today, bool explicit_expiry) {
+  const ItemStatus from = item.status;
+  if (from == to) return;
+  item.status = to;
+  switch (to) {
+    case ItemStatus::kNotStarted:
+      item.started_date.reset();
+      break;
+    case ItemStatus::kInProgress:
+      // Reopening an approval starts a new round of work.
+      if (!item.started_date || from == ItemStatus::kApproved) item.started_date = today;
+      break;
+    case ItemStatus::kSubmitted:
+      ++item.attempts;
+      item.submitted_date = today;
+      if (!item.started_date) item.started_date = today;
+      break;
+    case ItemStatus::kApproved:
+      item.approved_date = today;
+      if (!item.started_date) item.started_date = today;
+      if (!explicit_expiry && item.validity_months > 0) {
+        item.expiry_date = absl::CivilDay(absl::CivilMonth(today) + item.validity_months) +
+                           (today.day() - 1);
+      }
+      break;
+    case ItemStatus::kRejected:
+    case ItemStatus::kWaived:
+    case ItemStatus::kNotApplicable:
+      break;
+  }
+  if (from == ItemStatus::kWaived) item.waiver_reason.clear();
+}
+
+absl::Status CheckDependenciesFinished(const LaunchState& state, const Item& item,
+                                       ItemStatus to) {
+  if (to != ItemStatus::kSubmitted && to != ItemStatus::kApproved) return absl::OkStatus();
+  std::vector<std::string> open;
+  for (const Dependency& dependency : item.depends_on) {
+    const Item* other = state.FindItem(dependency.code);
+    if (other == nullptr || other->status == ItemStatus::kNotApplicable ||
+        other->status == ItemStatus::kApproved || other->status == ItemStatus::kWaived) {
+      continue;
+    }
+    open.push_back(absl::StrCat(other->code, " (", ItemStatusName(other->status), ")"));
+  }
+  if (open.empty()) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("item ", item.code, " cannot become ", ItemStatusName(to),
+                   " before its dependencies are approved or waived: ", absl::StrJoin(open, ", ")));
+}
+
+}  // namespace preflight::checklist

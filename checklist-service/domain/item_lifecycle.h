@@ -1,0 +1,29 @@
+#pragma once
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "checklist-service/domain/model.h"
+
+namespace preflight::checklist {
+
+// The statuses a user may move an item to from `from`. NOT_APPLICABLE is never among them: only
+// the rules set it, and an item in it cannot be moved by hand.
+std::vector<ItemStatus> AllowedTransitions(ItemStatus from);
+
+// OK when `from` -> `to` is legal (or a no-op), else FAILED_PRECONDITION naming the item, both
+// statuses and what is allowed instead.
+absl::Status CheckTransition(const Item& item, ItemStatus to);
+
+// Moves `item` to `to`, recording the dates and counters that go with it: the start date, a new
+// attempt for every submission, the approval date, and the expiry for qualifications that last a
+// fixed time (unless `explicit_expiry` says the caller set it). `today` is in the launch's zone.
+// The transition must have passed CheckTransition.
+void ApplyTransition(Item& item, ItemStatus to, absl::CivilDay today, bool explicit_expiry);
+
+// FAILED_PRECONDITION when `to` needs the item's dependencies finished (submitting or approving)
+// and some applicable dependency in `state` is neither approved nor waived.
+absl::Status CheckDependenciesFinished(const LaunchState& state, const Item& item, ItemStatus to);
+
+}  // namespace preflight::checklist

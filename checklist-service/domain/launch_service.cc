@@ -1,0 +1,569 @@
+#include "checklist-service/domain/launch_service.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "absl/random/random.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "checklist-service/domain/item_lifecycle.h"
+#include "checklist-service/domain/rules.h"
+#include "checklist-service/domain/schedule.h"
+#include "checklist-service/domain/validation.h"
+#include "common/civil_date.h"
+#include "common/crypto.h"
+
+namespace preflight::checklist {
+namespace {
+
+constexpr int kMaxPageSize = 200;
+constexpr int kDefaultPageSize = 50;
+// ListLaunches filters "at risk" after computing schedules, so one call reads at most this many
+// stored launches before answering with what it has and a token to continue.
+constexpr int kMaxLaunchesScannedPerCall = 2000;
+
+std::string DateOrNone(const std::optional<absl::CivilDay>& day) {
+  return day ? FormatCivilDay(*day) : "none";
+}
+
+// A stable description of a create request, to tell an idempotent retry from a reused id.
+std::string Fingerprint(const NewLaunch& r) {
+  return Sha256Hex(absl::StrCat(
+      r.tenant, "\x1f", r.display_name, "\x1f", r.owner, "\x1f",
+      DateOrNone(r.target_launch_date), "\x1f", r.time_zone, "\x1f", r.template_id, "\x1f",
+      r.profile.subject_type, "\x1f", r.profile.hosting, "\x1f", r.profile.takes_payments, "\x1f",
+      r.profile.mini_game, "\x1f", absl::StrJoin(r.profile.service_categories, ",")));
+}
+
+absl::Status CheckExpectedVersion(absl::string_view what, int64_t current,
+                                  std::optional<int64_t> expected) {
+  if (expected && *expected != current) {
+    return absl::AbortedError(absl::StrCat(
+        "etag mismatch: ", what, " changed since it was read; read it again and retry"));
+  }
+  return absl::OkStatus();
+}
+
+Event MakeEvent(EventType type, const Launch& launch, const Actor& actor, absl::Time now,
+                std::string summary) {
+  Event event;
+  event.type = type;
+  event.tenant = launch.tenant;
+  event.launch_id = launch.id;
+  event.actor = actor.name;
+  event.time = now;
+  event.summary = std::move(summary);
+  return event;
+}
+
+Event LaunchEvent(EventType type, const Launch& launch, const Actor& actor, absl::Time now,
+                  std::string summary) {
+  Event event = MakeEvent(type, launch, actor, now, std::move(summary));
+  event.launch = launch;
+  return event;
+}
+
+Event ItemEvent(EventType type, const Launch& launch, const Item& item, const Actor& actor,
+                absl::Time now, std::string summary) {
+  Event event = MakeEvent(type, launch, actor, now, std::move(summary));
+  event.item_code = item.code;
+  event.item = item;
+  return event;
+}
+
+void Touch(Item& item, absl::Time now) {
+  ++item.version;
+  item.update_time = now;
+}
+
+// "field: old -> new" for the audit summary.
+template <typename T, typename Format>
+void NoteChange(std::vector<std::string>& notes, absl::string_view field, const T& before,
+                const T& after, Format format) {
+  if (!(before == after)) {
+    notes.push_back(absl::StrCat(field, ": ", format(before), " -> ", format(after)));
+  }
+}
+
+std::string Quoted(const std::string& s) { return absl::StrCat("'", s, "'"); }
+
+}  // namespace
+
+LaunchService::LaunchService(ChecklistStore* store, const TemplateCatalog* catalog,
+                             const WorkingCalendar* calendar, const Clock* clock)
+    : store_(store), catalog_(catalog), calendar_(calendar), clock_(clock) {}
+
+absl::CivilDay LaunchService::Today(const Launch& launch) const {
+  absl::TimeZone zone;
+  // The zone was validated when it was stored; fall back to the default rather than fail a read.
+  if (!absl::LoadTimeZone(launch.time_zone, &zone)) {
+    absl::LoadTimeZone(std::string(kDefaultTimeZone), &zone);
+  }
+  return absl::ToCivilDay(clock_->Now(), zone);
+}
+
+const CompiledTemplate* LaunchService::TemplateOf(const Launch& launch) const {
+  return catalog_->Find(launch.template_id);
+}
+
+void LaunchService::Recompute(LaunchState& state) const {
+  ScheduleResult result = ComputeSchedule(state.launch, state.items, Today(state.launch), *calendar_);
+  for (Item& item : state.items) {
+    auto it = result.items.find(item.code);
+    item.schedule = it != result.items.end() ? it->second : ItemSchedule{};
+  }
+  state.launch.schedule = std::move(result.launch);
+}
+
+std::map<std::string, ItemSchedule> LaunchService::PersistedSchedules(const LaunchState& state) {
+  std::map<std::string, ItemSchedule> schedules;
+  for (const Item& item : state.items) schedules[item.code] = item.schedule;
+  return schedules;
+}
+
+void LaunchService::RecordScheduleMoves(LaunchState& state,
+                                        const std::map<std::string, ItemSchedule>& persisted,
+                                        const std::vector<std::string>& changed_codes,
+                                        const Actor& actor, absl::Time now,
+                                        ChangeSet& changes) const {
+  for (Item& item : state.items) {
+    if (std::find(changed_codes.begin(), changed_codes.end(), item.code) != changed_codes.end()) {
+      continue;  // already written with its own event
+    }
+    const auto before = persisted.find(item.code);
+    if (before == persisted.end() || before->second.SameDates(item.schedule)) continue;
+    const ItemSchedule& old = before->second;
+    Touch(item, now);
+    changes.items.push_back(item);
+    changes.events.push_back(ItemEvent(
+        EventType::kScheduleChanged, state.launch, item, actor, now,
+        absl::StrCat("schedule: latest start ", DateOrNone(old.latest_start), " -> ",
+                     DateOrNone(item.schedule.latest_start), ", due ",
+                     DateOrNone(old.latest_finish), " -> ", DateOrNone(item.schedule.latest_finish),
+                     ", projected finish ", DateOrNone(old.projected_finish), " -> ",
+                     DateOrNone(item.schedule.projected_finish))));
+  }
+}
+
+std::string LaunchService::NewLaunchId() {
+  static constexpr char kAlphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";
+  absl::BitGen gen;
+  std::string id = "l";
+  for (int i = 0; i < 11; ++i) id += kAlphabet[absl::Uniform<size_t>(gen, 0, sizeof kAlphabet - 1)];
+  return id;
+}
+
+absl::StatusOr<LaunchState> LaunchService::CreateLaunch(const NewLaunch& original,
+                                                        const std::string& request_id,
+                                                        const Actor& actor) {
+  NewLaunch request = original;
+  if (request.time_zone.empty()) request.time_zone = std::string(kDefaultTimeZone);
+  if (request.template_id.empty()) request.template_id = std::string(kDefaultTemplateId);
+  NormalizeCategories(request.profile.service_categories);
+
+  if (absl::Status s = ValidateNewLaunch(request, request_id); !s.ok()) return s;
+  const CompiledTemplate* tmpl = catalog_->Find(request.template_id);
+  if (tmpl == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("launch.template_id: unknown template '", request.template_id, "'"));
+  }
+  if (absl::Status s = ValidateProfile(*tmpl, request.profile); !s.ok()) return s;
+
+  absl::MutexLock lock(&write_mu_);
+  const std::string fingerprint = Fingerprint(request);
+  if (!request_id.empty()) {
+    absl::StatusOr<std::optional<std::string>> existing =
+        store_->FindLaunchByRequestId(request.tenant, request_id);
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) {
+      absl::StatusOr<LaunchState> state = store_->LoadLaunch(**existing);
+      if (!state.ok()) return state.status();
+      if (state->launch.request_fingerprint != fingerprint) {
+        return absl::AlreadyExistsError(absl::StrCat(
+            "request_id: '", request_id, "' was already used by tenant '", request.tenant,
+            "' for a different request (launches/", state->launch.id, ")"));
+      }
+      Recompute(*state);
+      return state;
+    }
+  }
+
+  const absl::Time now = clock_->Now();
+  LaunchState state;
+  Launch& launch = state.launch;
+  launch.id = NewLaunchId();
+  launch.tenant = request.tenant;
+  launch.display_name = request.display_name;
+  launch.owner = request.owner;
+  launch.target_launch_date = *request.target_launch_date;
+  launch.time_zone = request.time_zone;
+  launch.profile = request.profile;
+  launch.template_id = request.template_id;
+  launch.blockers = ProfileBlockers(*tmpl, launch.profile);
+  launch.request_id = request_id;
+  launch.request_fingerprint = fingerprint;
+  launch.create_time = now;
+  launch.update_time = now;
+  ApplyProfile(*tmpl, launch.profile, launch.id, &state.items);
+  for (Item& item : state.items) item.update_time = now;
+  Recompute(state);
+
+  ChangeSet changes;
+  changes.launch = launch;
+  changes.events.push_back(LaunchEvent(
+      EventType::kLaunchCreated, launch, actor, now,
+      absl::StrCat("created '", launch.display_name, "' for ", launch.tenant, ", target ",
+                   FormatCivilDay(launch.target_launch_date))));
+  for (const Item& item : state.items) {
+    changes.items.push_back(item);
+    changes.events.push_back(ItemEvent(EventType::kItemCreated, launch, item, actor, now,
+                                       absl::StrCat(ItemStatusName(item.status), ": ",
+                                                    item.applicability_reason)));
+  }
+  absl::StatusOr<std::vector<Event>> committed = store_->Commit(changes);
+  if (!committed.ok()) return committed.status();
+  return state;
+}
+
+absl::StatusOr<LaunchState> LaunchService::GetLaunch(const std::string& launch_id) {
+  absl::StatusOr<LaunchState> state = store_->LoadLaunch(launch_id);
+  if (!state.ok()) return state.status();
+  Recompute(*state);
+  return state;
+}
+
+absl::StatusOr<LaunchPage> LaunchService::ListLaunches(const LaunchListFilter& filter,
+                                                       const std::string& after_id,
+                                                       int page_size) {
+  if (page_size < 0 || page_size > kMaxPageSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: must be between 0 and ", kMaxPageSize, ", got ", page_size));
+  }
+  if (page_size == 0) page_size = kDefaultPageSize;
+  if (filter.store_filter.target_from && filter.store_filter.target_to &&
+      *filter.store_filter.target_from > *filter.store_filter.target_to) {
+    return absl::InvalidArgumentError("target_date_from: must not be after target_date_to");
+  }
+  LaunchPage page;
+  std::string cursor = after_id;
+  int scanned = 0;
+  while (static_cast<int>(page.launches.size()) < page_size) {
+    // Read one more than needed so we know whether another page exists.
+    const int want = page_size - static_cast<int>(page.launches.size()) + 1;
+    absl::StatusOr<std::vector<LaunchState>> batch =
+        store_->ListLaunches(filter.store_filter, cursor, want);
+    if (!batch.ok()) return batch.status();
+    for (LaunchState& state : *batch) {
+      if (static_cast<int>(page.launches.size()) == page_size) {
+        page.next_after_id = page.launches.back().launch.id;
+        return page;
+      }
+      cursor = state.launch.id;
+      ++scanned;
+      Recompute(state);
+      if (!filter.at_risk_only || state.launch.schedule.at_risk) {
+        page.launches.push_back(std::move(state));
+      }
+    }
+    if (static_cast<int>(batch->size()) < want) return page;  // the store has no more
+    if (scanned >= kMaxLaunchesScannedPerCall) {
+      page.next_after_id = cursor;
+      return page;
+    }
+  }
+  return page;
+}
+
+absl::StatusOr<LaunchState> LaunchService::UpdateLaunch(const std::string& launch_id,
+                                                        const LaunchPatch& original_patch,
+                                                        std::optional<int64_t> expected_version,
+                                                        const Actor& actor) {
+  LaunchPatch patch = original_patch;
+  if (patch.service_categories) NormalizeCategories(*patch.service_categories);
+  if (absl::Status s = ValidateLaunchPatch(patch); !s.ok()) return s;
+
+  absl::MutexLock lock(&write_mu_);
+  absl::StatusOr<LaunchState> loaded = store_->LoadLaunch(launch_id);
+  if (!loaded.ok()) return loaded.status();
+  LaunchState state = *std::move(loaded);
+  Launch& launch = state.launch;
+  if (absl::Status s = CheckExpectedVersion("the launch", launch.version, expected_version);
+      !s.ok()) {
+    return s;
+  }
+  const CompiledTemplate* tmpl = TemplateOf(launch);
+  if (tmpl == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "launch uses template '", launch.template_id, "', which is no longer loaded"));
+  }
+  const std::map<std::string, ItemSchedule> persisted = PersistedSchedules(state);
+
+  const Launch before = launch;
+  if (patch.display_name) launch.display_name = *patch.display_name;
+  if (patch.owner) launch.owner = *patch.owner;
+  if (patch.target_launch_date) launch.target_launch_date = *patch.target_launch_date;
+  if (patch.time_zone) {
+    launch.time_zone = patch.time_zone->empty() ? std::string(kDefaultTimeZone) : *patch.time_zone;
+  }
+  if (patch.went_live_date) launch.went_live_date = *patch.went_live_date;
+  if (patch.subject_type) launch.profile.subject_type = *patch.subject_type;
+  if (patch.hosting) launch.profile.hosting = *patch.hosting;
+  if (patch.takes_payments) launch.profile.takes_payments = *patch.takes_payments;
+  if (patch.mini_game) launch.profile.mini_game = *patch.mini_game;
+  if (patch.service_categories) launch.profile.service_categories = *patch.service_categories;
+  if (absl::Status s = ValidateProfile(*tmpl, launch.profile); !s.ok()) return s;
+  if (launch.went_live_date && *launch.went_live_date > Today(launch)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("launch.went_live_date: ", FormatCivilDay(*launch.went_live_date),
+                     " is in the future; record the go-live date once it has happened"));
+  }
+
+  std::vector<std::string> notes;
+  NoteChange(notes, "display_name", before.display_name, launch.display_name, Quoted);
+  NoteChange(notes, "owner", before.owner, launch.owner, Quoted);
+  NoteChange(notes, "target_launch_date", before.target_launch_date, launch.target_launch_date,
+             FormatCivilDay);
+  NoteChange(notes, "time_zone", before.time_zone, launch.time_zone, Quoted);
+  NoteChange(notes, "went_live_date", before.went_live_date, launch.went_live_date, DateOrNone);
+  NoteChange(notes, "profile.subject_type", before.profile.subject_type,
+             launch.profile.subject_type, SubjectTypeName);
+  NoteChange(notes, "profile.hosting", before.profile.hosting, launch.profile.hosting,
+             HostingName);
+  NoteChange(notes, "profile.takes_payments", before.profile.takes_payments,
+             launch.profile.takes_payments, [](bool b) { return b ? "true" : "false"; });
+  NoteChange(notes, "profile.mini_game", before.profile.mini_game, launch.profile.mini_game,
+             [](bool b) { return b ? "true" : "false"; });
+  NoteChange(notes, "profile.service_categories", before.profile.service_categories,
+             launch.profile.service_categories,
+             [](const std::vector<std::string>& v) { return absl::StrCat("[", absl::StrJoin(v, ","), "]"); });
+  if (notes.empty()) {
+    // Nothing changed: no write, no event.
+    return state;
+  }
+
+  const absl::Time now = clock_->Now();
+  launch.blockers = ProfileBlockers(*tmpl, launch.profile);
+  ++launch.version;
+  launch.update_time = now;
+
+  ChangeSet changes;
+  std::vector<std::string> changed_codes;
+  if (!(before.profile == launch.profile)) {
+    std::vector<Item> previous = state.items;
+    changed_codes = ApplyProfile(*tmpl, launch.profile, launch.id, &state.items);
+    for (const std::string& code : changed_codes) {
+      Item* item = state.FindItem(code);
+      const auto old = std::find_if(previous.begin(), previous.end(),
+                                    [&](const Item& p) { return p.code == code; });
+      item->update_time = now;
+      item->version = old == previous.end() ? 1 : old->version + 1;
+    }
+  }
+  // The launch event first, then what it caused, in template order.
+  Recompute(state);
+  changes.launch = launch;
+  changes.events.push_back(LaunchEvent(EventType::kLaunchUpdated, launch, actor, now,
+                                       absl::StrJoin(notes, "; ")));
+  for (const std::string& code : changed_codes) {
+    const Item& item = *state.FindItem(code);
+    changes.items.push_back(item);
+    changes.events.push_back(ItemEvent(
+        item.version == 1 ? EventType::kItemCreated : EventType::kItemUpdated, launch, item,
+        actor, now, absl::StrCat("profile change: ", ItemStatusName(item.status), ": ",
+                                 item.applicability_reason)));
+  }
+  RecordScheduleMoves(state, persisted, changed_codes, actor, now, changes);
+  absl::StatusOr<std::vector<Event>> committed = store_->Commit(changes);
+  if (!committed.ok()) return committed.status();
+  return state;
+}
+
+}  // namespace preflight::checklist
+
+namespace preflight::checklist {
+
+absl::StatusOr<Item> LaunchService::UpdateItem(const std::string& launch_id,
+                                               const std::string& code, const ItemPatch& patch,
+                                               std::optional<int64_t> expected_version,
+                                               const Actor& actor) {
+  if (absl::Status s = ValidateItemPatch(patch); !s.ok()) return s;
+
+  absl::MutexLock lock(&write_mu_);
+  absl::StatusOr<LaunchState> loaded = store_->LoadLaunch(launch_id);
+  if (!loaded.ok()) return loaded.status();
+  LaunchState state = *std::move(loaded);
+  Item* item = state.FindItem(code);
+  if (item == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("item launches/", launch_id, "/items/", code, " not found"));
+  }
+  if (absl::Status s = CheckExpectedVersion("the item", item->version, expected_version);
+      !s.ok()) {
+    return s;
+  }
+  const std::map<std::string, ItemSchedule> persisted = PersistedSchedules(state);
+  const Item before = *item;
+  const absl::CivilDay today = Today(state.launch);
+
+  if (patch.assignee) item->assignee = *patch.assignee;
+  if (patch.notes) item->notes = *patch.notes;
+  if (patch.evidence) item->evidence = *patch.evidence;
+  if (patch.official_number) item->official_number = *patch.official_number;
+  if (patch.waiver_reason) item->waiver_reason = *patch.waiver_reason;
+  if (patch.due_date) {
+    if (item->custom && !patch.due_date->has_value()) {
+      return absl::InvalidArgumentError("item.due_date: a custom item needs a due date");
+    }
+    item->due_date = *patch.due_date;
+  }
+  if (patch.status && *patch.status != item->status) {
+    if (absl::Status s = CheckTransition(*item, *patch.status); !s.ok()) return s;
+    if (absl::Status s = CheckDependenciesFinished(state, *item, *patch.status); !s.ok()) return s;
+    if (*patch.status == ItemStatus::kWaived && item->waiver_reason.empty()) {
+      return absl::InvalidArgumentError(
+          "item.waiver_reason: required when status is WAIVED (say why the item is not needed)");
+    }
+    ApplyTransition(*item, *patch.status, today, patch.expiry_date.has_value());
+  }
+  if (patch.expiry_date) item->expiry_date = *patch.expiry_date;
+
+  std::vector<std::string> notes;
+  NoteChange(notes, "status", before.status, item->status, ItemStatusName);
+  NoteChange(notes, "attempts", before.attempts, item->attempts,
+             [](int n) { return absl::StrCat(n); });
+  NoteChange(notes, "assignee", before.assignee, item->assignee, Quoted);
+  NoteChange(notes, "notes", before.notes, item->notes, Quoted);
+  NoteChange(notes, "evidence", before.evidence, item->evidence,
+             [](const std::vector<Evidence>& v) { return absl::StrCat(v.size(), " link(s)"); });
+  NoteChange(notes, "official_number", before.official_number, item->official_number, Quoted);
+  NoteChange(notes, "expiry_date", before.expiry_date, item->expiry_date, DateOrNone);
+  NoteChange(notes, "waiver_reason", before.waiver_reason, item->waiver_reason, Quoted);
+  NoteChange(notes, "due_date", before.due_date, item->due_date, DateOrNone);
+  if (notes.empty()) {
+    Recompute(state);
+    return *state.FindItem(code);
+  }
+
+  const absl::Time now = clock_->Now();
+  Touch(*item, now);
+  Recompute(state);
+  item = state.FindItem(code);
+  ChangeSet changes;
+  changes.items.push_back(*item);
+  changes.events.push_back(ItemEvent(EventType::kItemUpdated, state.launch, *item, actor, now,
+                                     absl::StrJoin(notes, "; ")));
+  RecordScheduleMoves(state, persisted, {code}, actor, now, changes);
+  absl::StatusOr<std::vector<Event>> committed = store_->Commit(changes);
+  if (!committed.ok()) return committed.status();
+  return *state.FindItem(code);
+}
+
+absl::StatusOr<Item> LaunchService::AddItem(const std::string& launch_id, const NewItem& request,
+                                            const Actor& actor) {
+  if (absl::Status s = ValidateNewItem(request); !s.ok()) return s;
+
+  absl::MutexLock lock(&write_mu_);
+  absl::StatusOr<LaunchState> loaded = store_->LoadLaunch(launch_id);
+  if (!loaded.ok()) return loaded.status();
+  LaunchState state = *std::move(loaded);
+  if (state.FindItem(request.code) != nullptr) {
+    return absl::AlreadyExistsError(absl::StrCat("item.code: launches/", launch_id,
+                                                 " already has an item ", request.code));
+  }
+  Item item;
+  item.launch_id = launch_id;
+  item.code = request.code;
+  item.title_en = request.title_en;
+  item.title_zh = request.title_zh;
+  item.group = request.group.empty() ? "custom" : request.group;
+  item.custom = true;
+  item.applicability_reason = absl::StrCat("custom item added by ", actor.name);
+  for (const std::string& dependency : request.depends_on) {
+    if (state.FindItem(dependency) == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "item.depends_on: launches/", launch_id, " has no item '", dependency, "'"));
+    }
+    item.depends_on.push_back(Dependency{dependency, 0});
+  }
+  item.duration = DurationSpec{v1::WORKING_DAYS, request.duration_working_days,
+                               request.duration_working_days, request.duration_working_days};
+  item.due_date = request.due_date;
+  item.assignee = request.assignee;
+  item.notes = request.notes;
+
+  const std::map<std::string, ItemSchedule> persisted = PersistedSchedules(state);
+  const absl::Time now = clock_->Now();
+  item.update_time = now;
+  state.items.push_back(item);
+  Recompute(state);
+  const Item& added = *state.FindItem(request.code);
+  ChangeSet changes;
+  changes.items.push_back(added);
+  changes.events.push_back(ItemEvent(
+      EventType::kItemCreated, state.launch, added, actor, now,
+      absl::StrCat("custom item '", added.title_en, "', due ", DateOrNone(added.due_date))));
+  RecordScheduleMoves(state, persisted, {request.code}, actor, now, changes);
+  absl::StatusOr<std::vector<Event>> committed = store_->Commit(changes);
+  if (!committed.ok()) return committed.status();
+  return *state.FindItem(request.code);
+}
+
+absl::StatusOr<Readiness> LaunchService::GetReadiness(const std::string& launch_id) {
+  absl::StatusOr<LaunchState> state = GetLaunch(launch_id);
+  if (!state.ok()) return state.status();
+  Readiness readiness;
+  readiness.schedule = state->launch.schedule;
+  readiness.blockers = state->launch.blockers;
+  for (const Item& item : state->items) {
+    if (item.status == ItemStatus::kNotApplicable) continue;
+    ++readiness.items_total;
+    if (IsDone(item.status)) {
+      ++readiness.items_done;
+      continue;
+    }
+    // Post-launch obligations (public-security filing) are due after going live, so they do not
+    // hold the launch back.
+    if (item.deadline.anchor == DeadlineAnchor::kAfterGoLive) continue;
+    readiness.blockers.push_back(Blocker{
+        item.code,
+        absl::StrCat(item.code, " (", item.title_en, ") is ", ItemStatusName(item.status),
+                     item.schedule.latest_finish
+                         ? absl::StrCat(", due ", FormatCivilDay(*item.schedule.latest_finish))
+                         : "",
+                     item.schedule.at_risk ? ", at risk" : ""),
+        item.code});
+  }
+  readiness.ready = readiness.blockers.empty();
+  return readiness;
+}
+
+absl::StatusOr<EventPage> LaunchService::ListEvents(const std::string& launch_id,
+                                                    int64_t after_sequence, int page_size) {
+  if (page_size < 0 || page_size > kMaxPageSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: must be between 0 and ", kMaxPageSize, ", got ", page_size));
+  }
+  if (page_size == 0) page_size = kDefaultPageSize;
+  absl::StatusOr<std::vector<Event>> events =
+      store_->ListLaunchEvents(launch_id, after_sequence, page_size + 1);
+  if (!events.ok()) return events.status();
+  if (events->empty()) {
+    // Tell an unknown launch from one with no further events.
+    absl::StatusOr<LaunchState> state = store_->LoadLaunch(launch_id);
+    if (!state.ok()) return state.status();
+  }
+  EventPage page;
+  if (static_cast<int>(events->size()) > page_size) {
+    events->resize(page_size);
+    page.next_after_sequence = events->back().sequence;
+  }
+  page.events = *std::move(events);
+  return page;
+}
+
+}  // namespace preflight::checklist

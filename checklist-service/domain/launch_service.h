@@ -1,0 +1,154 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
+#include "checklist-service/domain/model.h"
+#include "checklist-service/domain/template_catalog.h"
+#include "checklist-service/storage/checklist_store.h"
+#include "common/clock.h"
+#include "common/working_calendar.h"
+
+namespace preflight::checklist {
+
+struct NewLaunch {
+  std::string tenant;
+  std::string display_name;
+  std::string owner;
+  std::optional<absl::CivilDay> target_launch_date;
+  std::string time_zone;    // empty: Asia/Shanghai
+  std::string template_id;  // empty: the built-in WeChat template
+  Profile profile;
+};
+
+// Fields to change; an unset optional leaves the field alone.
+struct LaunchPatch {
+  std::optional<std::string> display_name;
+  std::optional<std::string> owner;
+  std::optional<absl::CivilDay> target_launch_date;
+  std::optional<std::string> time_zone;
+  std::optional<std::optional<absl::CivilDay>> went_live_date;
+  std::optional<v1::SubjectType> subject_type;
+  std::optional<v1::Hosting> hosting;
+  std::optional<bool> takes_payments;
+  std::optional<bool> mini_game;
+  std::optional<std::vector<std::string>> service_categories;
+};
+
+struct ItemPatch {
+  std::optional<ItemStatus> status;
+  std::optional<std::string> assignee;
+  std::optional<std::string> notes;
+  std::optional<std::vector<Evidence>> evidence;
+  std::optional<std::string> official_number;
+  std::optional<std::optional<absl::CivilDay>> expiry_date;
+  std::optional<std::string> waiver_reason;
+  std::optional<std::optional<absl::CivilDay>> due_date;
+};
+
+struct NewItem {
+  std::string code;
+  std::string title_en;
+  std::string title_zh;
+  std::string group;  // empty: "custom"
+  std::vector<std::string> depends_on;
+  std::optional<absl::CivilDay> due_date;
+  std::string assignee;
+  std::string notes;
+  int duration_working_days = 1;
+};
+
+struct LaunchListFilter {
+  LaunchFilter store_filter;
+  bool at_risk_only = false;
+};
+
+struct LaunchPage {
+  std::vector<LaunchState> launches;
+  // Id to resume after; empty on the last page.
+  std::string next_after_id;
+};
+
+struct Readiness {
+  bool ready = false;
+  std::vector<Blocker> blockers;
+  LaunchSchedule schedule;
+  int items_total = 0;
+  int items_done = 0;
+};
+
+struct EventPage {
+  std::vector<Event> events;
+  // Sequence to resume after; 0 on the last page.
+  int64_t next_after_sequence = 0;
+};
+
+// Who is acting, for the audit trail.
+struct Actor {
+  std::string name;
+};
+
+// The checklist's use cases. Plain C++: the transport maps requests onto these calls and the store
+// hides SQL. Every change runs under one writer lock: load, validate, apply, recompute the
+// schedule, then commit the new state and its events in one store transaction, so a change is
+// either wholly durable with its events or not made at all.
+class LaunchService {
+ public:
+  LaunchService(ChecklistStore* store, const TemplateCatalog* catalog,
+                const WorkingCalendar* calendar, const Clock* clock);
+
+  // Creates a launch. With a request id, a retry of the same request returns the launch it
+  // created; the same id with a different request is ALREADY_EXISTS.
+  absl::StatusOr<LaunchState> CreateLaunch(const NewLaunch& request, const std::string& request_id,
+                                           const Actor& actor);
+  // The launch with its items, schedules computed as of today.
+  absl::StatusOr<LaunchState> GetLaunch(const std::string& launch_id);
+  absl::StatusOr<LaunchPage> ListLaunches(const LaunchListFilter& filter,
+                                          const std::string& after_id, int page_size);
+  // `expected_version` (from an etag), when set, must match or the call is ABORTED.
+  absl::StatusOr<LaunchState> UpdateLaunch(const std::string& launch_id, const LaunchPatch& patch,
+                                           std::optional<int64_t> expected_version,
+                                           const Actor& actor);
+  absl::StatusOr<Item> UpdateItem(const std::string& launch_id, const std::string& code,
+                                  const ItemPatch& patch, std::optional<int64_t> expected_version,
+                                  const Actor& actor);
+  absl::StatusOr<Item> AddItem(const std::string& launch_id, const NewItem& request,
+                               const Actor& actor);
+  absl::StatusOr<Readiness> GetReadiness(const std::string& launch_id);
+  absl::StatusOr<EventPage> ListEvents(const std::string& launch_id, int64_t after_sequence,
+                                       int page_size);
+
+  const TemplateCatalog& catalog() const { return *catalog_; }
+
+ private:
+  // Today's date in the launch's time zone.
+  absl::CivilDay Today(const Launch& launch) const;
+  // Fills in every item's and the launch's schedule as of today.
+  void Recompute(LaunchState& state) const;
+  // Item schedules as last stored, keyed by code: what subscribers of the event stream last saw.
+  static std::map<std::string, ItemSchedule> PersistedSchedules(const LaunchState& state);
+  // For every item of the (recomputed) `state` not in `changed_codes` whose dates moved from
+  // `persisted`, bumps its version and adds it to `changes` with a SCHEDULE_CHANGED event.
+  void RecordScheduleMoves(LaunchState& state,
+                           const std::map<std::string, ItemSchedule>& persisted,
+                           const std::vector<std::string>& changed_codes, const Actor& actor,
+                           absl::Time now, ChangeSet& changes) const;
+  const CompiledTemplate* TemplateOf(const Launch& launch) const;
+  std::string NewLaunchId();
+
+  ChecklistStore* const store_;
+  const TemplateCatalog* const catalog_;
+  const WorkingCalendar* const calendar_;
+  const Clock* const clock_;
+
+  // Serialises read-modify-write changes; reads go straight to the store.
+  absl::Mutex write_mu_;
+};
+
+}  // namespace preflight::checklist

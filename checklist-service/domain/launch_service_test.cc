@@ -1,0 +1,286 @@
+// LaunchService with its real collaborators: the SQLite store in a temporary folder, the built-in
+// template and calendar, and a FakeClock.
+
+#include "checklist-service/domain/launch_service.h"
+
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "checklist-service/storage/sqlite_checklist_store.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
+
+namespace preflight::checklist {
+namespace {
+
+using ::testing::HasSubstr;
+
+absl::Time ShanghaiTime(int y, int m, int d, int hh, int mm = 0) {
+  absl::TimeZone zone;
+  absl::LoadTimeZone("Asia/Shanghai", &zone);
+  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, 0), zone);
+}
+
+// Passes everything through to a real store, but can be told to fail commits.
+class FlakyStore final : public ChecklistStore {
+ public:
+  explicit FlakyStore(ChecklistStore* real) : real_(real) {}
+  void FailCommits(absl::Status status) { failure_ = std::move(status); }
+
+  absl::StatusOr<LaunchState> LoadLaunch(absl::string_view id) override {
+    return real_->LoadLaunch(id);
+  }
+  absl::StatusOr<std::optional<std::string>> FindLaunchByRequestId(
+      absl::string_view tenant, absl::string_view request_id) override {
+    return real_->FindLaunchByRequestId(tenant, request_id);
+  }
+  absl::StatusOr<std::vector<LaunchState>> ListLaunches(const LaunchFilter& filter,
+                                                        absl::string_view after_id,
+                                                        int limit) override {
+    return real_->ListLaunches(filter, after_id, limit);
+  }
+  absl::StatusOr<std::vector<Event>> ListLaunchEvents(absl::string_view id, int64_t after,
+                                                      int limit) override {
+    return real_->ListLaunchEvents(id, after, limit);
+  }
+  absl::StatusOr<std::vector<Event>> ReadEvents(int64_t after, int limit) override {
+    return real_->ReadEvents(after, limit);
+  }
+  absl::StatusOr<int64_t> LastSequence() override { return real_->LastSequence(); }
+  absl::StatusOr<std::vector<Event>> Commit(const ChangeSet& changes) override {
+    if (!failure_.ok()) return failure_;
+    return real_->Commit(changes);
+  }
+  absl::StatusOr<std::string> GetOrCreateSecret(absl::string_view name) override {
+    return real_->GetOrCreateSecret(name);
+  }
+
+ private:
+  ChecklistStore* real_;
+  absl::Status failure_;
+};
+
+class LaunchServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<TemplateCatalog> catalog =
+        TemplateCatalog::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/templates"});
+    ASSERT_TRUE(catalog.ok()) << catalog.status();
+    catalog_ = std::make_unique<TemplateCatalog>(*std::move(catalog));
+    absl::StatusOr<WorkingCalendar> calendar =
+        WorkingCalendar::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/calendar"});
+    ASSERT_TRUE(calendar.ok()) << calendar.status();
+    calendar_ = std::make_unique<WorkingCalendar>(*std::move(calendar));
+    absl::StatusOr<std::unique_ptr<SqliteChecklistStore>> store =
+        SqliteChecklistStore::Open(dir_.Join("checklist.db"), SqliteChecklistStore::Options{});
+    ASSERT_TRUE(store.ok()) << store.status();
+    real_store_ = *std::move(store);
+    store_ = std::make_unique<FlakyStore>(real_store_.get());
+    service_ =
+        std::make_unique<LaunchService>(store_.get(), catalog_.get(), calendar_.get(), &clock_);
+  }
+
+  static NewLaunch Shop() {
+    NewLaunch request;
+    request.tenant = "acme";
+    request.display_name = "Acme shop";
+    request.owner = "zhang.wei";
+    request.target_launch_date = absl::CivilDay(2026, 12, 15);
+    request.profile.subject_type = v1::SUBJECT_TYPE_ENTERPRISE;
+    request.profile.hosting = v1::HOSTING_OWN_MAINLAND_SERVER;
+    request.profile.takes_payments = true;
+    request.profile.service_categories = {"ecommerce"};
+    return request;
+  }
+
+  LaunchState CreateShop() {
+    absl::StatusOr<LaunchState> state = service_->CreateLaunch(Shop(), "", actor_);
+    EXPECT_TRUE(state.ok()) << state.status();
+    return *state;
+  }
+
+  absl::Status SetStatus(const std::string& id, const std::string& code, ItemStatus status) {
+    ItemPatch patch;
+    patch.status = status;
+    return service_->UpdateItem(id, code, patch, std::nullopt, actor_).status();
+  }
+
+  ItemStatus StatusOf(const std::string& id, const std::string& code) {
+    absl::StatusOr<LaunchState> state = service_->GetLaunch(id);
+    EXPECT_TRUE(state.ok()) << state.status();
+    const Item* item = state->FindItem(code);
+    EXPECT_NE(item, nullptr) << code;
+    return item == nullptr ? ItemStatus::kNotStarted : item->status;
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_{ShanghaiTime(2026, 9, 1, 10)};
+  Actor actor_{"tester"};
+  std::unique_ptr<TemplateCatalog> catalog_;
+  std::unique_ptr<WorkingCalendar> calendar_;
+  std::unique_ptr<SqliteChecklistStore> real_store_;
+  std::unique_ptr<FlakyStore> store_;
+  std::unique_ptr<LaunchService> service_;
+};
+
+TEST_F(LaunchServiceTest, IndividualLaunchPaysThirtyYuanAndHasNoMerchantNumber) {
+  NewLaunch request = Shop();
+  request.profile.subject_type = v1::SUBJECT_TYPE_INDIVIDUAL;
+  request.profile.takes_payments = false;
+  request.profile.service_categories = {"tools"};
+  absl::StatusOr<LaunchState> state = service_->CreateLaunch(request, "", actor_);
+  ASSERT_TRUE(state.ok()) << state.status();
+  const Item* verify = state->FindItem("MP_VERIFY");
+  ASSERT_NE(verify, nullptr);
+  EXPECT_EQ(verify->fee_per_attempt, 3000);
+  const Item* merchant = state->FindItem("WXPAY_MCH");
+  ASSERT_NE(merchant, nullptr);
+  EXPECT_EQ(merchant->status, ItemStatus::kNotApplicable);
+}
+
+TEST_F(LaunchServiceTest, ProfileToggleKeepsProgress) {
+  const LaunchState state = CreateShop();
+  const std::string& id = state.launch.id;
+  ASSERT_TRUE(SetStatus(id, "BIZ", ItemStatus::kApproved).ok());
+  ASSERT_TRUE(SetStatus(id, "CLOUD_RN", ItemStatus::kApproved).ok());
+
+  LaunchPatch to_cloud;
+  to_cloud.hosting = v1::HOSTING_WECHAT_CLOUD;
+  ASSERT_TRUE(service_->UpdateLaunch(id, to_cloud, std::nullopt, actor_).ok());
+  EXPECT_EQ(StatusOf(id, "CLOUD_RN"), ItemStatus::kNotApplicable);
+  EXPECT_EQ(StatusOf(id, "ICP_FILING"), ItemStatus::kNotApplicable);
+
+  LaunchPatch back;
+  back.hosting = v1::HOSTING_OWN_MAINLAND_SERVER;
+  ASSERT_TRUE(service_->UpdateLaunch(id, back, std::nullopt, actor_).ok());
+  EXPECT_EQ(StatusOf(id, "CLOUD_RN"), ItemStatus::kApproved);
+  EXPECT_EQ(StatusOf(id, "ICP_FILING"), ItemStatus::kNotStarted);
+}
+
+TEST_F(LaunchServiceTest, DatesAreTakenInTheLaunchTimeZone) {
+  // 23:30 UTC on Sep 1 is already 07:30 on Sep 2 in Shanghai.
+  clock_.SetTime(absl::FromCivil(absl::CivilSecond(2026, 9, 1, 23, 30, 0), absl::UTCTimeZone()));
+  const LaunchState state = CreateShop();
+  ItemPatch patch;
+  patch.status = ItemStatus::kInProgress;
+  absl::StatusOr<Item> item =
+      service_->UpdateItem(state.launch.id, "MP_ACCOUNT", patch, std::nullopt, actor_);
+  ASSERT_TRUE(item.ok()) << item.status();
+  EXPECT_EQ(item->started_date, absl::CivilDay(2026, 9, 2));
+
+  absl::StatusOr<LaunchState> now = service_->GetLaunch(state.launch.id);
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(now->launch.schedule.as_of, absl::CivilDay(2026, 9, 2));
+}
+
+TEST_F(LaunchServiceTest, FailedCommitChangesNothing) {
+  const LaunchState state = CreateShop();
+  absl::StatusOr<int64_t> last = store_->LastSequence();
+  ASSERT_TRUE(last.ok());
+  store_->FailCommits(absl::UnavailableError("database is locked"));
+
+  ItemPatch patch;
+  patch.assignee = "li.na";
+  patch.status = ItemStatus::kInProgress;
+  EXPECT_EQ(service_->UpdateItem(state.launch.id, "MP_ACCOUNT", patch, std::nullopt, actor_)
+                .status()
+                .code(),
+            absl::StatusCode::kUnavailable);
+  LaunchPatch launch_patch;
+  launch_patch.display_name = "Renamed";
+  EXPECT_FALSE(service_->UpdateLaunch(state.launch.id, launch_patch, std::nullopt, actor_).ok());
+
+  store_->FailCommits(absl::OkStatus());
+  absl::StatusOr<LaunchState> now = service_->GetLaunch(state.launch.id);
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(now->launch.display_name, "Acme shop");
+  EXPECT_EQ(now->FindItem("MP_ACCOUNT")->assignee, "");
+  EXPECT_EQ(now->FindItem("MP_ACCOUNT")->status, ItemStatus::kNotStarted);
+  EXPECT_EQ(*store_->LastSequence(), *last);
+}
+
+TEST_F(LaunchServiceTest, UnchangedUpdateWritesNothing) {
+  const LaunchState state = CreateShop();
+  const int64_t last = *store_->LastSequence();
+  ItemPatch patch;
+  patch.assignee = "";
+  ASSERT_TRUE(
+      service_->UpdateItem(state.launch.id, "MP_ACCOUNT", patch, std::nullopt, actor_).ok());
+  LaunchPatch launch_patch;
+  launch_patch.owner = "zhang.wei";
+  ASSERT_TRUE(service_->UpdateLaunch(state.launch.id, launch_patch, std::nullopt, actor_).ok());
+  EXPECT_EQ(*store_->LastSequence(), last);
+}
+
+TEST_F(LaunchServiceTest, ConcurrentWritersProduceAGapFreeHistory) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) ids.push_back(CreateShop().launch.id);
+  std::vector<std::thread> writers;
+  std::atomic<int> failures{0};
+  for (const std::string& id : ids) {
+    writers.emplace_back([&, id] {
+      for (int round = 0; round < 10; ++round) {
+        ItemPatch patch;
+        patch.notes = absl::StrCat("round ", round);
+        if (!service_->UpdateItem(id, "MP_ACCOUNT", patch, std::nullopt, actor_).ok()) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  absl::StatusOr<std::vector<Event>> events = store_->ReadEvents(0, 100000);
+  ASSERT_TRUE(events.ok());
+  for (size_t i = 0; i < events->size(); ++i) {
+    EXPECT_EQ((*events)[i].sequence, static_cast<int64_t>(i + 1));
+  }
+  for (const std::string& id : ids) {
+    absl::StatusOr<LaunchState> state = service_->GetLaunch(id);
+    ASSERT_TRUE(state.ok());
+    EXPECT_EQ(state->FindItem("MP_ACCOUNT")->notes, "round 9");
+  }
+}
+
+TEST_F(LaunchServiceTest, WentLiveAnchorsPostLaunchDeadline) {
+  const LaunchState state = CreateShop();
+  clock_.SetTime(ShanghaiTime(2026, 12, 20, 10));
+  LaunchPatch live;
+  live.went_live_date = absl::CivilDay(2026, 12, 18);
+  absl::StatusOr<LaunchState> updated =
+      service_->UpdateLaunch(state.launch.id, live, std::nullopt, actor_);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  const Item* psb = updated->FindItem("PSB_FILING");
+  ASSERT_NE(psb, nullptr);
+  ASSERT_TRUE(psb->schedule.latest_finish.has_value());
+  // 30 calendar days after 2026-12-18 is 2027-01-17, a Sunday: due the Friday before.
+  EXPECT_EQ(*psb->schedule.latest_finish, absl::CivilDay(2027, 1, 15));
+  EXPECT_TRUE(psb->schedule.unconfirmed_calendar);  // 2027 is not announced yet
+}
+
+TEST_F(LaunchServiceTest, ListLaunchesPagesThroughAtRiskFilter) {
+  for (int i = 0; i < 3; ++i) CreateShop();
+  LaunchListFilter filter;
+  filter.store_filter.tenant = "acme";
+  absl::StatusOr<LaunchPage> page = service_->ListLaunches(filter, "", 2);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->launches.size(), 2u);
+  ASSERT_FALSE(page->next_after_id.empty());
+  absl::StatusOr<LaunchPage> rest = service_->ListLaunches(filter, page->next_after_id, 2);
+  ASSERT_TRUE(rest.ok());
+  EXPECT_EQ(rest->launches.size(), 1u);
+  EXPECT_TRUE(rest->next_after_id.empty());
+
+  filter.at_risk_only = true;
+  absl::StatusOr<LaunchPage> risky = service_->ListLaunches(filter, "", 2);
+  ASSERT_TRUE(risky.ok());
+  EXPECT_TRUE(risky->launches.empty());
+  EXPECT_THAT(service_->ListLaunches(filter, "", 201).status().message(), HasSubstr("page_size"));
+}
+
+}  // namespace
+}  // namespace preflight::checklist

@@ -1,0 +1,169 @@
+#include "checklist-service/domain/rules.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace preflight::checklist {
+namespace {
+
+constexpr Fen kFenPerYuan = 100;
+constexpr int kNanosPerFen = 10'000'000;
+
+// The first fee rule naming the subject wins; a rule without subjects matches everyone.
+const v1::Fee* FeeFor(const v1::ItemDefinition& definition, v1::SubjectType subject) {
+  for (const v1::Fee& fee : definition.fees()) {
+    if (fee.subject_types().empty() ||
+        std::find(fee.subject_types().begin(), fee.subject_types().end(), subject) !=
+            fee.subject_types().end()) {
+      return &fee;
+    }
+  }
+  return nullptr;
+}
+
+Fen ToFen(const v1::Money& money) {
+  return money.units() * kFenPerYuan + money.nanos() / kNanosPerFen;
+}
+
+// Copies everything the template says about an item; status and progress are left alone.
+void CopyDefinition(const v1::ItemDefinition& definition, v1::SubjectType subject, Item& item) {
+  item.code = definition.code();
+  item.title_en = definition.title_en();
+  item.title_zh = definition.title_zh();
+  item.group = definition.group();
+  item.external = definition.external();
+
+  item.depends_on.clear();
+  for (const v1::Dependency& dependency : definition.depends_on()) {
+    item.depends_on.push_back({dependency.code(), dependency.lag_working_days()});
+  }
+
+  const v1::DurationSpec& duration = definition.duration();
+  item.duration.unit = duration.unit();
+  item.duration.min = duration.min();
+  item.duration.typical = duration.typical();
+  item.duration.max = duration.max();
+
+  item.deadline = Deadline();
+  if (definition.deadline().anchor() == v1::Deadline::AFTER_GO_LIVE) {
+    item.deadline.anchor = DeadlineAnchor::kAfterGoLive;
+    item.deadline.days = definition.deadline().days();
+    item.deadline.unit = definition.deadline().unit();
+  }
+
+  const v1::Fee* fee = FeeFor(definition, subject);
+  item.fee_per_attempt = fee == nullptr ? 0 : ToFen(fee->amount());
+  item.fee_charged_per_attempt = fee != nullptr && fee->per_attempt();
+  // An estimated fee makes the item's figures estimates too.
+  item.estimate = definition.estimate() || (fee != nullptr && fee->estimate());
+
+  item.validity_months = definition.validity().months();
+  item.official_number_label = definition.official_number_label();
+  item.source = definition.source();
+}
+
+bool SameDuration(const DurationSpec& a, const DurationSpec& b) {
+  return a.unit == b.unit && a.min == b.min && a.typical == b.typical && a.max == b.max;
+}
+
+bool SameDeadline(const Deadline& a, const Deadline& b) {
+  return a.anchor == b.anchor && a.days == b.days && a.unit == b.unit;
+}
+
+// Compares the fields ApplyProfile writes.
+bool SameRulesState(const Item& a, const Item& b) {
+  return a.title_en == b.title_en && a.title_zh == b.title_zh && a.group == b.group &&
+         a.external == b.external && a.status == b.status &&
+         a.status_before_not_applicable == b.status_before_not_applicable &&
+         a.applicability_reason == b.applicability_reason && a.depends_on == b.depends_on &&
+         SameDuration(a.duration, b.duration) && SameDeadline(a.deadline, b.deadline) &&
+         a.fee_per_attempt == b.fee_per_attempt &&
+         a.fee_charged_per_attempt == b.fee_charged_per_attempt && a.estimate == b.estimate &&
+         a.validity_months == b.validity_months &&
+         a.official_number_label == b.official_number_label && a.source == b.source;
+}
+
+}  // namespace
+
+absl::Status ValidateProfile(const CompiledTemplate& tmpl, const Profile& profile) {
+  if (profile.subject_type == v1::SUBJECT_TYPE_UNSPECIFIED) {
+    return absl::InvalidArgumentError("profile.subject_type: required");
+  }
+  if (!v1::SubjectType_IsValid(profile.subject_type)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("profile.subject_type: unknown value ", profile.subject_type));
+  }
+  if (profile.hosting == v1::HOSTING_UNSPECIFIED) {
+    return absl::InvalidArgumentError("profile.hosting: required");
+  }
+  if (!v1::Hosting_IsValid(profile.hosting)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("profile.hosting: unknown value ", profile.hosting));
+  }
+  for (const std::string& category : profile.service_categories) {
+    if (!tmpl.HasCategory(category)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("profile.service_categories: unknown category '", category, "'"));
+    }
+  }
+  for (int i = 0; i < tmpl.proto().constraints_size(); ++i) {
+    const v1::Constraint& constraint = tmpl.proto().constraints(i);
+    if (constraint.action() == v1::Constraint::REFUSE && tmpl.ConstraintWhen(i).Evaluate(profile)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(constraint.field(), ": ", constraint.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::vector<Blocker> ProfileBlockers(const CompiledTemplate& tmpl, const Profile& profile) {
+  std::vector<Blocker> blockers;
+  for (int i = 0; i < tmpl.proto().constraints_size(); ++i) {
+    const v1::Constraint& constraint = tmpl.proto().constraints(i);
+    if (constraint.action() == v1::Constraint::BLOCKER &&
+        tmpl.ConstraintWhen(i).Evaluate(profile)) {
+      blockers.push_back({constraint.code(), constraint.message(), ""});
+    }
+  }
+  return blockers;
+}
+
+std::vector<std::string> ApplyProfile(const CompiledTemplate& tmpl, const Profile& profile,
+                                      const std::string& launch_id, std::vector<Item>* items) {
+  std::vector<std::string> changed;
+  for (const v1::ItemDefinition& definition : tmpl.proto().items()) {
+    const bool applies = tmpl.AppliesWhen(definition.code()).Evaluate(profile);
+    const std::string& reason =
+        applies ? definition.applies_reason() : definition.not_applicable_reason();
+    auto existing = std::find_if(items->begin(), items->end(),
+                                 [&](const Item& item) { return item.code == definition.code(); });
+    if (existing == items->end()) {
+      Item item;
+      item.launch_id = launch_id;
+      CopyDefinition(definition, profile.subject_type, item);
+      item.status = applies ? ItemStatus::kNotStarted : ItemStatus::kNotApplicable;
+      item.status_before_not_applicable = ItemStatus::kNotStarted;
+      item.applicability_reason = reason;
+      items->push_back(std::move(item));
+      changed.push_back(definition.code());
+      continue;
+    }
+    // A custom item that happens to share the code is the user's: leave it alone.
+    if (existing->custom) continue;
+    Item& item = *existing;
+    const Item before = item;
+    CopyDefinition(definition, profile.subject_type, item);
+    if (applies && item.status == ItemStatus::kNotApplicable) {
+      item.status = item.status_before_not_applicable;
+    } else if (!applies && item.status != ItemStatus::kNotApplicable) {
+      item.status_before_not_applicable = item.status;
+      item.status = ItemStatus::kNotApplicable;
+    }
+    item.applicability_reason = reason;
+    if (!SameRulesState(before, item)) changed.push_back(definition.code());
+  }
+  return changed;
+}
+
+}  // namespace preflight::checklist

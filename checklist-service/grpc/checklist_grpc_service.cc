@@ -1,0 +1,234 @@
+#include "checklist-service/grpc/checklist_grpc_service.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "checklist-service/grpc/proto_mapping.h"
+#include "common/civil_date.h"
+#include "common/grpc_status.h"
+
+namespace preflight::checklist {
+namespace {
+
+constexpr size_t kMaxActorLength = 200;
+constexpr int kMaxTemplatePageSize = 100;
+
+grpc::Status Invalid(absl::string_view field, absl::string_view problem) {
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, absl::StrCat(field, ": ", problem));
+}
+
+Actor ActorOf(const grpc::ServerContext& context) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find(ChecklistGrpcService::kActorMetadataKey);
+  if (it == metadata.end() || it->second.empty()) return Actor{"anonymous"};
+  std::string name(it->second.data(), std::min(it->second.size(), kMaxActorLength));
+  return Actor{std::move(name)};
+}
+
+bool WantsItems(v1::LaunchView view, bool default_full) {
+  return view == v1::LAUNCH_VIEW_UNSPECIFIED ? default_full : view == v1::LAUNCH_VIEW_FULL;
+}
+
+grpc::Status CheckView(v1::LaunchView view) {
+  if (!v1::LaunchView_IsValid(view)) {
+    return Invalid("view", absl::StrCat("unknown value ", static_cast<int>(view)));
+  }
+  return grpc::Status::OK;
+}
+
+// Everything that narrows a launch listing, so a page token only resumes the listing it came from.
+std::string LaunchListScope(const v1::ListLaunchesRequest& r) {
+  return absl::StrCat("launches|", r.tenant().size(), ":", r.tenant(), "|", r.owner().size(), ":",
+                      r.owner(), "|", r.at_risk_only(), "|", r.target_date_from(), "|",
+                      r.target_date_to());
+}
+
+}  // namespace
+
+ChecklistGrpcService::ChecklistGrpcService(LaunchService* service, PageTokenCodec page_tokens)
+    : service_(service), page_tokens_(std::move(page_tokens)) {}
+
+grpc::Status ChecklistGrpcService::CreateLaunch(grpc::ServerContext* context,
+                                                const v1::CreateLaunchRequest* request,
+                                                v1::Launch* response) {
+  if (!request->has_launch()) return Invalid("launch", "required");
+  absl::StatusOr<NewLaunch> launch = NewLaunchFromProto(request->launch());
+  if (!launch.ok()) return ToGrpcStatus(launch.status());
+  absl::StatusOr<LaunchState> created =
+      service_->CreateLaunch(*launch, request->request_id(), ActorOf(*context));
+  if (!created.ok()) return ToGrpcStatus(created.status());
+  *response = ToProto(*created, /*with_items=*/true);
+  return grpc::Status::OK;
+}
+
+grpc::Status ChecklistGrpcService::GetLaunch(grpc::ServerContext* context,
+                                             const v1::GetLaunchRequest* request,
+                                             v1::Launch* response) {
+  absl::StatusOr<std::string> id = ParseLaunchName(request->name(), "name");
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  if (grpc::Status s = CheckView(request->view()); !s.ok()) return s;
+  absl::StatusOr<LaunchState> state = service_->GetLaunch(*id);
+  if (!state.ok()) return ToGrpcStatus(state.status());
+  *response = ToProto(*state, WantsItems(request->view(), /*default_full=*/true));
+  return grpc::Status::OK;
+}
+
+grpc::Status ChecklistGrpcService::ListLaunches(grpc::ServerContext* context,
+                                                const v1::ListLaunchesRequest* request,
+                                                v1::ListLaunchesResponse* response) {
+  if (grpc::Status s = CheckView(request->view()); !s.ok()) return s;
+  LaunchListFilter filter;
+  filter.store_filter.tenant = request->tenant();
+  filter.store_filter.owner = request->owner();
+  filter.at_risk_only = request->at_risk_only();
+  absl::StatusOr<std::optional<absl::CivilDay>> from =
+      ParseOptionalDate(request->target_date_from(), "target_date_from");
+  if (!from.ok()) return ToGrpcStatus(from.status());
+  absl::StatusOr<std::optional<absl::CivilDay>> to =
+      ParseOptionalDate(request->target_date_to(), "target_date_to");
+  if (!to.ok()) return ToGrpcStatus(to.status());
+  filter.store_filter.target_from = *from;
+  filter.store_filter.target_to = *to;
+
+  const std::string scope = LaunchListScope(*request);
+  std::string after_id;
+  if (!request->page_token().empty()) {
+    absl::StatusOr<std::string> position = page_tokens_.Decode(request->page_token(), scope);
+    if (!position.ok()) return ToGrpcStatus(position.status());
+    after_id = *position;
+  }
+  absl::StatusOr<LaunchPage> page =
+      service_->ListLaunches(filter, after_id, request->page_size());
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  const bool with_items = WantsItems(request->view(), /*default_full=*/false);
+  for (const LaunchState& state : page->launches) {
+    *response->add_launches() = ToProto(state, with_items);
+  }
+  if (!page->next_after_id.empty()) {
+    response->set_next_page_token(page_tokens_.Encode(scope, page->next_after_id));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ChecklistGrpcService::UpdateLaunch(grpc::ServerContext* context,
+                                                const v1::UpdateLaunchRequest* request,
+                                                v1::Launch* response) {
+  if (!request->has_launch()) return Invalid("launch", "required");
+  absl::StatusOr<std::string> id = ParseLaunchName(request->launch().name(), "launch.name");
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  absl::StatusOr<LaunchPatch> patch =
+      LaunchPatchFromProto(request->launch(), request->update_mask());
+  if (!patch.ok()) return ToGrpcStatus(patch.status());
+  std::optional<int64_t> expected_version;
+  if (!request->etag().empty()) {
+    absl::StatusOr<int64_t> version = ParseEtag(request->etag(), LaunchName(*id));
+    if (!version.ok()) return ToGrpcStatus(version.status());
+    expected_version = *version;
+  }
+  absl::StatusOr<LaunchState> updated =
+      service_->UpdateLaunch(*id, *patch, expected_version, ActorOf(*context));
+  if (!updated.ok()) return ToGrpcStatus(updated.status());
+  *response = ToProto(*updated, /*with_items=*/true);
+  return grpc::Status::OK;
+}
+
+grpc::Status ChecklistGrpcService::UpdateItem(grpc::ServerContext* context,
+                                              const v1::UpdateItemRequest* request,
+                                              v1::Item* response) {
+  if (!request->has_item()) return Invalid("item", "required");
+  absl::StatusOr<std::pair<std::string, std::string>> name =
+      ParseItemName(request->item().name(), "item.name");
+  if (!name.ok()) return ToGrpcStatus(name.status());
+  absl::StatusOr<ItemPatch> patch = ItemPatchFromProto(request->item(), request->update_mask());
+  if (!patch.ok()) return ToGrpcStatus(patch.status());
+  std::optional<int64_t> expected_version;
+  if (!request->etag().empty()) {
+    absl::StatusOr<int64_t> version =
+        ParseEtag(request->etag(), ItemName(name->first, name->second));
+    if (!version.ok()) return ToGrpcStatus(version.status());
+    expected_version = *version;
+  }
+  absl::StatusOr<Item> updated = service_->UpdateItem(name->first, name->second, *patch,
+                                                      expected_version, ActorOf(*context));
+  if (!updated.ok()) return ToGrpcStatus(updated.status());
+  *response = ToProto(*updated);
+  return grpc::Status::OK;
+}
+
+grpc::Status ChecklistGrpcService::AddItem(grpc::ServerContext* context,
+                                           const v1::AddItemRequest* request, v1::Item* response) {
+  absl::StatusOr<std::string> id = ParseLaunchName(request->parent(), "parent");
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  if (!request->has_item()) return Invalid("item", "required");
+  absl::StatusOr<NewItem> item = NewItemFromProto(request->item());
+  if (!item.ok()) return ToGrpcStatus(item.status());
+  absl::StatusOr<Item> added = service_->AddItem(*id, *item, ActorOf(*context));
+  if (!added.ok()) return ToGrpcStatus(added.status());
+  *response = ToProto(*added);
+  return grpc::Status::OK;
+}
+
+grpc::Status ChecklistGrpcService::GetReadiness(grpc::ServerContext* context,
+                                                const v1::GetReadinessRequest* request,
+                                                v1::Readiness* response) {
+  absl::StatusOr<std::string> id = ParseLaunchName(request->name(), "name");
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  absl::StatusOr<Readiness> readiness = service_->GetReadiness(*id);
+  if (!readiness.ok()) return ToGrpcStatus(readiness.status());
+  *response = ToProto(*readiness, *id);
+  return grpc::Status::OK;
+}
+
+grpc::Status ChecklistGrpcService::ListEvents(grpc::ServerContext* context,
+                                              const v1::ListEventsRequest* request,
+                                              v1::ListEventsResponse* response) {
+  absl::StatusOr<std::string> id = ParseLaunchName(request->parent(), "parent");
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  const std::string scope = absl::StrCat("events|", *id);
+  int64_t after_sequence = 0;
+  if (!request->page_token().empty()) {
+    absl::StatusOr<std::string> position = page_tokens_.Decode(request->page_token(), scope);
+    if (!position.ok()) return ToGrpcStatus(position.status());
+    if (!absl::SimpleAtoi(*position, &after_sequence) || after_sequence < 0) {
+      return Invalid("page_token", "invalid page token");
+    }
+  }
+  absl::StatusOr<EventPage> page = service_->ListEvents(*id, after_sequence, request->page_size());
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  for (const Event& event : page->events) *response->add_events() = ToProto(event);
+  if (page->next_after_sequence > 0) {
+    response->set_next_page_token(
+        page_tokens_.Encode(scope, absl::StrCat(page->next_after_sequence)));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ChecklistGrpcService::ListTemplates(grpc::ServerContext* context,
+                                                 const v1::ListTemplatesRequest* request,
+                                                 v1::ListTemplatesResponse* response) {
+  if (request->page_size() < 0 || request->page_size() > kMaxTemplatePageSize) {
+    return Invalid("page_size", absl::StrCat("must be between 0 and ", kMaxTemplatePageSize,
+                                             ", got ", request->page_size()));
+  }
+  const int page_size = request->page_size() == 0 ? kMaxTemplatePageSize : request->page_size();
+  std::string after_id;
+  if (!request->page_token().empty()) {
+    absl::StatusOr<std::string> position = page_tokens_.Decode(request->page_token(), "templates");
+    if (!position.ok()) return ToGrpcStatus(position.status());
+    after_id = *position;
+  }
+  for (const CompiledTemplate* tmpl : service_->catalog().templates()) {
+    if (!after_id.empty() && tmpl->id() <= after_id) continue;
+    if (response->templates_size() == page_size) {
+      response->set_next_page_token(
+          page_tokens_.Encode("templates", response->templates().rbegin()->id()));
+      break;
+    }
+    *response->add_templates() = tmpl->proto();
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace preflight::checklist

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "checklist-service/domain/launch_service.h"
+#include "common/page_token.h"
+#include "preflight/v1/checklist.grpc.pb.h"
+
+namespace preflight::checklist {
+
+// preflight.v1.ChecklistService over gRPC: maps requests onto LaunchService and answers with its
+// results or its status. Holds no state of its own beyond the page-token key.
+class ChecklistGrpcService final : public v1::ChecklistService::Service {
+ public:
+  // Metadata key naming who acts; it is recorded in events.
+  static constexpr char kActorMetadataKey[] = "x-preflight-actor";
+
+  ChecklistGrpcService(LaunchService* service, PageTokenCodec page_tokens);
+
+  grpc::Status CreateLaunch(grpc::ServerContext* context, const v1::CreateLaunchRequest* request,
+                            v1::Launch* response) override;
+  grpc::Status GetLaunch(grpc::ServerContext* context, const v1::GetLaunchRequest* request,
+                         v1::Launch* response) override;
+  grpc::Status ListLaunches(grpc::ServerContext* context, const v1::ListLaunchesRequest* request,
+                            v1::ListLaunchesResponse* response) override;
+  grpc::Status UpdateLaunch(grpc::ServerContext* context, const v1::UpdateLaunchRequest* request,
+                            v1::Launch* response) override;
+  grpc::Status UpdateItem(grpc::ServerContext* context, const v1::UpdateItemRequest* request,
+                          v1::Item* response) override;
+  grpc::Status AddItem(grpc::ServerContext* context, const v1::AddItemRequest* request,
+                       v1::Item* response) override;
+  grpc::Status GetReadiness(grpc::ServerContext* context, const v1::GetReadinessRequest* request,
+                            v1::Readiness* response) override;
+  grpc::Status ListEvents(grpc::ServerContext* context, const v1::ListEventsRequest* request,
+                          v1::ListEventsResponse* response) override;
+  grpc::Status ListTemplates(grpc::ServerContext* context, const v1::ListTemplatesRequest* request,
+                             v1::ListTemplatesResponse* response) override;
+
+ private:
+  LaunchService* const service_;
+  const PageTokenCodec page_tokens_;
+};
+
+}  // namespace preflight::checklist

@@ -1,0 +1,506 @@
+#include "checklist-service/grpc/proto_mapping.h"
+
+#include <set>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/civil_date.h"
+#include "common/crypto.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace preflight::checklist {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr absl::string_view kLaunchesPrefix = "launches/";
+
+absl::Status Invalid(absl::string_view field, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
+}
+
+bool IsIdChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+bool IsCodeChar(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; }
+
+google::protobuf::Timestamp ToTimestamp(absl::Time t) {
+  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
+}
+
+std::string DateText(const std::optional<absl::CivilDay>& day) {
+  return day ? FormatCivilDay(*day) : std::string();
+}
+
+absl::StatusOr<absl::CivilDay> ParseRequiredDate(absl::string_view text, absl::string_view field) {
+  if (text.empty()) return Invalid(field, "required");
+  std::optional<absl::CivilDay> day = ParseCivilDay(text);
+  if (!day) {
+    return Invalid(field, absl::StrCat("'", text, "' is not a valid date (expected YYYY-MM-DD)"));
+  }
+  return *day;
+}
+
+v1::DurationSpec ToProto(const DurationSpec& d) {
+  v1::DurationSpec out;
+  out.set_unit(d.unit);
+  out.set_min(d.min);
+  out.set_typical(d.typical);
+  out.set_max(d.max);
+  return out;
+}
+
+v1::Deadline ToProto(const Deadline& d) {
+  v1::Deadline out;
+  out.set_anchor(d.anchor == DeadlineAnchor::kAfterGoLive ? v1::Deadline::AFTER_GO_LIVE
+                                                          : v1::Deadline::BEFORE_LAUNCH);
+  out.set_days(d.days);
+  out.set_unit(d.unit);
+  return out;
+}
+
+v1::Event::Type ToProto(EventType type) {
+  switch (type) {
+    case EventType::kLaunchCreated:
+      return v1::Event::LAUNCH_CREATED;
+    case EventType::kLaunchUpdated:
+      return v1::Event::LAUNCH_UPDATED;
+    case EventType::kItemCreated:
+      return v1::Event::ITEM_CREATED;
+    case EventType::kItemUpdated:
+      return v1::Event::ITEM_UPDATED;
+    case EventType::kScheduleChanged:
+      return v1::Event::SCHEDULE_CHANGED;
+  }
+  return v1::Event::TYPE_UNSPECIFIED;
+}
+
+absl::StatusOr<ItemStatus> StatusFromProto(v1::ItemStatus status) {
+  switch (status) {
+    case v1::ITEM_STATUS_NOT_STARTED:
+      return ItemStatus::kNotStarted;
+    case v1::ITEM_STATUS_IN_PROGRESS:
+      return ItemStatus::kInProgress;
+    case v1::ITEM_STATUS_SUBMITTED:
+      return ItemStatus::kSubmitted;
+    case v1::ITEM_STATUS_APPROVED:
+      return ItemStatus::kApproved;
+    case v1::ITEM_STATUS_REJECTED:
+      return ItemStatus::kRejected;
+    case v1::ITEM_STATUS_WAIVED:
+      return ItemStatus::kWaived;
+    case v1::ITEM_STATUS_NOT_APPLICABLE:
+      return ItemStatus::kNotApplicable;
+    case v1::ITEM_STATUS_UNSPECIFIED:
+      return Invalid("item.status", "required when 'status' is in update_mask");
+    default:
+      return Invalid("item.status", absl::StrCat("unknown value ", static_cast<int>(status)));
+  }
+}
+
+absl::Status CheckProfileEnums(const v1::LaunchProfile& profile, absl::string_view prefix) {
+  if (!v1::SubjectType_IsValid(profile.subject_type())) {
+    return Invalid(absl::StrCat(prefix, ".subject_type"),
+                   absl::StrCat("unknown value ", profile.subject_type()));
+  }
+  if (!v1::Hosting_IsValid(profile.hosting())) {
+    return Invalid(absl::StrCat(prefix, ".hosting"),
+                   absl::StrCat("unknown value ", profile.hosting()));
+  }
+  return absl::OkStatus();
+}
+
+Profile ProfileFromProto(const v1::LaunchProfile& p) {
+  Profile profile;
+  profile.subject_type = p.subject_type();
+  profile.hosting = p.hosting();
+  profile.takes_payments = p.takes_payments();
+  profile.mini_game = p.mini_game();
+  profile.service_categories.assign(p.service_categories().begin(),
+                                    p.service_categories().end());
+  return profile;
+}
+
+// Mask paths must be unique and known; an empty mask is refused rather than read as "everything",
+// so a client cannot wipe fields by accident.
+absl::Status CheckMask(const google::protobuf::FieldMask& mask,
+                       const std::set<absl::string_view>& known) {
+  if (mask.paths_size() == 0) return Invalid("update_mask", "required: name the fields to change");
+  std::set<absl::string_view> seen;
+  for (int i = 0; i < mask.paths_size(); ++i) {
+    const std::string& path = mask.paths(i);
+    if (known.count(path) == 0) {
+      return Invalid(absl::StrCat("update_mask.paths[", i, "]"),
+                     absl::StrCat("unknown or immutable field '", path, "' (allowed: ",
+                                  absl::StrJoin(known, ", "), ")"));
+    }
+    if (!seen.insert(path).second) {
+      return Invalid(absl::StrCat("update_mask.paths[", i, "]"),
+                     absl::StrCat("'", path, "' named twice"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+bool HasPath(const google::protobuf::FieldMask& mask, absl::string_view path) {
+  for (const std::string& p : mask.paths()) {
+    if (p == path) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ParseLaunchName(absl::string_view name, absl::string_view field) {
+  if (name.empty()) return Invalid(field, "required");
+  if (!absl::StartsWith(name, kLaunchesPrefix)) {
+    return Invalid(field, absl::StrCat("'", name, "' is not a launch name (launches/{launch})"));
+  }
+  absl::string_view id = name.substr(kLaunchesPrefix.size());
+  if (id.empty() || id.size() > 64 || !std::all_of(id.begin(), id.end(), IsIdChar)) {
+    return Invalid(field, absl::StrCat("'", name, "' is not a launch name (launches/{launch})"));
+  }
+  return std::string(id);
+}
+
+absl::StatusOr<std::pair<std::string, std::string>> ParseItemName(absl::string_view name,
+                                                                  absl::string_view field) {
+  if (name.empty()) return Invalid(field, "required");
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  const auto malformed = [&] {
+    return Invalid(field, absl::StrCat("'", name,
+                                       "' is not an item name (launches/{launch}/items/{code})"));
+  };
+  if (parts.size() != 4 || parts[0] != "launches" || parts[2] != "items") return malformed();
+  if (parts[1].empty() || parts[1].size() > 64 ||
+      !std::all_of(parts[1].begin(), parts[1].end(), IsIdChar)) {
+    return malformed();
+  }
+  if (parts[3].empty() || parts[3].size() > 64 ||
+      !std::all_of(parts[3].begin(), parts[3].end(), IsCodeChar)) {
+    return malformed();
+  }
+  return std::make_pair(std::string(parts[1]), std::string(parts[3]));
+}
+
+std::string LaunchName(absl::string_view launch_id) {
+  return absl::StrCat(kLaunchesPrefix, launch_id);
+}
+
+std::string ItemName(absl::string_view launch_id, absl::string_view code) {
+  return absl::StrCat(kLaunchesPrefix, launch_id, "/items/", code);
+}
+
+std::string MakeEtag(absl::string_view resource_name, int64_t version) {
+  return absl::StrCat(
+      version, "-", Sha256Hex(absl::StrCat(resource_name, "@", version)).substr(0, 12));
+}
+
+absl::StatusOr<int64_t> ParseEtag(absl::string_view etag, absl::string_view resource_name) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(etag, absl::MaxSplits('-', 1));
+  int64_t version = 0;
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &version) ||
+      MakeEtag(resource_name, version) != etag) {
+    return absl::AbortedError(absl::StrCat("etag mismatch: '", etag, "' is not a current etag of ",
+                                           resource_name, "; read it again and retry"));
+  }
+  return version;
+}
+
+absl::StatusOr<std::optional<absl::CivilDay>> ParseOptionalDate(absl::string_view text,
+                                                                absl::string_view field) {
+  if (text.empty()) return std::optional<absl::CivilDay>();
+  std::optional<absl::CivilDay> day = ParseCivilDay(text);
+  if (!day) {
+    return Invalid(field, absl::StrCat("'", text, "' is not a valid date (expected YYYY-MM-DD)"));
+  }
+  return day;
+}
+
+v1::Money ToMoney(Fen fen) {
+  v1::Money money;
+  money.set_currency_code("CNY");
+  money.set_units(fen / 100);
+  money.set_nanos(static_cast<int32_t>(fen % 100) * 10'000'000);
+  return money;
+}
+
+v1::ItemStatus ToProto(ItemStatus status) {
+  switch (status) {
+    case ItemStatus::kNotStarted:
+      return v1::ITEM_STATUS_NOT_STARTED;
+    case ItemStatus::kInProgress:
+      return v1::ITEM_STATUS_IN_PROGRESS;
+    case ItemStatus::kSubmitted:
+      return v1::ITEM_STATUS_SUBMITTED;
+    case ItemStatus::kApproved:
+      return v1::ITEM_STATUS_APPROVED;
+    case ItemStatus::kRejected:
+      return v1::ITEM_STATUS_REJECTED;
+    case ItemStatus::kWaived:
+      return v1::ITEM_STATUS_WAIVED;
+    case ItemStatus::kNotApplicable:
+      return v1::ITEM_STATUS_NOT_APPLICABLE;
+  }
+  return v1::ITEM_STATUS_UNSPECIFIED;
+}
+
+v1::LaunchSchedule ToProto(const LaunchSchedule& schedule) {
+  v1::LaunchSchedule out;
+  out.set_as_of_date(FormatCivilDay(schedule.as_of));
+  out.set_projected_launch_date(DateText(schedule.projected_launch));
+  for (const std::string& code : schedule.critical_path) out.add_critical_path(code);
+  out.set_at_risk(schedule.at_risk);
+  out.set_slack_working_days(schedule.slack_working_days);
+  out.set_unconfirmed_calendar(schedule.unconfirmed_calendar);
+  *out.mutable_fees_paid() = ToMoney(schedule.fees_paid);
+  *out.mutable_fees_expected() = ToMoney(schedule.fees_expected);
+  return out;
+}
+
+v1::Blocker ToProto(const Blocker& blocker, absl::string_view launch_id) {
+  v1::Blocker out;
+  out.set_code(blocker.code);
+  out.set_message(blocker.message);
+  if (!blocker.item_code.empty()) out.set_item(ItemName(launch_id, blocker.item_code));
+  return out;
+}
+
+v1::Item ToProto(const Item& item) {
+  v1::Item out;
+  out.set_name(ItemName(item.launch_id, item.code));
+  out.set_code(item.code);
+  out.set_title_en(item.title_en);
+  out.set_title_zh(item.title_zh);
+  out.set_group(item.group);
+  out.set_custom(item.custom);
+  out.set_status(ToProto(item.status));
+  out.set_applicability_reason(item.applicability_reason);
+  for (const Dependency& d : item.depends_on) out.add_depends_on(d.code);
+  out.set_assignee(item.assignee);
+  out.set_notes(item.notes);
+  for (const Evidence& e : item.evidence) {
+    v1::Evidence* evidence = out.add_evidence();
+    evidence->set_uri(e.uri);
+    evidence->set_description(e.description);
+  }
+  out.set_official_number(item.official_number);
+  out.set_official_number_label(item.official_number_label);
+  out.set_expiry_date(DateText(item.expiry_date));
+  out.set_waiver_reason(item.waiver_reason);
+  out.set_attempts(item.attempts);
+  *out.mutable_fee_per_attempt() = ToMoney(item.fee_per_attempt);
+  out.set_fee_charged_per_attempt(item.fee_charged_per_attempt);
+  const Fen paid = item.fee_charged_per_attempt
+                       ? item.attempts * item.fee_per_attempt
+                       : (item.attempts > 0 || item.status == ItemStatus::kApproved
+                              ? item.fee_per_attempt
+                              : 0);
+  *out.mutable_fees_paid() = ToMoney(item.status == ItemStatus::kNotApplicable ? 0 : paid);
+  *out.mutable_duration() = ToProto(item.duration);
+  *out.mutable_deadline() = ToProto(item.deadline);
+  out.set_due_date(DateText(item.due_date));
+  v1::ItemSchedule* schedule = out.mutable_schedule();
+  schedule->set_latest_start_date(DateText(item.schedule.latest_start));
+  schedule->set_latest_finish_date(DateText(item.schedule.latest_finish));
+  schedule->set_projected_start_date(DateText(item.schedule.projected_start));
+  schedule->set_projected_finish_date(DateText(item.schedule.projected_finish));
+  schedule->set_slack_working_days(item.schedule.slack_working_days);
+  schedule->set_critical(item.schedule.critical);
+  schedule->set_at_risk(item.schedule.at_risk);
+  schedule->set_unconfirmed_calendar(item.schedule.unconfirmed_calendar);
+  schedule->set_done(item.schedule.done);
+  out.set_started_date(DateText(item.started_date));
+  out.set_submitted_date(DateText(item.submitted_date));
+  out.set_approved_date(DateText(item.approved_date));
+  out.set_source(item.source);
+  out.set_estimate(item.estimate);
+  *out.mutable_update_time() = ToTimestamp(item.update_time);
+  out.set_etag(MakeEtag(out.name(), item.version));
+  return out;
+}
+
+v1::Launch ToProto(const Launch& launch) {
+  v1::Launch out;
+  out.set_name(LaunchName(launch.id));
+  out.set_tenant(launch.tenant);
+  out.set_display_name(launch.display_name);
+  out.set_owner(launch.owner);
+  out.set_target_launch_date(FormatCivilDay(launch.target_launch_date));
+  out.set_time_zone(launch.time_zone);
+  v1::LaunchProfile* profile = out.mutable_profile();
+  profile->set_subject_type(launch.profile.subject_type);
+  profile->set_hosting(launch.profile.hosting);
+  profile->set_takes_payments(launch.profile.takes_payments);
+  profile->set_mini_game(launch.profile.mini_game);
+  for (const std::string& c : launch.profile.service_categories) {
+    profile->add_service_categories(c);
+  }
+  out.set_template_id(launch.template_id);
+  out.set_went_live_date(DateText(launch.went_live_date));
+  *out.mutable_schedule() = ToProto(launch.schedule);
+  for (const Blocker& blocker : launch.blockers) *out.add_blockers() = ToProto(blocker, launch.id);
+  *out.mutable_create_time() = ToTimestamp(launch.create_time);
+  *out.mutable_update_time() = ToTimestamp(launch.update_time);
+  out.set_etag(MakeEtag(out.name(), launch.version));
+  return out;
+}
+
+v1::Launch ToProto(const LaunchState& state, bool with_items) {
+  v1::Launch out = ToProto(state.launch);
+  if (with_items) {
+    for (const Item& item : state.items) *out.add_items() = ToProto(item);
+  }
+  return out;
+}
+
+v1::Event ToProto(const Event& event) {
+  v1::Event out;
+  out.set_sequence(event.sequence);
+  out.set_type(ToProto(event.type));
+  out.set_tenant(event.tenant);
+  out.set_launch(LaunchName(event.launch_id));
+  out.set_item_code(event.item_code);
+  out.set_actor(event.actor);
+  *out.mutable_time() = ToTimestamp(event.time);
+  if (event.launch) *out.mutable_launch_snapshot() = ToProto(*event.launch);
+  if (event.item) *out.mutable_item_snapshot() = ToProto(*event.item);
+  out.set_summary(event.summary);
+  return out;
+}
+
+v1::Readiness ToProto(const Readiness& readiness, absl::string_view launch_id) {
+  v1::Readiness out;
+  out.set_launch(LaunchName(launch_id));
+  out.set_ready(readiness.ready);
+  for (const Blocker& blocker : readiness.blockers) {
+    *out.add_blockers() = ToProto(blocker, launch_id);
+  }
+  *out.mutable_schedule() = ToProto(readiness.schedule);
+  out.set_items_total(readiness.items_total);
+  out.set_items_done(readiness.items_done);
+  return out;
+}
+
+absl::StatusOr<NewLaunch> NewLaunchFromProto(const v1::Launch& launch) {
+  NewLaunch out;
+  out.tenant = launch.tenant();
+  out.display_name = launch.display_name();
+  out.owner = launch.owner();
+  absl::StatusOr<absl::CivilDay> target =
+      ParseRequiredDate(launch.target_launch_date(), "launch.target_launch_date");
+  if (!target.ok()) return target.status();
+  out.target_launch_date = *target;
+  out.time_zone = launch.time_zone();
+  out.template_id = launch.template_id();
+  if (!launch.has_profile()) return Invalid("launch.profile", "required");
+  if (absl::Status s = CheckProfileEnums(launch.profile(), "launch.profile"); !s.ok()) return s;
+  out.profile = ProfileFromProto(launch.profile());
+  return out;
+}
+
+absl::StatusOr<LaunchPatch> LaunchPatchFromProto(const v1::Launch& launch,
+                                                 const google::protobuf::FieldMask& mask) {
+  static const std::set<absl::string_view> kPaths = {
+      "display_name",          "owner",           "target_launch_date",
+      "time_zone",             "went_live_date",  "profile",
+      "profile.subject_type",  "profile.hosting", "profile.takes_payments",
+      "profile.mini_game",     "profile.service_categories"};
+  if (absl::Status s = CheckMask(mask, kPaths); !s.ok()) return s;
+  if (absl::Status s = CheckProfileEnums(launch.profile(), "launch.profile"); !s.ok()) return s;
+  LaunchPatch patch;
+  if (HasPath(mask, "display_name")) patch.display_name = launch.display_name();
+  if (HasPath(mask, "owner")) patch.owner = launch.owner();
+  if (HasPath(mask, "target_launch_date")) {
+    absl::StatusOr<absl::CivilDay> target =
+        ParseRequiredDate(launch.target_launch_date(), "launch.target_launch_date");
+    if (!target.ok()) return target.status();
+    patch.target_launch_date = *target;
+  }
+  if (HasPath(mask, "time_zone")) patch.time_zone = launch.time_zone();
+  if (HasPath(mask, "went_live_date")) {
+    absl::StatusOr<std::optional<absl::CivilDay>> live =
+        ParseOptionalDate(launch.went_live_date(), "launch.went_live_date");
+    if (!live.ok()) return live.status();
+    patch.went_live_date = *live;
+  }
+  const v1::LaunchProfile& profile = launch.profile();
+  const bool whole_profile = HasPath(mask, "profile");
+  if (whole_profile || HasPath(mask, "profile.subject_type")) {
+    patch.subject_type = profile.subject_type();
+  }
+  if (whole_profile || HasPath(mask, "profile.hosting")) patch.hosting = profile.hosting();
+  if (whole_profile || HasPath(mask, "profile.takes_payments")) {
+    patch.takes_payments = profile.takes_payments();
+  }
+  if (whole_profile || HasPath(mask, "profile.mini_game")) patch.mini_game = profile.mini_game();
+  if (whole_profile || HasPath(mask, "profile.service_categories")) {
+    patch.service_categories.emplace(profile.service_categories().begin(),
+                                     profile.service_categories().end());
+  }
+  return patch;
+}
+
+absl::StatusOr<ItemPatch> ItemPatchFromProto(const v1::Item& item,
+                                             const google::protobuf::FieldMask& mask) {
+  static const std::set<absl::string_view> kPaths = {
+      "status",          "assignee",    "notes",         "evidence",
+      "official_number", "expiry_date", "waiver_reason", "due_date"};
+  if (absl::Status s = CheckMask(mask, kPaths); !s.ok()) return s;
+  ItemPatch patch;
+  if (HasPath(mask, "status")) {
+    absl::StatusOr<ItemStatus> status = StatusFromProto(item.status());
+    if (!status.ok()) return status.status();
+    patch.status = *status;
+  }
+  if (HasPath(mask, "assignee")) patch.assignee = item.assignee();
+  if (HasPath(mask, "notes")) patch.notes = item.notes();
+  if (HasPath(mask, "evidence")) {
+    patch.evidence.emplace();
+    for (const v1::Evidence& e : item.evidence()) {
+      patch.evidence->push_back(Evidence{e.uri(), e.description()});
+    }
+  }
+  if (HasPath(mask, "official_number")) patch.official_number = item.official_number();
+  if (HasPath(mask, "expiry_date")) {
+    absl::StatusOr<std::optional<absl::CivilDay>> expiry =
+        ParseOptionalDate(item.expiry_date(), "item.expiry_date");
+    if (!expiry.ok()) return expiry.status();
+    patch.expiry_date = *expiry;
+  }
+  if (HasPath(mask, "waiver_reason")) patch.waiver_reason = item.waiver_reason();
+  if (HasPath(mask, "due_date")) {
+    absl::StatusOr<std::optional<absl::CivilDay>> due =
+        ParseOptionalDate(item.due_date(), "item.due_date");
+    if (!due.ok()) return due.status();
+    patch.due_date = *due;
+  }
+  return patch;
+}
+
+absl::StatusOr<NewItem> NewItemFromProto(const v1::Item& item) {
+  NewItem out;
+  out.code = item.code();
+  out.title_en = item.title_en();
+  out.title_zh = item.title_zh();
+  out.group = item.group();
+  out.depends_on.assign(item.depends_on().begin(), item.depends_on().end());
+  absl::StatusOr<absl::CivilDay> due = ParseRequiredDate(item.due_date(), "item.due_date");
+  if (!due.ok()) return due.status();
+  out.due_date = *due;
+  out.assignee = item.assignee();
+  out.notes = item.notes();
+  if (item.has_duration()) {
+    if (item.duration().unit() == v1::CALENDAR_DAYS) {
+      return Invalid("item.duration.unit", "custom items are counted in working days");
+    }
+    out.duration_working_days = item.duration().typical();
+  }
+  return out;
+}
+
+}  // namespace preflight::checklist

@@ -1,0 +1,55 @@
+#pragma once
+
+// Translation between the preflight.v1 protos and the checklist's domain types. Requests are
+// checked here for what only the wire can get wrong (malformed names and dates, unknown enum
+// values, unknown mask paths); everything else is the domain's to judge.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "checklist-service/domain/launch_service.h"
+#include "checklist-service/domain/model.h"
+#include "google/protobuf/field_mask.pb.h"
+#include "preflight/v1/checklist.pb.h"
+
+namespace preflight::checklist {
+
+// "launches/{id}" -> id. INVALID_ARGUMENT naming `field` when malformed.
+absl::StatusOr<std::string> ParseLaunchName(absl::string_view name, absl::string_view field);
+// "launches/{id}/items/{code}" -> (id, code).
+absl::StatusOr<std::pair<std::string, std::string>> ParseItemName(absl::string_view name,
+                                                                  absl::string_view field);
+std::string LaunchName(absl::string_view launch_id);
+std::string ItemName(absl::string_view launch_id, absl::string_view code);
+
+// Server-computed etags: opaque to clients, derived from the resource name and its version.
+std::string MakeEtag(absl::string_view resource_name, int64_t version);
+// The version an etag stands for, or ABORTED when it was not issued for this resource.
+absl::StatusOr<int64_t> ParseEtag(absl::string_view etag, absl::string_view resource_name);
+
+// An empty string is "no date".
+absl::StatusOr<std::optional<absl::CivilDay>> ParseOptionalDate(absl::string_view text,
+                                                                absl::string_view field);
+
+v1::Money ToMoney(Fen fen);
+v1::ItemStatus ToProto(ItemStatus status);
+v1::LaunchSchedule ToProto(const LaunchSchedule& schedule);
+v1::Blocker ToProto(const Blocker& blocker, absl::string_view launch_id);
+v1::Item ToProto(const Item& item);
+// Items are included for LAUNCH_VIEW_FULL.
+v1::Launch ToProto(const LaunchState& state, bool with_items);
+v1::Launch ToProto(const Launch& launch);
+v1::Event ToProto(const Event& event);
+v1::Readiness ToProto(const Readiness& readiness, absl::string_view launch_id);
+
+absl::StatusOr<NewLaunch> NewLaunchFromProto(const v1::Launch& launch);
+absl::StatusOr<LaunchPatch> LaunchPatchFromProto(const v1::Launch& launch,
+                                                 const google::protobuf::FieldMask& mask);
+absl::StatusOr<ItemPatch> ItemPatchFromProto(const v1::Item& item,
+                                             const google::protobuf::FieldMask& mask);
+absl::StatusOr<NewItem> NewItemFromProto(const v1::Item& item);
+
+}  // namespace preflight::checklist

@@ -1,0 +1,106 @@
+#include "checklist-service/storage/migrations.h"
+
+#include <string>
+#include <vector>
+
+#include "SQLiteCpp/Database.h"
+#include "SQLiteCpp/Statement.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
+
+namespace preflight::checklist {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsSupersetOf;
+
+std::vector<std::string> Columns(SQLite::Database& db, const std::string& table) {
+  SQLite::Statement query(db, "SELECT name FROM pragma_table_info(?) ORDER BY cid");
+  query.bind(1, table);
+  std::vector<std::string> columns;
+  while (query.executeStep()) columns.push_back(query.getColumn(0).getString());
+  return columns;
+}
+
+class MigrationsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<SQLite::Database>> db =
+        OpenSqliteDatabase(dir_.Join("m.db"), SqliteOptions{}, ChecklistMigrations());
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = *std::move(db);
+  }
+
+  ::preflight::testing::TempDir dir_;
+  std::unique_ptr<SQLite::Database> db_;
+};
+
+TEST_F(MigrationsTest, VersionsAreConsecutiveFromOne) {
+  const std::vector<SqliteMigration>& migrations = ChecklistMigrations();
+  ASSERT_FALSE(migrations.empty());
+  for (size_t i = 0; i < migrations.size(); ++i) {
+    EXPECT_EQ(migrations[i].version, static_cast<int>(i) + 1);
+    EXPECT_FALSE(migrations[i].statements.empty());
+  }
+}
+
+TEST_F(MigrationsTest, CreatesTheDocumentedTables) {
+  EXPECT_THAT(Columns(*db_, "launches"), ElementsAre("id", "tenant", "owner", "target_date",
+                                                     "request_id", "request_fingerprint", "version",
+                                                     "create_time", "update_time", "payload"));
+  EXPECT_THAT(Columns(*db_, "items"),
+              ElementsAre("launch_id", "code", "ordinal", "version", "status", "payload"));
+  EXPECT_THAT(Columns(*db_, "events"),
+              ElementsAre("sequence", "type", "tenant", "launch_id", "item_code", "actor",
+                          "time_micros", "summary", "payload"));
+  EXPECT_THAT(Columns(*db_, "secrets"), ElementsAre("name", "value"));
+
+  std::vector<std::string> indexes;
+  SQLite::Statement query(*db_, "SELECT name FROM sqlite_schema WHERE type = 'index'");
+  while (query.executeStep()) indexes.push_back(query.getColumn(0).getString());
+  EXPECT_THAT(indexes,
+              IsSupersetOf({"launches_tenant_request_id", "launches_tenant_id", "launches_owner_id",
+                            "launches_target_date", "events_launch_sequence"}));
+}
+
+TEST_F(MigrationsTest, RequestIdIsUniquePerTenantOnlyWhenSet) {
+  auto insert = [&](const char* id, const char* tenant, const char* request_id) {
+    SQLite::Statement stmt(*db_,
+                           "INSERT INTO launches VALUES (?, ?, 'o', '2026-01-01', ?, '', 1, 0, 0, "
+                           "'{}')");
+    stmt.bind(1, id);
+    stmt.bind(2, tenant);
+    stmt.bind(3, request_id);
+    stmt.exec();
+  };
+  insert("a", "t1", "");
+  insert("b", "t1", "");  // empty request ids never collide
+  insert("c", "t1", "r1");
+  insert("d", "t2", "r1");
+  EXPECT_THROW(insert("e", "t1", "r1"), SQLite::Exception);
+}
+
+TEST_F(MigrationsTest, TablesAreStrictAndPayloadsMustBeJson) {
+  EXPECT_THROW(db_->exec("INSERT INTO launches VALUES ('a', 't', 'o', '2026-01-01', '', '', "
+                         "'not a number', 0, 0, '{}')"),
+               SQLite::Exception);
+  EXPECT_THROW(db_->exec("INSERT INTO launches VALUES ('a', 't', 'o', '2026-01-01', '', '', 1, 0, "
+                         "0, 'not json')"),
+               SQLite::Exception);
+}
+
+TEST_F(MigrationsTest, ItemsNeedAnExistingLaunch) {
+  EXPECT_THROW(db_->exec("INSERT INTO items VALUES ('ghost', 'BIZ', 1, 1, 'NOT_STARTED', '{}')"),
+               SQLite::Exception);
+}
+
+TEST_F(MigrationsTest, ReapplyingIsANoOp) {
+  ASSERT_TRUE(ApplySqliteMigrations(*db_, ChecklistMigrations()).ok());
+  ASSERT_TRUE(ApplySqliteMigrations(*db_, ChecklistMigrations()).ok());
+  EXPECT_EQ(db_->execAndGet("SELECT COUNT(*) FROM schema_migrations").getInt(),
+            static_cast<int>(ChecklistMigrations().size()));
+}
+
+}  // namespace
+}  // namespace preflight::checklist

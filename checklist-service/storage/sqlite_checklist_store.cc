@@ -1,0 +1,444 @@
+#include "checklist-service/storage/sqlite_checklist_store.h"
+
+#include <openssl/rand.h>
+
+#include <exception>
+#include <utility>
+
+#include "SQLiteCpp/Database.h"
+#include "SQLiteCpp/Statement.h"
+#include "SQLiteCpp/Transaction.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "checklist-service/storage/migrations.h"
+#include "checklist-service/storage/snapshot_codec.h"
+#include "common/civil_date.h"
+
+namespace preflight::checklist {
+namespace {
+
+constexpr int kSecretBytes = 32;
+
+std::string Str(absl::string_view s) { return std::string(s); }
+
+std::string ItemName(const Item& item) {
+  return absl::StrCat("launches/", item.launch_id, "/items/", item.code);
+}
+
+absl::Status CheckLimit(int limit) {
+  if (limit <= 0)
+    return absl::InvalidArgumentError(absl::StrCat("limit must be positive, got ", limit));
+  return absl::OkStatus();
+}
+
+// Runs `body` and turns any exception into a status, so none crosses the store's API.
+template <typename T, typename Body>
+absl::StatusOr<T> Guarded(absl::string_view context, Body body) {
+  try {
+    return body();
+  } catch (const SQLite::Exception& e) {
+    return SqliteErrorToStatus(e, context);
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat(context, ": ", e.what()));
+  }
+}
+
+// ---- Reads (any connection; the caller holds its mutex) ----
+
+absl::StatusOr<std::vector<Item>> ReadItems(SQLite::Database& db, const std::string& launch_id) {
+  SQLite::Statement query(db, "SELECT payload FROM items WHERE launch_id = ? ORDER BY ordinal");
+  query.bind(1, launch_id);
+  std::vector<Item> items;
+  while (query.executeStep()) {
+    absl::StatusOr<Item> item = DecodeItem(query.getColumn(0).getString());
+    if (!item.ok()) return item.status();
+    items.push_back(*std::move(item));
+  }
+  return items;
+}
+
+absl::StatusOr<std::optional<LaunchState>> ReadLaunchState(SQLite::Database& db,
+                                                           const std::string& launch_id) {
+  SQLite::Statement query(db, "SELECT payload FROM launches WHERE id = ?");
+  query.bind(1, launch_id);
+  if (!query.executeStep()) return std::nullopt;
+  absl::StatusOr<Launch> launch = DecodeLaunch(query.getColumn(0).getString());
+  if (!launch.ok()) return launch.status();
+  absl::StatusOr<std::vector<Item>> items = ReadItems(db, launch_id);
+  if (!items.ok()) return items.status();
+  return LaunchState{*std::move(launch), *std::move(items)};
+}
+
+int64_t ReadLastSequence(SQLite::Database& db) {
+  return db.execAndGet("SELECT COALESCE(MAX(sequence), 0) FROM events").getInt64();
+}
+
+// ---- Writes (the writer connection inside an IMMEDIATE transaction) ----
+
+absl::Status WriteLaunch(SQLite::Database& db, const Launch& launch) {
+  if (launch.version < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("launch ", launch.id, " has invalid version ", launch.version));
+  }
+  const std::string payload = EncodeLaunch(launch);
+  if (launch.version == 1) {
+    SQLite::Statement exists(db, "SELECT 1 FROM launches WHERE id = ?");
+    exists.bind(1, launch.id);
+    if (exists.executeStep()) {
+      return absl::AlreadyExistsError(absl::StrCat("launch ", launch.id, " already exists"));
+    }
+    if (!launch.request_id.empty()) {
+      SQLite::Statement same_request(db,
+                                     "SELECT id FROM launches WHERE tenant = ? AND request_id = ?");
+      same_request.bind(1, launch.tenant);
+      same_request.bind(2, launch.request_id);
+      if (same_request.executeStep()) {
+        return absl::AlreadyExistsError(
+            absl::StrCat("request_id '", launch.request_id, "' of tenant '", launch.tenant,
+                         "' was already used by launch ", same_request.getColumn(0).getString()));
+      }
+    }
+    SQLite::Statement insert(db,
+                             "INSERT INTO launches (id, tenant, owner, target_date, request_id, "
+                             "request_fingerprint, version, create_time, update_time, payload) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, launch.id);
+    insert.bind(2, launch.tenant);
+    insert.bind(3, launch.owner);
+    insert.bind(4, FormatCivilDay(launch.target_launch_date));
+    insert.bind(5, launch.request_id);
+    insert.bind(6, launch.request_fingerprint);
+    insert.bind(7, launch.version);
+    insert.bind(8, absl::ToUnixMicros(launch.create_time));
+    insert.bind(9, absl::ToUnixMicros(launch.update_time));
+    insert.bind(10, payload);
+    insert.exec();
+    return absl::OkStatus();
+  }
+
+  SQLite::Statement update(db,
+                           "UPDATE launches SET tenant = ?, owner = ?, target_date = ?, "
+                           "request_id = ?, request_fingerprint = ?, version = ?, create_time = ?, "
+                           "update_time = ?, payload = ? WHERE id = ? AND version = ?");
+  update.bind(1, launch.tenant);
+  update.bind(2, launch.owner);
+  update.bind(3, FormatCivilDay(launch.target_launch_date));
+  update.bind(4, launch.request_id);
+  update.bind(5, launch.request_fingerprint);
+  update.bind(6, launch.version);
+  update.bind(7, absl::ToUnixMicros(launch.create_time));
+  update.bind(8, absl::ToUnixMicros(launch.update_time));
+  update.bind(9, payload);
+  update.bind(10, launch.id);
+  update.bind(11, launch.version - 1);
+  if (update.exec() == 1) return absl::OkStatus();
+
+  SQLite::Statement stored(db, "SELECT version FROM launches WHERE id = ?");
+  stored.bind(1, launch.id);
+  if (!stored.executeStep()) {
+    return absl::NotFoundError(absl::StrCat("launch ", launch.id, " not found"));
+  }
+  return absl::AbortedError(
+      absl::StrCat("launch ", launch.id, " was changed concurrently (stored version ",
+                   stored.getColumn(0).getInt64(), ", expected ", launch.version - 1, ")"));
+}
+
+absl::Status WriteItem(SQLite::Database& db, const Item& item) {
+  if (item.version < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("item ", ItemName(item), " has invalid version ", item.version));
+  }
+  const std::string payload = EncodeItem(item);
+  const std::string status(ItemStatusName(item.status));
+  if (item.version == 1) {
+    SQLite::Statement launch_exists(db, "SELECT 1 FROM launches WHERE id = ?");
+    launch_exists.bind(1, item.launch_id);
+    if (!launch_exists.executeStep()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("item ", ItemName(item), " belongs to no stored launch"));
+    }
+    SQLite::Statement exists(db, "SELECT 1 FROM items WHERE launch_id = ? AND code = ?");
+    exists.bind(1, item.launch_id);
+    exists.bind(2, item.code);
+    if (exists.executeStep()) {
+      return absl::AlreadyExistsError(absl::StrCat("item ", ItemName(item), " already exists"));
+    }
+    SQLite::Statement insert(
+        db,
+        "INSERT INTO items (launch_id, code, ordinal, version, status, payload) VALUES (?1, ?2, "
+        "(SELECT COALESCE(MAX(ordinal), 0) + 1 FROM items WHERE launch_id = ?1), ?3, ?4, ?5)");
+    insert.bind(1, item.launch_id);
+    insert.bind(2, item.code);
+    insert.bind(3, item.version);
+    insert.bind(4, status);
+    insert.bind(5, payload);
+    insert.exec();
+    return absl::OkStatus();
+  }
+
+  SQLite::Statement update(db,
+                           "UPDATE items SET version = ?, status = ?, payload = ? "
+                           "WHERE launch_id = ? AND code = ? AND version = ?");
+  update.bind(1, item.version);
+  update.bind(2, status);
+  update.bind(3, payload);
+  update.bind(4, item.launch_id);
+  update.bind(5, item.code);
+  update.bind(6, item.version - 1);
+  if (update.exec() == 1) return absl::OkStatus();
+
+  SQLite::Statement stored(db, "SELECT version FROM items WHERE launch_id = ? AND code = ?");
+  stored.bind(1, item.launch_id);
+  stored.bind(2, item.code);
+  if (!stored.executeStep()) {
+    return absl::NotFoundError(absl::StrCat("item ", ItemName(item), " not found"));
+  }
+  return absl::AbortedError(
+      absl::StrCat("item ", ItemName(item), " was changed concurrently (stored version ",
+                   stored.getColumn(0).getInt64(), ", expected ", item.version - 1, ")"));
+}
+
+void WriteEvent(SQLite::Database& db, const Event& event) {
+  SQLite::Statement insert(db,
+                           "INSERT INTO events (sequence, type, tenant, launch_id, item_code, "
+                           "actor, time_micros, summary, payload) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  insert.bind(1, event.sequence);
+  insert.bind(2, Str(EventTypeName(event.type)));
+  insert.bind(3, event.tenant);
+  insert.bind(4, event.launch_id);
+  insert.bind(5, event.item_code);
+  insert.bind(6, event.actor);
+  insert.bind(7, absl::ToUnixMicros(event.time));
+  insert.bind(8, event.summary);
+  insert.bind(9, EncodeEventPayload(event));
+  insert.exec();
+}
+
+std::string CommitContext(const ChangeSet& changes) {
+  if (changes.launch.has_value()) return absl::StrCat("committing launch ", changes.launch->id);
+  if (!changes.items.empty()) {
+    return absl::StrCat("committing items of launch ", changes.items.front().launch_id);
+  }
+  return "committing events";
+}
+
+}  // namespace
+
+SqliteChecklistStore::SqliteChecklistStore(std::unique_ptr<SQLite::Database> writer,
+                                           std::unique_ptr<SQLite::Database> reader)
+    : writer_(std::move(writer)), reader_(std::move(reader)) {}
+
+SqliteChecklistStore::~SqliteChecklistStore() = default;
+
+absl::StatusOr<std::unique_ptr<SqliteChecklistStore>> SqliteChecklistStore::Open(
+    const std::string& path, Options options) {
+  if (path.empty() || path == ":memory:" || path.rfind("file::memory:", 0) == 0) {
+    return absl::InvalidArgumentError(
+        "the checklist store needs a database file: its two connections must share it");
+  }
+  absl::StatusOr<std::unique_ptr<SQLite::Database>> writer =
+      OpenSqliteDatabase(path, options, ChecklistMigrations());
+  if (!writer.ok()) return writer.status();
+  absl::StatusOr<std::unique_ptr<SQLite::Database>> reader = OpenSqliteReader(path, options);
+  if (!reader.ok()) return reader.status();
+  return std::unique_ptr<SqliteChecklistStore>(
+      new SqliteChecklistStore(*std::move(writer), *std::move(reader)));
+}
+
+absl::StatusOr<LaunchState> SqliteChecklistStore::LoadLaunch(absl::string_view launch_id) {
+  const std::string id(launch_id);
+  absl::MutexLock lock(&read_mu_);
+  return Guarded<LaunchState>(
+      absl::StrCat("loading launch ", id), [&]() -> absl::StatusOr<LaunchState> {
+        // One read transaction: the launch and its items come from the same snapshot.
+        SQLite::Transaction tx(*reader_, SQLite::TransactionBehavior::DEFERRED);
+        absl::StatusOr<std::optional<LaunchState>> state = ReadLaunchState(*reader_, id);
+        if (!state.ok()) return state.status();
+        if (!state->has_value()) {
+          return absl::NotFoundError(absl::StrCat("launch ", id, " not found"));
+        }
+        tx.commit();
+        return **std::move(state);
+      });
+}
+
+absl::StatusOr<std::optional<std::string>> SqliteChecklistStore::FindLaunchByRequestId(
+    absl::string_view tenant, absl::string_view request_id) {
+  if (request_id.empty()) return std::optional<std::string>();
+  absl::MutexLock lock(&read_mu_);
+  return Guarded<std::optional<std::string>>(
+      "finding a launch by request id", [&]() -> std::optional<std::string> {
+        SQLite::Statement query(*reader_,
+                                "SELECT id FROM launches WHERE tenant = ? AND request_id = ?");
+        query.bind(1, Str(tenant));
+        query.bind(2, Str(request_id));
+        if (!query.executeStep()) return std::nullopt;
+        return query.getColumn(0).getString();
+      });
+}
+
+absl::StatusOr<std::vector<LaunchState>> SqliteChecklistStore::ListLaunches(
+    const LaunchFilter& filter, absl::string_view after_id, int limit) {
+  if (absl::Status s = CheckLimit(limit); !s.ok()) return s;
+  // Only the filters in use go into the SQL, so SQLite can pick the matching index.
+  std::string sql = "SELECT id, payload FROM launches WHERE id > ?";
+  if (!filter.tenant.empty()) absl::StrAppend(&sql, " AND tenant = ?");
+  if (!filter.owner.empty()) absl::StrAppend(&sql, " AND owner = ?");
+  if (filter.target_from.has_value()) absl::StrAppend(&sql, " AND target_date >= ?");
+  if (filter.target_to.has_value()) absl::StrAppend(&sql, " AND target_date <= ?");
+  absl::StrAppend(&sql, " ORDER BY id LIMIT ?");
+
+  absl::MutexLock lock(&read_mu_);
+  return Guarded<std::vector<LaunchState>>(
+      "listing launches", [&]() -> absl::StatusOr<std::vector<LaunchState>> {
+        SQLite::Transaction tx(*reader_, SQLite::TransactionBehavior::DEFERRED);
+        SQLite::Statement query(*reader_, sql);
+        int index = 0;
+        query.bind(++index, Str(after_id));
+        if (!filter.tenant.empty()) query.bind(++index, filter.tenant);
+        if (!filter.owner.empty()) query.bind(++index, filter.owner);
+        if (filter.target_from.has_value()) {
+          query.bind(++index, FormatCivilDay(*filter.target_from));
+        }
+        if (filter.target_to.has_value()) query.bind(++index, FormatCivilDay(*filter.target_to));
+        query.bind(++index, limit);
+        std::vector<LaunchState> launches;
+        while (query.executeStep()) {
+          absl::StatusOr<Launch> launch = DecodeLaunch(query.getColumn(1).getString());
+          if (!launch.ok()) return launch.status();
+          absl::StatusOr<std::vector<Item>> items =
+              ReadItems(*reader_, query.getColumn(0).getString());
+          if (!items.ok()) return items.status();
+          launches.push_back(LaunchState{*std::move(launch), *std::move(items)});
+        }
+        tx.commit();
+        return launches;
+      });
+}
+
+absl::StatusOr<std::vector<Event>> SqliteChecklistStore::ListLaunchEvents(
+    absl::string_view launch_id, int64_t after_sequence, int limit) {
+  return QueryEvents(std::string(launch_id), after_sequence, limit);
+}
+
+absl::StatusOr<std::vector<Event>> SqliteChecklistStore::ReadEvents(int64_t after_sequence,
+                                                                    int limit) {
+  return QueryEvents(std::nullopt, after_sequence, limit);
+}
+
+absl::StatusOr<std::vector<Event>> SqliteChecklistStore::QueryEvents(
+    std::optional<std::string> launch_id, int64_t after_sequence, int limit) {
+  if (absl::Status s = CheckLimit(limit); !s.ok()) return s;
+  std::string sql =
+      "SELECT sequence, type, tenant, launch_id, item_code, actor, time_micros, summary, payload "
+      "FROM events WHERE sequence > ?";
+  if (launch_id.has_value()) absl::StrAppend(&sql, " AND launch_id = ?");
+  absl::StrAppend(&sql, " ORDER BY sequence LIMIT ?");
+
+  absl::MutexLock lock(&read_mu_);
+  return Guarded<std::vector<Event>>("reading events", [&]() -> absl::StatusOr<std::vector<Event>> {
+    SQLite::Statement query(*reader_, sql);
+    int index = 0;
+    query.bind(++index, after_sequence);
+    if (launch_id.has_value()) query.bind(++index, *launch_id);
+    query.bind(++index, limit);
+    std::vector<Event> events;
+    while (query.executeStep()) {
+      Event event;
+      event.sequence = query.getColumn(0).getInt64();
+      const std::string type = query.getColumn(1).getString();
+      std::optional<EventType> parsed = ParseEventType(type);
+      if (!parsed.has_value()) {
+        return absl::DataLossError(
+            absl::StrCat("event ", event.sequence, " has unknown type '", type, "'"));
+      }
+      event.type = *parsed;
+      event.tenant = query.getColumn(2).getString();
+      event.launch_id = query.getColumn(3).getString();
+      event.item_code = query.getColumn(4).getString();
+      event.actor = query.getColumn(5).getString();
+      event.time = absl::FromUnixMicros(query.getColumn(6).getInt64());
+      event.summary = query.getColumn(7).getString();
+      if (absl::Status s = DecodeEventPayload(query.getColumn(8).getString(), &event); !s.ok()) {
+        return s;
+      }
+      events.push_back(std::move(event));
+    }
+    return events;
+  });
+}
+
+absl::StatusOr<int64_t> SqliteChecklistStore::LastSequence() {
+  absl::MutexLock lock(&read_mu_);
+  return Guarded<int64_t>("reading the last event sequence",
+                          [&] { return ReadLastSequence(*reader_); });
+}
+
+absl::StatusOr<std::vector<Event>> SqliteChecklistStore::Commit(const ChangeSet& changes) {
+  absl::MutexLock lock(&write_mu_);
+  SQLite::Database& db = *writer_;
+  return Guarded<std::vector<Event>>(
+      CommitContext(changes), [&]() -> absl::StatusOr<std::vector<Event>> {
+        // IMMEDIATE takes the write lock up front, so the version checks and the sequence read
+        // below cannot be invalidated by another process before we commit. Returning early
+        // destroys `tx`, which rolls everything back.
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        if (changes.launch.has_value()) {
+          if (absl::Status s = WriteLaunch(db, *changes.launch); !s.ok()) return s;
+        }
+        for (const Item& item : changes.items) {
+          if (absl::Status s = WriteItem(db, item); !s.ok()) return s;
+        }
+        std::vector<Event> committed = changes.events;
+        int64_t sequence = ReadLastSequence(db);
+        for (Event& event : committed) {
+          event.sequence = ++sequence;
+          WriteEvent(db, event);
+        }
+        tx.commit();
+        return committed;
+      });
+}
+
+absl::StatusOr<std::string> SqliteChecklistStore::GetOrCreateSecret(absl::string_view name) {
+  const std::string key(name);
+  const std::string context = absl::StrCat("secret '", key, "'");
+  {
+    absl::MutexLock lock(&read_mu_);
+    absl::StatusOr<std::optional<std::string>> stored =
+        Guarded<std::optional<std::string>>(context, [&]() -> std::optional<std::string> {
+          SQLite::Statement query(*reader_, "SELECT value FROM secrets WHERE name = ?");
+          query.bind(1, key);
+          if (!query.executeStep()) return std::nullopt;
+          return query.getColumn(0).getString();
+        });
+    if (!stored.ok()) return stored.status();
+    if (stored->has_value()) return **stored;
+  }
+
+  unsigned char bytes[kSecretBytes];
+  if (RAND_bytes(bytes, kSecretBytes) != 1) {
+    return absl::InternalError(absl::StrCat(context, ": no random bytes from OpenSSL"));
+  }
+  absl::MutexLock lock(&write_mu_);
+  SQLite::Database& db = *writer_;
+  return Guarded<std::string>(context, [&] {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    // Another process may have created it since the read: keep whichever came first.
+    SQLite::Statement insert(
+        db, "INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING");
+    insert.bind(1, key);
+    insert.bind(2, bytes, kSecretBytes);
+    insert.exec();
+    SQLite::Statement query(db, "SELECT value FROM secrets WHERE name = ?");
+    query.bind(1, key);
+    query.executeStep();
+    std::string value = query.getColumn(0).getString();
+    query.reset();
+    tx.commit();
+    return value;
+  });
+}
+
+}  // namespace preflight::checklist

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "checklist-service/storage/checklist_store.h"
+#include "common/sqlite_database.h"
+
+namespace SQLite {
+class Database;
+}  // namespace SQLite
+
+namespace preflight::checklist {
+
+// ChecklistStore in one SQLite file (WAL). Writes go through a single connection behind a mutex,
+// each Commit one IMMEDIATE transaction; reads use a second, read-only connection with its own
+// mutex, so a read never waits for a commit's fsync. Every SQLite failure comes back as a status
+// (see SqliteErrorToStatus); nothing throws.
+class SqliteChecklistStore final : public ChecklistStore {
+ public:
+  // synchronous=FULL and a 5 s busy timeout by default; `read_only` serves reads and answers
+  // writes with FAILED_PRECONDITION; `max_page_count` caps the file size (tests).
+  using Options = SqliteOptions;
+
+  // Opens or creates the database at `path` (a file: the two connections must share it) and
+  // applies pending schema migrations. FAILED_PRECONDITION when the file was written by a newer
+  // schema, or is opened read-only before being migrated.
+  static absl::StatusOr<std::unique_ptr<SqliteChecklistStore>> Open(const std::string& path,
+                                                                    Options options);
+
+  ~SqliteChecklistStore() override;
+  SqliteChecklistStore(const SqliteChecklistStore&) = delete;
+  SqliteChecklistStore& operator=(const SqliteChecklistStore&) = delete;
+
+  absl::StatusOr<LaunchState> LoadLaunch(absl::string_view launch_id) override;
+  absl::StatusOr<std::optional<std::string>> FindLaunchByRequestId(
+      absl::string_view tenant, absl::string_view request_id) override;
+  absl::StatusOr<std::vector<LaunchState>> ListLaunches(const LaunchFilter& filter,
+                                                        absl::string_view after_id,
+                                                        int limit) override;
+  absl::StatusOr<std::vector<Event>> ListLaunchEvents(absl::string_view launch_id,
+                                                      int64_t after_sequence, int limit) override;
+  absl::StatusOr<std::vector<Event>> ReadEvents(int64_t after_sequence, int limit) override;
+  absl::StatusOr<int64_t> LastSequence() override;
+  absl::StatusOr<std::vector<Event>> Commit(const ChangeSet& changes) override;
+  absl::StatusOr<std::string> GetOrCreateSecret(absl::string_view name) override;
+
+ private:
+  SqliteChecklistStore(std::unique_ptr<SQLite::Database> writer,
+                       std::unique_ptr<SQLite::Database> reader);
+
+  absl::StatusOr<std::vector<Event>> QueryEvents(std::optional<std::string> launch_id,
+                                                 int64_t after_sequence, int limit);
+
+  absl::Mutex write_mu_;
+  std::unique_ptr<SQLite::Database> writer_ ABSL_GUARDED_BY(write_mu_);
+  absl::Mutex read_mu_;
+  std::unique_ptr<SQLite::Database> reader_ ABSL_GUARDED_BY(read_mu_);
+};
+
+}  // namespace preflight::checklist

@@ -1,0 +1,76 @@
+#include "cli/checklist_client.h"
+
+#include <utility>
+
+#include "absl/time/clock.h"
+#include "grpcpp/client_context.h"
+#include "preflight/v1/checklist.grpc.pb.h"
+
+namespace preflight::cli {
+namespace {
+
+class GrpcChecklistClient : public ChecklistClient {
+ public:
+  GrpcChecklistClient(std::shared_ptr<grpc::Channel> channel, std::string actor,
+                      absl::Duration timeout)
+      : stub_(v1::ChecklistService::NewStub(std::move(channel))),
+        actor_(std::move(actor)),
+        timeout_(timeout) {}
+
+  grpc::Status CreateLaunch(const v1::CreateLaunchRequest& request, v1::Launch* response) override {
+    return Call(&Stub::CreateLaunch, request, response);
+  }
+  grpc::Status GetLaunch(const v1::GetLaunchRequest& request, v1::Launch* response) override {
+    return Call(&Stub::GetLaunch, request, response);
+  }
+  grpc::Status ListLaunches(const v1::ListLaunchesRequest& request,
+                            v1::ListLaunchesResponse* response) override {
+    return Call(&Stub::ListLaunches, request, response);
+  }
+  grpc::Status UpdateLaunch(const v1::UpdateLaunchRequest& request, v1::Launch* response) override {
+    return Call(&Stub::UpdateLaunch, request, response);
+  }
+  grpc::Status UpdateItem(const v1::UpdateItemRequest& request, v1::Item* response) override {
+    return Call(&Stub::UpdateItem, request, response);
+  }
+  grpc::Status AddItem(const v1::AddItemRequest& request, v1::Item* response) override {
+    return Call(&Stub::AddItem, request, response);
+  }
+  grpc::Status GetReadiness(const v1::GetReadinessRequest& request,
+                            v1::Readiness* response) override {
+    return Call(&Stub::GetReadiness, request, response);
+  }
+  grpc::Status ListEvents(const v1::ListEventsRequest& request,
+                          v1::ListEventsResponse* response) override {
+    return Call(&Stub::ListEvents, request, response);
+  }
+  grpc::Status ListTemplates(const v1::ListTemplatesRequest& request,
+                             v1::ListTemplatesResponse* response) override {
+    return Call(&Stub::ListTemplates, request, response);
+  }
+
+ private:
+  using Stub = v1::ChecklistService::Stub;
+
+  template <typename Request, typename Response>
+  grpc::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const Request& request, Response* response) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+    if (!actor_.empty()) context.AddMetadata(kActorMetadataKey, actor_);
+    return (stub_.get()->*method)(&context, request, response);
+  }
+
+  std::unique_ptr<Stub> stub_;
+  const std::string actor_;
+  const absl::Duration timeout_;
+};
+
+}  // namespace
+
+std::unique_ptr<ChecklistClient> NewGrpcChecklistClient(std::shared_ptr<grpc::Channel> channel,
+                                                        std::string actor, absl::Duration timeout) {
+  return std::make_unique<GrpcChecklistClient>(std::move(channel), std::move(actor), timeout);
+}
+
+}  // namespace preflight::cli

@@ -1,0 +1,45 @@
+#pragma once
+
+// The CLI's view of the checklist service: one method per RPC. Commands talk to this interface so
+// that request building and rendering are tested without a server.
+
+#include <memory>
+#include <string>
+
+#include "absl/time/time.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/support/status.h"
+#include "preflight/v1/checklist.pb.h"
+
+namespace preflight::cli {
+
+// Metadata key naming who acts; the service records it in its events.
+inline constexpr char kActorMetadataKey[] = "x-preflight-actor";
+
+class ChecklistClient {
+ public:
+  virtual ~ChecklistClient() = default;
+
+  virtual grpc::Status CreateLaunch(const v1::CreateLaunchRequest& request,
+                                    v1::Launch* response) = 0;
+  virtual grpc::Status GetLaunch(const v1::GetLaunchRequest& request, v1::Launch* response) = 0;
+  virtual grpc::Status ListLaunches(const v1::ListLaunchesRequest& request,
+                                    v1::ListLaunchesResponse* response) = 0;
+  virtual grpc::Status UpdateLaunch(const v1::UpdateLaunchRequest& request,
+                                    v1::Launch* response) = 0;
+  virtual grpc::Status UpdateItem(const v1::UpdateItemRequest& request, v1::Item* response) = 0;
+  virtual grpc::Status AddItem(const v1::AddItemRequest& request, v1::Item* response) = 0;
+  virtual grpc::Status GetReadiness(const v1::GetReadinessRequest& request,
+                                    v1::Readiness* response) = 0;
+  virtual grpc::Status ListEvents(const v1::ListEventsRequest& request,
+                                  v1::ListEventsResponse* response) = 0;
+  virtual grpc::Status ListTemplates(const v1::ListTemplatesRequest& request,
+                                     v1::ListTemplatesResponse* response) = 0;
+};
+
+// A client over `channel`: every call carries `actor` (when not empty) as x-preflight-actor
+// metadata and a deadline of `timeout` from the moment it starts.
+std::unique_ptr<ChecklistClient> NewGrpcChecklistClient(std::shared_ptr<grpc::Channel> channel,
+                                                        std::string actor, absl::Duration timeout);
+
+}  // namespace preflight::cli

@@ -1,0 +1,34 @@
+#pragma once
+
+// The `preflight` command: parse the command line, build the request, call the service, print.
+
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "cli/checklist_client.h"
+#include "cli/command_line.h"
+
+namespace preflight::cli {
+
+inline constexpr int kExitOk = 0;
+// The server refused the request or could not be reached.
+inline constexpr int kExitRpcError = 1;
+inline constexpr int kExitUsage = 2;
+
+// Makes the client for the given global options (server, actor, timeout).
+using ClientFactory = std::function<std::unique_ptr<ChecklistClient>(const GlobalOptions&)>;
+
+// The factory used by the real binary: an insecure channel to options.server.
+std::unique_ptr<ChecklistClient> ConnectToServer(const GlobalOptions& options);
+
+// Runs the command in `args` (without the program name) and returns the exit code. Results go to
+// `out`; errors go to `err` as "error: <CODE>: <message>" (RPC errors) or a usage message.
+// `default_actor` is used when --actor is not given (the binary passes $USER).
+int RunCli(const std::vector<std::string>& args, absl::string_view default_actor,
+           const ClientFactory& connect, std::ostream& out, std::ostream& err);
+
+}  // namespace preflight::cli

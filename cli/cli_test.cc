@@ -1,0 +1,242 @@
+#include "cli/cli.h"
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+
+namespace preflight::cli {
+namespace {
+
+using ::google::protobuf::util::MessageDifferencer;
+using ::testing::_;
+using ::testing::DoAll;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Return;
+using ::testing::SaveArg;
+using ::testing::SetArgPointee;
+using ::testing::StartsWith;
+
+class MockChecklistClient : public ChecklistClient {
+ public:
+  MOCK_METHOD(grpc::Status, CreateLaunch, (const v1::CreateLaunchRequest&, v1::Launch*),
+              (override));
+  MOCK_METHOD(grpc::Status, GetLaunch, (const v1::GetLaunchRequest&, v1::Launch*), (override));
+  MOCK_METHOD(grpc::Status, ListLaunches,
+              (const v1::ListLaunchesRequest&, v1::ListLaunchesResponse*), (override));
+  MOCK_METHOD(grpc::Status, UpdateLaunch, (const v1::UpdateLaunchRequest&, v1::Launch*),
+              (override));
+  MOCK_METHOD(grpc::Status, UpdateItem, (const v1::UpdateItemRequest&, v1::Item*), (override));
+  MOCK_METHOD(grpc::Status, AddItem, (const v1::AddItemRequest&, v1::Item*), (override));
+  MOCK_METHOD(grpc::Status, GetReadiness, (const v1::GetReadinessRequest&, v1::Readiness*),
+              (override));
+  MOCK_METHOD(grpc::Status, ListEvents, (const v1::ListEventsRequest&, v1::ListEventsResponse*),
+              (override));
+  MOCK_METHOD(grpc::Status, ListTemplates,
+              (const v1::ListTemplatesRequest&, v1::ListTemplatesResponse*), (override));
+};
+
+template <typename Message>
+Message FromText(const std::string& text) {
+  Message message;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message)) << text;
+  return message;
+}
+
+class RunCliTest : public ::testing::Test {
+ protected:
+  // Runs the CLI against `client_`; the client is handed over on the first connect.
+  int Run(const std::vector<std::string>& args) {
+    out_.str("");
+    err_.str("");
+    return RunCli(
+        args, "alice",
+        [this](const GlobalOptions& options) {
+          options_ = options;
+          ++connects_;
+          return std::move(client_);
+        },
+        out_, err_);
+  }
+
+  std::unique_ptr<MockChecklistClient> client_ = std::make_unique<MockChecklistClient>();
+  MockChecklistClient& mock_ = *client_;
+  GlobalOptions options_;
+  int connects_ = 0;
+  std::ostringstream out_;
+  std::ostringstream err_;
+};
+
+const char kLaunch[] = R"pb(
+  name: "launches/l1"
+  display_name: "Acme Shop"
+  tenant: "acme"
+  items { code: "ICP_FILING" title_en: "ICP filing" status: ITEM_STATUS_IN_PROGRESS }
+)pb";
+
+TEST_F(RunCliTest, ShowRendersTheLaunch) {
+  v1::GetLaunchRequest request;
+  EXPECT_CALL(mock_, GetLaunch(_, _))
+      .WillOnce(DoAll(SaveArg<0>(&request), SetArgPointee<1>(FromText<v1::Launch>(kLaunch)),
+                      Return(grpc::Status::OK)));
+  EXPECT_EQ(Run({"launch", "show", "l1"}), kExitOk);
+  EXPECT_EQ(request.name(), "launches/l1");
+  EXPECT_EQ(request.view(), v1::LAUNCH_VIEW_FULL);
+  EXPECT_THAT(out_.str(), StartsWith("launches/l1  Acme Shop\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("ICP_FILING  ICP filing  in_progress"));
+  EXPECT_EQ(err_.str(), "");
+}
+
+TEST_F(RunCliTest, GlobalOptionsReachTheConnection) {
+  EXPECT_CALL(mock_, ListTemplates(_, _)).WillOnce(Return(grpc::Status::OK));
+  EXPECT_EQ(Run({"--server=10.1.2.3:7000", "--timeout=3s", "templates"}), kExitOk);
+  EXPECT_EQ(options_.server, "10.1.2.3:7000");
+  EXPECT_EQ(options_.timeout, absl::Seconds(3));
+  EXPECT_EQ(options_.actor, "alice");  // the default actor
+  EXPECT_EQ(out_.str(), "no templates\n");
+}
+
+TEST_F(RunCliTest, JsonPrintsTheResponse) {
+  const v1::Launch launch = FromText<v1::Launch>(kLaunch);
+  EXPECT_CALL(mock_, GetLaunch(_, _))
+      .WillOnce(DoAll(SetArgPointee<1>(launch), Return(grpc::Status::OK)));
+  EXPECT_EQ(Run({"launch", "show", "launches/l1", "--json", "--actor=bob"}), kExitOk);
+  EXPECT_EQ(options_.actor, "bob");
+  v1::Launch parsed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(out_.str(), &parsed).ok()) << out_.str();
+  EXPECT_TRUE(MessageDifferencer::Equals(parsed, launch));
+  EXPECT_THAT(out_.str(), HasSubstr("\"display_name\""));
+}
+
+TEST_F(RunCliTest, RpcErrorExitsOneWithCodeAndServerMessage) {
+  EXPECT_CALL(mock_, UpdateItem(_, _))
+      .WillOnce(Return(grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                                    "item BIZ: illegal transition APPROVED -> REJECTED")));
+  EXPECT_EQ(Run({"item", "update", "l1", "BIZ", "--status=rejected"}), kExitRpcError);
+  EXPECT_EQ(err_.str(),
+            "error: FAILED_PRECONDITION: item BIZ: illegal transition APPROVED -> REJECTED\n");
+  EXPECT_EQ(out_.str(), "");
+}
+
+TEST_F(RunCliTest, JsonRpcErrorAlsoGoesToStderr) {
+  EXPECT_CALL(mock_, GetReadiness(_, _))
+      .WillOnce(Return(grpc::Status(grpc::StatusCode::NOT_FOUND, "launch l9 not found")));
+  EXPECT_EQ(Run({"readiness", "l9", "--json"}), kExitRpcError);
+  EXPECT_EQ(err_.str(), "error: NOT_FOUND: launch l9 not found\n");
+  EXPECT_EQ(out_.str(), "");
+}
+
+TEST_F(RunCliTest, UsageErrorExitsTwoWithoutConnecting) {
+  EXPECT_EQ(Run({"launch", "create", "--tenant=acme"}), kExitUsage);
+  EXPECT_EQ(connects_, 0);
+  EXPECT_THAT(err_.str(), StartsWith("error: 'launch create' needs --name=TEXT\n"));
+  EXPECT_THAT(err_.str(), HasSubstr("usage: preflight launch create"));
+  EXPECT_EQ(out_.str(), "");
+
+  EXPECT_EQ(Run({"bogus"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("usage: preflight [--server=HOST:PORT]"));
+
+  EXPECT_EQ(Run({"templates", "--timeout=forever"}), kExitUsage);
+  EXPECT_EQ(connects_, 0);
+}
+
+TEST_F(RunCliTest, RequestBuildingErrorIsAUsageError) {
+  EXPECT_CALL(mock_, UpdateLaunch(_, _)).Times(0);
+  EXPECT_EQ(Run({"launch", "update", "l1"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("changes nothing"));
+  EXPECT_THAT(err_.str(), HasSubstr("usage: preflight launch update LAUNCH"));
+}
+
+TEST_F(RunCliTest, HelpGoesToStdout) {
+  EXPECT_EQ(Run({"--help"}), kExitOk);
+  EXPECT_THAT(out_.str(), StartsWith("usage: preflight"));
+  EXPECT_EQ(Run({"item", "add", "--help"}), kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("--duration_days=N"));
+  EXPECT_EQ(connects_, 0);
+}
+
+TEST_F(RunCliTest, UpdateSendsOnlyGivenFields) {
+  v1::UpdateLaunchRequest request;
+  EXPECT_CALL(mock_, UpdateLaunch(_, _))
+      .WillOnce(DoAll(SaveArg<0>(&request), SetArgPointee<1>(FromText<v1::Launch>(kLaunch)),
+                      Return(grpc::Status::OK)));
+  EXPECT_EQ(Run({"launch", "update", "l1", "--target", "2026-12-01"}), kExitOk);
+  EXPECT_THAT(request.update_mask().paths(), ElementsAre("target_launch_date"));
+  EXPECT_EQ(request.launch().target_launch_date(), "2026-12-01");
+  EXPECT_THAT(out_.str(), StartsWith("launches/l1  Acme Shop\n"));
+}
+
+TEST_F(RunCliTest, ItemCommandsRenderTheItem) {
+  EXPECT_CALL(mock_, AddItem(_, _))
+      .WillOnce(DoAll(SetArgPointee<1>(FromText<v1::Item>(
+                          R"pb(name: "launches/l1/items/PRIVACY"
+                               title_en: "Privacy policy"
+                               status: ITEM_STATUS_NOT_STARTED
+                               custom: true
+                               etag: "1-a")pb")),
+                      Return(grpc::Status::OK)));
+  EXPECT_EQ(
+      Run({"item", "add", "l1", "--code=PRIVACY", "--title=Privacy policy", "--due=2026-06-01"}),
+      kExitOk);
+  EXPECT_THAT(out_.str(), StartsWith("launches/l1/items/PRIVACY  Privacy policy\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("status  not_started\n"));
+}
+
+TEST_F(RunCliTest, EventsAllFollowsPageTokens) {
+  std::vector<std::string> tokens;
+  EXPECT_CALL(mock_, ListEvents(_, _))
+      .Times(3)
+      .WillRepeatedly([&](const v1::ListEventsRequest& request, v1::ListEventsResponse* response) {
+        EXPECT_EQ(request.parent(), "launches/l1");
+        EXPECT_EQ(request.page_size(), 2);
+        tokens.push_back(request.page_token());
+        const int page = static_cast<int>(tokens.size());
+        for (int i = 1; i <= (page < 3 ? 2 : 1); ++i) {
+          v1::Event* event = response->add_events();
+          event->set_sequence((page - 1) * 2 + i);
+          event->set_type(v1::Event::ITEM_UPDATED);
+        }
+        if (page < 3) response->set_next_page_token("p" + std::to_string(page + 1));
+        return grpc::Status::OK;
+      });
+  EXPECT_EQ(Run({"events", "l1", "--all", "--page_size=2", "--json"}), kExitOk);
+  EXPECT_THAT(tokens, ElementsAre("", "p2", "p3"));
+  v1::ListEventsResponse all;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(out_.str(), &all).ok());
+  ASSERT_EQ(all.events_size(), 5);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(all.events(i).sequence(), i + 1);
+  EXPECT_THAT(all.next_page_token(), IsEmpty());
+}
+
+TEST_F(RunCliTest, EventsWithoutAllShowsOnePage) {
+  EXPECT_CALL(mock_, ListEvents(_, _))
+      .WillOnce(DoAll(SetArgPointee<1>(FromText<v1::ListEventsResponse>(
+                          R"pb(events { sequence: 1 type: LAUNCH_CREATED }
+                               next_page_token: "p2")pb")),
+                      Return(grpc::Status::OK)));
+  EXPECT_EQ(Run({"events", "l1"}), kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("launch_created"));
+  EXPECT_THAT(out_.str(), HasSubstr("more: --page_token=p2"));
+}
+
+TEST_F(RunCliTest, EventsAllStopsAtTheFirstError) {
+  EXPECT_CALL(mock_, ListEvents(_, _))
+      .WillOnce(
+          DoAll(SetArgPointee<1>(FromText<v1::ListEventsResponse>(R"pb(events { sequence: 1 }
+                                                                       next_page_token: "p2")pb")),
+                Return(grpc::Status::OK)))
+      .WillOnce(Return(grpc::Status(grpc::StatusCode::UNAVAILABLE, "connection reset")));
+  EXPECT_EQ(Run({"events", "l1", "--all"}), kExitRpcError);
+  EXPECT_EQ(err_.str(), "error: UNAVAILABLE: connection reset\n");
+  EXPECT_EQ(out_.str(), "");
+}
+
+}  // namespace
+}  // namespace preflight::cli

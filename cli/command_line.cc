@@ -1,0 +1,345 @@
+#include "cli/command_line.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace preflight::cli {
+namespace {
+
+struct FlagSpec {
+  absl::string_view name;
+  // Empty for boolean flags, else how usage text names the value, e.g. "DATE".
+  absl::string_view value;
+  absl::string_view help;
+  bool IsBool() const { return value.empty(); }
+};
+
+// One table for all flags: a name means the same thing in every command that accepts it.
+const std::vector<FlagSpec>& Flags() {
+  static const auto* const kFlags = new std::vector<FlagSpec>{
+      // Global.
+      {"server", "HOST:PORT", "checklist service address (default 127.0.0.1:50051)"},
+      {"json", "", "print the response as JSON (proto field names) for scripts"},
+      {"actor", "NAME", "who acts, recorded in the audit events (default $USER)"},
+      {"timeout", "DURATION", "deadline of each call, e.g. 10s, 1m (default 10s)"},
+      {"help", "", "show usage"},
+      // Launch fields.
+      {"tenant", "TENANT", "organisation that owns the launch"},
+      {"name", "TEXT", "display name of the launch"},
+      {"owner", "NAME", "person accountable for the launch"},
+      {"target", "DATE", "target launch date, YYYY-MM-DD"},
+      {"time_zone", "TZ", "IANA time zone of the launch's dates (default Asia/Shanghai)"},
+      {"subject", "SUBJECT",
+       "enterprise|individual_business|individual|government|media|other_organization"},
+      {"hosting", "HOSTING", "own_mainland_server|own_server_outside_mainland|wechat_cloud"},
+      {"payments", "", "the mini program takes payments (--payments=false to clear)"},
+      {"mini_game", "", "the mini program is a mini game (--mini_game=false to clear)"},
+      {"categories", "A,B", "service category codes, comma separated (empty to clear)"},
+      {"template", "ID", "template id (default: the built-in WeChat template)"},
+      {"request_id", "ID", "idempotency key: a retry with the same id returns the same launch"},
+      {"went_live", "DATE", "date the launch went live (empty to clear)"},
+      // Listing.
+      {"at_risk", "", "only launches projected to miss their target date"},
+      {"from", "DATE", "target date on or after DATE"},
+      {"to", "DATE", "target date on or before DATE"},
+      {"page_size", "N", "results per page"},
+      {"page_token", "TOKEN", "continue a previous listing"},
+      {"all", "", "follow page tokens and print every page"},
+      // Items.
+      {"status", "STATUS", "not_started|in_progress|submitted|approved|rejected|waived"},
+      {"assignee", "NAME", "person doing the work"},
+      {"notes", "TEXT", "free-form notes"},
+      {"evidence", "URI[,URI...]", "document links (replaces the list; empty to clear)"},
+      {"official_number", "TEXT", "number the item produced, e.g. the ICP filing number"},
+      {"expiry", "DATE", "date the qualification expires (empty to clear)"},
+      {"waiver_reason", "TEXT", "why the item is waived (required with --status=waived)"},
+      {"due", "DATE", "fixed due date (empty on update: back to the computed one)"},
+      {"etag", "ETAG", "only change if the resource still has this etag"},
+      {"code", "CODE", "item code, upper snake case, e.g. APP_PRIVACY_POLICY"},
+      {"title", "TEXT", "English title"},
+      {"title_zh", "TEXT", "Chinese title"},
+      {"group", "GROUP", "item group (default: custom)"},
+      {"depends_on", "A,B", "codes of the items this one waits for"},
+      {"duration_days", "N", "working days the item takes"},
+  };
+  return *kFlags;
+}
+
+constexpr absl::string_view kGlobalFlags[] = {"server", "json", "actor", "timeout", "help"};
+
+const FlagSpec* FindFlag(absl::string_view name) {
+  for (const FlagSpec& flag : Flags()) {
+    if (flag.name == name) return &flag;
+  }
+  return nullptr;
+}
+
+bool IsGlobalFlag(absl::string_view name) {
+  return std::find(std::begin(kGlobalFlags), std::end(kGlobalFlags), name) !=
+         std::end(kGlobalFlags);
+}
+
+bool Accepts(const CommandSpec& command, absl::string_view flag) {
+  return IsGlobalFlag(flag) ||
+         std::find(command.flags.begin(), command.flags.end(), flag) != command.flags.end();
+}
+
+absl::Status Usage(absl::string_view message) { return absl::InvalidArgumentError(message); }
+
+// Normalises a boolean flag value to "true" or "false".
+absl::StatusOr<std::string> ParseBool(absl::string_view flag, absl::string_view text) {
+  const std::string lower = absl::AsciiStrToLower(text);
+  if (lower == "true" || lower == "1" || lower == "yes") return std::string("true");
+  if (lower == "false" || lower == "0" || lower == "no") return std::string("false");
+  return Usage(absl::StrCat("--", flag, " expects true or false, got '", text, "'"));
+}
+
+// Reads the flag at args[*i] (and its value from args[*i + 1] when written "--name value") into
+// `flags`.
+absl::Status ReadFlag(const std::vector<std::string>& args, size_t* i,
+                      std::map<std::string, std::string, std::less<>>* flags) {
+  const std::string& arg = args[*i];
+  if (arg == "-h") {
+    (*flags)["help"] = "true";
+    return absl::OkStatus();
+  }
+  if (!absl::StartsWith(arg, "--")) {
+    return Usage(absl::StrCat("unknown flag '", arg, "' (flags are written --name=value)"));
+  }
+  const absl::string_view body = absl::string_view(arg).substr(2);
+  const size_t equals = body.find('=');
+  const absl::string_view name = body.substr(0, equals);
+  const FlagSpec* flag = FindFlag(name);
+  if (flag == nullptr) return Usage(absl::StrCat("unknown flag --", name));
+  std::string value;
+  if (equals != absl::string_view::npos) {
+    value = std::string(body.substr(equals + 1));
+  } else if (flag->IsBool()) {
+    value = "true";
+  } else if (*i + 1 < args.size()) {
+    value = args[++*i];
+  } else {
+    return Usage(absl::StrCat("--", name, " needs a value: --", name, "=", flag->value));
+  }
+  if (flag->IsBool()) {
+    absl::StatusOr<std::string> normalised = ParseBool(name, value);
+    if (!normalised.ok()) return normalised.status();
+    value = *std::move(normalised);
+  }
+  if (!flags->emplace(std::string(name), std::move(value)).second) {
+    return Usage(absl::StrCat("--", name, " given more than once"));
+  }
+  return absl::OkStatus();
+}
+
+// The command named by the leading words of `words`, and how many words it took.
+std::pair<const CommandSpec*, size_t> MatchCommand(const std::vector<std::string>& words) {
+  for (const CommandSpec& command : Commands()) {
+    const std::vector<absl::string_view> parts = absl::StrSplit(command.path, ' ');
+    if (words.size() < parts.size()) continue;
+    if (std::equal(parts.begin(), parts.end(), words.begin())) {
+      return {&command, parts.size()};
+    }
+  }
+  return {nullptr, 0};
+}
+
+std::string FlagUsage(const FlagSpec& flag) {
+  return flag.IsBool() ? absl::StrCat("--", flag.name)
+                       : absl::StrCat("--", flag.name, "=", flag.value);
+}
+
+std::string CommandLine(const CommandSpec& command) {
+  std::string line = absl::StrCat("preflight ", command.path);
+  for (absl::string_view argument : command.arguments) absl::StrAppend(&line, " ", argument);
+  for (absl::string_view name : command.flags) {
+    const FlagSpec* flag = FindFlag(name);
+    const bool required = std::find(command.required_flags.begin(), command.required_flags.end(),
+                                    name) != command.required_flags.end();
+    absl::StrAppend(&line, required ? " " : " [", FlagUsage(*flag), required ? "" : "]");
+  }
+  return line;
+}
+
+}  // namespace
+
+const std::vector<CommandSpec>& Commands() {
+  static const auto* const kCommands = new std::vector<CommandSpec>{
+      {"launch create",
+       {},
+       {"tenant", "name", "owner", "target", "time_zone", "subject", "hosting", "payments",
+        "mini_game", "categories", "template", "request_id"},
+       {"tenant", "name", "owner", "target", "subject", "hosting"},
+       "Create a launch; its items come from the template, filtered by the profile."},
+      {"launch list",
+       {},
+       {"tenant", "owner", "at_risk", "from", "to", "page_size", "page_token"},
+       {},
+       "List launches, optionally filtered."},
+      {"launch show", {"LAUNCH"}, {}, {}, "Show a launch with one row per item."},
+      {"launch update",
+       {"LAUNCH"},
+       {"name", "owner", "target", "time_zone", "went_live", "subject", "hosting", "payments",
+        "mini_game", "categories", "etag"},
+       {},
+       "Change the launch fields given on the command line (and only those)."},
+      {"item update",
+       {"LAUNCH", "CODE"},
+       {"status", "assignee", "notes", "evidence", "official_number", "expiry", "waiver_reason",
+        "due", "etag"},
+       {},
+       "Change the item fields given on the command line (and only those)."},
+      {"item add",
+       {"LAUNCH"},
+       {"code", "title", "due", "title_zh", "group", "depends_on", "assignee", "notes",
+        "duration_days"},
+       {"code", "title", "due"},
+       "Add a custom item to a launch."},
+      {"readiness", {"LAUNCH"}, {}, {}, "Is the launch ready? Blockers, projected date, fees."},
+      {"events",
+       {"LAUNCH"},
+       {"page_size", "page_token", "all"},
+       {},
+       "The launch's audit events, oldest first."},
+      {"templates", {}, {"page_size", "page_token"}, {}, "List the checklist templates."},
+  };
+  return *kCommands;
+}
+
+std::string Invocation::Get(absl::string_view flag, absl::string_view fallback) const {
+  auto it = flags.find(flag);
+  return it == flags.end() ? std::string(fallback) : it->second;
+}
+
+bool Invocation::GetBool(absl::string_view flag, bool fallback) const {
+  auto it = flags.find(flag);
+  return it == flags.end() ? fallback : it->second == "true";
+}
+
+absl::Status ParseCommandLine(const std::vector<std::string>& args, Invocation* result) {
+  *result = Invocation();
+  Invocation& invocation = *result;
+  std::vector<std::string> words;
+  // The first flag error is reported only after the command is known, so its usage can be shown.
+  absl::Status flag_error;
+  bool flags_ended = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (flags_ended || arg == "-" || !absl::StartsWith(arg, "-")) {
+      words.push_back(arg);
+    } else if (arg == "--") {
+      flags_ended = true;
+    } else if (absl::Status s = ReadFlag(args, &i, &invocation.flags); !s.ok()) {
+      if (flag_error.ok()) flag_error = s;
+    }
+  }
+  invocation.help = invocation.GetBool("help");
+  if (words.size() == 1 && words[0] == "help") {
+    words.clear();
+    invocation.help = true;
+  }
+
+  const auto [command, used] = MatchCommand(words);
+  invocation.command = command;
+  if (invocation.help) return absl::OkStatus();
+  if (!flag_error.ok()) return flag_error;
+  if (words.empty()) return Usage("no command given");
+  if (command == nullptr) {
+    const std::string what = words.size() >= 2 && (words[0] == "launch" || words[0] == "item")
+                                 ? absl::StrCat(words[0], " ", words[1])
+                                 : words[0];
+    return Usage(absl::StrCat("unknown command '", what, "'"));
+  }
+  invocation.arguments.assign(words.begin() + static_cast<std::ptrdiff_t>(used), words.end());
+  if (invocation.arguments.size() < command->arguments.size()) {
+    return Usage(absl::StrCat("'", command->path, "' needs ",
+                              command->arguments[invocation.arguments.size()]));
+  }
+  if (invocation.arguments.size() > command->arguments.size()) {
+    return Usage(absl::StrCat("unexpected argument '",
+                              invocation.arguments[command->arguments.size()], "' for '",
+                              command->path, "'"));
+  }
+  for (const std::string& argument : invocation.arguments) {
+    if (argument.empty()) return Usage(absl::StrCat("empty argument for '", command->path, "'"));
+  }
+  for (const auto& [name, value] : invocation.flags) {
+    if (!Accepts(*command, name)) {
+      return Usage(absl::StrCat("--", name, " does not apply to '", command->path, "'"));
+    }
+  }
+  for (absl::string_view name : command->required_flags) {
+    if (!invocation.Has(name) || invocation.Get(name).empty()) {
+      return Usage(
+          absl::StrCat("'", command->path, "' needs --", name, "=", FindFlag(name)->value));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<GlobalOptions> ReadGlobalOptions(const Invocation& invocation,
+                                                absl::string_view default_actor) {
+  GlobalOptions options;
+  options.server = invocation.Get("server", options.server);
+  if (options.server.empty()) return Usage("--server must not be empty");
+  options.json = invocation.GetBool("json");
+  options.actor = invocation.Get("actor", default_actor);
+  // Metadata values must be printable ASCII; anything else would fail the call obscurely.
+  for (char c : options.actor) {
+    if (c < 0x20 || c > 0x7e) {
+      return Usage("--actor must be printable ASCII (it travels as gRPC metadata)");
+    }
+  }
+  if (invocation.Has("timeout")) {
+    const std::string text = invocation.Get("timeout");
+    if (!absl::ParseDuration(text, &options.timeout) || options.timeout <= absl::ZeroDuration() ||
+        options.timeout == absl::InfiniteDuration()) {
+      return Usage(
+          absl::StrCat("--timeout expects a positive duration such as 10s, got '", text, "'"));
+    }
+  }
+  return options;
+}
+
+std::string UsageText() {
+  std::string text =
+      "usage: preflight [--server=HOST:PORT] [--json] [--actor=NAME] [--timeout=DURATION] "
+      "COMMAND [ARGS]\n\ncommands:\n";
+  for (const CommandSpec& command : Commands()) {
+    std::string line = std::string(command.path);
+    for (absl::string_view argument : command.arguments) absl::StrAppend(&line, " ", argument);
+    line.resize(std::max<size_t>(line.size(), 26), ' ');
+    absl::StrAppend(&text, "  ", line, " ", command.summary, "\n");
+  }
+  absl::StrAppend(&text,
+                  "\nLAUNCH is \"launches/ID\" or just ID. Dates are YYYY-MM-DD. "
+                  "`preflight COMMAND --help` lists a command's flags.\n"
+                  "Exit codes: 0 success, 1 the server refused or failed, 2 usage error.\n");
+  return text;
+}
+
+std::string CommandUsage(const CommandSpec& command) {
+  std::string text = absl::StrCat("usage: ", CommandLine(command), "\n  ", command.summary, "\n");
+  std::vector<absl::string_view> names(command.flags.begin(), command.flags.end());
+  names.insert(names.end(), std::begin(kGlobalFlags), std::end(kGlobalFlags));
+  std::vector<std::pair<std::string, absl::string_view>> rows;
+  size_t width = 0;
+  for (absl::string_view name : names) {
+    const FlagSpec* flag = FindFlag(name);
+    rows.emplace_back(FlagUsage(*flag), flag->help);
+    width = std::max(width, rows.back().first.size());
+  }
+  absl::StrAppend(&text, "flags:\n");
+  for (auto& [usage, help] : rows) {
+    usage.resize(width, ' ');
+    absl::StrAppend(&text, "  ", usage, "  ", help, "\n");
+  }
+  return text;
+}
+
+}  // namespace preflight::cli

@@ -1,0 +1,41 @@
+#pragma once
+
+// Turns a parsed command line into the ChecklistService request it stands for. Errors are usage
+// errors (INVALID_ARGUMENT). Only what the client must decide is checked here (enum spellings,
+// numbers, a non-empty update); dates and everything else go to the server unchanged, so its
+// validation and messages are the single source of truth.
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "cli/command_line.h"
+#include "preflight/v1/checklist.pb.h"
+
+namespace preflight::cli {
+
+// "launches/ID" stays as it is; a bare "ID" becomes "launches/ID".
+std::string LaunchName(absl::string_view argument);
+
+// Comma-separated values, trimmed, empty entries dropped.
+std::vector<std::string> SplitList(absl::string_view text);
+
+// Enum values as the CLI spells them: the API name without its prefix, any case
+// ("enterprise" for SUBJECT_TYPE_ENTERPRISE). UNSPECIFIED is refused.
+absl::StatusOr<v1::SubjectType> ParseSubjectType(absl::string_view text);
+absl::StatusOr<v1::Hosting> ParseHosting(absl::string_view text);
+absl::StatusOr<v1::ItemStatus> ParseItemStatus(absl::string_view text);
+
+absl::StatusOr<v1::CreateLaunchRequest> BuildCreateLaunchRequest(const Invocation& invocation);
+absl::StatusOr<v1::ListLaunchesRequest> BuildListLaunchesRequest(const Invocation& invocation);
+v1::GetLaunchRequest BuildGetLaunchRequest(const Invocation& invocation);
+// The update mask holds exactly the fields whose flags were given.
+absl::StatusOr<v1::UpdateLaunchRequest> BuildUpdateLaunchRequest(const Invocation& invocation);
+absl::StatusOr<v1::UpdateItemRequest> BuildUpdateItemRequest(const Invocation& invocation);
+absl::StatusOr<v1::AddItemRequest> BuildAddItemRequest(const Invocation& invocation);
+v1::GetReadinessRequest BuildGetReadinessRequest(const Invocation& invocation);
+absl::StatusOr<v1::ListEventsRequest> BuildListEventsRequest(const Invocation& invocation);
+absl::StatusOr<v1::ListTemplatesRequest> BuildListTemplatesRequest(const Invocation& invocation);
+
+}  // namespace preflight::cli

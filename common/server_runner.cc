@@ -1,0 +1,88 @@
+#include "common/server_runner.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+
+namespace preflight {
+namespace {
+
+sigset_t TerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+}  // namespace
+
+void BlockTerminationSignals() {
+  sigset_t set = TerminationSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+absl::StatusOr<StartedServer> StartServer(const ServerOptions& options,
+                                          const std::vector<grpc::Service*>& services) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  grpc::ServerBuilder builder;
+  StartedServer started;
+  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(),
+                           &started.port);
+  // Let clients keep long-lived watch streams alive with pings every 30 s or more.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 20000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  started.server = builder.BuildAndStart();
+  if (started.server == nullptr || started.port == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen_address,
+                     " (address in use, or not an address of this machine?)"));
+  }
+  for (const std::string& name : options.health_services) {
+    started.server->GetHealthCheckService()->SetServingStatus(name, true);
+  }
+  return started;
+}
+
+absl::Status ServeUntilSignal(const ServerOptions& options,
+                              const std::vector<grpc::Service*>& services,
+                              const std::function<void()>& before_shutdown) {
+  absl::StatusOr<StartedServer> started = StartServer(options, services);
+  if (!started.ok()) return started.status();
+  grpc::Server* server = started->server.get();
+  const int bound_port = started->port;
+  const std::string host(
+      options.listen_address.substr(0, options.listen_address.rfind(':')));
+  std::printf("%s listening on %s:%d\n", options.process_name.c_str(), host.c_str(), bound_port);
+  std::fflush(stdout);
+
+  // Wait for the signal on this thread; the server runs on gRPC's own threads meanwhile.
+  sigset_t set = TerminationSignals();
+  int signal_number = 0;
+  sigwait(&set, &signal_number);
+  std::printf("%s: received signal %d, shutting down\n", options.process_name.c_str(),
+              signal_number);
+  std::fflush(stdout);
+
+  server->GetHealthCheckService()->SetServingStatus(false);
+  if (before_shutdown) before_shutdown();
+  server->Shutdown(absl::ToChronoTime(absl::Now() + options.shutdown_grace));
+  server->Wait();
+  std::printf("%s stopped\n", options.process_name.c_str());
+  std::fflush(stdout);
+  return absl::OkStatus();
+}
+
+}  // namespace preflight
