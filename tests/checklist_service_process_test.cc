@@ -93,9 +93,10 @@ TEST(ChecklistServiceProcessTest, RefusesABrokenTemplateNamingFileAndLine) {
   const std::string path = dir.Join("templates/broken.textproto");
   std::ofstream(path) << "id: \"broken\"\n"
                          "title_en: \"Broken\"\n"
+                         "title_zh: \"坏模板\"\n"
                          "groups { code: \"g\" title_en: \"G\" title_zh: \"组\" }\n"
                          "items {\n"
-                         "  code: \"A\" title_en: \"A\" title_zh: \"甲\" group: \"g\"\n"
+                         "  code: \"A\" title_en: \"A\" title_zh: \"甲\" group: \"g\" applies_reason: \"x\"\n"
                          "  duration { unit: WORKING_DAYS min: 1 typical: 1 max: 1 }\n"
                          "  depends_on { code: \"MISSING\" }\n"
                          "}\n";
@@ -103,8 +104,9 @@ TEST(ChecklistServiceProcessTest, RefusesABrokenTemplateNamingFileAndLine) {
       {CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir.path()});
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_NE(result->exit_code, 0);
-  EXPECT_THAT(result->output, HasSubstr("broken.textproto:"));
-  EXPECT_THAT(result->output, HasSubstr("MISSING"));
+  // The dependency is on line 8 of the file.
+  EXPECT_THAT(result->output, HasSubstr("broken.textproto:8:"));
+  EXPECT_THAT(result->output, HasSubstr("unknown dependency 'MISSING'"));
 }
 
 TEST(ChecklistServiceProcessTest, RefusesATakenPort) {

@@ -181,7 +181,7 @@ class ChecklistGrpcServiceTest : public ::testing::Test {
 
 TEST_F(ChecklistGrpcServiceTest, CreateLaunchInstantiatesApplicableItems) {
   const v1::Launch launch = CreateShop();
-  EXPECT_THAT(launch.name(), testing::StartsWith("launches/"));
+  EXPECT_THAT(launch.name(), ::testing::StartsWith("launches/"));
   EXPECT_EQ(launch.time_zone(), "Asia/Shanghai");
   EXPECT_EQ(launch.template_id(), "wechat-miniprogram-cn");
   EXPECT_FALSE(launch.etag().empty());
@@ -370,11 +370,11 @@ TEST_F(ChecklistGrpcServiceTest, ListLaunchesFiltersByOwnerDatesAndRisk) {
     return names;
   };
   EXPECT_THAT(list([](auto& r) { r.set_owner("li.na@acme.cn"); }),
-              testing::ElementsAre(rushed_launch.name()));
+              ::testing::ElementsAre(rushed_launch.name()));
   EXPECT_THAT(list([](auto& r) { r.set_at_risk_only(true); }),
-              testing::ElementsAre(rushed_launch.name()));
+              ::testing::ElementsAre(rushed_launch.name()));
   EXPECT_THAT(list([](auto& r) { r.set_target_date_to("2026-10-01"); }),
-              testing::ElementsAre(rushed_launch.name()));
+              ::testing::ElementsAre(rushed_launch.name()));
   EXPECT_EQ(list([](auto& r) { r.set_target_date_from("2026-10-01"); }).size(), 1u);
   EXPECT_EQ(list([](auto& r) { r.set_tenant("nobody"); }).size(), 0u);
 }
