@@ -51,6 +51,12 @@ bool Profile::operator==(const Profile& other) const {
          service_categories == other.service_categories;
 }
 
+Fen FeesPaid(const Item& item) {
+  if (item.status == ItemStatus::kNotApplicable) return 0;
+  if (item.fee_charged_per_attempt) return item.attempts * item.fee_per_attempt;
+  return item.attempts > 0 || item.status == ItemStatus::kApproved ? item.fee_per_attempt : 0;
+}
+
 const Item* LaunchState::FindItem(absl::string_view code) const {
   for (const Item& item : items) {
     if (item.code == code) return &item;

@@ -196,6 +196,10 @@ struct Launch {
   LaunchSchedule schedule;
 };
 
+// What has been paid for `item` so far: every attempt for per-attempt fees, else the one-off fee
+// once submitted or approved; nothing for an item that does not apply.
+Fen FeesPaid(const Item& item);
+
 // A launch with all its items, applicable or not.
 struct LaunchState {
   Launch launch;

@@ -350,9 +350,7 @@ class Scheduler {
           launch.unconfirmed_calendar || node.schedule.unconfirmed_calendar;
       const Item& item = *node.item;
       const Fen fee = item.fee_per_attempt;
-      const Fen paid = item.fee_charged_per_attempt ? item.attempts * fee
-                       : item.attempts > 0 || item.status == ItemStatus::kApproved ? fee
-                                                                                   : 0;
+      const Fen paid = FeesPaid(item);
       Fen expected = 0;
       if (!IsDone(item.status)) {
         if (item.fee_charged_per_attempt) {

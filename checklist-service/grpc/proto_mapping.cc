@@ -295,12 +295,7 @@ v1::Item ToProto(const Item& item) {
   out.set_attempts(item.attempts);
   *out.mutable_fee_per_attempt() = ToMoney(item.fee_per_attempt);
   out.set_fee_charged_per_attempt(item.fee_charged_per_attempt);
-  const Fen paid = item.fee_charged_per_attempt
-                       ? item.attempts * item.fee_per_attempt
-                       : (item.attempts > 0 || item.status == ItemStatus::kApproved
-                              ? item.fee_per_attempt
-                              : 0);
-  *out.mutable_fees_paid() = ToMoney(item.status == ItemStatus::kNotApplicable ? 0 : paid);
+  *out.mutable_fees_paid() = ToMoney(FeesPaid(item));
   *out.mutable_duration() = ToProto(item.duration);
   *out.mutable_deadline() = ToProto(item.deadline);
   out.set_due_date(DateText(item.due_date));
