@@ -12,6 +12,7 @@
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "checklist-service/domain/event_hub.h"
 #include "checklist-service/domain/launch_service.h"
 #include "checklist-service/domain/template_catalog.h"
 #include "checklist-service/grpc/checklist_grpc_service.h"
@@ -60,13 +61,16 @@ absl::Status Run() {
   if (!token_key.ok()) return token_key.status();
 
   RealClock clock;
-  LaunchService service(store->get(), &*catalog, &*calendar, &clock);
+  EventHub event_hub;
+  LaunchService service(store->get(), &*catalog, &*calendar, &clock, &event_hub);
   ChecklistGrpcService grpc_service(&service, PageTokenCodec(*token_key));
   ServerOptions options;
   options.listen_address = absl::GetFlag(FLAGS_listen);
   options.process_name = "checklist-service";
   options.health_services = {v1::ChecklistService::service_full_name()};
-  return ServeUntilSignal(options, {&grpc_service});
+  // Closing the hub ends open WatchEvents streams (UNAVAILABLE, with where to resume), so the
+  // server does not wait out its grace period for them.
+  return ServeUntilSignal(options, {&grpc_service}, [&event_hub] { event_hub.Close(); });
 }
 
 }  // namespace

@@ -95,8 +95,24 @@ std::string Quoted(const std::string& s) { return absl::StrCat("'", s, "'"); }
 }  // namespace
 
 LaunchService::LaunchService(ChecklistStore* store, const TemplateCatalog* catalog,
-                             const WorkingCalendar* calendar, const Clock* clock)
-    : store_(store), catalog_(catalog), calendar_(calendar), clock_(clock) {}
+                             const WorkingCalendar* calendar, const Clock* clock,
+                             EventHub* event_hub)
+    : store_(store), catalog_(catalog), calendar_(calendar), clock_(clock), event_hub_(event_hub) {}
+
+absl::StatusOr<std::vector<Event>> LaunchService::CommitAndPublish(const ChangeSet& changes) {
+  absl::StatusOr<std::vector<Event>> committed = store_->Commit(changes);
+  if (committed.ok() && event_hub_ != nullptr) event_hub_->Publish(*committed);
+  return committed;
+}
+
+absl::Status LaunchService::WatchEvents(const WatchRequest& request,
+                                        const WatchCallbacks& callbacks,
+                                        const WatchOptions& options) {
+  if (event_hub_ == nullptr) {
+    return absl::UnimplementedError("this server does not serve the event stream");
+  }
+  return checklist::WatchEvents(*store_, *event_hub_, request, callbacks, options);
+}
 
 absl::CivilDay LaunchService::Today(const Launch& launch) const {
   absl::TimeZone zone;
@@ -225,7 +241,7 @@ absl::StatusOr<LaunchState> LaunchService::CreateLaunch(const NewLaunch& origina
                                        absl::StrCat(ItemStatusName(item.status), ": ",
                                                     item.applicability_reason)));
   }
-  absl::StatusOr<std::vector<Event>> committed = store_->Commit(changes);
+  absl::StatusOr<std::vector<Event>> committed = CommitAndPublish(changes);
   if (!committed.ok()) return committed.status();
   return state;
 }
@@ -378,7 +394,7 @@ absl::StatusOr<LaunchState> LaunchService::UpdateLaunch(const std::string& launc
                                  item.applicability_reason)));
   }
   RecordScheduleMoves(state, persisted, changed_codes, actor, now, changes);
-  absl::StatusOr<std::vector<Event>> committed = store_->Commit(changes);
+  absl::StatusOr<std::vector<Event>> committed = CommitAndPublish(changes);
   if (!committed.ok()) return committed.status();
   return state;
 }
@@ -458,7 +474,7 @@ absl::StatusOr<Item> LaunchService::UpdateItem(const std::string& launch_id,
   changes.events.push_back(ItemEvent(EventType::kItemUpdated, state.launch, *item, actor, now,
                                      absl::StrJoin(notes, "; ")));
   RecordScheduleMoves(state, persisted, {code}, actor, now, changes);
-  absl::StatusOr<std::vector<Event>> committed = store_->Commit(changes);
+  absl::StatusOr<std::vector<Event>> committed = CommitAndPublish(changes);
   if (!committed.ok()) return committed.status();
   return *state.FindItem(code);
 }
@@ -508,7 +524,7 @@ absl::StatusOr<Item> LaunchService::AddItem(const std::string& launch_id, const 
       EventType::kItemCreated, state.launch, added, actor, now,
       absl::StrCat("custom item '", added.title_en, "', due ", DateOrNone(added.due_date))));
   RecordScheduleMoves(state, persisted, {request.code}, actor, now, changes);
-  absl::StatusOr<std::vector<Event>> committed = store_->Commit(changes);
+  absl::StatusOr<std::vector<Event>> committed = CommitAndPublish(changes);
   if (!committed.ok()) return committed.status();
   return *state.FindItem(request.code);
 }

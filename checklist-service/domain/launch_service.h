@@ -9,6 +9,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
+#include "checklist-service/domain/event_hub.h"
+#include "checklist-service/domain/event_watch.h"
 #include "checklist-service/domain/model.h"
 #include "checklist-service/domain/template_catalog.h"
 #include "checklist-service/storage/checklist_store.h"
@@ -100,8 +102,9 @@ struct Actor {
 // either wholly durable with its events or not made at all.
 class LaunchService {
  public:
+  // With an `event_hub`, every committed change's events are published to it (for WatchEvents).
   LaunchService(ChecklistStore* store, const TemplateCatalog* catalog,
-                const WorkingCalendar* calendar, const Clock* clock);
+                const WorkingCalendar* calendar, const Clock* clock, EventHub* event_hub = nullptr);
 
   // Creates a launch. With a request id, a retry of the same request returns the launch it
   // created; the same id with a different request is ALREADY_EXISTS.
@@ -124,6 +127,11 @@ class LaunchService {
   absl::StatusOr<EventPage> ListEvents(const std::string& launch_id, int64_t after_sequence,
                                        int page_size);
 
+  // Streams every event after `request.after_sequence` until the watch ends (see event_watch.h).
+  // UNIMPLEMENTED when the service was built without an event hub.
+  absl::Status WatchEvents(const WatchRequest& request, const WatchCallbacks& callbacks,
+                           const WatchOptions& options = {});
+
   const TemplateCatalog& catalog() const { return *catalog_; }
 
  private:
@@ -141,11 +149,15 @@ class LaunchService {
                            absl::Time now, ChangeSet& changes) const;
   const CompiledTemplate* TemplateOf(const Launch& launch) const;
   std::string NewLaunchId();
+  // Commits `changes` and, when it succeeds, publishes their events. Call with write_mu_ held,
+  // so the hub sees events in sequence order.
+  absl::StatusOr<std::vector<Event>> CommitAndPublish(const ChangeSet& changes);
 
   ChecklistStore* const store_;
   const TemplateCatalog* const catalog_;
   const WorkingCalendar* const calendar_;
   const Clock* const clock_;
+  EventHub* const event_hub_;
 
   // Serialises read-modify-write changes; reads go straight to the store.
   absl::Mutex write_mu_;

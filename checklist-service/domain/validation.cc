@@ -47,20 +47,7 @@ absl::Status CheckTimeZone(absl::string_view field, const std::string& zone) {
 }
 
 absl::Status CheckTenant(const std::string& tenant) {
-  if (tenant.empty()) return Invalid("launch.tenant", "required");
-  if (tenant.size() > kMaxTenantLength) {
-    return Invalid("launch.tenant", absl::StrCat("too long (at most ", kMaxTenantLength, ")"));
-  }
-  const bool valid = std::all_of(tenant.begin(), tenant.end(), [](char c) {
-    return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-' || c == '_' || c == '.';
-  });
-  if (!valid || !absl::ascii_isalnum(tenant.front())) {
-    return Invalid("launch.tenant",
-                   absl::StrCat("'", tenant,
-                                "' must be lowercase letters, digits, '-', '_' or '.', starting "
-                                "with a letter or digit"));
-  }
-  return absl::OkStatus();
+  return ValidateTenant("launch.tenant", tenant);
 }
 
 absl::Status CheckCategories(const std::vector<std::string>& categories) {
@@ -97,6 +84,23 @@ std::string HostingName(v1::Hosting hosting) {
   std::string name = absl::AsciiStrToLower(v1::Hosting_Name(hosting));
   constexpr absl::string_view kPrefix = "hosting_";
   return absl::StartsWith(name, kPrefix) ? name.substr(kPrefix.size()) : name;
+}
+
+absl::Status ValidateTenant(absl::string_view field, absl::string_view tenant) {
+  if (tenant.empty()) return Invalid(field, "required");
+  if (tenant.size() > kMaxTenantLength) {
+    return Invalid(field, absl::StrCat("too long (at most ", kMaxTenantLength, ")"));
+  }
+  const bool valid = std::all_of(tenant.begin(), tenant.end(), [](char c) {
+    return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-' || c == '_' || c == '.';
+  });
+  if (!valid || !absl::ascii_isalnum(tenant.front())) {
+    return Invalid(field,
+                   absl::StrCat("'", tenant,
+                                "' must be lowercase letters, digits, '-', '_' or '.', starting "
+                                "with a letter or digit"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ValidateNewLaunch(const NewLaunch& request, absl::string_view request_id) {

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "checklist-service/grpc/proto_mapping.h"
+#include "checklist-service/grpc/write_gate.h"
 #include "common/civil_date.h"
 #include "common/grpc_status.h"
 
@@ -47,8 +48,13 @@ std::string LaunchListScope(const v1::ListLaunchesRequest& r) {
 
 }  // namespace
 
-ChecklistGrpcService::ChecklistGrpcService(LaunchService* service, PageTokenCodec page_tokens)
-    : service_(service), page_tokens_(std::move(page_tokens)) {}
+ChecklistGrpcService::ChecklistGrpcService(LaunchService* service, PageTokenCodec page_tokens,
+                                           WatchOptions watch_options,
+                                           absl::Duration stalled_write_grace)
+    : service_(service),
+      page_tokens_(std::move(page_tokens)),
+      watch_options_(std::move(watch_options)),
+      stalled_writes_(stalled_write_grace) {}
 
 grpc::Status ChecklistGrpcService::CreateLaunch(grpc::ServerContext* context,
                                                 const v1::CreateLaunchRequest* request,
@@ -229,6 +235,46 @@ grpc::Status ChecklistGrpcService::ListTemplates(grpc::ServerContext* context,
     *response->add_templates() = tmpl->proto();
   }
   return grpc::Status::OK;
+}
+
+grpc::Status ChecklistGrpcService::WatchEvents(grpc::ServerContext* context,
+                                               const v1::WatchEventsRequest* request,
+                                               grpc::ServerWriter<v1::Event>* writer) {
+  WatchRequest watch;
+  watch.after_sequence = request->after_sequence();
+  watch.filter.tenant = request->tenant();
+  if (!request->launch().empty()) {
+    absl::StatusOr<std::string> id = ParseLaunchName(request->launch(), "launch");
+    if (!id.ok()) return ToGrpcStatus(id.status());
+    watch.filter.launch_id = *std::move(id);
+  }
+  // Shared with the canceller, which may still hold it after this handler has returned.
+  auto gate = std::make_shared<WriteGate>([context] { context->TryCancel(); });
+  WatchCallbacks callbacks;
+  callbacks.write = [&](const Event& event) {
+    const v1::Event proto = ToProto(event);
+    if (!gate->BeginWrite()) return false;
+    const bool written = writer->Write(proto);
+    gate->EndWrite();
+    return written;
+  };
+  callbacks.is_cancelled = [context] { return context->IsCancelled(); };
+  callbacks.on_started = [&](int64_t last_sequence) {
+    // Headers go out now, so the client knows the watch was accepted even if nothing happens.
+    context->AddInitialMetadata(kWatchLastSequenceMetadataKey, absl::StrCat(last_sequence));
+    if (gate->BeginWrite()) {
+      writer->SendInitialMetadata();
+      gate->EndWrite();
+    }
+  };
+  // A write in flight gets a grace period to finish, so the stream can still end with the
+  // watch's own status; only a write stuck on a stalled client is cancelled.
+  callbacks.interrupt = [this, gate] {
+    if (gate->Interrupt()) stalled_writes_.Schedule(gate);
+  };
+  const absl::Status status = service_->WatchEvents(watch, callbacks, watch_options_);
+  gate->Detach();
+  return ToGrpcStatus(status);
 }
 
 }  // namespace preflight::checklist

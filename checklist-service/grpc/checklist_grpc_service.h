@@ -1,19 +1,29 @@
 #pragma once
 
+#include "absl/time/time.h"
 #include "checklist-service/domain/launch_service.h"
+#include "checklist-service/grpc/write_gate.h"
 #include "common/page_token.h"
 #include "preflight/v1/checklist.grpc.pb.h"
 
 namespace preflight::checklist {
 
 // preflight.v1.ChecklistService over gRPC: maps requests onto LaunchService and answers with its
-// results or its status. Holds no state of its own beyond the page-token key.
+// results or its status. Holds no state of its own beyond the page-token key (and the timer that
+// cancels watch writes stuck on stalled clients).
 class ChecklistGrpcService final : public v1::ChecklistService::Service {
  public:
   // Metadata key naming who acts; it is recorded in events.
   static constexpr char kActorMetadataKey[] = "x-preflight-actor";
 
-  ChecklistGrpcService(LaunchService* service, PageTokenCodec page_tokens);
+  // Initial metadata of an accepted WatchEvents stream: the last committed sequence then.
+  static constexpr char kWatchLastSequenceMetadataKey[] = "x-preflight-last-sequence";
+
+  // `stalled_write_grace`: how long a WatchEvents write may stay blocked on a client that stopped
+  // reading, once its watch has to end (overflow, shutdown), before the call is cancelled.
+  ChecklistGrpcService(LaunchService* service, PageTokenCodec page_tokens,
+                       WatchOptions watch_options = {},
+                       absl::Duration stalled_write_grace = absl::Milliseconds(500));
 
   grpc::Status CreateLaunch(grpc::ServerContext* context, const v1::CreateLaunchRequest* request,
                             v1::Launch* response) override;
@@ -33,10 +43,15 @@ class ChecklistGrpcService final : public v1::ChecklistService::Service {
                           v1::ListEventsResponse* response) override;
   grpc::Status ListTemplates(grpc::ServerContext* context, const v1::ListTemplatesRequest* request,
                              v1::ListTemplatesResponse* response) override;
+  // Holds one thread of the server's pool for as long as the stream is open.
+  grpc::Status WatchEvents(grpc::ServerContext* context, const v1::WatchEventsRequest* request,
+                           grpc::ServerWriter<v1::Event>* writer) override;
 
  private:
   LaunchService* const service_;
   const PageTokenCodec page_tokens_;
+  const WatchOptions watch_options_;
+  StalledWriteCanceller stalled_writes_;
 };
 
 }  // namespace preflight::checklist
