@@ -1,0 +1,418 @@
+#include "notifier-service/engine/delivery_worker.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/crypto.h"
+#include "notifier-service/domain/message_renderer.h"
+#include "notifier-service/engine/secret_resolver.h"
+
+namespace preflight::notifier {
+namespace {
+
+std::vector<int64_t> IdsOf(const std::vector<Delivery>& deliveries) {
+  std::vector<int64_t> ids;
+  ids.reserve(deliveries.size());
+  for (const Delivery& delivery : deliveries) ids.push_back(delivery.id);
+  return ids;
+}
+
+// The key of a digest: stable for the same set of deliveries, so a resend after a crash carries
+// the same Idempotency-Key.
+std::string DigestKey(const std::vector<Delivery>& deliveries) {
+  std::vector<std::string> keys;
+  keys.reserve(deliveries.size());
+  for (const Delivery& delivery : deliveries) keys.push_back(delivery.dedup_key);
+  std::sort(keys.begin(), keys.end());
+  return absl::StrCat("digest:", Sha256Hex(absl::StrJoin(keys, "\n")).substr(0, 32));
+}
+
+bool HasBudget(ChannelType type) {
+  return type == ChannelType::kWecom || type == ChannelType::kDingtalk ||
+         type == ChannelType::kFeishu || type == ChannelType::kSlack;
+}
+
+}  // namespace
+
+std::string EndpointKey(ChannelType channel, absl::string_view target) {
+  return absl::StrCat(ChannelTypeName(channel), "|", target);
+}
+
+DeliveryWorker::DeliveryWorker(NotifierStore* store, const ReminderScheduler* scheduler,
+                               ChannelSet* channels, RateBudget* budget,
+                               ItemVersionSource* versions, EngineOptions options, int send_threads,
+                               CrashHook crash_hook)
+    : store_(store),
+      scheduler_(scheduler),
+      channels_(channels),
+      budget_(budget),
+      versions_(versions),
+      options_(options),
+      crash_hook_(std::move(crash_hook)) {
+  for (int i = 0; i < send_threads; ++i) threads_.emplace_back([this] { ThreadLoop(); });
+}
+
+DeliveryWorker::~DeliveryWorker() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  for (std::thread& thread : threads_) thread.join();
+}
+
+void DeliveryWorker::Submit(std::function<void()> task) {
+  absl::MutexLock lock(&mu_);
+  queue_.push_back(std::move(task));
+}
+
+void DeliveryWorker::ThreadLoop() {
+  while (true) {
+    std::function<void()> task;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]()
+                       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !queue_.empty(); };
+      mu_.Await(absl::Condition(&ready));
+      if (queue_.empty()) return;  // stopping, nothing left
+      task = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    task();
+  }
+}
+
+void DeliveryWorker::WaitIdle() {
+  absl::MutexLock lock(&mu_);
+  auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return in_flight_ == 0; };
+  mu_.Await(absl::Condition(&idle));
+}
+
+absl::Status DeliveryWorker::RecoverInterrupted(absl::Time now) {
+  absl::StatusOr<std::vector<Delivery>> sending =
+      store_->DeliveriesInState(DeliveryState::kSending, 100000);
+  if (!sending.ok()) return sending.status();
+  std::map<std::string, std::vector<Delivery>> units;
+  for (Delivery& delivery : *sending) units[delivery.unit_key].push_back(std::move(delivery));
+  for (auto& [key, deliveries] : units) {
+    const ChannelType type = deliveries.front().channel;
+    auto channel = channels_->find(type);
+    const bool resend_safe = type == ChannelType::kInbox ||
+                             (channel != channels_->end() && channel->second->IdempotentResend());
+    AttemptOutcome outcome;
+    outcome.delivery_ids = IdsOf(deliveries);
+    outcome.attempt.attempt = deliveries.front().attempts;
+    outcome.attempt.time = now;
+    if (resend_safe) {
+      outcome.new_state = DeliveryState::kPending;
+      outcome.next_attempt_time = now;
+      outcome.attempt.outcome = "retry";
+      outcome.attempt.provider_answer =
+          "interrupted by a restart; resent with the same idempotency key";
+    } else {
+      outcome.new_state = DeliveryState::kOutcomeUnknown;
+      outcome.attempt.outcome = "unknown";
+      outcome.attempt.provider_answer = absl::StrCat(
+          "interrupted by a restart while ", ChannelTypeName(type),
+          " had it; that channel takes no idempotency key, so it is not resent blindly");
+    }
+    absl::Status recorded = store_->RecordAttempt(outcome);
+    if (!recorded.ok()) return recorded;
+  }
+  return absl::OkStatus();
+}
+
+std::vector<DeliveryWorker::Unit> DeliveryWorker::PlanUnits(std::vector<Delivery> deliveries,
+                                                            const BotKey* budget_key,
+                                                            absl::Time now) {
+  std::vector<Unit> units;
+  // Deliveries leased together before a restart go out together again, under the same key.
+  std::map<std::string, std::vector<Delivery>> resends;
+  std::vector<Delivery> digest;
+  for (Delivery& delivery : deliveries) {
+    if (!delivery.unit_key.empty()) {
+      resends[delivery.unit_key].push_back(std::move(delivery));
+    } else if (delivery.digest) {
+      digest.push_back(std::move(delivery));
+    } else {
+      Unit unit;
+      unit.key = delivery.dedup_key;
+      unit.deliveries.push_back(std::move(delivery));
+      units.push_back(std::move(unit));
+    }
+  }
+  // Urgent first.
+  std::stable_sort(units.begin(), units.end(), [](const Unit& a, const Unit& b) {
+    return a.deliveries.front().urgent && !b.deliveries.front().urgent;
+  });
+  for (auto& [key, group] : resends) {
+    Unit unit;
+    unit.key = key;
+    unit.digest = group.size() > 1 || key.rfind("digest:", 0) == 0;
+    unit.deliveries = std::move(group);
+    units.insert(units.begin(), std::move(unit));
+  }
+  if (!digest.empty()) {
+    Unit unit;
+    unit.key = DigestKey(digest);
+    unit.digest = true;
+    unit.deliveries = std::move(digest);
+    units.push_back(std::move(unit));
+  }
+  if (budget_key == nullptr || units.empty()) return units;
+
+  const int available = budget_->Available(*budget_key, now);
+  if (available <= 0) return {};
+  if (static_cast<int>(units.size()) > available) {
+    // Fold what the budget cannot carry into one digest message.
+    std::vector<Unit> kept(std::make_move_iterator(units.begin()),
+                           std::make_move_iterator(units.begin() + (available - 1)));
+    Unit folded;
+    folded.digest = true;
+    for (auto it = units.begin() + (available - 1); it != units.end(); ++it) {
+      for (Delivery& delivery : it->deliveries) folded.deliveries.push_back(std::move(delivery));
+    }
+    folded.key = DigestKey(folded.deliveries);
+    kept.push_back(std::move(folded));
+    units = std::move(kept);
+  }
+  for (size_t i = 0; i < units.size(); ++i) {
+    if (!budget_->TryAcquire(*budget_key, now)) {
+      units.resize(i);
+      break;
+    }
+  }
+  return units;
+}
+
+OutgoingMessage DeliveryWorker::Compose(const Unit& unit) const {
+  OutgoingMessage message;
+  message.idempotency_key = unit.key;
+  if (!unit.digest) {
+    const Delivery& delivery = unit.deliveries.front();
+    message.subject = delivery.subject;
+    message.text = delivery.text;
+    message.markdown = delivery.markdown;
+    message.data_json = delivery.data_json;
+    return message;
+  }
+  // One line per reminder, urgent first; each line is the reminder's own subject.
+  std::vector<const Delivery*> ordered;
+  for (const Delivery& delivery : unit.deliveries) ordered.push_back(&delivery);
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const Delivery* a, const Delivery* b) { return a->urgent && !b->urgent; });
+  int urgent = 0;
+  for (const Delivery* delivery : ordered) urgent += delivery->urgent ? 1 : 0;
+  const size_t count = ordered.size();
+  message.subject = absl::StrCat("【Preflight】", count, " 条提醒 / ", count, " reminders");
+  if (urgent > 0) absl::StrAppend(&message.subject, " (", urgent, " 紧急 urgent)");
+  std::vector<std::string> keys;
+  for (const Delivery* delivery : ordered) {
+    absl::string_view line = delivery->subject;
+    constexpr absl::string_view kBrand = "【Preflight】";
+    if (absl::StartsWith(line, kBrand)) line.remove_prefix(kBrand.size());
+    absl::StrAppend(&message.text, delivery->urgent ? "! " : "- ", line, "\n");
+    absl::StrAppend(&message.markdown, delivery->urgent ? "- **" : "- ", line,
+                    delivery->urgent ? "**" : "", "\n");
+    keys.push_back(absl::StrCat("\"", delivery->dedup_key, "\""));
+  }
+  message.data_json = absl::StrCat("{\"digest\":true,\"count\":", count, ",\"urgent\":", urgent,
+                                   ",\"deliveries\":[", absl::StrJoin(keys, ","), "]}");
+  return message;
+}
+
+AttemptOutcome DeliveryWorker::FailureOutcome(const Unit& unit, const SendResult& result,
+                                              int attempt, absl::Time now) {
+  AttemptOutcome outcome;
+  outcome.delivery_ids = IdsOf(unit.deliveries);
+  outcome.attempt.attempt = attempt;
+  outcome.attempt.time = now;
+  outcome.attempt.http_status = result.http_status;
+  outcome.attempt.provider_answer = result.provider_answer;
+  if (result.kind == SendResult::Kind::kRetryable && attempt < options_.max_attempts) {
+    absl::Duration backoff = options_.retry_initial_backoff;
+    for (int i = 1; i < attempt && backoff < options_.retry_max_backoff; ++i) backoff *= 2;
+    backoff = std::min(backoff, options_.retry_max_backoff);
+    {
+      // Equal jitter: at least half the backoff, so retries never bunch up at zero.
+      absl::MutexLock lock(&mu_);
+      backoff = backoff / 2 + absl::Uniform(random_, 0.0, 1.0) * (backoff / 2);
+    }
+    if (result.retry_after.has_value()) backoff = std::max(backoff, *result.retry_after);
+    outcome.new_state = DeliveryState::kPending;
+    outcome.next_attempt_time = now + backoff;
+    outcome.attempt.outcome = "retry";
+  } else {
+    outcome.new_state = DeliveryState::kDeadLettered;
+    outcome.attempt.outcome = "failed";
+  }
+  return outcome;
+}
+
+absl::Status DeliveryWorker::SendUnit(const Unit& unit, absl::Time now) {
+  const std::vector<int64_t> ids = IdsOf(unit.deliveries);
+  absl::Status leased = store_->LeaseDeliveries(ids, unit.key, now);
+  if (absl::IsFailedPrecondition(leased)) return absl::OkStatus();  // handled elsewhere
+  if (!leased.ok()) return leased;
+  if (crash_hook_ != nullptr && crash_hook_(kAfterLease)) {
+    return absl::AbortedError("simulated crash after lease");
+  }
+  const Delivery& first = unit.deliveries.front();
+  const int attempt = first.attempts + 1;
+
+  if (first.channel == ChannelType::kInbox) {
+    AttemptOutcome outcome;
+    outcome.delivery_ids = ids;
+    outcome.new_state = DeliveryState::kDelivered;
+    outcome.attempt = DeliveryAttempt{attempt, now, "delivered", 0, "stored in the inbox"};
+    for (const Delivery& delivery : unit.deliveries) {
+      InboxMessage message;
+      message.recipient_id = delivery.recipient_id;
+      message.delivery_id = delivery.id;
+      message.subject = delivery.subject;
+      message.body = delivery.text;
+      message.create_time = now;
+      outcome.inbox.push_back(std::move(message));
+    }
+    return store_->RecordAttempt(outcome);
+  }
+
+  auto channel = channels_->find(first.channel);
+  SendResult result;
+  if (channel == channels_->end()) {
+    result.kind = SendResult::Kind::kPermanent;
+    result.provider_answer =
+        absl::StrCat("channel ", ChannelTypeName(first.channel), " is not configured");
+  } else {
+    absl::StatusOr<std::string> secret = ResolveSecret(first.secret_ref);
+    if (!secret.ok()) {
+      result.kind = SendResult::Kind::kPermanent;
+      result.provider_answer = std::string(secret.status().message());
+    } else {
+      ChannelEndpoint endpoint;
+      endpoint.type = first.channel;
+      endpoint.target = first.target;
+      endpoint.secret = *std::move(secret);
+      endpoint.recipient_display_name = first.recipient_id;
+      result = channel->second->Send(endpoint, Compose(unit));
+    }
+  }
+  if (crash_hook_ != nullptr && crash_hook_(kAfterSend)) {
+    return absl::AbortedError("simulated crash after send");
+  }
+  if (result.kind == SendResult::Kind::kDelivered) {
+    AttemptOutcome outcome;
+    outcome.delivery_ids = ids;
+    outcome.new_state = DeliveryState::kDelivered;
+    outcome.attempt =
+        DeliveryAttempt{attempt, now, "delivered", result.http_status, result.provider_answer};
+    return store_->RecordAttempt(outcome);
+  }
+  return store_->RecordAttempt(FailureOutcome(unit, result, attempt, now));
+}
+
+absl::StatusOr<int> DeliveryWorker::RunOnce(absl::Time now) {
+  absl::StatusOr<std::vector<Delivery>> due = store_->DueDeliveries(now, options_.batch_size);
+  if (!due.ok()) return due.status();
+
+  // The version fence, again at send time: digests and retries may wait hours after deciding.
+  std::map<std::string, absl::StatusOr<std::map<std::string, int64_t>>> remote;
+  std::map<std::string, std::vector<Delivery>> by_endpoint;
+  std::vector<Delivery> cancelled;
+  for (Delivery& delivery : *due) {
+    if (delivery.kind != RungKind::kTest) {
+      auto found = remote.find(delivery.launch_id);
+      if (found == remote.end()) {
+        found =
+            remote.emplace(delivery.launch_id, versions_->ItemVersions(delivery.launch_id)).first;
+      }
+      if (absl::IsNotFound(found->second.status())) {
+        cancelled.push_back(std::move(delivery));
+        continue;
+      }
+      if (!found->second.ok()) continue;  // checklist unreachable: wait, never send blind
+      absl::StatusOr<std::optional<ItemRecord>> local =
+          store_->GetItem(delivery.launch_id, delivery.item_code);
+      if (!local.ok()) return local.status();
+      auto version = found->second->find(delivery.item_code);
+      if (!local->has_value() ||
+          (version != found->second->end() && version->second > (*local)->info.version)) {
+        continue;  // the stream has not brought the latest change yet
+      }
+    }
+    std::string key = EndpointKey(delivery.channel, delivery.target);
+    if (delivery.channel == ChannelType::kLog || delivery.channel == ChannelType::kInbox ||
+        delivery.digest) {
+      absl::StrAppend(&key, "|", delivery.recipient_id);
+    }
+    by_endpoint[key].push_back(std::move(delivery));
+  }
+  if (!cancelled.empty()) {
+    AttemptOutcome outcome;
+    outcome.delivery_ids = IdsOf(cancelled);
+    outcome.new_state = DeliveryState::kCancelled;
+    outcome.attempt = DeliveryAttempt{0, now, "cancelled", 0, "the launch no longer exists"};
+    absl::Status recorded = store_->RecordAttempt(outcome);
+    if (!recorded.ok()) return recorded;
+  }
+
+  int handed = 0;
+  for (auto& [key, deliveries] : by_endpoint) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (busy_.count(key) > 0) continue;
+    }
+    const ChannelType type = deliveries.front().channel;
+    const BotKey bot{type, deliveries.front().target};
+    std::vector<Unit> units =
+        PlanUnits(std::move(deliveries), HasBudget(type) ? &bot : nullptr, now);
+    if (units.empty()) continue;
+    for (const Unit& unit : units) handed += static_cast<int>(unit.deliveries.size());
+    {
+      absl::MutexLock lock(&mu_);
+      busy_.insert(key);
+      ++in_flight_;
+    }
+    auto send_all = [this, key = key, units = std::move(units), now]() -> absl::Status {
+      absl::Status result;
+      for (const Unit& unit : units) {
+        absl::Status sent = SendUnit(unit, now);
+        if (absl::IsAborted(sent) && crash_hook_ != nullptr) {
+          result = sent;
+          break;
+        }
+        if (!sent.ok()) {
+          std::fprintf(stderr, "notifier-service: delivery %s: %s\n", unit.key.c_str(),
+                       sent.ToString().c_str());
+        }
+      }
+      absl::MutexLock lock(&mu_);
+      busy_.erase(key);
+      --in_flight_;
+      return result;
+    };
+    if (threads_.empty()) {
+      absl::Status crashed = send_all();
+      if (!crashed.ok()) return crashed;
+    } else {
+      Submit([send_all = std::move(send_all)]() mutable { send_all().IgnoreError(); });
+    }
+  }
+  return handed;
+}
+
+absl::Status DeliveryWorker::SendNow(const std::vector<Delivery>& deliveries, absl::Time now) {
+  for (const Delivery& delivery : deliveries) {
+    Unit unit;
+    unit.key = delivery.dedup_key;
+    unit.deliveries = {delivery};
+    absl::Status sent = SendUnit(unit, now);
+    if (!sent.ok()) return sent;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace preflight::notifier

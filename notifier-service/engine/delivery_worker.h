@@ -1,0 +1,106 @@
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/random/random.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "notifier-service/channels/channel.h"
+#include "notifier-service/channels/rate_budget.h"
+#include "notifier-service/engine/crash_points.h"
+#include "notifier-service/engine/engine_options.h"
+#include "notifier-service/engine/item_version_source.h"
+#include "notifier-service/engine/reminder_scheduler.h"
+#include "notifier-service/storage/notifier_store.h"
+
+namespace preflight::notifier {
+
+// The channels the worker sends through, by type. The inbox is not among them: the worker stores
+// inbox messages itself, in the transaction that marks them delivered.
+using ChannelSet = std::map<ChannelType, std::unique_ptr<Channel>>;
+
+// Sends due deliveries. Each send is leased first (SENDING, attempt counted, committed), then
+// sent, then its outcome recorded with a ledger entry, so a crash at any point leaves a state
+// the next start resolves: a lease without an outcome is resent with the same idempotency key
+// where the channel deduplicates (webhooks; the inbox, which never left the database), and
+// becomes OUTCOME_UNKNOWN where it cannot (bots, email, log), instead of being sent twice.
+//
+// Deliveries to one endpoint (channel + target) go out one message at a time; endpoints are
+// served in parallel, so a hanging or failing receiver never holds up the others. Bot endpoints
+// spend from a rate budget; what does not fit is folded into one digest message, and digest
+// recipients' non-urgent reminders are grouped the same way.
+class DeliveryWorker {
+ public:
+  // `send_threads` 0 sends inline during RunOnce (deterministic, for tests).
+  DeliveryWorker(NotifierStore* store, const ReminderScheduler* scheduler, ChannelSet* channels,
+                 RateBudget* budget, ItemVersionSource* versions, EngineOptions options,
+                 int send_threads, CrashHook crash_hook = nullptr);
+  ~DeliveryWorker();
+
+  // Resolves the leases a crash interrupted. Call once at start-up, before RunOnce.
+  absl::Status RecoverInterrupted(absl::Time now);
+
+  // Starts sending every delivery due at `now` whose endpoint is not busy. Returns how many
+  // deliveries it handed to channels.
+  absl::StatusOr<int> RunOnce(absl::Time now);
+
+  // Sends `deliveries` (already committed, PENDING) at once and waits for their outcome.
+  absl::Status SendNow(const std::vector<Delivery>& deliveries, absl::Time now);
+
+  // Waits until no send is in flight.
+  void WaitIdle();
+
+ private:
+  // Deliveries sent as one message.
+  struct Unit {
+    std::vector<Delivery> deliveries;
+    std::string key;
+    bool digest = false;
+  };
+
+  // Groups the due deliveries of one endpoint into the messages to send now; `budget_key` is
+  // null for channels without a rate budget.
+  std::vector<Unit> PlanUnits(std::vector<Delivery> deliveries, const BotKey* budget_key,
+                              absl::Time now);
+  // Lease, send, record. Returns ABORTED at a simulated crash.
+  absl::Status SendUnit(const Unit& unit, absl::Time now);
+  OutgoingMessage Compose(const Unit& unit) const;
+  // The outcome of a failed attempt: retry later or dead-letter.
+  AttemptOutcome FailureOutcome(const Unit& unit, const SendResult& result, int attempt,
+                                absl::Time now);
+  void Submit(std::function<void()> task);
+  void ThreadLoop();
+
+  NotifierStore* const store_;
+  const ReminderScheduler* const scheduler_;
+  ChannelSet* const channels_;
+  RateBudget* const budget_;
+  ItemVersionSource* const versions_;
+  const EngineOptions options_;
+  const CrashHook crash_hook_;
+
+  absl::Mutex mu_;
+  // Endpoints with a send in flight.
+  std::set<std::string> busy_ ABSL_GUARDED_BY(mu_);
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  absl::BitGen random_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::thread> threads_;
+};
+
+// "wecom|https://...": the key a bot's rate budget is kept under.
+std::string EndpointKey(ChannelType channel, absl::string_view target);
+
+}  // namespace preflight::notifier

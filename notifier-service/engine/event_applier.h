@@ -1,0 +1,44 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "common/clock.h"
+#include "notifier-service/engine/dispatcher.h"
+#include "notifier-service/engine/reminder_scheduler.h"
+#include "notifier-service/storage/notifier_store.h"
+#include "notifier-service/subscriber/event_sink.h"
+
+namespace preflight::notifier {
+
+// Applies the checklist's events to the notifier's state: the launch or item the event carries,
+// the item's next check, and the cancellation of pending deliveries the change made wrong (the
+// item is done, its deadline moved, it was reassigned, the owner changed). All of it commits with
+// the cursor in one transaction, so a crash replays the event from the stream, and a replayed
+// event (sequence at or below the cursor) is ignored.
+class EventApplier final : public EventSink {
+ public:
+  // `decide_mu` is shared with the dispatcher's pass so a decision never overwrites the effects
+  // of an event applied while it ran.
+  EventApplier(NotifierStore* store, const ReminderScheduler* scheduler,
+               const Dispatcher* dispatcher, const Clock* clock, absl::Mutex* decide_mu);
+
+  absl::StatusOr<int64_t> AppliedSequence() override;
+  absl::Status Apply(const v1::Event& event) override;
+
+ private:
+  // Appends to `cancel` the pending deliveries of `record` that `launch` and the item's new
+  // state make wrong, and returns why (empty when none).
+  absl::StatusOr<std::string> CollectCancellations(const LaunchInfo& launch,
+                                                   const ItemRecord& record,
+                                                   std::vector<int64_t>& cancel) const;
+
+  NotifierStore* const store_;
+  const ReminderScheduler* const scheduler_;
+  const Dispatcher* const dispatcher_;
+  const Clock* const clock_;
+  absl::Mutex* const decide_mu_;
+};
+
+}  // namespace preflight::notifier

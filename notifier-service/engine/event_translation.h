@@ -1,0 +1,25 @@
+#pragma once
+
+// Maps the checklist's events (preflight.v1.Event) onto what the notifier keeps of launches and
+// items. The only place the engine reads checklist protos.
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "notifier-service/domain/model.h"
+#include "preflight/v1/checklist.pb.h"
+
+namespace preflight::notifier {
+
+// "launches/{id}" -> "id"; INVALID_ARGUMENT for anything else.
+absl::StatusOr<std::string> LaunchIdFromName(absl::string_view name);
+
+// The launch an event carries, if it is a launch event with a snapshot.
+absl::StatusOr<std::optional<LaunchInfo>> LaunchFromEvent(const v1::Event& event);
+
+// The item an event carries, if it is an item or schedule event with a snapshot.
+absl::StatusOr<std::optional<ItemInfo>> ItemFromEvent(const v1::Event& event);
+
+}  // namespace preflight::notifier

@@ -1,0 +1,231 @@
+#include "notifier-service/engine/notifier_engine.h"
+
+#include <cstdio>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "notifier-service/domain/message_renderer.h"
+#include "notifier-service/engine/recipient_validation.h"
+
+namespace preflight::notifier {
+
+NotifierEngine::NotifierEngine(NotifierStore* store, const ReminderPolicy* policy,
+                               const WorkingCalendar* calendar, ChannelSet* channels,
+                               RateBudget* budget, ItemVersionSource* versions, const Clock* clock,
+                               NotifierEngineOptions options, CrashHook crash_hook)
+    : store_(store),
+      clock_(clock),
+      options_(options),
+      scheduler_(policy, calendar),
+      router_(store),
+      dispatcher_(store, &scheduler_, &router_, versions, options.engine, crash_hook),
+      applier_(store, &scheduler_, &dispatcher_, clock, &decide_mu_),
+      worker_(store, &scheduler_, channels, budget, versions, options.engine, options.send_threads,
+              crash_hook) {}
+
+NotifierEngine::~NotifierEngine() { Stop(); }
+
+absl::Status NotifierEngine::Recover() { return worker_.RecoverInterrupted(clock_->Now()); }
+
+absl::StatusOr<int> NotifierEngine::RunOnce() {
+  {
+    absl::MutexLock lock(&decide_mu_);
+    absl::StatusOr<int> decided = dispatcher_.RunOnce(clock_->Now());
+    if (!decided.ok()) {
+      if (absl::IsAborted(decided.status())) return decided.status();
+      std::fprintf(stderr, "notifier-service: dispatch: %s\n", decided.status().ToString().c_str());
+    }
+  }
+  return worker_.RunOnce(clock_->Now());
+}
+
+void NotifierEngine::Start() {
+  loop_ = std::thread([this] {
+    while (true) {
+      absl::StatusOr<int> ran = RunOnce();
+      if (!ran.ok()) {
+        std::fprintf(stderr, "notifier-service: delivery pass: %s\n",
+                     ran.status().ToString().c_str());
+      }
+      absl::MutexLock lock(&loop_mu_);
+      auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(loop_mu_) { return stopping_; };
+      if (loop_mu_.AwaitWithTimeout(absl::Condition(&stopping), options_.tick)) return;
+    }
+  });
+}
+
+void NotifierEngine::Stop() {
+  {
+    absl::MutexLock lock(&loop_mu_);
+    stopping_ = true;
+  }
+  if (loop_.joinable()) loop_.join();
+  worker_.WaitIdle();
+}
+
+absl::StatusOr<std::vector<ForecastEntry>> NotifierEngine::ListReminders(
+    const ForecastQuery& query) {
+  return Forecast(store_, scheduler_, router_, query, clock_->Now());
+}
+
+absl::StatusOr<std::vector<Delivery>> NotifierEngine::ListDeliveries(const DeliveryFilter& filter,
+                                                                     int64_t before_id, int limit) {
+  return store_->ListDeliveries(filter, before_id, limit);
+}
+
+absl::StatusOr<ItemRecord> NotifierEngine::Snooze(const std::string& launch_id,
+                                                  const std::string& code, absl::Time until) {
+  const absl::Time now = clock_->Now();
+  if (until <= now) {
+    return absl::InvalidArgumentError("snooze_until: must be in the future");
+  }
+  if (until > now + absl::Hours(24 * 30)) {
+    return absl::InvalidArgumentError("snooze_until: at most 30 days ahead");
+  }
+  absl::MutexLock lock(&decide_mu_);
+  absl::StatusOr<std::optional<ItemRecord>> record = store_->GetItem(launch_id, code);
+  if (!record.ok()) return record.status();
+  if (!record->has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("launches/", launch_id, "/items/", code, ": no such item"));
+  }
+  ItemRecord updated = **record;
+  updated.snoozed_until = until;
+  if (updated.next_check_time.has_value() && *updated.next_check_time < until) {
+    updated.next_check_time = until;
+  }
+  absl::Status written = store_->UpdateItemControls(updated);
+  if (!written.ok()) return written;
+  return updated;
+}
+
+absl::StatusOr<ItemRecord> NotifierEngine::Acknowledge(const std::string& launch_id,
+                                                       const std::string& code) {
+  const absl::Time now = clock_->Now();
+  absl::MutexLock lock(&decide_mu_);
+  absl::StatusOr<std::optional<ItemRecord>> record = store_->GetItem(launch_id, code);
+  if (!record.ok()) return record.status();
+  if (!record->has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("launches/", launch_id, "/items/", code, ": no such item"));
+  }
+  ItemRecord updated = **record;
+  updated.acknowledged_version = updated.info.version;
+  updated.next_check_time = std::nullopt;
+  absl::Status written = store_->UpdateItemControls(updated);
+  if (!written.ok()) return written;
+  absl::StatusOr<std::vector<Delivery>> pending = store_->PendingDeliveriesOfItem(launch_id, code);
+  if (!pending.ok()) return pending.status();
+  AttemptOutcome cancel;
+  cancel.new_state = DeliveryState::kCancelled;
+  cancel.attempt = DeliveryAttempt{0, now, "cancelled", 0, "acknowledged"};
+  for (const Delivery& delivery : *pending) {
+    if (delivery.kind != RungKind::kTest) cancel.delivery_ids.push_back(delivery.id);
+  }
+  if (!cancel.delivery_ids.empty()) {
+    absl::Status cancelled = store_->RecordAttempt(cancel);
+    if (!cancelled.ok()) return cancelled;
+  }
+  return updated;
+}
+
+absl::StatusOr<std::vector<Delivery>> NotifierEngine::SendTest(const std::string& recipient_id,
+                                                               std::optional<ChannelType> channel) {
+  const absl::Time now = clock_->Now();
+  absl::StatusOr<std::optional<Recipient>> recipient = store_->GetRecipient(recipient_id);
+  if (!recipient.ok()) return recipient.status();
+  if (!recipient->has_value()) {
+    return absl::NotFoundError(absl::StrCat("recipients/", recipient_id, ": no such recipient"));
+  }
+  const std::string rung_id = absl::StrCat("test:", absl::ToUnixMicros(now));
+  Decision decision;
+  for (const RecipientChannel& target : (*recipient)->channels) {
+    if (channel.has_value() && target.type != *channel) continue;
+    const RenderedMessage message = RenderTestMessage(
+        (*recipient)->display_name.empty() ? (*recipient)->id : (*recipient)->display_name,
+        ChannelTypeName(target.type), (*recipient)->language);
+    Delivery delivery;
+    delivery.dedup_key = DeliveryDedupKey("-", "-", rung_id, recipient_id, target.type);
+    delivery.tenant = (*recipient)->tenant;
+    delivery.rung_id = rung_id;
+    delivery.kind = RungKind::kTest;
+    delivery.recipient_id = recipient_id;
+    delivery.reason = "test";
+    delivery.channel = target.type;
+    delivery.target = target.target;
+    delivery.secret_ref = target.secret_ref;
+    delivery.subject = message.subject;
+    delivery.text = message.text;
+    delivery.markdown = message.markdown;
+    delivery.data_json = message.data_json;
+    delivery.urgent = true;
+    delivery.create_time = now;
+    delivery.update_time = now;
+    delivery.next_attempt_time = now;
+    decision.deliveries.push_back(std::move(delivery));
+  }
+  if (decision.deliveries.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "channel: recipients/", recipient_id, " has no ",
+        channel.has_value() ? ChannelTypeName(*channel) : absl::string_view(""), " channel"));
+  }
+  absl::StatusOr<std::vector<Delivery>> inserted = store_->CommitDecision(decision);
+  if (!inserted.ok()) return inserted.status();
+  absl::Status sent = worker_.SendNow(*inserted, now);
+  if (!sent.ok()) return sent;
+  std::vector<Delivery> result;
+  for (const Delivery& delivery : *inserted) {
+    absl::StatusOr<std::optional<Delivery>> stored = store_->GetDelivery(delivery.id);
+    if (!stored.ok()) return stored.status();
+    if (stored->has_value()) result.push_back(**stored);
+  }
+  return result;
+}
+
+absl::StatusOr<Recipient> NotifierEngine::CreateRecipient(Recipient recipient) {
+  absl::Status valid = ValidateRecipient(recipient);
+  if (!valid.ok()) return valid;
+  const absl::Time now = clock_->Now();
+  recipient.version = 1;
+  recipient.create_time = now;
+  recipient.update_time = now;
+  absl::Status created = store_->CreateRecipient(recipient);
+  if (!created.ok()) return created;
+  return recipient;
+}
+
+absl::StatusOr<Recipient> NotifierEngine::GetRecipient(const std::string& id) {
+  absl::StatusOr<std::optional<Recipient>> found = store_->GetRecipient(id);
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) {
+    return absl::NotFoundError(absl::StrCat("recipients/", id, ": no such recipient"));
+  }
+  return **found;
+}
+
+absl::StatusOr<std::vector<Recipient>> NotifierEngine::ListRecipients(const std::string& tenant,
+                                                                      const std::string& after_id,
+                                                                      int limit) {
+  return store_->ListRecipients(tenant, after_id, limit);
+}
+
+absl::StatusOr<Recipient> NotifierEngine::UpdateRecipient(Recipient recipient) {
+  absl::Status valid = ValidateRecipient(recipient);
+  if (!valid.ok()) return valid;
+  recipient.update_time = clock_->Now();
+  absl::Status updated = store_->UpdateRecipient(recipient);
+  if (!updated.ok()) return updated;
+  return recipient;
+}
+
+absl::Status NotifierEngine::DeleteRecipient(const std::string& id,
+                                             std::optional<int64_t> expected_version) {
+  return store_->DeleteRecipient(id, expected_version);
+}
+
+absl::StatusOr<std::vector<InboxMessage>> NotifierEngine::ListInbox(const std::string& recipient_id,
+                                                                    int64_t before_id, int limit) {
+  return store_->ListInbox(recipient_id, before_id, limit);
+}
+
+}  // namespace preflight::notifier

@@ -1,0 +1,99 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "notifier-service/engine/delivery_worker.h"
+#include "notifier-service/engine/dispatcher.h"
+#include "notifier-service/engine/event_applier.h"
+#include "notifier-service/engine/forecast.h"
+#include "notifier-service/engine/reminder_scheduler.h"
+#include "notifier-service/engine/router.h"
+
+namespace preflight::notifier {
+
+struct NotifierEngineOptions {
+  EngineOptions engine;
+  // Parallel sends (0: inline, for tests that step the engine by hand).
+  int send_threads = 8;
+  // How often the background loop looks for due reminders and deliveries.
+  absl::Duration tick = absl::Seconds(1);
+};
+
+// The notifier's use cases, wired together: the event sink the subscriber feeds, the
+// dispatcher and the delivery worker (stepped by hand with RunOnce, or by a background loop with
+// Start), and the operations behind the API (forecast, snooze, acknowledge, test message,
+// recipients). Plain C++: the gRPC layer maps onto these calls.
+class NotifierEngine {
+ public:
+  NotifierEngine(NotifierStore* store, const ReminderPolicy* policy,
+                 const WorkingCalendar* calendar, ChannelSet* channels, RateBudget* budget,
+                 ItemVersionSource* versions, const Clock* clock, NotifierEngineOptions options,
+                 CrashHook crash_hook = nullptr);
+  ~NotifierEngine();
+
+  EventSink* event_sink() { return &applier_; }
+
+  // Resolves deliveries a crash left SENDING. Call once before Start or RunOnce.
+  absl::Status Recover();
+  // One pass: decide what is due, then send it. Returns the number of deliveries handed to
+  // channels.
+  absl::StatusOr<int> RunOnce();
+  // Waits for the sends RunOnce handed to the send threads.
+  void WaitIdle() { worker_.WaitIdle(); }
+  // Runs RunOnce every tick on a thread of its own until Stop.
+  void Start();
+  void Stop();
+
+  absl::StatusOr<std::vector<ForecastEntry>> ListReminders(const ForecastQuery& query);
+  absl::StatusOr<std::vector<Delivery>> ListDeliveries(const DeliveryFilter& filter,
+                                                       int64_t before_id, int limit);
+  // INVALID_ARGUMENT when `until` is not in the future or more than 30 days ahead; NOT_FOUND for
+  // an item the notifier has not heard of.
+  absl::StatusOr<ItemRecord> Snooze(const std::string& launch_id, const std::string& code,
+                                    absl::Time until);
+  // Stops the item's ladder until its version changes and cancels its pending deliveries.
+  absl::StatusOr<ItemRecord> Acknowledge(const std::string& launch_id, const std::string& code);
+  // Sends a test message to the recipient over `channel` (or each of its channels) now.
+  absl::StatusOr<std::vector<Delivery>> SendTest(const std::string& recipient_id,
+                                                 std::optional<ChannelType> channel);
+
+  // Recipients, validated (see recipient_validation.h).
+  absl::StatusOr<Recipient> CreateRecipient(Recipient recipient);
+  absl::StatusOr<Recipient> GetRecipient(const std::string& id);
+  absl::StatusOr<std::vector<Recipient>> ListRecipients(const std::string& tenant,
+                                                        const std::string& after_id, int limit);
+  // `recipient.version` must be the stored version (checked by the store: ABORTED).
+  absl::StatusOr<Recipient> UpdateRecipient(Recipient recipient);
+  absl::Status DeleteRecipient(const std::string& id, std::optional<int64_t> expected_version);
+  absl::StatusOr<std::vector<InboxMessage>> ListInbox(const std::string& recipient_id,
+                                                      int64_t before_id, int limit);
+  // The next time the item's ladder is looked at, for the API.
+  NotifierStore* store() { return store_; }
+  const Clock& clock() const { return *clock_; }
+
+ private:
+  NotifierStore* const store_;
+  const Clock* const clock_;
+  const NotifierEngineOptions options_;
+  ReminderScheduler scheduler_;
+  Router router_;
+  absl::Mutex decide_mu_;
+  Dispatcher dispatcher_;
+  EventApplier applier_;
+  DeliveryWorker worker_;
+
+  absl::Mutex loop_mu_;
+  bool stopping_ ABSL_GUARDED_BY(loop_mu_) = false;
+  std::thread loop_;
+};
+
+}  // namespace preflight::notifier

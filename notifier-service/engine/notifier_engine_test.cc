@@ -1,0 +1,385 @@
+// The engine end to end in one process: real SQLite store, real policy and calendar, a fake
+// clock that jumps across weeks, and recording channels. Asserts the exact sends.
+
+#include "notifier-service/engine/notifier_engine.h"
+
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "notifier-service/channels/log_channel.h"
+#include "notifier-service/domain/reminder_policy.h"
+#include "notifier-service/storage/sqlite_notifier_store.h"
+#include "tests/testing/temp_dir.h"
+
+namespace preflight::notifier {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAreArray;
+
+const absl::TimeZone& Shanghai() {
+  static const absl::TimeZone* zone = [] {
+    auto* z = new absl::TimeZone;
+    absl::LoadTimeZone("Asia/Shanghai", z);
+    return z;
+  }();
+  return *zone;
+}
+
+absl::Time At(int y, int m, int d, int hh, int mm) {
+  return absl::FromCivil(absl::CivilMinute(y, m, d, hh, mm), Shanghai());
+}
+
+// A channel that records what it was given and answers as told.
+class RecordingChannel final : public Channel {
+ public:
+  explicit RecordingChannel(bool idempotent) : idempotent_(idempotent) {}
+  SendResult Send(const ChannelEndpoint& endpoint, const OutgoingMessage& message) override {
+    keys.push_back(message.idempotency_key);
+    SendResult result;
+    result.kind = SendResult::Kind::kDelivered;
+    result.http_status = 200;
+    return result;
+  }
+  size_t MaxTextBytes() const override { return 4096; }
+  bool IdempotentResend() const override { return idempotent_; }
+  std::vector<std::string> keys;
+
+ private:
+  const bool idempotent_;
+};
+
+// The checklist's item versions as the test says they are.
+class FakeVersions final : public ItemVersionSource {
+ public:
+  absl::StatusOr<std::map<std::string, int64_t>> ItemVersions(
+      absl::string_view launch_id) override {
+    if (unavailable) return absl::UnavailableError("checklist down");
+    return versions[std::string(launch_id)];
+  }
+  std::map<std::string, std::map<std::string, int64_t>> versions;
+  bool unavailable = false;
+};
+
+v1::Event LaunchEvent(int64_t sequence, const std::string& id) {
+  v1::Event event;
+  event.set_sequence(sequence);
+  event.set_type(v1::Event::LAUNCH_CREATED);
+  event.set_tenant("acme");
+  event.set_launch(absl::StrCat("launches/", id));
+  v1::Launch* launch = event.mutable_launch_snapshot();
+  launch->set_name(absl::StrCat("launches/", id));
+  launch->set_tenant("acme");
+  launch->set_display_name("Acme shop");
+  launch->set_owner("boss");
+  launch->set_time_zone("Asia/Shanghai");
+  launch->set_target_launch_date("2026-10-30");
+  launch->set_etag("1-aaaaaaaaaaaa");
+  return event;
+}
+
+struct ItemSpec {
+  int64_t version = 1;
+  v1::ItemStatus status = v1::ITEM_STATUS_NOT_STARTED;
+  std::string latest_start = "2026-09-21";
+  std::string latest_finish = "2026-10-09";
+  std::string due_date;
+};
+
+v1::Event ItemEvent(int64_t sequence, const std::string& launch_id, const ItemSpec& spec) {
+  v1::Event event;
+  event.set_sequence(sequence);
+  event.set_type(spec.version == 1 ? v1::Event::ITEM_CREATED : v1::Event::ITEM_UPDATED);
+  event.set_tenant("acme");
+  event.set_launch(absl::StrCat("launches/", launch_id));
+  event.set_item_code("ICP_FILING");
+  v1::Item* item = event.mutable_item_snapshot();
+  item->set_name(absl::StrCat("launches/", launch_id, "/items/ICP_FILING"));
+  item->set_code("ICP_FILING");
+  item->set_title_en("ICP filing");
+  item->set_title_zh("ICP 备案");
+  item->set_status(spec.status);
+  item->set_assignee("li.na");
+  item->set_due_date(spec.due_date);
+  item->mutable_schedule()->set_latest_start_date(spec.latest_start);
+  item->mutable_schedule()->set_latest_finish_date(spec.latest_finish);
+  item->set_etag(absl::StrCat(spec.version, "-bbbbbbbbbbbb"));
+  return event;
+}
+
+class NotifierEngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<WorkingCalendar> calendar =
+        WorkingCalendar::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/calendar"});
+    ASSERT_TRUE(calendar.ok()) << calendar.status();
+    calendar_ = std::make_unique<WorkingCalendar>(*std::move(calendar));
+    channels_[ChannelType::kLog] = std::make_unique<LogChannel>(&log_, &clock_);
+    auto webhook = std::make_unique<RecordingChannel>(/*idempotent=*/true);
+    webhook_ = webhook.get();
+    channels_[ChannelType::kWebhook] = std::move(webhook);
+    auto wecom = std::make_unique<RecordingChannel>(/*idempotent=*/false);
+    wecom_ = wecom.get();
+    channels_[ChannelType::kWecom] = std::move(wecom);
+    Open(nullptr);
+  }
+
+  // (Re)opens the store and the engine, as a process start does.
+  void Open(CrashHook hook) {
+    engine_.reset();
+    store_.reset();
+    absl::StatusOr<std::unique_ptr<SqliteNotifierStore>> store =
+        SqliteNotifierStore::Open(dir_.path() + "/notifier.db", SqliteOptions{});
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    NotifierEngineOptions options;
+    options.send_threads = 0;
+    engine_ =
+        std::make_unique<NotifierEngine>(store_.get(), &policy_, calendar_.get(), &channels_,
+                                         &budget_, &versions_, &clock_, options, std::move(hook));
+    ASSERT_TRUE(engine_->Recover().ok());
+  }
+
+  void Apply(const v1::Event& event) {
+    ASSERT_TRUE(engine_->event_sink()->Apply(event).ok());
+    if (event.has_item_snapshot()) {
+      const std::string& etag = event.item_snapshot().etag();
+      versions_.versions["l1"][event.item_snapshot().code()] =
+          std::stoll(etag.substr(0, etag.find('-')));
+    }
+  }
+
+  // Runs the engine every `step` from now until `until`.
+  void RunUntil(absl::Time until, absl::Duration step = absl::Minutes(30)) {
+    while (clock_.Now() < until) {
+      clock_.AdvanceTime(step);
+      absl::StatusOr<int> ran = engine_->RunOnce();
+      ASSERT_TRUE(ran.ok()) << ran.status();
+    }
+  }
+
+  std::vector<Delivery> Deliveries() {
+    absl::StatusOr<std::vector<Delivery>> all = store_->ListDeliveries({}, 0, 10000);
+    EXPECT_TRUE(all.ok()) << all.status();
+    return all.ok() ? *all : std::vector<Delivery>{};
+  }
+
+  // (rung, recipient, local creation time) of every inbox delivery.
+  std::set<std::tuple<std::string, std::string, std::string>> InboxSends() {
+    std::set<std::tuple<std::string, std::string, std::string>> sends;
+    for (const Delivery& delivery : Deliveries()) {
+      if (delivery.channel != ChannelType::kInbox) continue;
+      sends.emplace(delivery.rung_id, delivery.recipient_id,
+                    absl::FormatTime("%Y-%m-%d %H:%M", delivery.create_time, Shanghai()));
+    }
+    return sends;
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_{At(2026, 9, 1, 0, 0)};
+  ReminderPolicy policy_ = DefaultReminderPolicy();
+  std::unique_ptr<WorkingCalendar> calendar_;
+  std::ostringstream log_;
+  ChannelSet channels_;
+  RecordingChannel* webhook_ = nullptr;
+  RecordingChannel* wecom_ = nullptr;
+  RateBudget budget_;
+  FakeVersions versions_;
+  std::unique_ptr<SqliteNotifierStore> store_;
+  std::unique_ptr<NotifierEngine> engine_;
+};
+
+TEST_F(NotifierEngineTest, LadderAcrossMidAutumnAndNationalDaySendsExactlyTheRungs) {
+  Apply(LaunchEvent(1, "l1"));
+  Apply(ItemEvent(2, "l1", ItemSpec{}));
+  RunUntil(At(2026, 10, 13, 12, 0));
+
+  using Send = std::tuple<std::string, std::string, std::string>;
+  EXPECT_THAT(InboxSends(),
+              UnorderedElementsAreArray(std::vector<Send>{
+                  // 3 working days before Mon 21 Sep: Sun 20 Sep is a make-up working day.
+                  {"start:2026-09-21:-3", "li.na", "2026-09-17 09:30"},
+                  {"start:2026-09-21:-0", "li.na", "2026-09-21 09:30"},
+                  // Mid-Autumn (25-27 Sep) does not count.
+                  {"due:2026-10-09:-7", "li.na", "2026-09-22 09:30"},
+                  {"due:2026-10-09:-3", "li.na", "2026-09-29 09:30"},
+                  // National Day (1-7 Oct) does not count.
+                  {"due:2026-10-09:-1", "li.na", "2026-10-08 09:30"},
+                  // Sat 10 Oct is a make-up working day: the first overdue day.
+                  {"overdue:2026-10-09:+1", "li.na", "2026-10-10 09:30"},
+                  {"overdue:2026-10-09:+2", "li.na", "2026-10-12 09:30"},
+                  // From the third working day overdue the owner hears too.
+                  {"overdue:2026-10-09:+3", "li.na", "2026-10-13 09:30"},
+                  {"overdue:2026-10-09:+3", "boss", "2026-10-13 09:30"},
+              }));
+  for (const Delivery& delivery : Deliveries()) {
+    EXPECT_EQ(delivery.state, DeliveryState::kDelivered) << delivery.dedup_key;
+    EXPECT_FALSE(delivery.late) << delivery.dedup_key;
+  }
+  absl::StatusOr<std::vector<InboxMessage>> inbox = store_->ListInbox("li.na", 0, 100);
+  ASSERT_TRUE(inbox.ok());
+  EXPECT_EQ(inbox->size(), 8u);
+}
+
+TEST_F(NotifierEngineTest, NothingIsSentForWorkApprovedWaivedOrMovedBeforeItsSendTime) {
+  Apply(LaunchEvent(1, "l1"));
+  Apply(ItemEvent(2, "l1", ItemSpec{}));
+  RunUntil(At(2026, 9, 22, 9, 0));
+  const size_t before = Deliveries().size();  // the two start rungs
+
+  // Moved: the due date is pushed out just before the 09:30 rung.
+  ItemSpec moved;
+  moved.version = 2;
+  moved.latest_finish = "2026-10-30";
+  Apply(ItemEvent(3, "l1", moved));
+  RunUntil(At(2026, 9, 22, 12, 0));
+  for (const Delivery& delivery : Deliveries()) {
+    EXPECT_NE(delivery.rung_id, "due:2026-10-09:-7");
+  }
+  EXPECT_EQ(Deliveries().size(), before);
+
+  // Approved in the checklist, but the event has not arrived: the version fence holds the send.
+  RunUntil(At(2026, 10, 21, 9, 0));
+  const size_t before_fence = Deliveries().size();
+  EXPECT_EQ(before_fence, before);
+  versions_.versions["l1"]["ICP_FILING"] = 3;
+  RunUntil(At(2026, 10, 21, 12, 0));  // due:2026-10-30:-7 would go at 09:30
+  EXPECT_EQ(Deliveries().size(), before_fence);
+  ItemSpec approved = moved;
+  approved.version = 3;
+  approved.status = v1::ITEM_STATUS_APPROVED;
+  Apply(ItemEvent(4, "l1", approved));
+  RunUntil(At(2026, 11, 30, 12, 0));
+  EXPECT_EQ(Deliveries().size(), before_fence);
+
+  // Waived: nothing more either.
+  ItemSpec waived = moved;
+  waived.version = 4;
+  waived.status = v1::ITEM_STATUS_WAIVED;
+  Apply(ItemEvent(5, "l1", waived));
+  RunUntil(At(2026, 12, 31, 12, 0), absl::Hours(6));
+  EXPECT_EQ(Deliveries().size(), before_fence);
+}
+
+TEST_F(NotifierEngineTest, CatchUpSendsOnlyTheMostUrgentMissedRungLateAndOutOfQuietHours) {
+  Apply(LaunchEvent(1, "l1"));
+  Apply(ItemEvent(2, "l1", ItemSpec{}));
+  // Down from 1 Sep until National Day: four rungs were missed.
+  clock_.SetTime(At(2026, 10, 2, 15, 0));
+  ASSERT_TRUE(engine_->RunOnce().ok());
+  std::vector<Delivery> deliveries = Deliveries();
+  ASSERT_EQ(deliveries.size(), 2u);  // log + inbox, one rung
+  for (const Delivery& delivery : deliveries) {
+    EXPECT_EQ(delivery.rung_id, "due:2026-10-09:-3");
+    EXPECT_TRUE(delivery.late);
+    // A holiday is quiet: deferred to the end of quiet hours on the next working day.
+    EXPECT_EQ(delivery.state, DeliveryState::kPending);
+    EXPECT_EQ(delivery.next_attempt_time, At(2026, 10, 8, 8, 30));
+  }
+  absl::StatusOr<std::vector<HandledRung>> handled = store_->HandledRungs("l1", "ICP_FILING");
+  ASSERT_TRUE(handled.ok());
+  std::set<std::string> skipped;
+  for (const HandledRung& rung : *handled) {
+    if (rung.outcome == "skipped") skipped.insert(rung.rung_id);
+  }
+  EXPECT_EQ(skipped, (std::set<std::string>{"start:2026-09-21:-3", "start:2026-09-21:-0",
+                                            "due:2026-10-09:-7"}));
+  RunUntil(At(2026, 10, 8, 9, 0));
+  for (const Delivery& delivery : Deliveries()) {
+    EXPECT_EQ(delivery.state, DeliveryState::kDelivered) << delivery.dedup_key;
+  }
+}
+
+// Crash between the steps of a delivery, restart, and count what the receivers saw.
+class CrashTest : public NotifierEngineTest,
+                  public ::testing::WithParamInterface<absl::string_view> {};
+
+TEST_P(CrashTest, ACrashLosesNothingAndResendsOnlyWhereTheKeyDeduplicates) {
+  Recipient li;
+  li.id = "li.na";
+  li.channels = {RecipientChannel{ChannelType::kWebhook, "https://hooks.example/li", ""},
+                 RecipientChannel{ChannelType::kWecom, "https://qyapi.example/send?key=k", ""}};
+  ASSERT_TRUE(engine_->CreateRecipient(li).ok());
+  Apply(LaunchEvent(1, "l1"));
+  Apply(ItemEvent(2, "l1", ItemSpec{}));
+  clock_.SetTime(At(2026, 9, 17, 9, 30));
+
+  const absl::string_view point = GetParam();
+  bool crashed = false;
+  Open([&](absl::string_view at) {
+    if (at != point || crashed) return false;
+    crashed = true;
+    return true;
+  });
+  EXPECT_TRUE(absl::IsAborted(engine_->RunOnce().status()));
+  ASSERT_TRUE(crashed);
+
+  Open(nullptr);  // the restart
+  for (int i = 0; i < 3; ++i) {
+    clock_.AdvanceTime(absl::Minutes(1));
+    ASSERT_TRUE(engine_->RunOnce().ok());
+  }
+  // The webhook takes an idempotency key: it always ends delivered, and whatever it received
+  // carries one key.
+  std::set<std::string> webhook_keys(webhook_->keys.begin(), webhook_->keys.end());
+  EXPECT_EQ(webhook_keys.size(), 1u);
+  EXPECT_GE(webhook_->keys.size(), 1u);
+  // The bot takes none: sent at most once; a send the crash interrupted is OUTCOME_UNKNOWN.
+  EXPECT_LE(wecom_->keys.size(), 1u);
+  for (const Delivery& delivery : Deliveries()) {
+    if (delivery.channel == ChannelType::kWebhook) {
+      EXPECT_EQ(delivery.state, DeliveryState::kDelivered);
+    } else if (point == kAfterDecide || wecom_->keys.empty()) {
+      // Not leased before the crash, or the crash hit before the bot's turn.
+      EXPECT_TRUE(delivery.state == DeliveryState::kDelivered ||
+                  delivery.state == DeliveryState::kOutcomeUnknown);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Points, CrashTest,
+                         ::testing::Values(kAfterDecide, kAfterLease, kAfterSend),
+                         [](const auto& info) { return std::string(info.param); });
+
+TEST_F(NotifierEngineTest, AcknowledgeStopsTheLadderUntilTheItemChanges) {
+  Apply(LaunchEvent(1, "l1"));
+  Apply(ItemEvent(2, "l1", ItemSpec{}));
+  RunUntil(At(2026, 9, 18, 0, 0));
+  const size_t before = Deliveries().size();
+  ASSERT_TRUE(engine_->Acknowledge("l1", "ICP_FILING").ok());
+  RunUntil(At(2026, 9, 30, 0, 0));
+  EXPECT_EQ(Deliveries().size(), before);
+  ItemSpec started;
+  started.version = 2;
+  started.status = v1::ITEM_STATUS_IN_PROGRESS;
+  Apply(ItemEvent(3, "l1", started));
+  RunUntil(At(2026, 10, 8, 12, 0));
+  EXPECT_EQ(Deliveries().size(), before + 2);  // due:-1 to log + inbox
+}
+
+TEST_F(NotifierEngineTest, SnoozeDefersNeverDrops) {
+  Apply(LaunchEvent(1, "l1"));
+  Apply(ItemEvent(2, "l1", ItemSpec{}));
+  clock_.SetTime(At(2026, 9, 17, 9, 0));
+  ASSERT_TRUE(engine_->Snooze("l1", "ICP_FILING", At(2026, 9, 18, 10, 0)).ok());
+  RunUntil(At(2026, 9, 18, 9, 30));
+  EXPECT_THAT(InboxSends(), IsEmpty());
+  RunUntil(At(2026, 9, 18, 10, 30));
+  EXPECT_THAT(InboxSends(),
+              ElementsAre(std::make_tuple(std::string("start:2026-09-21:-3"), std::string("li.na"),
+                                          std::string("2026-09-18 10:00"))));
+}
+
+}  // namespace
+}  // namespace preflight::notifier

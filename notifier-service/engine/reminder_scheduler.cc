@@ -1,0 +1,82 @@
+#include "notifier-service/engine/reminder_scheduler.h"
+
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
+
+namespace preflight::notifier {
+
+absl::TimeZone ReminderScheduler::ZoneOf(const LaunchInfo& launch) const {
+  return LaunchTimeZone(launch, *policy_);
+}
+
+std::vector<Rung> ReminderScheduler::Plan(const LaunchInfo& launch, const ItemInfo& item,
+                                          absl::Time from, absl::Time to) const {
+  return PlanRungs(launch, item, *policy_, *calendar_, from, to);
+}
+
+absl::Time ReminderScheduler::NextSendable(const LaunchInfo& launch, absl::Time t,
+                                           bool urgent) const {
+  return NextSendableTime(t, ZoneOf(launch), *policy_, *calendar_, urgent);
+}
+
+absl::Time ReminderScheduler::DigestTime(const LaunchInfo& launch, absl::Time now) const {
+  const absl::TimeZone zone = ZoneOf(launch);
+  const absl::CivilDay today = absl::ToCivilDay(now, zone);
+  const absl::CivilMinute slot_minute = absl::CivilMinute(today) + policy_->send_minute_of_day;
+  const absl::Time slot = absl::FromCivil(slot_minute, zone);
+  // Still the morning's slot: go with it.
+  if (now >= slot && now - slot <= policy_->late_after && calendar_->IsWorkingDay(today)) {
+    return now;
+  }
+  // Otherwise the next working day's send time (today's, if it is still ahead).
+  absl::CivilDay day = now < slot ? today : today + 1;
+  while (!calendar_->IsWorkingDay(day)) day += 1;
+  return NextSendable(launch,
+                      absl::FromCivil(absl::CivilMinute(day) + policy_->send_minute_of_day, zone),
+                      /*urgent=*/false);
+}
+
+ReminderScheduler::CatchUpChoice ReminderScheduler::ChooseCatchUp(std::vector<Rung> missed,
+                                                                  absl::Time now) const {
+  CatchUp chosen = notifier::ChooseCatchUp(std::move(missed), now, *policy_);
+  CatchUpChoice choice;
+  choice.send = std::move(chosen.send);
+  choice.late = chosen.late;
+  choice.skipped = std::move(chosen.skipped);
+  return choice;
+}
+
+Rung ReminderScheduler::AsOf(const LaunchInfo& launch, Rung rung, absl::Time now) const {
+  const absl::CivilDay today = absl::ToCivilDay(now, ZoneOf(launch));
+  if (rung.kind == RungKind::kRenewal) {
+    rung.days_left = static_cast<int>(rung.deadline - today);
+  } else {
+    rung.days_left = static_cast<int>(calendar_->WorkingDaysBetween(today, rung.deadline).days);
+  }
+  rung.urgent = rung.kind == RungKind::kOverdue || rung.days_left <= 0;
+  return rung;
+}
+
+absl::Duration ReminderScheduler::catch_up_window() const { return policy_->catch_up_window; }
+
+bool ReminderScheduler::RungStillValid(const ItemInfo& item, absl::string_view rung_id) const {
+  // "<kind>:<date>:<offset>"
+  std::vector<absl::string_view> parts = absl::StrSplit(rung_id, ':');
+  if (parts.size() != 3) return false;
+  absl::CivilDay date;
+  if (!absl::ParseCivilTime(parts[1], &date)) return false;
+  const absl::string_view kind = parts[0];
+  if (kind == "start") {
+    return !item.done && !item.started && item.latest_start == date;
+  }
+  if (kind == "due") return !item.done && !item.post_launch && item.due == date;
+  if (kind == "postlaunch") return !item.done && item.post_launch && item.due == date;
+  if (kind == "overdue") return !item.done && item.due == date;
+  if (kind == "renewal") return item.status == "APPROVED" && item.expiry == date;
+  return false;
+}
+
+}  // namespace preflight::notifier

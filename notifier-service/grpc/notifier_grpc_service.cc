@@ -1,0 +1,419 @@
+#include "notifier-service/grpc/notifier_grpc_service.h"
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
+#include "notifier-service/grpc/notifier_proto_mapping.h"
+
+namespace preflight::notifier {
+namespace {
+
+grpc::Status Invalid(absl::string_view field, absl::string_view problem) {
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, absl::StrCat(field, ": ", problem));
+}
+
+// The effective page size: 0 means `default_size`; negative or above `max_size` is refused.
+grpc::Status PageSize(int requested, int max_size, int default_size, int& out) {
+  if (requested < 0 || requested > max_size) {
+    return Invalid("page_size",
+                   absl::StrCat("must be between 0 and ", max_size, ", got ", requested));
+  }
+  out = requested == 0 ? default_size : requested;
+  return grpc::Status::OK;
+}
+
+// Length-prefixed fields ("3:abc0:"): unambiguous whatever the fields hold. Used for page-token
+// scopes (the request's filters) and for positions made of several keys.
+std::string JoinFields(std::initializer_list<absl::string_view> fields) {
+  std::string out;
+  for (absl::string_view field : fields) absl::StrAppend(&out, field.size(), ":", field);
+  return out;
+}
+
+std::optional<std::vector<std::string>> SplitFields(absl::string_view text) {
+  std::vector<std::string> fields;
+  while (!text.empty()) {
+    const size_t colon = text.find(':');
+    size_t size = 0;
+    if (colon == absl::string_view::npos || !absl::SimpleAtoi(text.substr(0, colon), &size) ||
+        size > text.size() - colon - 1) {
+      return std::nullopt;
+    }
+    fields.emplace_back(text.substr(colon + 1, size));
+    text.remove_prefix(colon + 1 + size);
+  }
+  return fields;
+}
+
+grpc::Status BadPageToken() { return Invalid("page_token", "invalid page token"); }
+
+// A numeric keyset position (a delivery or inbox id); 0 when there is no token.
+grpc::Status DecodeIdPosition(const PageTokenCodec& codec, absl::string_view token,
+                              absl::string_view scope, int64_t& position) {
+  position = 0;
+  if (token.empty()) return grpc::Status::OK;
+  absl::StatusOr<std::string> decoded = codec.Decode(token, scope);
+  if (!decoded.ok()) return ToGrpcStatus(decoded.status());
+  if (!absl::SimpleAtoi(*decoded, &position) || position <= 0) return BadPageToken();
+  return grpc::Status::OK;
+}
+
+// Where a reminder sits in the forecast's order: send time, launch, item, rung.
+using ReminderKey = std::tuple<int64_t, std::string, std::string, std::string>;
+
+ReminderKey KeyOf(const ForecastEntry& entry) {
+  return ReminderKey(absl::ToUnixNanos(entry.send_time), entry.item.launch_id, entry.item.code,
+                     entry.rung.id);
+}
+
+std::string EncodeReminderKey(const ReminderKey& key) {
+  const std::string nanos = absl::StrCat(std::get<0>(key));
+  return JoinFields({nanos, std::get<1>(key), std::get<2>(key), std::get<3>(key)});
+}
+
+std::optional<ReminderKey> DecodeReminderKey(absl::string_view text) {
+  std::optional<std::vector<std::string>> fields = SplitFields(text);
+  int64_t nanos = 0;
+  if (!fields.has_value() || fields->size() != 4 || !absl::SimpleAtoi((*fields)[0], &nanos)) {
+    return std::nullopt;
+  }
+  return ReminderKey(nanos, (*fields)[1], (*fields)[2], (*fields)[3]);
+}
+
+}  // namespace
+
+NotifierGrpcService::NotifierGrpcService(
+    NotifierEngine* engine, PageTokenCodec page_tokens,
+    std::function<v1::SubscriptionStatus()> subscription_status)
+    : engine_(engine),
+      page_tokens_(std::move(page_tokens)),
+      subscription_status_(std::move(subscription_status)) {}
+
+grpc::Status NotifierGrpcService::ListReminders(grpc::ServerContext* context,
+                                                const v1::ListRemindersRequest* request,
+                                                v1::ListRemindersResponse* response) {
+  if (request->days() < 0 || request->days() > kMaxForecastDays) {
+    return Invalid("days", absl::StrCat("must be between 0 and ", kMaxForecastDays, ", got ",
+                                        request->days()));
+  }
+  const int days = request->days() == 0 ? kDefaultForecastDays : request->days();
+  int page_size = 0;
+  if (grpc::Status s =
+          PageSize(request->page_size(), kMaxReminderPageSize, kDefaultReminderPageSize, page_size);
+      !s.ok()) {
+    return s;
+  }
+  ForecastQuery query;
+  query.horizon = absl::Hours(24) * days;
+  query.tenant = request->tenant();
+  if (!request->launch().empty()) {
+    absl::StatusOr<std::string> id = ParseLaunchName(request->launch(), "launch");
+    if (!id.ok()) return ToGrpcStatus(id.status());
+    query.launch_id = *std::move(id);
+  }
+  if (!request->recipient().empty()) {
+    absl::StatusOr<std::string> id = ParseRecipientName(request->recipient(), "recipient");
+    if (!id.ok()) return ToGrpcStatus(id.status());
+    query.recipient_id = *std::move(id);
+  }
+  const std::string days_text = absl::StrCat(days);
+  const std::string scope = JoinFields(
+      {"reminders", days_text, request->tenant(), request->launch(), request->recipient()});
+  std::optional<ReminderKey> after;
+  if (!request->page_token().empty()) {
+    absl::StatusOr<std::string> position = page_tokens_.Decode(request->page_token(), scope);
+    if (!position.ok()) return ToGrpcStatus(position.status());
+    after = DecodeReminderKey(*position);
+    if (!after.has_value()) return BadPageToken();
+  }
+
+  absl::StatusOr<std::vector<ForecastEntry>> entries = engine_->ListReminders(query);
+  if (!entries.ok()) return ToGrpcStatus(entries.status());
+  // Keyset over the forecast's own order, so a page boundary survives entries coming and going
+  // between two calls.
+  std::optional<ReminderKey> last;
+  for (const ForecastEntry& entry : *entries) {
+    ReminderKey key = KeyOf(entry);
+    if (after.has_value() && !(*after < key)) continue;
+    if (response->reminders_size() == page_size) {
+      response->set_next_page_token(page_tokens_.Encode(scope, EncodeReminderKey(*last)));
+      break;
+    }
+    *response->add_reminders() = ToProto(entry);
+    last = std::move(key);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status NotifierGrpcService::ListDeliveries(grpc::ServerContext* context,
+                                                 const v1::ListDeliveriesRequest* request,
+                                                 v1::ListDeliveriesResponse* response) {
+  int page_size = 0;
+  if (grpc::Status s =
+          PageSize(request->page_size(), kMaxDeliveryPageSize, kDefaultDeliveryPageSize, page_size);
+      !s.ok()) {
+    return s;
+  }
+  DeliveryFilter filter;
+  filter.tenant = request->tenant();
+  if (!request->launch().empty()) {
+    absl::StatusOr<std::string> id = ParseLaunchName(request->launch(), "launch");
+    if (!id.ok()) return ToGrpcStatus(id.status());
+    filter.launch_id = *std::move(id);
+  }
+  if (!request->item().empty()) {
+    absl::StatusOr<std::pair<std::string, std::string>> item =
+        ParseItemName(request->item(), "item");
+    if (!item.ok()) return ToGrpcStatus(item.status());
+    if (!filter.launch_id.empty() && filter.launch_id != item->first) {
+      return Invalid("item",
+                     absl::StrCat("'", request->item(), "' is not an item of ", request->launch()));
+    }
+    filter.launch_id = item->first;
+    filter.item_code = item->second;
+  }
+  if (!request->recipient().empty()) {
+    absl::StatusOr<std::string> id = ParseRecipientName(request->recipient(), "recipient");
+    if (!id.ok()) return ToGrpcStatus(id.status());
+    filter.recipient_id = *std::move(id);
+  }
+  absl::StatusOr<std::optional<DeliveryState>> state =
+      OptionalDeliveryStateFromProto(request->state(), "state");
+  if (!state.ok()) return ToGrpcStatus(state.status());
+  filter.state = *state;
+  absl::StatusOr<std::optional<ChannelType>> channel =
+      OptionalChannelTypeFromProto(request->channel(), "channel");
+  if (!channel.ok()) return ToGrpcStatus(channel.status());
+  filter.channel = *channel;
+
+  const std::string state_text = absl::StrCat(request->state());
+  const std::string channel_text = absl::StrCat(request->channel());
+  const std::string scope =
+      JoinFields({"deliveries", request->tenant(), request->launch(), request->item(),
+                  request->recipient(), state_text, channel_text});
+  int64_t before_id = 0;
+  if (grpc::Status s = DecodeIdPosition(page_tokens_, request->page_token(), scope, before_id);
+      !s.ok()) {
+    return s;
+  }
+  // One more than the page tells whether another page follows.
+  absl::StatusOr<std::vector<Delivery>> deliveries =
+      engine_->ListDeliveries(filter, before_id, page_size + 1);
+  if (!deliveries.ok()) return ToGrpcStatus(deliveries.status());
+  const bool more = static_cast<int>(deliveries->size()) > page_size;
+  if (more) deliveries->resize(page_size);
+  for (const Delivery& delivery : *deliveries) *response->add_deliveries() = ToProto(delivery);
+  if (more) {
+    response->set_next_page_token(page_tokens_.Encode(scope, absl::StrCat(deliveries->back().id)));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status NotifierGrpcService::CreateRecipient(grpc::ServerContext* context,
+                                                  const v1::CreateRecipientRequest* request,
+                                                  v1::Recipient* response) {
+  if (!request->has_recipient()) return Invalid("recipient", "required");
+  absl::StatusOr<Recipient> recipient = NewRecipientFromProto(request->recipient());
+  if (!recipient.ok()) return ToGrpcStatus(recipient.status());
+  absl::StatusOr<Recipient> created = engine_->CreateRecipient(*std::move(recipient));
+  if (!created.ok()) return ToGrpcStatus(created.status());
+  *response = ToProto(*created);
+  return grpc::Status::OK;
+}
+
+grpc::Status NotifierGrpcService::GetRecipient(grpc::ServerContext* context,
+                                               const v1::GetRecipientRequest* request,
+                                               v1::Recipient* response) {
+  absl::StatusOr<std::string> id = ParseRecipientName(request->name(), "name");
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  absl::StatusOr<Recipient> recipient = engine_->GetRecipient(*id);
+  if (!recipient.ok()) return ToGrpcStatus(recipient.status());
+  *response = ToProto(*recipient);
+  return grpc::Status::OK;
+}
+
+grpc::Status NotifierGrpcService::ListRecipients(grpc::ServerContext* context,
+                                                 const v1::ListRecipientsRequest* request,
+                                                 v1::ListRecipientsResponse* response) {
+  int page_size = 0;
+  if (grpc::Status s = PageSize(request->page_size(), kMaxRecipientPageSize,
+                                kDefaultRecipientPageSize, page_size);
+      !s.ok()) {
+    return s;
+  }
+  const std::string scope = JoinFields({"recipients", request->tenant()});
+  std::string after_id;
+  if (!request->page_token().empty()) {
+    absl::StatusOr<std::string> position = page_tokens_.Decode(request->page_token(), scope);
+    if (!position.ok()) return ToGrpcStatus(position.status());
+    if (position->empty()) return BadPageToken();
+    after_id = *std::move(position);
+  }
+  absl::StatusOr<std::vector<Recipient>> recipients =
+      engine_->ListRecipients(request->tenant(), after_id, page_size + 1);
+  if (!recipients.ok()) return ToGrpcStatus(recipients.status());
+  const bool more = static_cast<int>(recipients->size()) > page_size;
+  if (more) recipients->resize(page_size);
+  for (const Recipient& recipient : *recipients) *response->add_recipients() = ToProto(recipient);
+  if (more) response->set_next_page_token(page_tokens_.Encode(scope, recipients->back().id));
+  return grpc::Status::OK;
+}
+
+grpc::Status NotifierGrpcService::UpdateRecipient(grpc::ServerContext* context,
+                                                  const v1::UpdateRecipientRequest* request,
+                                                  v1::Recipient* response) {
+  if (!request->has_recipient()) return Invalid("recipient", "required");
+  absl::StatusOr<std::string> id =
+      ParseRecipientName(request->recipient().name(), "recipient.name");
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  // The mask is checked before anything is read, so a bad request never depends on the state.
+  Recipient scratch;
+  if (absl::Status s = ApplyRecipientMask(request->recipient(), request->update_mask(), scratch);
+      !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  absl::StatusOr<Recipient> current = engine_->GetRecipient(*id);
+  if (!current.ok()) return ToGrpcStatus(current.status());
+  const std::string name = RecipientName(*id);
+  if (!request->etag().empty()) {
+    absl::StatusOr<int64_t> version = ParseEtag(request->etag(), name);
+    if (!version.ok()) return ToGrpcStatus(version.status());
+    if (*version != current->version) {
+      return grpc::Status(grpc::StatusCode::ABORTED,
+                          absl::StrCat("etag mismatch: ", name, " has changed since '",
+                                       request->etag(), "' was read; read it again and retry"));
+    }
+  }
+  Recipient updated = *std::move(current);
+  if (absl::Status s = ApplyRecipientMask(request->recipient(), request->update_mask(), updated);
+      !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  // The store writes only over the version read above: a concurrent update makes this ABORTED.
+  updated.version += 1;
+  absl::StatusOr<Recipient> written = engine_->UpdateRecipient(std::move(updated));
+  if (!written.ok()) return ToGrpcStatus(written.status());
+  *response = ToProto(*written);
+  return grpc::Status::OK;
+}
+
+grpc::Status NotifierGrpcService::DeleteRecipient(grpc::ServerContext* context,
+                                                  const v1::DeleteRecipientRequest* request,
+                                                  v1::DeleteRecipientResponse* response) {
+  absl::StatusOr<std::string> id = ParseRecipientName(request->name(), "name");
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  std::optional<int64_t> expected_version;
+  if (!request->etag().empty()) {
+    absl::StatusOr<int64_t> version = ParseEtag(request->etag(), RecipientName(*id));
+    if (!version.ok()) return ToGrpcStatus(version.status());
+    expected_version = *version;
+  }
+  return ToGrpcStatus(engine_->DeleteRecipient(*id, expected_version));
+}
+
+grpc::Status NotifierGrpcService::SnoozeReminder(grpc::ServerContext* context,
+                                                 const v1::SnoozeReminderRequest* request,
+                                                 v1::ItemReminderState* response) {
+  absl::StatusOr<std::pair<std::string, std::string>> item = ParseItemName(request->item(), "item");
+  if (!item.ok()) return ToGrpcStatus(item.status());
+  if (request->has_snooze_until() && request->has_snooze_for()) {
+    return Invalid("snooze_for", "give either snooze_until or snooze_for, not both");
+  }
+  absl::Time until;
+  if (request->has_snooze_until()) {
+    absl::StatusOr<absl::Time> time = FromTimestamp(request->snooze_until(), "snooze_until");
+    if (!time.ok()) return ToGrpcStatus(time.status());
+    until = *time;
+  } else if (request->has_snooze_for()) {
+    absl::StatusOr<absl::Duration> duration =
+        FromDurationProto(request->snooze_for(), "snooze_for");
+    if (!duration.ok()) return ToGrpcStatus(duration.status());
+    if (*duration <= absl::ZeroDuration()) return Invalid("snooze_for", "must be positive");
+    if (*duration > absl::Hours(24) * kMaxSnoozeDays) {
+      return Invalid("snooze_for", absl::StrCat("at most ", kMaxSnoozeDays, " days"));
+    }
+    until = engine_->clock().Now() + *duration;
+  } else {
+    return Invalid("snooze_until", "required: give snooze_until or snooze_for");
+  }
+  absl::StatusOr<ItemRecord> record = engine_->Snooze(item->first, item->second, until);
+  if (!record.ok()) return ToGrpcStatus(record.status());
+  *response = ToProto(*record);
+  return grpc::Status::OK;
+}
+
+grpc::Status NotifierGrpcService::AcknowledgeReminder(grpc::ServerContext* context,
+                                                      const v1::AcknowledgeReminderRequest* request,
+                                                      v1::ItemReminderState* response) {
+  absl::StatusOr<std::pair<std::string, std::string>> item = ParseItemName(request->item(), "item");
+  if (!item.ok()) return ToGrpcStatus(item.status());
+  absl::StatusOr<ItemRecord> record = engine_->Acknowledge(item->first, item->second);
+  if (!record.ok()) return ToGrpcStatus(record.status());
+  *response = ToProto(*record);
+  return grpc::Status::OK;
+}
+
+grpc::Status NotifierGrpcService::SendTestNotification(
+    grpc::ServerContext* context, const v1::SendTestNotificationRequest* request,
+    v1::SendTestNotificationResponse* response) {
+  absl::StatusOr<std::string> id = ParseRecipientName(request->recipient(), "recipient");
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  absl::StatusOr<std::optional<ChannelType>> channel =
+      OptionalChannelTypeFromProto(request->channel(), "channel");
+  if (!channel.ok()) return ToGrpcStatus(channel.status());
+  absl::StatusOr<std::vector<Delivery>> deliveries = engine_->SendTest(*id, *channel);
+  if (!deliveries.ok()) return ToGrpcStatus(deliveries.status());
+  for (const Delivery& delivery : *deliveries) *response->add_deliveries() = ToProto(delivery);
+  return grpc::Status::OK;
+}
+
+grpc::Status NotifierGrpcService::ListInboxMessages(grpc::ServerContext* context,
+                                                    const v1::ListInboxMessagesRequest* request,
+                                                    v1::ListInboxMessagesResponse* response) {
+  // A person without a recipient record still has an inbox (the router's default channels), so
+  // an unknown recipient simply has no messages.
+  absl::StatusOr<std::string> id = ParseRecipientName(request->recipient(), "recipient");
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  int page_size = 0;
+  if (grpc::Status s =
+          PageSize(request->page_size(), kMaxInboxPageSize, kDefaultInboxPageSize, page_size);
+      !s.ok()) {
+    return s;
+  }
+  const std::string scope = JoinFields({"inbox", *id});
+  int64_t before_id = 0;
+  if (grpc::Status s = DecodeIdPosition(page_tokens_, request->page_token(), scope, before_id);
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::vector<InboxMessage>> messages =
+      engine_->ListInbox(*id, before_id, page_size + 1);
+  if (!messages.ok()) return ToGrpcStatus(messages.status());
+  const bool more = static_cast<int>(messages->size()) > page_size;
+  if (more) messages->resize(page_size);
+  for (const InboxMessage& message : *messages) *response->add_messages() = ToProto(message);
+  if (more) {
+    response->set_next_page_token(page_tokens_.Encode(scope, absl::StrCat(messages->back().id)));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status NotifierGrpcService::GetSubscriptionStatus(
+    grpc::ServerContext* context, const v1::GetSubscriptionStatusRequest* request,
+    v1::SubscriptionStatus* response) {
+  if (!subscription_status_) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        "no event subscriber runs in this notifier process");
+  }
+  *response = subscription_status_();
+  return grpc::Status::OK;
+}
+
+}  // namespace preflight::notifier

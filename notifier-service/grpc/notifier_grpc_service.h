@@ -1,0 +1,76 @@
+#pragma once
+
+#include <functional>
+
+#include "common/page_token.h"
+#include "notifier-service/engine/notifier_engine.h"
+#include "preflight/v1/notifier.grpc.pb.h"
+
+namespace preflight::notifier {
+
+// preflight.v1.NotifierService over gRPC: validates each request, maps it onto NotifierEngine and
+// answers with the engine's result or status. Holds no state of its own beyond the page-token
+// key.
+class NotifierGrpcService final : public v1::NotifierService::Service {
+ public:
+  // Page sizes: the proto's bounds and defaults.
+  static constexpr int kMaxReminderPageSize = 1000;
+  static constexpr int kDefaultReminderPageSize = 100;
+  static constexpr int kMaxDeliveryPageSize = 500;
+  static constexpr int kDefaultDeliveryPageSize = 50;
+  static constexpr int kMaxRecipientPageSize = 500;
+  static constexpr int kDefaultRecipientPageSize = 100;
+  static constexpr int kMaxInboxPageSize = 500;
+  static constexpr int kDefaultInboxPageSize = 50;
+  // ListReminders horizon in days.
+  static constexpr int kMaxForecastDays = 366;
+  static constexpr int kDefaultForecastDays = 14;
+  static constexpr int kMaxSnoozeDays = 30;
+
+  // `engine` must outlive the service. `subscription_status` answers GetSubscriptionStatus (the
+  // event subscriber's Status()); when empty that RPC is UNAVAILABLE.
+  NotifierGrpcService(NotifierEngine* engine, PageTokenCodec page_tokens,
+                      std::function<v1::SubscriptionStatus()> subscription_status);
+
+  grpc::Status ListReminders(grpc::ServerContext* context, const v1::ListRemindersRequest* request,
+                             v1::ListRemindersResponse* response) override;
+  grpc::Status ListDeliveries(grpc::ServerContext* context,
+                              const v1::ListDeliveriesRequest* request,
+                              v1::ListDeliveriesResponse* response) override;
+  grpc::Status CreateRecipient(grpc::ServerContext* context,
+                               const v1::CreateRecipientRequest* request,
+                               v1::Recipient* response) override;
+  grpc::Status GetRecipient(grpc::ServerContext* context, const v1::GetRecipientRequest* request,
+                            v1::Recipient* response) override;
+  grpc::Status ListRecipients(grpc::ServerContext* context,
+                              const v1::ListRecipientsRequest* request,
+                              v1::ListRecipientsResponse* response) override;
+  grpc::Status UpdateRecipient(grpc::ServerContext* context,
+                               const v1::UpdateRecipientRequest* request,
+                               v1::Recipient* response) override;
+  grpc::Status DeleteRecipient(grpc::ServerContext* context,
+                               const v1::DeleteRecipientRequest* request,
+                               v1::DeleteRecipientResponse* response) override;
+  grpc::Status SnoozeReminder(grpc::ServerContext* context,
+                              const v1::SnoozeReminderRequest* request,
+                              v1::ItemReminderState* response) override;
+  grpc::Status AcknowledgeReminder(grpc::ServerContext* context,
+                                   const v1::AcknowledgeReminderRequest* request,
+                                   v1::ItemReminderState* response) override;
+  grpc::Status SendTestNotification(grpc::ServerContext* context,
+                                    const v1::SendTestNotificationRequest* request,
+                                    v1::SendTestNotificationResponse* response) override;
+  grpc::Status ListInboxMessages(grpc::ServerContext* context,
+                                 const v1::ListInboxMessagesRequest* request,
+                                 v1::ListInboxMessagesResponse* response) override;
+  grpc::Status GetSubscriptionStatus(grpc::ServerContext* context,
+                                     const v1::GetSubscriptionStatusRequest* request,
+                                     v1::SubscriptionStatus* response) override;
+
+ private:
+  NotifierEngine* const engine_;
+  const PageTokenCodec page_tokens_;
+  const std::function<v1::SubscriptionStatus()> subscription_status_;
+};
+
+}  // namespace preflight::notifier

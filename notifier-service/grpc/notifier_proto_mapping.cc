@@ -1,0 +1,494 @@
+#include "notifier-service/grpc/notifier_proto_mapping.h"
+
+#include <algorithm>
+#include <set>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/civil_date.h"
+#include "common/crypto.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace preflight::notifier {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr absl::string_view kRecipientsPrefix = "recipients/";
+constexpr absl::string_view kLaunchesPrefix = "launches/";
+constexpr absl::string_view kDeliveriesPrefix = "deliveries/";
+constexpr size_t kMaxRecipientIdLength = 128;
+constexpr size_t kMaxLaunchIdLength = 64;
+constexpr size_t kMaxItemCodeLength = 64;
+constexpr int32_t kNanosPerSecond = 1'000'000'000;
+
+absl::Status Invalid(absl::string_view field, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
+}
+
+bool IsRecipientIdChar(char c) {
+  return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '.' || c == '_' || c == '-' ||
+         c == '@';
+}
+
+// The checklist's launch ids and item codes.
+bool IsLaunchIdChar(char c) {
+  return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-' || c == '_';
+}
+bool IsCodeChar(char c) { return absl::ascii_isupper(c) || absl::ascii_isdigit(c) || c == '_'; }
+
+template <typename Predicate>
+bool AllOf(absl::string_view text, Predicate predicate) {
+  return std::all_of(text.begin(), text.end(), predicate);
+}
+
+bool IsDigit(char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); }
+
+bool IsValidLaunchId(absl::string_view id) {
+  return !id.empty() && id.size() <= kMaxLaunchIdLength && AllOf(id, IsLaunchIdChar);
+}
+
+std::string DateText(const absl::CivilDay& day) { return FormatCivilDay(day); }
+
+// Bots render Markdown; the other channels send the plain text.
+bool RendersMarkdown(ChannelType type) {
+  return type == ChannelType::kWecom || type == ChannelType::kDingtalk ||
+         type == ChannelType::kFeishu || type == ChannelType::kSlack;
+}
+
+std::string ItemTitle(const ItemInfo& item) {
+  if (item.title_zh.empty()) return item.title_en;
+  if (item.title_en.empty() || item.title_en == item.title_zh) return item.title_zh;
+  return absl::StrCat(item.title_zh, " ", item.title_en);
+}
+
+}  // namespace
+
+// ---- Resource names -----------------------------------------------------------------------------
+
+absl::StatusOr<std::string> ParseRecipientName(absl::string_view name, absl::string_view field) {
+  if (name.empty()) return Invalid(field, "required");
+  const auto malformed = [&] {
+    return Invalid(field, absl::StrCat("'", name,
+                                       "' is not a recipient name (recipients/{id}; the id has "
+                                       "lowercase letters, digits, '.', '_', '-', '@')"));
+  };
+  if (!absl::StartsWith(name, kRecipientsPrefix)) return malformed();
+  const absl::string_view id = name.substr(kRecipientsPrefix.size());
+  if (id.empty() || id.size() > kMaxRecipientIdLength || !AllOf(id, IsRecipientIdChar)) {
+    return malformed();
+  }
+  return std::string(id);
+}
+
+absl::StatusOr<std::string> ParseLaunchName(absl::string_view name, absl::string_view field) {
+  if (name.empty()) return Invalid(field, "required");
+  if (!absl::StartsWith(name, kLaunchesPrefix) ||
+      !IsValidLaunchId(name.substr(kLaunchesPrefix.size()))) {
+    return Invalid(field, absl::StrCat("'", name, "' is not a launch name (launches/{launch})"));
+  }
+  return std::string(name.substr(kLaunchesPrefix.size()));
+}
+
+absl::StatusOr<std::pair<std::string, std::string>> ParseItemName(absl::string_view name,
+                                                                  absl::string_view field) {
+  if (name.empty()) return Invalid(field, "required");
+  const std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 4 || parts[0] != "launches" || parts[2] != "items" ||
+      !IsValidLaunchId(parts[1]) || parts[3].empty() || parts[3].size() > kMaxItemCodeLength ||
+      !AllOf(parts[3], IsCodeChar)) {
+    return Invalid(
+        field, absl::StrCat("'", name, "' is not an item name (launches/{launch}/items/{code})"));
+  }
+  return std::make_pair(std::string(parts[1]), std::string(parts[3]));
+}
+
+absl::StatusOr<int64_t> ParseDeliveryName(absl::string_view name, absl::string_view field) {
+  if (name.empty()) return Invalid(field, "required");
+  int64_t id = 0;
+  if (!absl::StartsWith(name, kDeliveriesPrefix) ||
+      !AllOf(name.substr(kDeliveriesPrefix.size()), IsDigit) ||
+      !absl::SimpleAtoi(name.substr(kDeliveriesPrefix.size()), &id) || id <= 0) {
+    return Invalid(field, absl::StrCat("'", name, "' is not a delivery name (deliveries/{id})"));
+  }
+  return id;
+}
+
+std::string RecipientName(absl::string_view id) { return absl::StrCat(kRecipientsPrefix, id); }
+
+std::string LaunchName(absl::string_view launch_id) {
+  return absl::StrCat(kLaunchesPrefix, launch_id);
+}
+
+std::string ItemName(absl::string_view launch_id, absl::string_view code) {
+  if (launch_id.empty() || code.empty()) return std::string();
+  return absl::StrCat(kLaunchesPrefix, launch_id, "/items/", code);
+}
+
+std::string DeliveryName(int64_t id) { return absl::StrCat(kDeliveriesPrefix, id); }
+
+std::string InboxMessageName(absl::string_view recipient_id, int64_t id) {
+  return absl::StrCat(kRecipientsPrefix, recipient_id, "/inbox/", id);
+}
+
+// ---- Etags --------------------------------------------------------------------------------------
+
+std::string MakeEtag(absl::string_view resource_name, int64_t version) {
+  return absl::StrCat(version, "-",
+                      Sha256Hex(absl::StrCat(resource_name, "@", version)).substr(0, 12));
+}
+
+absl::StatusOr<int64_t> ParseEtag(absl::string_view etag, absl::string_view resource_name) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(etag, absl::MaxSplits('-', 1));
+  int64_t version = 0;
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &version) ||
+      MakeEtag(resource_name, version) != etag) {
+    return absl::AbortedError(absl::StrCat("etag mismatch: '", etag, "' is not a current etag of ",
+                                           resource_name, "; read it again and retry"));
+  }
+  return version;
+}
+
+// ---- Times --------------------------------------------------------------------------------------
+
+google::protobuf::Timestamp ToTimestamp(absl::Time time) {
+  // ToUnixSeconds rounds towards the past, so the nanos are never negative.
+  const int64_t seconds = absl::ToUnixSeconds(time);
+  google::protobuf::Timestamp timestamp;
+  timestamp.set_seconds(seconds);
+  timestamp.set_nanos(
+      static_cast<int32_t>(absl::ToInt64Nanoseconds(time - absl::FromUnixSeconds(seconds))));
+  return timestamp;
+}
+
+absl::StatusOr<absl::Time> FromTimestamp(const google::protobuf::Timestamp& timestamp,
+                                         absl::string_view field) {
+  if (timestamp.seconds() < TimeUtil::kTimestampMinSeconds ||
+      timestamp.seconds() > TimeUtil::kTimestampMaxSeconds || timestamp.nanos() < 0 ||
+      timestamp.nanos() >= kNanosPerSecond) {
+    return Invalid(field, "not a valid timestamp (0001-01-01 to 9999-12-31, nanos 0..999999999)");
+  }
+  return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
+}
+
+absl::StatusOr<absl::Duration> FromDurationProto(const google::protobuf::Duration& duration,
+                                                 absl::string_view field) {
+  const int64_t seconds = duration.seconds();
+  const int32_t nanos = duration.nanos();
+  if (seconds < TimeUtil::kDurationMinSeconds || seconds > TimeUtil::kDurationMaxSeconds ||
+      nanos <= -kNanosPerSecond || nanos >= kNanosPerSecond || (seconds > 0 && nanos < 0) ||
+      (seconds < 0 && nanos > 0)) {
+    return Invalid(field, "not a valid duration");
+  }
+  return absl::Seconds(seconds) + absl::Nanoseconds(nanos);
+}
+
+// ---- Enums --------------------------------------------------------------------------------------
+
+v1::ChannelType ToProto(ChannelType type) {
+  switch (type) {
+    case ChannelType::kLog:
+      return v1::CHANNEL_TYPE_LOG;
+    case ChannelType::kInbox:
+      return v1::CHANNEL_TYPE_INBOX;
+    case ChannelType::kWebhook:
+      return v1::CHANNEL_TYPE_WEBHOOK;
+    case ChannelType::kWecom:
+      return v1::CHANNEL_TYPE_WECOM;
+    case ChannelType::kDingtalk:
+      return v1::CHANNEL_TYPE_DINGTALK;
+    case ChannelType::kFeishu:
+      return v1::CHANNEL_TYPE_FEISHU;
+    case ChannelType::kSlack:
+      return v1::CHANNEL_TYPE_SLACK;
+    case ChannelType::kEmail:
+      return v1::CHANNEL_TYPE_EMAIL;
+  }
+  return v1::CHANNEL_TYPE_UNSPECIFIED;
+}
+
+v1::DeliveryState ToProto(DeliveryState state) {
+  switch (state) {
+    case DeliveryState::kPending:
+      return v1::DELIVERY_STATE_PENDING;
+    case DeliveryState::kSending:
+      return v1::DELIVERY_STATE_SENDING;
+    case DeliveryState::kDelivered:
+      return v1::DELIVERY_STATE_DELIVERED;
+    case DeliveryState::kDeadLettered:
+      return v1::DELIVERY_STATE_DEAD_LETTERED;
+    case DeliveryState::kOutcomeUnknown:
+      return v1::DELIVERY_STATE_OUTCOME_UNKNOWN;
+    case DeliveryState::kCancelled:
+      return v1::DELIVERY_STATE_CANCELLED;
+  }
+  return v1::DELIVERY_STATE_UNSPECIFIED;
+}
+
+v1::ReminderKind ToProto(RungKind kind) {
+  switch (kind) {
+    case RungKind::kBeforeStart:
+      return v1::REMINDER_KIND_BEFORE_START;
+    case RungKind::kBeforeDue:
+      return v1::REMINDER_KIND_BEFORE_DUE;
+    case RungKind::kOverdue:
+      return v1::REMINDER_KIND_OVERDUE;
+    case RungKind::kPostLaunch:
+      return v1::REMINDER_KIND_POST_LAUNCH;
+    case RungKind::kRenewal:
+      return v1::REMINDER_KIND_RENEWAL;
+    case RungKind::kTest:
+      return v1::REMINDER_KIND_TEST;
+  }
+  return v1::REMINDER_KIND_UNSPECIFIED;
+}
+
+absl::StatusOr<ChannelType> ChannelTypeFromProto(int type, absl::string_view field) {
+  if (type == v1::CHANNEL_TYPE_UNSPECIFIED) return Invalid(field, "required");
+  absl::StatusOr<std::optional<ChannelType>> parsed = OptionalChannelTypeFromProto(type, field);
+  if (!parsed.ok()) return parsed.status();
+  return **parsed;
+}
+
+absl::StatusOr<std::optional<ChannelType>> OptionalChannelTypeFromProto(int type,
+                                                                        absl::string_view field) {
+  switch (type) {
+    case v1::CHANNEL_TYPE_UNSPECIFIED:
+      return std::optional<ChannelType>();
+    case v1::CHANNEL_TYPE_LOG:
+      return ChannelType::kLog;
+    case v1::CHANNEL_TYPE_INBOX:
+      return ChannelType::kInbox;
+    case v1::CHANNEL_TYPE_WEBHOOK:
+      return ChannelType::kWebhook;
+    case v1::CHANNEL_TYPE_WECOM:
+      return ChannelType::kWecom;
+    case v1::CHANNEL_TYPE_DINGTALK:
+      return ChannelType::kDingtalk;
+    case v1::CHANNEL_TYPE_FEISHU:
+      return ChannelType::kFeishu;
+    case v1::CHANNEL_TYPE_SLACK:
+      return ChannelType::kSlack;
+    case v1::CHANNEL_TYPE_EMAIL:
+      return ChannelType::kEmail;
+  }
+  return Invalid(field, absl::StrCat("unknown channel type ", type));
+}
+
+absl::StatusOr<std::optional<DeliveryState>> OptionalDeliveryStateFromProto(
+    int state, absl::string_view field) {
+  switch (state) {
+    case v1::DELIVERY_STATE_UNSPECIFIED:
+      return std::optional<DeliveryState>();
+    case v1::DELIVERY_STATE_PENDING:
+      return DeliveryState::kPending;
+    case v1::DELIVERY_STATE_SENDING:
+      return DeliveryState::kSending;
+    case v1::DELIVERY_STATE_DELIVERED:
+      return DeliveryState::kDelivered;
+    case v1::DELIVERY_STATE_DEAD_LETTERED:
+      return DeliveryState::kDeadLettered;
+    case v1::DELIVERY_STATE_OUTCOME_UNKNOWN:
+      return DeliveryState::kOutcomeUnknown;
+    case v1::DELIVERY_STATE_CANCELLED:
+      return DeliveryState::kCancelled;
+  }
+  return Invalid(field, absl::StrCat("unknown delivery state ", state));
+}
+
+// ---- Messages -----------------------------------------------------------------------------------
+
+v1::RecipientChannel ToProto(const RecipientChannel& channel) {
+  v1::RecipientChannel out;
+  out.set_type(ToProto(channel.type));
+  out.set_target(channel.target);
+  out.set_secret_ref(channel.secret_ref);
+  return out;
+}
+
+absl::StatusOr<RecipientChannel> RecipientChannelFromProto(const v1::RecipientChannel& channel,
+                                                           absl::string_view field) {
+  absl::StatusOr<ChannelType> type =
+      ChannelTypeFromProto(channel.type(), absl::StrCat(field, ".type"));
+  if (!type.ok()) return type.status();
+  RecipientChannel out;
+  out.type = *type;
+  out.target = channel.target();
+  out.secret_ref = channel.secret_ref();
+  return out;
+}
+
+v1::Recipient ToProto(const Recipient& recipient) {
+  v1::Recipient out;
+  const std::string name = RecipientName(recipient.id);
+  out.set_name(name);
+  out.set_tenant(recipient.tenant);
+  out.set_display_name(recipient.display_name);
+  out.set_language(recipient.language);
+  for (const RecipientChannel& channel : recipient.channels) {
+    *out.add_channels() = ToProto(channel);
+  }
+  out.set_digest(recipient.digest);
+  for (const std::string& subscription : recipient.subscriptions) {
+    out.add_subscriptions(subscription);
+  }
+  *out.mutable_create_time() = ToTimestamp(recipient.create_time);
+  *out.mutable_update_time() = ToTimestamp(recipient.update_time);
+  out.set_etag(MakeEtag(name, recipient.version));
+  return out;
+}
+
+namespace {
+
+absl::StatusOr<std::vector<RecipientChannel>> ChannelsFromProto(const v1::Recipient& recipient) {
+  std::vector<RecipientChannel> channels;
+  for (int i = 0; i < recipient.channels_size(); ++i) {
+    absl::StatusOr<RecipientChannel> channel = RecipientChannelFromProto(
+        recipient.channels(i), absl::StrCat("recipient.channels[", i, "]"));
+    if (!channel.ok()) return channel.status();
+    channels.push_back(*std::move(channel));
+  }
+  return channels;
+}
+
+}  // namespace
+
+absl::StatusOr<Recipient> NewRecipientFromProto(const v1::Recipient& recipient) {
+  absl::StatusOr<std::string> id = ParseRecipientName(recipient.name(), "recipient.name");
+  if (!id.ok()) return id.status();
+  absl::StatusOr<std::vector<RecipientChannel>> channels = ChannelsFromProto(recipient);
+  if (!channels.ok()) return channels.status();
+  Recipient out;
+  out.id = *std::move(id);
+  out.tenant = recipient.tenant();
+  out.display_name = recipient.display_name();
+  out.language = recipient.language();
+  out.channels = *std::move(channels);
+  out.digest = recipient.digest();
+  out.subscriptions.assign(recipient.subscriptions().begin(), recipient.subscriptions().end());
+  return out;
+}
+
+absl::Status ApplyRecipientMask(const v1::Recipient& patch, const google::protobuf::FieldMask& mask,
+                                Recipient& current) {
+  static const std::set<absl::string_view> kPaths = {"display_name", "language", "channels",
+                                                     "digest", "subscriptions"};
+  // An empty mask is refused rather than read as "everything", so nothing is wiped by accident.
+  if (mask.paths_size() == 0) return Invalid("update_mask", "required: name the fields to change");
+  std::set<absl::string_view> seen;
+  for (int i = 0; i < mask.paths_size(); ++i) {
+    const std::string& path = mask.paths(i);
+    const std::string field = absl::StrCat("update_mask.paths[", i, "]");
+    if (kPaths.count(path) == 0) {
+      return Invalid(field, absl::StrCat("unknown or immutable field '", path,
+                                         "' (allowed: ", absl::StrJoin(kPaths, ", "), ")"));
+    }
+    if (!seen.insert(path).second) return Invalid(field, absl::StrCat("'", path, "' named twice"));
+  }
+  Recipient updated = current;
+  if (seen.count("display_name")) updated.display_name = patch.display_name();
+  if (seen.count("language")) updated.language = patch.language();
+  if (seen.count("digest")) updated.digest = patch.digest();
+  if (seen.count("subscriptions")) {
+    updated.subscriptions.assign(patch.subscriptions().begin(), patch.subscriptions().end());
+  }
+  if (seen.count("channels")) {
+    absl::StatusOr<std::vector<RecipientChannel>> channels = ChannelsFromProto(patch);
+    if (!channels.ok()) return channels.status();
+    updated.channels = *std::move(channels);
+  }
+  current = std::move(updated);
+  return absl::OkStatus();
+}
+
+v1::DeliveryAttempt ToProto(const DeliveryAttempt& attempt) {
+  v1::DeliveryAttempt out;
+  out.set_attempt(attempt.attempt);
+  *out.mutable_time() = ToTimestamp(attempt.time);
+  out.set_outcome(attempt.outcome);
+  out.set_http_status(attempt.http_status);
+  out.set_provider_answer(attempt.provider_answer);
+  return out;
+}
+
+v1::Delivery ToProto(const Delivery& delivery) {
+  v1::Delivery out;
+  out.set_name(DeliveryName(delivery.id));
+  out.set_dedup_key(delivery.dedup_key);
+  out.set_tenant(delivery.tenant);
+  out.set_item(ItemName(delivery.launch_id, delivery.item_code));
+  out.set_rung(delivery.rung_id);
+  out.set_kind(ToProto(delivery.kind));
+  out.set_recipient(RecipientName(delivery.recipient_id));
+  out.set_channel(ToProto(delivery.channel));
+  out.set_state(ToProto(delivery.state));
+  out.set_subject(delivery.subject);
+  out.set_body(RendersMarkdown(delivery.channel) && !delivery.markdown.empty() ? delivery.markdown
+                                                                               : delivery.text);
+  out.set_late(delivery.late);
+  out.set_urgent(delivery.urgent);
+  // A delivery sent on its own carries its own dedup key as unit key: that is no digest.
+  if (!delivery.unit_key.empty() && delivery.unit_key != delivery.dedup_key) {
+    out.set_digest_key(delivery.unit_key);
+  }
+  for (const DeliveryAttempt& attempt : delivery.history) *out.add_attempts() = ToProto(attempt);
+  *out.mutable_create_time() = ToTimestamp(delivery.create_time);
+  *out.mutable_next_attempt_time() = ToTimestamp(delivery.next_attempt_time);
+  *out.mutable_update_time() = ToTimestamp(delivery.update_time);
+  return out;
+}
+
+v1::Reminder ToProto(const ForecastEntry& entry) {
+  v1::Reminder out;
+  out.set_item(ItemName(entry.item.launch_id, entry.item.code));
+  out.set_tenant(entry.launch.tenant);
+  out.set_launch_display_name(entry.launch.display_name);
+  out.set_item_title(ItemTitle(entry.item));
+  out.set_rung(entry.rung.id);
+  out.set_kind(ToProto(entry.rung.kind));
+  out.set_deadline_date(DateText(entry.rung.deadline));
+  out.set_working_days_left(entry.rung.days_left);
+  *out.mutable_send_time() = ToTimestamp(entry.send_time);
+  out.set_urgent(entry.rung.urgent);
+  out.set_escalation(entry.rung.escalation);
+  for (const Route& route : entry.routes) {
+    v1::Reminder::Route* out_route = out.add_routes();
+    out_route->set_recipient(RecipientName(route.recipient.id));
+    out_route->set_channel(ToProto(route.channel.type));
+    out_route->set_reason(route.reason);
+    out_route->set_digest(route.digest);
+  }
+  return out;
+}
+
+v1::ItemReminderState ToProto(const ItemRecord& record) {
+  v1::ItemReminderState out;
+  out.set_item(ItemName(record.info.launch_id, record.info.code));
+  if (record.snoozed_until.has_value()) {
+    *out.mutable_snoozed_until() = ToTimestamp(*record.snoozed_until);
+  }
+  out.set_acknowledged_version(record.acknowledged_version);
+  out.set_item_version(record.info.version);
+  if (record.next_check_time.has_value()) {
+    *out.mutable_next_send_time() = ToTimestamp(*record.next_check_time);
+  }
+  return out;
+}
+
+v1::InboxMessage ToProto(const InboxMessage& message) {
+  v1::InboxMessage out;
+  out.set_name(InboxMessageName(message.recipient_id, message.id));
+  out.set_recipient(RecipientName(message.recipient_id));
+  if (message.delivery_id > 0) out.set_delivery(DeliveryName(message.delivery_id));
+  out.set_subject(message.subject);
+  out.set_body(message.body);
+  *out.mutable_create_time() = ToTimestamp(message.create_time);
+  return out;
+}
+
+}  // namespace preflight::notifier

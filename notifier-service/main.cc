@@ -1,0 +1,187 @@
+// notifier-service: follows the checklist's event stream and delivers deadline reminders.
+// Flags -> config -> wiring -> serve -> shutdown; everything else lives in the libraries.
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "common/clock.h"
+#include "common/page_token.h"
+#include "common/server_runner.h"
+#include "common/working_calendar.h"
+#include "grpcpp/create_channel.h"
+#include "notifier-service/channels/channel_factory.h"
+#include "notifier-service/channels/rate_budget.h"
+#include "notifier-service/domain/reminder_policy.h"
+#include "notifier-service/engine/notifier_engine.h"
+#include "notifier-service/engine/secret_resolver.h"
+#include "notifier-service/grpc/checklist_version_client.h"
+#include "notifier-service/grpc/notifier_grpc_service.h"
+#include "notifier-service/grpc/recipients_file.h"
+#include "notifier-service/grpc/subscription_status.h"
+#include "notifier-service/storage/sqlite_notifier_store.h"
+#include "notifier-service/subscriber/event_subscriber.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50052", "Address to serve on, HOST:PORT (port 0: any)");
+ABSL_FLAG(std::string, data_dir, "preflight-data",
+          "Folder for notifier.db; its notifier/reminder_policy.textproto and calendar/ override "
+          "the built-in policy and calendar");
+ABSL_FLAG(std::string, checklist_addr, "127.0.0.1:50051",
+          "The checklist service whose event stream is followed, HOST:PORT");
+ABSL_FLAG(std::string, builtin_data_dir, PREFLIGHT_BUILTIN_DATA_DIR,
+          "Folder with the built-in notifier/ policy and calendar/ files");
+ABSL_FLAG(std::string, recipients_file, "",
+          "Optional text-format RecipientsFile whose recipients are created or updated at start");
+ABSL_FLAG(std::string, smtp_url, "", "SMTP server for the email channel, e.g. smtp://host:587");
+ABSL_FLAG(std::string, smtp_from, "preflight@localhost", "From address of reminder emails");
+ABSL_FLAG(std::string, smtp_username, "", "SMTP AUTH user (empty: no AUTH)");
+ABSL_FLAG(std::string, smtp_password_ref, "",
+          "Where the SMTP password is read: env:NAME or file:/path");
+ABSL_FLAG(std::string, smtp_ca_file, "", "CA bundle to verify the SMTP server (default: system)");
+ABSL_FLAG(bool, smtp_require_tls, true, "Refuse to send email unless STARTTLS succeeds");
+ABSL_FLAG(std::string, http_ca_file, "", "CA bundle for webhook and bot HTTPS (default: system)");
+ABSL_FLAG(absl::Duration, http_timeout, absl::Seconds(10), "Per-request timeout of channels");
+ABSL_FLAG(absl::Duration, retry_initial_backoff, absl::Seconds(30),
+          "First retry delay of a failed delivery (doubles per attempt, with jitter)");
+ABSL_FLAG(absl::Duration, retry_max_backoff, absl::Hours(1), "Longest retry delay");
+ABSL_FLAG(int, max_attempts, 6, "Send attempts before a delivery is dead-lettered");
+ABSL_FLAG(absl::Duration, tick, absl::Seconds(1), "How often due reminders are looked for");
+ABSL_FLAG(absl::Duration, reconnect_max_backoff, absl::Seconds(30),
+          "Longest wait between attempts to reach the checklist service");
+
+namespace preflight::notifier {
+namespace {
+
+absl::Status Run() {
+  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  const std::string builtin_dir = absl::GetFlag(FLAGS_builtin_data_dir);
+  std::error_code error;
+  std::filesystem::create_directories(data_dir, error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("--data_dir=", data_dir, ": cannot create: ", error.message()));
+  }
+
+  std::string policy_path = data_dir + "/notifier/reminder_policy.textproto";
+  if (!std::filesystem::exists(policy_path)) {
+    policy_path = builtin_dir + "/notifier/reminder_policy.textproto";
+  }
+  absl::StatusOr<ReminderPolicy> policy = LoadReminderPolicy(policy_path);
+  if (!policy.ok()) return policy.status();
+  absl::StatusOr<WorkingCalendar> calendar =
+      WorkingCalendar::LoadFromDirectories({builtin_dir + "/calendar", data_dir + "/calendar"});
+  if (!calendar.ok()) return calendar.status();
+
+  absl::StatusOr<std::unique_ptr<SqliteNotifierStore>> store =
+      SqliteNotifierStore::Open(data_dir + "/notifier.db", SqliteOptions{});
+  if (!store.ok()) return store.status();
+  absl::StatusOr<std::string> token_key = (*store)->GetOrCreateSecret("page_token_key");
+  if (!token_key.ok()) return token_key.status();
+
+  RealClock clock;
+  ChannelSettings settings;
+  settings.clock = &clock;
+  settings.timeout = absl::GetFlag(FLAGS_http_timeout);
+  settings.ca_file = absl::GetFlag(FLAGS_http_ca_file);
+  settings.smtp.url = absl::GetFlag(FLAGS_smtp_url);
+  settings.smtp.from_address = absl::GetFlag(FLAGS_smtp_from);
+  settings.smtp.username = absl::GetFlag(FLAGS_smtp_username);
+  settings.smtp.ca_file = absl::GetFlag(FLAGS_smtp_ca_file);
+  settings.smtp.require_tls = absl::GetFlag(FLAGS_smtp_require_tls);
+  if (!absl::GetFlag(FLAGS_smtp_password_ref).empty()) {
+    absl::StatusOr<std::string> password = ResolveSecret(absl::GetFlag(FLAGS_smtp_password_ref));
+    if (!password.ok()) return password.status();
+    settings.smtp.password = *password;
+  }
+  // Without --smtp_url there is no email channel: email deliveries are dead-lettered with
+  // "channel email is not configured", visible in the ledger.
+  std::vector<ChannelType> types = {ChannelType::kLog,    ChannelType::kWebhook,
+                                    ChannelType::kWecom,  ChannelType::kDingtalk,
+                                    ChannelType::kFeishu, ChannelType::kSlack};
+  if (!settings.smtp.url.empty()) types.push_back(ChannelType::kEmail);
+  ChannelSet channels;
+  for (ChannelType type : types) {
+    absl::StatusOr<std::unique_ptr<Channel>> channel = MakeChannel(type, settings);
+    if (!channel.ok()) return channel.status();
+    channels[type] = *std::move(channel);
+  }
+  std::map<ChannelType, RateLimit> limits;
+  for (const auto& [type, limit] : policy->channel_limits) {
+    limits[type] = RateLimit{limit.per_minute, limit.burst};
+  }
+  RateBudget budget(limits);
+
+  const std::string checklist_addr = absl::GetFlag(FLAGS_checklist_addr);
+  grpc::ChannelArguments channel_args;
+  channel_args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  channel_args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+  channel_args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  channel_args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  std::shared_ptr<grpc::Channel> checklist =
+      grpc::CreateCustomChannel(checklist_addr, grpc::InsecureChannelCredentials(), channel_args);
+  ChecklistVersionClient versions(checklist);
+
+  NotifierEngineOptions engine_options;
+  engine_options.tick = absl::GetFlag(FLAGS_tick);
+  engine_options.engine.retry_initial_backoff = absl::GetFlag(FLAGS_retry_initial_backoff);
+  engine_options.engine.retry_max_backoff = absl::GetFlag(FLAGS_retry_max_backoff);
+  engine_options.engine.max_attempts = absl::GetFlag(FLAGS_max_attempts);
+  NotifierEngine engine(store->get(), &*policy, &*calendar, &channels, &budget, &versions, &clock,
+                        engine_options);
+  absl::Status recovered = engine.Recover();
+  if (!recovered.ok()) return recovered;
+
+  if (!absl::GetFlag(FLAGS_recipients_file).empty()) {
+    absl::Status loaded = ApplyRecipientsFile(absl::GetFlag(FLAGS_recipients_file), engine);
+    if (!loaded.ok()) return loaded;
+  }
+
+  SubscriberOptions subscriber_options;
+  subscriber_options.checklist_address = checklist_addr;
+  subscriber_options.max_backoff = absl::GetFlag(FLAGS_reconnect_max_backoff);
+  EventSubscriber subscriber(engine.event_sink(), subscriber_options);
+  absl::Status started = subscriber.Start();
+  if (!started.ok()) return started;
+  engine.Start();
+
+  NotifierGrpcService grpc_service(
+      &engine, PageTokenCodec(*token_key), [&subscriber, checklist_addr] {
+        return SubscriptionStatusToProto(subscriber.Status(), checklist_addr);
+      });
+  ServerOptions options;
+  options.listen_address = absl::GetFlag(FLAGS_listen);
+  options.process_name = "notifier-service";
+  options.health_services = {v1::NotifierService::service_full_name()};
+  absl::Status served = ServeUntilSignal(options, {&grpc_service}, [&] {
+    subscriber.Stop();
+    engine.Stop();
+  });
+  subscriber.Stop();
+  engine.Stop();
+  return served;
+}
+
+}  // namespace
+}  // namespace preflight::notifier
+
+int main(int argc, char** argv) {
+  preflight::BlockTerminationSignals();
+  absl::SetProgramUsageMessage(
+      "Serves preflight.v1.NotifierService and delivers the checklist's deadline reminders.\n"
+      "  notifier-service --listen=127.0.0.1:50052 --data_dir=DIR --checklist_addr=HOST:PORT");
+  absl::ParseCommandLine(argc, argv);
+  const absl::Status status = preflight::notifier::Run();
+  if (!status.ok()) {
+    std::fprintf(stderr, "notifier-service: %s\n", status.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}

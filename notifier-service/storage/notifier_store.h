@@ -1,0 +1,180 @@
+#pragma once
+
+// Durable state of the notifier: its cursor in the checklist's event stream, what it knows of
+// launches and items, each item's reminder controls, the rungs it has handled, deliveries, the
+// append-only delivery ledger, recipients and inboxes. Every method that changes state runs in
+// one transaction: it is wholly durable when it returns OK, or not made at all.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "notifier-service/domain/delivery.h"
+#include "notifier-service/domain/model.h"
+#include "notifier-service/domain/recipient.h"
+
+namespace preflight::notifier {
+
+// An item with the notifier's own controls over its ladder.
+struct ItemRecord {
+  ItemInfo info;
+  // Earliest time a rung may be due: the dispatcher looks at the item again then. Absent when
+  // nothing is planned (done, acknowledged, no dates).
+  std::optional<absl::Time> next_check_time;
+  // Reminders are held until then.
+  std::optional<absl::Time> snoozed_until;
+  // The item version the ladder was acknowledged at; 0 when not acknowledged. The ladder resumes
+  // when the item's version moves past it.
+  int64_t acknowledged_version = 0;
+};
+
+// A rung the dispatcher has dealt with: sent, or skipped in a catch-up. Never handled twice.
+struct HandledRung {
+  std::string launch_id;
+  std::string item_code;
+  std::string rung_id;
+  // "sent", "skipped", "acknowledged".
+  std::string outcome;
+  absl::Time time = absl::UnixEpoch();
+};
+
+// The effects of one checklist event, committed with the cursor.
+struct EventEffects {
+  // The event's sequence: becomes the applied sequence.
+  int64_t sequence = 0;
+  std::optional<LaunchInfo> launch;
+  // Items written whole (info and controls).
+  std::vector<ItemRecord> items;
+  // Rungs to record as handled without sending (missed while the ladder was acknowledged).
+  std::vector<HandledRung> handled;
+  // Pending deliveries the change made wrong (done, moved, reassigned): cancelled with a ledger
+  // entry carrying `cancel_reason`.
+  std::vector<int64_t> cancel_delivery_ids;
+  std::string cancel_reason;
+};
+
+// What the dispatcher decided for one item at one moment.
+struct Decision {
+  std::string launch_id;
+  std::string item_code;
+  std::vector<HandledRung> handled;
+  // Inserted unless a delivery with the same dedup key exists (then silently skipped).
+  std::vector<Delivery> deliveries;
+  // The item's controls after the decision.
+  std::optional<absl::Time> next_check_time;
+};
+
+struct DeliveryFilter {
+  std::string tenant;
+  std::string launch_id;
+  std::string item_code;  // with launch_id
+  std::string recipient_id;
+  std::optional<DeliveryState> state;
+  std::optional<ChannelType> channel;
+};
+
+struct InboxMessage {
+  int64_t id = 0;
+  std::string recipient_id;
+  int64_t delivery_id = 0;
+  std::string subject;
+  std::string body;
+  absl::Time create_time = absl::UnixEpoch();
+};
+
+// What a send attempt came to, for a set of deliveries sent as one message.
+struct AttemptOutcome {
+  std::vector<int64_t> delivery_ids;
+  DeliveryState new_state = DeliveryState::kDelivered;
+  // For kPending (a retry): when to try again.
+  absl::Time next_attempt_time = absl::UnixEpoch();
+  DeliveryAttempt attempt;
+  // For inbox deliveries: the messages to store in the same transaction.
+  std::vector<InboxMessage> inbox;
+};
+
+class NotifierStore {
+ public:
+  virtual ~NotifierStore() = default;
+
+  // ---- The event stream -------------------------------------------------------------------------
+  // The last applied sequence; 0 at first start.
+  virtual absl::StatusOr<int64_t> AppliedSequence() = 0;
+  // Commits an event's effects and advances the cursor. FAILED_PRECONDITION (nothing written)
+  // when effects.sequence is not greater than the applied sequence.
+  virtual absl::Status ApplyEvent(const EventEffects& effects) = 0;
+
+  // ---- Launches and items -----------------------------------------------------------------------
+  virtual absl::StatusOr<std::optional<LaunchInfo>> GetLaunch(absl::string_view launch_id) = 0;
+  virtual absl::StatusOr<std::optional<ItemRecord>> GetItem(absl::string_view launch_id,
+                                                            absl::string_view code) = 0;
+  // Items of one launch, by code.
+  virtual absl::StatusOr<std::vector<ItemRecord>> ListLaunchItems(absl::string_view launch_id) = 0;
+  // Items whose next_check_time is at or before `now`, earliest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<ItemRecord>> ItemsToCheck(absl::Time now, int limit) = 0;
+  // Items with a next_check_time, in (launch_id, code) order after the given key, for the
+  // forecast; filters are optional.
+  virtual absl::StatusOr<std::vector<ItemRecord>> ListScheduledItems(
+      absl::string_view tenant, absl::string_view launch_id, absl::string_view after_launch_id,
+      absl::string_view after_code, int limit) = 0;
+  // Sets an item's snooze, acknowledgement and next check (the info stays as the stream left it).
+  // NOT_FOUND for an unknown item.
+  virtual absl::Status UpdateItemControls(const ItemRecord& record) = 0;
+  // The rungs of an item already handled.
+  virtual absl::StatusOr<std::vector<HandledRung>> HandledRungs(absl::string_view launch_id,
+                                                                absl::string_view code) = 0;
+
+  // ---- Deliveries -------------------------------------------------------------------------------
+  // Records handled rungs, inserts the deliveries (dedup by key) and updates the item's next
+  // check, in one transaction. Returns the deliveries actually inserted, with their ids.
+  virtual absl::StatusOr<std::vector<Delivery>> CommitDecision(const Decision& decision) = 0;
+  // Pending deliveries of one item (to cancel when the item changes).
+  virtual absl::StatusOr<std::vector<Delivery>> PendingDeliveriesOfItem(absl::string_view launch_id,
+                                                                        absl::string_view code) = 0;
+  // Pending deliveries whose next attempt is due at `now`, oldest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<Delivery>> DueDeliveries(absl::Time now, int limit) = 0;
+  // The deliveries in one state (SENDING at start-up: those a crash interrupted).
+  virtual absl::StatusOr<std::vector<Delivery>> DeliveriesInState(DeliveryState state,
+                                                                  int limit) = 0;
+  // Marks the deliveries SENDING, increments their attempts and sets their unit key, before the
+  // send. FAILED_PRECONDITION (nothing written) if any of them is no longer PENDING.
+  virtual absl::Status LeaseDeliveries(const std::vector<int64_t>& ids, absl::string_view unit_key,
+                                       absl::Time now) = 0;
+  // Records an attempt's outcome: new state, the ledger entry for each delivery, inbox messages.
+  virtual absl::Status RecordAttempt(const AttemptOutcome& outcome) = 0;
+  // Newest first; ids below `before_id` (0: from the newest), at most `limit`, with history.
+  virtual absl::StatusOr<std::vector<Delivery>> ListDeliveries(const DeliveryFilter& filter,
+                                                               int64_t before_id, int limit) = 0;
+  virtual absl::StatusOr<std::optional<Delivery>> GetDelivery(int64_t id) = 0;
+
+  // ---- Recipients -------------------------------------------------------------------------------
+  // ALREADY_EXISTS for a taken id.
+  virtual absl::Status CreateRecipient(const Recipient& recipient) = 0;
+  virtual absl::StatusOr<std::optional<Recipient>> GetRecipient(absl::string_view id) = 0;
+  // By id after `after_id`; `tenant` empty lists all.
+  virtual absl::StatusOr<std::vector<Recipient>> ListRecipients(absl::string_view tenant,
+                                                                absl::string_view after_id,
+                                                                int limit) = 0;
+  // Recipients subscribed to "tenants/{tenant}" or "launches/{launch_id}".
+  virtual absl::StatusOr<std::vector<Recipient>> SubscribersOf(absl::string_view tenant,
+                                                               absl::string_view launch_id) = 0;
+  // Writes only if the stored version is recipient.version - 1, else ABORTED.
+  virtual absl::Status UpdateRecipient(const Recipient& recipient) = 0;
+  // NOT_FOUND when absent; ABORTED when `expected_version` is set and differs.
+  virtual absl::Status DeleteRecipient(absl::string_view id,
+                                       std::optional<int64_t> expected_version) = 0;
+
+  // ---- Inbox and secrets
+  // -------------------------------------------------------------------------- Newest first, ids
+  // below `before_id` (0: from the newest).
+  virtual absl::StatusOr<std::vector<InboxMessage>> ListInbox(absl::string_view recipient_id,
+                                                              int64_t before_id, int limit) = 0;
+  // A random secret kept in the database under `name`, created on first use.
+  virtual absl::StatusOr<std::string> GetOrCreateSecret(absl::string_view name) = 0;
+};
+
+}  // namespace preflight::notifier

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "preflight/v1/checklist.pb.h"
+
+namespace preflight::notifier {
+
+// Where the checklist's events go: the notifier's engine implements it over its database. The
+// cursor lives in the same database as the state the events produce, so after any crash the two
+// agree and the stream resumes exactly after the last event whose effects were kept.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+
+  // The last sequence whose effects are committed; 0 at first start.
+  virtual absl::StatusOr<int64_t> AppliedSequence() = 0;
+
+  // Applies one event and commits its effects together with the cursor (= event.sequence()),
+  // atomically. On error nothing of it is kept, and the event will be offered again.
+  virtual absl::Status Apply(const preflight::v1::Event& event) = 0;
+};
+
+}  // namespace preflight::notifier

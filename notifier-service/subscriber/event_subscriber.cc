@@ -1,0 +1,212 @@
+#include "notifier-service/subscriber/event_subscriber.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace preflight::notifier {
+namespace {
+
+// Initial metadata of a WatchEvents stream the checklist service accepted: its last committed
+// sequence at that moment (ChecklistGrpcService::kWatchLastSequenceMetadataKey).
+constexpr char kLastSequenceMetadataKey[] = "x-preflight-last-sequence";
+
+absl::Status FromGrpc(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+}
+
+int MillisOf(absl::Duration d) {
+  return static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(d), INT32_MAX));
+}
+
+absl::Time FromTimestamp(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
+}  // namespace
+
+EventSubscriber::EventSubscriber(EventSink* sink, SubscriberOptions options)
+    : sink_(sink), options_(std::move(options)) {}
+
+EventSubscriber::~EventSubscriber() { Stop(); }
+
+absl::Status EventSubscriber::Start() {
+  if (sink_ == nullptr) return absl::InvalidArgumentError("event subscriber: no sink");
+  if (options_.checklist_address.empty()) {
+    return absl::InvalidArgumentError("event subscriber: checklist_address is required");
+  }
+  absl::MutexLock lock(&mu_);
+  if (started_) return absl::FailedPreconditionError("event subscriber: already started");
+  started_ = true;
+  thread_ = std::thread([this] { Run(); });
+  return absl::OkStatus();
+}
+
+void EventSubscriber::Stop() {
+  std::thread thread;
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    if (active_context_ != nullptr) active_context_->TryCancel();
+    thread = std::move(thread_);
+  }
+  if (thread.joinable()) thread.join();
+}
+
+SubscriberStatus EventSubscriber::Status() const {
+  absl::MutexLock lock(&mu_);
+  return status_;
+}
+
+bool EventSubscriber::WaitForSequence(int64_t sequence, absl::Duration timeout) const {
+  return WaitForStatus(
+      [sequence](const SubscriberStatus& status) { return status.applied_sequence >= sequence; },
+      timeout);
+}
+
+bool EventSubscriber::WaitForStatus(const std::function<bool(const SubscriberStatus&)>& condition,
+                                    absl::Duration timeout) const {
+  absl::MutexLock lock(&mu_);
+  const auto holds = [&] { return condition(status_); };
+  return mu_.AwaitWithTimeout(absl::Condition(&holds), timeout);
+}
+
+void EventSubscriber::Log(const std::string& line) const {
+  std::fprintf(stderr, "event subscriber (%s): %s\n", options_.checklist_address.c_str(),
+               line.c_str());
+  std::fflush(stderr);
+}
+
+std::shared_ptr<grpc::Channel> EventSubscriber::NewChannel() const {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, MillisOf(options_.keepalive_time));
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, MillisOf(options_.keepalive_timeout));
+  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  // A channel of its own per attempt, connecting now: the backoff here decides when to retry,
+  // not the reconnect backoff of a subchannel shared with other channels.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  std::shared_ptr<grpc::ChannelCredentials> credentials =
+      options_.credentials ? options_.credentials : grpc::InsecureChannelCredentials();
+  return grpc::CreateCustomChannel(options_.checklist_address, credentials, args);
+}
+
+void EventSubscriber::Run() {
+  BackoffOptions backoff_options;
+  backoff_options.initial = options_.initial_backoff;
+  backoff_options.max = options_.max_backoff;
+  backoff_options.jitter = options_.jitter;
+  Backoff backoff(backoff_options, options_.random);
+  bool first = true;
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+      if (!first) ++status_.reconnects;
+    }
+    first = false;
+    bool progressed = false;
+    const absl::Status ended = FollowOnce(progressed);
+    bool was_connected = false;
+    {
+      absl::MutexLock lock(&mu_);
+      was_connected = status_.connected;
+      status_.connected = false;
+      if (stopping_) return;
+      status_.last_error = ended.ToString();
+    }
+    if (progressed) backoff.Reset();
+    const absl::Duration delay = backoff.Next();
+    Log(absl::StrCat(
+        was_connected ? "disconnected: " : "cannot follow the stream: ", ended.ToString(),
+        "; retrying in ", absl::FormatDuration(absl::Trunc(delay, absl::Milliseconds(1)))));
+    if (!WaitUnlessStopped(delay)) return;
+  }
+}
+
+bool EventSubscriber::WaitUnlessStopped(absl::Duration delay) {
+  absl::MutexLock lock(&mu_);
+  mu_.AwaitWithTimeout(absl::Condition(&stopping_), delay);
+  return !stopping_;
+}
+
+absl::Status EventSubscriber::FollowOnce(bool& progressed) {
+  absl::StatusOr<int64_t> applied = sink_->AppliedSequence();
+  if (!applied.ok()) {
+    return absl::Status(applied.status().code(),
+                        absl::StrCat("reading the applied sequence: ", applied.status().message()));
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    status_.applied_sequence = *applied;
+  }
+
+  std::unique_ptr<v1::ChecklistService::Stub> stub = v1::ChecklistService::NewStub(NewChannel());
+  grpc::ClientContext context;
+  for (const auto& [key, value] : options_.metadata) context.AddMetadata(key, value);
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return absl::CancelledError("stopped");
+    active_context_ = &context;
+  }
+  v1::WatchEventsRequest request;
+  request.set_after_sequence(*applied);
+  std::unique_ptr<grpc::ClientReader<v1::Event>> reader = stub->WatchEvents(&context, request);
+
+  // The server sends its headers once it has accepted the watch, before any event.
+  reader->WaitForInitialMetadata();
+  const auto& headers = context.GetServerInitialMetadata();
+  if (auto it = headers.find(kLastSequenceMetadataKey); it != headers.end()) {
+    int64_t head = 0;
+    (void)absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()), &head);
+    {
+      absl::MutexLock lock(&mu_);
+      status_.connected = true;
+    }
+    Log(absl::StrCat("connected; resuming after sequence ", *applied, " (the checklist is at ",
+                     head, ")"));
+  }
+
+  const int64_t resumed_after = *applied;
+  absl::Status outcome;
+  v1::Event event;
+  while (reader->Read(&event)) {
+    outcome = ApplyEvent(event, *applied);
+    if (!outcome.ok()) {
+      // Drop the stream; the next one resumes from the sink's committed cursor.
+      context.TryCancel();
+      break;
+    }
+  }
+  progressed = *applied > resumed_after;
+  const grpc::Status finished = reader->Finish();
+  {
+    absl::MutexLock lock(&mu_);
+    active_context_ = nullptr;
+  }
+  if (!outcome.ok()) return outcome;
+  if (finished.ok()) return absl::UnavailableError("the checklist service ended the stream");
+  return FromGrpc(finished);
+}
+
+absl::Status EventSubscriber::ApplyEvent(const v1::Event& event, int64_t& applied) {
+  // Already committed (a replay after a reconnect): applying it again would duplicate effects.
+  if (event.sequence() <= applied) return absl::OkStatus();
+  absl::Status status = sink_->Apply(event);
+  if (!status.ok()) {
+    return absl::Status(status.code(),
+                        absl::StrCat("applying event ", event.sequence(), ": ", status.message()));
+  }
+  applied = event.sequence();
+  absl::MutexLock lock(&mu_);
+  status_.applied_sequence = applied;
+  status_.last_event_time = FromTimestamp(event.time());
+  return absl::OkStatus();
+}
+
+}  // namespace preflight::notifier

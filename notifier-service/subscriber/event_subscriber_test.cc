@@ -1,0 +1,408 @@
+// The subscriber against a real in-process checklist server (LaunchService, SQLite store, event
+// hub, ChecklistGrpcService on a loopback port) and against a scripted fake where a test needs
+// the server to misbehave.
+
+#include "notifier-service/subscriber/event_subscriber.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "checklist-service/domain/event_hub.h"
+#include "checklist-service/domain/launch_service.h"
+#include "checklist-service/domain/template_catalog.h"
+#include "checklist-service/grpc/checklist_grpc_service.h"
+#include "checklist-service/storage/sqlite_checklist_store.h"
+#include "common/clock.h"
+#include "common/page_token.h"
+#include "common/server_runner.h"
+#include "common/working_calendar.h"
+#include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
+
+namespace preflight::notifier {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+constexpr absl::Duration kPatience = absl::Seconds(30);
+
+std::vector<int64_t> Iota(int64_t first, int64_t last) {
+  std::vector<int64_t> out;
+  for (int64_t s = first; s <= last; ++s) out.push_back(s);
+  return out;
+}
+
+// Commits each event's effect with its cursor, like the engine; can be told to fail.
+class RecordingSink final : public EventSink {
+ public:
+  explicit RecordingSink(int64_t applied = 0) : applied_(applied) {}
+
+  absl::StatusOr<int64_t> AppliedSequence() override {
+    absl::MutexLock lock(&mu_);
+    if (failing_reads_ > 0) {
+      --failing_reads_;
+      return absl::UnavailableError("database is locked");
+    }
+    return applied_;
+  }
+
+  absl::Status Apply(const v1::Event& event) override {
+    absl::MutexLock lock(&mu_);
+    if (event.sequence() == fail_at_) {
+      fail_at_ = -1;
+      return absl::InternalError("disk full");
+    }
+    if (event.sequence() <= applied_) ++duplicates_;
+    applied_ = event.sequence();
+    sequences_.push_back(event.sequence());
+    return absl::OkStatus();
+  }
+
+  // The next Apply of `sequence` fails (once), committing nothing.
+  void FailOnceAt(int64_t sequence) {
+    absl::MutexLock lock(&mu_);
+    fail_at_ = sequence;
+  }
+  void FailReads(int count) {
+    absl::MutexLock lock(&mu_);
+    failing_reads_ = count;
+  }
+  std::vector<int64_t> sequences() {
+    absl::MutexLock lock(&mu_);
+    return sequences_;
+  }
+  int duplicates() {
+    absl::MutexLock lock(&mu_);
+    return duplicates_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  int64_t applied_ ABSL_GUARDED_BY(mu_);
+  int64_t fail_at_ ABSL_GUARDED_BY(mu_) = -1;
+  int failing_reads_ ABSL_GUARDED_BY(mu_) = 0;
+  int duplicates_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<int64_t> sequences_ ABSL_GUARDED_BY(mu_);
+};
+
+// A running checklist server: its own hub (a closed hub stays closed) over the shared store.
+struct ChecklistServer {
+  checklist::EventHub hub;
+  std::unique_ptr<checklist::LaunchService> service;
+  std::unique_ptr<checklist::ChecklistGrpcService> grpc_service;
+  std::unique_ptr<grpc::Server> server;
+  int port = 0;
+
+  // As the real server shuts down: end the watches, then the server.
+  void Stop() {
+    hub.Close();
+    server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    server->Wait();
+  }
+};
+
+class EventSubscriberTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<checklist::TemplateCatalog> catalog =
+        checklist::TemplateCatalog::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/templates"});
+    ASSERT_TRUE(catalog.ok()) << catalog.status();
+    catalog_ = std::make_unique<checklist::TemplateCatalog>(*std::move(catalog));
+    absl::StatusOr<WorkingCalendar> calendar =
+        WorkingCalendar::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/calendar"});
+    ASSERT_TRUE(calendar.ok()) << calendar.status();
+    calendar_ = std::make_unique<WorkingCalendar>(*std::move(calendar));
+    checklist::SqliteChecklistStore::Options options;
+    options.synchronous = checklist::SqliteChecklistStore::Options::Synchronous::kOff;
+    absl::StatusOr<std::unique_ptr<checklist::SqliteChecklistStore>> store =
+        checklist::SqliteChecklistStore::Open(dir_.Join("checklist.db"), options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+
+  void TearDown() override {
+    if (subscriber_) subscriber_->Stop();
+    if (checklist_) checklist_->Stop();
+  }
+
+  // Starts a checklist server on `port` (0: any free one).
+  std::unique_ptr<ChecklistServer> StartChecklist(int port = 0) {
+    auto server = std::make_unique<ChecklistServer>();
+    server->service = std::make_unique<checklist::LaunchService>(
+        store_.get(), catalog_.get(), calendar_.get(), &clock_, &server->hub);
+    server->grpc_service = std::make_unique<checklist::ChecklistGrpcService>(
+        server->service.get(), PageTokenCodec("test-key"));
+    absl::StatusOr<StartedServer> started = StartServer(
+        ServerOptions{absl::StrCat("127.0.0.1:", port), "checklist", absl::Seconds(5), {}},
+        {server->grpc_service.get()});
+    EXPECT_TRUE(started.ok()) << started.status();
+    if (!started.ok()) return nullptr;
+    server->server = std::move(started->server);
+    server->port = started->port;
+    return server;
+  }
+
+  SubscriberOptions Options(int port) {
+    SubscriberOptions options;
+    options.checklist_address = absl::StrCat("127.0.0.1:", port);
+    options.initial_backoff = absl::Milliseconds(5);
+    options.max_backoff = absl::Milliseconds(50);
+    return options;
+  }
+
+  void StartSubscriber(EventSink* sink, SubscriberOptions options) {
+    subscriber_ = std::make_unique<EventSubscriber>(sink, std::move(options));
+    ASSERT_TRUE(subscriber_->Start().ok());
+  }
+
+  // Commits a change through `service` (one event per call after the launch's creation).
+  static std::string CreateLaunch(checklist::LaunchService& service) {
+    checklist::NewLaunch request;
+    request.tenant = "acme";
+    request.display_name = "Shop";
+    request.owner = "zhang.wei";
+    request.target_launch_date = absl::CivilDay(2026, 12, 15);
+    request.profile.subject_type = v1::SUBJECT_TYPE_ENTERPRISE;
+    request.profile.hosting = v1::HOSTING_OWN_MAINLAND_SERVER;
+    absl::StatusOr<checklist::LaunchState> state =
+        service.CreateLaunch(request, "", checklist::Actor{"tester"});
+    EXPECT_TRUE(state.ok()) << state.status();
+    return state.ok() ? state->launch.id : "";
+  }
+  static void Touch(checklist::LaunchService& service, const std::string& launch_id,
+                    const std::string& notes) {
+    checklist::ItemPatch patch;
+    patch.notes = notes;
+    absl::Status status =
+        service.UpdateItem(launch_id, "MP_ACCOUNT", patch, std::nullopt, checklist::Actor{"t"})
+            .status();
+    EXPECT_TRUE(status.ok()) << status;
+  }
+
+  int64_t Head() {
+    absl::StatusOr<int64_t> head = store_->LastSequence();
+    EXPECT_TRUE(head.ok()) << head.status();
+    return head.value_or(0);
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_{absl::FromCivil(absl::CivilSecond(2026, 9, 1, 2, 0, 0), absl::UTCTimeZone())};
+  std::unique_ptr<checklist::TemplateCatalog> catalog_;
+  std::unique_ptr<WorkingCalendar> calendar_;
+  std::unique_ptr<checklist::SqliteChecklistStore> store_;
+  std::unique_ptr<ChecklistServer> checklist_;
+  std::unique_ptr<EventSubscriber> subscriber_;
+};
+
+TEST_F(EventSubscriberTest, DeliversEveryEventOnceInOrder) {
+  checklist_ = StartChecklist();
+  ASSERT_NE(checklist_, nullptr);
+  const std::string launch = CreateLaunch(*checklist_->service);
+  RecordingSink sink;
+  StartSubscriber(&sink, Options(checklist_->port));
+  ASSERT_TRUE(subscriber_->WaitForSequence(Head(), kPatience));
+  for (int i = 0; i < 50; ++i) Touch(*checklist_->service, launch, absl::StrCat("live ", i));
+  const int64_t head = Head();
+  ASSERT_TRUE(subscriber_->WaitForSequence(head, kPatience));
+
+  EXPECT_EQ(sink.sequences(), Iota(1, head));
+  EXPECT_EQ(sink.duplicates(), 0);
+  const SubscriberStatus status = subscriber_->Status();
+  EXPECT_TRUE(status.connected);
+  EXPECT_EQ(status.applied_sequence, head);
+  EXPECT_EQ(status.last_event_time, clock_.Now());
+  EXPECT_EQ(status.reconnects, 0);
+  EXPECT_EQ(status.last_error, "");
+}
+
+TEST_F(EventSubscriberTest, ASinkFailureRetriesFromTheCommittedCursorWithoutDuplicates) {
+  checklist_ = StartChecklist();
+  ASSERT_NE(checklist_, nullptr);
+  CreateLaunch(*checklist_->service);
+  const int64_t head = Head();
+  ASSERT_GT(head, 5);
+  RecordingSink sink;
+  sink.FailOnceAt(5);
+  StartSubscriber(&sink, Options(checklist_->port));
+  ASSERT_TRUE(subscriber_->WaitForSequence(head, kPatience));
+
+  EXPECT_EQ(sink.sequences(), Iota(1, head));
+  EXPECT_EQ(sink.duplicates(), 0);
+  const SubscriberStatus status = subscriber_->Status();
+  EXPECT_EQ(status.reconnects, 1);
+  EXPECT_THAT(status.last_error, HasSubstr("applying event 5: disk full"));
+}
+
+TEST_F(EventSubscriberTest, AFailedCursorReadIsRetried) {
+  checklist_ = StartChecklist();
+  ASSERT_NE(checklist_, nullptr);
+  CreateLaunch(*checklist_->service);
+  RecordingSink sink;
+  sink.FailReads(2);
+  StartSubscriber(&sink, Options(checklist_->port));
+  ASSERT_TRUE(subscriber_->WaitForSequence(Head(), kPatience));
+  EXPECT_EQ(sink.sequences(), Iota(1, Head()));
+  EXPECT_EQ(subscriber_->Status().reconnects, 2);
+  EXPECT_THAT(subscriber_->Status().last_error,
+              HasSubstr("reading the applied sequence: database is locked"));
+}
+
+TEST_F(EventSubscriberTest, CatchesUpAfterTheChecklistRestartsWithNothingLostOrRepeated) {
+  checklist_ = StartChecklist();
+  ASSERT_NE(checklist_, nullptr);
+  const int port = checklist_->port;
+  const std::string launch = CreateLaunch(*checklist_->service);
+  RecordingSink sink;
+  StartSubscriber(&sink, Options(port));
+  ASSERT_TRUE(subscriber_->WaitForSequence(Head(), kPatience));
+
+  // The checklist goes down; the subscriber notices and keeps trying.
+  checklist_->Stop();
+  ASSERT_TRUE(subscriber_->WaitForStatus(
+      [](const SubscriberStatus& s) { return !s.connected && s.reconnects >= 2; }, kPatience));
+  EXPECT_THAT(subscriber_->Status().last_error, HasSubstr("UNAVAILABLE"));
+  // Changes keep committing while it is down (another process, same database).
+  {
+    checklist::LaunchService offline(store_.get(), catalog_.get(), calendar_.get(), &clock_);
+    for (int i = 0; i < 20; ++i) Touch(offline, launch, absl::StrCat("while down ", i));
+    CreateLaunch(offline);
+  }
+  // It comes back on the same port.
+  checklist_ = StartChecklist(port);
+  ASSERT_NE(checklist_, nullptr);
+  Touch(*checklist_->service, launch, "after restart");
+  const int64_t head = Head();
+  ASSERT_TRUE(subscriber_->WaitForSequence(head, kPatience));
+
+  EXPECT_EQ(sink.sequences(), Iota(1, head));
+  EXPECT_EQ(sink.duplicates(), 0);
+  EXPECT_TRUE(subscriber_->Status().connected);
+}
+
+TEST_F(EventSubscriberTest, StopIsPromptWhileBackingOff) {
+  // Nothing listens on the port of a server that has gone.
+  checklist_ = StartChecklist();
+  ASSERT_NE(checklist_, nullptr);
+  const int port = checklist_->port;
+  checklist_->Stop();
+  checklist_.reset();
+
+  RecordingSink sink;
+  SubscriberOptions options = Options(port);
+  options.initial_backoff = absl::Hours(1);
+  options.max_backoff = absl::Hours(1);
+  options.random = [] { return 0.99; };
+  StartSubscriber(&sink, options);
+  ASSERT_TRUE(subscriber_->WaitForStatus(
+      [](const SubscriberStatus& s) { return !s.last_error.empty(); }, kPatience));
+  const absl::Time start = absl::Now();
+  subscriber_->Stop();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  EXPECT_EQ(subscriber_->Status().reconnects, 0);
+}
+
+TEST_F(EventSubscriberTest, StopIsPromptOnAnIdleStream) {
+  checklist_ = StartChecklist();
+  ASSERT_NE(checklist_, nullptr);
+  RecordingSink sink;
+  StartSubscriber(&sink, Options(checklist_->port));
+  ASSERT_TRUE(
+      subscriber_->WaitForStatus([](const SubscriberStatus& s) { return s.connected; }, kPatience));
+  const absl::Time start = absl::Now();
+  subscriber_->Stop();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  EXPECT_FALSE(subscriber_->Status().connected);
+  subscriber_->Stop();  // idempotent
+}
+
+TEST_F(EventSubscriberTest, StartChecksItsArguments) {
+  RecordingSink sink;
+  EventSubscriber no_address(&sink, SubscriberOptions{});
+  EXPECT_EQ(no_address.Start().code(), absl::StatusCode::kInvalidArgument);
+  EventSubscriber no_sink(nullptr, Options(1));
+  EXPECT_EQ(no_sink.Start().code(), absl::StatusCode::kInvalidArgument);
+
+  SubscriberOptions options = Options(1);
+  options.initial_backoff = absl::Hours(1);
+  EventSubscriber twice(&sink, options);
+  EXPECT_TRUE(twice.Start().ok());
+  EXPECT_EQ(twice.Start().code(), absl::StatusCode::kFailedPrecondition);
+  twice.Stop();
+}
+
+// Replays history regardless of after_sequence and then ends the stream, recording requests.
+class ReplayingChecklist final : public v1::ChecklistService::Service {
+ public:
+  grpc::Status WatchEvents(grpc::ServerContext* context, const v1::WatchEventsRequest* request,
+                           grpc::ServerWriter<v1::Event>* writer) override {
+    {
+      absl::MutexLock lock(&mu_);
+      after_sequences_.push_back(request->after_sequence());
+      auto it = context->client_metadata().find("authorization");
+      tokens_.push_back(it == context->client_metadata().end()
+                            ? ""
+                            : std::string(it->second.data(), it->second.size()));
+    }
+    context->AddInitialMetadata("x-preflight-last-sequence", "3");
+    for (int64_t sequence = 1; sequence <= 3; ++sequence) {
+      v1::Event event;
+      event.set_sequence(sequence);
+      writer->Write(event);
+    }
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "replayed everything");
+  }
+
+  bool WaitForCalls(size_t count) {
+    absl::MutexLock lock(&mu_);
+    const auto reached = [&] { return after_sequences_.size() >= count; };
+    return mu_.AwaitWithTimeout(absl::Condition(&reached), kPatience);
+  }
+  std::vector<int64_t> after_sequences() {
+    absl::MutexLock lock(&mu_);
+    return after_sequences_;
+  }
+  std::vector<std::string> tokens() {
+    absl::MutexLock lock(&mu_);
+    return tokens_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<int64_t> after_sequences_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> tokens_ ABSL_GUARDED_BY(mu_);
+};
+
+TEST_F(EventSubscriberTest, SkipsWhatTheSinkAlreadyHasAndSendsItsMetadata) {
+  ReplayingChecklist fake;
+  absl::StatusOr<StartedServer> started =
+      StartServer(ServerOptions{"127.0.0.1:0", "fake", absl::Seconds(5), {}}, {&fake});
+  ASSERT_TRUE(started.ok()) << started.status();
+
+  RecordingSink sink(/*applied=*/2);
+  SubscriberOptions options = Options(started->port);
+  options.metadata = {{"authorization", "Bearer test-token"}};
+  StartSubscriber(&sink, options);
+  ASSERT_TRUE(fake.WaitForCalls(3));
+  subscriber_->Stop();
+  started->server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+
+  EXPECT_EQ(sink.sequences(), std::vector<int64_t>{3});
+  EXPECT_EQ(sink.duplicates(), 0);
+  const std::vector<int64_t> after = fake.after_sequences();
+  ASSERT_GE(after.size(), 3u);
+  EXPECT_EQ(after[0], 2);
+  EXPECT_EQ(after[1], 3);
+  EXPECT_EQ(after[2], 3);
+  for (const std::string& token : fake.tokens()) EXPECT_EQ(token, "Bearer test-token");
+  EXPECT_THAT(subscriber_->Status().last_error, HasSubstr("replayed everything"));
+}
+
+}  // namespace
+}  // namespace preflight::notifier

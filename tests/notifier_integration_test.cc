@@ -1,0 +1,482 @@
+// The service pair end to end: the real checklist-service and notifier-service binaries on free
+// loopback ports with temporary data folders, a real HTTP receiver standing in for webhooks and
+// bots (tests/peers/http_receiver.py) and a real SMTP server with STARTTLS and AUTH
+// (tests/peers/smtp_server.py). Covers delivery over every kind of peer, failing receivers,
+// SIGKILL of the notifier during a burst, and the checklist service going away and coming back.
+
+#include <signal.h>
+#include <stdlib.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/crypto.h"
+#include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "preflight/v1/checklist.grpc.pb.h"
+#include "preflight/v1/notifier.grpc.pb.h"
+#include "tests/testing/peers.h"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/temp_dir.h"
+
+namespace preflight {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::HttpReceiver;
+using testing::RecordedRequest;
+using testing::ScriptedResponse;
+using testing::Subprocess;
+using testing::TempDir;
+
+constexpr absl::Duration kStartTimeout = absl::Seconds(20);
+constexpr absl::Duration kDeliveryTimeout = absl::Seconds(60);
+constexpr char kWebhookSecretEnv[] = "PREFLIGHT_TEST_WEBHOOK_SECRET";
+constexpr char kWebhookSecret[] = "integration-test-secret";
+
+// The built-in policy without quiet hours, so the tests see deliveries at any hour.
+constexpr char kPolicy[] = R"pb(
+  default_time_zone: "Asia/Shanghai"
+  send_time: "09:30"
+  before_start_working_days: [ 3, 0 ]
+  before_due_working_days: [ 7, 3, 1 ]
+  overdue { every_working_days: 1 escalate_after_working_days: 3 }
+  post_launch_working_days: [ 10, 3, 1 ]
+  renewal_calendar_days: [ 90, 60, 30, 7 ]
+  late_after_minutes: 60
+  catch_up_window_days: 30
+)pb";
+
+struct Running {
+  Subprocess process;
+  std::string address;
+};
+
+absl::StatusOr<Running> StartProcess(std::vector<std::string> argv) {
+  absl::StatusOr<Subprocess> process = Subprocess::Start(argv);
+  if (!process.ok()) return process.status();
+  absl::StatusOr<std::string> line = process->WaitForLine("listening on ", kStartTimeout);
+  if (!line.ok()) return line.status();
+  return Running{*std::move(process), line->substr(line->rfind(' ') + 1)};
+}
+
+// Polls `done` until it holds or `timeout` passes: waiting for the processes to act, not for
+// time to pass.
+bool Eventually(const std::function<bool()>& done, absl::Duration timeout = kDeliveryTimeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    if (done()) return true;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  return done();
+}
+
+class PairTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    setenv(kWebhookSecretEnv, kWebhookSecret, 1);
+    absl::StatusOr<std::unique_ptr<HttpReceiver>> receiver = HttpReceiver::Start();
+    ASSERT_TRUE(receiver.ok()) << receiver.status();
+    receiver_ = *std::move(receiver);
+    std::ofstream(dir_.Join("notifier-policy.textproto")) << kPolicy;
+    ASSERT_EQ(system(absl::StrCat("mkdir -p ", dir_.Join("data/notifier"), " && cp ",
+                                  dir_.Join("notifier-policy.textproto"), " ",
+                                  dir_.Join("data/notifier/reminder_policy.textproto"))
+                         .c_str()),
+              0);
+    StartChecklist("127.0.0.1:0");
+  }
+
+  void StartChecklist(const std::string& listen) {
+    absl::StatusOr<Running> checklist = StartProcess(
+        {CHECKLIST_SERVICE_BIN, "--listen=" + listen, "--data_dir=" + dir_.Join("data")});
+    ASSERT_TRUE(checklist.ok()) << checklist.status();
+    checklist_ = std::make_unique<Running>(*std::move(checklist));
+    checklist_stub_ = v1::ChecklistService::NewStub(
+        grpc::CreateChannel(checklist_->address, grpc::InsecureChannelCredentials()));
+  }
+
+  void StartNotifier(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv = {NOTIFIER_SERVICE_BIN,
+                                     "--listen=127.0.0.1:0",
+                                     "--data_dir=" + dir_.Join("data"),
+                                     "--checklist_addr=" + checklist_->address,
+                                     "--tick=100ms",
+                                     "--retry_initial_backoff=200ms",
+                                     "--retry_max_backoff=1s",
+                                     "--reconnect_max_backoff=500ms",
+                                     "--http_timeout=1s"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    absl::StatusOr<Running> notifier = StartProcess(argv);
+    ASSERT_TRUE(notifier.ok()) << notifier.status();
+    notifier_ = std::make_unique<Running>(*std::move(notifier));
+    notifier_stub_ = v1::NotifierService::NewStub(
+        grpc::CreateChannel(notifier_->address, grpc::InsecureChannelCredentials()));
+  }
+
+  template <typename Request, typename Response, typename Stub>
+  Response Call(Stub* stub,
+                grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                const Request& request) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    context.AddMetadata("x-preflight-actor", "integration-test");
+    Response response;
+    const grpc::Status status = (stub->*method)(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_code() << ": " << status.error_message();
+    return response;
+  }
+
+  v1::Recipient CreateRecipient(const std::string& id,
+                                const std::vector<v1::RecipientChannel>& channels) {
+    v1::CreateRecipientRequest request;
+    request.mutable_recipient()->set_name("recipients/" + id);
+    for (const v1::RecipientChannel& channel : channels) {
+      *request.mutable_recipient()->add_channels() = channel;
+    }
+    return Call(notifier_stub_.get(), &v1::NotifierService::Stub::CreateRecipient, request);
+  }
+
+  static v1::RecipientChannel Channel(v1::ChannelType type, const std::string& target = "",
+                                      const std::string& secret_ref = "") {
+    v1::RecipientChannel channel;
+    channel.set_type(type);
+    channel.set_target(target);
+    channel.set_secret_ref(secret_ref);
+    return channel;
+  }
+
+  // A launch due 20 days from now: several items are already past their latest start, so the
+  // notifier has reminders to catch up at once.
+  std::string CreateLaunch(const std::string& owner, const std::string& request_id) {
+    v1::CreateLaunchRequest request;
+    v1::Launch* launch = request.mutable_launch();
+    launch->set_tenant("acme");
+    launch->set_display_name("Acme shop " + request_id);
+    launch->set_owner(owner);
+    launch->set_target_launch_date(
+        absl::FormatTime("%Y-%m-%d", absl::Now() + absl::Hours(24 * 20), absl::UTCTimeZone()));
+    launch->mutable_profile()->set_subject_type(v1::SUBJECT_TYPE_ENTERPRISE);
+    launch->mutable_profile()->set_hosting(v1::HOSTING_OWN_MAINLAND_SERVER);
+    launch->mutable_profile()->set_takes_payments(true);
+    request.set_request_id(request_id);
+    return Call(checklist_stub_.get(), &v1::ChecklistService::Stub::CreateLaunch, request).name();
+  }
+
+  int64_t LastChecklistSequence(const std::string& launch) {
+    v1::ListEventsRequest request;
+    request.set_parent(launch);
+    request.set_page_size(200);
+    v1::ListEventsResponse events =
+        Call(checklist_stub_.get(), &v1::ChecklistService::Stub::ListEvents, request);
+    return events.events().empty() ? 0 : events.events().rbegin()->sequence();
+  }
+
+  v1::SubscriptionStatus Subscription() {
+    return Call(notifier_stub_.get(), &v1::NotifierService::Stub::GetSubscriptionStatus,
+                v1::GetSubscriptionStatusRequest());
+  }
+
+  std::vector<v1::Delivery> Deliveries(const std::string& launch = "",
+                                       v1::ChannelType channel = v1::CHANNEL_TYPE_UNSPECIFIED) {
+    std::vector<v1::Delivery> all;
+    v1::ListDeliveriesRequest request;
+    request.set_launch(launch);
+    request.set_channel(channel);
+    request.set_page_size(500);
+    while (true) {
+      v1::ListDeliveriesResponse page =
+          Call(notifier_stub_.get(), &v1::NotifierService::Stub::ListDeliveries, request);
+      all.insert(all.end(), page.deliveries().begin(), page.deliveries().end());
+      if (page.next_page_token().empty()) break;
+      request.set_page_token(page.next_page_token());
+    }
+    return all;
+  }
+
+  static int CountIn(const std::vector<v1::Delivery>& deliveries, v1::DeliveryState state) {
+    int count = 0;
+    for (const v1::Delivery& delivery : deliveries) count += delivery.state() == state ? 1 : 0;
+    return count;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<HttpReceiver> receiver_;
+  std::unique_ptr<Running> checklist_;
+  std::unique_ptr<Running> notifier_;
+  std::unique_ptr<v1::ChecklistService::Stub> checklist_stub_;
+  std::unique_ptr<v1::NotifierService::Stub> notifier_stub_;
+};
+
+TEST_F(PairTest, RemindersReachWebhookBotsEmailInboxAndLog) {
+  absl::StatusOr<testing::CertFiles> cert = testing::MakeSelfSignedCert(dir_.path());
+  ASSERT_TRUE(cert.ok()) << cert.status();
+  testing::SmtpServerOptions smtp_options;
+  smtp_options.mail_dir = dir_.Join("mail");
+  smtp_options.tls = *cert;
+  smtp_options.require_starttls = true;
+  smtp_options.user = "preflight";
+  smtp_options.password = "smtp-password";
+  absl::StatusOr<std::unique_ptr<testing::SmtpServer>> smtp =
+      testing::SmtpServer::Start(smtp_options);
+  ASSERT_TRUE(smtp.ok()) << smtp.status();
+  setenv("PREFLIGHT_TEST_SMTP_PASSWORD", "smtp-password", 1);
+  StartNotifier({"--smtp_url=" + (*smtp)->Url(), "--smtp_from=preflight@example.com",
+                 "--smtp_username=preflight",
+                 "--smtp_password_ref=env:PREFLIGHT_TEST_SMTP_PASSWORD",
+                 "--smtp_ca_file=" + cert->cert_path});
+
+  CreateRecipient(
+      "owner@example.com",
+      {Channel(v1::CHANNEL_TYPE_WEBHOOK, receiver_->Url("/hook"),
+               absl::StrCat("env:", kWebhookSecretEnv)),
+       Channel(v1::CHANNEL_TYPE_WECOM, receiver_->Url("/wecom?key=k1")),
+       Channel(v1::CHANNEL_TYPE_EMAIL, "owner@example.com"), Channel(v1::CHANNEL_TYPE_INBOX)});
+  const std::string launch = CreateLaunch("owner@example.com", "pair-1");
+
+  // Every delivery reaches a final state, and all of them are delivered.
+  std::vector<v1::Delivery> deliveries;
+  ASSERT_TRUE(Eventually([&] {
+    deliveries = Deliveries(launch);
+    return !deliveries.empty() &&
+           CountIn(deliveries, v1::DELIVERY_STATE_DELIVERED) ==
+               static_cast<int>(deliveries.size()) &&
+           Subscription().applied_sequence() >= LastChecklistSequence(launch);
+  })) << "deliveries: "
+      << deliveries.size();
+
+  std::map<v1::ChannelType, int> per_channel;
+  for (const v1::Delivery& delivery : deliveries) ++per_channel[delivery.channel()];
+  EXPECT_GT(per_channel[v1::CHANNEL_TYPE_WEBHOOK], 0);
+  EXPECT_EQ(per_channel[v1::CHANNEL_TYPE_WEBHOOK], per_channel[v1::CHANNEL_TYPE_INBOX]);
+  EXPECT_EQ(per_channel[v1::CHANNEL_TYPE_WEBHOOK], per_channel[v1::CHANNEL_TYPE_EMAIL]);
+
+  // Webhook: one request per delivery, each signed over timestamp + body with the secret.
+  absl::StatusOr<std::vector<RecordedRequest>> hooks = receiver_->Requests("/hook");
+  ASSERT_TRUE(hooks.ok()) << hooks.status();
+  std::set<std::string> keys;
+  for (const RecordedRequest& request : *hooks) {
+    ASSERT_TRUE(request.idempotency_key.has_value());
+    keys.insert(*request.idempotency_key);
+    const std::optional<std::string> timestamp = request.Header("X-Preflight-Timestamp");
+    const std::optional<std::string> signature = request.Header("X-Preflight-Signature");
+    ASSERT_TRUE(timestamp.has_value() && signature.has_value());
+    EXPECT_EQ(*signature,
+              "v1=" + absl::BytesToHexString(
+                          HmacSha256(kWebhookSecret, absl::StrCat(*timestamp, ".", request.body))));
+    EXPECT_THAT(request.body, HasSubstr("【Preflight】"));
+  }
+  EXPECT_EQ(static_cast<int>(keys.size()), per_channel[v1::CHANNEL_TYPE_WEBHOOK]);
+
+  // WeCom: the group bot's JSON, within its rate budget (20 a minute: overflow is folded).
+  absl::StatusOr<std::vector<RecordedRequest>> wecom = receiver_->Requests("/wecom");
+  ASSERT_TRUE(wecom.ok());
+  ASSERT_FALSE(wecom->empty());
+  EXPECT_LE(wecom->size(), 20u);
+  EXPECT_THAT(wecom->front().body, HasSubstr("\"msgtype\""));
+
+  // Email: through STARTTLS and AUTH, a UTF-8 subject.
+  absl::StatusOr<std::vector<testing::ReceivedEmail>> emails = (*smtp)->Emails();
+  ASSERT_TRUE(emails.ok()) << emails.status();
+  ASSERT_EQ(static_cast<int>(emails->size()), per_channel[v1::CHANNEL_TYPE_EMAIL]);
+  EXPECT_TRUE(emails->front().tls);
+  EXPECT_EQ(emails->front().login, "preflight");
+  absl::StatusOr<testing::ParsedEmail> parsed = testing::ParseEmail(emails->front().raw);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  absl::StatusOr<std::string> subject =
+      testing::DecodeEncodedWords(parsed->Header("Subject").value_or(""));
+  ASSERT_TRUE(subject.ok()) << subject.status();
+  EXPECT_THAT(*subject, HasSubstr("【Preflight】"));
+
+  // Inbox, readable through the API.
+  v1::ListInboxMessagesRequest inbox_request;
+  inbox_request.set_recipient("recipients/owner@example.com");
+  inbox_request.set_page_size(100);
+  v1::ListInboxMessagesResponse inbox =
+      Call(notifier_stub_.get(), &v1::NotifierService::Stub::ListInboxMessages, inbox_request);
+  EXPECT_EQ(inbox.messages_size(), per_channel[v1::CHANNEL_TYPE_INBOX]);
+}
+
+TEST_F(PairTest, FailingReceiversAreRetriedOrDeadLetteredWithoutStallingOthers) {
+  StartNotifier();
+  // 500, then 429 with Retry-After, then a hang past the 1 s timeout, then success.
+  ScriptedResponse error;
+  error.status = 500;
+  ScriptedResponse throttled;
+  throttled.status = 429;
+  throttled.headers = {{"Retry-After", "1"}};
+  ScriptedResponse hang;
+  hang.hang = absl::Seconds(5);
+  ASSERT_TRUE(receiver_->Script("/flaky", {error, throttled, hang}).ok());
+  ScriptedResponse gone;
+  gone.status = 404;
+  std::vector<ScriptedResponse> always_gone(200, gone);
+  ASSERT_TRUE(receiver_->Script("/gone", always_gone).ok());
+
+  CreateRecipient("flaky", {Channel(v1::CHANNEL_TYPE_WEBHOOK, receiver_->Url("/flaky"))});
+  CreateRecipient("gone", {Channel(v1::CHANNEL_TYPE_WEBHOOK, receiver_->Url("/gone"))});
+  CreateRecipient("fine", {Channel(v1::CHANNEL_TYPE_WEBHOOK, receiver_->Url("/fine"))});
+  // Everything goes to the owner; the other two subscribe to the tenant for copies.
+  v1::UpdateRecipientRequest subscribe;
+  for (const std::string id : {"gone", "fine"}) {
+    subscribe.mutable_recipient()->set_name("recipients/" + id);
+    subscribe.mutable_recipient()->clear_subscriptions();
+    subscribe.mutable_recipient()->add_subscriptions("tenants/acme");
+    subscribe.mutable_update_mask()->clear_paths();
+    subscribe.mutable_update_mask()->add_paths("subscriptions");
+    Call(notifier_stub_.get(), &v1::NotifierService::Stub::UpdateRecipient, subscribe);
+  }
+  const std::string launch = CreateLaunch("flaky", "fail-1");
+
+  std::vector<v1::Delivery> deliveries;
+  ASSERT_TRUE(Eventually([&] {
+    deliveries = Deliveries(launch);
+    if (deliveries.empty()) return false;
+    for (const v1::Delivery& delivery : deliveries) {
+      if (delivery.state() == v1::DELIVERY_STATE_PENDING ||
+          delivery.state() == v1::DELIVERY_STATE_SENDING) {
+        return false;
+      }
+    }
+    return true;
+  }));
+  // The receiver answered the first three requests to /flaky with 500, 429 and a hang; each
+  // of those deliveries was retried and then delivered.
+  bool saw_500 = false;
+  bool saw_429 = false;
+  bool saw_timeout = false;
+  for (const v1::Delivery& delivery : deliveries) {
+    const std::string recipient = delivery.recipient();
+    if (recipient == "recipients/gone") {
+      // 404 is terminal: one attempt, dead-lettered, visible.
+      EXPECT_EQ(delivery.state(), v1::DELIVERY_STATE_DEAD_LETTERED);
+      ASSERT_EQ(delivery.attempts_size(), 1);
+      EXPECT_EQ(delivery.attempts(0).http_status(), 404);
+      continue;
+    }
+    EXPECT_EQ(delivery.state(), v1::DELIVERY_STATE_DELIVERED) << recipient;
+    if (recipient != "recipients/flaky" || delivery.attempts_size() < 2) continue;
+    const v1::DeliveryAttempt& first = delivery.attempts(0);
+    const v1::DeliveryAttempt& second = delivery.attempts(1);
+    EXPECT_EQ(first.outcome(), "retry");
+    EXPECT_EQ(second.outcome(), "delivered");
+    if (first.http_status() == 500) saw_500 = true;
+    if (first.http_status() == 429) {
+      saw_429 = true;
+      // Retry-After: 1 was honoured.
+      EXPECT_GE(absl::FromUnixSeconds(second.time().seconds()) +
+                    absl::Nanoseconds(second.time().nanos()) -
+                    (absl::FromUnixSeconds(first.time().seconds()) +
+                     absl::Nanoseconds(first.time().nanos())),
+                absl::Seconds(1));
+    }
+    if (first.http_status() == 0) saw_timeout = true;
+  }
+  EXPECT_TRUE(saw_500);
+  EXPECT_TRUE(saw_429);
+  EXPECT_TRUE(saw_timeout);
+}
+
+TEST_F(PairTest, SigkillDuringABurstLosesNothingAndTheKeyDedupsEveryResend) {
+  StartNotifier();
+  // Each answer takes a while, so the burst is still going when the notifier is killed.
+  ScriptedResponse slow;
+  slow.hang = absl::Milliseconds(40);
+  ASSERT_TRUE(receiver_->Script("/burst", std::vector<ScriptedResponse>(2000, slow)).ok());
+  CreateRecipient("owner", {Channel(v1::CHANNEL_TYPE_WEBHOOK, receiver_->Url("/burst"))});
+  std::vector<std::string> launches;
+  for (int i = 0; i < 6; ++i) launches.push_back(CreateLaunch("owner", absl::StrCat("burst-", i)));
+
+  ASSERT_TRUE(Eventually([&] {
+    absl::StatusOr<std::vector<RecordedRequest>> seen = receiver_->Requests("/burst");
+    return seen.ok() && seen->size() >= 10;
+  }));
+  ASSERT_TRUE(notifier_->process.Stop(SIGKILL).ok());
+  StartNotifier();
+
+  std::vector<v1::Delivery> deliveries;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        deliveries = Deliveries("", v1::CHANNEL_TYPE_WEBHOOK);
+        int last = 0;
+        for (const std::string& launch : launches)
+          last = std::max<int>(last, LastChecklistSequence(launch));
+        return !deliveries.empty() && Subscription().applied_sequence() >= last &&
+               CountIn(deliveries, v1::DELIVERY_STATE_DELIVERED) ==
+                   static_cast<int>(deliveries.size());
+      },
+      absl::Seconds(120)));
+
+  absl::StatusOr<std::vector<RecordedRequest>> received = receiver_->Requests("/burst");
+  ASSERT_TRUE(received.ok());
+  std::map<std::string, int> per_key;
+  for (const RecordedRequest& request : *received) ++per_key[request.idempotency_key.value_or("")];
+  std::set<std::string> expected;
+  for (const v1::Delivery& delivery : deliveries) expected.insert(delivery.dedup_key());
+  // Every delivery arrived, each under its own key; a resend after the kill reuses the key.
+  std::set<std::string> got;
+  for (const auto& [key, count] : per_key) got.insert(key);
+  EXPECT_EQ(got, expected);
+  int duplicates = 0;
+  for (const auto& [key, count] : per_key) duplicates += count - 1;
+  EXPECT_LE(duplicates, 1) << "at most the one request in flight at the kill is resent";
+  std::printf("burst: %zu deliveries, %zu requests, %d resent after SIGKILL\n", expected.size(),
+              received->size(), duplicates);
+}
+
+TEST_F(PairTest, ChecklistRestartLosesNoEvent) {
+  StartNotifier();
+  CreateRecipient("owner", {Channel(v1::CHANNEL_TYPE_INBOX)});
+  const std::string first = CreateLaunch("owner", "restart-1");
+  ASSERT_TRUE(Eventually(
+      [&] { return Subscription().applied_sequence() >= LastChecklistSequence(first); }));
+
+  // Down: the notifier notices and keeps trying.
+  const std::string address = checklist_->address;
+  ASSERT_TRUE(checklist_->process.Stop(SIGKILL).ok());
+  ASSERT_TRUE(Eventually([&] { return !Subscription().connected(); }));
+  const int reconnects_before = Subscription().reconnects();
+  ASSERT_TRUE(Eventually([&] { return Subscription().reconnects() > reconnects_before + 2; }));
+
+  // Back on the same address, with new changes made before the notifier reconnects.
+  StartChecklist(address);
+  const std::string second = CreateLaunch("owner", "restart-2");
+  v1::UpdateItemRequest approve;
+  approve.mutable_item()->set_name(first + "/items/ICP_FILING");
+  approve.mutable_item()->set_status(v1::ITEM_STATUS_IN_PROGRESS);
+  approve.mutable_update_mask()->add_paths("status");
+  Call(checklist_stub_.get(), &v1::ChecklistService::Stub::UpdateItem, approve);
+
+  const int64_t last = std::max(LastChecklistSequence(first), LastChecklistSequence(second));
+  ASSERT_TRUE(Eventually([&] { return Subscription().applied_sequence() == last; }));
+  EXPECT_TRUE(Subscription().connected());
+  // The second launch's reminders were decided from events sent while the notifier was away.
+  ASSERT_TRUE(Eventually([&] { return !Deliveries(second).empty(); }));
+  // The started item no longer gets start reminders in the forecast.
+  v1::ListRemindersRequest forecast;
+  forecast.set_launch(first);
+  forecast.set_days(60);
+  forecast.set_page_size(1000);
+  v1::ListRemindersResponse reminders =
+      Call(notifier_stub_.get(), &v1::NotifierService::Stub::ListReminders, forecast);
+  for (const v1::Reminder& reminder : reminders.reminders()) {
+    if (reminder.item() == first + "/items/ICP_FILING") {
+      EXPECT_NE(reminder.kind(), v1::REMINDER_KIND_BEFORE_START) << reminder.rung();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace preflight
