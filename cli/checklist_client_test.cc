@@ -125,7 +125,7 @@ TEST(ConnectToServerTest, UnreachableServerIsAnRpcError) {
   std::ostringstream out;
   std::ostringstream err;
   const int code = RunCli({"--server=127.0.0.1:1", "--timeout=5s", "templates"}, "alice",
-                          &ConnectToServer, out, err);
+                          DefaultConnectors(), out, err);
   EXPECT_EQ(code, kExitRpcError);
   EXPECT_THAT(err.str(), StartsWith("error: UNAVAILABLE: "));
   EXPECT_EQ(out.str(), "");

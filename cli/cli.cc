@@ -1,9 +1,13 @@
 #include "cli/cli.h"
 
+#include <set>
+#include <type_traits>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "cli/notifier_render.h"
+#include "cli/notifier_requests.h"
 #include "cli/render.h"
 #include "cli/requests.h"
 #include "grpcpp/create_channel.h"
@@ -12,15 +16,22 @@
 namespace preflight::cli {
 namespace {
 
-// Where a command's results and errors go, and in which form.
-class Printer {
+// Runs one parsed command: connects to the service it needs (on first use), calls it and prints
+// the answer or the error.
+class Runner {
  public:
-  Printer(const Invocation& invocation, bool json, std::ostream& out, std::ostream& err)
-      : invocation_(invocation), json_(json), out_(out), err_(err) {}
+  Runner(const Invocation& invocation, const GlobalOptions& options, const Connectors& connect,
+         std::ostream& out, std::ostream& err)
+      : invocation_(invocation), options_(options), connect_(connect), out_(out), err_(err) {}
 
   int UsageError(const absl::Status& status) const {
-    err_ << "error: " << status.message() << "\n\n"
-         << (invocation_.command != nullptr ? CommandUsage(*invocation_.command) : UsageText());
+    return PrintUsageError(invocation_, status, err_);
+  }
+
+  static int PrintUsageError(const Invocation& invocation, const absl::Status& status,
+                             std::ostream& err) {
+    err << "error: " << status.message() << "\n\n"
+        << (invocation.command != nullptr ? CommandUsage(*invocation.command) : UsageText());
     return kExitUsage;
   }
 
@@ -31,10 +42,24 @@ class Printer {
     return kExitRpcError;
   }
 
+  bool json() const { return options_.json; }
+
+  template <typename Client>
+  Client& client() {
+    if constexpr (std::is_same_v<Client, ChecklistClient>) {
+      if (checklist_ == nullptr) checklist_ = connect_.checklist(options_);
+      return *checklist_;
+    } else {
+      static_assert(std::is_same_v<Client, NotifierClient>);
+      if (notifier_ == nullptr) notifier_ = connect_.notifier(options_);
+      return *notifier_;
+    }
+  }
+
   // Prints `message` as JSON with --json, else as `render` draws it.
-  template <typename Message>
-  int Show(const Message& message, std::string (*render)(const Message&)) const {
-    if (!json_) {
+  template <typename Message, typename Render>
+  int Show(const Message& message, const Render& render) const {
+    if (!json()) {
       out_ << render(message);
       return kExitOk;
     }
@@ -47,82 +72,199 @@ class Printer {
     return kExitOk;
   }
 
-  // Calls `method` with the request `build` made from the command line, and shows the answer.
-  template <typename Request, typename Response>
+  // Calls `method` with `request` (made from the command line) and shows the answer.
+  template <typename Client, typename Request, typename Response, typename Render>
   int Call(absl::StatusOr<Request> request,
-           grpc::Status (ChecklistClient::*method)(const Request&, Response*),
-           ChecklistClient& client, std::string (*render)(const Response&)) const {
+           grpc::Status (Client::*method)(const Request&, Response*), const Render& render) {
     if (!request.ok()) return UsageError(request.status());
     Response response;
-    const grpc::Status status = (client.*method)(*request, &response);
+    const grpc::Status status = (client<Client>().*method)(*request, &response);
     if (!status.ok()) return RpcError(status);
     return Show(response, render);
   }
 
+  // Calls the list `method` once, or with `all` page after page, gathering the entries that
+  // `entries` points into one response without a next page token.
+  template <typename Client, typename Request, typename Response, typename Entries>
+  grpc::Status Fetch(Request request, grpc::Status (Client::*method)(const Request&, Response*),
+                     const Entries& entries, bool all, Response* result) {
+    Client& service = client<Client>();
+    if (!all) return (service.*method)(request, result);
+    while (true) {
+      Response page;
+      const grpc::Status status = (service.*method)(request, &page);
+      if (!status.ok()) return status;
+      for (auto& entry : *entries(page)) *entries(*result)->Add() = std::move(entry);
+      if (page.next_page_token().empty()) return grpc::Status::OK;
+      request.set_page_token(page.next_page_token());
+    }
+  }
+
+  // A list command: one page, or every page with --all.
+  template <typename Client, typename Request, typename Response, typename Entries, typename Render>
+  int List(absl::StatusOr<Request> request,
+           grpc::Status (Client::*method)(const Request&, Response*), const Entries& entries,
+           const Render& render) {
+    if (!request.ok()) return UsageError(request.status());
+    Response response;
+    const grpc::Status status =
+        Fetch(*std::move(request), method, entries, invocation_.GetBool("all"), &response);
+    if (!status.ok()) return RpcError(status);
+    return Show(response, render);
+  }
+
+  // `reminders list` and `reminders dry-run`: the table shows send times in each launch's zone,
+  // which the checklist service knows.
+  int Reminders(absl::StatusOr<v1::ListRemindersRequest> request, bool all) {
+    if (!request.ok()) return UsageError(request.status());
+    v1::ListRemindersResponse response;
+    const grpc::Status status = Fetch(
+        *std::move(request), &NotifierClient::ListReminders,
+        [](v1::ListRemindersResponse& r) { return r.mutable_reminders(); }, all, &response);
+    if (!status.ok()) return RpcError(status);
+    const LaunchZones zones = json() ? LaunchZones() : LookUpZones(response);
+    return Show(response,
+                [&](const v1::ListRemindersResponse& r) { return RenderReminders(r, zones); });
+  }
+
  private:
+  // Asks the checklist service for the time zone of each launch the reminders are about. Best
+  // effort: a launch it cannot answer for is shown in UTC, and once the service is unreachable it
+  // is not asked again (each try could take the whole timeout).
+  LaunchZones LookUpZones(const v1::ListRemindersResponse& response) {
+    LaunchZones zones;
+    std::set<std::string> asked;
+    for (const v1::Reminder& reminder : response.reminders()) {
+      const std::string launch = LaunchOfItem(reminder.item());
+      if (launch.empty() || !asked.insert(launch).second) continue;
+      v1::GetLaunchRequest request;
+      request.set_name(launch);
+      request.set_view(v1::LAUNCH_VIEW_BASIC);
+      v1::Launch found;
+      const grpc::Status status = client<ChecklistClient>().GetLaunch(request, &found);
+      if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+          status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+        break;
+      }
+      absl::TimeZone zone;
+      if (status.ok() && !found.time_zone().empty() &&
+          absl::LoadTimeZone(found.time_zone(), &zone)) {
+        zones.emplace(launch, zone);
+      }
+    }
+    return zones;
+  }
+
   const Invocation& invocation_;
-  const bool json_;
+  const GlobalOptions& options_;
+  const Connectors& connect_;
   std::ostream& out_;
   std::ostream& err_;
+  std::unique_ptr<ChecklistClient> checklist_;
+  std::unique_ptr<NotifierClient> notifier_;
 };
 
-// `events --all`: follows the page tokens and shows every event as one response.
-int ListAllEvents(v1::ListEventsRequest request, ChecklistClient& client, const Printer& printer) {
-  v1::ListEventsResponse all;
-  while (true) {
-    v1::ListEventsResponse page;
-    const grpc::Status status = client.ListEvents(request, &page);
-    if (!status.ok()) return printer.RpcError(status);
-    for (v1::Event& event : *page.mutable_events()) *all.add_events() = std::move(event);
-    if (page.next_page_token().empty()) break;
-    request.set_page_token(page.next_page_token());
-  }
-  return printer.Show(all, &RenderEvents);
+template <typename Message>
+absl::StatusOr<Message> Built(Message message) {
+  return message;
 }
 
-int Dispatch(const Invocation& invocation, ChecklistClient& client, const Printer& printer) {
+int DispatchChecklist(const Invocation& invocation, Runner& runner) {
   const absl::string_view command = invocation.command->path;
+  using C = ChecklistClient;
   if (command == "launch create") {
-    return printer.Call(BuildCreateLaunchRequest(invocation), &ChecklistClient::CreateLaunch,
-                        client, &RenderLaunch);
+    return runner.Call(BuildCreateLaunchRequest(invocation), &C::CreateLaunch, &RenderLaunch);
   }
   if (command == "launch list") {
-    return printer.Call(BuildListLaunchesRequest(invocation), &ChecklistClient::ListLaunches,
-                        client, &RenderLaunchList);
+    return runner.Call(BuildListLaunchesRequest(invocation), &C::ListLaunches, &RenderLaunchList);
   }
   if (command == "launch show") {
-    return printer.Call(absl::StatusOr<v1::GetLaunchRequest>(BuildGetLaunchRequest(invocation)),
-                        &ChecklistClient::GetLaunch, client, &RenderLaunch);
+    return runner.Call(Built(BuildGetLaunchRequest(invocation)), &C::GetLaunch, &RenderLaunch);
   }
   if (command == "launch update") {
-    return printer.Call(BuildUpdateLaunchRequest(invocation), &ChecklistClient::UpdateLaunch,
-                        client, &RenderLaunch);
+    return runner.Call(BuildUpdateLaunchRequest(invocation), &C::UpdateLaunch, &RenderLaunch);
   }
   if (command == "item update") {
-    return printer.Call(BuildUpdateItemRequest(invocation), &ChecklistClient::UpdateItem, client,
-                        &RenderItem);
+    return runner.Call(BuildUpdateItemRequest(invocation), &C::UpdateItem, &RenderItem);
   }
   if (command == "item add") {
-    return printer.Call(BuildAddItemRequest(invocation), &ChecklistClient::AddItem, client,
-                        &RenderItem);
+    return runner.Call(BuildAddItemRequest(invocation), &C::AddItem, &RenderItem);
   }
   if (command == "readiness") {
-    return printer.Call(
-        absl::StatusOr<v1::GetReadinessRequest>(BuildGetReadinessRequest(invocation)),
-        &ChecklistClient::GetReadiness, client, &RenderReadiness);
+    return runner.Call(Built(BuildGetReadinessRequest(invocation)), &C::GetReadiness,
+                       &RenderReadiness);
   }
   if (command == "events") {
-    absl::StatusOr<v1::ListEventsRequest> request = BuildListEventsRequest(invocation);
-    if (request.ok() && invocation.GetBool("all")) {
-      return ListAllEvents(*std::move(request), client, printer);
-    }
-    return printer.Call(std::move(request), &ChecklistClient::ListEvents, client, &RenderEvents);
+    return runner.List(
+        BuildListEventsRequest(invocation), &C::ListEvents,
+        [](v1::ListEventsResponse& r) { return r.mutable_events(); }, &RenderEvents);
   }
   if (command == "templates") {
-    return printer.Call(BuildListTemplatesRequest(invocation), &ChecklistClient::ListTemplates,
-                        client, &RenderTemplates);
+    return runner.Call(BuildListTemplatesRequest(invocation), &C::ListTemplates, &RenderTemplates);
   }
-  return printer.UsageError(absl::InvalidArgumentError(absl::StrCat("no handler for ", command)));
+  return runner.UsageError(absl::InvalidArgumentError(absl::StrCat("no handler for ", command)));
+}
+
+int DispatchNotifier(const Invocation& invocation, Runner& runner) {
+  const absl::string_view command = invocation.command->path;
+  using N = NotifierClient;
+  if (command == "reminders list") {
+    return runner.Reminders(BuildListRemindersRequest(invocation), invocation.GetBool("all"));
+  }
+  if (command == "reminders dry-run") {
+    // A dry run is the launch's whole forecast, however many pages it takes.
+    return runner.Reminders(BuildDryRunRequest(invocation), /*all=*/true);
+  }
+  if (command == "reminders snooze") {
+    return runner.Call(BuildSnoozeReminderRequest(invocation), &N::SnoozeReminder,
+                       &RenderItemReminderState);
+  }
+  if (command == "reminders ack") {
+    return runner.Call(BuildAcknowledgeReminderRequest(invocation), &N::AcknowledgeReminder,
+                       &RenderItemReminderState);
+  }
+  if (command == "deliveries list") {
+    return runner.List(
+        BuildListDeliveriesRequest(invocation), &N::ListDeliveries,
+        [](v1::ListDeliveriesResponse& r) { return r.mutable_deliveries(); }, &RenderDeliveries);
+  }
+  if (command == "recipients create") {
+    return runner.Call(BuildCreateRecipientRequest(invocation), &N::CreateRecipient,
+                       &RenderRecipient);
+  }
+  if (command == "recipients list") {
+    return runner.List(
+        BuildListRecipientsRequest(invocation), &N::ListRecipients,
+        [](v1::ListRecipientsResponse& r) { return r.mutable_recipients(); }, &RenderRecipientList);
+  }
+  if (command == "recipients show") {
+    return runner.Call(Built(BuildGetRecipientRequest(invocation)), &N::GetRecipient,
+                       &RenderRecipient);
+  }
+  if (command == "recipients update") {
+    return runner.Call(BuildUpdateRecipientRequest(invocation), &N::UpdateRecipient,
+                       &RenderRecipient);
+  }
+  if (command == "recipients delete") {
+    const v1::DeleteRecipientRequest request = BuildDeleteRecipientRequest(invocation);
+    return runner.Call(
+        Built(request), &N::DeleteRecipient,
+        [&](const v1::DeleteRecipientResponse&) { return RenderDeletedRecipient(request.name()); });
+  }
+  if (command == "notify test") {
+    return runner.Call(BuildSendTestNotificationRequest(invocation), &N::SendTestNotification,
+                       &RenderTestNotification);
+  }
+  if (command == "inbox") {
+    return runner.List(
+        BuildListInboxMessagesRequest(invocation), &N::ListInboxMessages,
+        [](v1::ListInboxMessagesResponse& r) { return r.mutable_messages(); }, &RenderInbox);
+  }
+  if (command == "subscription") {
+    return runner.Call(Built(v1::GetSubscriptionStatusRequest()), &N::GetSubscriptionStatus,
+                       &RenderSubscriptionStatus);
+  }
+  return runner.UsageError(absl::InvalidArgumentError(absl::StrCat("no handler for ", command)));
 }
 
 }  // namespace
@@ -133,20 +275,28 @@ std::unique_ptr<ChecklistClient> ConnectToServer(const GlobalOptions& options) {
       options.timeout);
 }
 
+std::unique_ptr<NotifierClient> ConnectToNotifier(const GlobalOptions& options) {
+  return NewGrpcNotifierClient(
+      grpc::CreateChannel(options.notifier, grpc::InsecureChannelCredentials()), options.actor,
+      options.timeout);
+}
+
+Connectors DefaultConnectors() { return Connectors{&ConnectToServer, &ConnectToNotifier}; }
+
 int RunCli(const std::vector<std::string>& args, absl::string_view default_actor,
-           const ClientFactory& connect, std::ostream& out, std::ostream& err) {
+           const Connectors& connect, std::ostream& out, std::ostream& err) {
   Invocation invocation;
   const absl::Status parsed = ParseCommandLine(args, &invocation);
   if (parsed.ok() && invocation.help) {
     out << (invocation.command != nullptr ? CommandUsage(*invocation.command) : UsageText());
     return kExitOk;
   }
-  absl::StatusOr<GlobalOptions> options =
-      parsed.ok() ? ReadGlobalOptions(invocation, default_actor) : parsed;
-  const Printer printer(invocation, options.ok() && options->json, out, err);
-  if (!options.ok()) return printer.UsageError(options.status());
-  std::unique_ptr<ChecklistClient> client = connect(*options);
-  return Dispatch(invocation, *client, printer);
+  if (!parsed.ok()) return Runner::PrintUsageError(invocation, parsed, err);
+  const absl::StatusOr<GlobalOptions> options = ReadGlobalOptions(invocation, default_actor);
+  if (!options.ok()) return Runner::PrintUsageError(invocation, options.status(), err);
+  Runner runner(invocation, *options, connect, out, err);
+  return invocation.command->service == Service::kNotifier ? DispatchNotifier(invocation, runner)
+                                                           : DispatchChecklist(invocation, runner);
 }
 
 }  // namespace preflight::cli

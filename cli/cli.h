@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "cli/checklist_client.h"
 #include "cli/command_line.h"
+#include "cli/notifier_client.h"
 
 namespace preflight::cli {
 
@@ -19,16 +20,27 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitRpcError = 1;
 inline constexpr int kExitUsage = 2;
 
-// Makes the client for the given global options (server, actor, timeout).
+// Make the client of one service for the given global options (address, actor, timeout).
 using ClientFactory = std::function<std::unique_ptr<ChecklistClient>(const GlobalOptions&)>;
+using NotifierClientFactory = std::function<std::unique_ptr<NotifierClient>(const GlobalOptions&)>;
 
-// The factory used by the real binary: an insecure channel to options.server.
+// How RunCli reaches the services. A factory is called at most once per run, and only when the
+// command needs that service.
+struct Connectors {
+  ClientFactory checklist;
+  NotifierClientFactory notifier;
+};
+
+// The factories used by the real binary: insecure channels to options.server and
+// options.notifier.
 std::unique_ptr<ChecklistClient> ConnectToServer(const GlobalOptions& options);
+std::unique_ptr<NotifierClient> ConnectToNotifier(const GlobalOptions& options);
+Connectors DefaultConnectors();
 
 // Runs the command in `args` (without the program name) and returns the exit code. Results go to
 // `out`; errors go to `err` as "error: <CODE>: <message>" (RPC errors) or a usage message.
 // `default_actor` is used when --actor is not given (the binary passes $USER).
 int RunCli(const std::vector<std::string>& args, absl::string_view default_actor,
-           const ClientFactory& connect, std::ostream& out, std::ostream& err);
+           const Connectors& connect, std::ostream& out, std::ostream& err);
 
 }  // namespace preflight::cli

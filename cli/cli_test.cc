@@ -56,14 +56,17 @@ class RunCliTest : public ::testing::Test {
   int Run(const std::vector<std::string>& args) {
     out_.str("");
     err_.str("");
-    return RunCli(
-        args, "alice",
-        [this](const GlobalOptions& options) {
+    const Connectors connect{
+        [this](const GlobalOptions& options) -> std::unique_ptr<ChecklistClient> {
           options_ = options;
           ++connects_;
           return std::move(client_);
         },
-        out_, err_);
+        [this](const GlobalOptions& options) -> std::unique_ptr<NotifierClient> {
+          ADD_FAILURE() << "a checklist command connected to the notifier";
+          return nullptr;
+        }};
+    return RunCli(args, "alice", connect, out_, err_);
   }
 
   std::unique_ptr<MockChecklistClient> client_ = std::make_unique<MockChecklistClient>();

@@ -16,6 +16,9 @@ struct FlagSpec {
   // Empty for boolean flags, else how usage text names the value, e.g. "DATE".
   absl::string_view value;
   absl::string_view help;
+  // Set on a variant of a flag whose value these commands read differently; usage text of these
+  // commands shows the variant. Variants agree with the general entry on being boolean or not.
+  std::vector<absl::string_view> commands = {};
   bool IsBool() const { return value.empty(); }
 };
 
@@ -24,12 +27,17 @@ const std::vector<FlagSpec>& Flags() {
   static const auto* const kFlags = new std::vector<FlagSpec>{
       // Global.
       {"server", "HOST:PORT", "checklist service address (default 127.0.0.1:50051)"},
+      {"notifier", "HOST:PORT", "notifier service address (default 127.0.0.1:50052)"},
       {"json", "", "print the response as JSON (proto field names) for scripts"},
       {"actor", "NAME", "who acts, recorded in the audit events (default $USER)"},
       {"timeout", "DURATION", "deadline of each call, e.g. 10s, 1m (default 10s)"},
       {"help", "", "show usage"},
       // Launch fields.
-      {"tenant", "TENANT", "organisation that owns the launch"},
+      {"tenant", "TENANT", "organisation (tenant) id; on list commands, only this tenant"},
+      {"tenant",
+       "TENANT",
+       "tenant the recipient belongs to (default: reachable from every tenant)",
+       {"recipients create"}},
       {"name", "TEXT", "display name of the launch"},
       {"owner", "NAME", "person accountable for the launch"},
       {"target", "DATE", "target launch date, YYYY-MM-DD"},
@@ -66,17 +74,53 @@ const std::vector<FlagSpec>& Flags() {
       {"group", "GROUP", "item group (default: custom)"},
       {"depends_on", "A,B", "codes of the items this one waits for"},
       {"duration_days", "N", "working days the item takes"},
+      // Notifier.
+      {"days", "N", "forecast horizon in calendar days, 1 to 366 (default 14)"},
+      {"launch", "LAUNCH", "only this launch (launches/ID or ID)"},
+      {"recipient", "ID", "only this recipient (recipients/ID or ID)"},
+      {"item", "ITEM", "only this item, launches/ID/items/CODE"},
+      {"state", "STATE", "pending|sending|delivered|dead_lettered|outcome_unknown|cancelled"},
+      {"channel", "TYPE", "log|inbox|webhook|wecom|dingtalk|feishu|slack|email"},
+      {"channel",
+       "TYPE",
+       "only this of the recipient's channels: log|inbox|webhook|wecom|dingtalk|feishu|slack|email",
+       {"notify test"}},
+      {"channel",
+       "TYPE[:TARGET[#SECRET_REF]]",
+       "a channel; repeat for more, tried in order (on update: replaces the list). TYPE is "
+       "log|inbox|webhook|wecom|dingtalk|feishu|slack|email, TARGET the webhook or bot URL or the "
+       "email address, SECRET_REF env:NAME or file:/path",
+       {"recipients create", "recipients update"}},
+      {"for", "DURATION", "hold the reminders this long from now, e.g. 90m, 2h, 3d, 1d12h"},
+      {"until", "TIME",
+       "hold the reminders until this RFC 3339 time, e.g. 2026-05-08T09:00:00+08:00"},
+      {"display_name", "TEXT", "the recipient's name as messages show it"},
+      {"language", "LANG", "zh, en, or empty for both in one message"},
+      {"digest", "",
+       "group non-urgent reminders into one morning message (--digest=false to clear)"},
+      {"subscribe", "tenants/T|launches/L",
+       "also receive every reminder of this tenant or launch (repeatable; empty to clear)"},
   };
   return *kFlags;
 }
 
-constexpr absl::string_view kGlobalFlags[] = {"server", "json", "actor", "timeout", "help"};
+constexpr absl::string_view kGlobalFlags[] = {"server", "notifier", "json",
+                                              "actor",  "timeout",  "help"};
 
-const FlagSpec* FindFlag(absl::string_view name) {
+// The flag `name` as `command` reads it (its variant for the command if it has one); any command
+// when `command` is empty.
+const FlagSpec* FindFlag(absl::string_view name, absl::string_view command = "") {
+  const FlagSpec* general = nullptr;
   for (const FlagSpec& flag : Flags()) {
-    if (flag.name == name) return &flag;
+    if (flag.name != name) continue;
+    if (flag.commands.empty()) {
+      general = &flag;
+    } else if (std::find(flag.commands.begin(), flag.commands.end(), command) !=
+               flag.commands.end()) {
+      return &flag;
+    }
   }
-  return nullptr;
+  return general;
 }
 
 bool IsGlobalFlag(absl::string_view name) {
@@ -84,9 +128,20 @@ bool IsGlobalFlag(absl::string_view name) {
          std::end(kGlobalFlags);
 }
 
+bool Contains(const std::vector<absl::string_view>& names, absl::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
 bool Accepts(const CommandSpec& command, absl::string_view flag) {
-  return IsGlobalFlag(flag) ||
-         std::find(command.flags.begin(), command.flags.end(), flag) != command.flags.end();
+  return IsGlobalFlag(flag) || Contains(command.flags, flag);
+}
+
+bool IsOptionalArgument(absl::string_view argument) { return absl::StartsWith(argument, "["); }
+
+size_t RequiredArguments(const CommandSpec& command) {
+  return static_cast<size_t>(
+      std::count_if(command.arguments.begin(), command.arguments.end(),
+                    [](absl::string_view a) { return !IsOptionalArgument(a); }));
 }
 
 absl::Status Usage(absl::string_view message) { return absl::InvalidArgumentError(message); }
@@ -102,10 +157,10 @@ absl::StatusOr<std::string> ParseBool(absl::string_view flag, absl::string_view 
 // Reads the flag at args[*i] (and its value from args[*i + 1] when written "--name value") into
 // `flags`.
 absl::Status ReadFlag(const std::vector<std::string>& args, size_t* i,
-                      std::map<std::string, std::string, std::less<>>* flags) {
+                      std::map<std::string, std::vector<std::string>, std::less<>>* flags) {
   const std::string& arg = args[*i];
   if (arg == "-h") {
-    (*flags)["help"] = "true";
+    (*flags)["help"].push_back("true");
     return absl::OkStatus();
   }
   if (!absl::StartsWith(arg, "--")) {
@@ -131,9 +186,7 @@ absl::Status ReadFlag(const std::vector<std::string>& args, size_t* i,
     if (!normalised.ok()) return normalised.status();
     value = *std::move(normalised);
   }
-  if (!flags->emplace(std::string(name), std::move(value)).second) {
-    return Usage(absl::StrCat("--", name, " given more than once"));
-  }
+  (*flags)[std::string(name)].push_back(std::move(value));
   return absl::OkStatus();
 }
 
@@ -158,12 +211,20 @@ std::string CommandLine(const CommandSpec& command) {
   std::string line = absl::StrCat("preflight ", command.path);
   for (absl::string_view argument : command.arguments) absl::StrAppend(&line, " ", argument);
   for (absl::string_view name : command.flags) {
-    const FlagSpec* flag = FindFlag(name);
-    const bool required = std::find(command.required_flags.begin(), command.required_flags.end(),
-                                    name) != command.required_flags.end();
-    absl::StrAppend(&line, required ? " " : " [", FlagUsage(*flag), required ? "" : "]");
+    const FlagSpec* flag = FindFlag(name, command.path);
+    const bool required = Contains(command.required_flags, name);
+    absl::StrAppend(&line, required ? " " : " [", FlagUsage(*flag), required ? "" : "]",
+                    Contains(command.repeatable_flags, name) ? "..." : "");
   }
   return line;
+}
+
+// The words that start a command of two words ("launch", "recipients", ...).
+bool IsCommandGroup(absl::string_view word) {
+  for (const CommandSpec& command : Commands()) {
+    if (absl::StartsWith(command.path, absl::StrCat(word, " "))) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -207,6 +268,83 @@ const std::vector<CommandSpec>& Commands() {
        {},
        "The launch's audit events, oldest first."},
       {"templates", {}, {"page_size", "page_token"}, {}, "List the checklist templates."},
+      // Notifier service.
+      {"reminders list",
+       {},
+       {"days", "tenant", "launch", "recipient", "page_size", "page_token", "all"},
+       {},
+       "The reminders the notifier will send in the next days, to whom and over which channel.",
+       Service::kNotifier},
+      {"reminders dry-run",
+       {"LAUNCH"},
+       {"days"},
+       {},
+       "Every reminder one launch will get in the next days (reminders list --launch --all).",
+       Service::kNotifier},
+      {"reminders snooze",
+       {"ITEM", "[CODE]"},
+       {"for", "until"},
+       {},
+       "Hold an item's reminders for a while or until a time; they are deferred, never dropped.",
+       Service::kNotifier},
+      {"reminders ack",
+       {"ITEM", "[CODE]"},
+       {},
+       {},
+       "Stop an item's reminders until the item changes in the checklist.",
+       Service::kNotifier},
+      {"deliveries list",
+       {},
+       {"tenant", "launch", "item", "recipient", "state", "channel", "page_size", "page_token",
+        "all"},
+       {},
+       "The delivery ledger, newest first: what was sent to whom, when, and the provider's answer.",
+       Service::kNotifier},
+      {"recipients create",
+       {"ID"},
+       {"channel", "tenant", "display_name", "language", "digest", "subscribe"},
+       {"channel"},
+       "Register a person or team the notifier can reach, and over which channels.",
+       Service::kNotifier,
+       {"channel", "subscribe"}},
+      {"recipients list",
+       {},
+       {"tenant", "page_size", "page_token", "all"},
+       {},
+       "List the recipients.",
+       Service::kNotifier},
+      {"recipients show",
+       {"ID"},
+       {},
+       {},
+       "Show a recipient with its channels and subscriptions.",
+       Service::kNotifier},
+      {"recipients update",
+       {"ID"},
+       {"display_name", "language", "channel", "digest", "subscribe", "etag"},
+       {},
+       "Change the recipient fields given on the command line (and only those).",
+       Service::kNotifier,
+       {"channel", "subscribe"}},
+      {"recipients delete", {"ID"}, {"etag"}, {}, "Delete a recipient.", Service::kNotifier},
+      {"notify test",
+       {"RECIPIENT"},
+       {"channel"},
+       {},
+       "Send a test message to a recipient now, over one or all of its channels.",
+       Service::kNotifier},
+      {"inbox",
+       {"RECIPIENT"},
+       {"page_size", "page_token", "all"},
+       {},
+       "Messages delivered to a recipient's inbox channel, newest first.",
+       Service::kNotifier},
+      {"subscription",
+       {},
+       {},
+       {},
+       "Where the notifier stands in the checklist service's event stream.",
+       Service::kNotifier},
   };
   return *kCommands;
 }
@@ -214,6 +352,11 @@ const std::vector<CommandSpec>& Commands() {
 std::string Invocation::Get(absl::string_view flag, absl::string_view fallback) const {
   auto it = flags.find(flag);
   return it == flags.end() ? std::string(fallback) : it->second;
+}
+
+std::vector<std::string> Invocation::GetAll(absl::string_view flag) const {
+  auto it = flag_values.find(flag);
+  return it == flag_values.end() ? std::vector<std::string>() : it->second;
 }
 
 bool Invocation::GetBool(absl::string_view flag, bool fallback) const {
@@ -234,10 +377,11 @@ absl::Status ParseCommandLine(const std::vector<std::string>& args, Invocation* 
       words.push_back(arg);
     } else if (arg == "--") {
       flags_ended = true;
-    } else if (absl::Status s = ReadFlag(args, &i, &invocation.flags); !s.ok()) {
+    } else if (absl::Status s = ReadFlag(args, &i, &invocation.flag_values); !s.ok()) {
       if (flag_error.ok()) flag_error = s;
     }
   }
+  for (const auto& [name, values] : invocation.flag_values) invocation.flags[name] = values.front();
   invocation.help = invocation.GetBool("help");
   if (words.size() == 1 && words[0] == "help") {
     words.clear();
@@ -250,13 +394,13 @@ absl::Status ParseCommandLine(const std::vector<std::string>& args, Invocation* 
   if (!flag_error.ok()) return flag_error;
   if (words.empty()) return Usage("no command given");
   if (command == nullptr) {
-    const std::string what = words.size() >= 2 && (words[0] == "launch" || words[0] == "item")
+    const std::string what = words.size() >= 2 && IsCommandGroup(words[0])
                                  ? absl::StrCat(words[0], " ", words[1])
                                  : words[0];
     return Usage(absl::StrCat("unknown command '", what, "'"));
   }
   invocation.arguments.assign(words.begin() + static_cast<std::ptrdiff_t>(used), words.end());
-  if (invocation.arguments.size() < command->arguments.size()) {
+  if (invocation.arguments.size() < RequiredArguments(*command)) {
     return Usage(absl::StrCat("'", command->path, "' needs ",
                               command->arguments[invocation.arguments.size()]));
   }
@@ -268,15 +412,18 @@ absl::Status ParseCommandLine(const std::vector<std::string>& args, Invocation* 
   for (const std::string& argument : invocation.arguments) {
     if (argument.empty()) return Usage(absl::StrCat("empty argument for '", command->path, "'"));
   }
-  for (const auto& [name, value] : invocation.flags) {
+  for (const auto& [name, values] : invocation.flag_values) {
     if (!Accepts(*command, name)) {
       return Usage(absl::StrCat("--", name, " does not apply to '", command->path, "'"));
+    }
+    if (values.size() > 1 && !Contains(command->repeatable_flags, name)) {
+      return Usage(absl::StrCat("--", name, " given more than once"));
     }
   }
   for (absl::string_view name : command->required_flags) {
     if (!invocation.Has(name) || invocation.Get(name).empty()) {
-      return Usage(
-          absl::StrCat("'", command->path, "' needs --", name, "=", FindFlag(name)->value));
+      return Usage(absl::StrCat("'", command->path, "' needs --", name, "=",
+                                FindFlag(name, command->path)->value));
     }
   }
   return absl::OkStatus();
@@ -287,6 +434,8 @@ absl::StatusOr<GlobalOptions> ReadGlobalOptions(const Invocation& invocation,
   GlobalOptions options;
   options.server = invocation.Get("server", options.server);
   if (options.server.empty()) return Usage("--server must not be empty");
+  options.notifier = invocation.Get("notifier", options.notifier);
+  if (options.notifier.empty()) return Usage("--notifier must not be empty");
   options.json = invocation.GetBool("json");
   options.actor = invocation.Get("actor", default_actor);
   // Metadata values must be printable ASCII; anything else would fail the call obscurely.
@@ -308,17 +457,24 @@ absl::StatusOr<GlobalOptions> ReadGlobalOptions(const Invocation& invocation,
 
 std::string UsageText() {
   std::string text =
-      "usage: preflight [--server=HOST:PORT] [--json] [--actor=NAME] [--timeout=DURATION] "
-      "COMMAND [ARGS]\n\ncommands:\n";
-  for (const CommandSpec& command : Commands()) {
-    std::string line = std::string(command.path);
-    for (absl::string_view argument : command.arguments) absl::StrAppend(&line, " ", argument);
-    line.resize(std::max<size_t>(line.size(), 26), ' ');
-    absl::StrAppend(&text, "  ", line, " ", command.summary, "\n");
+      "usage: preflight [--server=HOST:PORT] [--notifier=HOST:PORT] [--json] [--actor=NAME] "
+      "[--timeout=DURATION] COMMAND [ARGS]\n";
+  for (const Service service : {Service::kChecklist, Service::kNotifier}) {
+    absl::StrAppend(&text, service == Service::kChecklist
+                               ? "\nchecklist service commands (--server):\n"
+                               : "\nnotifier service commands (--notifier):\n");
+    for (const CommandSpec& command : Commands()) {
+      if (command.service != service) continue;
+      std::string line = std::string(command.path);
+      for (absl::string_view argument : command.arguments) absl::StrAppend(&line, " ", argument);
+      line.resize(std::max<size_t>(line.size(), 30), ' ');
+      absl::StrAppend(&text, "  ", line, " ", command.summary, "\n");
+    }
   }
   absl::StrAppend(&text,
-                  "\nLAUNCH is \"launches/ID\" or just ID. Dates are YYYY-MM-DD. "
-                  "`preflight COMMAND --help` lists a command's flags.\n"
+                  "\nLAUNCH is \"launches/ID\" or just ID. ITEM is \"launches/ID/items/CODE\", "
+                  "or LAUNCH CODE as two words. ID and RECIPIENT are \"recipients/ID\" or just ID. "
+                  "Dates are YYYY-MM-DD. `preflight COMMAND --help` lists a command's flags.\n"
                   "Exit codes: 0 success, 1 the server refused or failed, 2 usage error.\n");
   return text;
 }
@@ -330,7 +486,7 @@ std::string CommandUsage(const CommandSpec& command) {
   std::vector<std::pair<std::string, absl::string_view>> rows;
   size_t width = 0;
   for (absl::string_view name : names) {
-    const FlagSpec* flag = FindFlag(name);
+    const FlagSpec* flag = FindFlag(name, command.path);
     rows.emplace_back(FlagUsage(*flag), flag->help);
     width = std::max(width, rows.back().first.size());
   }

@@ -15,16 +15,23 @@
 
 namespace preflight::cli {
 
+// The service a command calls.
+enum class Service { kChecklist, kNotifier };
+
 struct CommandSpec {
   // The command words, e.g. "launch create".
   absl::string_view path;
-  // Positional arguments after the command words, e.g. {"LAUNCH", "CODE"}.
+  // Positional arguments after the command words, e.g. {"LAUNCH", "CODE"}. Trailing ones written
+  // "[NAME]" may be left out.
   std::vector<absl::string_view> arguments;
   // Flags the command accepts besides the global ones.
   std::vector<absl::string_view> flags;
   // Flags that must be given.
   std::vector<absl::string_view> required_flags;
   absl::string_view summary;
+  Service service = Service::kChecklist;
+  // Flags that may be given more than once, e.g. --channel of `recipients create`.
+  std::vector<absl::string_view> repeatable_flags = {};
 };
 
 // Every command, in the order the usage text lists them.
@@ -35,21 +42,29 @@ const std::vector<CommandSpec>& Commands();
 struct Invocation {
   // Null when only --help was asked for without a command.
   const CommandSpec* command = nullptr;
-  // Positional arguments after the command words, one per CommandSpec::arguments.
+  // Positional arguments after the command words, one per CommandSpec::arguments given.
   std::vector<std::string> arguments;
+  // The first value of each flag given.
   std::map<std::string, std::string, std::less<>> flags;
+  // Every value of each flag given, in command line order; only repeatable flags have several.
+  std::map<std::string, std::vector<std::string>, std::less<>> flag_values;
   bool help = false;
 
   bool Has(absl::string_view flag) const { return flags.find(flag) != flags.end(); }
   // The flag's value, or `fallback` when it was not given.
   std::string Get(absl::string_view flag, absl::string_view fallback = "") const;
+  // Every value the flag was given, empty when it was not.
+  std::vector<std::string> GetAll(absl::string_view flag) const;
   // The flag as a boolean ("true"/"false"; validated at parse time), or `fallback`.
   bool GetBool(absl::string_view flag, bool fallback = false) const;
 };
 
 // Options that apply to every command.
 struct GlobalOptions {
+  // The checklist service.
   std::string server = "127.0.0.1:50051";
+  // The notifier service.
+  std::string notifier = "127.0.0.1:50052";
   bool json = false;
   // Who acts; sent to the server as x-preflight-actor metadata.
   std::string actor;

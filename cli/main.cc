@@ -1,4 +1,4 @@
-// preflight: the staff command line for the checklist service. See docs/cli.md.
+// preflight: the staff command line for the checklist and notifier services. See docs/cli.md.
 
 #include <cstdlib>
 #include <iostream>
@@ -10,6 +10,6 @@
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   const char* user = std::getenv("USER");
-  return preflight::cli::RunCli(args, user != nullptr ? user : "", &preflight::cli::ConnectToServer,
-                                std::cout, std::cerr);
+  return preflight::cli::RunCli(args, user != nullptr ? user : "",
+                                preflight::cli::DefaultConnectors(), std::cout, std::cerr);
 }

@@ -66,19 +66,6 @@ bool IsZeroWidth(char32_t c) {
 
 std::string OrNone(const std::string& text) { return text.empty() ? std::string(kNone) : text; }
 
-std::string FormatTimestamp(const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() == 0 && ts.nanos() == 0) return std::string(kNone);
-  return absl::FormatTime("%Y-%m-%d %H:%M:%SZ", absl::FromUnixSeconds(ts.seconds()),
-                          absl::UTCTimeZone());
-}
-
-std::string EnumLabel(const google::protobuf::EnumDescriptor* descriptor, int value,
-                      absl::string_view prefix) {
-  const google::protobuf::EnumValueDescriptor* found = descriptor->FindValueByNumber(value);
-  if (found == nullptr) return absl::StrCat(value);
-  return absl::AsciiStrToLower(absl::StripPrefix(found->name(), prefix));
-}
-
 std::string WorkingDays(int days) {
   return absl::StrCat(days, days == 1 || days == -1 ? " working day" : " working days");
 }
@@ -108,30 +95,6 @@ std::string CriticalPathText(const v1::LaunchSchedule& schedule) {
   if (schedule.critical_path().empty()) return std::string(kNone);
   return absl::StrJoin(schedule.critical_path(), " > ");
 }
-
-// Label/value lines with the values aligned.
-class Fields {
- public:
-  void Add(absl::string_view label, std::string value) {
-    rows_.emplace_back(std::string(label), std::move(value));
-  }
-  // Adds the line only when `value` is not empty.
-  void AddIfSet(absl::string_view label, const std::string& value) {
-    if (!value.empty()) Add(label, value);
-  }
-  std::string Render() const {
-    size_t width = 0;
-    for (const auto& row : rows_) width = std::max(width, row.first.size());
-    std::string out;
-    for (const auto& [label, value] : rows_) {
-      absl::StrAppend(&out, label, std::string(width - label.size() + 2, ' '), value, "\n");
-    }
-    return out;
-  }
-
- private:
-  std::vector<std::pair<std::string, std::string>> rows_;
-};
 
 std::string BlockerLine(const v1::Blocker& blocker) {
   return absl::StrCat(blocker.code(), ": ", blocker.message());
@@ -209,6 +172,37 @@ std::string TruncateToWidth(absl::string_view text, int max_width) {
     out.append(text.data() + start, pos - start);
   }
   return absl::StrCat(absl::StripTrailingAsciiWhitespace(out), kEllipsis);
+}
+
+void Fields::Add(absl::string_view label, std::string value) {
+  rows_.emplace_back(std::string(label), std::move(value));
+}
+
+void Fields::AddIfSet(absl::string_view label, const std::string& value) {
+  if (!value.empty()) Add(label, value);
+}
+
+std::string Fields::Render() const {
+  size_t width = 0;
+  for (const auto& row : rows_) width = std::max(width, row.first.size());
+  std::string out;
+  for (const auto& [label, value] : rows_) {
+    absl::StrAppend(&out, label, std::string(width - label.size() + 2, ' '), value, "\n");
+  }
+  return out;
+}
+
+std::string FormatTimestamp(const google::protobuf::Timestamp& ts) {
+  if (ts.seconds() == 0 && ts.nanos() == 0) return std::string(kNone);
+  return absl::FormatTime("%Y-%m-%d %H:%M:%SZ", absl::FromUnixSeconds(ts.seconds()),
+                          absl::UTCTimeZone());
+}
+
+std::string EnumLabel(const google::protobuf::EnumDescriptor* descriptor, int value,
+                      absl::string_view prefix) {
+  const google::protobuf::EnumValueDescriptor* found = descriptor->FindValueByNumber(value);
+  if (found == nullptr) return absl::StrCat(value);
+  return absl::AsciiStrToLower(absl::StripPrefix(found->name(), prefix));
 }
 
 Table::Table(std::vector<std::string> headers) { rows_.push_back(std::move(headers)); }

@@ -1,13 +1,17 @@
 #pragma once
 
-// Human-readable rendering of ChecklistService responses, and their JSON form for scripts.
+// Human-readable rendering of ChecklistService responses, the table and field helpers the
+// notifier renderers share, and the JSON form of any response for scripts.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "preflight/v1/checklist.pb.h"
 
 namespace preflight::cli {
@@ -31,6 +35,26 @@ class Table {
  private:
   std::vector<std::vector<std::string>> rows_;  // headers first
 };
+
+// Label/value lines with the values aligned: "label  value".
+class Fields {
+ public:
+  void Add(absl::string_view label, std::string value);
+  // Adds the line only when `value` is not empty.
+  void AddIfSet(absl::string_view label, const std::string& value);
+  std::string Render() const;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> rows_;
+};
+
+// "2026-01-01 08:30:00Z" (UTC), or "-" for an unset timestamp.
+std::string FormatTimestamp(const google::protobuf::Timestamp& ts);
+
+// The CLI spelling of an enum value: its name without `prefix`, lower case ("in_progress");
+// the number for a value the descriptor does not know.
+std::string EnumLabel(const google::protobuf::EnumDescriptor* descriptor, int value,
+                      absl::string_view prefix);
 
 // "¥1,234" or "¥600.50" for CNY; "USD 12.00" for other currencies.
 std::string FormatMoney(const v1::Money& money);

@@ -8,42 +8,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/descriptor.h"
 
 namespace preflight::cli {
 namespace {
 
 absl::Status Usage(absl::string_view message) { return absl::InvalidArgumentError(message); }
-
-// Looks `text` up among the values of `descriptor` named `prefix` + upper(text).
-absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor* descriptor,
-                              absl::string_view prefix, absl::string_view flag,
-                              absl::string_view text) {
-  const std::string upper = absl::AsciiStrToUpper(text);
-  if (upper != "UNSPECIFIED") {
-    if (const google::protobuf::EnumValueDescriptor* value =
-            descriptor->FindValueByName(absl::StrCat(prefix, upper))) {
-      return value->number();
-    }
-  }
-  std::vector<std::string> allowed;
-  for (int i = 0; i < descriptor->value_count(); ++i) {
-    absl::string_view name = descriptor->value(i)->name();
-    name.remove_prefix(prefix.size());
-    if (name != "UNSPECIFIED") allowed.push_back(absl::AsciiStrToLower(name));
-  }
-  return Usage(absl::StrCat("--", flag, ": unknown value '", text,
-                            "' (one of: ", absl::StrJoin(allowed, ", "), ")"));
-}
-
-absl::Status ParseInt(const Invocation& invocation, absl::string_view flag, int32_t* out) {
-  if (!invocation.Has(flag)) return absl::OkStatus();
-  const std::string text = invocation.Get(flag);
-  if (!absl::SimpleAtoi(text, out)) {
-    return Usage(absl::StrCat("--", flag, " expects a whole number, got '", text, "'"));
-  }
-  return absl::OkStatus();
-}
 
 std::string ItemName(const Invocation& invocation) {
   return absl::StrCat(LaunchName(invocation.arguments[0]), "/items/", invocation.arguments[1]);
@@ -86,6 +55,35 @@ absl::Status FillProfile(const Invocation& invocation, v1::LaunchProfile* profil
 
 }  // namespace
 
+absl::StatusOr<int> ParseEnumFlag(const google::protobuf::EnumDescriptor* descriptor,
+                                  absl::string_view prefix, absl::string_view flag,
+                                  absl::string_view text) {
+  const std::string upper = absl::AsciiStrToUpper(text);
+  if (upper != "UNSPECIFIED") {
+    if (const google::protobuf::EnumValueDescriptor* value =
+            descriptor->FindValueByName(absl::StrCat(prefix, upper))) {
+      return value->number();
+    }
+  }
+  std::vector<std::string> allowed;
+  for (int i = 0; i < descriptor->value_count(); ++i) {
+    absl::string_view name = descriptor->value(i)->name();
+    name.remove_prefix(prefix.size());
+    if (name != "UNSPECIFIED") allowed.push_back(absl::AsciiStrToLower(name));
+  }
+  return Usage(absl::StrCat("--", flag, ": unknown value '", text,
+                            "' (one of: ", absl::StrJoin(allowed, ", "), ")"));
+}
+
+absl::Status ReadInt32Flag(const Invocation& invocation, absl::string_view flag, int32_t* out) {
+  if (!invocation.Has(flag)) return absl::OkStatus();
+  const std::string text = invocation.Get(flag);
+  if (!absl::SimpleAtoi(text, out)) {
+    return Usage(absl::StrCat("--", flag, " expects a whole number, got '", text, "'"));
+  }
+  return absl::OkStatus();
+}
+
 std::string LaunchName(absl::string_view argument) {
   if (absl::StartsWith(argument, "launches/")) return std::string(argument);
   return absl::StrCat("launches/", argument);
@@ -102,20 +100,20 @@ std::vector<std::string> SplitList(absl::string_view text) {
 
 absl::StatusOr<v1::SubjectType> ParseSubjectType(absl::string_view text) {
   absl::StatusOr<int> value =
-      ParseEnum(v1::SubjectType_descriptor(), "SUBJECT_TYPE_", "subject", text);
+      ParseEnumFlag(v1::SubjectType_descriptor(), "SUBJECT_TYPE_", "subject", text);
   if (!value.ok()) return value.status();
   return static_cast<v1::SubjectType>(*value);
 }
 
 absl::StatusOr<v1::Hosting> ParseHosting(absl::string_view text) {
-  absl::StatusOr<int> value = ParseEnum(v1::Hosting_descriptor(), "HOSTING_", "hosting", text);
+  absl::StatusOr<int> value = ParseEnumFlag(v1::Hosting_descriptor(), "HOSTING_", "hosting", text);
   if (!value.ok()) return value.status();
   return static_cast<v1::Hosting>(*value);
 }
 
 absl::StatusOr<v1::ItemStatus> ParseItemStatus(absl::string_view text) {
   absl::StatusOr<int> value =
-      ParseEnum(v1::ItemStatus_descriptor(), "ITEM_STATUS_", "status", text);
+      ParseEnumFlag(v1::ItemStatus_descriptor(), "ITEM_STATUS_", "status", text);
   if (!value.ok()) return value.status();
   return static_cast<v1::ItemStatus>(*value);
 }
@@ -139,7 +137,7 @@ absl::StatusOr<v1::CreateLaunchRequest> BuildCreateLaunchRequest(const Invocatio
 absl::StatusOr<v1::ListLaunchesRequest> BuildListLaunchesRequest(const Invocation& invocation) {
   v1::ListLaunchesRequest request;
   int32_t page_size = 0;
-  if (absl::Status s = ParseInt(invocation, "page_size", &page_size); !s.ok()) return s;
+  if (absl::Status s = ReadInt32Flag(invocation, "page_size", &page_size); !s.ok()) return s;
   request.set_page_size(page_size);
   request.set_page_token(invocation.Get("page_token"));
   request.set_tenant(invocation.Get("tenant"));
@@ -250,7 +248,7 @@ absl::StatusOr<v1::AddItemRequest> BuildAddItemRequest(const Invocation& invocat
   }
   if (invocation.Has("duration_days")) {
     int32_t days = 0;
-    if (absl::Status s = ParseInt(invocation, "duration_days", &days); !s.ok()) return s;
+    if (absl::Status s = ReadInt32Flag(invocation, "duration_days", &days); !s.ok()) return s;
     v1::DurationSpec* duration = item->mutable_duration();
     duration->set_unit(v1::WORKING_DAYS);
     duration->set_min(days);
@@ -270,7 +268,7 @@ absl::StatusOr<v1::ListEventsRequest> BuildListEventsRequest(const Invocation& i
   v1::ListEventsRequest request;
   request.set_parent(LaunchName(invocation.arguments[0]));
   int32_t page_size = 0;
-  if (absl::Status s = ParseInt(invocation, "page_size", &page_size); !s.ok()) return s;
+  if (absl::Status s = ReadInt32Flag(invocation, "page_size", &page_size); !s.ok()) return s;
   request.set_page_size(page_size);
   request.set_page_token(invocation.Get("page_token"));
   return request;
@@ -279,7 +277,7 @@ absl::StatusOr<v1::ListEventsRequest> BuildListEventsRequest(const Invocation& i
 absl::StatusOr<v1::ListTemplatesRequest> BuildListTemplatesRequest(const Invocation& invocation) {
   v1::ListTemplatesRequest request;
   int32_t page_size = 0;
-  if (absl::Status s = ParseInt(invocation, "page_size", &page_size); !s.ok()) return s;
+  if (absl::Status s = ReadInt32Flag(invocation, "page_size", &page_size); !s.ok()) return s;
   request.set_page_size(page_size);
   request.set_page_token(invocation.Get("page_token"));
   return request;

@@ -5,12 +5,14 @@
 // numbers, a non-empty update); dates and everything else go to the server unchanged, so its
 // validation and messages are the single source of truth.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "cli/command_line.h"
+#include "google/protobuf/descriptor.h"
 #include "preflight/v1/checklist.pb.h"
 
 namespace preflight::cli {
@@ -21,8 +23,17 @@ std::string LaunchName(absl::string_view argument);
 // Comma-separated values, trimmed, empty entries dropped.
 std::vector<std::string> SplitList(absl::string_view text);
 
-// Enum values as the CLI spells them: the API name without its prefix, any case
-// ("enterprise" for SUBJECT_TYPE_ENTERPRISE). UNSPECIFIED is refused.
+// Looks up the value of `descriptor` named `prefix` + upper(text), the CLI spelling of an enum
+// value: the API name without its prefix, any case ("enterprise" for SUBJECT_TYPE_ENTERPRISE).
+// UNSPECIFIED is refused; the error names --`flag` and lists the choices.
+absl::StatusOr<int> ParseEnumFlag(const google::protobuf::EnumDescriptor* descriptor,
+                                  absl::string_view prefix, absl::string_view flag,
+                                  absl::string_view text);
+
+// Reads --`flag` as a whole number into `out`; leaves `out` alone when the flag was not given.
+absl::Status ReadInt32Flag(const Invocation& invocation, absl::string_view flag, int32_t* out);
+
+// The enums of the checklist service, spelled as above.
 absl::StatusOr<v1::SubjectType> ParseSubjectType(absl::string_view text);
 absl::StatusOr<v1::Hosting> ParseHosting(absl::string_view text);
 absl::StatusOr<v1::ItemStatus> ParseItemStatus(absl::string_view text);
