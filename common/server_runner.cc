@@ -43,6 +43,10 @@ absl::StatusOr<StartedServer> StartServer(const ServerOptions& options,
   // Let clients keep long-lived watch streams alive with pings every 30 s or more.
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 20000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  // And ping idle clients ourselves, so a watcher whose peer vanished without closing the
+  // connection (a crashed host, a dropped NAT entry) is noticed and its stream freed.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
   // gRPC sets SO_REUSEPORT by default, which lets a second instance silently share the port.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   for (grpc::Service* service : services) builder.RegisterService(service);

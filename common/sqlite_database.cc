@@ -1,5 +1,6 @@
 #include "common/sqlite_database.h"
 
+#include <openssl/rand.h>
 #include <sqlite3.h>
 
 #include "SQLiteCpp/Statement.h"
@@ -200,6 +201,31 @@ absl::StatusOr<std::unique_ptr<SQLite::Database>> OpenSqliteReader(const std::st
   } catch (const SQLite::Exception& e) {
     return SqliteErrorToStatus(e, absl::StrCat("opening database ", path, " for reading"));
   }
+}
+
+std::string ReadOrInsertSqliteSecret(SQLite::Database& writer, const std::string& name,
+                                     const std::string& fresh) {
+  SQLite::Transaction tx(writer, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement insert(
+      writer, "INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING");
+  insert.bind(1, name);
+  insert.bind(2, fresh.data(), static_cast<int>(fresh.size()));
+  insert.exec();
+  SQLite::Statement query(writer, "SELECT value FROM secrets WHERE name = ?");
+  query.bind(1, name);
+  query.executeStep();
+  std::string value = query.getColumn(0).getString();
+  query.reset();
+  tx.commit();
+  return value;
+}
+
+absl::StatusOr<std::string> RandomSecretBytes(int n) {
+  std::string bytes(static_cast<size_t>(n), '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), n) != 1) {
+    return absl::InternalError("no random bytes from OpenSSL");
+  }
+  return bytes;
 }
 
 }  // namespace preflight

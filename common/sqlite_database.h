@@ -70,4 +70,13 @@ absl::StatusOr<std::unique_ptr<SQLite::Database>> OpenSqliteDatabase(
 absl::StatusOr<std::unique_ptr<SQLite::Database>> OpenSqliteReader(const std::string& path,
                                                                    const SqliteOptions& options);
 
+// The value kept under `name` in the table secrets(name TEXT PRIMARY KEY, value BLOB), inserting
+// `fresh` when there is none yet, in one IMMEDIATE transaction on `writer`. When two processes
+// race, the first insert wins and both get its value. Throws SQLite::Exception like SQLiteCpp does.
+std::string ReadOrInsertSqliteSecret(SQLite::Database& writer, const std::string& name,
+                                     const std::string& fresh);
+
+// `n` random bytes from OpenSSL; INTERNAL when OpenSSL has none.
+absl::StatusOr<std::string> RandomSecretBytes(int n);
+
 }  // namespace preflight

@@ -24,6 +24,7 @@
 #include "common/crypto.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "preflight/v1/notifier.grpc.pb.h"
@@ -476,6 +477,50 @@ TEST_F(PairTest, ChecklistRestartLosesNoEvent) {
       EXPECT_NE(reminder.kind(), v1::REMINDER_KIND_BEFORE_START) << reminder.rung();
     }
   }
+}
+
+TEST_F(PairTest, ServesHealthAndLoadsItsRecipientsFileAndRefusesABrokenOne) {
+  std::ofstream(dir_.Join("recipients.textproto")) << R"pb(
+    recipients {
+      name: "recipients/li.na"
+      display_name: "Li Na"
+      language: "zh"
+      channels { type: CHANNEL_TYPE_INBOX }
+      channels { type: CHANNEL_TYPE_WEBHOOK target: "https://hooks.example/li" secret_ref: "env:LI_HOOK" }
+    }
+  )pb";
+  StartNotifier({"--recipients_file=" + dir_.Join("recipients.textproto")});
+  v1::GetRecipientRequest get;
+  get.set_name("recipients/li.na");
+  v1::Recipient li = Call(notifier_stub_.get(), &v1::NotifierService::Stub::GetRecipient, get);
+  EXPECT_EQ(li.display_name(), "Li Na");
+  ASSERT_EQ(li.channels_size(), 2);
+  EXPECT_EQ(li.channels(1).secret_ref(), "env:LI_HOOK");
+
+  auto health = grpc::health::v1::Health::NewStub(
+      grpc::CreateChannel(notifier_->address, grpc::InsecureChannelCredentials()));
+  for (const std::string name : {"", "preflight.v1.NotifierService"}) {
+    grpc::ClientContext context;
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(name);
+    grpc::health::v1::HealthCheckResponse response;
+    ASSERT_TRUE(health->Check(&context, request, &response).ok()) << name;
+    EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING) << name;
+  }
+
+  // A clean stop, then a file with a bad channel: start-up is refused, naming the file.
+  ASSERT_TRUE(notifier_->process.Stop(SIGTERM).ok());
+  std::ofstream(dir_.Join("broken.textproto"))
+      << "recipients { name: \"recipients/x\" channels { type: CHANNEL_TYPE_WEBHOOK } }\n";
+  absl::StatusOr<testing::CommandResult> refused = testing::RunCommand(
+      {NOTIFIER_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("data"),
+       "--checklist_addr=" + checklist_->address,
+       "--recipients_file=" + dir_.Join("broken.textproto")},
+      absl::Seconds(20));
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_EQ(refused->exit_code, 1);
+  EXPECT_THAT(refused->output, HasSubstr("broken.textproto"));
+  EXPECT_THAT(refused->output, HasSubstr("recipient.channels[0].target"));
 }
 
 }  // namespace

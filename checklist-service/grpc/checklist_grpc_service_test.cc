@@ -35,17 +35,17 @@ absl::Time ShanghaiTime(int y, int m, int d, int hh = 10) {
   return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0), zone);
 }
 
-#define EXPECT_STATUS(expr, grpc_code, text)                                  \
-  do {                                                                        \
-    const grpc::Status status_ = (expr);                                      \
-    EXPECT_EQ(status_.error_code(), grpc::StatusCode::grpc_code)              \
-        << "message: " << status_.error_message();                            \
-    EXPECT_THAT(status_.error_message(), HasSubstr(text));                    \
+#define EXPECT_STATUS(expr, grpc_code, text)                     \
+  do {                                                           \
+    const grpc::Status status_ = (expr);                         \
+    EXPECT_EQ(status_.error_code(), grpc::StatusCode::grpc_code) \
+        << "message: " << status_.error_message();               \
+    EXPECT_THAT(status_.error_message(), HasSubstr(text));       \
   } while (false)
 
-#define ASSERT_OK(expr)                                                         \
-  do {                                                                          \
-    const grpc::Status status_ = (expr);                                        \
+#define ASSERT_OK(expr)                                                                   \
+  do {                                                                                    \
+    const grpc::Status status_ = (expr);                                                  \
     ASSERT_TRUE(status_.ok()) << status_.error_code() << ": " << status_.error_message(); \
   } while (false)
 
@@ -64,12 +64,12 @@ class ChecklistGrpcServiceTest : public ::testing::Test {
         SqliteChecklistStore::Open(dir_.Join("checklist.db"), SqliteChecklistStore::Options{});
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
-    service_ = std::make_unique<LaunchService>(store_.get(), catalog_.get(), calendar_.get(),
-                                               &clock_);
+    service_ =
+        std::make_unique<LaunchService>(store_.get(), catalog_.get(), calendar_.get(), &clock_);
     grpc_service_ =
         std::make_unique<ChecklistGrpcService>(service_.get(), PageTokenCodec("test-key"));
-    absl::StatusOr<StartedServer> started =
-        StartServer(ServerOptions{"127.0.0.1:0", "test"}, {grpc_service_.get()});
+    absl::StatusOr<StartedServer> started = StartServer(
+        ServerOptions{"127.0.0.1:0", "test", absl::Seconds(5), {}}, {grpc_service_.get()});
     ASSERT_TRUE(started.ok()) << started.status();
     server_ = std::move(started->server);
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", started->port),
@@ -119,9 +119,8 @@ class ChecklistGrpcServiceTest : public ::testing::Test {
     return stub_->GetLaunch(&context, request, launch);
   }
 
-  grpc::Status SetStatus(const std::string& launch, const std::string& code,
-                         v1::ItemStatus status, v1::Item* out,
-                         const std::string& waiver_reason = "") {
+  grpc::Status SetStatus(const std::string& launch, const std::string& code, v1::ItemStatus status,
+                         v1::Item* out, const std::string& waiver_reason = "") {
     grpc::ClientContext context;
     v1::UpdateItemRequest request;
     request.mutable_item()->set_name(absl::StrCat(launch, "/items/", code));
@@ -185,8 +184,8 @@ TEST_F(ChecklistGrpcServiceTest, CreateLaunchInstantiatesApplicableItems) {
   EXPECT_EQ(launch.time_zone(), "Asia/Shanghai");
   EXPECT_EQ(launch.template_id(), "wechat-miniprogram-cn");
   EXPECT_FALSE(launch.etag().empty());
-  for (const char* code : {"ICP_FILING", "PSB_FILING", "MP_VERIFY", "MP_FILING", "WXPAY_MCH",
-                           "WXPAY_BIND"}) {
+  for (const char* code :
+       {"ICP_FILING", "PSB_FILING", "MP_VERIFY", "MP_FILING", "WXPAY_MCH", "WXPAY_BIND"}) {
     const v1::Item* item = FindItem(launch, code);
     ASSERT_NE(item, nullptr) << code;
     EXPECT_EQ(item->status(), v1::ITEM_STATUS_NOT_STARTED) << code;
@@ -259,8 +258,7 @@ TEST_F(ChecklistGrpcServiceTest, CreateLaunchRejectsBadInput) {
       {[](auto& r) { r.mutable_launch()->set_time_zone("Mars/Olympus"); }, "launch.time_zone"},
       {[](auto& r) { r.mutable_launch()->clear_profile(); }, "launch.profile: required"},
       {[](auto& r) {
-         r.mutable_launch()->mutable_profile()->set_subject_type(
-             static_cast<v1::SubjectType>(99));
+         r.mutable_launch()->mutable_profile()->set_subject_type(static_cast<v1::SubjectType>(99));
        },
        "launch.profile.subject_type: unknown value 99"},
       {[](auto& r) {
@@ -314,8 +312,8 @@ TEST_F(ChecklistGrpcServiceTest, GetLaunchRejectsBadNames) {
   EXPECT_STATUS(Get("projects/x", &out), INVALID_ARGUMENT, "name:");
   EXPECT_STATUS(Get("launches/../../etc", &out), INVALID_ARGUMENT, "name:");
   EXPECT_STATUS(Get("launches/doesnotexist", &out), NOT_FOUND, "doesnotexist");
-  EXPECT_STATUS(Get(CreateShop().name(), &out, static_cast<v1::LaunchView>(7)),
-                INVALID_ARGUMENT, "view");
+  EXPECT_STATUS(Get(CreateShop().name(), &out, static_cast<v1::LaunchView>(7)), INVALID_ARGUMENT,
+                "view");
 }
 
 // ---- ListLaunches -------------------------------------------------------------------------------
@@ -492,12 +490,12 @@ TEST_F(ChecklistGrpcServiceTest, UpdateLaunchRejectsBadInput) {
                   r.mutable_update_mask()->add_paths("went_live_date");
                 }),
                 INVALID_ARGUMENT, "launch.went_live_date");
-  EXPECT_STATUS(update([](auto& r) {
-                  r.mutable_launch()->mutable_profile()->set_subject_type(
-                      v1::SUBJECT_TYPE_INDIVIDUAL);
-                  r.mutable_update_mask()->add_paths("profile.subject_type");
-                }),
-                INVALID_ARGUMENT, "profile.takes_payments");
+  EXPECT_STATUS(
+      update([](auto& r) {
+        r.mutable_launch()->mutable_profile()->set_subject_type(v1::SUBJECT_TYPE_INDIVIDUAL);
+        r.mutable_update_mask()->add_paths("profile.subject_type");
+      }),
+      INVALID_ARGUMENT, "profile.takes_payments");
   EXPECT_STATUS(update([](auto& r) {
                   r.mutable_launch()->set_name("launches/nope");
                   r.mutable_update_mask()->add_paths("owner");
@@ -549,8 +547,8 @@ TEST_F(ChecklistGrpcServiceTest, UpdateItemEnforcesTransitionsDependenciesAndEta
   EXPECT_STATUS(SetStatus(launch.name(), "MP_ACCOUNT", v1::ITEM_STATUS_NOT_APPLICABLE, &item),
                 FAILED_PRECONDITION, "NOT_APPLICABLE");
   // A waiver needs a reason.
-  EXPECT_STATUS(SetStatus(launch.name(), "DOMAIN", v1::ITEM_STATUS_WAIVED, &item),
-                INVALID_ARGUMENT, "item.waiver_reason");
+  EXPECT_STATUS(SetStatus(launch.name(), "DOMAIN", v1::ITEM_STATUS_WAIVED, &item), INVALID_ARGUMENT,
+                "item.waiver_reason");
 
   // Etags: a stale one aborts, the current one passes.
   v1::Item first;
@@ -582,7 +580,10 @@ TEST_F(ChecklistGrpcServiceTest, UpdateItemRejectsBadInputWithoutWriting) {
     return stub_->UpdateItem(&context, request, &out);
   };
   EXPECT_STATUS(update([](auto& r) { r.clear_item(); }), INVALID_ARGUMENT, "item: required");
-  EXPECT_STATUS(update([](auto& r) { r.mutable_update_mask()->add_paths("notes"); r.mutable_item()->set_name("launches/x"); }),
+  EXPECT_STATUS(update([](auto& r) {
+                  r.mutable_update_mask()->add_paths("notes");
+                  r.mutable_item()->set_name("launches/x");
+                }),
                 INVALID_ARGUMENT, "item.name");
   EXPECT_STATUS(update([](auto&) {}), INVALID_ARGUMENT, "update_mask");
   EXPECT_STATUS(update([](auto& r) { r.mutable_update_mask()->add_paths("attempts"); }),
@@ -792,7 +793,9 @@ TEST_F(ChecklistGrpcServiceTest, ListEventsPaginatesInOrder) {
   ASSERT_GE(paged.size(), 2u + launch.items_size());
   for (size_t i = 0; i < paged.size(); ++i) {
     EXPECT_EQ(paged[i].launch(), launch.name());
-    if (i > 0) EXPECT_GT(paged[i].sequence(), paged[i - 1].sequence());
+    if (i > 0) {
+      EXPECT_GT(paged[i].sequence(), paged[i - 1].sequence());
+    }
   }
   EXPECT_EQ(paged.back().item_code(), "MP_ACCOUNT");
 }

@@ -1,7 +1,5 @@
 #include "checklist-service/storage/sqlite_checklist_store.h"
 
-#include <openssl/rand.h>
-
 #include <exception>
 #include <utility>
 
@@ -417,28 +415,12 @@ absl::StatusOr<std::string> SqliteChecklistStore::GetOrCreateSecret(absl::string
     if (stored->has_value()) return **stored;
   }
 
-  unsigned char bytes[kSecretBytes];
-  if (RAND_bytes(bytes, kSecretBytes) != 1) {
-    return absl::InternalError(absl::StrCat(context, ": no random bytes from OpenSSL"));
-  }
+  absl::StatusOr<std::string> fresh = RandomSecretBytes(kSecretBytes);
+  if (!fresh.ok())
+    return absl::InternalError(absl::StrCat(context, ": ", fresh.status().message()));
   absl::MutexLock lock(&write_mu_);
-  SQLite::Database& db = *writer_;
-  return Guarded<std::string>(context, [&] {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    // Another process may have created it since the read: keep whichever came first.
-    SQLite::Statement insert(
-        db, "INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING");
-    insert.bind(1, key);
-    insert.bind(2, bytes, kSecretBytes);
-    insert.exec();
-    SQLite::Statement query(db, "SELECT value FROM secrets WHERE name = ?");
-    query.bind(1, key);
-    query.executeStep();
-    std::string value = query.getColumn(0).getString();
-    query.reset();
-    tx.commit();
-    return value;
-  });
+  return Guarded<std::string>(context,
+                              [&] { return ReadOrInsertSqliteSecret(*writer_, key, *fresh); });
 }
 
 }  // namespace preflight::checklist

@@ -3,6 +3,7 @@
 
 #include "notifier-service/engine/notifier_engine.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -12,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
@@ -48,10 +50,12 @@ class RecordingChannel final : public Channel {
   SendResult Send(const ChannelEndpoint& endpoint, const OutgoingMessage& message) override {
     keys.push_back(message.idempotency_key);
     SendResult result;
-    result.kind = SendResult::Kind::kDelivered;
-    result.http_status = 200;
+    result.kind = fail ? SendResult::Kind::kRetryable : SendResult::Kind::kDelivered;
+    result.http_status = fail ? 503 : 200;
     return result;
   }
+  // Answer 503 to everything.
+  bool fail = false;
   size_t MaxTextBytes() const override { return 4096; }
   bool IdempotentResend() const override { return idempotent_; }
   std::vector<std::string> keys;
@@ -90,6 +94,8 @@ v1::Event LaunchEvent(int64_t sequence, const std::string& id) {
 }
 
 struct ItemSpec {
+  std::string code = "ICP_FILING";
+  std::string assignee = "li.na";
   int64_t version = 1;
   v1::ItemStatus status = v1::ITEM_STATUS_NOT_STARTED;
   std::string latest_start = "2026-09-21";
@@ -103,14 +109,14 @@ v1::Event ItemEvent(int64_t sequence, const std::string& launch_id, const ItemSp
   event.set_type(spec.version == 1 ? v1::Event::ITEM_CREATED : v1::Event::ITEM_UPDATED);
   event.set_tenant("acme");
   event.set_launch(absl::StrCat("launches/", launch_id));
-  event.set_item_code("ICP_FILING");
+  event.set_item_code(spec.code);
   v1::Item* item = event.mutable_item_snapshot();
-  item->set_name(absl::StrCat("launches/", launch_id, "/items/ICP_FILING"));
-  item->set_code("ICP_FILING");
+  item->set_name(absl::StrCat("launches/", launch_id, "/items/", spec.code));
+  item->set_code(spec.code);
   item->set_title_en("ICP filing");
   item->set_title_zh("ICP 备案");
   item->set_status(spec.status);
-  item->set_assignee("li.na");
+  item->set_assignee(spec.assignee);
   item->set_due_date(spec.due_date);
   item->mutable_schedule()->set_latest_start_date(spec.latest_start);
   item->mutable_schedule()->set_latest_finish_date(spec.latest_finish);
@@ -379,6 +385,155 @@ TEST_F(NotifierEngineTest, SnoozeDefersNeverDrops) {
   EXPECT_THAT(InboxSends(),
               ElementsAre(std::make_tuple(std::string("start:2026-09-21:-3"), std::string("li.na"),
                                           std::string("2026-09-18 10:00"))));
+}
+
+// A recipient who asked for a digest gets one message for the morning's non-urgent reminders;
+// an urgent one goes on its own, at once.
+TEST_F(NotifierEngineTest, DigestGroupsTheMorningsRemindersButNotUrgentOnes) {
+  Recipient li;
+  li.id = "li.na";
+  li.digest = true;
+  li.channels = {RecipientChannel{ChannelType::kWebhook, "https://hooks.example/li", ""}};
+  ASSERT_TRUE(engine_->CreateRecipient(li).ok());
+  Apply(LaunchEvent(1, "l1"));
+  int64_t sequence = 2;
+  for (const std::string code : {"A", "B"}) {
+    ItemSpec spec;
+    spec.code = code;
+    spec.status = v1::ITEM_STATUS_IN_PROGRESS;  // no start rungs
+    Apply(ItemEvent(sequence++, "l1", spec));
+  }
+  // Overdue from Tue 22 Sep: its first overdue rung goes at 09:30 with the others' due:-7.
+  ItemSpec late;
+  late.code = "C";
+  late.status = v1::ITEM_STATUS_IN_PROGRESS;
+  late.latest_finish = "2026-09-21";
+  Apply(ItemEvent(sequence++, "l1", late));
+  clock_.SetTime(At(2026, 9, 22, 9, 0));
+  ASSERT_TRUE(engine_->RunOnce().ok());  // C's missed due rungs are caught up, urgent
+  const size_t before = webhook_->keys.size();
+  EXPECT_EQ(before, 1u);
+
+  RunUntil(At(2026, 9, 22, 9, 30));
+  std::vector<std::string> sent(webhook_->keys.begin() + before, webhook_->keys.end());
+  ASSERT_EQ(sent.size(), 2u);
+  std::string digest_key;
+  for (const std::string& key : sent) {
+    if (absl::StartsWith(key, "digest:")) digest_key = key;
+  }
+  ASSERT_FALSE(digest_key.empty()) << sent[0] << " " << sent[1];
+  int in_digest = 0;
+  for (const Delivery& delivery : Deliveries()) {
+    EXPECT_EQ(delivery.state, DeliveryState::kDelivered) << delivery.dedup_key;
+    if (delivery.unit_key == digest_key) {
+      ++in_digest;
+      EXPECT_EQ(delivery.rung_id.substr(0, 4), "due:");
+      EXPECT_TRUE(delivery.digest);
+    }
+    if (delivery.item_code == "C") {
+      EXPECT_TRUE(delivery.urgent);
+    }
+  }
+  EXPECT_EQ(in_digest, 2);
+}
+
+// A bot allows 20 messages a minute: 25 reminders at once go as 19 single messages and one digest
+// of the other 6, and all 25 are delivered.
+TEST_F(NotifierEngineTest, BotRateBudgetFoldsTheOverflowIntoOneDigest) {
+  Recipient li;
+  li.id = "li.na";
+  li.channels = {RecipientChannel{ChannelType::kWecom, "https://qyapi.example/send?key=k", ""}};
+  ASSERT_TRUE(engine_->CreateRecipient(li).ok());
+  Apply(LaunchEvent(1, "l1"));
+  for (int i = 0; i < 25; ++i) {
+    ItemSpec spec;
+    spec.code = absl::StrCat("ITEM_", i);
+    spec.status = v1::ITEM_STATUS_IN_PROGRESS;
+    Apply(ItemEvent(2 + i, "l1", spec));
+  }
+  clock_.SetTime(At(2026, 9, 22, 9, 0));
+  RunUntil(At(2026, 9, 22, 9, 30));
+  ASSERT_EQ(wecom_->keys.size(), 20u);
+  EXPECT_EQ(std::count_if(wecom_->keys.begin(), wecom_->keys.end(),
+                          [](const std::string& key) { return absl::StartsWith(key, "digest:"); }),
+            1);
+  std::vector<Delivery> deliveries = Deliveries();
+  ASSERT_EQ(deliveries.size(), 25u);
+  for (const Delivery& delivery : deliveries) {
+    EXPECT_EQ(delivery.state, DeliveryState::kDelivered) << delivery.dedup_key;
+  }
+}
+
+TEST_F(NotifierEngineTest, RetriesWithBackoffThenDeadLetters) {
+  Recipient li;
+  li.id = "li.na";
+  li.channels = {RecipientChannel{ChannelType::kWebhook, "https://hooks.example/li", ""}};
+  ASSERT_TRUE(engine_->CreateRecipient(li).ok());
+  webhook_->fail = true;
+  Apply(LaunchEvent(1, "l1"));
+  Apply(ItemEvent(2, "l1", ItemSpec{}));
+  clock_.SetTime(At(2026, 9, 17, 9, 0));
+  RunUntil(At(2026, 9, 17, 12, 0), absl::Seconds(20));
+  std::vector<Delivery> deliveries = store_->ListDeliveries({}, 0, 10).value();
+  ASSERT_EQ(deliveries.size(), 1u);
+  const Delivery& delivery = deliveries[0];
+  EXPECT_EQ(delivery.state, DeliveryState::kDeadLettered);
+  ASSERT_EQ(delivery.history.size(), 6u);
+  for (size_t i = 0; i + 1 < delivery.history.size(); ++i) {
+    EXPECT_EQ(delivery.history[i].outcome, "retry");
+    EXPECT_EQ(delivery.history[i].http_status, 503);
+    // Exponential: at least half of 30 s * 2^i between attempts (equal jitter).
+    EXPECT_GE(delivery.history[i + 1].time - delivery.history[i].time,
+              absl::Seconds(15) * (1 << i));
+  }
+  EXPECT_EQ(delivery.history.back().outcome, "failed");
+  EXPECT_EQ(webhook_->keys.size(), 6u);
+}
+
+// A digest reminder waits for the morning; if the item is approved or reassigned meanwhile, the
+// waiting delivery is cancelled, with the reason in the ledger.
+TEST_F(NotifierEngineTest, WaitingDeliveriesAreCancelledWhenTheItemIsDoneOrReassigned) {
+  Recipient li;
+  li.id = "li.na";
+  li.digest = true;
+  li.channels = {RecipientChannel{ChannelType::kWebhook, "https://hooks.example/li", ""}};
+  ASSERT_TRUE(engine_->CreateRecipient(li).ok());
+  Apply(LaunchEvent(1, "l1"));
+  ItemSpec a;
+  a.code = "A";
+  a.status = v1::ITEM_STATUS_IN_PROGRESS;
+  Apply(ItemEvent(2, "l1", a));
+  ItemSpec b = a;
+  b.code = "B";
+  Apply(ItemEvent(3, "l1", b));
+  // Caught up in the afternoon: the digest waits for the next morning.
+  clock_.SetTime(At(2026, 9, 22, 15, 0));
+  ASSERT_TRUE(engine_->RunOnce().ok());
+  std::vector<Delivery> waiting = Deliveries();
+  ASSERT_EQ(waiting.size(), 2u);
+  for (const Delivery& delivery : waiting) {
+    EXPECT_EQ(delivery.state, DeliveryState::kPending);
+    EXPECT_EQ(delivery.next_attempt_time, At(2026, 9, 23, 9, 30));
+  }
+  ItemSpec approved = a;
+  approved.version = 2;
+  approved.status = v1::ITEM_STATUS_APPROVED;
+  Apply(ItemEvent(4, "l1", approved));
+  ItemSpec reassigned = b;
+  reassigned.version = 2;
+  reassigned.assignee = "wang.fang";
+  Apply(ItemEvent(5, "l1", reassigned));
+  RunUntil(At(2026, 9, 23, 12, 0));
+  std::map<std::string, std::string> answers;
+  for (const Delivery& delivery : Deliveries()) {
+    if (delivery.recipient_id != "li.na") continue;
+    EXPECT_EQ(delivery.state, DeliveryState::kCancelled) << delivery.dedup_key;
+    ASSERT_FALSE(delivery.history.empty());
+    answers[delivery.item_code] = delivery.history.back().provider_answer;
+  }
+  EXPECT_THAT(answers["A"], ::testing::HasSubstr("item is APPROVED"));
+  EXPECT_THAT(answers["B"], ::testing::HasSubstr("reassigned to wang.fang"));
+  EXPECT_TRUE(webhook_->keys.empty());
 }
 
 }  // namespace

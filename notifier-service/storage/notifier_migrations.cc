@@ -137,7 +137,7 @@ const std::vector<SqliteMigration>& NotifierMigrations() {
 
            "CREATE TABLE secrets ("
            "  name TEXT PRIMARY KEY NOT NULL,"
-           "  value TEXT NOT NULL"
+           "  value BLOB NOT NULL"
            ") STRICT",
        }},
   };

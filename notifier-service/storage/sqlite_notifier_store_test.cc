@@ -1026,7 +1026,7 @@ TEST_F(SqliteNotifierStoreTest, InboxPagesNewestFirstPerRecipient) {
   EXPECT_THAT(subjects("carol", 0, 10), IsEmpty());
 }
 
-TEST_F(SqliteNotifierStoreTest, SecretsAreRandomHexAndStableAcrossReopen) {
+TEST_F(SqliteNotifierStoreTest, SecretsAreRandomAndStableAcrossReopen) {
   std::string first;
   {
     std::unique_ptr<SqliteNotifierStore> store = OpenStore();
@@ -1034,7 +1034,7 @@ TEST_F(SqliteNotifierStoreTest, SecretsAreRandomHexAndStableAcrossReopen) {
     absl::StatusOr<std::string> secret = store->GetOrCreateSecret("page_token_key");
     ASSERT_TRUE(secret.ok()) << secret.status();
     first = *secret;
-    EXPECT_THAT(first, ::testing::MatchesRegex("[0-9a-f]{64}"));
+    EXPECT_EQ(first.size(), 32u);
     EXPECT_THAT(store->GetOrCreateSecret("page_token_key"), IsOkAndHolds(first));
     absl::StatusOr<std::string> other = store->GetOrCreateSecret("other");
     ASSERT_TRUE(other.ok()) << other.status();
