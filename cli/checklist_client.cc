@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/time/clock.h"
+#include "cli/rpc_call.h"
 #include "grpcpp/client_context.h"
 #include "preflight/v1/checklist.grpc.pb.h"
 
@@ -55,10 +56,7 @@ class GrpcChecklistClient : public ChecklistClient {
   template <typename Request, typename Response>
   grpc::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                     const Request& request, Response* response) {
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
-    if (!actor_.empty()) context.AddMetadata(kActorMetadataKey, actor_);
-    return (stub_.get()->*method)(&context, request, response);
+    return CallUnary(stub_.get(), method, request, response, actor_, timeout_);
   }
 
   std::unique_ptr<Stub> stub_;

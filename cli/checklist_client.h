@@ -7,14 +7,12 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "cli/rpc_call.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/support/status.h"
 #include "preflight/v1/checklist.pb.h"
 
 namespace preflight::cli {
-
-// Metadata key naming who acts; the service records it in its events.
-inline constexpr char kActorMetadataKey[] = "x-preflight-actor";
 
 class ChecklistClient {
  public:

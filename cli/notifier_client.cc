@@ -4,6 +4,7 @@
 
 #include "absl/time/clock.h"
 #include "cli/checklist_client.h"
+#include "cli/rpc_call.h"
 #include "grpcpp/client_context.h"
 #include "preflight/v1/notifier.grpc.pb.h"
 
@@ -73,10 +74,7 @@ class GrpcNotifierClient : public NotifierClient {
   template <typename Request, typename Response>
   grpc::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                     const Request& request, Response* response) {
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
-    if (!actor_.empty()) context.AddMetadata(kActorMetadataKey, actor_);
-    return (stub_.get()->*method)(&context, request, response);
+    return CallUnary(stub_.get(), method, request, response, actor_, timeout_);
   }
 
   std::unique_ptr<Stub> stub_;

@@ -23,8 +23,8 @@
 #include "absl/time/time.h"
 #include "common/crypto.h"
 #include "gmock/gmock.h"
-#include "grpcpp/grpcpp.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "preflight/v1/notifier.grpc.pb.h"
@@ -134,6 +134,8 @@ class PairTest : public ::testing::Test {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     context.AddMetadata("x-preflight-actor", "integration-test");
+    // The services are up; ride out a connection the loaded machine refused.
+    context.set_wait_for_ready(true);
     Response response;
     const grpc::Status status = (stub->*method)(&context, request, &response);
     EXPECT_TRUE(status.ok()) << status.error_code() << ": " << status.error_message();
@@ -486,7 +488,11 @@ TEST_F(PairTest, ServesHealthAndLoadsItsRecipientsFileAndRefusesABrokenOne) {
       display_name: "Li Na"
       language: "zh"
       channels { type: CHANNEL_TYPE_INBOX }
-      channels { type: CHANNEL_TYPE_WEBHOOK target: "https://hooks.example/li" secret_ref: "env:LI_HOOK" }
+      channels {
+        type: CHANNEL_TYPE_WEBHOOK
+        target: "https://hooks.example/li"
+        secret_ref: "env:LI_HOOK"
+      }
     }
   )pb";
   StartNotifier({"--recipients_file=" + dir_.Join("recipients.textproto")});
