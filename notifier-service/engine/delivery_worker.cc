@@ -254,14 +254,16 @@ AttemptOutcome DeliveryWorker::FailureOutcome(const Unit& unit, const SendResult
 
 absl::Status DeliveryWorker::SendUnit(const Unit& unit, absl::Time now) {
   const std::vector<int64_t> ids = IdsOf(unit.deliveries);
-  absl::Status leased = store_->LeaseDeliveries(ids, unit.key, now);
-  if (absl::IsFailedPrecondition(leased)) return absl::OkStatus();  // handled elsewhere
-  if (!leased.ok()) return leased;
+  absl::StatusOr<int> leased = store_->LeaseDeliveries(ids, unit.key, now);
+  // Sent, cancelled or rescheduled since this pass read it: another pass owns it now.
+  if (absl::IsFailedPrecondition(leased.status())) return absl::OkStatus();
+  if (!leased.ok()) return leased.status();
   if (crash_hook_ != nullptr && crash_hook_(kAfterLease)) {
     return absl::AbortedError("simulated crash after lease");
   }
   const Delivery& first = unit.deliveries.front();
-  const int attempt = first.attempts + 1;
+  // From the store, not from this pass's read, which may predate an attempt by another pass.
+  const int attempt = *leased;
 
   if (first.channel == ChannelType::kInbox) {
     AttemptOutcome outcome;

@@ -141,9 +141,11 @@ class NotifierStore {
   virtual absl::StatusOr<std::vector<Delivery>> DeliveriesInState(DeliveryState state,
                                                                   int limit) = 0;
   // Marks the deliveries SENDING, increments their attempts and sets their unit key, before the
-  // send. FAILED_PRECONDITION (nothing written) if any of them is no longer PENDING.
-  virtual absl::Status LeaseDeliveries(const std::vector<int64_t>& ids, absl::string_view unit_key,
-                                       absl::Time now) = 0;
+  // send, and returns the attempt number this lease starts (the first delivery's new count).
+  // FAILED_PRECONDITION (nothing written) if any of them is no longer PENDING or not yet due at
+  // `now`: a pass working from an older read must not send a retry early or twice.
+  virtual absl::StatusOr<int> LeaseDeliveries(const std::vector<int64_t>& ids,
+                                              absl::string_view unit_key, absl::Time now) = 0;
   // Records an attempt's outcome: new state, the ledger entry for each delivery, inbox messages.
   virtual absl::Status RecordAttempt(const AttemptOutcome& outcome) = 0;
   // Newest first; ids below `before_id` (0: from the newest), at most `limit`, with history.

@@ -822,21 +822,31 @@ absl::StatusOr<std::vector<Delivery>> SqliteNotifierStore::DeliveriesInState(Del
       });
 }
 
-absl::Status SqliteNotifierStore::LeaseDeliveries(const std::vector<int64_t>& ids,
-                                                  absl::string_view unit_key, absl::Time now) {
+absl::StatusOr<int> SqliteNotifierStore::LeaseDeliveries(const std::vector<int64_t>& ids,
+                                                         absl::string_view unit_key,
+                                                         absl::Time now) {
   absl::MutexLock lock(&write_mu_);
   SQLite::Database& db = *writer_;
-  return GuardedStatus("leasing deliveries", [&]() -> absl::Status {
+  int first_attempt = 0;
+  absl::Status status = GuardedStatus("leasing deliveries", [&]() -> absl::Status {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     for (int64_t id : ids) {
-      std::optional<std::pair<std::string, int>> stored = DeliveryStateAndAttempts(db, id);
-      if (!stored.has_value()) {
+      SQLite::Statement query(db,
+                              "SELECT state, attempts, next_attempt_time FROM deliveries "
+                              "WHERE id = ?");
+      query.bind(1, id);
+      if (!query.executeStep()) {
         return absl::NotFoundError(absl::StrCat("delivery ", id, " not found"));
       }
-      if (stored->first != DeliveryStateName(DeliveryState::kPending)) {
+      const std::string state = query.getColumn(0).getString();
+      if (state != DeliveryStateName(DeliveryState::kPending)) {
         return absl::FailedPreconditionError(
-            absl::StrCat("delivery ", id, " is ", stored->first, ", not pending"));
+            absl::StrCat("delivery ", id, " is ", state, ", not pending"));
       }
+      if (query.getColumn(2).getInt64() > Micros(now)) {
+        return absl::FailedPreconditionError(absl::StrCat("delivery ", id, " is not due yet"));
+      }
+      if (first_attempt == 0) first_attempt = query.getColumn(1).getInt() + 1;
       SQLite::Statement update(db,
                                "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, "
                                "unit_key = ?, update_time = ? WHERE id = ?");
@@ -848,6 +858,8 @@ absl::Status SqliteNotifierStore::LeaseDeliveries(const std::vector<int64_t>& id
     tx.commit();
     return absl::OkStatus();
   });
+  if (!status.ok()) return status;
+  return first_attempt;
 }
 
 absl::Status SqliteNotifierStore::RecordAttempt(const AttemptOutcome& outcome) {

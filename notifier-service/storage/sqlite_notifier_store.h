@@ -72,7 +72,7 @@ class SqliteNotifierStore final : public NotifierStore {
                                                                 absl::string_view code) override;
   absl::StatusOr<std::vector<Delivery>> DueDeliveries(absl::Time now, int limit) override;
   absl::StatusOr<std::vector<Delivery>> DeliveriesInState(DeliveryState state, int limit) override;
-  absl::Status LeaseDeliveries(const std::vector<int64_t>& ids, absl::string_view unit_key,
+  absl::StatusOr<int> LeaseDeliveries(const std::vector<int64_t>& ids, absl::string_view unit_key,
                                absl::Time now) override;
   absl::Status RecordAttempt(const AttemptOutcome& outcome) override;
   absl::StatusOr<std::vector<Delivery>> ListDeliveries(const DeliveryFilter& filter,

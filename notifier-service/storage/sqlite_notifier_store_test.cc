@@ -102,7 +102,7 @@ Delivery MakeDelivery(const std::string& key, const std::string& launch_id = "L1
   delivery.attempts = 0;
   delivery.unit_key = "";
   delivery.create_time = kT0;
-  delivery.next_attempt_time = kT0 + absl::Minutes(1);
+  delivery.next_attempt_time = kT0;
   delivery.update_time = kT0 + absl::Seconds(1);
   return delivery;
 }
@@ -675,7 +675,8 @@ TEST_F(SqliteNotifierStoreTest, LeaseIsAllOrNothing) {
   }
 
   // c is pending but b is not: neither is touched.
-  absl::Status status = store->LeaseDeliveries({inserted[2].id, inserted[1].id}, "u2", kT0);
+  absl::Status status =
+      store->LeaseDeliveries({inserted[2].id, inserted[1].id}, "u2", kT0).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
   EXPECT_THAT(status.message(), HasSubstr(absl::StrCat("delivery ", inserted[1].id)));
   const Delivery c = Stored(*store, inserted[2].id);
@@ -684,7 +685,7 @@ TEST_F(SqliteNotifierStoreTest, LeaseIsAllOrNothing) {
   EXPECT_EQ(c.unit_key, "");
   EXPECT_EQ(Stored(*store, inserted[1].id).unit_key, "digest:alice:1");
 
-  EXPECT_EQ(store->LeaseDeliveries({inserted[2].id, 12345}, "", kT0).code(),
+  EXPECT_EQ(store->LeaseDeliveries({inserted[2].id, 12345}, "", kT0).status().code(),
             absl::StatusCode::kNotFound);
   EXPECT_EQ(Stored(*store, inserted[2].id).state, DeliveryState::kPending);
 }
@@ -713,8 +714,16 @@ TEST_F(SqliteNotifierStoreTest, RecordAttemptWritesStateLedgerAndInbox) {
   EXPECT_EQ(stored.next_attempt_time, kT0 + absl::Minutes(5));
   EXPECT_EQ(stored.update_time, kT0 + absl::Seconds(2));
 
+  // A pass that read the delivery before the retry was scheduled cannot send it early.
+  absl::StatusOr<int> early = store->LeaseDeliveries({hook}, "", kT0 + absl::Minutes(4));
+  EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(early.status().message(), HasSubstr("not due yet"));
+  EXPECT_EQ(Stored(*store, hook).attempts, 1);
+
   // Second attempt: delivered; the next attempt time stays where it was.
-  ASSERT_TRUE(store->LeaseDeliveries({hook}, "", kT0 + absl::Minutes(5)).ok());
+  absl::StatusOr<int> second = store->LeaseDeliveries({hook}, "", kT0 + absl::Minutes(5));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(*second, 2);
   AttemptOutcome delivered;
   delivered.delivery_ids = {hook};
   delivered.new_state = DeliveryState::kDelivered;
