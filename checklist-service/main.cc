@@ -17,22 +17,53 @@
 #include "checklist-service/domain/template_catalog.h"
 #include "checklist-service/grpc/checklist_grpc_service.h"
 #include "checklist-service/storage/sqlite_checklist_store.h"
+#include "common/auth/local_auth.h"
 #include "common/clock.h"
 #include "common/page_token.h"
 #include "common/server_runner.h"
+#include "common/tls_options.h"
 #include "common/working_calendar.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "Address to serve on, HOST:PORT (port 0: any)");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain; with --tls_key, serve over TLS");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA certificates; require client certificates issued by them (mutual TLS)");
+ABSL_FLAG(bool, require_auth, false,
+          "Require a bearer token on every call (roles and tenant scopes: docs/security.md); the "
+          "first start writes an all-tenant admin token to DATA_DIR/admin.token");
+ABSL_FLAG(bool, insecure, false,
+          "Allow a non-loopback --listen without TLS and authentication (logs a warning)");
 ABSL_FLAG(std::string, data_dir, "preflight-data",
           "Folder for the database; its templates/ and calendar/ subfolders may hold staff's own "
           "template and calendar files");
 ABSL_FLAG(std::string, builtin_data_dir, PREFLIGHT_BUILTIN_DATA_DIR,
           "Folder with the built-in templates/ and calendar/ files");
+// Hidden fault-injection knobs for tests/fault_checklist_test.cc: a capped or read-only database.
+ABSL_FLAG(int64_t, sqlite_max_page_count, 0, "Testing only: cap checklist.db at N pages");
+ABSL_FLAG(bool, sqlite_read_only, false, "Testing only: open checklist.db read-only");
 
 namespace preflight::checklist {
 namespace {
 
+SqliteChecklistStore::Options StoreOptions() {
+  SqliteChecklistStore::Options options;
+  options.max_page_count = absl::GetFlag(FLAGS_sqlite_max_page_count);
+  options.read_only = absl::GetFlag(FLAGS_sqlite_read_only);
+  return options;
+}
+
 absl::Status Run() {
+  const std::string listen = absl::GetFlag(FLAGS_listen);
+  const bool auth_enabled = absl::GetFlag(FLAGS_require_auth);
+  ServerTlsOptions tls;
+  tls.cert_file = absl::GetFlag(FLAGS_tls_cert);
+  tls.key_file = absl::GetFlag(FLAGS_tls_key);
+  tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = PrepareListener(
+      "checklist-service", listen, tls, auth_enabled, absl::GetFlag(FLAGS_insecure));
+  if (!credentials.ok()) return credentials.status();
+
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   const std::string builtin_dir = absl::GetFlag(FLAGS_builtin_data_dir);
   std::error_code error;
@@ -42,20 +73,20 @@ absl::Status Run() {
         absl::StrCat("--data_dir=", data_dir, ": cannot create: ", error.message()));
   }
 
-  absl::StatusOr<TemplateCatalog> catalog = TemplateCatalog::LoadFromDirectories(
-      {builtin_dir + "/templates", data_dir + "/templates"});
+  absl::StatusOr<TemplateCatalog> catalog =
+      TemplateCatalog::LoadFromDirectories({builtin_dir + "/templates", data_dir + "/templates"});
   if (!catalog.ok()) return catalog.status();
   if (catalog->Find(kDefaultTemplateId) == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the built-in template '", kDefaultTemplateId, "' was not found under ", builtin_dir,
-        "/templates (set --builtin_data_dir)"));
+    return absl::FailedPreconditionError(absl::StrCat("the built-in template '", kDefaultTemplateId,
+                                                      "' was not found under ", builtin_dir,
+                                                      "/templates (set --builtin_data_dir)"));
   }
-  absl::StatusOr<WorkingCalendar> calendar = WorkingCalendar::LoadFromDirectories(
-      {builtin_dir + "/calendar", data_dir + "/calendar"});
+  absl::StatusOr<WorkingCalendar> calendar =
+      WorkingCalendar::LoadFromDirectories({builtin_dir + "/calendar", data_dir + "/calendar"});
   if (!calendar.ok()) return calendar.status();
 
   absl::StatusOr<std::unique_ptr<SqliteChecklistStore>> store =
-      SqliteChecklistStore::Open(data_dir + "/checklist.db", SqliteChecklistStore::Options{});
+      SqliteChecklistStore::Open(data_dir + "/checklist.db", StoreOptions());
   if (!store.ok()) return store.status();
   absl::StatusOr<std::string> token_key = (*store)->GetOrCreateSecret("page_token_key");
   if (!token_key.ok()) return token_key.status();
@@ -63,14 +94,25 @@ absl::Status Run() {
   RealClock clock;
   EventHub event_hub;
   LaunchService service(store->get(), &*catalog, &*calendar, &clock, &event_hub);
-  ChecklistGrpcService grpc_service(&service, PageTokenCodec(*token_key));
+  absl::StatusOr<auth::LocalAuth> auth =
+      auth::SetUpLocalAuth(data_dir, auth_enabled, &clock, PageTokenCodec(*token_key));
+  if (!auth.ok()) return auth.status();
+  if (!auth->bootstrap_token_path.empty()) {
+    std::printf("checklist-service: wrote the first admin token to %s (keep it secret)\n",
+                auth->bootstrap_token_path.c_str());
+  }
+  ChecklistGrpcService grpc_service(&service, PageTokenCodec(*token_key), WatchOptions{},
+                                    absl::Milliseconds(500), auth->authorizer.get());
   ServerOptions options;
-  options.listen_address = absl::GetFlag(FLAGS_listen);
+  options.listen_address = listen;
+  options.credentials = *credentials;
   options.process_name = "checklist-service";
-  options.health_services = {v1::ChecklistService::service_full_name()};
+  options.health_services = {v1::ChecklistService::service_full_name(),
+                             v1::AuthService::service_full_name()};
   // Closing the hub ends open WatchEvents streams (UNAVAILABLE, with where to resume), so the
   // server does not wait out its grace period for them.
-  return ServeUntilSignal(options, {&grpc_service}, [&event_hub] { event_hub.Close(); });
+  return ServeUntilSignal(options, {&grpc_service, auth->grpc_service.get()},
+                          [&event_hub] { event_hub.Close(); });
 }
 
 }  // namespace
@@ -80,7 +122,8 @@ int main(int argc, char** argv) {
   preflight::BlockTerminationSignals();
   absl::SetProgramUsageMessage(
       "Serves preflight.v1.ChecklistService.\n"
-      "  checklist-service --listen=127.0.0.1:50051 --data_dir=DIR");
+      "  checklist-service --listen=127.0.0.1:50051 --data_dir=DIR\n"
+      "Beyond loopback: --tls_cert=PEM --tls_key=PEM [--tls_client_ca=PEM] and authentication.");
   absl::ParseCommandLine(argc, argv);
   const absl::Status status = preflight::checklist::Run();
   if (!status.ok()) {

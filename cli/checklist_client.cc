@@ -13,10 +13,11 @@ namespace {
 class GrpcChecklistClient : public ChecklistClient {
  public:
   GrpcChecklistClient(std::shared_ptr<grpc::Channel> channel, std::string actor,
-                      absl::Duration timeout)
+                      absl::Duration timeout, std::string bearer_token)
       : stub_(v1::ChecklistService::NewStub(std::move(channel))),
         actor_(std::move(actor)),
-        timeout_(timeout) {}
+        timeout_(timeout),
+        bearer_token_(std::move(bearer_token)) {}
 
   grpc::Status CreateLaunch(const v1::CreateLaunchRequest& request, v1::Launch* response) override {
     return Call(&Stub::CreateLaunch, request, response);
@@ -56,19 +57,22 @@ class GrpcChecklistClient : public ChecklistClient {
   template <typename Request, typename Response>
   grpc::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                     const Request& request, Response* response) {
-    return CallUnary(stub_.get(), method, request, response, actor_, timeout_);
+    return CallUnary(stub_.get(), method, request, response, actor_, timeout_, bearer_token_);
   }
 
   std::unique_ptr<Stub> stub_;
   const std::string actor_;
   const absl::Duration timeout_;
+  const std::string bearer_token_;
 };
 
 }  // namespace
 
 std::unique_ptr<ChecklistClient> NewGrpcChecklistClient(std::shared_ptr<grpc::Channel> channel,
-                                                        std::string actor, absl::Duration timeout) {
-  return std::make_unique<GrpcChecklistClient>(std::move(channel), std::move(actor), timeout);
+                                                        std::string actor, absl::Duration timeout,
+                                                        std::string bearer_token) {
+  return std::make_unique<GrpcChecklistClient>(std::move(channel), std::move(actor), timeout,
+                                               std::move(bearer_token));
 }
 
 }  // namespace preflight::cli

@@ -36,8 +36,10 @@ class ChecklistClient {
 };
 
 // A client over `channel`: every call carries `actor` (when not empty) as x-preflight-actor
-// metadata and a deadline of `timeout` from the moment it starts.
+// metadata, `bearer_token` (when not empty) as authorization metadata, and a deadline of
+// `timeout` from the moment it starts.
 std::unique_ptr<ChecklistClient> NewGrpcChecklistClient(std::shared_ptr<grpc::Channel> channel,
-                                                        std::string actor, absl::Duration timeout);
+                                                        std::string actor, absl::Duration timeout,
+                                                        std::string bearer_token = "");
 
 }  // namespace preflight::cli

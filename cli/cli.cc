@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "cli/auth_commands.h"
 #include "cli/notifier_render.h"
 #include "cli/notifier_requests.h"
 #include "cli/render.h"
@@ -49,6 +50,9 @@ class Runner {
     if constexpr (std::is_same_v<Client, ChecklistClient>) {
       if (checklist_ == nullptr) checklist_ = connect_.checklist(options_);
       return *checklist_;
+    } else if constexpr (std::is_same_v<Client, AuthClient>) {
+      if (auth_ == nullptr) auth_ = connect_.auth(options_);
+      return *auth_;
     } else {
       static_assert(std::is_same_v<Client, NotifierClient>);
       if (notifier_ == nullptr) notifier_ = connect_.notifier(options_);
@@ -162,11 +166,34 @@ class Runner {
   std::ostream& err_;
   std::unique_ptr<ChecklistClient> checklist_;
   std::unique_ptr<NotifierClient> notifier_;
+  std::unique_ptr<AuthClient> auth_;
 };
 
 template <typename Message>
 absl::StatusOr<Message> Built(Message message) {
   return message;
+}
+
+int DispatchAuth(const Invocation& invocation, Runner& runner) {
+  const absl::string_view command = invocation.command->path;
+  using A = AuthClient;
+  if (command == "tokens create") {
+    return runner.Call(BuildCreateTokenRequest(invocation), &A::CreateToken, &RenderCreatedToken);
+  }
+  if (command == "tokens list") {
+    return runner.List(
+        BuildListTokensRequest(invocation), &A::ListTokens,
+        [](v1::ListTokensResponse& r) { return r.mutable_tokens(); }, &RenderTokens);
+  }
+  if (command == "tokens revoke") {
+    return runner.Call(absl::StatusOr<v1::RevokeTokenRequest>(BuildRevokeTokenRequest(invocation)),
+                       &A::RevokeToken, &RenderToken);
+  }
+  if (command == "whoami") {
+    return runner.Call(absl::StatusOr<v1::GetCallerIdentityRequest>(v1::GetCallerIdentityRequest()),
+                       &A::GetCallerIdentity, &RenderToken);
+  }
+  return runner.UsageError(absl::InvalidArgumentError(absl::StrCat("no handler for ", command)));
 }
 
 int DispatchChecklist(const Invocation& invocation, Runner& runner) {
@@ -269,19 +296,35 @@ int DispatchNotifier(const Invocation& invocation, Runner& runner) {
 
 }  // namespace
 
+namespace {
+
+// A channel to `address`, over TLS when `tls` says so.
+std::shared_ptr<grpc::Channel> ConnectTo(const std::string& address, const ClientTls& tls) {
+  grpc::ChannelArguments args;
+  tls.Apply(args);
+  return grpc::CreateCustomChannel(address, tls.credentials, args);
+}
+
+}  // namespace
+
 std::unique_ptr<ChecklistClient> ConnectToServer(const GlobalOptions& options) {
-  return NewGrpcChecklistClient(
-      grpc::CreateChannel(options.server, grpc::InsecureChannelCredentials()), options.actor,
-      options.timeout);
+  return NewGrpcChecklistClient(ConnectTo(options.server, options.tls), options.actor,
+                                options.timeout, options.bearer_token);
+}
+
+std::unique_ptr<AuthClient> ConnectToAuth(const GlobalOptions& options) {
+  return NewGrpcAuthClient(ConnectTo(options.server, options.tls), options.actor, options.timeout,
+                           options.bearer_token);
 }
 
 std::unique_ptr<NotifierClient> ConnectToNotifier(const GlobalOptions& options) {
-  return NewGrpcNotifierClient(
-      grpc::CreateChannel(options.notifier, grpc::InsecureChannelCredentials()), options.actor,
-      options.timeout);
+  return NewGrpcNotifierClient(ConnectTo(options.notifier, options.tls), options.actor,
+                               options.timeout, options.bearer_token);
 }
 
-Connectors DefaultConnectors() { return Connectors{&ConnectToServer, &ConnectToNotifier}; }
+Connectors DefaultConnectors() {
+  return Connectors{&ConnectToServer, &ConnectToNotifier, &ConnectToAuth};
+}
 
 int RunCli(const std::vector<std::string>& args, absl::string_view default_actor,
            const Connectors& connect, std::ostream& out, std::ostream& err) {
@@ -295,8 +338,15 @@ int RunCli(const std::vector<std::string>& args, absl::string_view default_actor
   const absl::StatusOr<GlobalOptions> options = ReadGlobalOptions(invocation, default_actor);
   if (!options.ok()) return Runner::PrintUsageError(invocation, options.status(), err);
   Runner runner(invocation, *options, connect, out, err);
-  return invocation.command->service == Service::kNotifier ? DispatchNotifier(invocation, runner)
-                                                           : DispatchChecklist(invocation, runner);
+  switch (invocation.command->service) {
+    case Service::kNotifier:
+      return DispatchNotifier(invocation, runner);
+    case Service::kAuth:
+      return DispatchAuth(invocation, runner);
+    case Service::kChecklist:
+      break;
+  }
+  return DispatchChecklist(invocation, runner);
 }
 
 }  // namespace preflight::cli

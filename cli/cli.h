@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "cli/auth_client.h"
 #include "cli/checklist_client.h"
 #include "cli/command_line.h"
 #include "cli/notifier_client.h"
@@ -23,18 +24,21 @@ inline constexpr int kExitUsage = 2;
 // Make the client of one service for the given global options (address, actor, timeout).
 using ClientFactory = std::function<std::unique_ptr<ChecklistClient>(const GlobalOptions&)>;
 using NotifierClientFactory = std::function<std::unique_ptr<NotifierClient>(const GlobalOptions&)>;
+using AuthClientFactory = std::function<std::unique_ptr<AuthClient>(const GlobalOptions&)>;
 
 // How RunCli reaches the services. A factory is called at most once per run, and only when the
 // command needs that service.
 struct Connectors {
   ClientFactory checklist;
   NotifierClientFactory notifier;
+  AuthClientFactory auth = nullptr;
 };
 
-// The factories used by the real binary: insecure channels to options.server and
-// options.notifier.
+// The factories used by the real binary: channels to options.server and options.notifier, with
+// the TLS of options.tls (plaintext without --tls_* flags).
 std::unique_ptr<ChecklistClient> ConnectToServer(const GlobalOptions& options);
 std::unique_ptr<NotifierClient> ConnectToNotifier(const GlobalOptions& options);
+std::unique_ptr<AuthClient> ConnectToAuth(const GlobalOptions& options);
 Connectors DefaultConnectors();
 
 // Runs the command in `args` (without the program name) and returns the exit code. Results go to

@@ -1,6 +1,9 @@
 #include "cli/command_line.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -31,6 +34,14 @@ const std::vector<FlagSpec>& Flags() {
       {"json", "", "print the response as JSON (proto field names) for scripts"},
       {"actor", "NAME", "who acts, recorded in the audit events (default $USER)"},
       {"timeout", "DURATION", "deadline of each call, e.g. 10s, 1m (default 10s)"},
+      {"tls_ca", "PEM", "connect with TLS, verifying the server against these CA certificates"},
+      {"tls_cert", "PEM", "client certificate (TLS), for servers that require mutual TLS"},
+      {"tls_key", "PEM", "private key of --tls_cert"},
+      {"tls_server_name", "NAME",
+       "connect with TLS and expect this name in the server's certificate (default: its host)"},
+      {"token_file", "PATH",
+       "file holding the bearer token for services that require authentication (default: "
+       "$PREFLIGHT_TOKEN)"},
       {"help", "", "show usage"},
       // Launch fields.
       {"tenant", "TENANT", "organisation (tenant) id; on list commands, only this tenant"},
@@ -95,6 +106,16 @@ const std::vector<FlagSpec>& Flags() {
       {"until", "TIME",
        "hold the reminders until this RFC 3339 time, e.g. 2026-05-08T09:00:00+08:00"},
       {"display_name", "TEXT", "the recipient's name as messages show it"},
+      {"display_name",
+       "TEXT",
+       "who or what uses the token, recorded as the actor of its changes",
+       {"tokens create"}},
+      {"tenant",
+       "TENANT",
+       "the one tenant the token may see, or \"*\" for every tenant",
+       {"tokens create"}},
+      {"role", "ROLE", "viewer|editor|admin|service"},
+      {"revoked", "", "include revoked tokens"},
       {"language", "LANG", "zh, en, or empty for both in one message"},
       {"digest", "",
        "group non-urgent reminders into one morning message (--digest=false to clear)"},
@@ -104,8 +125,9 @@ const std::vector<FlagSpec>& Flags() {
   return *kFlags;
 }
 
-constexpr absl::string_view kGlobalFlags[] = {"server", "notifier", "json",
-                                              "actor",  "timeout",  "help"};
+constexpr absl::string_view kGlobalFlags[] = {
+    "server",  "notifier",        "json",       "actor", "timeout", "tls_ca", "tls_cert",
+    "tls_key", "tls_server_name", "token_file", "help"};
 
 // The flag `name` as `command` reads it (its variant for the command if it has one); any command
 // when `command` is empty.
@@ -227,6 +249,17 @@ bool IsCommandGroup(absl::string_view word) {
   return false;
 }
 
+// The token in `path`, without surrounding whitespace. The message never shows the contents.
+absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return Usage(absl::StrCat("--token_file: cannot read ", path));
+  std::stringstream contents;
+  contents << file.rdbuf();
+  const std::string token(absl::StripAsciiWhitespace(contents.str()));
+  if (token.empty()) return Usage(absl::StrCat("--token_file: ", path, " is empty"));
+  return token;
+}
+
 }  // namespace
 
 const std::vector<CommandSpec>& Commands() {
@@ -345,6 +378,25 @@ const std::vector<CommandSpec>& Commands() {
        {},
        "Where the notifier stands in the checklist service's event stream.",
        Service::kNotifier},
+      {"tokens create",
+       {},
+       {"tenant", "role", "display_name"},
+       {"tenant", "role", "display_name"},
+       "Issue a bearer token (admins); its secret is printed once, only now.",
+       Service::kAuth},
+      {"tokens list",
+       {},
+       {"tenant", "revoked", "page_size", "page_token", "all"},
+       {},
+       "Tokens this admin manages, newest first (never their secrets).",
+       Service::kAuth},
+      {"tokens revoke",
+       {"TOKEN"},
+       {},
+       {},
+       "Revoke a token at once (tokens/ID or ID).",
+       Service::kAuth},
+      {"whoami", {}, {}, {}, "The calling token's tenant scope and role.", Service::kAuth},
   };
   return *kCommands;
 }
@@ -444,6 +496,24 @@ absl::StatusOr<GlobalOptions> ReadGlobalOptions(const Invocation& invocation,
       return Usage("--actor must be printable ASCII (it travels as gRPC metadata)");
     }
   }
+  ClientTlsOptions tls;
+  tls.ca_file = invocation.Get("tls_ca");
+  tls.cert_file = invocation.Get("tls_cert");
+  tls.key_file = invocation.Get("tls_key");
+  tls.server_name = invocation.Get("tls_server_name");
+  absl::StatusOr<ClientTls> loaded = LoadClientTls(tls, "tls_");
+  if (!loaded.ok()) return Usage(loaded.status().message());
+  options.tls = *std::move(loaded);
+  if (invocation.Has("token_file")) {
+    absl::StatusOr<std::string> token = ReadTokenFile(invocation.Get("token_file"));
+    if (!token.ok()) return Usage(token.status().message());
+    options.bearer_token = *std::move(token);
+  } else if (const char* env = std::getenv("PREFLIGHT_TOKEN"); env != nullptr) {
+    options.bearer_token = std::string(absl::StripAsciiWhitespace(env));
+  }
+  for (char c : options.bearer_token) {
+    if (c < 0x21 || c > 0x7e) return Usage("the bearer token must be printable ASCII");
+  }
   if (invocation.Has("timeout")) {
     const std::string text = invocation.Get("timeout");
     if (!absl::ParseDuration(text, &options.timeout) || options.timeout <= absl::ZeroDuration() ||
@@ -458,11 +528,14 @@ absl::StatusOr<GlobalOptions> ReadGlobalOptions(const Invocation& invocation,
 std::string UsageText() {
   std::string text =
       "usage: preflight [--server=HOST:PORT] [--notifier=HOST:PORT] [--json] [--actor=NAME] "
-      "[--timeout=DURATION] COMMAND [ARGS]\n";
-  for (const Service service : {Service::kChecklist, Service::kNotifier}) {
-    absl::StrAppend(&text, service == Service::kChecklist
-                               ? "\nchecklist service commands (--server):\n"
-                               : "\nnotifier service commands (--notifier):\n");
+      "[--timeout=DURATION] [--tls_ca=PEM [--tls_cert=PEM --tls_key=PEM] "
+      "[--tls_server_name=NAME]] COMMAND [ARGS]\n";
+  for (const Service service : {Service::kChecklist, Service::kNotifier, Service::kAuth}) {
+    absl::StrAppend(&text,
+                    service == Service::kChecklist ? "\nchecklist service commands (--server):\n"
+                    : service == Service::kNotifier
+                        ? "\nnotifier service commands (--notifier):\n"
+                        : "\naccess commands (--server; with --token_file or $PREFLIGHT_TOKEN):\n");
     for (const CommandSpec& command : Commands()) {
       if (command.service != service) continue;
       std::string line = std::string(command.path);

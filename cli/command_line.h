@@ -12,11 +12,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/tls_options.h"
 
 namespace preflight::cli {
 
 // The service a command calls.
-enum class Service { kChecklist, kNotifier };
+// kAuth is the checklist service's AuthService (also at --server).
+enum class Service { kChecklist, kNotifier, kAuth };
 
 struct CommandSpec {
   // The command words, e.g. "launch create".
@@ -69,6 +71,12 @@ struct GlobalOptions {
   // Who acts; sent to the server as x-preflight-actor metadata.
   std::string actor;
   absl::Duration timeout = absl::Seconds(10);
+  // --tls_ca, --tls_cert, --tls_key, --tls_server_name, already loaded; used for both services.
+  // Plaintext without them.
+  ClientTls tls;
+  // Sent as "authorization: Bearer ..." to services that require authentication: read from
+  // --token_file, else from $PREFLIGHT_TOKEN; empty for none.
+  std::string bearer_token;
 };
 
 // Parses `args` (without the program name) into `invocation`. Every error is a usage error

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -12,20 +13,27 @@ namespace preflight::cli {
 
 // Metadata key naming who acts; the services record it in events.
 inline constexpr char kActorMetadataKey[] = "x-preflight-actor";
+// Metadata key of the bearer token, "Bearer <token>", for services that require authentication.
+inline constexpr char kAuthorizationMetadataKey[] = "authorization";
 
 // Calls `method` on `stub` with the CLI's deadline and actor. A call that failed to connect never
 // reached the server, so it is tried again, up to three more times within the deadline: a
 // loaded machine can refuse a fresh connection now and then. Any other answer is returned as is.
 template <typename Stub, typename Request, typename Response>
-grpc::Status CallUnary(
-    Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-    const Request& request, Response* response, absl::string_view actor, absl::Duration timeout) {
+grpc::Status CallUnary(Stub* stub,
+                       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                    Response*),
+                       const Request& request, Response* response, absl::string_view actor,
+                       absl::Duration timeout, absl::string_view bearer_token = "") {
   const absl::Time deadline = absl::Now() + timeout;
   absl::Duration pause = absl::Milliseconds(100);
   for (int attempt = 0;; ++attempt) {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(deadline));
     if (!actor.empty()) context.AddMetadata(kActorMetadataKey, std::string(actor));
+    if (!bearer_token.empty()) {
+      context.AddMetadata(kAuthorizationMetadataKey, absl::StrCat("Bearer ", bearer_token));
+    }
     grpc::Status status = (stub->*method)(&context, request, response);
     const bool not_sent = status.error_code() == grpc::StatusCode::UNAVAILABLE &&
                           absl::StrContains(status.error_message(), "failed to connect");

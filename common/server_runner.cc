@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "common/listen_security.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 
@@ -31,6 +32,20 @@ void BlockTerminationSignals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> PrepareListener(
+    absl::string_view process_name, absl::string_view listen, const ServerTlsOptions& tls,
+    bool auth_enabled, bool insecure) {
+  absl::StatusOr<ListenSecurity> security =
+      CheckListenSecurity(listen, tls.enabled(), auth_enabled, insecure);
+  if (!security.ok()) return security.status();
+  if (!security->warning.empty()) {
+    const std::string line = absl::StrCat(process_name, ": ", security->warning, "\n");
+    std::fputs(line.c_str(), stderr);
+    std::fflush(stderr);
+  }
+  return LoadServerCredentials(tls);
+}
+
 absl::StatusOr<StartedServer> StartServer(const ServerOptions& options,
                                           const std::vector<grpc::Service*>& services) {
   grpc::EnableDefaultHealthCheckService(true);
@@ -38,8 +53,10 @@ absl::StatusOr<StartedServer> StartServer(const ServerOptions& options,
 
   grpc::ServerBuilder builder;
   StartedServer started;
-  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(),
-                           &started.port);
+  builder.AddListeningPort(
+      options.listen_address,
+      options.credentials ? options.credentials : grpc::InsecureServerCredentials(), &started.port);
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   // Let clients keep long-lived watch streams alive with pings every 30 s or more.
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 20000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
@@ -69,8 +86,7 @@ absl::Status ServeUntilSignal(const ServerOptions& options,
   if (!started.ok()) return started.status();
   grpc::Server* server = started->server.get();
   const int bound_port = started->port;
-  const std::string host(
-      options.listen_address.substr(0, options.listen_address.rfind(':')));
+  const std::string host(options.listen_address.substr(0, options.listen_address.rfind(':')));
   std::printf("%s listening on %s:%d\n", options.process_name.c_str(), host.c_str(), bound_port);
   std::fflush(stdout);
 

@@ -6,10 +6,16 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/tls_options.h"
 #include "grpcpp/grpcpp.h"
 
 namespace preflight {
+
+// The largest request a server accepts; bigger ones fail with RESOURCE_EXHAUSTED before any
+// handler sees them. Far above any legitimate request (a launch with every item is kilobytes).
+inline constexpr int kMaxReceiveMessageBytes = 4 * 1024 * 1024;
 
 struct ServerOptions {
   // "HOST:PORT"; port 0 picks a free one.
@@ -20,7 +26,17 @@ struct ServerOptions {
   absl::Duration shutdown_grace = absl::Seconds(5);
   // Fully qualified service names the health service reports SERVING for, besides "".
   std::vector<std::string> health_services;
+  // Null: plaintext. See PrepareListener.
+  std::shared_ptr<grpc::ServerCredentials> credentials = nullptr;
+  int max_receive_message_bytes = kMaxReceiveMessageBytes;
 };
+
+// Secure by default, before anything else starts: checks that the service may listen on `listen`
+// (CheckListenSecurity in common/listen_security.h; its --insecure warning goes to stderr,
+// prefixed with `process_name`) and loads the TLS credentials for ServerOptions::credentials.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> PrepareListener(
+    absl::string_view process_name, absl::string_view listen, const ServerTlsOptions& tls,
+    bool auth_enabled, bool insecure);
 
 struct StartedServer {
   std::unique_ptr<grpc::Server> server;

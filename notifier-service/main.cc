@@ -1,6 +1,7 @@
 // notifier-service: follows the checklist's event stream and delivers deadline reminders.
 // Flags -> config -> wiring -> serve -> shutdown; everything else lives in the libraries.
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -12,10 +13,13 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/auth/call_authorizer.h"
 #include "common/clock.h"
 #include "common/page_token.h"
 #include "common/server_runner.h"
+#include "common/tls_options.h"
 #include "common/working_calendar.h"
 #include "grpcpp/create_channel.h"
 #include "notifier-service/channels/channel_factory.h"
@@ -26,16 +30,40 @@
 #include "notifier-service/grpc/checklist_version_client.h"
 #include "notifier-service/grpc/notifier_grpc_service.h"
 #include "notifier-service/grpc/recipients_file.h"
+#include "notifier-service/grpc/remote_authenticator.h"
 #include "notifier-service/grpc/subscription_status.h"
 #include "notifier-service/storage/sqlite_notifier_store.h"
 #include "notifier-service/subscriber/event_subscriber.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50052", "Address to serve on, HOST:PORT (port 0: any)");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain; with --tls_key, serve over TLS");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA certificates; require client certificates issued by them (mutual TLS)");
+ABSL_FLAG(bool, require_auth, false,
+          "Require a bearer token on every call; tokens are issued by the checklist service, "
+          "which must run with --require_auth too (docs/security.md)");
+ABSL_FLAG(absl::Duration, auth_cache_ttl, absl::Seconds(30),
+          "How long a token the checklist service vouched for is trusted without asking again "
+          "(a revocation reaches the notifier within this time)");
+ABSL_FLAG(std::string, checklist_token_ref, "",
+          "The notifier's own token for the checklist service (role service): env:NAME or "
+          "file:/path, never the token itself");
+ABSL_FLAG(bool, insecure, false,
+          "Allow a non-loopback --listen without TLS and authentication (logs a warning)");
 ABSL_FLAG(std::string, data_dir, "preflight-data",
           "Folder for notifier.db; its notifier/reminder_policy.textproto and calendar/ override "
           "the built-in policy and calendar");
 ABSL_FLAG(std::string, checklist_addr, "127.0.0.1:50051",
           "The checklist service whose event stream is followed, HOST:PORT");
+ABSL_FLAG(std::string, checklist_tls_ca, "",
+          "PEM CA certificates that verify the checklist service; any --checklist_tls_* flag "
+          "turns on TLS (without this one: the system's roots)");
+ABSL_FLAG(std::string, checklist_tls_cert, "",
+          "PEM client certificate for a checklist service that requires mutual TLS");
+ABSL_FLAG(std::string, checklist_tls_key, "", "PEM private key of --checklist_tls_cert");
+ABSL_FLAG(std::string, checklist_tls_server_name, "",
+          "Name the checklist's certificate must carry (default: the host of --checklist_addr)");
 ABSL_FLAG(std::string, builtin_data_dir, PREFLIGHT_BUILTIN_DATA_DIR,
           "Folder with the built-in notifier/ policy and calendar/ files");
 ABSL_FLAG(std::string, recipients_file, "",
@@ -49,6 +77,9 @@ ABSL_FLAG(std::string, smtp_ca_file, "", "CA bundle to verify the SMTP server (d
 ABSL_FLAG(bool, smtp_require_tls, true, "Refuse to send email unless STARTTLS succeeds");
 ABSL_FLAG(std::string, http_ca_file, "", "CA bundle for webhook and bot HTTPS (default: system)");
 ABSL_FLAG(absl::Duration, http_timeout, absl::Seconds(10), "Per-request timeout of channels");
+ABSL_FLAG(std::vector<std::string>, http_allow_hosts, {},
+          "Hosts (a,b) recipients' webhook URLs may reach over plain http or at private "
+          "addresses; loopback always may, everything else needs https to a public address");
 ABSL_FLAG(absl::Duration, retry_initial_backoff, absl::Seconds(30),
           "First retry delay of a failed delivery (doubles per attempt, with jitter)");
 ABSL_FLAG(absl::Duration, retry_max_backoff, absl::Hours(1), "Longest retry delay");
@@ -61,6 +92,23 @@ namespace preflight::notifier {
 namespace {
 
 absl::Status Run() {
+  const std::string listen = absl::GetFlag(FLAGS_listen);
+  const bool auth_enabled = absl::GetFlag(FLAGS_require_auth);
+  ServerTlsOptions tls;
+  tls.cert_file = absl::GetFlag(FLAGS_tls_cert);
+  tls.key_file = absl::GetFlag(FLAGS_tls_key);
+  tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      PrepareListener("notifier-service", listen, tls, auth_enabled, absl::GetFlag(FLAGS_insecure));
+  if (!credentials.ok()) return credentials.status();
+  ClientTlsOptions checklist_tls_options;
+  checklist_tls_options.ca_file = absl::GetFlag(FLAGS_checklist_tls_ca);
+  checklist_tls_options.cert_file = absl::GetFlag(FLAGS_checklist_tls_cert);
+  checklist_tls_options.key_file = absl::GetFlag(FLAGS_checklist_tls_key);
+  checklist_tls_options.server_name = absl::GetFlag(FLAGS_checklist_tls_server_name);
+  absl::StatusOr<ClientTls> checklist_tls = LoadClientTls(checklist_tls_options, "checklist_tls_");
+  if (!checklist_tls.ok()) return checklist_tls.status();
+
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   const std::string builtin_dir = absl::GetFlag(FLAGS_builtin_data_dir);
   std::error_code error;
@@ -91,6 +139,7 @@ absl::Status Run() {
   settings.clock = &clock;
   settings.timeout = absl::GetFlag(FLAGS_http_timeout);
   settings.ca_file = absl::GetFlag(FLAGS_http_ca_file);
+  settings.http_allow_hosts = absl::GetFlag(FLAGS_http_allow_hosts);
   settings.smtp.url = absl::GetFlag(FLAGS_smtp_url);
   settings.smtp.from_address = absl::GetFlag(FLAGS_smtp_from);
   settings.smtp.username = absl::GetFlag(FLAGS_smtp_username);
@@ -125,15 +174,32 @@ absl::Status Run() {
   channel_args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
   channel_args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   channel_args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  checklist_tls->Apply(channel_args);
   std::shared_ptr<grpc::Channel> checklist =
-      grpc::CreateCustomChannel(checklist_addr, grpc::InsecureChannelCredentials(), channel_args);
-  ChecklistVersionClient versions(checklist);
+      grpc::CreateCustomChannel(checklist_addr, checklist_tls->credentials, channel_args);
+  // The notifier's own identity towards the checklist service, on every call it makes there.
+  std::vector<std::pair<std::string, std::string>> checklist_metadata;
+  if (!absl::GetFlag(FLAGS_checklist_token_ref).empty()) {
+    absl::StatusOr<std::string> token = ResolveSecret(absl::GetFlag(FLAGS_checklist_token_ref));
+    if (!token.ok()) return token.status();
+    checklist_metadata.emplace_back(auth::kAuthorizationMetadataKey,
+                                    absl::StrCat("Bearer ", absl::StripAsciiWhitespace(*token)));
+  }
+  ChecklistVersionClient::Options version_options;
+  version_options.metadata = checklist_metadata;
+  ChecklistVersionClient versions(checklist, version_options);
+  RemoteAuthenticator::Options authenticator_options;
+  authenticator_options.ttl = absl::GetFlag(FLAGS_auth_cache_ttl);
+  authenticator_options.negative_ttl = std::min(authenticator_options.ttl, absl::Seconds(5));
+  RemoteAuthenticator authenticator(checklist, &clock, authenticator_options);
+  auth::CallAuthorizer authorizer(auth_enabled ? &authenticator : nullptr);
 
   NotifierEngineOptions engine_options;
   engine_options.tick = absl::GetFlag(FLAGS_tick);
   engine_options.engine.retry_initial_backoff = absl::GetFlag(FLAGS_retry_initial_backoff);
   engine_options.engine.retry_max_backoff = absl::GetFlag(FLAGS_retry_max_backoff);
   engine_options.engine.max_attempts = absl::GetFlag(FLAGS_max_attempts);
+  engine_options.engine.http_allow_hosts = absl::GetFlag(FLAGS_http_allow_hosts);
   NotifierEngine engine(store->get(), &*policy, &*calendar, &channels, &budget, &versions, &clock,
                         engine_options);
   absl::Status recovered = engine.Recover();
@@ -146,18 +212,24 @@ absl::Status Run() {
 
   SubscriberOptions subscriber_options;
   subscriber_options.checklist_address = checklist_addr;
+  subscriber_options.credentials = checklist_tls->credentials;
+  subscriber_options.tls_server_name = checklist_tls->tls ? checklist_tls->server_name : "";
   subscriber_options.max_backoff = absl::GetFlag(FLAGS_reconnect_max_backoff);
+  subscriber_options.metadata = checklist_metadata;
   EventSubscriber subscriber(engine.event_sink(), subscriber_options);
   absl::Status started = subscriber.Start();
   if (!started.ok()) return started;
   engine.Start();
 
   NotifierGrpcService grpc_service(
-      &engine, PageTokenCodec(*token_key), [&subscriber, checklist_addr] {
+      &engine, PageTokenCodec(*token_key),
+      [&subscriber, checklist_addr] {
         return SubscriptionStatusToProto(subscriber.Status(), checklist_addr);
-      });
+      },
+      &authorizer);
   ServerOptions options;
-  options.listen_address = absl::GetFlag(FLAGS_listen);
+  options.listen_address = listen;
+  options.credentials = *credentials;
   options.process_name = "notifier-service";
   options.health_services = {v1::NotifierService::service_full_name()};
   absl::Status served = ServeUntilSignal(options, {&grpc_service}, [&] {
@@ -176,7 +248,8 @@ int main(int argc, char** argv) {
   preflight::BlockTerminationSignals();
   absl::SetProgramUsageMessage(
       "Serves preflight.v1.NotifierService and delivers the checklist's deadline reminders.\n"
-      "  notifier-service --listen=127.0.0.1:50052 --data_dir=DIR --checklist_addr=HOST:PORT");
+      "  notifier-service --listen=127.0.0.1:50052 --data_dir=DIR --checklist_addr=HOST:PORT\n"
+      "Beyond loopback: --tls_cert=PEM --tls_key=PEM [--tls_client_ca=PEM] and authentication.");
   absl::ParseCommandLine(argc, argv);
   const absl::Status status = preflight::notifier::Run();
   if (!status.ok()) {

@@ -21,8 +21,6 @@
 namespace preflight::checklist {
 namespace {
 
-constexpr int kMaxPageSize = 200;
-constexpr int kDefaultPageSize = 50;
 // ListLaunches filters "at risk" after computing schedules, so one call reads at most this many
 // stored launches before answering with what it has and a token to continue.
 constexpr int kMaxLaunchesScannedPerCall = 2000;
@@ -34,17 +32,17 @@ std::string DateOrNone(const std::optional<absl::CivilDay>& day) {
 // A stable description of a create request, to tell an idempotent retry from a reused id.
 std::string Fingerprint(const NewLaunch& r) {
   return Sha256Hex(absl::StrCat(
-      r.tenant, "\x1f", r.display_name, "\x1f", r.owner, "\x1f",
-      DateOrNone(r.target_launch_date), "\x1f", r.time_zone, "\x1f", r.template_id, "\x1f",
-      r.profile.subject_type, "\x1f", r.profile.hosting, "\x1f", r.profile.takes_payments, "\x1f",
-      r.profile.mini_game, "\x1f", absl::StrJoin(r.profile.service_categories, ",")));
+      r.tenant, "\x1f", r.display_name, "\x1f", r.owner, "\x1f", DateOrNone(r.target_launch_date),
+      "\x1f", r.time_zone, "\x1f", r.template_id, "\x1f", r.profile.subject_type, "\x1f",
+      r.profile.hosting, "\x1f", r.profile.takes_payments, "\x1f", r.profile.mini_game, "\x1f",
+      absl::StrJoin(r.profile.service_categories, ",")));
 }
 
 absl::Status CheckExpectedVersion(absl::string_view what, int64_t current,
                                   std::optional<int64_t> expected) {
   if (expected && *expected != current) {
-    return absl::AbortedError(absl::StrCat(
-        "etag mismatch: ", what, " changed since it was read; read it again and retry"));
+    return absl::AbortedError(absl::StrCat("etag mismatch: ", what,
+                                           " changed since it was read; read it again and retry"));
   }
   return absl::OkStatus();
 }
@@ -96,8 +94,13 @@ std::string Quoted(const std::string& s) { return absl::StrCat("'", s, "'"); }
 
 LaunchService::LaunchService(ChecklistStore* store, const TemplateCatalog* catalog,
                              const WorkingCalendar* calendar, const Clock* clock,
-                             EventHub* event_hub)
-    : store_(store), catalog_(catalog), calendar_(calendar), clock_(clock), event_hub_(event_hub) {}
+                             EventHub* event_hub, LaunchServiceLimits limits)
+    : store_(store),
+      catalog_(catalog),
+      calendar_(calendar),
+      clock_(clock),
+      event_hub_(event_hub),
+      limits_(limits) {}
 
 absl::StatusOr<std::vector<Event>> LaunchService::CommitAndPublish(const ChangeSet& changes) {
   absl::StatusOr<std::vector<Event>> committed = store_->Commit(changes);
@@ -128,7 +131,8 @@ const CompiledTemplate* LaunchService::TemplateOf(const Launch& launch) const {
 }
 
 void LaunchService::Recompute(LaunchState& state) const {
-  ScheduleResult result = ComputeSchedule(state.launch, state.items, Today(state.launch), *calendar_);
+  ScheduleResult result =
+      ComputeSchedule(state.launch, state.items, Today(state.launch), *calendar_);
   for (Item& item : state.items) {
     auto it = result.items.find(item.code);
     item.schedule = it != result.items.end() ? it->second : ItemSchedule{};
@@ -208,6 +212,14 @@ absl::StatusOr<LaunchState> LaunchService::CreateLaunch(const NewLaunch& origina
       return state;
     }
   }
+  // Counted under the writer lock, so concurrent creates cannot both take the last place.
+  absl::StatusOr<int64_t> launches = store_->CountLaunches(request.tenant);
+  if (!launches.ok()) return launches.status();
+  if (*launches >= limits_.max_launches_per_tenant) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("tenant ", request.tenant, " has ", *launches, " launches, the limit (",
+                     limits_.max_launches_per_tenant, " per tenant)"));
+  }
 
   const absl::Time now = clock_->Now();
   LaunchState state;
@@ -231,15 +243,15 @@ absl::StatusOr<LaunchState> LaunchService::CreateLaunch(const NewLaunch& origina
 
   ChangeSet changes;
   changes.launch = launch;
-  changes.events.push_back(LaunchEvent(
-      EventType::kLaunchCreated, launch, actor, now,
-      absl::StrCat("created '", launch.display_name, "' for ", launch.tenant, ", target ",
-                   FormatCivilDay(launch.target_launch_date))));
+  changes.events.push_back(
+      LaunchEvent(EventType::kLaunchCreated, launch, actor, now,
+                  absl::StrCat("created '", launch.display_name, "' for ", launch.tenant,
+                               ", target ", FormatCivilDay(launch.target_launch_date))));
   for (const Item& item : state.items) {
     changes.items.push_back(item);
-    changes.events.push_back(ItemEvent(EventType::kItemCreated, launch, item, actor, now,
-                                       absl::StrCat(ItemStatusName(item.status), ": ",
-                                                    item.applicability_reason)));
+    changes.events.push_back(
+        ItemEvent(EventType::kItemCreated, launch, item, actor, now,
+                  absl::StrCat(ItemStatusName(item.status), ": ", item.applicability_reason)));
   }
   absl::StatusOr<std::vector<Event>> committed = CommitAndPublish(changes);
   if (!committed.ok()) return committed.status();
@@ -254,13 +266,12 @@ absl::StatusOr<LaunchState> LaunchService::GetLaunch(const std::string& launch_i
 }
 
 absl::StatusOr<LaunchPage> LaunchService::ListLaunches(const LaunchListFilter& filter,
-                                                       const std::string& after_id,
-                                                       int page_size) {
-  if (page_size < 0 || page_size > kMaxPageSize) {
+                                                       const std::string& after_id, int page_size) {
+  if (page_size < 0 || page_size > kMaxLaunchPageSize) {
     return absl::InvalidArgumentError(
-        absl::StrCat("page_size: must be between 0 and ", kMaxPageSize, ", got ", page_size));
+        absl::StrCat("page_size: must be between 0 and ", kMaxLaunchPageSize, ", got ", page_size));
   }
-  if (page_size == 0) page_size = kDefaultPageSize;
+  if (page_size == 0) page_size = kDefaultLaunchPageSize;
   if (filter.store_filter.target_from && filter.store_filter.target_to &&
       *filter.store_filter.target_from > *filter.store_filter.target_to) {
     return absl::InvalidArgumentError("target_date_from: must not be after target_date_to");
@@ -314,8 +325,8 @@ absl::StatusOr<LaunchState> LaunchService::UpdateLaunch(const std::string& launc
   }
   const CompiledTemplate* tmpl = TemplateOf(launch);
   if (tmpl == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "launch uses template '", launch.template_id, "', which is no longer loaded"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("launch uses template '", launch.template_id, "', which is no longer loaded"));
   }
   const std::map<std::string, ItemSchedule> persisted = PersistedSchedules(state);
 
@@ -348,15 +359,15 @@ absl::StatusOr<LaunchState> LaunchService::UpdateLaunch(const std::string& launc
   NoteChange(notes, "went_live_date", before.went_live_date, launch.went_live_date, DateOrNone);
   NoteChange(notes, "profile.subject_type", before.profile.subject_type,
              launch.profile.subject_type, SubjectTypeName);
-  NoteChange(notes, "profile.hosting", before.profile.hosting, launch.profile.hosting,
-             HostingName);
+  NoteChange(notes, "profile.hosting", before.profile.hosting, launch.profile.hosting, HostingName);
   NoteChange(notes, "profile.takes_payments", before.profile.takes_payments,
              launch.profile.takes_payments, [](bool b) { return b ? "true" : "false"; });
   NoteChange(notes, "profile.mini_game", before.profile.mini_game, launch.profile.mini_game,
              [](bool b) { return b ? "true" : "false"; });
   NoteChange(notes, "profile.service_categories", before.profile.service_categories,
-             launch.profile.service_categories,
-             [](const std::vector<std::string>& v) { return absl::StrCat("[", absl::StrJoin(v, ","), "]"); });
+             launch.profile.service_categories, [](const std::vector<std::string>& v) {
+               return absl::StrCat("[", absl::StrJoin(v, ","), "]");
+             });
   if (notes.empty()) {
     // Nothing changed: no write, no event.
     return state;
@@ -383,15 +394,16 @@ absl::StatusOr<LaunchState> LaunchService::UpdateLaunch(const std::string& launc
   // The launch event first, then what it caused, in template order.
   Recompute(state);
   changes.launch = launch;
-  changes.events.push_back(LaunchEvent(EventType::kLaunchUpdated, launch, actor, now,
-                                       absl::StrJoin(notes, "; ")));
+  changes.events.push_back(
+      LaunchEvent(EventType::kLaunchUpdated, launch, actor, now, absl::StrJoin(notes, "; ")));
   for (const std::string& code : changed_codes) {
     const Item& item = *state.FindItem(code);
     changes.items.push_back(item);
-    changes.events.push_back(ItemEvent(
-        item.version == 1 ? EventType::kItemCreated : EventType::kItemUpdated, launch, item,
-        actor, now, absl::StrCat("profile change: ", ItemStatusName(item.status), ": ",
-                                 item.applicability_reason)));
+    changes.events.push_back(
+        ItemEvent(item.version == 1 ? EventType::kItemCreated : EventType::kItemUpdated, launch,
+                  item, actor, now,
+                  absl::StrCat("profile change: ", ItemStatusName(item.status), ": ",
+                               item.applicability_reason)));
   }
   RecordScheduleMoves(state, persisted, changed_codes, actor, now, changes);
   absl::StatusOr<std::vector<Event>> committed = CommitAndPublish(changes);
@@ -418,8 +430,7 @@ absl::StatusOr<Item> LaunchService::UpdateItem(const std::string& launch_id,
     return absl::NotFoundError(
         absl::StrCat("item launches/", launch_id, "/items/", code, " not found"));
   }
-  if (absl::Status s = CheckExpectedVersion("the item", item->version, expected_version);
-      !s.ok()) {
+  if (absl::Status s = CheckExpectedVersion("the item", item->version, expected_version); !s.ok()) {
     return s;
   }
   const std::map<std::string, ItemSchedule> persisted = PersistedSchedules(state);
@@ -488,8 +499,13 @@ absl::StatusOr<Item> LaunchService::AddItem(const std::string& launch_id, const 
   if (!loaded.ok()) return loaded.status();
   LaunchState state = *std::move(loaded);
   if (state.FindItem(request.code) != nullptr) {
-    return absl::AlreadyExistsError(absl::StrCat("item.code: launches/", launch_id,
-                                                 " already has an item ", request.code));
+    return absl::AlreadyExistsError(
+        absl::StrCat("item.code: launches/", launch_id, " already has an item ", request.code));
+  }
+  if (static_cast<int64_t>(state.items.size()) >= limits_.max_items_per_launch) {
+    return absl::ResourceExhaustedError(absl::StrCat("launches/", launch_id, " has ",
+                                                     state.items.size(), " items, the limit (",
+                                                     limits_.max_items_per_launch, " per launch)"));
   }
   Item item;
   item.launch_id = launch_id;
@@ -501,8 +517,8 @@ absl::StatusOr<Item> LaunchService::AddItem(const std::string& launch_id, const 
   item.applicability_reason = absl::StrCat("custom item added by ", actor.name);
   for (const std::string& dependency : request.depends_on) {
     if (state.FindItem(dependency) == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "item.depends_on: launches/", launch_id, " has no item '", dependency, "'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("item.depends_on: launches/", launch_id, " has no item '", dependency, "'"));
     }
     item.depends_on.push_back(Dependency{dependency, 0});
   }
@@ -560,11 +576,11 @@ absl::StatusOr<Readiness> LaunchService::GetReadiness(const std::string& launch_
 
 absl::StatusOr<EventPage> LaunchService::ListEvents(const std::string& launch_id,
                                                     int64_t after_sequence, int page_size) {
-  if (page_size < 0 || page_size > kMaxPageSize) {
+  if (page_size < 0 || page_size > kMaxEventPageSize) {
     return absl::InvalidArgumentError(
-        absl::StrCat("page_size: must be between 0 and ", kMaxPageSize, ", got ", page_size));
+        absl::StrCat("page_size: must be between 0 and ", kMaxEventPageSize, ", got ", page_size));
   }
-  if (page_size == 0) page_size = kDefaultPageSize;
+  if (page_size == 0) page_size = kDefaultEventPageSize;
   absl::StatusOr<std::vector<Event>> events =
       store_->ListLaunchEvents(launch_id, after_sequence, page_size + 1);
   if (!events.ok()) return events.status();

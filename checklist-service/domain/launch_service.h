@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "checklist-service/domain/event_hub.h"
 #include "checklist-service/domain/event_watch.h"
+#include "checklist-service/domain/limits.h"
 #include "checklist-service/domain/model.h"
 #include "checklist-service/domain/template_catalog.h"
 #include "checklist-service/storage/checklist_store.h"
@@ -91,6 +92,13 @@ struct EventPage {
   int64_t next_after_sequence = 0;
 };
 
+// The counts a LaunchService enforces (defaults from limits.h; tests lower them). Over a limit a
+// create is RESOURCE_EXHAUSTED.
+struct LaunchServiceLimits {
+  int max_launches_per_tenant = kMaxLaunchesPerTenant;
+  int max_items_per_launch = kMaxItemsPerLaunch;
+};
+
 // Who is acting, for the audit trail.
 struct Actor {
   std::string name;
@@ -104,10 +112,12 @@ class LaunchService {
  public:
   // With an `event_hub`, every committed change's events are published to it (for WatchEvents).
   LaunchService(ChecklistStore* store, const TemplateCatalog* catalog,
-                const WorkingCalendar* calendar, const Clock* clock, EventHub* event_hub = nullptr);
+                const WorkingCalendar* calendar, const Clock* clock, EventHub* event_hub = nullptr,
+                LaunchServiceLimits limits = {});
 
   // Creates a launch. With a request id, a retry of the same request returns the launch it
-  // created; the same id with a different request is ALREADY_EXISTS.
+  // created; the same id with a different request is ALREADY_EXISTS. RESOURCE_EXHAUSTED when the
+  // tenant already has max_launches_per_tenant launches.
   absl::StatusOr<LaunchState> CreateLaunch(const NewLaunch& request, const std::string& request_id,
                                            const Actor& actor);
   // The launch with its items, schedules computed as of today.
@@ -121,6 +131,7 @@ class LaunchService {
   absl::StatusOr<Item> UpdateItem(const std::string& launch_id, const std::string& code,
                                   const ItemPatch& patch, std::optional<int64_t> expected_version,
                                   const Actor& actor);
+  // RESOURCE_EXHAUSTED when the launch already has max_items_per_launch items.
   absl::StatusOr<Item> AddItem(const std::string& launch_id, const NewItem& request,
                                const Actor& actor);
   absl::StatusOr<Readiness> GetReadiness(const std::string& launch_id);
@@ -143,8 +154,7 @@ class LaunchService {
   static std::map<std::string, ItemSchedule> PersistedSchedules(const LaunchState& state);
   // For every item of the (recomputed) `state` not in `changed_codes` whose dates moved from
   // `persisted`, bumps its version and adds it to `changes` with a SCHEDULE_CHANGED event.
-  void RecordScheduleMoves(LaunchState& state,
-                           const std::map<std::string, ItemSchedule>& persisted,
+  void RecordScheduleMoves(LaunchState& state, const std::map<std::string, ItemSchedule>& persisted,
                            const std::vector<std::string>& changed_codes, const Actor& actor,
                            absl::Time now, ChangeSet& changes) const;
   const CompiledTemplate* TemplateOf(const Launch& launch) const;
@@ -158,6 +168,7 @@ class LaunchService {
   const WorkingCalendar* const calendar_;
   const Clock* const clock_;
   EventHub* const event_hub_;
+  const LaunchServiceLimits limits_;
 
   // Serialises read-modify-write changes; reads go straight to the store.
   absl::Mutex write_mu_;

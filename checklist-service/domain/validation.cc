@@ -31,8 +31,8 @@ absl::Status CheckText(absl::string_view field, const std::string& value, size_t
 
 absl::Status CheckDate(absl::string_view field, const absl::CivilDay& day) {
   if (day.year() < kMinYear || day.year() > kMaxYear) {
-    return Invalid(field, absl::StrCat(FormatCivilDay(day), " is outside ", kMinYear, "-",
-                                       kMaxYear));
+    return Invalid(field,
+                   absl::StrCat(FormatCivilDay(day), " is outside ", kMinYear, "-", kMaxYear));
   }
   return absl::OkStatus();
 }
@@ -52,8 +52,16 @@ absl::Status CheckTenant(const std::string& tenant) {
 
 absl::Status CheckCategories(const std::vector<std::string>& categories) {
   if (categories.size() > kMaxCategories) {
-    return Invalid("launch.profile.service_categories",
-                   absl::StrCat("at most ", kMaxCategories, " categories"));
+    return Invalid(
+        "launch.profile.service_categories",
+        absl::StrCat("at most ", kMaxCategories, " categories, got ", categories.size()));
+  }
+  for (size_t i = 0; i < categories.size(); ++i) {
+    if (absl::Status s = CheckText(absl::StrCat("launch.profile.service_categories[", i, "]"),
+                                   categories[i], kMaxCategoryLength, true);
+        !s.ok()) {
+      return s;
+    }
   }
   return absl::OkStatus();
 }
@@ -118,6 +126,11 @@ absl::Status ValidateNewLaunch(const NewLaunch& request, absl::string_view reque
     return s;
   }
   if (absl::Status s = CheckTimeZone("launch.time_zone", request.time_zone); !s.ok()) return s;
+  if (absl::Status s =
+          CheckText("launch.template_id", request.template_id, kMaxTemplateIdLength, false);
+      !s.ok()) {
+    return s;
+  }
   if (absl::Status s = CheckCategories(request.profile.service_categories); !s.ok()) return s;
   if (request_id.size() > kMaxRequestIdLength) {
     return Invalid("request_id", absl::StrCat("too long (at most ", kMaxRequestIdLength, ")"));
@@ -130,7 +143,8 @@ absl::Status ValidateNewLaunch(const NewLaunch& request, absl::string_view reque
 
 absl::Status ValidateLaunchPatch(const LaunchPatch& patch) {
   if (patch.display_name) {
-    if (absl::Status s = CheckText("launch.display_name", *patch.display_name, kMaxNameLength, true);
+    if (absl::Status s =
+            CheckText("launch.display_name", *patch.display_name, kMaxNameLength, true);
         !s.ok()) {
       return s;
     }
@@ -194,7 +208,8 @@ absl::Status ValidateItemPatch(const ItemPatch& patch) {
   }
   if (patch.evidence) {
     if (patch.evidence->size() > kMaxEvidence) {
-      return Invalid("item.evidence", absl::StrCat("at most ", kMaxEvidence, " links"));
+      return Invalid("item.evidence", absl::StrCat("at most ", kMaxEvidence, " links, got ",
+                                                   patch.evidence->size()));
     }
     for (size_t i = 0; i < patch.evidence->size(); ++i) {
       const Evidence& e = (*patch.evidence)[i];
@@ -206,8 +221,7 @@ absl::Status ValidateItemPatch(const ItemPatch& patch) {
         return Invalid(field + ".uri",
                        absl::StrCat("'", e.uri, "' is not a link (expected scheme://...)"));
       }
-      if (absl::Status s =
-              CheckText(field + ".description", e.description, kMaxNameLength, false);
+      if (absl::Status s = CheckText(field + ".description", e.description, kMaxNameLength, false);
           !s.ok()) {
         return s;
       }
@@ -231,18 +245,25 @@ absl::Status ValidateNewItem(const NewItem& request) {
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckText("item.group", request.group, kMaxItemCodeLength, false);
-      !s.ok()) {
+  if (absl::Status s = CheckText("item.group", request.group, kMaxItemCodeLength, false); !s.ok()) {
     return s;
   }
   if (!request.due_date) return Invalid("item.due_date", "required for a custom item");
   if (absl::Status s = CheckDate("item.due_date", *request.due_date); !s.ok()) return s;
   if (request.depends_on.size() > kMaxDependencies) {
-    return Invalid("item.depends_on", absl::StrCat("at most ", kMaxDependencies, " items"));
+    return Invalid("item.depends_on", absl::StrCat("at most ", kMaxDependencies, " items, got ",
+                                                   request.depends_on.size()));
+  }
+  for (size_t i = 0; i < request.depends_on.size(); ++i) {
+    if (!IsItemCode(request.depends_on[i])) {
+      return Invalid(absl::StrCat("item.depends_on[", i, "]"),
+                     absl::StrCat("must be an item code (A-Z, 0-9, _), at most ",
+                                  kMaxItemCodeLength, " characters"));
+    }
   }
   if (request.duration_working_days < 0 || request.duration_working_days > kMaxDurationDays) {
-    return Invalid("item.duration", absl::StrCat("must be between 0 and ", kMaxDurationDays,
-                                                 " working days"));
+    return Invalid("item.duration",
+                   absl::StrCat("must be between 0 and ", kMaxDurationDays, " working days"));
   }
   if (absl::Status s = CheckText("item.assignee", request.assignee, kMaxNameLength, false);
       !s.ok()) {

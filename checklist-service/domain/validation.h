@@ -1,10 +1,11 @@
 #pragma once
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "checklist-service/domain/limits.h"
 #include "checklist-service/domain/model.h"
 
 namespace preflight::checklist {
@@ -14,20 +15,8 @@ struct LaunchPatch;
 struct ItemPatch;
 struct NewItem;
 
-// Limits on what clients may store. Each violation is INVALID_ARGUMENT naming the field.
-inline constexpr size_t kMaxTenantLength = 63;
-inline constexpr size_t kMaxNameLength = 200;
-inline constexpr size_t kMaxNotesLength = 4000;
-inline constexpr size_t kMaxRequestIdLength = 64;
-inline constexpr size_t kMaxCategories = 32;
-inline constexpr size_t kMaxEvidence = 50;
-inline constexpr size_t kMaxUriLength = 2048;
-inline constexpr size_t kMaxItemCodeLength = 64;
-inline constexpr size_t kMaxDependencies = 32;
-inline constexpr int kMaxDurationDays = 365;
-// Dates outside this range are almost certainly typos.
-inline constexpr int kMinYear = 2000;
-inline constexpr int kMaxYear = 2100;
+// Limits on what clients may store live in limits.h. Each violation is INVALID_ARGUMENT naming
+// the field and the limit.
 
 // Sorts and removes duplicates.
 void NormalizeCategories(std::vector<std::string>& categories);

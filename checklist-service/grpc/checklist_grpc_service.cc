@@ -1,26 +1,39 @@
 #include "checklist-service/grpc/checklist_grpc_service.h"
 
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "checklist-service/domain/limits.h"
 #include "checklist-service/grpc/proto_mapping.h"
 #include "checklist-service/grpc/write_gate.h"
+#include "common/auth/principal.h"
+#include "common/auth/tenant_scope.h"
 #include "common/civil_date.h"
 #include "common/grpc_status.h"
 
 namespace preflight::checklist {
 namespace {
 
-constexpr size_t kMaxActorLength = 200;
-constexpr int kMaxTemplatePageSize = 100;
-
 grpc::Status Invalid(absl::string_view field, absl::string_view problem) {
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, absl::StrCat(field, ": ", problem));
 }
 
-Actor ActorOf(const grpc::ServerContext& context) {
+// Request strings that reach no validator of their own (filters, page tokens), bounded before
+// any work is done with them.
+grpc::Status CheckLength(absl::string_view field, absl::string_view value, size_t max) {
+  if (value.size() <= max) return grpc::Status::OK;
+  return Invalid(field, absl::StrCat("too long (", value.size(), " bytes, at most ", max, ")"));
+}
+
+// With authentication the actor is the token's holder, which the caller cannot forge; without
+// it, whatever the caller says it is.
+Actor ActorOf(const grpc::ServerContext& context, const auth::Principal& principal) {
+  if (principal.token_name != auth::UnauthenticatedPrincipal().token_name) {
+    return Actor{absl::StrCat(principal.display_name, " (", principal.token_name, ")")};
+  }
   const auto& metadata = context.client_metadata();
   auto it = metadata.find(ChecklistGrpcService::kActorMetadataKey);
   if (it == metadata.end() || it->second.empty()) return Actor{"anonymous"};
@@ -48,22 +61,44 @@ std::string LaunchListScope(const v1::ListLaunchesRequest& r) {
 
 }  // namespace
 
+const auth::CallAuthorizer ChecklistGrpcService::kNoAuthentication(nullptr);
+
 ChecklistGrpcService::ChecklistGrpcService(LaunchService* service, PageTokenCodec page_tokens,
                                            WatchOptions watch_options,
-                                           absl::Duration stalled_write_grace)
-    : service_(service),
+                                           absl::Duration stalled_write_grace,
+                                           const auth::CallAuthorizer* authorizer)
+    : authorizer_(authorizer != nullptr ? authorizer : &kNoAuthentication),
+      service_(service),
       page_tokens_(std::move(page_tokens)),
       watch_options_(std::move(watch_options)),
       stalled_writes_(stalled_write_grace) {}
 
+absl::Status ChecklistGrpcService::CheckLaunchVisible(const auth::Principal& principal,
+                                                      const std::string& launch_id) const {
+  if (principal.AllTenants()) return absl::OkStatus();
+  absl::StatusOr<LaunchState> state = service_->GetLaunch(launch_id);
+  if (!state.ok()) return state.status();
+  // The same answer as for a launch that does not exist: another tenant's is not revealed.
+  if (state->launch.tenant != principal.tenant) {
+    return absl::NotFoundError(absl::StrCat("launch ", launch_id, " not found"));
+  }
+  return absl::OkStatus();
+}
+
 grpc::Status ChecklistGrpcService::CreateLaunch(grpc::ServerContext* context,
                                                 const v1::CreateLaunchRequest* request,
                                                 v1::Launch* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kWrite);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (!request->has_launch()) return Invalid("launch", "required");
   absl::StatusOr<NewLaunch> launch = NewLaunchFromProto(request->launch());
   if (!launch.ok()) return ToGrpcStatus(launch.status());
+  if (!principal->CanSeeTenant(launch->tenant)) {
+    return ToGrpcStatus(auth::OutOfTenantScope(*principal, launch->tenant));
+  }
   absl::StatusOr<LaunchState> created =
-      service_->CreateLaunch(*launch, request->request_id(), ActorOf(*context));
+      service_->CreateLaunch(*launch, request->request_id(), ActorOf(*context, *principal));
   if (!created.ok()) return ToGrpcStatus(created.status());
   *response = ToProto(*created, /*with_items=*/true);
   return grpc::Status::OK;
@@ -72,9 +107,13 @@ grpc::Status ChecklistGrpcService::CreateLaunch(grpc::ServerContext* context,
 grpc::Status ChecklistGrpcService::GetLaunch(grpc::ServerContext* context,
                                              const v1::GetLaunchRequest* request,
                                              v1::Launch* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kRead);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   absl::StatusOr<std::string> id = ParseLaunchName(request->name(), "name");
   if (!id.ok()) return ToGrpcStatus(id.status());
   if (grpc::Status s = CheckView(request->view()); !s.ok()) return s;
+  if (absl::Status s = CheckLaunchVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<LaunchState> state = service_->GetLaunch(*id);
   if (!state.ok()) return ToGrpcStatus(state.status());
   *response = ToProto(*state, WantsItems(request->view(), /*default_full=*/true));
@@ -84,9 +123,20 @@ grpc::Status ChecklistGrpcService::GetLaunch(grpc::ServerContext* context,
 grpc::Status ChecklistGrpcService::ListLaunches(grpc::ServerContext* context,
                                                 const v1::ListLaunchesRequest* request,
                                                 v1::ListLaunchesResponse* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kRead);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (grpc::Status s = CheckView(request->view()); !s.ok()) return s;
+  for (const auto& [field, value, max] :
+       {std::make_tuple("tenant", &request->tenant(), kMaxTenantLength),
+        std::make_tuple("owner", &request->owner(), kMaxNameLength),
+        std::make_tuple("page_token", &request->page_token(), kMaxPageTokenLength)}) {
+    if (grpc::Status s = CheckLength(field, *value, max); !s.ok()) return s;
+  }
   LaunchListFilter filter;
-  filter.store_filter.tenant = request->tenant();
+  absl::StatusOr<std::string> tenant = auth::ScopedTenantFilter(*principal, request->tenant());
+  if (!tenant.ok()) return ToGrpcStatus(tenant.status());
+  filter.store_filter.tenant = *tenant;
   filter.store_filter.owner = request->owner();
   filter.at_risk_only = request->at_risk_only();
   absl::StatusOr<std::optional<absl::CivilDay>> from =
@@ -105,8 +155,7 @@ grpc::Status ChecklistGrpcService::ListLaunches(grpc::ServerContext* context,
     if (!position.ok()) return ToGrpcStatus(position.status());
     after_id = *position;
   }
-  absl::StatusOr<LaunchPage> page =
-      service_->ListLaunches(filter, after_id, request->page_size());
+  absl::StatusOr<LaunchPage> page = service_->ListLaunches(filter, after_id, request->page_size());
   if (!page.ok()) return ToGrpcStatus(page.status());
   const bool with_items = WantsItems(request->view(), /*default_full=*/false);
   for (const LaunchState& state : page->launches) {
@@ -121,6 +170,9 @@ grpc::Status ChecklistGrpcService::ListLaunches(grpc::ServerContext* context,
 grpc::Status ChecklistGrpcService::UpdateLaunch(grpc::ServerContext* context,
                                                 const v1::UpdateLaunchRequest* request,
                                                 v1::Launch* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kWrite);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (!request->has_launch()) return Invalid("launch", "required");
   absl::StatusOr<std::string> id = ParseLaunchName(request->launch().name(), "launch.name");
   if (!id.ok()) return ToGrpcStatus(id.status());
@@ -133,8 +185,9 @@ grpc::Status ChecklistGrpcService::UpdateLaunch(grpc::ServerContext* context,
     if (!version.ok()) return ToGrpcStatus(version.status());
     expected_version = *version;
   }
+  if (absl::Status s = CheckLaunchVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<LaunchState> updated =
-      service_->UpdateLaunch(*id, *patch, expected_version, ActorOf(*context));
+      service_->UpdateLaunch(*id, *patch, expected_version, ActorOf(*context, *principal));
   if (!updated.ok()) return ToGrpcStatus(updated.status());
   *response = ToProto(*updated, /*with_items=*/true);
   return grpc::Status::OK;
@@ -143,6 +196,9 @@ grpc::Status ChecklistGrpcService::UpdateLaunch(grpc::ServerContext* context,
 grpc::Status ChecklistGrpcService::UpdateItem(grpc::ServerContext* context,
                                               const v1::UpdateItemRequest* request,
                                               v1::Item* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kWrite);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (!request->has_item()) return Invalid("item", "required");
   absl::StatusOr<std::pair<std::string, std::string>> name =
       ParseItemName(request->item().name(), "item.name");
@@ -156,8 +212,9 @@ grpc::Status ChecklistGrpcService::UpdateItem(grpc::ServerContext* context,
     if (!version.ok()) return ToGrpcStatus(version.status());
     expected_version = *version;
   }
-  absl::StatusOr<Item> updated = service_->UpdateItem(name->first, name->second, *patch,
-                                                      expected_version, ActorOf(*context));
+  if (absl::Status s = CheckLaunchVisible(*principal, name->first); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<Item> updated = service_->UpdateItem(
+      name->first, name->second, *patch, expected_version, ActorOf(*context, *principal));
   if (!updated.ok()) return ToGrpcStatus(updated.status());
   *response = ToProto(*updated);
   return grpc::Status::OK;
@@ -165,12 +222,16 @@ grpc::Status ChecklistGrpcService::UpdateItem(grpc::ServerContext* context,
 
 grpc::Status ChecklistGrpcService::AddItem(grpc::ServerContext* context,
                                            const v1::AddItemRequest* request, v1::Item* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kWrite);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   absl::StatusOr<std::string> id = ParseLaunchName(request->parent(), "parent");
   if (!id.ok()) return ToGrpcStatus(id.status());
   if (!request->has_item()) return Invalid("item", "required");
   absl::StatusOr<NewItem> item = NewItemFromProto(request->item());
   if (!item.ok()) return ToGrpcStatus(item.status());
-  absl::StatusOr<Item> added = service_->AddItem(*id, *item, ActorOf(*context));
+  if (absl::Status s = CheckLaunchVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<Item> added = service_->AddItem(*id, *item, ActorOf(*context, *principal));
   if (!added.ok()) return ToGrpcStatus(added.status());
   *response = ToProto(*added);
   return grpc::Status::OK;
@@ -179,8 +240,12 @@ grpc::Status ChecklistGrpcService::AddItem(grpc::ServerContext* context,
 grpc::Status ChecklistGrpcService::GetReadiness(grpc::ServerContext* context,
                                                 const v1::GetReadinessRequest* request,
                                                 v1::Readiness* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kRead);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   absl::StatusOr<std::string> id = ParseLaunchName(request->name(), "name");
   if (!id.ok()) return ToGrpcStatus(id.status());
+  if (absl::Status s = CheckLaunchVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<Readiness> readiness = service_->GetReadiness(*id);
   if (!readiness.ok()) return ToGrpcStatus(readiness.status());
   *response = ToProto(*readiness, *id);
@@ -190,8 +255,16 @@ grpc::Status ChecklistGrpcService::GetReadiness(grpc::ServerContext* context,
 grpc::Status ChecklistGrpcService::ListEvents(grpc::ServerContext* context,
                                               const v1::ListEventsRequest* request,
                                               v1::ListEventsResponse* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kRead);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   absl::StatusOr<std::string> id = ParseLaunchName(request->parent(), "parent");
   if (!id.ok()) return ToGrpcStatus(id.status());
+  if (grpc::Status s = CheckLength("page_token", request->page_token(), kMaxPageTokenLength);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckLaunchVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
   const std::string scope = absl::StrCat("events|", *id);
   int64_t after_sequence = 0;
   if (!request->page_token().empty()) {
@@ -214,11 +287,18 @@ grpc::Status ChecklistGrpcService::ListEvents(grpc::ServerContext* context,
 grpc::Status ChecklistGrpcService::ListTemplates(grpc::ServerContext* context,
                                                  const v1::ListTemplatesRequest* request,
                                                  v1::ListTemplatesResponse* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kRead);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (request->page_size() < 0 || request->page_size() > kMaxTemplatePageSize) {
     return Invalid("page_size", absl::StrCat("must be between 0 and ", kMaxTemplatePageSize,
                                              ", got ", request->page_size()));
   }
   const int page_size = request->page_size() == 0 ? kMaxTemplatePageSize : request->page_size();
+  if (grpc::Status s = CheckLength("page_token", request->page_token(), kMaxPageTokenLength);
+      !s.ok()) {
+    return s;
+  }
   std::string after_id;
   if (!request->page_token().empty()) {
     absl::StatusOr<std::string> position = page_tokens_.Decode(request->page_token(), "templates");
@@ -240,13 +320,25 @@ grpc::Status ChecklistGrpcService::ListTemplates(grpc::ServerContext* context,
 grpc::Status ChecklistGrpcService::WatchEvents(grpc::ServerContext* context,
                                                const v1::WatchEventsRequest* request,
                                                grpc::ServerWriter<v1::Event>* writer) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kWatch);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (grpc::Status s = CheckLength("tenant", request->tenant(), kMaxTenantLength); !s.ok()) {
+    return s;
+  }
   WatchRequest watch;
   watch.after_sequence = request->after_sequence();
-  watch.filter.tenant = request->tenant();
+  absl::StatusOr<std::string> tenant = auth::ScopedTenantFilter(*principal, request->tenant());
+  if (!tenant.ok()) return ToGrpcStatus(tenant.status());
+  watch.filter.tenant = *tenant;
   if (!request->launch().empty()) {
     absl::StatusOr<std::string> id = ParseLaunchName(request->launch(), "launch");
     if (!id.ok()) return ToGrpcStatus(id.status());
     watch.filter.launch_id = *std::move(id);
+  }
+  if (!watch.filter.launch_id.empty()) {
+    if (absl::Status s = CheckLaunchVisible(*principal, watch.filter.launch_id); !s.ok())
+      return ToGrpcStatus(s);
   }
   // Shared with the canceller, which may still hold it after this handler has returned.
   auto gate = std::make_shared<WriteGate>([context] { context->TryCancel(); });

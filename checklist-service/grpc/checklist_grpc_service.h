@@ -3,6 +3,7 @@
 #include "absl/time/time.h"
 #include "checklist-service/domain/launch_service.h"
 #include "checklist-service/grpc/write_gate.h"
+#include "common/auth/call_authorizer.h"
 #include "common/page_token.h"
 #include "preflight/v1/checklist.grpc.pb.h"
 
@@ -21,9 +22,12 @@ class ChecklistGrpcService final : public v1::ChecklistService::Service {
 
   // `stalled_write_grace`: how long a WatchEvents write may stay blocked on a client that stopped
   // reading, once its watch has to end (overflow, shutdown), before the call is cancelled.
+  // `authorizer` checks each call's token, role and tenant; nullptr serves without
+  // authentication (every caller may do everything, as on the loopback demo).
   ChecklistGrpcService(LaunchService* service, PageTokenCodec page_tokens,
                        WatchOptions watch_options = {},
-                       absl::Duration stalled_write_grace = absl::Milliseconds(500));
+                       absl::Duration stalled_write_grace = absl::Milliseconds(500),
+                       const auth::CallAuthorizer* authorizer = nullptr);
 
   grpc::Status CreateLaunch(grpc::ServerContext* context, const v1::CreateLaunchRequest* request,
                             v1::Launch* response) override;
@@ -48,6 +52,12 @@ class ChecklistGrpcService final : public v1::ChecklistService::Service {
                            grpc::ServerWriter<v1::Event>* writer) override;
 
  private:
+  // NOT_FOUND, worded as for a missing launch, when the launch is another tenant's.
+  absl::Status CheckLaunchVisible(const auth::Principal& principal,
+                                  const std::string& launch_id) const;
+
+  static const auth::CallAuthorizer kNoAuthentication;
+  const auth::CallAuthorizer* const authorizer_;
   LaunchService* const service_;
   const PageTokenCodec page_tokens_;
   const WatchOptions watch_options_;

@@ -48,6 +48,23 @@ class ChecklistStore {
                                                                 absl::string_view after_id,
                                                                 int limit) = 0;
 
+  // How many launches `tenant` has, for the per-tenant limit. This default pages through
+  // ListLaunches; a store that can count directly overrides it.
+  virtual absl::StatusOr<int64_t> CountLaunches(absl::string_view tenant) {
+    constexpr int kBatch = 500;
+    LaunchFilter filter;
+    filter.tenant = std::string(tenant);
+    int64_t count = 0;
+    std::string after_id;
+    while (true) {
+      absl::StatusOr<std::vector<LaunchState>> batch = ListLaunches(filter, after_id, kBatch);
+      if (!batch.ok()) return batch.status();
+      count += static_cast<int64_t>(batch->size());
+      if (static_cast<int>(batch->size()) < kBatch) return count;
+      after_id = batch->back().launch.id;
+    }
+  }
+
   // Events of one launch with sequence > `after_sequence`, oldest first, at most `limit`.
   virtual absl::StatusOr<std::vector<Event>> ListLaunchEvents(absl::string_view launch_id,
                                                               int64_t after_sequence,

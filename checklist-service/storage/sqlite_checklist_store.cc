@@ -276,6 +276,16 @@ absl::StatusOr<std::optional<std::string>> SqliteChecklistStore::FindLaunchByReq
       });
 }
 
+absl::StatusOr<int64_t> SqliteChecklistStore::CountLaunches(absl::string_view tenant) {
+  absl::MutexLock lock(&read_mu_);
+  return Guarded<int64_t>("counting a tenant's launches", [&]() -> int64_t {
+    SQLite::Statement query(*reader_, "SELECT COUNT(*) FROM launches WHERE tenant = ?");
+    query.bind(1, Str(tenant));
+    query.executeStep();
+    return query.getColumn(0).getInt64();
+  });
+}
+
 absl::StatusOr<std::vector<LaunchState>> SqliteChecklistStore::ListLaunches(
     const LaunchFilter& filter, absl::string_view after_id, int limit) {
   if (absl::Status s = CheckLimit(limit); !s.ok()) return s;

@@ -47,6 +47,7 @@ class SqliteChecklistStore final : public ChecklistStore {
                                                         int limit) override;
   absl::StatusOr<std::vector<Event>> ListLaunchEvents(absl::string_view launch_id,
                                                       int64_t after_sequence, int limit) override;
+  absl::StatusOr<int64_t> CountLaunches(absl::string_view tenant) override;
   absl::StatusOr<std::vector<Event>> ReadEvents(int64_t after_sequence, int limit) override;
   absl::StatusOr<int64_t> LastSequence() override;
   absl::StatusOr<std::vector<Event>> Commit(const ChangeSet& changes) override;

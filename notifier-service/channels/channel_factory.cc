@@ -19,6 +19,7 @@ absl::StatusOr<std::unique_ptr<Channel>> MakeChannel(ChannelType type,
   http.timeout = settings.timeout;
   http.connect_timeout = settings.connect_timeout;
   http.ca_file = settings.ca_file;
+  http.http_allow_hosts = settings.http_allow_hosts;
   switch (type) {
     case ChannelType::kLog:
       return std::make_unique<LogChannel>(settings.log_stream, clock);

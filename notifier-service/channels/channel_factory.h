@@ -3,6 +3,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -19,6 +20,9 @@ struct ChannelSettings {
   absl::Duration connect_timeout = absl::Seconds(5);
   // PEM bundle of trusted CAs for HTTPS; empty: the system's.
   std::string ca_file;
+  // Hosts the webhook and bot channels may reach over http or at internal addresses
+  // (--http_allow_hosts); loopback always may.
+  std::vector<std::string> http_allow_hosts;
   // For kEmail. Its own timeouts apply to SMTP sessions.
   SmtpSettings smtp;
   // For kLog; null: standard output. Must outlive the channel.

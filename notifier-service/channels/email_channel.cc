@@ -15,6 +15,7 @@
 #include "notifier-service/channels/http_client.h"
 #include "notifier-service/channels/message_format.h"
 #include "notifier-service/channels/text_limits.h"
+#include "notifier-service/channels/url_safety.h"
 
 namespace preflight::notifier {
 namespace {
@@ -133,7 +134,8 @@ absl::Status ValidateSmtpSettings(const SmtpSettings& settings) {
   const std::string url = absl::AsciiStrToLower(settings.url);
   if (!absl::StartsWith(url, "smtp://") && !absl::StartsWith(url, "smtps://")) {
     return absl::InvalidArgumentError(
-        absl::StrCat("SMTP URL must start with smtp:// or smtps://, got \"", settings.url, "\""));
+        absl::StrCat("SMTP URL must start with smtp:// or smtps://, got \"",
+                     RedactValue(RedactSecrets(settings.url), settings.password), "\""));
   }
   if (!IsPlainEmailAddress(settings.from_address)) {
     return absl::InvalidArgumentError(
@@ -253,8 +255,12 @@ SendResult EmailChannel::Send(const ChannelEndpoint& endpoint, const OutgoingMes
   if (code == CURLE_OK) {
     return Result(SendResult::Kind::kDelivered, absl::StrCat("SMTP ", smtp_code));
   }
-  const std::string answer = absl::StrCat(
-      "SMTP ", smtp_code, ": ", error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code));
+  // The server's reply may echo what it was sent; the password never leaves in an answer.
+  const std::string answer =
+      RedactValue(RedactSecrets(absl::StrCat(
+                      "SMTP ", smtp_code, ": ",
+                      error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code))),
+                  settings_.password);
   // The server's last reply decides when it refused something.
   if (smtp_code >= 500 && smtp_code < 600) {
     return Result(SendResult::Kind::kPermanent, answer);

@@ -187,6 +187,25 @@ TEST_F(EmailChannelTest, WrongPasswordIsPermanent) {
   EXPECT_TRUE(Emails().empty());
 }
 
+TEST_F(EmailChannelTest, PasswordNeverAppearsInAnswers) {
+  // The server refuses the login; whatever it and libcurl say, the password is not in it.
+  SmtpSettings settings = Settings();
+  settings.password = "Wr0ng-pa55-SECRET";
+  const SendResult refused = EmailChannel(settings, &clock_).Send(Recipient(), Message());
+  EXPECT_EQ(refused.kind, SendResult::Kind::kPermanent);
+  EXPECT_FALSE(absl::StrContains(refused.provider_answer, settings.password))
+      << refused.provider_answer;
+
+  // A password in the URL's userinfo is hidden from the validation error too.
+  settings.url = "http://bot:Wr0ng-pa55-SECRET@mail.example.com";
+  const absl::Status invalid = ValidateSmtpSettings(settings);
+  EXPECT_EQ(invalid.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(absl::StrContains(invalid.message(), "Wr0ng-pa55-SECRET")) << invalid.message();
+  const SendResult unsent = EmailChannel(settings, &clock_).Send(Recipient(), Message());
+  EXPECT_FALSE(absl::StrContains(unsent.provider_answer, "Wr0ng-pa55-SECRET"))
+      << unsent.provider_answer;
+}
+
 TEST_F(EmailChannelTest, TemporaryRejectionIsRetryableAndPermanentIsNot) {
   EmailChannel channel(Settings(), &clock_);
   const SendResult temporary = channel.Send(Recipient("smtp-reply-451@example.com"), Message());

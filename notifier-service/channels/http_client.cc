@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 
 namespace preflight::notifier {
@@ -115,6 +116,32 @@ HttpResponse HttpClient::Post(const HttpRequest& request) const {
     response.error_message = "curl_easy_init failed";
     return response;
   }
+  std::unique_ptr<curl_slist, CurlSlistDeleter> pinned;
+  if (options_.restrict_destinations) {
+    absl::StatusOr<std::vector<std::string>> addresses =
+        CheckDestination(request.url, options_.http_allow_hosts,
+                         options_.resolver ? options_.resolver : HostResolver(&ResolveHost));
+    if (!addresses.ok()) {
+      response.error = absl::IsUnavailable(addresses.status()) ? TransportError::kConnection
+                       : absl::IsPermissionDenied(addresses.status())
+                           ? TransportError::kForbiddenDestination
+                           : TransportError::kBadUrl;
+      response.error_message = std::string(addresses.status().message());
+      return response;
+    }
+    if (!addresses->empty()) {
+      // Connect only to the addresses just checked ("host:port:addr,addr").
+      const absl::StatusOr<UrlParts> parts = SplitUrl(request.url);
+      std::vector<std::string> bracketed;
+      for (const std::string& address : *addresses) {
+        bracketed.push_back(absl::StrContains(address, ':') ? absl::StrCat("[", address, "]")
+                                                            : address);
+      }
+      pinned.reset(curl_slist_append(nullptr, absl::StrCat(parts->host, ":", EffectivePort(*parts),
+                                                           ":", absl::StrJoin(bracketed, ","))
+                                                  .c_str()));
+    }
+  }
   curl_slist* raw_headers = nullptr;
   for (const auto& [name, value] : request.headers) {
     raw_headers = curl_slist_append(raw_headers, absl::StrCat(name, ": ", value).c_str());
@@ -129,6 +156,7 @@ HttpResponse HttpClient::Post(const HttpRequest& request) const {
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  if (pinned != nullptr) curl_easy_setopt(h, CURLOPT_RESOLVE, pinned.get());
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_POST, 1L);
   curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
@@ -147,7 +175,8 @@ HttpResponse HttpClient::Post(const HttpRequest& request) const {
   const CURLcode code = curl_easy_perform(h);
   if (code != CURLE_OK) {
     response.error = TransportErrorFromCurlCode(code);
-    response.error_message = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+    response.error_message =
+        RedactSecrets(error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code));
     response.status = 0;
     response.headers.clear();
     response.body.clear();

@@ -11,6 +11,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "notifier-service/channels/url_safety.h"
 
 namespace preflight::notifier {
 
@@ -25,6 +26,13 @@ struct HttpClientOptions {
   std::string ca_file;
   // Response bodies are cut to this many bytes (the rest is read and dropped).
   size_t max_response_bytes = 64 * 1024;
+  // Checks every URL before connecting (see CheckDestination in url_safety.h): https, or http
+  // to loopback and allow-listed hosts, and no host that resolves to an internal address.
+  bool restrict_destinations = true;
+  // Hosts that may be reached over http and may resolve to internal addresses (--http_allow_hosts).
+  std::vector<std::string> http_allow_hosts;
+  // Name resolution for that check; null: the system resolver.
+  HostResolver resolver;
 };
 
 struct HttpRequest {
@@ -47,6 +55,9 @@ enum class TransportError {
   kTlsVerification,
   // Anything else libcurl reports (send/receive errors, TLS handshake failures, ...).
   kOther,
+  // Refused before connecting: the host resolves to an internal address, or the URL breaks the
+  // destination rules (http to a host that is neither loopback nor allow-listed, userinfo).
+  kForbiddenDestination,
 };
 
 struct HttpResponse {
@@ -69,8 +80,11 @@ struct HttpResponse {
 TransportError TransportErrorFromCurlCode(int code);
 
 // Redirects are not followed (a bot URL that redirects is misconfigured) and only http and https
-// are allowed, so a URL from the configuration cannot reach file:// or other schemes. Proxies
-// come from the usual environment variables. Thread-safe: each call uses its own handle.
+// are allowed, so a URL from the configuration cannot reach file:// or other schemes. With
+// `restrict_destinations` the connection is pinned to the addresses that were checked, so a
+// second DNS answer cannot redirect it inside. Proxies come from the usual environment variables.
+// Error messages never quote the URL (it may hold a key). Thread-safe: each call uses its own
+// handle.
 class HttpClient {
  public:
   explicit HttpClient(HttpClientOptions options = {});

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "notifier-service/channels/text_limits.h"
+#include "notifier-service/channels/url_safety.h"
 
 namespace preflight::notifier {
 namespace {
@@ -25,6 +26,8 @@ absl::string_view TransportErrorName(TransportError error) {
       return "tls verification";
     case TransportError::kOther:
       return "other";
+    case TransportError::kForbiddenDestination:
+      return "forbidden destination";
   }
   return "other";
 }
@@ -60,7 +63,8 @@ std::string DescribeHttpResponse(const HttpResponse& response) {
       response.ok() ? absl::StrCat("HTTP ", response.status, ": ", response.body)
                     : absl::StrCat("transport error (", TransportErrorName(response.error),
                                    "): ", response.error_message);
-  return TruncateUtf8(text, kMaxProviderAnswerBytes);
+  // A provider or libcurl may echo the URL, and with it the key.
+  return TruncateUtf8(RedactSecrets(text), kMaxProviderAnswerBytes);
 }
 
 SendResult MakeResult(SendResult::Kind kind, const HttpResponse& response,
@@ -75,7 +79,8 @@ SendResult MakeResult(SendResult::Kind kind, const HttpResponse& response,
 
 SendResult TransportFailure(const HttpResponse& response) {
   const bool hopeless = response.error == TransportError::kBadUrl ||
-                        response.error == TransportError::kTlsVerification;
+                        response.error == TransportError::kTlsVerification ||
+                        response.error == TransportError::kForbiddenDestination;
   return MakeResult(hopeless ? SendResult::Kind::kPermanent : SendResult::Kind::kRetryable,
                     response);
 }

@@ -22,11 +22,12 @@ inline constexpr size_t kMaxProviderAnswerBytes = 512;
 // A date in the past gives zero; anything else unparseable gives nullopt.
 std::optional<absl::Duration> ParseRetryAfter(absl::string_view value, absl::Time now);
 
-// "HTTP 429: <body>" or "transport error (timeout): <message>", at most kMaxProviderAnswerBytes.
+// "HTTP 429: <body>" or "transport error (timeout): <message>", at most kMaxProviderAnswerBytes,
+// with any URL in it redacted (RedactSecrets).
 std::string DescribeHttpResponse(const HttpResponse& response);
 
-// The result for a transport failure: retryable, except a bad URL or an unverifiable
-// certificate, which no retry fixes.
+// The result for a transport failure: retryable, except a bad URL, an unverifiable certificate
+// or a forbidden destination, which no retry fixes.
 SendResult TransportFailure(const HttpResponse& response);
 
 // Plain HTTP semantics: 2xx delivered; 408, 425, 429 and 5xx retryable (Retry-After honoured);

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "notifier-service/channels/text_limits.h"
+#include "notifier-service/channels/url_safety.h"
 
 namespace preflight::notifier {
 namespace {
@@ -40,7 +41,7 @@ std::string LogChannel::FormatLine(const ChannelEndpoint& endpoint,
                                    const OutgoingMessage& message) const {
   return absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", clock_->Now(), absl::UTCTimeZone()),
                       " notify key=", EscapeLineBreaks(message.idempotency_key),
-                      " to=", EscapeLineBreaks(endpoint.target),
+                      " to=", EscapeLineBreaks(RedactSecrets(endpoint.target)),
                       " subject=", EscapeLineBreaks(message.subject),
                       " text=", EscapeLineBreaks(TruncateUtf8(message.text, kMaxTextBytes)));
 }

@@ -38,6 +38,22 @@ TEST(LogChannelTest, WritesOneLinePerMessage) {
   EXPECT_FALSE(channel.IdempotentResend());
 }
 
+TEST(LogChannelTest, NeverLogsAUrlKey) {
+  std::ostringstream out;
+  FakeClock clock(kNow);
+  LogChannel channel(&out, &clock);
+  OutgoingMessage message;
+  message.subject = "s";
+  message.text = "see https://oapi.dingtalk.com/robot/send?access_token=tok-in-text";
+  ChannelEndpoint endpoint;
+  endpoint.target = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=key-in-target";
+  channel.Send(endpoint, message);
+  EXPECT_FALSE(absl::StrContains(out.str(), "key-in-target")) << out.str();
+  EXPECT_TRUE(
+      absl::StrContains(out.str(), "to=https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***"))
+      << out.str();
+}
+
 TEST(LogChannelTest, CutsLongTexts) {
   std::ostringstream out;
   FakeClock clock(kNow);

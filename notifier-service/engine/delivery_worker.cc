@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/crypto.h"
+#include "notifier-service/channels/url_safety.h"
 #include "notifier-service/domain/message_renderer.h"
 #include "notifier-service/engine/secret_resolver.h"
 
@@ -284,6 +285,7 @@ absl::Status DeliveryWorker::SendUnit(const Unit& unit, absl::Time now) {
 
   auto channel = channels_->find(first.channel);
   SendResult result;
+  std::string secret_value;
   if (channel == channels_->end()) {
     result.kind = SendResult::Kind::kPermanent;
     result.provider_answer =
@@ -300,8 +302,11 @@ absl::Status DeliveryWorker::SendUnit(const Unit& unit, absl::Time now) {
       endpoint.secret = *std::move(secret);
       endpoint.recipient_display_name = first.recipient_id;
       result = channel->second->Send(endpoint, Compose(unit));
+      secret_value = std::move(endpoint.secret);
     }
   }
+  // The ledger is readable through the API: no URL key and no signing secret goes into it.
+  result.provider_answer = RedactValue(RedactSecrets(result.provider_answer), secret_value);
   if (crash_hook_ != nullptr && crash_hook_(kAfterSend)) {
     return absl::AbortedError("simulated crash after send");
   }
@@ -388,7 +393,7 @@ absl::StatusOr<int> DeliveryWorker::RunOnce(absl::Time now) {
         }
         if (!sent.ok()) {
           std::fprintf(stderr, "notifier-service: delivery %s: %s\n", unit.key.c_str(),
-                       sent.ToString().c_str());
+                       RedactSecrets(sent.ToString()).c_str());
         }
       }
       absl::MutexLock lock(&mu_);

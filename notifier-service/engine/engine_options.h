@@ -1,5 +1,8 @@
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "absl/time/time.h"
 
 namespace preflight::notifier {
@@ -19,6 +22,9 @@ struct EngineOptions {
   absl::Duration fence_retry = absl::Seconds(15);
   // How far ahead the dispatcher looks for an item's next rung.
   absl::Duration lookahead = absl::Hours(24 * 400);
+  // Hosts recipients' webhook and bot URLs may name over http or at internal addresses
+  // (--http_allow_hosts); loopback always may. See recipient_validation.h.
+  std::vector<std::string> http_allow_hosts;
 };
 
 }  // namespace preflight::notifier

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "notifier-service/channels/url_safety.h"
 #include "notifier-service/domain/message_renderer.h"
 #include "notifier-service/engine/recipient_validation.h"
 
@@ -33,7 +34,8 @@ absl::StatusOr<int> NotifierEngine::RunOnce() {
     absl::StatusOr<int> decided = dispatcher_.RunOnce(clock_->Now());
     if (!decided.ok()) {
       if (absl::IsAborted(decided.status())) return decided.status();
-      std::fprintf(stderr, "notifier-service: dispatch: %s\n", decided.status().ToString().c_str());
+      std::fprintf(stderr, "notifier-service: dispatch: %s\n",
+                   RedactSecrets(decided.status().ToString()).c_str());
     }
   }
   return worker_.RunOnce(clock_->Now());
@@ -45,7 +47,7 @@ void NotifierEngine::Start() {
       absl::StatusOr<int> ran = RunOnce();
       if (!ran.ok()) {
         std::fprintf(stderr, "notifier-service: delivery pass: %s\n",
-                     ran.status().ToString().c_str());
+                     RedactSecrets(ran.status().ToString()).c_str());
       }
       absl::MutexLock lock(&loop_mu_);
       auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(loop_mu_) { return stopping_; };
@@ -183,7 +185,7 @@ absl::StatusOr<std::vector<Delivery>> NotifierEngine::SendTest(const std::string
 }
 
 absl::StatusOr<Recipient> NotifierEngine::CreateRecipient(Recipient recipient) {
-  absl::Status valid = ValidateRecipient(recipient);
+  absl::Status valid = ValidateRecipient(recipient, options_.engine.http_allow_hosts);
   if (!valid.ok()) return valid;
   const absl::Time now = clock_->Now();
   recipient.version = 1;
@@ -192,6 +194,10 @@ absl::StatusOr<Recipient> NotifierEngine::CreateRecipient(Recipient recipient) {
   absl::Status created = store_->CreateRecipient(recipient);
   if (!created.ok()) return created;
   return recipient;
+}
+
+absl::StatusOr<std::optional<LaunchInfo>> NotifierEngine::GetLaunch(const std::string& launch_id) {
+  return store_->GetLaunch(launch_id);
 }
 
 absl::StatusOr<Recipient> NotifierEngine::GetRecipient(const std::string& id) {
@@ -210,7 +216,7 @@ absl::StatusOr<std::vector<Recipient>> NotifierEngine::ListRecipients(const std:
 }
 
 absl::StatusOr<Recipient> NotifierEngine::UpdateRecipient(Recipient recipient) {
-  absl::Status valid = ValidateRecipient(recipient);
+  absl::Status valid = ValidateRecipient(recipient, options_.engine.http_allow_hosts);
   if (!valid.ok()) return valid;
   recipient.update_time = clock_->Now();
   absl::Status updated = store_->UpdateRecipient(recipient);

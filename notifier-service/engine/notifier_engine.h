@@ -69,6 +69,8 @@ class NotifierEngine {
   // Recipients, validated (see recipient_validation.h).
   absl::StatusOr<Recipient> CreateRecipient(Recipient recipient);
   absl::StatusOr<Recipient> GetRecipient(const std::string& id);
+  // The launch as the event stream last described it; nullopt before any event about it.
+  absl::StatusOr<std::optional<LaunchInfo>> GetLaunch(const std::string& launch_id);
   absl::StatusOr<std::vector<Recipient>> ListRecipients(const std::string& tenant,
                                                         const std::string& after_id, int limit);
   // `recipient.version` must be the stored version (checked by the store: ABORTED).

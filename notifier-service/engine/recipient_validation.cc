@@ -1,28 +1,40 @@
 #include "notifier-service/engine/recipient_validation.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "notifier-service/channels/url_safety.h"
+#include "notifier-service/engine/notifier_limits.h"
 #include "notifier-service/engine/secret_resolver.h"
 
 namespace preflight::notifier {
 namespace {
+
+absl::Status Invalid(absl::string_view field, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
+}
 
 bool IsIdChar(char c) {
   return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '.' || c == '_' || c == '-' ||
          c == '@';
 }
 
-bool IsHttpUrl(absl::string_view url) {
-  for (absl::string_view scheme : {"https://", "http://"}) {
-    if (absl::StartsWith(url, scheme) && url.size() > scheme.size()) {
-      for (char c : url) {
-        if (absl::ascii_iscntrl(c) || c == ' ') return false;
-      }
-      return true;
-    }
-  }
-  return false;
+bool IsTenantId(absl::string_view tenant) {
+  return !tenant.empty() && tenant.size() <= limits::kMaxTenantLength &&
+         absl::ascii_isalnum(tenant.front()) &&
+         std::all_of(tenant.begin(), tenant.end(), [](char c) {
+           return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-' || c == '_' ||
+                  c == '.';
+         });
+}
+
+bool IsLaunchId(absl::string_view id) {
+  return !id.empty() && id.size() <= limits::kMaxLaunchIdLength &&
+         std::all_of(id.begin(), id.end(), [](char c) {
+           return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-' || c == '_';
+         });
 }
 
 bool IsEmailAddress(absl::string_view address) {
@@ -35,31 +47,74 @@ bool IsEmailAddress(absl::string_view address) {
   return address.find('.', at) != absl::string_view::npos;
 }
 
+bool HasControlCharacters(absl::string_view text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return absl::ascii_iscntrl(static_cast<unsigned char>(c)); });
+}
+
+absl::Status ValidateUrlTarget(const std::string& field, const RecipientChannel& channel,
+                               const std::vector<std::string>& http_allow_hosts) {
+  const std::string& url = channel.target;
+  if (url.empty()) {
+    return Invalid(field, absl::StrCat(ChannelTypeName(channel.type), " needs an https URL"));
+  }
+  if (url.size() > limits::kMaxUrlLength) {
+    return Invalid(field, absl::StrCat("too long (", url.size(), " bytes, at most ",
+                                       limits::kMaxUrlLength, ")"));
+  }
+  if (absl::StrContains(url, kRedacted)) {
+    return Invalid(field, absl::StrCat("'", RedactUrl(url),
+                                       "' holds a *** placeholder that matches none of the "
+                                       "recipient's stored URLs: send the full URL"));
+  }
+  if (absl::Status s = CheckWebhookUrl(url, http_allow_hosts); !s.ok()) {
+    return Invalid(field, absl::StrCat(ChannelTypeName(channel.type), " URL ", RedactUrl(url), ": ",
+                                       s.message()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
-absl::Status ValidateRecipient(const Recipient& recipient) {
-  if (recipient.id.empty() || recipient.id.size() > 128) {
-    return absl::InvalidArgumentError("recipient.name: the id must have 1 to 128 characters");
+absl::Status ValidateRecipient(const Recipient& recipient,
+                               const std::vector<std::string>& http_allow_hosts) {
+  if (recipient.id.empty() || recipient.id.size() > limits::kMaxRecipientIdLength) {
+    return Invalid("recipient.name", absl::StrCat("the id must have 1 to ",
+                                                  limits::kMaxRecipientIdLength, " characters"));
   }
   for (char c : recipient.id) {
     if (!IsIdChar(c)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("recipient.name: '", recipient.id,
+      return Invalid(
+          "recipient.name",
+          absl::StrCat("'", recipient.id,
                        "' may hold only lowercase letters, digits, '.', '_', '-' and '@'"));
     }
   }
-  if (recipient.display_name.size() > 200) {
-    return absl::InvalidArgumentError("recipient.display_name: at most 200 bytes");
+  if (!recipient.tenant.empty() && !IsTenantId(recipient.tenant)) {
+    return Invalid("recipient.tenant",
+                   absl::StrCat("must be at most ", limits::kMaxTenantLength,
+                                " lowercase letters, digits, '-', '_' or '.', starting with a "
+                                "letter or digit"));
+  }
+  if (recipient.display_name.size() > limits::kMaxDisplayNameLength) {
+    return Invalid("recipient.display_name",
+                   absl::StrCat("too long (", recipient.display_name.size(), " bytes, at most ",
+                                limits::kMaxDisplayNameLength, ")"));
+  }
+  if (HasControlCharacters(recipient.display_name)) {
+    return Invalid("recipient.display_name", "contains control characters");
   }
   if (!recipient.language.empty() && recipient.language != "zh" && recipient.language != "en") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "recipient.language: must be \"zh\", \"en\" or empty, got '", recipient.language, "'"));
+    return Invalid("recipient.language", absl::StrCat("must be \"zh\", \"en\" or empty, got '",
+                                                      recipient.language.substr(0, 16), "'"));
   }
   if (recipient.channels.empty()) {
-    return absl::InvalidArgumentError("recipient.channels: at least one channel is required");
+    return Invalid("recipient.channels", "at least one channel is required");
   }
-  if (recipient.channels.size() > 16) {
-    return absl::InvalidArgumentError("recipient.channels: at most 16 channels");
+  if (recipient.channels.size() > limits::kMaxChannelsPerRecipient) {
+    return Invalid("recipient.channels",
+                   absl::StrCat("at most ", limits::kMaxChannelsPerRecipient, " channels, got ",
+                                recipient.channels.size()));
   }
   for (size_t i = 0; i < recipient.channels.size(); ++i) {
     const RecipientChannel& channel = recipient.channels[i];
@@ -68,14 +123,18 @@ absl::Status ValidateRecipient(const Recipient& recipient) {
       case ChannelType::kLog:
       case ChannelType::kInbox:
         if (!channel.target.empty()) {
-          return absl::InvalidArgumentError(
-              absl::StrCat(field, ".target: ", ChannelTypeName(channel.type), " takes no target"));
+          return Invalid(absl::StrCat(field, ".target"),
+                         absl::StrCat(ChannelTypeName(channel.type), " takes no target"));
         }
         break;
       case ChannelType::kEmail:
+        if (channel.target.size() > limits::kMaxEmailLength) {
+          return Invalid(absl::StrCat(field, ".target"),
+                         absl::StrCat("too long (at most ", limits::kMaxEmailLength, " bytes)"));
+        }
         if (!IsEmailAddress(channel.target)) {
-          return absl::InvalidArgumentError(
-              absl::StrCat(field, ".target: not an email address: '", channel.target, "'"));
+          return Invalid(absl::StrCat(field, ".target"),
+                         absl::StrCat("not an email address: '", channel.target, "'"));
         }
         break;
       case ChannelType::kWebhook:
@@ -83,31 +142,44 @@ absl::Status ValidateRecipient(const Recipient& recipient) {
       case ChannelType::kDingtalk:
       case ChannelType::kFeishu:
       case ChannelType::kSlack:
-        if (!IsHttpUrl(channel.target) || channel.target.size() > 2048) {
-          return absl::InvalidArgumentError(
-              absl::StrCat(field, ".target: ", ChannelTypeName(channel.type),
-                           " needs an http(s) URL of at most 2048 bytes"));
+        if (absl::Status s =
+                ValidateUrlTarget(absl::StrCat(field, ".target"), channel, http_allow_hosts);
+            !s.ok()) {
+          return s;
         }
         break;
       default:
-        return absl::InvalidArgumentError(absl::StrCat(field, ".type: unknown channel type"));
+        return Invalid(absl::StrCat(field, ".type"), "unknown channel type");
+    }
+    if (channel.secret_ref.size() > limits::kMaxSecretRefLength) {
+      return Invalid(absl::StrCat(field, ".secret_ref"),
+                     absl::StrCat("too long (at most ", limits::kMaxSecretRefLength, " bytes)"));
     }
     if (!IsValidSecretRef(channel.secret_ref)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          field,
-          ".secret_ref: must be env:NAME or file:/path (the secret itself is never stored)"));
+      // Not quoted: a literal secret pasted here must not come back in an error.
+      return Invalid(absl::StrCat(field, ".secret_ref"),
+                     "must be env:NAME or file:/absolute/path (the secret itself is never "
+                     "stored)");
     }
   }
-  if (recipient.subscriptions.size() > 64) {
-    return absl::InvalidArgumentError("recipient.subscriptions: at most 64");
+  if (recipient.subscriptions.size() > limits::kMaxSubscriptions) {
+    return Invalid("recipient.subscriptions",
+                   absl::StrCat("at most ", limits::kMaxSubscriptions, ", got ",
+                                recipient.subscriptions.size()));
   }
-  for (const std::string& target : recipient.subscriptions) {
-    const bool tenant = absl::StartsWith(target, "tenants/") && target.size() > 8;
-    const bool launch = absl::StartsWith(target, "launches/") && target.size() > 9;
-    const size_t prefix = tenant ? 8 : 9;
-    if ((!tenant && !launch) || absl::StrContains(absl::string_view(target).substr(prefix), '/')) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "recipient.subscriptions: '", target, "' must be tenants/{tenant} or launches/{launch}"));
+  for (size_t i = 0; i < recipient.subscriptions.size(); ++i) {
+    const std::string& target = recipient.subscriptions[i];
+    const std::string field = absl::StrCat("recipient.subscriptions[", i, "]");
+    if (target.size() > limits::kMaxSubscriptionLength) {
+      return Invalid(field,
+                     absl::StrCat("too long (at most ", limits::kMaxSubscriptionLength, " bytes)"));
+    }
+    const absl::string_view text = target;
+    const bool tenant = absl::StartsWith(text, "tenants/") && IsTenantId(text.substr(8));
+    const bool launch = absl::StartsWith(text, "launches/") && IsLaunchId(text.substr(9));
+    if (!tenant && !launch) {
+      return Invalid(field,
+                     absl::StrCat("'", target, "' must be tenants/{tenant} or launches/{launch}"));
     }
   }
   return absl::OkStatus();

@@ -9,6 +9,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/auth/tenant_scope.h"
 #include "common/grpc_status.h"
 #include "notifier-service/grpc/notifier_proto_mapping.h"
 
@@ -54,6 +55,19 @@ std::optional<std::vector<std::string>> SplitFields(absl::string_view text) {
 
 grpc::Status BadPageToken() { return Invalid("page_token", "invalid page token"); }
 
+// The tenant filter and the page token, bounded before any work is done with them.
+grpc::Status CheckListRequest(absl::string_view tenant, absl::string_view page_token) {
+  if (tenant.size() > limits::kMaxTenantLength) {
+    return Invalid("tenant", absl::StrCat("too long (", tenant.size(), " bytes, at most ",
+                                          limits::kMaxTenantLength, ")"));
+  }
+  if (page_token.size() > limits::kMaxPageTokenLength) {
+    return Invalid("page_token", absl::StrCat("too long (", page_token.size(), " bytes, at most ",
+                                              limits::kMaxPageTokenLength, ")"));
+  }
+  return grpc::Status::OK;
+}
+
 // A numeric keyset position (a delivery or inbox id); 0 when there is no token.
 grpc::Status DecodeIdPosition(const PageTokenCodec& codec, absl::string_view token,
                               absl::string_view scope, int64_t& position) {
@@ -89,21 +103,54 @@ std::optional<ReminderKey> DecodeReminderKey(absl::string_view text) {
 
 }  // namespace
 
+const auth::CallAuthorizer NotifierGrpcService::kNoAuthentication(nullptr);
+
 NotifierGrpcService::NotifierGrpcService(
     NotifierEngine* engine, PageTokenCodec page_tokens,
-    std::function<v1::SubscriptionStatus()> subscription_status)
-    : engine_(engine),
+    std::function<v1::SubscriptionStatus()> subscription_status,
+    const auth::CallAuthorizer* authorizer)
+    : authorizer_(authorizer != nullptr ? authorizer : &kNoAuthentication),
+      engine_(engine),
       page_tokens_(std::move(page_tokens)),
       subscription_status_(std::move(subscription_status)) {}
+
+absl::Status NotifierGrpcService::CheckLaunchVisible(const auth::Principal& principal,
+                                                     const std::string& launch_id) const {
+  if (principal.AllTenants()) return absl::OkStatus();
+  absl::StatusOr<std::optional<LaunchInfo>> launch = engine_->GetLaunch(launch_id);
+  if (!launch.ok()) return launch.status();
+  // Unknown and another tenant's answer alike, so the other tenant's launch is not revealed.
+  if (!launch->has_value() || (*launch)->tenant != principal.tenant) {
+    return absl::NotFoundError(absl::StrCat("launch launches/", launch_id, " not found"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NotifierGrpcService::CheckRecipientVisible(const auth::Principal& principal,
+                                                        const std::string& recipient_id) const {
+  if (principal.AllTenants()) return absl::OkStatus();
+  absl::StatusOr<Recipient> recipient = engine_->GetRecipient(recipient_id);
+  if (!recipient.ok()) return recipient.status();
+  if (recipient->tenant != principal.tenant) {
+    return absl::NotFoundError(absl::StrCat("recipients/", recipient_id, ": no such recipient"));
+  }
+  return absl::OkStatus();
+}
 
 grpc::Status NotifierGrpcService::ListReminders(grpc::ServerContext* context,
                                                 const v1::ListRemindersRequest* request,
                                                 v1::ListRemindersResponse* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kRead);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (request->days() < 0 || request->days() > kMaxForecastDays) {
     return Invalid("days", absl::StrCat("must be between 0 and ", kMaxForecastDays, ", got ",
                                         request->days()));
   }
   const int days = request->days() == 0 ? kDefaultForecastDays : request->days();
+  if (grpc::Status s = CheckListRequest(request->tenant(), request->page_token()); !s.ok()) {
+    return s;
+  }
   int page_size = 0;
   if (grpc::Status s =
           PageSize(request->page_size(), kMaxReminderPageSize, kDefaultReminderPageSize, page_size);
@@ -112,7 +159,9 @@ grpc::Status NotifierGrpcService::ListReminders(grpc::ServerContext* context,
   }
   ForecastQuery query;
   query.horizon = absl::Hours(24) * days;
-  query.tenant = request->tenant();
+  absl::StatusOr<std::string> tenant = auth::ScopedTenantFilter(*principal, request->tenant());
+  if (!tenant.ok()) return ToGrpcStatus(tenant.status());
+  query.tenant = *tenant;
   if (!request->launch().empty()) {
     absl::StatusOr<std::string> id = ParseLaunchName(request->launch(), "launch");
     if (!id.ok()) return ToGrpcStatus(id.status());
@@ -122,6 +171,14 @@ grpc::Status NotifierGrpcService::ListReminders(grpc::ServerContext* context,
     absl::StatusOr<std::string> id = ParseRecipientName(request->recipient(), "recipient");
     if (!id.ok()) return ToGrpcStatus(id.status());
     query.recipient_id = *std::move(id);
+  }
+  if (!query.launch_id.empty()) {
+    if (absl::Status s = CheckLaunchVisible(*principal, query.launch_id); !s.ok())
+      return ToGrpcStatus(s);
+  }
+  if (!query.recipient_id.empty()) {
+    if (absl::Status s = CheckRecipientVisible(*principal, query.recipient_id); !s.ok())
+      return ToGrpcStatus(s);
   }
   const std::string days_text = absl::StrCat(days);
   const std::string scope = JoinFields(
@@ -155,14 +212,22 @@ grpc::Status NotifierGrpcService::ListReminders(grpc::ServerContext* context,
 grpc::Status NotifierGrpcService::ListDeliveries(grpc::ServerContext* context,
                                                  const v1::ListDeliveriesRequest* request,
                                                  v1::ListDeliveriesResponse* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kRead);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   int page_size = 0;
   if (grpc::Status s =
           PageSize(request->page_size(), kMaxDeliveryPageSize, kDefaultDeliveryPageSize, page_size);
       !s.ok()) {
     return s;
   }
+  if (grpc::Status s = CheckListRequest(request->tenant(), request->page_token()); !s.ok()) {
+    return s;
+  }
   DeliveryFilter filter;
-  filter.tenant = request->tenant();
+  absl::StatusOr<std::string> tenant = auth::ScopedTenantFilter(*principal, request->tenant());
+  if (!tenant.ok()) return ToGrpcStatus(tenant.status());
+  filter.tenant = *tenant;
   if (!request->launch().empty()) {
     absl::StatusOr<std::string> id = ParseLaunchName(request->launch(), "launch");
     if (!id.ok()) return ToGrpcStatus(id.status());
@@ -193,6 +258,14 @@ grpc::Status NotifierGrpcService::ListDeliveries(grpc::ServerContext* context,
   if (!channel.ok()) return ToGrpcStatus(channel.status());
   filter.channel = *channel;
 
+  if (!filter.launch_id.empty()) {
+    if (absl::Status s = CheckLaunchVisible(*principal, filter.launch_id); !s.ok())
+      return ToGrpcStatus(s);
+  }
+  if (!filter.recipient_id.empty()) {
+    if (absl::Status s = CheckRecipientVisible(*principal, filter.recipient_id); !s.ok())
+      return ToGrpcStatus(s);
+  }
   const std::string state_text = absl::StrCat(request->state());
   const std::string channel_text = absl::StrCat(request->channel());
   const std::string scope =
@@ -219,9 +292,15 @@ grpc::Status NotifierGrpcService::ListDeliveries(grpc::ServerContext* context,
 grpc::Status NotifierGrpcService::CreateRecipient(grpc::ServerContext* context,
                                                   const v1::CreateRecipientRequest* request,
                                                   v1::Recipient* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kAdmin);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (!request->has_recipient()) return Invalid("recipient", "required");
   absl::StatusOr<Recipient> recipient = NewRecipientFromProto(request->recipient());
   if (!recipient.ok()) return ToGrpcStatus(recipient.status());
+  if (!principal->CanSeeTenant(recipient->tenant)) {
+    return ToGrpcStatus(auth::OutOfTenantScope(*principal, recipient->tenant));
+  }
   absl::StatusOr<Recipient> created = engine_->CreateRecipient(*std::move(recipient));
   if (!created.ok()) return ToGrpcStatus(created.status());
   *response = ToProto(*created);
@@ -231,8 +310,12 @@ grpc::Status NotifierGrpcService::CreateRecipient(grpc::ServerContext* context,
 grpc::Status NotifierGrpcService::GetRecipient(grpc::ServerContext* context,
                                                const v1::GetRecipientRequest* request,
                                                v1::Recipient* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kRead);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   absl::StatusOr<std::string> id = ParseRecipientName(request->name(), "name");
   if (!id.ok()) return ToGrpcStatus(id.status());
+  if (absl::Status s = CheckRecipientVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<Recipient> recipient = engine_->GetRecipient(*id);
   if (!recipient.ok()) return ToGrpcStatus(recipient.status());
   *response = ToProto(*recipient);
@@ -242,12 +325,20 @@ grpc::Status NotifierGrpcService::GetRecipient(grpc::ServerContext* context,
 grpc::Status NotifierGrpcService::ListRecipients(grpc::ServerContext* context,
                                                  const v1::ListRecipientsRequest* request,
                                                  v1::ListRecipientsResponse* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kRead);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   int page_size = 0;
   if (grpc::Status s = PageSize(request->page_size(), kMaxRecipientPageSize,
                                 kDefaultRecipientPageSize, page_size);
       !s.ok()) {
     return s;
   }
+  if (grpc::Status s = CheckListRequest(request->tenant(), request->page_token()); !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::string> tenant = auth::ScopedTenantFilter(*principal, request->tenant());
+  if (!tenant.ok()) return ToGrpcStatus(tenant.status());
   const std::string scope = JoinFields({"recipients", request->tenant()});
   std::string after_id;
   if (!request->page_token().empty()) {
@@ -257,7 +348,7 @@ grpc::Status NotifierGrpcService::ListRecipients(grpc::ServerContext* context,
     after_id = *std::move(position);
   }
   absl::StatusOr<std::vector<Recipient>> recipients =
-      engine_->ListRecipients(request->tenant(), after_id, page_size + 1);
+      engine_->ListRecipients(*tenant, after_id, page_size + 1);
   if (!recipients.ok()) return ToGrpcStatus(recipients.status());
   const bool more = static_cast<int>(recipients->size()) > page_size;
   if (more) recipients->resize(page_size);
@@ -269,6 +360,9 @@ grpc::Status NotifierGrpcService::ListRecipients(grpc::ServerContext* context,
 grpc::Status NotifierGrpcService::UpdateRecipient(grpc::ServerContext* context,
                                                   const v1::UpdateRecipientRequest* request,
                                                   v1::Recipient* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kAdmin);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (!request->has_recipient()) return Invalid("recipient", "required");
   absl::StatusOr<std::string> id =
       ParseRecipientName(request->recipient().name(), "recipient.name");
@@ -279,6 +373,7 @@ grpc::Status NotifierGrpcService::UpdateRecipient(grpc::ServerContext* context,
       !s.ok()) {
     return ToGrpcStatus(s);
   }
+  if (absl::Status s = CheckRecipientVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<Recipient> current = engine_->GetRecipient(*id);
   if (!current.ok()) return ToGrpcStatus(current.status());
   const std::string name = RecipientName(*id);
@@ -307,8 +402,12 @@ grpc::Status NotifierGrpcService::UpdateRecipient(grpc::ServerContext* context,
 grpc::Status NotifierGrpcService::DeleteRecipient(grpc::ServerContext* context,
                                                   const v1::DeleteRecipientRequest* request,
                                                   v1::DeleteRecipientResponse* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kAdmin);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   absl::StatusOr<std::string> id = ParseRecipientName(request->name(), "name");
   if (!id.ok()) return ToGrpcStatus(id.status());
+  if (absl::Status s = CheckRecipientVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
   std::optional<int64_t> expected_version;
   if (!request->etag().empty()) {
     absl::StatusOr<int64_t> version = ParseEtag(request->etag(), RecipientName(*id));
@@ -321,8 +420,12 @@ grpc::Status NotifierGrpcService::DeleteRecipient(grpc::ServerContext* context,
 grpc::Status NotifierGrpcService::SnoozeReminder(grpc::ServerContext* context,
                                                  const v1::SnoozeReminderRequest* request,
                                                  v1::ItemReminderState* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kWrite);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   absl::StatusOr<std::pair<std::string, std::string>> item = ParseItemName(request->item(), "item");
   if (!item.ok()) return ToGrpcStatus(item.status());
+  if (absl::Status s = CheckLaunchVisible(*principal, item->first); !s.ok()) return ToGrpcStatus(s);
   if (request->has_snooze_until() && request->has_snooze_for()) {
     return Invalid("snooze_for", "give either snooze_until or snooze_for, not both");
   }
@@ -352,8 +455,12 @@ grpc::Status NotifierGrpcService::SnoozeReminder(grpc::ServerContext* context,
 grpc::Status NotifierGrpcService::AcknowledgeReminder(grpc::ServerContext* context,
                                                       const v1::AcknowledgeReminderRequest* request,
                                                       v1::ItemReminderState* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kWrite);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   absl::StatusOr<std::pair<std::string, std::string>> item = ParseItemName(request->item(), "item");
   if (!item.ok()) return ToGrpcStatus(item.status());
+  if (absl::Status s = CheckLaunchVisible(*principal, item->first); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<ItemRecord> record = engine_->Acknowledge(item->first, item->second);
   if (!record.ok()) return ToGrpcStatus(record.status());
   *response = ToProto(*record);
@@ -363,8 +470,12 @@ grpc::Status NotifierGrpcService::AcknowledgeReminder(grpc::ServerContext* conte
 grpc::Status NotifierGrpcService::SendTestNotification(
     grpc::ServerContext* context, const v1::SendTestNotificationRequest* request,
     v1::SendTestNotificationResponse* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kAdmin);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   absl::StatusOr<std::string> id = ParseRecipientName(request->recipient(), "recipient");
   if (!id.ok()) return ToGrpcStatus(id.status());
+  if (absl::Status s = CheckRecipientVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<std::optional<ChannelType>> channel =
       OptionalChannelTypeFromProto(request->channel(), "channel");
   if (!channel.ok()) return ToGrpcStatus(channel.status());
@@ -377,16 +488,23 @@ grpc::Status NotifierGrpcService::SendTestNotification(
 grpc::Status NotifierGrpcService::ListInboxMessages(grpc::ServerContext* context,
                                                     const v1::ListInboxMessagesRequest* request,
                                                     v1::ListInboxMessagesResponse* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kRead);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   // A person without a recipient record still has an inbox (the router's default channels), so
   // an unknown recipient simply has no messages.
   absl::StatusOr<std::string> id = ParseRecipientName(request->recipient(), "recipient");
   if (!id.ok()) return ToGrpcStatus(id.status());
+  // A scoped token reads only the inboxes of its own tenant's recipients: a person without a
+  // recipient record may hear from every tenant.
+  if (absl::Status s = CheckRecipientVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
   int page_size = 0;
   if (grpc::Status s =
           PageSize(request->page_size(), kMaxInboxPageSize, kDefaultInboxPageSize, page_size);
       !s.ok()) {
     return s;
   }
+  if (grpc::Status s = CheckListRequest("", request->page_token()); !s.ok()) return s;
   const std::string scope = JoinFields({"inbox", *id});
   int64_t before_id = 0;
   if (grpc::Status s = DecodeIdPosition(page_tokens_, request->page_token(), scope, before_id);
@@ -408,6 +526,9 @@ grpc::Status NotifierGrpcService::ListInboxMessages(grpc::ServerContext* context
 grpc::Status NotifierGrpcService::GetSubscriptionStatus(
     grpc::ServerContext* context, const v1::GetSubscriptionStatusRequest* request,
     v1::SubscriptionStatus* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kRead);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (!subscription_status_) {
     return grpc::Status(grpc::StatusCode::UNAVAILABLE,
                         "no event subscriber runs in this notifier process");

@@ -2,8 +2,10 @@
 
 #include <functional>
 
+#include "common/auth/call_authorizer.h"
 #include "common/page_token.h"
 #include "notifier-service/engine/notifier_engine.h"
+#include "notifier-service/engine/notifier_limits.h"
 #include "preflight/v1/notifier.grpc.pb.h"
 
 namespace preflight::notifier {
@@ -13,24 +15,26 @@ namespace preflight::notifier {
 // key.
 class NotifierGrpcService final : public v1::NotifierService::Service {
  public:
-  // Page sizes: the proto's bounds and defaults.
-  static constexpr int kMaxReminderPageSize = 1000;
-  static constexpr int kDefaultReminderPageSize = 100;
-  static constexpr int kMaxDeliveryPageSize = 500;
-  static constexpr int kDefaultDeliveryPageSize = 50;
-  static constexpr int kMaxRecipientPageSize = 500;
-  static constexpr int kDefaultRecipientPageSize = 100;
-  static constexpr int kMaxInboxPageSize = 500;
-  static constexpr int kDefaultInboxPageSize = 50;
+  // Page sizes: the proto's bounds and defaults (all limits live in notifier_limits.h).
+  static constexpr int kMaxReminderPageSize = limits::kMaxReminderPageSize;
+  static constexpr int kDefaultReminderPageSize = limits::kDefaultReminderPageSize;
+  static constexpr int kMaxDeliveryPageSize = limits::kMaxDeliveryPageSize;
+  static constexpr int kDefaultDeliveryPageSize = limits::kDefaultDeliveryPageSize;
+  static constexpr int kMaxRecipientPageSize = limits::kMaxRecipientPageSize;
+  static constexpr int kDefaultRecipientPageSize = limits::kDefaultRecipientPageSize;
+  static constexpr int kMaxInboxPageSize = limits::kMaxInboxPageSize;
+  static constexpr int kDefaultInboxPageSize = limits::kDefaultInboxPageSize;
   // ListReminders horizon in days.
-  static constexpr int kMaxForecastDays = 366;
+  static constexpr int kMaxForecastDays = limits::kMaxForecastDays;
   static constexpr int kDefaultForecastDays = 14;
-  static constexpr int kMaxSnoozeDays = 30;
+  static constexpr int kMaxSnoozeDays = limits::kMaxSnoozeDays;
 
   // `engine` must outlive the service. `subscription_status` answers GetSubscriptionStatus (the
-  // event subscriber's Status()); when empty that RPC is UNAVAILABLE.
+  // event subscriber's Status()); when empty that RPC is UNAVAILABLE. `authorizer` checks each
+  // call's token, role and tenant; nullptr serves without authentication.
   NotifierGrpcService(NotifierEngine* engine, PageTokenCodec page_tokens,
-                      std::function<v1::SubscriptionStatus()> subscription_status);
+                      std::function<v1::SubscriptionStatus()> subscription_status,
+                      const auth::CallAuthorizer* authorizer = nullptr);
 
   grpc::Status ListReminders(grpc::ServerContext* context, const v1::ListRemindersRequest* request,
                              v1::ListRemindersResponse* response) override;
@@ -68,6 +72,14 @@ class NotifierGrpcService final : public v1::NotifierService::Service {
                                      v1::SubscriptionStatus* response) override;
 
  private:
+  // NOT_FOUND, worded as for a missing one, when the launch or recipient is another tenant's.
+  absl::Status CheckLaunchVisible(const auth::Principal& principal,
+                                  const std::string& launch_id) const;
+  absl::Status CheckRecipientVisible(const auth::Principal& principal,
+                                     const std::string& recipient_id) const;
+
+  static const auth::CallAuthorizer kNoAuthentication;
+  const auth::CallAuthorizer* const authorizer_;
   NotifierEngine* const engine_;
   const PageTokenCodec page_tokens_;
   const std::function<v1::SubscriptionStatus()> subscription_status_;

@@ -13,6 +13,7 @@
 #include "common/civil_date.h"
 #include "common/crypto.h"
 #include "google/protobuf/util/time_util.h"
+#include "notifier-service/channels/url_safety.h"
 
 namespace preflight::notifier {
 namespace {
@@ -60,6 +61,9 @@ bool RendersMarkdown(ChannelType type) {
   return type == ChannelType::kWecom || type == ChannelType::kDingtalk ||
          type == ChannelType::kFeishu || type == ChannelType::kSlack;
 }
+
+// Channels whose target is a URL that may hold a key.
+bool TakesUrl(ChannelType type) { return type == ChannelType::kWebhook || RendersMarkdown(type); }
 
 std::string ItemTitle(const ItemInfo& item) {
   if (item.title_zh.empty()) return item.title_en;
@@ -306,7 +310,7 @@ absl::StatusOr<std::optional<DeliveryState>> OptionalDeliveryStateFromProto(
 v1::RecipientChannel ToProto(const RecipientChannel& channel) {
   v1::RecipientChannel out;
   out.set_type(ToProto(channel.type));
-  out.set_target(channel.target);
+  out.set_target(TakesUrl(channel.type) ? RedactUrl(channel.target) : channel.target);
   out.set_secret_ref(channel.secret_ref);
   return out;
 }
@@ -400,6 +404,16 @@ absl::Status ApplyRecipientMask(const v1::Recipient& patch, const google::protob
   if (seen.count("channels")) {
     absl::StatusOr<std::vector<RecipientChannel>> channels = ChannelsFromProto(patch);
     if (!channels.ok()) return channels.status();
+    // Answers carry redacted URLs; one sent back unchanged keeps the stored URL and its key.
+    for (RecipientChannel& channel : *channels) {
+      if (!TakesUrl(channel.type) || !absl::StrContains(channel.target, kRedacted)) continue;
+      for (const RecipientChannel& stored : current.channels) {
+        if (stored.type == channel.type && IsRedactedFormOf(channel.target, stored.target)) {
+          channel.target = stored.target;
+          break;
+        }
+      }
+    }
     updated.channels = *std::move(channels);
   }
   current = std::move(updated);
@@ -412,7 +426,8 @@ v1::DeliveryAttempt ToProto(const DeliveryAttempt& attempt) {
   *out.mutable_time() = ToTimestamp(attempt.time);
   out.set_outcome(attempt.outcome);
   out.set_http_status(attempt.http_status);
-  out.set_provider_answer(attempt.provider_answer);
+  // Rows written before redaction existed are redacted on the way out too.
+  out.set_provider_answer(RedactSecrets(attempt.provider_answer));
   return out;
 }
 

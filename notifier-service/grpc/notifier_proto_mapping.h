@@ -74,17 +74,21 @@ absl::StatusOr<std::optional<DeliveryState>> OptionalDeliveryStateFromProto(
 v1::RecipientChannel ToProto(const RecipientChannel& channel);
 absl::StatusOr<RecipientChannel> RecipientChannelFromProto(const v1::RecipientChannel& channel,
                                                            absl::string_view field);
-// With name, etag and times. Secret references are returned as stored: they name where the
-// secret is, never the secret.
+// With name, etag and times. Webhook and bot URLs are redacted (RedactUrl: "key=***", the hook
+// token "***"); secret references are returned as stored: they name where the secret is, never
+// the secret.
 v1::Recipient ToProto(const Recipient& recipient);
 // A new recipient from CreateRecipient: name is required; output-only fields are ignored.
 absl::StatusOr<Recipient> NewRecipientFromProto(const v1::Recipient& recipient);
 // Copies the fields `mask` names from `patch` onto `current`. Paths: display_name, language,
 // channels, digest, subscriptions. INVALID_ARGUMENT for an empty mask, an unknown or immutable
-// path, or a path named twice.
+// path, or a path named twice. A patched channel whose target is the redacted form of one of
+// `current`'s targets of the same type (as ToProto returned it) keeps the stored URL; any other
+// "***" placeholder is left for ValidateRecipient to refuse.
 absl::Status ApplyRecipientMask(const v1::Recipient& patch, const google::protobuf::FieldMask& mask,
                                 Recipient& current);
 
+// Provider answers are passed through RedactSecrets.
 v1::DeliveryAttempt ToProto(const DeliveryAttempt& attempt);
 // The body is the Markdown for channels that render it, else the plain text.
 v1::Delivery ToProto(const Delivery& delivery);

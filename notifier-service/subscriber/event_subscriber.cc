@@ -91,6 +91,9 @@ std::shared_ptr<grpc::Channel> EventSubscriber::NewChannel() const {
   // A channel of its own per attempt, connecting now: the backoff here decides when to retry,
   // not the reconnect backoff of a subchannel shared with other channels.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  if (!options_.tls_server_name.empty()) {
+    args.SetSslTargetNameOverride(options_.tls_server_name);
+  }
   std::shared_ptr<grpc::ChannelCredentials> credentials =
       options_.credentials ? options_.credentials : grpc::InsecureChannelCredentials();
   return grpc::CreateCustomChannel(options_.checklist_address, credentials, args);

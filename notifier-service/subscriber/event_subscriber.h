@@ -25,6 +25,9 @@ struct SubscriberOptions {
   std::string checklist_address;
   // Null: plaintext.
   std::shared_ptr<grpc::ChannelCredentials> credentials;
+  // With TLS credentials: the name the checklist's certificate is checked against instead of the
+  // host of checklist_address; empty: that host.
+  std::string tls_server_name;
   // Reconnection backoff: jittered, exponential from initial to max, reset after progress.
   absl::Duration initial_backoff = absl::Milliseconds(500);
   absl::Duration max_backoff = absl::Seconds(30);

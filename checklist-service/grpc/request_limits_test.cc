@@ -1,0 +1,183 @@
+// The checklist's input limits through the real gRPC surface: fields checked by the transport
+// (filters, page tokens) and the domain's limits, with the status codes clients see.
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "checklist-service/domain/launch_service.h"
+#include "checklist-service/domain/limits.h"
+#include "checklist-service/domain/template_catalog.h"
+#include "checklist-service/grpc/checklist_grpc_service.h"
+#include "checklist-service/storage/sqlite_checklist_store.h"
+#include "common/clock.h"
+#include "common/page_token.h"
+#include "common/working_calendar.h"
+#include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
+
+namespace preflight::checklist {
+namespace {
+
+using ::testing::HasSubstr;
+
+#define EXPECT_STATUS(expr, grpc_code, text)                     \
+  do {                                                           \
+    const grpc::Status status_ = (expr);                         \
+    EXPECT_EQ(status_.error_code(), grpc::StatusCode::grpc_code) \
+        << "message: " << status_.error_message();               \
+    EXPECT_THAT(status_.error_message(), HasSubstr(text));       \
+  } while (false)
+
+class RequestLimitsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<TemplateCatalog> catalog =
+        TemplateCatalog::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/templates"});
+    ASSERT_TRUE(catalog.ok()) << catalog.status();
+    catalog_ = std::make_unique<TemplateCatalog>(*std::move(catalog));
+    absl::StatusOr<WorkingCalendar> calendar =
+        WorkingCalendar::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/calendar"});
+    ASSERT_TRUE(calendar.ok()) << calendar.status();
+    calendar_ = std::make_unique<WorkingCalendar>(*std::move(calendar));
+    absl::StatusOr<std::unique_ptr<SqliteChecklistStore>> store =
+        SqliteChecklistStore::Open(dir_.Join("checklist.db"), SqliteChecklistStore::Options{});
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    LaunchServiceLimits limits;
+    limits.max_launches_per_tenant = 2;
+    service_ = std::make_unique<LaunchService>(store_.get(), catalog_.get(), calendar_.get(),
+                                               &clock_, nullptr, limits);
+    grpc_service_ =
+        std::make_unique<ChecklistGrpcService>(service_.get(), PageTokenCodec("test-key"));
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(grpc_service_.get());
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    stub_ = v1::ChecklistService::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  }
+
+  void TearDown() override {
+    if (server_) server_->Shutdown();
+  }
+
+  static v1::CreateLaunchRequest Shop() {
+    v1::CreateLaunchRequest request;
+    v1::Launch* launch = request.mutable_launch();
+    launch->set_tenant("acme");
+    launch->set_display_name("Acme shop");
+    launch->set_owner("zhang.wei@acme.cn");
+    launch->set_target_launch_date("2026-12-15");
+    launch->mutable_profile()->set_subject_type(v1::SUBJECT_TYPE_ENTERPRISE);
+    launch->mutable_profile()->set_hosting(v1::HOSTING_OWN_MAINLAND_SERVER);
+    return request;
+  }
+
+  grpc::Status Create(const v1::CreateLaunchRequest& request) {
+    grpc::ClientContext context;
+    v1::Launch launch;
+    return stub_->CreateLaunch(&context, request, &launch);
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_{absl::FromCivil(absl::CivilSecond(2026, 9, 1, 2, 0, 0), absl::UTCTimeZone())};
+  std::unique_ptr<TemplateCatalog> catalog_;
+  std::unique_ptr<WorkingCalendar> calendar_;
+  std::unique_ptr<SqliteChecklistStore> store_;
+  std::unique_ptr<LaunchService> service_;
+  std::unique_ptr<ChecklistGrpcService> grpc_service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<v1::ChecklistService::Stub> stub_;
+};
+
+TEST_F(RequestLimitsTest, CreateLaunchFieldLimits) {
+  v1::CreateLaunchRequest request = Shop();
+  request.mutable_launch()->set_display_name(std::string(kMaxNameLength + 1, 'x'));
+  EXPECT_STATUS(Create(request), INVALID_ARGUMENT,
+                "launch.display_name: too long (201 bytes, at most 200)");
+  request = Shop();
+  request.set_request_id(std::string(kMaxRequestIdLength + 1, 'r'));
+  EXPECT_STATUS(Create(request), INVALID_ARGUMENT, "request_id: too long (at most 64)");
+  request = Shop();
+  for (size_t i = 0; i <= kMaxCategories; ++i) {
+    request.mutable_launch()->mutable_profile()->add_service_categories(absl::StrCat("c", i));
+  }
+  EXPECT_STATUS(Create(request), INVALID_ARGUMENT, "at most 32 categories");
+}
+
+TEST_F(RequestLimitsTest, LaunchesPerTenantIsResourceExhausted) {
+  ASSERT_TRUE(Create(Shop()).ok());
+  ASSERT_TRUE(Create(Shop()).ok());
+  EXPECT_STATUS(Create(Shop()), RESOURCE_EXHAUSTED, "tenant acme has 2 launches, the limit");
+}
+
+TEST_F(RequestLimitsTest, ListFiltersAndPageTokensAreBounded) {
+  {
+    grpc::ClientContext context;
+    v1::ListLaunchesRequest request;
+    request.set_tenant(std::string(kMaxTenantLength + 1, 't'));
+    v1::ListLaunchesResponse response;
+    EXPECT_STATUS(stub_->ListLaunches(&context, request, &response), INVALID_ARGUMENT,
+                  "tenant: too long (64 bytes, at most 63)");
+  }
+  {
+    grpc::ClientContext context;
+    v1::ListLaunchesRequest request;
+    request.set_owner(std::string(kMaxNameLength + 1, 'o'));
+    v1::ListLaunchesResponse response;
+    EXPECT_STATUS(stub_->ListLaunches(&context, request, &response), INVALID_ARGUMENT,
+                  "owner: too long");
+  }
+  {
+    grpc::ClientContext context;
+    v1::ListLaunchesRequest request;
+    request.set_page_token(std::string(kMaxPageTokenLength + 1, 'p'));
+    v1::ListLaunchesResponse response;
+    EXPECT_STATUS(stub_->ListLaunches(&context, request, &response), INVALID_ARGUMENT,
+                  "page_token: too long (1025 bytes, at most 1024)");
+  }
+  {
+    grpc::ClientContext context;
+    v1::ListLaunchesRequest request;
+    request.set_page_size(kMaxLaunchPageSize + 1);
+    v1::ListLaunchesResponse response;
+    EXPECT_STATUS(stub_->ListLaunches(&context, request, &response), INVALID_ARGUMENT,
+                  "page_size: must be between 0 and 200");
+  }
+  {
+    grpc::ClientContext context;
+    v1::ListTemplatesRequest request;
+    request.set_page_token(std::string(kMaxPageTokenLength + 1, 'p'));
+    v1::ListTemplatesResponse response;
+    EXPECT_STATUS(stub_->ListTemplates(&context, request, &response), INVALID_ARGUMENT,
+                  "page_token: too long");
+  }
+  {
+    grpc::ClientContext context;
+    v1::ListEventsRequest request;
+    request.set_parent("launches/l123");
+    request.set_page_token(std::string(kMaxPageTokenLength + 1, 'p'));
+    v1::ListEventsResponse response;
+    EXPECT_STATUS(stub_->ListEvents(&context, request, &response), INVALID_ARGUMENT,
+                  "page_token: too long");
+  }
+  {
+    grpc::ClientContext context;
+    v1::WatchEventsRequest request;
+    request.set_tenant(std::string(kMaxTenantLength + 1, 't'));
+    std::unique_ptr<grpc::ClientReader<v1::Event>> reader = stub_->WatchEvents(&context, request);
+    v1::Event event;
+    EXPECT_FALSE(reader->Read(&event));
+    EXPECT_STATUS(reader->Finish(), INVALID_ARGUMENT, "tenant: too long");
+  }
+}
+
+}  // namespace
+}  // namespace preflight::checklist

@@ -1,0 +1,168 @@
+#include "common/auth/sqlite_token_store.h"
+
+#include <utility>
+#include <vector>
+
+#include "SQLiteCpp/Statement.h"
+#include "SQLiteCpp/Transaction.h"
+#include "absl/strings/str_cat.h"
+
+namespace preflight::auth {
+namespace {
+
+const std::vector<SqliteMigration>& TokenMigrations() {
+  static const std::vector<SqliteMigration>* const kMigrations = new std::vector<SqliteMigration>{
+      {1,
+       {R"sql(
+        CREATE TABLE tokens (
+          sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+          id TEXT NOT NULL UNIQUE,
+          secret_hash TEXT NOT NULL,
+          tenant TEXT NOT NULL,
+          role TEXT NOT NULL,
+          display_name TEXT NOT NULL,
+          creator TEXT NOT NULL,
+          create_time_us INTEGER NOT NULL,
+          revoke_time_us INTEGER
+        ))sql",
+        "CREATE INDEX tokens_by_tenant ON tokens(tenant, sequence)"}},
+  };
+  return *kMigrations;
+}
+
+constexpr char kColumns[] =
+    "sequence, id, secret_hash, tenant, role, display_name, creator, create_time_us, "
+    "revoke_time_us";
+
+absl::StatusOr<TokenRecord> ReadRow(SQLite::Statement& query) {
+  TokenRecord record;
+  record.sequence = query.getColumn(0).getInt64();
+  record.id = query.getColumn(1).getString();
+  record.secret_hash = query.getColumn(2).getString();
+  record.tenant = query.getColumn(3).getString();
+  absl::StatusOr<Role> role = ParseRole(query.getColumn(4).getString());
+  if (!role.ok()) {
+    return absl::DataLossError(absl::StrCat("token ", record.id, " has an unknown role"));
+  }
+  record.role = *role;
+  record.display_name = query.getColumn(5).getString();
+  record.creator = query.getColumn(6).getString();
+  record.create_time = absl::FromUnixMicros(query.getColumn(7).getInt64());
+  if (!query.getColumn(8).isNull()) {
+    record.revoke_time = absl::FromUnixMicros(query.getColumn(8).getInt64());
+  }
+  return record;
+}
+
+absl::StatusOr<std::optional<TokenRecord>> FindLocked(SQLite::Database& db, const std::string& id) {
+  SQLite::Statement query(db, absl::StrCat("SELECT ", kColumns, " FROM tokens WHERE id = ?"));
+  query.bind(1, id);
+  if (!query.executeStep()) return std::optional<TokenRecord>();
+  absl::StatusOr<TokenRecord> record = ReadRow(query);
+  if (!record.ok()) return record.status();
+  return std::optional<TokenRecord>(*std::move(record));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteTokenStore>> SqliteTokenStore::Open(
+    const std::string& path, const SqliteOptions& options) {
+  absl::StatusOr<std::unique_ptr<SQLite::Database>> db =
+      OpenSqliteDatabase(path, options, TokenMigrations());
+  if (!db.ok()) return db.status();
+  return std::unique_ptr<SqliteTokenStore>(new SqliteTokenStore(*std::move(db)));
+}
+
+absl::StatusOr<TokenRecord> SqliteTokenStore::Insert(const TokenRecord& record) {
+  absl::MutexLock lock(&mu_);
+  try {
+    SQLite::Statement insert(*db_,
+                             "INSERT INTO tokens (id, secret_hash, tenant, role, display_name, "
+                             "creator, create_time_us) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, record.id);
+    insert.bind(2, record.secret_hash);
+    insert.bind(3, record.tenant);
+    insert.bind(4, RoleName(record.role));
+    insert.bind(5, record.display_name);
+    insert.bind(6, record.creator);
+    insert.bind(7, static_cast<int64_t>(absl::ToUnixMicros(record.create_time)));
+    insert.exec();
+    TokenRecord stored = record;
+    stored.sequence = db_->getLastInsertRowid();
+    stored.revoke_time.reset();
+    return stored;
+  } catch (const SQLite::Exception& e) {
+    return SqliteErrorToStatus(e, absl::StrCat("storing token ", record.id));
+  }
+}
+
+absl::StatusOr<std::optional<TokenRecord>> SqliteTokenStore::Find(const std::string& id) {
+  absl::MutexLock lock(&mu_);
+  try {
+    return FindLocked(*db_, id);
+  } catch (const SQLite::Exception& e) {
+    return SqliteErrorToStatus(e, absl::StrCat("reading token ", id));
+  }
+}
+
+absl::StatusOr<std::vector<TokenRecord>> SqliteTokenStore::List(const TokenFilter& filter,
+                                                                int64_t before_sequence,
+                                                                int limit) {
+  absl::MutexLock lock(&mu_);
+  try {
+    SQLite::Statement query(
+        *db_, absl::StrCat("SELECT ", kColumns,
+                           " FROM tokens WHERE (?1 = '' OR tenant = ?1) AND (?2 OR revoke_time_us "
+                           "IS NULL) AND (?3 = 0 OR sequence < ?3) ORDER BY sequence DESC "
+                           "LIMIT ?4"));
+    query.bind(1, filter.tenant);
+    query.bind(2, filter.include_revoked ? 1 : 0);
+    query.bind(3, static_cast<int64_t>(before_sequence));
+    query.bind(4, limit);
+    std::vector<TokenRecord> records;
+    while (query.executeStep()) {
+      absl::StatusOr<TokenRecord> record = ReadRow(query);
+      if (!record.ok()) return record.status();
+      records.push_back(*std::move(record));
+    }
+    return records;
+  } catch (const SQLite::Exception& e) {
+    return SqliteErrorToStatus(e, "listing tokens");
+  }
+}
+
+absl::StatusOr<TokenRecord> SqliteTokenStore::Revoke(const std::string& id, absl::Time when) {
+  absl::MutexLock lock(&mu_);
+  try {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement update(
+        *db_, "UPDATE tokens SET revoke_time_us = ? WHERE id = ? AND revoke_time_us IS NULL");
+    update.bind(1, static_cast<int64_t>(absl::ToUnixMicros(when)));
+    update.bind(2, id);
+    update.exec();
+    absl::StatusOr<std::optional<TokenRecord>> record = FindLocked(*db_, id);
+    if (!record.ok()) return record.status();
+    if (!record->has_value()) {
+      return absl::NotFoundError(absl::StrCat("token tokens/", id, " not found"));
+    }
+    transaction.commit();
+    return **record;
+  } catch (const SQLite::Exception& e) {
+    return SqliteErrorToStatus(e, absl::StrCat("revoking token ", id));
+  }
+}
+
+absl::StatusOr<int64_t> SqliteTokenStore::CountActive(const std::string& tenant) {
+  absl::MutexLock lock(&mu_);
+  try {
+    SQLite::Statement query(
+        *db_, "SELECT COUNT(*) FROM tokens WHERE tenant = ? AND revoke_time_us IS NULL");
+    query.bind(1, tenant);
+    query.executeStep();
+    return static_cast<int64_t>(query.getColumn(0).getInt64());
+  } catch (const SQLite::Exception& e) {
+    return SqliteErrorToStatus(e, "counting tokens");
+  }
+}
+
+}  // namespace preflight::auth
