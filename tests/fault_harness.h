@@ -53,6 +53,21 @@ inline bool Eventually(const std::function<bool()>& done, absl::Duration timeout
   return done();
 }
 
+// Whether this build runs under AddressSanitizer, where every process is several times slower:
+// the fault tests then default to fewer rounds (the figures in docs/reliability.md come from
+// the plain build's defaults).
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kSanitizedBuild = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kSanitizedBuild = true;
+#else
+inline constexpr bool kSanitizedBuild = false;
+#endif
+#else
+inline constexpr bool kSanitizedBuild = false;
+#endif
+
 // A positive integer from the environment (for longer runs), else `fallback`.
 inline int EnvInt(const char* name, int fallback) {
   const char* value = getenv(name);
