@@ -20,6 +20,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/testing/loopback_channel.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight::checklist {
@@ -72,8 +73,7 @@ class ChecklistGrpcServiceTest : public ::testing::Test {
         ServerOptions{"127.0.0.1:0", "test", absl::Seconds(5), {}}, {grpc_service_.get()});
     ASSERT_TRUE(started.ok()) << started.status();
     server_ = std::move(started->server);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", started->port),
-                                   grpc::InsecureChannelCredentials());
+    channel_ = testing::ConnectedLoopbackChannel(started->port);
     stub_ = v1::ChecklistService::NewStub(channel_);
   }
 

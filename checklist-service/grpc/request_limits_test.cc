@@ -18,6 +18,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/testing/loopback_channel.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight::checklist {
@@ -60,8 +61,7 @@ class RequestLimitsTest : public ::testing::Test {
     builder.RegisterService(grpc_service_.get());
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
-    stub_ = v1::ChecklistService::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+    stub_ = v1::ChecklistService::NewStub(testing::ConnectedLoopbackChannel(port));
   }
 
   void TearDown() override {

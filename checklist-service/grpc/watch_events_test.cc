@@ -25,6 +25,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/testing/loopback_channel.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight::checklist {
@@ -177,8 +178,7 @@ class WatchEventsTest : public ::testing::Test {
     ASSERT_TRUE(started.ok()) << started.status();
     server_ = std::move(started->server);
     port_ = started->port;
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", started->port),
-                                   grpc::InsecureChannelCredentials());
+    channel_ = testing::ConnectedLoopbackChannel(started->port);
     stub_ = v1::ChecklistService::NewStub(channel_);
   }
 

@@ -27,6 +27,7 @@
 #include "notifier-service/engine/notifier_engine.h"
 #include "notifier-service/grpc/notifier_proto_mapping.h"
 #include "notifier-service/storage/sqlite_notifier_store.h"
+#include "tests/testing/loopback_channel.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight::notifier {
@@ -108,8 +109,7 @@ class NotifierGrpcServiceTest : public ::testing::Test {
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     ASSERT_GT(port, 0);
-    stub_ = v1::NotifierService::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+    stub_ = v1::NotifierService::NewStub(testing::ConnectedLoopbackChannel(port));
   }
 
   void TearDown() override {

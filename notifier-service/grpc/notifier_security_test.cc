@@ -29,6 +29,7 @@
 #include "notifier-service/engine/notifier_limits.h"
 #include "notifier-service/grpc/notifier_grpc_service.h"
 #include "notifier-service/storage/sqlite_notifier_store.h"
+#include "tests/testing/loopback_channel.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight::notifier {
@@ -137,8 +138,7 @@ class NotifierSecurityTest : public ::testing::Test {
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
-    stub_ = v1::NotifierService::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+    stub_ = v1::NotifierService::NewStub(testing::ConnectedLoopbackChannel(port));
   }
 
   void TearDown() override {

@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/testing/loopback_channel.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight::notifier {
@@ -35,8 +36,7 @@ class RemoteAuthenticatorTest : public ::testing::Test {
         StartServer(ServerOptions{"127.0.0.1:0", "test"}, {grpc_service_.get()});
     ASSERT_TRUE(started.ok()) << started.status();
     server_ = std::move(started->server);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", started->port),
-                                   grpc::InsecureChannelCredentials());
+    channel_ = testing::ConnectedLoopbackChannel(started->port);
     absl::StatusOr<std::optional<auth::IssuedToken>> root = tokens_->IssueBootstrapAdminIfNone();
     ASSERT_TRUE(root.ok());
     if (root->has_value()) root_ = auth::PrincipalOf((*root)->record);
