@@ -88,7 +88,8 @@ const std::vector<FlagSpec>& Flags() {
       // Notifier.
       {"days", "N", "forecast horizon in calendar days, 1 to 366 (default 14)"},
       {"launch", "LAUNCH", "only this launch (launches/ID or ID)"},
-      {"recipient", "ID", "only this recipient (recipients/ID or ID)"},
+      {"recipient", "ID",
+       "only this recipient (recipients/ID or ID, or tenants/TENANT/recipients/ID)"},
       {"item", "ITEM", "only this item, launches/ID/items/CODE"},
       {"state", "STATE", "pending|sending|delivered|dead_lettered|outcome_unknown|cancelled"},
       {"channel", "TYPE", "log|inbox|webhook|wecom|dingtalk|feishu|slack|email"},
@@ -546,7 +547,8 @@ std::string UsageText() {
   }
   absl::StrAppend(&text,
                   "\nLAUNCH is \"launches/ID\" or just ID. ITEM is \"launches/ID/items/CODE\", "
-                  "or LAUNCH CODE as two words. ID and RECIPIENT are \"recipients/ID\" or just ID. "
+                  "or LAUNCH CODE as two words. ID and RECIPIENT are \"recipients/ID\" or just ID "
+                  "(a recipient without a tenant), or \"tenants/TENANT/recipients/ID\". "
                   "Dates are YYYY-MM-DD. `preflight COMMAND --help` lists a command's flags.\n"
                   "Exit codes: 0 success, 1 the server refused or failed, 2 usage error.\n");
   return text;

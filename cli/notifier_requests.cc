@@ -58,7 +58,10 @@ void FillSubscriptions(const Invocation& invocation, v1::Recipient* recipient) {
 }  // namespace
 
 std::string RecipientName(absl::string_view argument) {
-  if (absl::StartsWith(argument, "recipients/")) return std::string(argument);
+  // A tenant's recipient is named tenants/TENANT/recipients/ID; a bare ID is the tenant-less one.
+  if (absl::StartsWith(argument, "recipients/") || absl::StartsWith(argument, "tenants/")) {
+    return std::string(argument);
+  }
   return absl::StrCat("recipients/", argument);
 }
 

@@ -17,7 +17,8 @@
 
 namespace preflight::cli {
 
-// "recipients/ID" stays as it is; a bare "ID" becomes "recipients/ID".
+// "recipients/ID" and "tenants/TENANT/recipients/ID" stay as they are; a bare "ID" becomes
+// "recipients/ID".
 std::string RecipientName(absl::string_view argument);
 
 // An item written as one word, "launches/ID/items/CODE" or "ID/items/CODE". `what` names the

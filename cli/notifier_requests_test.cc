@@ -30,6 +30,7 @@ absl::Time Utc(int year, int month, int day, int hour, int minute, int second) {
 TEST(NamesTest, RecipientAcceptsBareIdsAndFullNames) {
   EXPECT_EQ(RecipientName("li.na"), "recipients/li.na");
   EXPECT_EQ(RecipientName("recipients/owner@example.com"), "recipients/owner@example.com");
+  EXPECT_EQ(RecipientName("tenants/acme/recipients/li.na"), "tenants/acme/recipients/li.na");
 }
 
 TEST(NamesTest, ItemInOneWord) {

@@ -460,6 +460,37 @@ TEST_F(AuthTest, WithoutAValidTokenEveryRpcIsUnauthenticatedButHealthServes) {
   ASSERT_TRUE(WhoAmI(AsAdmin(), &admin).ok());
 }
 
+// Without --require_auth every caller is an all-tenant admin, so no token is issued at all: it
+// would stay valid once authentication is turned on. The bootstrap admin token is the way in.
+TEST_F(AuthTest, WithoutAuthenticationNoTokenIsIssued) {
+  Disconnect();
+  ASSERT_TRUE(checklist_->process.Stop(SIGTERM).ok());
+  absl::StatusOr<Running> open = StartProcess(
+      {CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("data")});
+  ASSERT_TRUE(open.ok()) << open.status();
+  checklist_ = std::make_unique<Running>(*std::move(open));
+  Connect();
+  CommandResult refused =
+      Cli({"tokens", "create", "--tenant=*", "--role=admin", "--display_name=sneaky"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_THAT(refused.output, HasSubstr("FAILED_PRECONDITION"));
+  EXPECT_THAT(refused.output, HasSubstr("--require_auth"));
+  EXPECT_THAT(refused.output, HasSubstr("DATA_DIR/admin.token"));
+  EXPECT_THAT(refused.output, Not(HasSubstr("pft_")));
+
+  // Back with authentication: the bootstrap admin token still works and issues tokens.
+  Disconnect();
+  ASSERT_TRUE(checklist_->process.Stop(SIGTERM).ok());
+  absl::StatusOr<Running> closed =
+      StartProcess({CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0",
+                    "--data_dir=" + dir_.Join("data"), "--require_auth"});
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  checklist_ = std::make_unique<Running>(*std::move(closed));
+  Connect();
+  const Issued issued = IssueWithCli("acme-admin", "acme", "admin");
+  EXPECT_TRUE(std::regex_match(issued.secret, TokenPattern())) << issued.create_output.output;
+}
+
 TEST_F(AuthTest, CliIssuesTokensShowsEachSecretOnceAndNeverListsThem) {
   IssueAll();
   std::set<std::string> ids;
@@ -914,7 +945,7 @@ class PairAuthTest : public AuthTest {
   }
 
   // Every NotifierService RPC (all 12), each with a well-formed request about `launch` and
-  // `recipient` ("recipients/{id}").
+  // `recipient` ("recipients/{id}" or "tenants/{tenant}/recipients/{id}").
   std::vector<Probe> NotifierProbes(const std::string& launch, const std::string& recipient) {
     using N = v1::NotifierService::Stub;
     N* stub = notifier_stub_.get();
@@ -1000,8 +1031,20 @@ TEST_F(PairAuthTest, NotifierFollowsWithItsServiceTokenAndGuardsEveryRpcByTenant
   ASSERT_TRUE(
       CallAs(stub, &N::CreateRecipient, AsAdmin(), RecipientRequest("shared", ""), &recipient)
           .ok());
-  const std::string acme_recipient = "recipients/acme.owner";
-  const std::string missing_recipient = absl::StrCat("recipients/", kMissingRecipientId);
+  // Recipients are per tenant: acme's is tenants/acme/recipients/acme.owner, and an id acme does
+  // not use is missing in the same way.
+  const std::string acme_recipient = "tenants/acme/recipients/acme.owner";
+  const std::string missing_recipient =
+      absl::StrCat("tenants/acme/recipients/", kMissingRecipientId);
+  // beta may use the same id: it is beta's own recipient, and creating it reveals nothing.
+  ASSERT_TRUE(CallAs(stub, &N::CreateRecipient, As("beta-admin"),
+                     RecipientRequest("acme.owner", "beta"), &recipient)
+                  .ok());
+  EXPECT_EQ(recipient.name(), "tenants/beta/recipients/acme.owner");
+  v1::DeleteRecipientRequest remove_beta_copy;
+  remove_beta_copy.set_name(recipient.name());
+  v1::DeleteRecipientResponse removed;
+  ASSERT_TRUE(CallAs(stub, &N::DeleteRecipient, As("beta-admin"), remove_beta_copy, &removed).ok());
 
   // No token, a malformed one or an unknown one: every RPC is UNAUTHENTICATED.
   const std::vector<Probe> probes = NotifierProbes(acme, acme_recipient);
@@ -1104,7 +1147,7 @@ TEST_F(PairAuthTest, NotifierFollowsWithItsServiceTokenAndGuardsEveryRpcByTenant
       CallAs(stub, &N::ListRecipients, As("beta-editor"), v1::ListRecipientsRequest(), &recipients)
           .ok());
   ASSERT_EQ(recipients.recipients_size(), 1);
-  EXPECT_EQ(recipients.recipients(0).name(), "recipients/beta.owner");
+  EXPECT_EQ(recipients.recipients(0).name(), "tenants/beta/recipients/beta.owner");
   ASSERT_TRUE(
       CallAs(stub, &N::ListRecipients, AsAdmin(), v1::ListRecipientsRequest(), &recipients).ok());
   EXPECT_EQ(recipients.recipients_size(), 3);
@@ -1138,7 +1181,7 @@ TEST_F(PairAuthTest, NotifierFollowsWithItsServiceTokenAndGuardsEveryRpcByTenant
 
   // Revocation reaches the notifier at once (no cache).
   v1::GetRecipientRequest get_beta;
-  get_beta.set_name("recipients/beta.owner");
+  get_beta.set_name("tenants/beta/recipients/beta.owner");
   ASSERT_TRUE(CallAs(stub, &N::GetRecipient, As("beta-editor"), get_beta, &recipient).ok());
   CommandResult revoked =
       Cli({"--token_file=" + admin_file_, "tokens", "revoke", tokens_.at("beta-editor").name});

@@ -396,6 +396,67 @@ TEST_F(PairTest, FailingReceiversAreRetriedOrDeadLetteredWithoutStallingOthers) 
   EXPECT_TRUE(saw_timeout);
 }
 
+// A receiver that takes 0.8 s to answer the first request with 429 and Retry-After: 2. Nothing
+// else reaches it before 2 s after that answer: neither the throttled delivery's retry nor the
+// other deliveries queued for the same endpoint. The ledger records each attempt when its
+// request went out, not when the pass that found it began.
+TEST_F(PairTest, RetryAfterHoldsEveryDeliveryToTheEndpointAndTheLedgerHasSendTimes) {
+  StartNotifier();
+  ScriptedResponse slow_throttle;
+  slow_throttle.status = 429;
+  slow_throttle.headers = {{"Retry-After", "2"}};
+  slow_throttle.hang = absl::Milliseconds(800);
+  ASSERT_TRUE(receiver_->Script("/throttled", {slow_throttle}).ok());
+  CreateRecipient("throttled", {Channel(v1::CHANNEL_TYPE_WEBHOOK, receiver_->Url("/throttled"))});
+  const std::string launch = CreateLaunch("throttled", "throttle-1");
+
+  std::vector<v1::Delivery> deliveries;
+  ASSERT_TRUE(Eventually([&] {
+    deliveries = Deliveries(launch);
+    if (deliveries.size() < 2) return false;
+    return CountIn(deliveries, v1::DELIVERY_STATE_DELIVERED) == static_cast<int>(deliveries.size());
+  })) << "deliveries: "
+      << deliveries.size();
+
+  absl::StatusOr<std::vector<RecordedRequest>> requests = receiver_->Requests("/throttled");
+  ASSERT_TRUE(requests.ok()) << requests.status();
+  ASSERT_GE(requests->size(), 3u);  // the 429, its retry and at least one other delivery
+  const absl::Time throttled_at =
+      absl::FromUnixNanos(static_cast<int64_t>(requests->front().received_at * 1e9));
+  // Answered 0.8 s after it arrived, so nothing may come before 2.8 s after it (100 ms of
+  // slack for the receiver's own timing).
+  const absl::Time allowed = throttled_at + absl::Milliseconds(2700);
+  for (size_t i = 1; i < requests->size(); ++i) {
+    const absl::Time at =
+        absl::FromUnixNanos(static_cast<int64_t>((*requests)[i].received_at * 1e9));
+    EXPECT_GE(at, allowed) << "request " << i << " came " << absl::FormatDuration(allowed - at)
+                           << " early";
+  }
+
+  // Each attempt's time is when its request went out: just before the receiver saw it.
+  std::map<std::string, std::vector<absl::Time>> arrivals;
+  for (const RecordedRequest& request : *requests) {
+    arrivals[request.idempotency_key.value_or("")].push_back(
+        absl::FromUnixNanos(static_cast<int64_t>(request.received_at * 1e9)));
+  }
+  int checked = 0;
+  for (const v1::Delivery& delivery : deliveries) {
+    const std::string key =
+        delivery.digest_key().empty() ? delivery.dedup_key() : delivery.digest_key();
+    const std::vector<absl::Time>& seen = arrivals[key];
+    ASSERT_EQ(seen.size(), static_cast<size_t>(delivery.attempts_size())) << key;
+    for (int k = 0; k < delivery.attempts_size(); ++k) {
+      const v1::DeliveryAttempt& attempt = delivery.attempts(k);
+      const absl::Time recorded = absl::FromUnixSeconds(attempt.time().seconds()) +
+                                  absl::Nanoseconds(attempt.time().nanos());
+      EXPECT_LE(recorded, seen[k] + absl::Milliseconds(50)) << key << " attempt " << k + 1;
+      EXPECT_GE(recorded, seen[k] - absl::Milliseconds(500)) << key << " attempt " << k + 1;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, static_cast<int>(requests->size()));
+}
+
 TEST_F(PairTest, SigkillDuringABurstLosesNothingAndTheKeyDedupsEveryResend) {
   StartNotifier();
   // Each answer takes a while, so the burst is still going when the notifier is killed.

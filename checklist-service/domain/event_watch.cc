@@ -9,7 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "checklist-service/domain/validation.h"
+#include "common/tenant_id.h"
 
 namespace preflight::checklist {
 namespace {
@@ -34,7 +34,7 @@ class Watch {
           absl::StrCat("after_sequence: must not be negative, got ", request_.after_sequence));
     }
     if (!request_.filter.tenant.empty()) {
-      if (absl::Status s = ValidateTenant("tenant", request_.filter.tenant); !s.ok()) return s;
+      if (absl::Status s = ValidateTenantId("tenant", request_.filter.tenant); !s.ok()) return s;
     }
     if (options_.page_size <= 0) {
       return absl::InvalidArgumentError("watch page size must be positive");

@@ -56,7 +56,7 @@ TEST(ValidationLimitsTest, LaunchStrings) {
   request.owner = std::string(kMaxNameLength + 1, 'o');
   ExpectInvalid(ValidateNewLaunch(request, ""), "launch.owner: too long");
   request = Shop(std::string(kMaxTenantLength + 1, 't'));
-  ExpectInvalid(ValidateNewLaunch(request, ""), "launch.tenant: too long (at most 63)");
+  ExpectInvalid(ValidateNewLaunch(request, ""), "launch.tenant: too long (64 bytes, at most 63)");
   request = Shop();
   request.template_id = std::string(kMaxTemplateIdLength + 1, 'w');
   ExpectInvalid(ValidateNewLaunch(request, ""), "launch.template_id: too long");

@@ -17,6 +17,8 @@
 #include "checklist-service/domain/validation.h"
 #include "common/civil_date.h"
 #include "common/crypto.h"
+#include "common/error_text.h"
+#include "common/time_zone_name.h"
 
 namespace preflight::checklist {
 namespace {
@@ -120,8 +122,8 @@ absl::Status LaunchService::WatchEvents(const WatchRequest& request,
 absl::CivilDay LaunchService::Today(const Launch& launch) const {
   absl::TimeZone zone;
   // The zone was validated when it was stored; fall back to the default rather than fail a read.
-  if (!absl::LoadTimeZone(launch.time_zone, &zone)) {
-    absl::LoadTimeZone(std::string(kDefaultTimeZone), &zone);
+  if (!LoadIanaTimeZone(launch.time_zone, &zone)) {
+    LoadIanaTimeZone(kDefaultTimeZone, &zone);
   }
   return absl::ToCivilDay(clock_->Now(), zone);
 }
@@ -190,7 +192,7 @@ absl::StatusOr<LaunchState> LaunchService::CreateLaunch(const NewLaunch& origina
   const CompiledTemplate* tmpl = catalog_->Find(request.template_id);
   if (tmpl == nullptr) {
     return absl::InvalidArgumentError(
-        absl::StrCat("launch.template_id: unknown template '", request.template_id, "'"));
+        absl::StrCat("launch.template_id: unknown template ", QuoteForError(request.template_id)));
   }
   if (absl::Status s = ValidateProfile(*tmpl, request.profile); !s.ok()) return s;
 
@@ -205,8 +207,8 @@ absl::StatusOr<LaunchState> LaunchService::CreateLaunch(const NewLaunch& origina
       if (!state.ok()) return state.status();
       if (state->launch.request_fingerprint != fingerprint) {
         return absl::AlreadyExistsError(absl::StrCat(
-            "request_id: '", request_id, "' was already used by tenant '", request.tenant,
-            "' for a different request (launches/", state->launch.id, ")"));
+            "request_id: ", QuoteForError(request_id), " was already used by tenant '",
+            request.tenant, "' for a different request (launches/", state->launch.id, ")"));
       }
       Recompute(*state);
       return state;
@@ -498,6 +500,17 @@ absl::StatusOr<Item> LaunchService::AddItem(const std::string& launch_id, const 
   absl::StatusOr<LaunchState> loaded = store_->LoadLaunch(launch_id);
   if (!loaded.ok()) return loaded.status();
   LaunchState state = *std::move(loaded);
+  const CompiledTemplate* tmpl = TemplateOf(state.launch);
+  if (!request.group.empty() && request.group != kCustomItemGroup &&
+      (tmpl == nullptr || !tmpl->HasGroup(request.group))) {
+    std::vector<std::string> groups = {std::string(kCustomItemGroup)};
+    if (tmpl != nullptr) {
+      for (const v1::ItemGroup& group : tmpl->proto().groups()) groups.push_back(group.code());
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat("item.group: unknown group ", QuoteForError(request.group),
+                     " (expected one of: ", absl::StrJoin(groups, ", "), ")"));
+  }
   if (state.FindItem(request.code) != nullptr) {
     return absl::AlreadyExistsError(
         absl::StrCat("item.code: launches/", launch_id, " already has an item ", request.code));
@@ -512,18 +525,19 @@ absl::StatusOr<Item> LaunchService::AddItem(const std::string& launch_id, const 
   item.code = request.code;
   item.title_en = request.title_en;
   item.title_zh = request.title_zh;
-  item.group = request.group.empty() ? "custom" : request.group;
+  item.group = request.group.empty() ? std::string(kCustomItemGroup) : request.group;
   item.custom = true;
   item.applicability_reason = absl::StrCat("custom item added by ", actor.name);
   for (const std::string& dependency : request.depends_on) {
     if (state.FindItem(dependency) == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("item.depends_on: launches/", launch_id, " has no item '", dependency, "'"));
+      return absl::InvalidArgumentError(absl::StrCat("item.depends_on: launches/", launch_id,
+                                                     " has no item ", QuoteForError(dependency)));
     }
     item.depends_on.push_back(Dependency{dependency, 0});
   }
-  item.duration = DurationSpec{v1::WORKING_DAYS, request.duration_working_days,
-                               request.duration_working_days, request.duration_working_days};
+  item.duration = DurationSpec{
+      v1::WORKING_DAYS, request.duration_min.value_or(request.duration_working_days),
+      request.duration_working_days, request.duration_max.value_or(request.duration_working_days)};
   item.due_date = request.due_date;
   item.assignee = request.assignee;
   item.notes = request.notes;

@@ -59,12 +59,18 @@ struct NewItem {
   std::string code;
   std::string title_en;
   std::string title_zh;
-  std::string group;  // empty: "custom"
+  // Empty: "custom" (kCustomItemGroup); otherwise "custom" or one of the launch's template's
+  // groups.
+  std::string group;
   std::vector<std::string> depends_on;
   std::optional<absl::CivilDay> due_date;
   std::string assignee;
   std::string notes;
+  // Working days: the typical duration and, when given, the range around it (0 <= min <=
+  // typical <= max); unset bounds are the typical duration.
   int duration_working_days = 1;
+  std::optional<int> duration_min;
+  std::optional<int> duration_max;
 };
 
 struct LaunchListFilter {

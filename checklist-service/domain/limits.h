@@ -6,10 +6,13 @@
 
 #include <cstddef>
 
+// Tenant ids follow the one rule both services share: preflight::ValidateTenantId and
+// preflight::kMaxTenantLength (63 bytes).
+#include "common/tenant_id.h"
+
 namespace preflight::checklist {
 
 // Strings, in bytes.
-inline constexpr size_t kMaxTenantLength = 63;
 // Display names, titles, owner, assignee, official numbers, evidence descriptions.
 inline constexpr size_t kMaxNameLength = 200;
 // Notes and waiver reasons.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/error_text.h"
 
 namespace preflight::checklist {
 namespace {
@@ -104,7 +105,7 @@ absl::Status ValidateProfile(const CompiledTemplate& tmpl, const Profile& profil
   for (const std::string& category : profile.service_categories) {
     if (!tmpl.HasCategory(category)) {
       return absl::InvalidArgumentError(
-          absl::StrCat("profile.service_categories: unknown category '", category, "'"));
+          absl::StrCat("profile.service_categories: unknown category ", QuoteForError(category)));
     }
   }
   for (int i = 0; i < tmpl.proto().constraints_size(); ++i) {

@@ -515,6 +515,11 @@ bool CompiledTemplate::HasCategory(absl::string_view code) const {
                      [&](const v1::ServiceCategory& category) { return category.code() == code; });
 }
 
+bool CompiledTemplate::HasGroup(absl::string_view code) const {
+  return std::any_of(proto_.groups().begin(), proto_.groups().end(),
+                     [&](const v1::ItemGroup& group) { return group.code() == code; });
+}
+
 const Condition& CompiledTemplate::AppliesWhen(absl::string_view code) const {
   const auto it = applies_when_.find(code);
   return it == applies_when_.end() ? AlwaysTrue() : it->second;

@@ -2,16 +2,18 @@
 
 #include <map>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "checklist-service/domain/condition.h"
 #include "preflight/v1/template.pb.h"
 
 namespace preflight::checklist {
 
 inline constexpr absl::string_view kDefaultTemplateId = "wechat-miniprogram-cn";
+// The group of custom items (AddItem) that name none of their template's groups.
+inline constexpr absl::string_view kCustomItemGroup = "custom";
 
 // A validated template with its conditions parsed.
 class CompiledTemplate {
@@ -23,6 +25,7 @@ class CompiledTemplate {
 
   const v1::ItemDefinition* FindItem(absl::string_view code) const;
   bool HasCategory(absl::string_view code) const;
+  bool HasGroup(absl::string_view code) const;
   // Condition of item `code` (always-true when the item has no applies_when).
   const Condition& AppliesWhen(absl::string_view code) const;
   // Condition of constraint number `index` in proto().constraints().

@@ -8,6 +8,9 @@
 #include "absl/time/time.h"
 #include "checklist-service/domain/launch_service.h"
 #include "common/civil_date.h"
+#include "common/error_text.h"
+#include "common/tenant_id.h"
+#include "common/time_zone_name.h"
 
 namespace preflight::checklist {
 namespace {
@@ -38,16 +41,23 @@ absl::Status CheckDate(absl::string_view field, const absl::CivilDay& day) {
 }
 
 absl::Status CheckTimeZone(absl::string_view field, const std::string& zone) {
+  if (zone.empty()) return absl::OkStatus();
+  // The name is checked before anything is loaded: absl::LoadTimeZone would open any path.
+  if (!IsIanaTimeZoneName(zone)) {
+    return Invalid(field, absl::StrCat(QuoteForError(zone),
+                                       " is not an IANA time zone name (such as Asia/Shanghai, "
+                                       "UTC or Etc/GMT+8)"));
+  }
   absl::TimeZone ignored;
-  if (!zone.empty() && (zone.size() > 64 || !absl::LoadTimeZone(zone, &ignored))) {
-    return Invalid(field, absl::StrCat("unknown time zone '", zone,
-                                       "' (expected an IANA name such as Asia/Shanghai)"));
+  if (!LoadIanaTimeZone(zone, &ignored)) {
+    return Invalid(field, absl::StrCat("unknown time zone ", QuoteForError(zone),
+                                       " (expected an IANA name such as Asia/Shanghai)"));
   }
   return absl::OkStatus();
 }
 
 absl::Status CheckTenant(const std::string& tenant) {
-  return ValidateTenant("launch.tenant", tenant);
+  return ValidateTenantId("launch.tenant", tenant);
 }
 
 absl::Status CheckCategories(const std::vector<std::string>& categories) {
@@ -92,23 +102,6 @@ std::string HostingName(v1::Hosting hosting) {
   std::string name = absl::AsciiStrToLower(v1::Hosting_Name(hosting));
   constexpr absl::string_view kPrefix = "hosting_";
   return absl::StartsWith(name, kPrefix) ? name.substr(kPrefix.size()) : name;
-}
-
-absl::Status ValidateTenant(absl::string_view field, absl::string_view tenant) {
-  if (tenant.empty()) return Invalid(field, "required");
-  if (tenant.size() > kMaxTenantLength) {
-    return Invalid(field, absl::StrCat("too long (at most ", kMaxTenantLength, ")"));
-  }
-  const bool valid = std::all_of(tenant.begin(), tenant.end(), [](char c) {
-    return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-' || c == '_' || c == '.';
-  });
-  if (!valid || !absl::ascii_isalnum(tenant.front())) {
-    return Invalid(field,
-                   absl::StrCat("'", tenant,
-                                "' must be lowercase letters, digits, '-', '_' or '.', starting "
-                                "with a letter or digit"));
-  }
-  return absl::OkStatus();
 }
 
 absl::Status ValidateNewLaunch(const NewLaunch& request, absl::string_view request_id) {
@@ -218,8 +211,8 @@ absl::Status ValidateItemPatch(const ItemPatch& patch) {
         return s;
       }
       if (e.uri.find("://") == std::string::npos) {
-        return Invalid(field + ".uri",
-                       absl::StrCat("'", e.uri, "' is not a link (expected scheme://...)"));
+        return Invalid(field + ".uri", absl::StrCat(QuoteForError(e.uri),
+                                                    " is not a link (expected scheme://...)"));
       }
       if (absl::Status s = CheckText(field + ".description", e.description, kMaxNameLength, false);
           !s.ok()) {
@@ -233,8 +226,8 @@ absl::Status ValidateItemPatch(const ItemPatch& patch) {
 absl::Status ValidateNewItem(const NewItem& request) {
   if (request.code.empty()) return Invalid("item.code", "required");
   if (!IsItemCode(request.code)) {
-    return Invalid("item.code", absl::StrCat("'", request.code,
-                                             "' must be upper snake case (A-Z, 0-9, _), at most ",
+    return Invalid("item.code", absl::StrCat(QuoteForError(request.code),
+                                             " must be upper snake case (A-Z, 0-9, _), at most ",
                                              kMaxItemCodeLength, " characters"));
   }
   if (absl::Status s = CheckText("item.title_en", request.title_en, kMaxNameLength, true);
@@ -264,6 +257,15 @@ absl::Status ValidateNewItem(const NewItem& request) {
   if (request.duration_working_days < 0 || request.duration_working_days > kMaxDurationDays) {
     return Invalid("item.duration",
                    absl::StrCat("must be between 0 and ", kMaxDurationDays, " working days"));
+  }
+  const int min = request.duration_min.value_or(request.duration_working_days);
+  const int max = request.duration_max.value_or(request.duration_working_days);
+  if (min < 0 || min > request.duration_working_days || request.duration_working_days > max ||
+      max > kMaxDurationDays) {
+    return Invalid("item.duration",
+                   absl::StrCat("must satisfy 0 <= min <= typical <= max <= ", kMaxDurationDays,
+                                " working days, got min ", min, ", typical ",
+                                request.duration_working_days, ", max ", max));
   }
   if (absl::Status s = CheckText("item.assignee", request.assignee, kMaxNameLength, false);
       !s.ok()) {

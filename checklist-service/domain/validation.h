@@ -25,10 +25,6 @@ void NormalizeCategories(std::vector<std::string>& categories);
 std::string SubjectTypeName(v1::SubjectType subject);
 std::string HostingName(v1::Hosting hosting);
 
-// A tenant id: lowercase letters, digits, '-', '_' or '.', starting with a letter or digit, at
-// most kMaxTenantLength. INVALID_ARGUMENT naming `field`.
-absl::Status ValidateTenant(absl::string_view field, absl::string_view tenant);
-
 absl::Status ValidateNewLaunch(const NewLaunch& request, absl::string_view request_id);
 absl::Status ValidateLaunchPatch(const LaunchPatch& patch);
 absl::Status ValidateItemPatch(const ItemPatch& patch);

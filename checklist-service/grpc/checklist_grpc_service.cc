@@ -13,6 +13,8 @@
 #include "common/auth/tenant_scope.h"
 #include "common/civil_date.h"
 #include "common/grpc_status.h"
+#include "common/request_text.h"
+#include "common/tenant_id.h"
 
 namespace preflight::checklist {
 namespace {
@@ -91,6 +93,7 @@ grpc::Status ChecklistGrpcService::CreateLaunch(grpc::ServerContext* context,
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kWrite);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   if (!request->has_launch()) return Invalid("launch", "required");
   absl::StatusOr<NewLaunch> launch = NewLaunchFromProto(request->launch());
   if (!launch.ok()) return ToGrpcStatus(launch.status());
@@ -110,6 +113,7 @@ grpc::Status ChecklistGrpcService::GetLaunch(grpc::ServerContext* context,
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kRead);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<std::string> id = ParseLaunchName(request->name(), "name");
   if (!id.ok()) return ToGrpcStatus(id.status());
   if (grpc::Status s = CheckView(request->view()); !s.ok()) return s;
@@ -126,10 +130,15 @@ grpc::Status ChecklistGrpcService::ListLaunches(grpc::ServerContext* context,
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kRead);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   if (grpc::Status s = CheckView(request->view()); !s.ok()) return s;
+  if (!request->tenant().empty()) {
+    if (absl::Status s = ValidateTenantId("tenant", request->tenant()); !s.ok()) {
+      return ToGrpcStatus(s);
+    }
+  }
   for (const auto& [field, value, max] :
-       {std::make_tuple("tenant", &request->tenant(), kMaxTenantLength),
-        std::make_tuple("owner", &request->owner(), kMaxNameLength),
+       {std::make_tuple("owner", &request->owner(), kMaxNameLength),
         std::make_tuple("page_token", &request->page_token(), kMaxPageTokenLength)}) {
     if (grpc::Status s = CheckLength(field, *value, max); !s.ok()) return s;
   }
@@ -173,6 +182,7 @@ grpc::Status ChecklistGrpcService::UpdateLaunch(grpc::ServerContext* context,
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kWrite);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   if (!request->has_launch()) return Invalid("launch", "required");
   absl::StatusOr<std::string> id = ParseLaunchName(request->launch().name(), "launch.name");
   if (!id.ok()) return ToGrpcStatus(id.status());
@@ -199,6 +209,7 @@ grpc::Status ChecklistGrpcService::UpdateItem(grpc::ServerContext* context,
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kWrite);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   if (!request->has_item()) return Invalid("item", "required");
   absl::StatusOr<std::pair<std::string, std::string>> name =
       ParseItemName(request->item().name(), "item.name");
@@ -225,6 +236,7 @@ grpc::Status ChecklistGrpcService::AddItem(grpc::ServerContext* context,
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kWrite);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<std::string> id = ParseLaunchName(request->parent(), "parent");
   if (!id.ok()) return ToGrpcStatus(id.status());
   if (!request->has_item()) return Invalid("item", "required");
@@ -243,6 +255,7 @@ grpc::Status ChecklistGrpcService::GetReadiness(grpc::ServerContext* context,
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kRead);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<std::string> id = ParseLaunchName(request->name(), "name");
   if (!id.ok()) return ToGrpcStatus(id.status());
   if (absl::Status s = CheckLaunchVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
@@ -258,6 +271,7 @@ grpc::Status ChecklistGrpcService::ListEvents(grpc::ServerContext* context,
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kRead);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<std::string> id = ParseLaunchName(request->parent(), "parent");
   if (!id.ok()) return ToGrpcStatus(id.status());
   if (grpc::Status s = CheckLength("page_token", request->page_token(), kMaxPageTokenLength);
@@ -290,6 +304,7 @@ grpc::Status ChecklistGrpcService::ListTemplates(grpc::ServerContext* context,
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kRead);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   if (request->page_size() < 0 || request->page_size() > kMaxTemplatePageSize) {
     return Invalid("page_size", absl::StrCat("must be between 0 and ", kMaxTemplatePageSize,
                                              ", got ", request->page_size()));
@@ -323,8 +338,11 @@ grpc::Status ChecklistGrpcService::WatchEvents(grpc::ServerContext* context,
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kWatch);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
-  if (grpc::Status s = CheckLength("tenant", request->tenant(), kMaxTenantLength); !s.ok()) {
-    return s;
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
+  if (!request->tenant().empty()) {
+    if (absl::Status s = ValidateTenantId("tenant", request->tenant()); !s.ok()) {
+      return ToGrpcStatus(s);
+    }
   }
   WatchRequest watch;
   watch.after_sequence = request->after_sequence();

@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "common/civil_date.h"
 #include "common/crypto.h"
+#include "common/error_text.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace preflight::checklist {
@@ -40,7 +41,8 @@ absl::StatusOr<absl::CivilDay> ParseRequiredDate(absl::string_view text, absl::s
   if (text.empty()) return Invalid(field, "required");
   std::optional<absl::CivilDay> day = ParseCivilDay(text);
   if (!day) {
-    return Invalid(field, absl::StrCat("'", text, "' is not a valid date (expected YYYY-MM-DD)"));
+    return Invalid(field,
+                   absl::StrCat(QuoteForError(text), " is not a valid date (expected YYYY-MM-DD)"));
   }
   return *day;
 }
@@ -120,8 +122,7 @@ Profile ProfileFromProto(const v1::LaunchProfile& p) {
   profile.hosting = p.hosting();
   profile.takes_payments = p.takes_payments();
   profile.mini_game = p.mini_game();
-  profile.service_categories.assign(p.service_categories().begin(),
-                                    p.service_categories().end());
+  profile.service_categories.assign(p.service_categories().begin(), p.service_categories().end());
   return profile;
 }
 
@@ -135,12 +136,12 @@ absl::Status CheckMask(const google::protobuf::FieldMask& mask,
     const std::string& path = mask.paths(i);
     if (known.count(path) == 0) {
       return Invalid(absl::StrCat("update_mask.paths[", i, "]"),
-                     absl::StrCat("unknown or immutable field '", path, "' (allowed: ",
-                                  absl::StrJoin(known, ", "), ")"));
+                     absl::StrCat("unknown or immutable field ", QuoteForError(path),
+                                  " (allowed: ", absl::StrJoin(known, ", "), ")"));
     }
     if (!seen.insert(path).second) {
       return Invalid(absl::StrCat("update_mask.paths[", i, "]"),
-                     absl::StrCat("'", path, "' named twice"));
+                     absl::StrCat(QuoteForError(path), " named twice"));
     }
   }
   return absl::OkStatus();
@@ -157,12 +158,14 @@ bool HasPath(const google::protobuf::FieldMask& mask, absl::string_view path) {
 
 absl::StatusOr<std::string> ParseLaunchName(absl::string_view name, absl::string_view field) {
   if (name.empty()) return Invalid(field, "required");
-  if (!absl::StartsWith(name, kLaunchesPrefix)) {
-    return Invalid(field, absl::StrCat("'", name, "' is not a launch name (launches/{launch})"));
-  }
+  const auto malformed = [&] {
+    return Invalid(field,
+                   absl::StrCat(QuoteForError(name), " is not a launch name (launches/{launch})"));
+  };
+  if (!absl::StartsWith(name, kLaunchesPrefix)) return malformed();
   absl::string_view id = name.substr(kLaunchesPrefix.size());
   if (id.empty() || id.size() > 64 || !std::all_of(id.begin(), id.end(), IsIdChar)) {
-    return Invalid(field, absl::StrCat("'", name, "' is not a launch name (launches/{launch})"));
+    return malformed();
   }
   return std::string(id);
 }
@@ -172,8 +175,8 @@ absl::StatusOr<std::pair<std::string, std::string>> ParseItemName(absl::string_v
   if (name.empty()) return Invalid(field, "required");
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   const auto malformed = [&] {
-    return Invalid(field, absl::StrCat("'", name,
-                                       "' is not an item name (launches/{launch}/items/{code})"));
+    return Invalid(field, absl::StrCat(QuoteForError(name),
+                                       " is not an item name (launches/{launch}/items/{code})"));
   };
   if (parts.size() != 4 || parts[0] != "launches" || parts[2] != "items") return malformed();
   if (parts[1].empty() || parts[1].size() > 64 ||
@@ -196,8 +199,8 @@ std::string ItemName(absl::string_view launch_id, absl::string_view code) {
 }
 
 std::string MakeEtag(absl::string_view resource_name, int64_t version) {
-  return absl::StrCat(
-      version, "-", Sha256Hex(absl::StrCat(resource_name, "@", version)).substr(0, 12));
+  return absl::StrCat(version, "-",
+                      Sha256Hex(absl::StrCat(resource_name, "@", version)).substr(0, 12));
 }
 
 absl::StatusOr<int64_t> ParseEtag(absl::string_view etag, absl::string_view resource_name) {
@@ -205,8 +208,9 @@ absl::StatusOr<int64_t> ParseEtag(absl::string_view etag, absl::string_view reso
   int64_t version = 0;
   if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &version) ||
       MakeEtag(resource_name, version) != etag) {
-    return absl::AbortedError(absl::StrCat("etag mismatch: '", etag, "' is not a current etag of ",
-                                           resource_name, "; read it again and retry"));
+    return absl::AbortedError(absl::StrCat("etag mismatch: ", QuoteForError(etag),
+                                           " is not a current etag of ", resource_name,
+                                           "; read it again and retry"));
   }
   return version;
 }
@@ -216,7 +220,8 @@ absl::StatusOr<std::optional<absl::CivilDay>> ParseOptionalDate(absl::string_vie
   if (text.empty()) return std::optional<absl::CivilDay>();
   std::optional<absl::CivilDay> day = ParseCivilDay(text);
   if (!day) {
-    return Invalid(field, absl::StrCat("'", text, "' is not a valid date (expected YYYY-MM-DD)"));
+    return Invalid(field,
+                   absl::StrCat(QuoteForError(text), " is not a valid date (expected YYYY-MM-DD)"));
   }
   return day;
 }
@@ -400,11 +405,17 @@ absl::StatusOr<NewLaunch> NewLaunchFromProto(const v1::Launch& launch) {
 
 absl::StatusOr<LaunchPatch> LaunchPatchFromProto(const v1::Launch& launch,
                                                  const google::protobuf::FieldMask& mask) {
-  static const std::set<absl::string_view> kPaths = {
-      "display_name",          "owner",           "target_launch_date",
-      "time_zone",             "went_live_date",  "profile",
-      "profile.subject_type",  "profile.hosting", "profile.takes_payments",
-      "profile.mini_game",     "profile.service_categories"};
+  static const std::set<absl::string_view> kPaths = {"display_name",
+                                                     "owner",
+                                                     "target_launch_date",
+                                                     "time_zone",
+                                                     "went_live_date",
+                                                     "profile",
+                                                     "profile.subject_type",
+                                                     "profile.hosting",
+                                                     "profile.takes_payments",
+                                                     "profile.mini_game",
+                                                     "profile.service_categories"};
   if (absl::Status s = CheckMask(mask, kPaths); !s.ok()) return s;
   if (absl::Status s = CheckProfileEnums(launch.profile(), "launch.profile"); !s.ok()) return s;
   LaunchPatch patch;
@@ -490,10 +501,22 @@ absl::StatusOr<NewItem> NewItemFromProto(const v1::Item& item) {
   out.assignee = item.assignee();
   out.notes = item.notes();
   if (item.has_duration()) {
-    if (item.duration().unit() == v1::CALENDAR_DAYS) {
+    const v1::DurationSpec& duration = item.duration();
+    if (duration.unit() == v1::CALENDAR_DAYS) {
       return Invalid("item.duration.unit", "custom items are counted in working days");
     }
-    out.duration_working_days = item.duration().typical();
+    if (duration.unit() != v1::DAY_UNIT_UNSPECIFIED && duration.unit() != v1::WORKING_DAYS) {
+      return Invalid("item.duration.unit",
+                     absl::StrCat("unknown value ", static_cast<int>(duration.unit()),
+                                  " (custom items are counted in WORKING_DAYS)"));
+    }
+    out.duration_working_days = duration.typical();
+    // Neither bound given: both are the typical duration. Otherwise they are taken as given and
+    // must hold the typical duration between them (checked with the other limits).
+    if (duration.min() != 0 || duration.max() != 0) {
+      out.duration_min = duration.min();
+      out.duration_max = duration.max();
+    }
   }
   return out;
 }

@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
+#include "common/request_text.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace preflight::auth {
@@ -70,8 +71,14 @@ Principal PrincipalFromProto(const v1::Token& token) {
 grpc::Status AuthGrpcService::CreateToken(grpc::ServerContext* context,
                                           const v1::CreateTokenRequest* request,
                                           v1::CreateTokenResponse* response) {
+  // Without authentication every caller is an all-tenant admin: a token it issued would vouch
+  // for whoever asked, and would stay valid once authentication is turned on.
+  if (!authorizer_->enabled()) {
+    return ToGrpcStatus(absl::FailedPreconditionError(kNoTokensWithoutAuthentication));
+  }
   absl::StatusOr<Principal> caller = authorizer_->Authorize(*context, Permission::kAdmin);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   if (!request->has_token()) {
     return ToGrpcStatus(absl::InvalidArgumentError("token: required"));
   }
@@ -90,6 +97,7 @@ grpc::Status AuthGrpcService::ListTokens(grpc::ServerContext* context,
                                          v1::ListTokensResponse* response) {
   absl::StatusOr<Principal> caller = authorizer_->Authorize(*context, Permission::kAdmin);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   const std::string scope =
       absl::StrCat("tokens|", request->tenant(), "|", request->show_revoked());
   int64_t before_sequence = 0;
@@ -117,6 +125,7 @@ grpc::Status AuthGrpcService::RevokeToken(grpc::ServerContext* context,
                                           v1::Token* response) {
   absl::StatusOr<Principal> caller = authorizer_->Authorize(*context, Permission::kAdmin);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<std::string> id = ParseTokenName(request->name(), "name");
   if (!id.ok()) return ToGrpcStatus(id.status());
   absl::StatusOr<TokenRecord> revoked = tokens_->Revoke(*caller, *id);
@@ -130,6 +139,7 @@ grpc::Status AuthGrpcService::GetCallerIdentity(grpc::ServerContext* context,
                                                 v1::Token* response) {
   absl::StatusOr<Principal> caller = authorizer_->Authorize(*context, Permission::kRead);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<TokenRecord> record = tokens_->Describe(*caller);
   if (!record.ok()) return ToGrpcStatus(record.status());
   *response = TokenToProto(*record);

@@ -7,8 +7,9 @@
 
 namespace preflight::auth {
 
-// preflight.v1.AuthService: maps requests onto TokenService. Registered only when the service
-// requires authentication.
+// preflight.v1.AuthService: maps requests onto TokenService. Without authentication (an
+// authorizer that is not enabled) CreateToken is FAILED_PRECONDITION: tokens are issued only by
+// authenticated admins, starting with the bootstrap admin token.
 class AuthGrpcService final : public v1::AuthService::Service {
  public:
   AuthGrpcService(TokenService* tokens, const CallAuthorizer* authorizer,

@@ -30,7 +30,8 @@ struct LocalAuth {
 // Opens the token store under `data_dir`. With `require_auth`, every call must carry a valid
 // token, and when no all-tenant admin token exists yet one is issued and written to
 // DATA_DIR/admin.token (mode 0600), the only place its secret ever appears. Without it, calls are
-// not checked, but tokens may still be issued ahead of turning authentication on.
+// not checked and no token can be issued (CreateToken is FAILED_PRECONDITION): a token issued
+// by whoever reached an unauthenticated port would stay valid once authentication is on.
 absl::StatusOr<LocalAuth> SetUpLocalAuth(const std::string& data_dir, bool require_auth,
                                          const Clock* clock, PageTokenCodec page_tokens);
 

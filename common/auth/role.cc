@@ -1,6 +1,7 @@
 #include "common/auth/role.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/error_text.h"
 
 namespace preflight::auth {
 
@@ -36,8 +37,8 @@ absl::StatusOr<Role> ParseRole(absl::string_view name) {
   for (Role role : {Role::kViewer, Role::kEditor, Role::kAdmin, Role::kService}) {
     if (name == RoleName(role)) return role;
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("role: unknown role '", name, "' (viewer, editor, admin or service)"));
+  return absl::InvalidArgumentError(absl::StrCat("role: unknown role ", QuoteForError(name),
+                                                 " (viewer, editor, admin or service)"));
 }
 
 std::string PermissionName(Permission permission) {

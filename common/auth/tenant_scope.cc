@@ -1,12 +1,13 @@
 #include "common/auth/tenant_scope.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/error_text.h"
 
 namespace preflight::auth {
 
 absl::Status OutOfTenantScope(const Principal& principal, absl::string_view tenant) {
-  return absl::PermissionDeniedError(
-      absl::StrCat("this token is scoped to tenant '", principal.tenant, "', not '", tenant, "'"));
+  return absl::PermissionDeniedError(absl::StrCat(
+      "this token is scoped to tenant '", principal.tenant, "', not ", QuoteForError(tenant)));
 }
 
 absl::StatusOr<std::string> ScopedTenantFilter(const Principal& principal,

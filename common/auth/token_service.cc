@@ -1,41 +1,32 @@
 #include "common/auth/token_service.h"
 
-#include <algorithm>
 #include <utility>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/auth/tenant_scope.h"
 #include "common/crypto.h"
+#include "common/tenant_id.h"
 
 namespace preflight::auth {
 namespace {
-
-constexpr size_t kMaxTenantLength = 63;
 
 absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
 }
 
-// The tenant ids launches use (lowercase letters, digits, '-', '_', '.'), or kAllTenants.
+// The tenant ids launches use (common/tenant_id.h), or kAllTenants.
 absl::Status CheckTenant(absl::string_view field, absl::string_view tenant) {
   if (tenant.empty()) return Invalid(field, "required (a tenant id, or \"*\" for every tenant)");
   if (tenant == kAllTenants) return absl::OkStatus();
-  if (tenant.size() > kMaxTenantLength) {
-    return Invalid(field, absl::StrCat("too long (at most ", kMaxTenantLength, ")"));
-  }
-  const bool valid =
-      absl::ascii_isalnum(tenant.front()) && std::all_of(tenant.begin(), tenant.end(), [](char c) {
-        return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-' || c == '_' || c == '.';
-      });
-  if (!valid) {
-    return Invalid(field,
-                   "lowercase letters, digits, '-', '_' or '.', starting with a letter or "
-                   "digit");
-  }
-  return absl::OkStatus();
+  return ValidateTenantId(field, tenant);
+}
+
+// The creator recorded for tokens issued by a service that did not require authentication:
+// anyone who could reach it. Such tokens were possible before version 0.2 and are not honoured.
+bool IssuedWithoutAuthentication(const TokenRecord& record) {
+  return record.creator == UnauthenticatedPrincipal().token_name;
 }
 
 absl::Status CheckDisplayName(absl::string_view name) {
@@ -96,6 +87,9 @@ absl::StatusOr<IssuedToken> TokenService::IssueUnchecked(const NewToken& spec,
 }
 
 absl::StatusOr<IssuedToken> TokenService::Issue(const Principal& caller, const NewToken& spec) {
+  if (caller.token_name == UnauthenticatedPrincipal().token_name) {
+    return absl::FailedPreconditionError(kNoTokensWithoutAuthentication);
+  }
   if (!caller.Can(Permission::kAdmin)) {
     return absl::PermissionDeniedError("only an admin token may issue tokens");
   }
@@ -176,6 +170,8 @@ absl::StatusOr<Principal> TokenService::Authenticate(const BearerToken& token) {
   const TokenRecord& stored = **record;
   if (!ConstantTimeEquals(stored.secret_hash, HashTokenSecret(token.secret))) return refused;
   if (stored.revoke_time.has_value()) return refused;
+  // Anyone could have issued it: it never vouches for anybody.
+  if (IssuedWithoutAuthentication(stored)) return refused;
   return PrincipalOf(stored);
 }
 

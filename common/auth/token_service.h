@@ -18,6 +18,13 @@ inline constexpr size_t kMaxTokenDisplayNameLength = 100;
 inline constexpr int kMaxTokenPageSize = 500;
 inline constexpr int kDefaultTokenPageSize = 100;
 
+// Why a service without authentication issues no tokens.
+inline constexpr char kNoTokensWithoutAuthentication[] =
+    "this service does not require authentication, so it issues no tokens: one issued now would "
+    "stay valid once authentication is turned on, and any caller that can reach the port could "
+    "issue it. Start checklist-service with --require_auth and issue tokens with the all-tenant "
+    "admin token it writes to DATA_DIR/admin.token (docs/security.md)";
+
 struct NewToken {
   std::string tenant;
   Role role = Role::kViewer;
@@ -38,7 +45,9 @@ struct TokenPage {
 
 // Issues, lists, revokes and checks tokens, enforcing who may do which to whom: only admins
 // manage tokens, a tenant admin only its own tenant's, and only an all-tenant admin issues
-// all-tenant tokens. Another tenant's token is NOT_FOUND, as if it did not exist.
+// all-tenant tokens. Another tenant's token is NOT_FOUND, as if it did not exist. Nothing is
+// issued to the unauthenticated principal (FAILED_PRECONDITION), and a token an older version
+// issued without authentication (creator "anonymous") never authenticates.
 class TokenService final : public Authenticator {
  public:
   TokenService(TokenStore* store, const Clock* clock) : store_(store), clock_(clock) {}

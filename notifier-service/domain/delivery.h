@@ -48,6 +48,9 @@ struct Delivery {
   RungKind kind = RungKind::kBeforeDue;
   // The item version the delivery was decided at.
   int64_t item_version = 0;
+  // The recipient the delivery was routed to: its tenant ("" for a tenant-less recipient, and
+  // for someone without a record, reached on the default channels) and id.
+  std::string recipient_tenant;
   std::string recipient_id;
   // "assignee", "owner", "subscription:tenants/acme", "test".
   std::string reason;

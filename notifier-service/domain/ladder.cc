@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/civil_date.h"
+#include "common/time_zone_name.h"
 
 namespace preflight::notifier {
 namespace {
@@ -159,7 +160,8 @@ int KindRank(RungKind kind) {
 
 absl::TimeZone LaunchTimeZone(const LaunchInfo& launch, const ReminderPolicy& policy) {
   absl::TimeZone zone;
-  if (!launch.time_zone.empty() && absl::LoadTimeZone(launch.time_zone, &zone)) return zone;
+  // The zone comes from the event stream: still only ever an IANA name, never a path.
+  if (!launch.time_zone.empty() && LoadIanaTimeZone(launch.time_zone, &zone)) return zone;
   return policy.default_time_zone;
 }
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/civil_date.h"
+#include "common/time_zone_name.h"
 #include "nlohmann/json.hpp"
 #include "notifier-service/domain/ladder.h"
 
@@ -34,7 +35,7 @@ std::string SubjectPrefix(const std::vector<Lang>& langs) {
 
 absl::TimeZone ZoneOf(const LaunchInfo& launch) {
   absl::TimeZone zone;
-  if (!launch.time_zone.empty() && absl::LoadTimeZone(launch.time_zone, &zone)) return zone;
+  if (!launch.time_zone.empty() && LoadIanaTimeZone(launch.time_zone, &zone)) return zone;
   if (absl::LoadTimeZone(std::string(kDefaultTimeZone), &zone)) return zone;
   return absl::FixedTimeZone(8 * 60 * 60);
 }

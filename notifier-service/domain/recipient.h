@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "notifier-service/channels/channel.h"
 
@@ -22,10 +24,12 @@ struct RecipientChannel {
 };
 
 // A person or a team the notifier can reach. `id` is the name the checklist uses for assignees
-// and owners.
+// and owners. A recipient is its tenant and id together: tenant acme's "li.na" and tenant
+// globex's "li.na" are two records, and a tenant-less "li.na" (reachable from every tenant) a
+// third. A launch of tenant acme reaches "li.na" as acme's record, else the tenant-less one.
 struct Recipient {
   std::string id;
-  // Empty: reachable from every tenant.
+  // Empty: reachable from every tenant. Immutable: part of the recipient's identity.
   std::string tenant;
   std::string display_name;
   // "zh", "en" or "" (both).
@@ -38,5 +42,20 @@ struct Recipient {
   absl::Time create_time = absl::UnixEpoch();
   absl::Time update_time = absl::UnixEpoch();
 };
+
+// The recipient's resource name: "recipients/{id}" for a tenant-less recipient,
+// "tenants/{tenant}/recipients/{id}" for a tenant's.
+inline std::string RecipientResourceName(absl::string_view tenant, absl::string_view id) {
+  if (tenant.empty()) return absl::StrCat("recipients/", id);
+  return absl::StrCat("tenants/", tenant, "/recipients/", id);
+}
+
+// What tells two recipients apart in dedup, digest and endpoint keys: the bare id for a
+// tenant-less recipient (as before recipients had tenants of their own), the resource name for
+// a tenant's.
+inline std::string RecipientKeyText(absl::string_view tenant, absl::string_view id) {
+  if (tenant.empty()) return std::string(id);
+  return RecipientResourceName(tenant, id);
+}
 
 }  // namespace preflight::notifier

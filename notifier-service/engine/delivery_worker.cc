@@ -45,13 +45,14 @@ std::string EndpointKey(ChannelType channel, absl::string_view target) {
 
 DeliveryWorker::DeliveryWorker(NotifierStore* store, const ReminderScheduler* scheduler,
                                ChannelSet* channels, RateBudget* budget,
-                               ItemVersionSource* versions, EngineOptions options, int send_threads,
-                               CrashHook crash_hook)
+                               ItemVersionSource* versions, const Clock* clock,
+                               EngineOptions options, int send_threads, CrashHook crash_hook)
     : store_(store),
       scheduler_(scheduler),
       channels_(channels),
       budget_(budget),
       versions_(versions),
+      clock_(clock),
       options_(options),
       crash_hook_(std::move(crash_hook)) {
   for (int i = 0; i < send_threads; ++i) threads_.emplace_back([this] { ThreadLoop(); });
@@ -226,11 +227,11 @@ OutgoingMessage DeliveryWorker::Compose(const Unit& unit) const {
 }
 
 AttemptOutcome DeliveryWorker::FailureOutcome(const Unit& unit, const SendResult& result,
-                                              int attempt, absl::Time now) {
+                                              int attempt, absl::Time sent, absl::Time answered) {
   AttemptOutcome outcome;
   outcome.delivery_ids = IdsOf(unit.deliveries);
   outcome.attempt.attempt = attempt;
-  outcome.attempt.time = now;
+  outcome.attempt.time = sent;
   outcome.attempt.http_status = result.http_status;
   outcome.attempt.provider_answer = result.provider_answer;
   if (result.kind == SendResult::Kind::kRetryable && attempt < options_.max_attempts) {
@@ -244,7 +245,8 @@ AttemptOutcome DeliveryWorker::FailureOutcome(const Unit& unit, const SendResult
     }
     if (result.retry_after.has_value()) backoff = std::max(backoff, *result.retry_after);
     outcome.new_state = DeliveryState::kPending;
-    outcome.next_attempt_time = now + backoff;
+    // From the answer: a Retry-After counts from when it was said.
+    outcome.next_attempt_time = answered + backoff;
     outcome.attempt.outcome = "retry";
   } else {
     outcome.new_state = DeliveryState::kDeadLettered;
@@ -253,9 +255,30 @@ AttemptOutcome DeliveryWorker::FailureOutcome(const Unit& unit, const SendResult
   return outcome;
 }
 
-absl::Status DeliveryWorker::SendUnit(const Unit& unit, absl::Time now) {
+absl::Status DeliveryWorker::Hold(ChannelType channel, const std::string& target,
+                                  absl::Time until) {
+  {
+    absl::MutexLock lock(&mu_);
+    absl::Time& held = held_until_[EndpointKey(channel, target)];
+    held = std::max(held, until);
+  }
+  // Durable too, so the ledger shows when they will go and a restart does not send them early.
+  return store_->DeferPendingDeliveries(channel, target, until);
+}
+
+bool DeliveryWorker::Held(const std::string& endpoint, absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  auto held = held_until_.find(endpoint);
+  if (held == held_until_.end()) return false;
+  if (held->second > now) return true;
+  held_until_.erase(held);
+  return false;
+}
+
+absl::Status DeliveryWorker::SendUnit(const Unit& unit) {
   const std::vector<int64_t> ids = IdsOf(unit.deliveries);
-  absl::StatusOr<int> leased = store_->LeaseDeliveries(ids, unit.key, now);
+  const absl::Time leased_at = clock_->Now();
+  absl::StatusOr<int> leased = store_->LeaseDeliveries(ids, unit.key, leased_at);
   // Sent, cancelled or rescheduled since this pass read it: another pass owns it now.
   if (absl::IsFailedPrecondition(leased.status())) return absl::OkStatus();
   if (!leased.ok()) return leased.status();
@@ -270,14 +293,15 @@ absl::Status DeliveryWorker::SendUnit(const Unit& unit, absl::Time now) {
     AttemptOutcome outcome;
     outcome.delivery_ids = ids;
     outcome.new_state = DeliveryState::kDelivered;
-    outcome.attempt = DeliveryAttempt{attempt, now, "delivered", 0, "stored in the inbox"};
+    outcome.attempt = DeliveryAttempt{attempt, leased_at, "delivered", 0, "stored in the inbox"};
     for (const Delivery& delivery : unit.deliveries) {
       InboxMessage message;
+      message.recipient_tenant = delivery.recipient_tenant;
       message.recipient_id = delivery.recipient_id;
       message.delivery_id = delivery.id;
       message.subject = delivery.subject;
       message.body = delivery.text;
-      message.create_time = now;
+      message.create_time = leased_at;
       outcome.inbox.push_back(std::move(message));
     }
     return store_->RecordAttempt(outcome);
@@ -286,6 +310,10 @@ absl::Status DeliveryWorker::SendUnit(const Unit& unit, absl::Time now) {
   auto channel = channels_->find(first.channel);
   SendResult result;
   std::string secret_value;
+  // When the request went out and when its answer came: not the lease, which may be a secret
+  // lookup earlier.
+  absl::Time sent_at = leased_at;
+  absl::Time answered_at = leased_at;
   if (channel == channels_->end()) {
     result.kind = SendResult::Kind::kPermanent;
     result.provider_answer =
@@ -301,7 +329,10 @@ absl::Status DeliveryWorker::SendUnit(const Unit& unit, absl::Time now) {
       endpoint.target = first.target;
       endpoint.secret = *std::move(secret);
       endpoint.recipient_display_name = first.recipient_id;
-      result = channel->second->Send(endpoint, Compose(unit));
+      const OutgoingMessage message = Compose(unit);
+      sent_at = clock_->Now();
+      result = channel->second->Send(endpoint, message);
+      answered_at = clock_->Now();
       secret_value = std::move(endpoint.secret);
     }
   }
@@ -315,10 +346,17 @@ absl::Status DeliveryWorker::SendUnit(const Unit& unit, absl::Time now) {
     outcome.delivery_ids = ids;
     outcome.new_state = DeliveryState::kDelivered;
     outcome.attempt =
-        DeliveryAttempt{attempt, now, "delivered", result.http_status, result.provider_answer};
+        DeliveryAttempt{attempt, sent_at, "delivered", result.http_status, result.provider_answer};
     return store_->RecordAttempt(outcome);
   }
-  return store_->RecordAttempt(FailureOutcome(unit, result, attempt, now));
+  absl::Status recorded =
+      store_->RecordAttempt(FailureOutcome(unit, result, attempt, sent_at, answered_at));
+  if (result.kind == SendResult::Kind::kRetryable && result.retry_after.has_value()) {
+    // Held in memory even if moving the others' next attempt fails (that error is returned).
+    absl::Status held = Hold(first.channel, first.target, answered_at + *result.retry_after);
+    if (recorded.ok()) return held;
+  }
+  return recorded;
 }
 
 absl::StatusOr<int> DeliveryWorker::RunOnce(absl::Time now) {
@@ -353,7 +391,8 @@ absl::StatusOr<int> DeliveryWorker::RunOnce(absl::Time now) {
     std::string key = EndpointKey(delivery.channel, delivery.target);
     if (delivery.channel == ChannelType::kLog || delivery.channel == ChannelType::kInbox ||
         delivery.digest) {
-      absl::StrAppend(&key, "|", delivery.recipient_id);
+      absl::StrAppend(&key, "|",
+                      RecipientKeyText(delivery.recipient_tenant, delivery.recipient_id));
     }
     by_endpoint[key].push_back(std::move(delivery));
   }
@@ -373,6 +412,9 @@ absl::StatusOr<int> DeliveryWorker::RunOnce(absl::Time now) {
       if (busy_.count(key) > 0) continue;
     }
     const ChannelType type = deliveries.front().channel;
+    // A Retry-After holds the endpoint whatever the deliveries' own next attempt says.
+    const std::string endpoint = EndpointKey(type, deliveries.front().target);
+    if (Held(endpoint, now)) continue;
     const BotKey bot{type, deliveries.front().target};
     std::vector<Unit> units =
         PlanUnits(std::move(deliveries), HasBudget(type) ? &bot : nullptr, now);
@@ -383,10 +425,12 @@ absl::StatusOr<int> DeliveryWorker::RunOnce(absl::Time now) {
       busy_.insert(key);
       ++in_flight_;
     }
-    auto send_all = [this, key = key, units = std::move(units), now]() -> absl::Status {
+    auto send_all = [this, key = key, endpoint, units = std::move(units)]() -> absl::Status {
       absl::Status result;
       for (const Unit& unit : units) {
-        absl::Status sent = SendUnit(unit, now);
+        // Answered with a Retry-After: the rest stay pending until then.
+        if (Held(endpoint, clock_->Now())) break;
+        absl::Status sent = SendUnit(unit);
         if (absl::IsAborted(sent) && crash_hook_ != nullptr) {
           result = sent;
           break;
@@ -411,12 +455,12 @@ absl::StatusOr<int> DeliveryWorker::RunOnce(absl::Time now) {
   return handed;
 }
 
-absl::Status DeliveryWorker::SendNow(const std::vector<Delivery>& deliveries, absl::Time now) {
+absl::Status DeliveryWorker::SendNow(const std::vector<Delivery>& deliveries) {
   for (const Delivery& delivery : deliveries) {
     Unit unit;
     unit.key = delivery.dedup_key;
     unit.deliveries = {delivery};
-    absl::Status sent = SendUnit(unit, now);
+    absl::Status sent = SendUnit(unit);
     if (!sent.ok()) return sent;
   }
   return absl::OkStatus();

@@ -40,12 +40,19 @@ using ChannelSet = std::map<ChannelType, std::unique_ptr<Channel>>;
 // served in parallel, so a hanging or failing receiver never holds up the others. Bot endpoints
 // spend from a rate budget; what does not fit is folded into one digest message, and digest
 // recipients' non-urgent reminders are grouped the same way.
+//
+// Times come from the clock, read when each request is handed to its channel: the ledger records
+// when an attempt was sent (not when the pass that found it began, which may be seconds earlier
+// when other messages to the same endpoint went first), and a retry is counted from when the
+// answer came. A Retry-After (or a bot's documented block period) holds the whole endpoint
+// until then: every delivery queued for it waits, not only the one that was answered 429.
 class DeliveryWorker {
  public:
   // `send_threads` 0 sends inline during RunOnce (deterministic, for tests).
+  // `clock` must outlive the worker.
   DeliveryWorker(NotifierStore* store, const ReminderScheduler* scheduler, ChannelSet* channels,
-                 RateBudget* budget, ItemVersionSource* versions, EngineOptions options,
-                 int send_threads, CrashHook crash_hook = nullptr);
+                 RateBudget* budget, ItemVersionSource* versions, const Clock* clock,
+                 EngineOptions options, int send_threads, CrashHook crash_hook = nullptr);
   ~DeliveryWorker();
 
   // Resolves the leases a crash interrupted. Call once at start-up, before RunOnce.
@@ -56,7 +63,7 @@ class DeliveryWorker {
   absl::StatusOr<int> RunOnce(absl::Time now);
 
   // Sends `deliveries` (already committed, PENDING) at once and waits for their outcome.
-  absl::Status SendNow(const std::vector<Delivery>& deliveries, absl::Time now);
+  absl::Status SendNow(const std::vector<Delivery>& deliveries);
 
   // Waits until no send is in flight.
   void WaitIdle();
@@ -74,11 +81,17 @@ class DeliveryWorker {
   std::vector<Unit> PlanUnits(std::vector<Delivery> deliveries, const BotKey* budget_key,
                               absl::Time now);
   // Lease, send, record. Returns ABORTED at a simulated crash.
-  absl::Status SendUnit(const Unit& unit, absl::Time now);
+  absl::Status SendUnit(const Unit& unit);
   OutgoingMessage Compose(const Unit& unit) const;
-  // The outcome of a failed attempt: retry later or dead-letter.
+  // The outcome of a failed attempt sent at `sent` and answered at `answered`: retry later
+  // (counted from the answer) or dead-letter.
   AttemptOutcome FailureOutcome(const Unit& unit, const SendResult& result, int attempt,
-                                absl::Time now);
+                                absl::Time sent, absl::Time answered);
+  // Holds the endpoint (EndpointKey) until `until` (the later of this and any earlier hold),
+  // and moves its other pending deliveries' next attempt there.
+  absl::Status Hold(ChannelType channel, const std::string& target, absl::Time until);
+  // Whether the endpoint is held at `now`.
+  bool Held(const std::string& endpoint, absl::Time now);
   void Submit(std::function<void()> task);
   void ThreadLoop();
 
@@ -87,12 +100,15 @@ class DeliveryWorker {
   ChannelSet* const channels_;
   RateBudget* const budget_;
   ItemVersionSource* const versions_;
+  const Clock* const clock_;
   const EngineOptions options_;
   const CrashHook crash_hook_;
 
   absl::Mutex mu_;
   // Endpoints with a send in flight.
   std::set<std::string> busy_ ABSL_GUARDED_BY(mu_);
+  // Endpoints (EndpointKey) a Retry-After holds, until when.
+  std::map<std::string, absl::Time> held_until_ ABSL_GUARDED_BY(mu_);
   int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

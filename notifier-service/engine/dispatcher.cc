@@ -10,9 +10,9 @@
 namespace preflight::notifier {
 
 std::string DeliveryDedupKey(absl::string_view launch_id, absl::string_view item_code,
-                             absl::string_view rung_id, absl::string_view recipient_id,
+                             absl::string_view rung_id, absl::string_view recipient,
                              ChannelType channel) {
-  return absl::StrCat(launch_id, "/", item_code, "/", rung_id, "/", recipient_id, "/",
+  return absl::StrCat(launch_id, "/", item_code, "/", rung_id, "/", recipient, "/",
                       ChannelTypeName(channel));
 }
 
@@ -82,14 +82,16 @@ absl::StatusOr<std::vector<Delivery>> Dispatcher::MakeDeliveries(const LaunchInf
     const RenderedMessage message =
         RenderReminder(launch, item, rung, route.recipient.language, late, scheduler_->calendar());
     Delivery delivery;
-    delivery.dedup_key = DeliveryDedupKey(item.launch_id, item.code, rung.id, route.recipient.id,
-                                          route.channel.type);
+    delivery.dedup_key = DeliveryDedupKey(
+        item.launch_id, item.code, rung.id,
+        RecipientKeyText(route.recipient.tenant, route.recipient.id), route.channel.type);
     delivery.tenant = launch.tenant;
     delivery.launch_id = item.launch_id;
     delivery.item_code = item.code;
     delivery.rung_id = rung.id;
     delivery.kind = rung.kind;
     delivery.item_version = item.version;
+    delivery.recipient_tenant = route.recipient.tenant;
     delivery.recipient_id = route.recipient.id;
     delivery.reason = route.reason;
     delivery.channel = route.channel.type;

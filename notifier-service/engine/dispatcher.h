@@ -54,9 +54,10 @@ class Dispatcher {
   const CrashHook crash_hook_;
 };
 
-// "launch/item/rung/recipient/channel".
+// "launch/item/rung/recipient/channel", where recipient is RecipientKeyText (the id of a
+// tenant-less recipient, tenants/{tenant}/recipients/{id} for a tenant's).
 std::string DeliveryDedupKey(absl::string_view launch_id, absl::string_view item_code,
-                             absl::string_view rung_id, absl::string_view recipient_id,
+                             absl::string_view rung_id, absl::string_view recipient,
                              ChannelType channel);
 
 }  // namespace preflight::notifier

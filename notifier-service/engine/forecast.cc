@@ -62,7 +62,8 @@ absl::StatusOr<std::vector<ForecastEntry>> Forecast(NotifierStore* store,
         if (!query.recipient_id.empty()) {
           routes->erase(std::remove_if(routes->begin(), routes->end(),
                                        [&](const Route& route) {
-                                         return route.recipient.id != query.recipient_id;
+                                         return route.recipient.id != query.recipient_id ||
+                                                route.recipient.tenant != query.recipient_tenant;
                                        }),
                         routes->end());
           if (routes->empty()) continue;

@@ -16,6 +16,8 @@ struct ForecastQuery {
   // Optional filters.
   std::string tenant;
   std::string launch_id;
+  // With recipient_id: only routes to that recipient, (recipient_tenant, recipient_id).
+  std::string recipient_tenant;
   std::string recipient_id;
 };
 

@@ -21,8 +21,8 @@ NotifierEngine::NotifierEngine(NotifierStore* store, const ReminderPolicy* polic
       router_(store),
       dispatcher_(store, &scheduler_, &router_, versions, options.engine, crash_hook),
       applier_(store, &scheduler_, &dispatcher_, clock, &decide_mu_),
-      worker_(store, &scheduler_, channels, budget, versions, options.engine, options.send_threads,
-              crash_hook) {}
+      worker_(store, &scheduler_, channels, budget, versions, clock, options.engine,
+              options.send_threads, crash_hook) {}
 
 NotifierEngine::~NotifierEngine() { Stop(); }
 
@@ -131,13 +131,15 @@ absl::StatusOr<ItemRecord> NotifierEngine::Acknowledge(const std::string& launch
   return updated;
 }
 
-absl::StatusOr<std::vector<Delivery>> NotifierEngine::SendTest(const std::string& recipient_id,
+absl::StatusOr<std::vector<Delivery>> NotifierEngine::SendTest(const std::string& tenant,
+                                                               const std::string& id,
                                                                std::optional<ChannelType> channel) {
   const absl::Time now = clock_->Now();
-  absl::StatusOr<std::optional<Recipient>> recipient = store_->GetRecipient(recipient_id);
+  const std::string name = RecipientResourceName(tenant, id);
+  absl::StatusOr<std::optional<Recipient>> recipient = store_->GetRecipient(tenant, id);
   if (!recipient.ok()) return recipient.status();
   if (!recipient->has_value()) {
-    return absl::NotFoundError(absl::StrCat("recipients/", recipient_id, ": no such recipient"));
+    return absl::NotFoundError(absl::StrCat(name, ": no such recipient"));
   }
   const std::string rung_id = absl::StrCat("test:", absl::ToUnixMicros(now));
   Decision decision;
@@ -147,11 +149,13 @@ absl::StatusOr<std::vector<Delivery>> NotifierEngine::SendTest(const std::string
         (*recipient)->display_name.empty() ? (*recipient)->id : (*recipient)->display_name,
         ChannelTypeName(target.type), (*recipient)->language);
     Delivery delivery;
-    delivery.dedup_key = DeliveryDedupKey("-", "-", rung_id, recipient_id, target.type);
+    delivery.dedup_key =
+        DeliveryDedupKey("-", "-", rung_id, RecipientKeyText(tenant, id), target.type);
     delivery.tenant = (*recipient)->tenant;
     delivery.rung_id = rung_id;
     delivery.kind = RungKind::kTest;
-    delivery.recipient_id = recipient_id;
+    delivery.recipient_tenant = tenant;
+    delivery.recipient_id = id;
     delivery.reason = "test";
     delivery.channel = target.type;
     delivery.target = target.target;
@@ -168,12 +172,12 @@ absl::StatusOr<std::vector<Delivery>> NotifierEngine::SendTest(const std::string
   }
   if (decision.deliveries.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "channel: recipients/", recipient_id, " has no ",
+        "channel: ", name, " has no ",
         channel.has_value() ? ChannelTypeName(*channel) : absl::string_view(""), " channel"));
   }
   absl::StatusOr<std::vector<Delivery>> inserted = store_->CommitDecision(decision);
   if (!inserted.ok()) return inserted.status();
-  absl::Status sent = worker_.SendNow(*inserted, now);
+  absl::Status sent = worker_.SendNow(*inserted);
   if (!sent.ok()) return sent;
   std::vector<Delivery> result;
   for (const Delivery& delivery : *inserted) {
@@ -200,19 +204,21 @@ absl::StatusOr<std::optional<LaunchInfo>> NotifierEngine::GetLaunch(const std::s
   return store_->GetLaunch(launch_id);
 }
 
-absl::StatusOr<Recipient> NotifierEngine::GetRecipient(const std::string& id) {
-  absl::StatusOr<std::optional<Recipient>> found = store_->GetRecipient(id);
+absl::StatusOr<Recipient> NotifierEngine::GetRecipient(const std::string& tenant,
+                                                       const std::string& id) {
+  absl::StatusOr<std::optional<Recipient>> found = store_->GetRecipient(tenant, id);
   if (!found.ok()) return found.status();
   if (!found->has_value()) {
-    return absl::NotFoundError(absl::StrCat("recipients/", id, ": no such recipient"));
+    return absl::NotFoundError(
+        absl::StrCat(RecipientResourceName(tenant, id), ": no such recipient"));
   }
   return **found;
 }
 
-absl::StatusOr<std::vector<Recipient>> NotifierEngine::ListRecipients(const std::string& tenant,
-                                                                      const std::string& after_id,
-                                                                      int limit) {
-  return store_->ListRecipients(tenant, after_id, limit);
+absl::StatusOr<std::vector<Recipient>> NotifierEngine::ListRecipients(
+    const std::string& tenant, const std::string& after_tenant, const std::string& after_id,
+    int limit) {
+  return store_->ListRecipients(tenant, after_tenant, after_id, limit);
 }
 
 absl::StatusOr<Recipient> NotifierEngine::UpdateRecipient(Recipient recipient) {
@@ -224,14 +230,15 @@ absl::StatusOr<Recipient> NotifierEngine::UpdateRecipient(Recipient recipient) {
   return recipient;
 }
 
-absl::Status NotifierEngine::DeleteRecipient(const std::string& id,
+absl::Status NotifierEngine::DeleteRecipient(const std::string& tenant, const std::string& id,
                                              std::optional<int64_t> expected_version) {
-  return store_->DeleteRecipient(id, expected_version);
+  return store_->DeleteRecipient(tenant, id, expected_version);
 }
 
-absl::StatusOr<std::vector<InboxMessage>> NotifierEngine::ListInbox(const std::string& recipient_id,
+absl::StatusOr<std::vector<InboxMessage>> NotifierEngine::ListInbox(const std::string& tenant,
+                                                                    const std::string& id,
                                                                     int64_t before_id, int limit) {
-  return store_->ListInbox(recipient_id, before_id, limit);
+  return store_->ListInbox(tenant, id, before_id, limit);
 }
 
 }  // namespace preflight::notifier

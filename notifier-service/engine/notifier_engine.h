@@ -62,22 +62,29 @@ class NotifierEngine {
                                     absl::Time until);
   // Stops the item's ladder until its version changes and cancels its pending deliveries.
   absl::StatusOr<ItemRecord> Acknowledge(const std::string& launch_id, const std::string& code);
-  // Sends a test message to the recipient over `channel` (or each of its channels) now.
-  absl::StatusOr<std::vector<Delivery>> SendTest(const std::string& recipient_id,
+  // Sends a test message to recipient (`tenant`, `id`) over `channel` (or each of its channels)
+  // now.
+  absl::StatusOr<std::vector<Delivery>> SendTest(const std::string& tenant, const std::string& id,
                                                  std::optional<ChannelType> channel);
 
-  // Recipients, validated (see recipient_validation.h).
+  // Recipients, validated (see recipient_validation.h). A recipient is its (tenant, id); tenant
+  // "" is the tenant-less one.
   absl::StatusOr<Recipient> CreateRecipient(Recipient recipient);
-  absl::StatusOr<Recipient> GetRecipient(const std::string& id);
+  // NOT_FOUND "<name>: no such recipient".
+  absl::StatusOr<Recipient> GetRecipient(const std::string& tenant, const std::string& id);
   // The launch as the event stream last described it; nullopt before any event about it.
   absl::StatusOr<std::optional<LaunchInfo>> GetLaunch(const std::string& launch_id);
+  // In (tenant, id) order after (`after_tenant`, `after_id`); `tenant` empty lists all.
   absl::StatusOr<std::vector<Recipient>> ListRecipients(const std::string& tenant,
+                                                        const std::string& after_tenant,
                                                         const std::string& after_id, int limit);
   // `recipient.version` must be the stored version (checked by the store: ABORTED).
   absl::StatusOr<Recipient> UpdateRecipient(Recipient recipient);
-  absl::Status DeleteRecipient(const std::string& id, std::optional<int64_t> expected_version);
-  absl::StatusOr<std::vector<InboxMessage>> ListInbox(const std::string& recipient_id,
-                                                      int64_t before_id, int limit);
+  absl::Status DeleteRecipient(const std::string& tenant, const std::string& id,
+                               std::optional<int64_t> expected_version);
+  absl::StatusOr<std::vector<InboxMessage>> ListInbox(const std::string& tenant,
+                                                      const std::string& id, int64_t before_id,
+                                                      int limit);
   // The next time the item's ladder is looked at, for the API.
   NotifierStore* store() { return store_; }
   const Clock& clock() const { return *clock_; }

@@ -233,7 +233,7 @@ TEST_F(NotifierEngineTest, LadderAcrossMidAutumnAndNationalDaySendsExactlyTheRun
     EXPECT_EQ(delivery.state, DeliveryState::kDelivered) << delivery.dedup_key;
     EXPECT_FALSE(delivery.late) << delivery.dedup_key;
   }
-  absl::StatusOr<std::vector<InboxMessage>> inbox = store_->ListInbox("li.na", 0, 100);
+  absl::StatusOr<std::vector<InboxMessage>> inbox = store_->ListInbox("", "li.na", 0, 100);
   ASSERT_TRUE(inbox.ok());
   EXPECT_EQ(inbox->size(), 8u);
 }

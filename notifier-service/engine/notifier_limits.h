@@ -9,7 +9,8 @@ namespace preflight::notifier::limits {
 
 // Recipients.
 inline constexpr size_t kMaxRecipientIdLength = 128;
-inline constexpr size_t kMaxTenantLength = 63;
+// Tenant ids follow the rule both services share: preflight::ValidateTenantId and
+// preflight::kMaxTenantLength (common/tenant_id.h).
 inline constexpr size_t kMaxDisplayNameLength = 200;
 inline constexpr size_t kMaxChannelsPerRecipient = 16;
 // Webhook and bot URLs.

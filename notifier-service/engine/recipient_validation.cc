@@ -5,6 +5,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/error_text.h"
+#include "common/tenant_id.h"
 #include "notifier-service/channels/url_safety.h"
 #include "notifier-service/engine/notifier_limits.h"
 #include "notifier-service/engine/secret_resolver.h"
@@ -19,15 +22,6 @@ absl::Status Invalid(absl::string_view field, absl::string_view problem) {
 bool IsIdChar(char c) {
   return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '.' || c == '_' || c == '-' ||
          c == '@';
-}
-
-bool IsTenantId(absl::string_view tenant) {
-  return !tenant.empty() && tenant.size() <= limits::kMaxTenantLength &&
-         absl::ascii_isalnum(tenant.front()) &&
-         std::all_of(tenant.begin(), tenant.end(), [](char c) {
-           return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-' || c == '_' ||
-                  c == '.';
-         });
 }
 
 bool IsLaunchId(absl::string_view id) {
@@ -86,15 +80,12 @@ absl::Status ValidateRecipient(const Recipient& recipient,
     if (!IsIdChar(c)) {
       return Invalid(
           "recipient.name",
-          absl::StrCat("'", recipient.id,
-                       "' may hold only lowercase letters, digits, '.', '_', '-' and '@'"));
+          absl::StrCat("the id ", QuoteForError(recipient.id),
+                       " may hold only lowercase letters, digits, '.', '_', '-' and '@'"));
     }
   }
-  if (!recipient.tenant.empty() && !IsTenantId(recipient.tenant)) {
-    return Invalid("recipient.tenant",
-                   absl::StrCat("must be at most ", limits::kMaxTenantLength,
-                                " lowercase letters, digits, '-', '_' or '.', starting with a "
-                                "letter or digit"));
+  if (!recipient.tenant.empty()) {
+    if (absl::Status s = ValidateTenantId("recipient.tenant", recipient.tenant); !s.ok()) return s;
   }
   if (recipient.display_name.size() > limits::kMaxDisplayNameLength) {
     return Invalid("recipient.display_name",
@@ -105,8 +96,8 @@ absl::Status ValidateRecipient(const Recipient& recipient,
     return Invalid("recipient.display_name", "contains control characters");
   }
   if (!recipient.language.empty() && recipient.language != "zh" && recipient.language != "en") {
-    return Invalid("recipient.language", absl::StrCat("must be \"zh\", \"en\" or empty, got '",
-                                                      recipient.language.substr(0, 16), "'"));
+    return Invalid("recipient.language", absl::StrCat("must be \"zh\", \"en\" or empty, got ",
+                                                      QuoteForError(recipient.language)));
   }
   if (recipient.channels.empty()) {
     return Invalid("recipient.channels", "at least one channel is required");
@@ -134,7 +125,7 @@ absl::Status ValidateRecipient(const Recipient& recipient,
         }
         if (!IsEmailAddress(channel.target)) {
           return Invalid(absl::StrCat(field, ".target"),
-                         absl::StrCat("not an email address: '", channel.target, "'"));
+                         absl::StrCat("not an email address: ", QuoteForError(channel.target)));
         }
         break;
       case ChannelType::kWebhook:
@@ -174,12 +165,20 @@ absl::Status ValidateRecipient(const Recipient& recipient,
       return Invalid(field,
                      absl::StrCat("too long (at most ", limits::kMaxSubscriptionLength, " bytes)"));
     }
-    const absl::string_view text = target;
-    const bool tenant = absl::StartsWith(text, "tenants/") && IsTenantId(text.substr(8));
-    const bool launch = absl::StartsWith(text, "launches/") && IsLaunchId(text.substr(9));
+    absl::string_view text = target;
+    const bool tenant = absl::ConsumePrefix(&text, "tenants/") && IsValidTenantId(text);
+    text = target;
+    const bool launch = absl::ConsumePrefix(&text, "launches/") && IsLaunchId(text);
     if (!tenant && !launch) {
-      return Invalid(field,
-                     absl::StrCat("'", target, "' must be tenants/{tenant} or launches/{launch}"));
+      return Invalid(field, absl::StrCat(QuoteForError(target),
+                                         " must be tenants/{tenant} or launches/{launch}"));
+    }
+    // A tenant's recipient hears only about its own tenant; its launches are checked where
+    // launches are known (the gRPC layer).
+    if (tenant && !recipient.tenant.empty() && target.substr(8) != recipient.tenant) {
+      return Invalid(field, absl::StrCat("a recipient of tenant ", recipient.tenant,
+                                         " may follow only tenants/", recipient.tenant,
+                                         " and that tenant's launches, not ", target));
     }
   }
   return absl::OkStatus();

@@ -18,13 +18,16 @@ Recipient Router::DefaultRecipient(absl::string_view id) {
 }
 
 absl::StatusOr<Recipient> Router::Resolve(absl::string_view id, absl::string_view tenant) const {
-  absl::StatusOr<std::optional<Recipient>> found = store_->GetRecipient(id);
-  if (!found.ok()) return found.status();
-  if (!found->has_value()) return DefaultRecipient(id);
-  const Recipient& recipient = **found;
-  // A record that belongs to another tenant is not this tenant's to use.
-  if (!recipient.tenant.empty() && recipient.tenant != tenant) return DefaultRecipient(id);
-  return recipient;
+  // The tenant's own record first; another tenant's "li.na" is never looked at.
+  if (!tenant.empty()) {
+    absl::StatusOr<std::optional<Recipient>> own = store_->GetRecipient(tenant, id);
+    if (!own.ok()) return own.status();
+    if (own->has_value()) return **own;
+  }
+  absl::StatusOr<std::optional<Recipient>> tenantless = store_->GetRecipient("", id);
+  if (!tenantless.ok()) return tenantless.status();
+  if (tenantless->has_value()) return **tenantless;
+  return DefaultRecipient(id);
 }
 
 absl::StatusOr<std::vector<Route>> Router::RoutesFor(const LaunchInfo& launch, const ItemInfo& item,
@@ -40,11 +43,15 @@ absl::StatusOr<std::vector<Route>> Router::RoutesFor(const LaunchInfo& launch, c
 
   std::vector<Recipient> resolved;
   std::vector<std::string> reasons;
+  std::set<std::string> wanted_ids;
+  // Recipients already routed, by RecipientKeyText: a tenant's "li.na" and the tenant-less one
+  // are different recipients.
   std::set<std::string> seen;
   for (const auto& [id, reason] : wanted) {
-    if (!seen.insert(id).second) continue;
+    if (!wanted_ids.insert(id).second) continue;
     absl::StatusOr<Recipient> recipient = Resolve(id, launch.tenant);
     if (!recipient.ok()) return recipient.status();
+    seen.insert(RecipientKeyText(recipient->tenant, recipient->id));
     resolved.push_back(*std::move(recipient));
     reasons.push_back(reason);
   }
@@ -52,8 +59,9 @@ absl::StatusOr<std::vector<Route>> Router::RoutesFor(const LaunchInfo& launch, c
       store_->SubscribersOf(launch.tenant, launch.launch_id);
   if (!subscribers.ok()) return subscribers.status();
   for (Recipient& subscriber : *subscribers) {
+    // Another tenant's recipient never hears about this launch, whatever it subscribed to.
     if (!subscriber.tenant.empty() && subscriber.tenant != launch.tenant) continue;
-    if (!seen.insert(subscriber.id).second) continue;
+    if (!seen.insert(RecipientKeyText(subscriber.tenant, subscriber.id)).second) continue;
     std::string reason = "subscription";
     for (const std::string& target : subscriber.subscriptions) {
       if (target == absl::StrCat("launches/", launch.launch_id) ||

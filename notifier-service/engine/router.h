@@ -22,9 +22,10 @@ struct Route {
 };
 
 // Decides who hears about a rung: the item's assignee (the launch owner when nobody is
-// assigned), the owner as well for escalations, and every recipient subscribed to the tenant or
-// the launch. A person with no recipient record, or one registered for another tenant, is reached
-// on the embedded defaults, the log and the inbox.
+// assigned), the owner as well for escalations, and every recipient of the launch's tenant (or
+// tenant-less) subscribed to the tenant or the launch. A name resolves to the launch's tenant's
+// recipient of that id, else the tenant-less one; a person with neither record is reached on the
+// embedded defaults, the log and the inbox. Another tenant's recipients are never used.
 class Router {
  public:
   explicit Router(NotifierStore* store) : store_(store) {}
@@ -32,7 +33,8 @@ class Router {
   absl::StatusOr<std::vector<Route>> RoutesFor(const LaunchInfo& launch, const ItemInfo& item,
                                                const Rung& rung) const;
 
-  // The recipient record for `id` as seen from `tenant`, or the default one.
+  // The recipient record for `id` as seen from `tenant`: the tenant's own, else the
+  // tenant-less one, else the default one.
   absl::StatusOr<Recipient> Resolve(absl::string_view id, absl::string_view tenant) const;
 
   // A recipient with no record: log and inbox.

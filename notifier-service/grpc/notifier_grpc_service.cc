@@ -9,8 +9,12 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/auth/tenant_scope.h"
+#include "common/error_text.h"
 #include "common/grpc_status.h"
+#include "common/request_text.h"
+#include "common/tenant_id.h"
 #include "notifier-service/grpc/notifier_proto_mapping.h"
 
 namespace preflight::notifier {
@@ -55,11 +59,11 @@ std::optional<std::vector<std::string>> SplitFields(absl::string_view text) {
 
 grpc::Status BadPageToken() { return Invalid("page_token", "invalid page token"); }
 
-// The tenant filter and the page token, bounded before any work is done with them.
+// The tenant filter (a tenant id, or empty) and the page token, checked before any work is done
+// with them.
 grpc::Status CheckListRequest(absl::string_view tenant, absl::string_view page_token) {
-  if (tenant.size() > limits::kMaxTenantLength) {
-    return Invalid("tenant", absl::StrCat("too long (", tenant.size(), " bytes, at most ",
-                                          limits::kMaxTenantLength, ")"));
+  if (!tenant.empty()) {
+    if (absl::Status s = ValidateTenantId("tenant", tenant); !s.ok()) return ToGrpcStatus(s);
   }
   if (page_token.size() > limits::kMaxPageTokenLength) {
     return Invalid("page_token", absl::StrCat("too long (", page_token.size(), " bytes, at most ",
@@ -127,12 +131,41 @@ absl::Status NotifierGrpcService::CheckLaunchVisible(const auth::Principal& prin
 }
 
 absl::Status NotifierGrpcService::CheckRecipientVisible(const auth::Principal& principal,
-                                                        const std::string& recipient_id) const {
+                                                        const RecipientNameParts& name) const {
   if (principal.AllTenants()) return absl::OkStatus();
-  absl::StatusOr<Recipient> recipient = engine_->GetRecipient(recipient_id);
-  if (!recipient.ok()) return recipient.status();
-  if (recipient->tenant != principal.tenant) {
-    return absl::NotFoundError(absl::StrCat("recipients/", recipient_id, ": no such recipient"));
+  // Another tenant's recipient, or a tenant-less one, answers exactly as a missing one.
+  if (name.tenant != principal.tenant) {
+    return absl::NotFoundError(absl::StrCat(RecipientName(name), ": no such recipient"));
+  }
+  return engine_->GetRecipient(name.tenant, name.id).status();
+}
+
+absl::Status NotifierGrpcService::CheckSubscriptions(const auth::Principal& principal,
+                                                     const Recipient& recipient) const {
+  for (size_t i = 0; i < recipient.subscriptions.size(); ++i) {
+    const std::string field = absl::StrCat("recipient.subscriptions[", i, "]");
+    absl::string_view target = recipient.subscriptions[i];
+    if (absl::ConsumePrefix(&target, "tenants/")) {
+      // Tenant ids are not secret: naming another tenant is PERMISSION_DENIED for a scoped
+      // caller (a malformed one is left to the validation, INVALID_ARGUMENT).
+      if (IsValidTenantId(target) && !principal.CanSeeTenant(target)) {
+        const absl::Status denied = auth::OutOfTenantScope(principal, target);
+        return absl::PermissionDeniedError(absl::StrCat(field, ": ", denied.message()));
+      }
+      continue;
+    }
+    // A tenant's recipient follows only its tenant's launches. An unknown launch and another
+    // tenant's answer alike, so this never reveals another tenant's launch ids.
+    if (recipient.tenant.empty() || !absl::ConsumePrefix(&target, "launches/")) continue;
+    absl::StatusOr<std::string> launch_id = ParseLaunchName(recipient.subscriptions[i], field);
+    if (!launch_id.ok()) continue;  // malformed: the validation says so
+    absl::StatusOr<std::optional<LaunchInfo>> launch = engine_->GetLaunch(*launch_id);
+    if (!launch.ok()) return launch.status();
+    if (!launch->has_value() || (*launch)->tenant != recipient.tenant) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": ", recipient.subscriptions[i], " is not a launch of tenant ",
+                       recipient.tenant, " that the notifier knows of"));
+    }
   }
   return absl::OkStatus();
 }
@@ -143,6 +176,7 @@ grpc::Status NotifierGrpcService::ListReminders(grpc::ServerContext* context,
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kRead);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   if (request->days() < 0 || request->days() > kMaxForecastDays) {
     return Invalid("days", absl::StrCat("must be between 0 and ", kMaxForecastDays, ", got ",
                                         request->days()));
@@ -167,18 +201,22 @@ grpc::Status NotifierGrpcService::ListReminders(grpc::ServerContext* context,
     if (!id.ok()) return ToGrpcStatus(id.status());
     query.launch_id = *std::move(id);
   }
+  std::optional<RecipientNameParts> recipient;
   if (!request->recipient().empty()) {
-    absl::StatusOr<std::string> id = ParseRecipientName(request->recipient(), "recipient");
-    if (!id.ok()) return ToGrpcStatus(id.status());
-    query.recipient_id = *std::move(id);
+    absl::StatusOr<RecipientNameParts> name = ParseRecipientName(request->recipient(), "recipient");
+    if (!name.ok()) return ToGrpcStatus(name.status());
+    query.recipient_tenant = name->tenant;
+    query.recipient_id = name->id;
+    recipient = *std::move(name);
   }
   if (!query.launch_id.empty()) {
     if (absl::Status s = CheckLaunchVisible(*principal, query.launch_id); !s.ok())
       return ToGrpcStatus(s);
   }
-  if (!query.recipient_id.empty()) {
-    if (absl::Status s = CheckRecipientVisible(*principal, query.recipient_id); !s.ok())
+  if (recipient.has_value()) {
+    if (absl::Status s = CheckRecipientVisible(*principal, *recipient); !s.ok()) {
       return ToGrpcStatus(s);
+    }
   }
   const std::string days_text = absl::StrCat(days);
   const std::string scope = JoinFields(
@@ -215,6 +253,7 @@ grpc::Status NotifierGrpcService::ListDeliveries(grpc::ServerContext* context,
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kRead);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   int page_size = 0;
   if (grpc::Status s =
           PageSize(request->page_size(), kMaxDeliveryPageSize, kDefaultDeliveryPageSize, page_size);
@@ -238,16 +277,19 @@ grpc::Status NotifierGrpcService::ListDeliveries(grpc::ServerContext* context,
         ParseItemName(request->item(), "item");
     if (!item.ok()) return ToGrpcStatus(item.status());
     if (!filter.launch_id.empty() && filter.launch_id != item->first) {
-      return Invalid("item",
-                     absl::StrCat("'", request->item(), "' is not an item of ", request->launch()));
+      return Invalid("item", absl::StrCat(QuoteForError(request->item()), " is not an item of ",
+                                          QuoteForError(request->launch())));
     }
     filter.launch_id = item->first;
     filter.item_code = item->second;
   }
+  std::optional<RecipientNameParts> recipient;
   if (!request->recipient().empty()) {
-    absl::StatusOr<std::string> id = ParseRecipientName(request->recipient(), "recipient");
-    if (!id.ok()) return ToGrpcStatus(id.status());
-    filter.recipient_id = *std::move(id);
+    absl::StatusOr<RecipientNameParts> name = ParseRecipientName(request->recipient(), "recipient");
+    if (!name.ok()) return ToGrpcStatus(name.status());
+    filter.recipient_tenant = name->tenant;
+    filter.recipient_id = name->id;
+    recipient = *std::move(name);
   }
   absl::StatusOr<std::optional<DeliveryState>> state =
       OptionalDeliveryStateFromProto(request->state(), "state");
@@ -262,9 +304,10 @@ grpc::Status NotifierGrpcService::ListDeliveries(grpc::ServerContext* context,
     if (absl::Status s = CheckLaunchVisible(*principal, filter.launch_id); !s.ok())
       return ToGrpcStatus(s);
   }
-  if (!filter.recipient_id.empty()) {
-    if (absl::Status s = CheckRecipientVisible(*principal, filter.recipient_id); !s.ok())
+  if (recipient.has_value()) {
+    if (absl::Status s = CheckRecipientVisible(*principal, *recipient); !s.ok()) {
       return ToGrpcStatus(s);
+    }
   }
   const std::string state_text = absl::StrCat(request->state());
   const std::string channel_text = absl::StrCat(request->channel());
@@ -295,12 +338,14 @@ grpc::Status NotifierGrpcService::CreateRecipient(grpc::ServerContext* context,
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kAdmin);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   if (!request->has_recipient()) return Invalid("recipient", "required");
   absl::StatusOr<Recipient> recipient = NewRecipientFromProto(request->recipient());
   if (!recipient.ok()) return ToGrpcStatus(recipient.status());
   if (!principal->CanSeeTenant(recipient->tenant)) {
     return ToGrpcStatus(auth::OutOfTenantScope(*principal, recipient->tenant));
   }
+  if (absl::Status s = CheckSubscriptions(*principal, *recipient); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<Recipient> created = engine_->CreateRecipient(*std::move(recipient));
   if (!created.ok()) return ToGrpcStatus(created.status());
   *response = ToProto(*created);
@@ -313,10 +358,11 @@ grpc::Status NotifierGrpcService::GetRecipient(grpc::ServerContext* context,
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kRead);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
-  absl::StatusOr<std::string> id = ParseRecipientName(request->name(), "name");
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  if (absl::Status s = CheckRecipientVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<Recipient> recipient = engine_->GetRecipient(*id);
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<RecipientNameParts> name = ParseRecipientName(request->name(), "name");
+  if (!name.ok()) return ToGrpcStatus(name.status());
+  if (absl::Status s = CheckRecipientVisible(*principal, *name); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<Recipient> recipient = engine_->GetRecipient(name->tenant, name->id);
   if (!recipient.ok()) return ToGrpcStatus(recipient.status());
   *response = ToProto(*recipient);
   return grpc::Status::OK;
@@ -328,6 +374,7 @@ grpc::Status NotifierGrpcService::ListRecipients(grpc::ServerContext* context,
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kRead);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   int page_size = 0;
   if (grpc::Status s = PageSize(request->page_size(), kMaxRecipientPageSize,
                                 kDefaultRecipientPageSize, page_size);
@@ -340,20 +387,27 @@ grpc::Status NotifierGrpcService::ListRecipients(grpc::ServerContext* context,
   absl::StatusOr<std::string> tenant = auth::ScopedTenantFilter(*principal, request->tenant());
   if (!tenant.ok()) return ToGrpcStatus(tenant.status());
   const std::string scope = JoinFields({"recipients", request->tenant()});
+  // The position is the last recipient's (tenant, id): recipients are ordered by both.
+  std::string after_tenant;
   std::string after_id;
   if (!request->page_token().empty()) {
     absl::StatusOr<std::string> position = page_tokens_.Decode(request->page_token(), scope);
     if (!position.ok()) return ToGrpcStatus(position.status());
-    if (position->empty()) return BadPageToken();
-    after_id = *std::move(position);
+    std::optional<std::vector<std::string>> fields = SplitFields(*position);
+    if (!fields.has_value() || fields->size() != 2 || (*fields)[1].empty()) return BadPageToken();
+    after_tenant = (*fields)[0];
+    after_id = (*fields)[1];
   }
   absl::StatusOr<std::vector<Recipient>> recipients =
-      engine_->ListRecipients(*tenant, after_id, page_size + 1);
+      engine_->ListRecipients(*tenant, after_tenant, after_id, page_size + 1);
   if (!recipients.ok()) return ToGrpcStatus(recipients.status());
   const bool more = static_cast<int>(recipients->size()) > page_size;
   if (more) recipients->resize(page_size);
   for (const Recipient& recipient : *recipients) *response->add_recipients() = ToProto(recipient);
-  if (more) response->set_next_page_token(page_tokens_.Encode(scope, recipients->back().id));
+  if (more) {
+    response->set_next_page_token(
+        page_tokens_.Encode(scope, JoinFields({recipients->back().tenant, recipients->back().id})));
+  }
   return grpc::Status::OK;
 }
 
@@ -363,33 +417,39 @@ grpc::Status NotifierGrpcService::UpdateRecipient(grpc::ServerContext* context,
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kAdmin);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   if (!request->has_recipient()) return Invalid("recipient", "required");
-  absl::StatusOr<std::string> id =
+  absl::StatusOr<RecipientNameParts> parts =
       ParseRecipientName(request->recipient().name(), "recipient.name");
-  if (!id.ok()) return ToGrpcStatus(id.status());
+  if (!parts.ok()) return ToGrpcStatus(parts.status());
   // The mask is checked before anything is read, so a bad request never depends on the state.
   Recipient scratch;
   if (absl::Status s = ApplyRecipientMask(request->recipient(), request->update_mask(), scratch);
       !s.ok()) {
     return ToGrpcStatus(s);
   }
-  if (absl::Status s = CheckRecipientVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<Recipient> current = engine_->GetRecipient(*id);
+  if (absl::Status s = CheckRecipientVisible(*principal, *parts); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<Recipient> current = engine_->GetRecipient(parts->tenant, parts->id);
   if (!current.ok()) return ToGrpcStatus(current.status());
-  const std::string name = RecipientName(*id);
+  const std::string name = RecipientName(*parts);
   if (!request->etag().empty()) {
     absl::StatusOr<int64_t> version = ParseEtag(request->etag(), name);
     if (!version.ok()) return ToGrpcStatus(version.status());
     if (*version != current->version) {
-      return grpc::Status(grpc::StatusCode::ABORTED,
-                          absl::StrCat("etag mismatch: ", name, " has changed since '",
-                                       request->etag(), "' was read; read it again and retry"));
+      return grpc::Status(
+          grpc::StatusCode::ABORTED,
+          absl::StrCat("etag mismatch: ", name, " has changed since ",
+                       QuoteForError(request->etag()), " was read; read it again and retry"));
     }
   }
   Recipient updated = *std::move(current);
   if (absl::Status s = ApplyRecipientMask(request->recipient(), request->update_mask(), updated);
       !s.ok()) {
     return ToGrpcStatus(s);
+  }
+  for (const std::string& path : request->update_mask().paths()) {
+    if (path != "subscriptions") continue;
+    if (absl::Status s = CheckSubscriptions(*principal, updated); !s.ok()) return ToGrpcStatus(s);
   }
   // The store writes only over the version read above: a concurrent update makes this ABORTED.
   updated.version += 1;
@@ -405,16 +465,17 @@ grpc::Status NotifierGrpcService::DeleteRecipient(grpc::ServerContext* context,
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kAdmin);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
-  absl::StatusOr<std::string> id = ParseRecipientName(request->name(), "name");
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  if (absl::Status s = CheckRecipientVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<RecipientNameParts> name = ParseRecipientName(request->name(), "name");
+  if (!name.ok()) return ToGrpcStatus(name.status());
+  if (absl::Status s = CheckRecipientVisible(*principal, *name); !s.ok()) return ToGrpcStatus(s);
   std::optional<int64_t> expected_version;
   if (!request->etag().empty()) {
-    absl::StatusOr<int64_t> version = ParseEtag(request->etag(), RecipientName(*id));
+    absl::StatusOr<int64_t> version = ParseEtag(request->etag(), RecipientName(*name));
     if (!version.ok()) return ToGrpcStatus(version.status());
     expected_version = *version;
   }
-  return ToGrpcStatus(engine_->DeleteRecipient(*id, expected_version));
+  return ToGrpcStatus(engine_->DeleteRecipient(name->tenant, name->id, expected_version));
 }
 
 grpc::Status NotifierGrpcService::SnoozeReminder(grpc::ServerContext* context,
@@ -423,6 +484,7 @@ grpc::Status NotifierGrpcService::SnoozeReminder(grpc::ServerContext* context,
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kWrite);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<std::pair<std::string, std::string>> item = ParseItemName(request->item(), "item");
   if (!item.ok()) return ToGrpcStatus(item.status());
   if (absl::Status s = CheckLaunchVisible(*principal, item->first); !s.ok()) return ToGrpcStatus(s);
@@ -458,6 +520,7 @@ grpc::Status NotifierGrpcService::AcknowledgeReminder(grpc::ServerContext* conte
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kWrite);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<std::pair<std::string, std::string>> item = ParseItemName(request->item(), "item");
   if (!item.ok()) return ToGrpcStatus(item.status());
   if (absl::Status s = CheckLaunchVisible(*principal, item->first); !s.ok()) return ToGrpcStatus(s);
@@ -473,13 +536,15 @@ grpc::Status NotifierGrpcService::SendTestNotification(
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kAdmin);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
-  absl::StatusOr<std::string> id = ParseRecipientName(request->recipient(), "recipient");
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  if (absl::Status s = CheckRecipientVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<RecipientNameParts> name = ParseRecipientName(request->recipient(), "recipient");
+  if (!name.ok()) return ToGrpcStatus(name.status());
+  if (absl::Status s = CheckRecipientVisible(*principal, *name); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<std::optional<ChannelType>> channel =
       OptionalChannelTypeFromProto(request->channel(), "channel");
   if (!channel.ok()) return ToGrpcStatus(channel.status());
-  absl::StatusOr<std::vector<Delivery>> deliveries = engine_->SendTest(*id, *channel);
+  absl::StatusOr<std::vector<Delivery>> deliveries =
+      engine_->SendTest(name->tenant, name->id, *channel);
   if (!deliveries.ok()) return ToGrpcStatus(deliveries.status());
   for (const Delivery& delivery : *deliveries) *response->add_deliveries() = ToProto(delivery);
   return grpc::Status::OK;
@@ -491,13 +556,14 @@ grpc::Status NotifierGrpcService::ListInboxMessages(grpc::ServerContext* context
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kRead);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   // A person without a recipient record still has an inbox (the router's default channels), so
   // an unknown recipient simply has no messages.
-  absl::StatusOr<std::string> id = ParseRecipientName(request->recipient(), "recipient");
-  if (!id.ok()) return ToGrpcStatus(id.status());
+  absl::StatusOr<RecipientNameParts> name = ParseRecipientName(request->recipient(), "recipient");
+  if (!name.ok()) return ToGrpcStatus(name.status());
   // A scoped token reads only the inboxes of its own tenant's recipients: a person without a
-  // recipient record may hear from every tenant.
-  if (absl::Status s = CheckRecipientVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
+  // recipient record (recipients/{id}, the default channels) may hear from every tenant.
+  if (absl::Status s = CheckRecipientVisible(*principal, *name); !s.ok()) return ToGrpcStatus(s);
   int page_size = 0;
   if (grpc::Status s =
           PageSize(request->page_size(), kMaxInboxPageSize, kDefaultInboxPageSize, page_size);
@@ -505,14 +571,14 @@ grpc::Status NotifierGrpcService::ListInboxMessages(grpc::ServerContext* context
     return s;
   }
   if (grpc::Status s = CheckListRequest("", request->page_token()); !s.ok()) return s;
-  const std::string scope = JoinFields({"inbox", *id});
+  const std::string scope = JoinFields({"inbox", RecipientName(*name)});
   int64_t before_id = 0;
   if (grpc::Status s = DecodeIdPosition(page_tokens_, request->page_token(), scope, before_id);
       !s.ok()) {
     return s;
   }
   absl::StatusOr<std::vector<InboxMessage>> messages =
-      engine_->ListInbox(*id, before_id, page_size + 1);
+      engine_->ListInbox(name->tenant, name->id, before_id, page_size + 1);
   if (!messages.ok()) return ToGrpcStatus(messages.status());
   const bool more = static_cast<int>(messages->size()) > page_size;
   if (more) messages->resize(page_size);
@@ -529,6 +595,7 @@ grpc::Status NotifierGrpcService::GetSubscriptionStatus(
   absl::StatusOr<auth::Principal> principal =
       authorizer_->Authorize(*context, auth::Permission::kRead);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   if (!subscription_status_) {
     return grpc::Status(grpc::StatusCode::UNAVAILABLE,
                         "no event subscriber runs in this notifier process");

@@ -6,6 +6,7 @@
 #include "common/page_token.h"
 #include "notifier-service/engine/notifier_engine.h"
 #include "notifier-service/engine/notifier_limits.h"
+#include "notifier-service/grpc/notifier_proto_mapping.h"
 #include "preflight/v1/notifier.grpc.pb.h"
 
 namespace preflight::notifier {
@@ -72,11 +73,18 @@ class NotifierGrpcService final : public v1::NotifierService::Service {
                                      v1::SubscriptionStatus* response) override;
 
  private:
-  // NOT_FOUND, worded as for a missing one, when the launch or recipient is another tenant's.
+  // NOT_FOUND, worded as for a missing one, when the launch or recipient is another tenant's
+  // (or, for a scoped caller, a tenant-less recipient).
   absl::Status CheckLaunchVisible(const auth::Principal& principal,
                                   const std::string& launch_id) const;
   absl::Status CheckRecipientVisible(const auth::Principal& principal,
-                                     const std::string& recipient_id) const;
+                                     const RecipientNameParts& name) const;
+  // A recipient's subscriptions stay in its tenant: "tenants/{other}" is PERMISSION_DENIED for a
+  // caller scoped to one tenant (INVALID_ARGUMENT from the validation otherwise), and a tenant
+  // recipient's "launches/{launch}" must be a launch of its tenant the notifier knows
+  // (INVALID_ARGUMENT, worded alike for unknown and other tenants' launches). Names the entry.
+  absl::Status CheckSubscriptions(const auth::Principal& principal,
+                                  const Recipient& recipient) const;
 
   static const auth::CallAuthorizer kNoAuthentication;
   const auth::CallAuthorizer* const authorizer_;

@@ -286,6 +286,8 @@ class NotifierGrpcServiceTest : public ::testing::Test {
 // ---- Recipients ---------------------------------------------------------------------------------
 
 TEST_F(NotifierGrpcServiceTest, CreatesAndGetsRecipients) {
+  // A tenant's recipient may follow only its tenant's launches, so the notifier must know shop.
+  FeedShopEvents();
   v1::Recipient recipient = MakeRecipient("li.na", {v1::CHANNEL_TYPE_INBOX});
   recipient.set_tenant("acme");
   recipient.set_language("zh");
@@ -298,7 +300,8 @@ TEST_F(NotifierGrpcServiceTest, CreatesAndGetsRecipients) {
 
   v1::Recipient created;
   ASSERT_OK(CreateRecipient(recipient, &created));
-  EXPECT_EQ(created.name(), "recipients/li.na");
+  // recipients/{id} with a tenant is that tenant's recipient, named as such.
+  EXPECT_EQ(created.name(), "tenants/acme/recipients/li.na");
   EXPECT_EQ(created.tenant(), "acme");
   EXPECT_EQ(created.language(), "zh");
   ASSERT_EQ(created.channels_size(), 2);
@@ -306,11 +309,13 @@ TEST_F(NotifierGrpcServiceTest, CreatesAndGetsRecipients) {
   // A reference, returned as given: never the secret behind it.
   EXPECT_EQ(created.channels(1).secret_ref(), "env:PREFLIGHT_HOOK_SECRET");
   EXPECT_EQ(created.create_time().seconds(), Seconds(kStart));
-  EXPECT_EQ(created.etag(), MakeEtag("recipients/li.na", 1));
+  EXPECT_EQ(created.etag(), MakeEtag("tenants/acme/recipients/li.na", 1));
 
   v1::Recipient got;
-  ASSERT_OK(GetRecipient("recipients/li.na", &got));
+  ASSERT_OK(GetRecipient("tenants/acme/recipients/li.na", &got));
   EXPECT_EQ(got.SerializeAsString(), created.SerializeAsString());
+  // The tenant-less li.na is another recipient.
+  EXPECT_STATUS(GetRecipient("recipients/li.na", &got), NOT_FOUND, "recipients/li.na");
 
   v1::Recipient again;
   EXPECT_STATUS(CreateRecipient(recipient, &again), ALREADY_EXISTS, "");

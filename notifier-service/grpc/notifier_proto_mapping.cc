@@ -10,8 +10,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/civil_date.h"
 #include "common/crypto.h"
+#include "common/error_text.h"
+#include "common/tenant_id.h"
 #include "google/protobuf/util/time_util.h"
 #include "notifier-service/channels/url_safety.h"
 
@@ -75,26 +78,39 @@ std::string ItemTitle(const ItemInfo& item) {
 
 // ---- Resource names -----------------------------------------------------------------------------
 
-absl::StatusOr<std::string> ParseRecipientName(absl::string_view name, absl::string_view field) {
+absl::StatusOr<RecipientNameParts> ParseRecipientName(absl::string_view name,
+                                                      absl::string_view field) {
   if (name.empty()) return Invalid(field, "required");
   const auto malformed = [&] {
-    return Invalid(field, absl::StrCat("'", name,
-                                       "' is not a recipient name (recipients/{id}; the id has "
-                                       "lowercase letters, digits, '.', '_', '-', '@')"));
+    return Invalid(field, absl::StrCat(QuoteForError(name),
+                                       " is not a recipient name (recipients/{id} or "
+                                       "tenants/{tenant}/recipients/{id}; the id has lowercase "
+                                       "letters, digits, '.', '_', '-', '@')"));
   };
-  if (!absl::StartsWith(name, kRecipientsPrefix)) return malformed();
-  const absl::string_view id = name.substr(kRecipientsPrefix.size());
-  if (id.empty() || id.size() > kMaxRecipientIdLength || !AllOf(id, IsRecipientIdChar)) {
+  RecipientNameParts parts;
+  absl::string_view rest = name;
+  if (absl::ConsumePrefix(&rest, "tenants/")) {
+    const size_t slash = rest.find('/');
+    if (slash == absl::string_view::npos || !IsValidTenantId(rest.substr(0, slash))) {
+      return malformed();
+    }
+    parts.tenant = std::string(rest.substr(0, slash));
+    rest.remove_prefix(slash + 1);
+  }
+  if (!absl::ConsumePrefix(&rest, kRecipientsPrefix)) return malformed();
+  if (rest.empty() || rest.size() > kMaxRecipientIdLength || !AllOf(rest, IsRecipientIdChar)) {
     return malformed();
   }
-  return std::string(id);
+  parts.id = std::string(rest);
+  return parts;
 }
 
 absl::StatusOr<std::string> ParseLaunchName(absl::string_view name, absl::string_view field) {
   if (name.empty()) return Invalid(field, "required");
   if (!absl::StartsWith(name, kLaunchesPrefix) ||
       !IsValidLaunchId(name.substr(kLaunchesPrefix.size()))) {
-    return Invalid(field, absl::StrCat("'", name, "' is not a launch name (launches/{launch})"));
+    return Invalid(field,
+                   absl::StrCat(QuoteForError(name), " is not a launch name (launches/{launch})"));
   }
   return std::string(name.substr(kLaunchesPrefix.size()));
 }
@@ -106,8 +122,8 @@ absl::StatusOr<std::pair<std::string, std::string>> ParseItemName(absl::string_v
   if (parts.size() != 4 || parts[0] != "launches" || parts[2] != "items" ||
       !IsValidLaunchId(parts[1]) || parts[3].empty() || parts[3].size() > kMaxItemCodeLength ||
       !AllOf(parts[3], IsCodeChar)) {
-    return Invalid(
-        field, absl::StrCat("'", name, "' is not an item name (launches/{launch}/items/{code})"));
+    return Invalid(field, absl::StrCat(QuoteForError(name),
+                                       " is not an item name (launches/{launch}/items/{code})"));
   }
   return std::make_pair(std::string(parts[1]), std::string(parts[3]));
 }
@@ -118,12 +134,15 @@ absl::StatusOr<int64_t> ParseDeliveryName(absl::string_view name, absl::string_v
   if (!absl::StartsWith(name, kDeliveriesPrefix) ||
       !AllOf(name.substr(kDeliveriesPrefix.size()), IsDigit) ||
       !absl::SimpleAtoi(name.substr(kDeliveriesPrefix.size()), &id) || id <= 0) {
-    return Invalid(field, absl::StrCat("'", name, "' is not a delivery name (deliveries/{id})"));
+    return Invalid(field,
+                   absl::StrCat(QuoteForError(name), " is not a delivery name (deliveries/{id})"));
   }
   return id;
 }
 
-std::string RecipientName(absl::string_view id) { return absl::StrCat(kRecipientsPrefix, id); }
+std::string RecipientName(absl::string_view tenant, absl::string_view id) {
+  return RecipientResourceName(tenant, id);
+}
 
 std::string LaunchName(absl::string_view launch_id) {
   return absl::StrCat(kLaunchesPrefix, launch_id);
@@ -136,8 +155,9 @@ std::string ItemName(absl::string_view launch_id, absl::string_view code) {
 
 std::string DeliveryName(int64_t id) { return absl::StrCat(kDeliveriesPrefix, id); }
 
-std::string InboxMessageName(absl::string_view recipient_id, int64_t id) {
-  return absl::StrCat(kRecipientsPrefix, recipient_id, "/inbox/", id);
+std::string InboxMessageName(absl::string_view recipient_tenant, absl::string_view recipient_id,
+                             int64_t id) {
+  return absl::StrCat(RecipientName(recipient_tenant, recipient_id), "/inbox/", id);
 }
 
 // ---- Etags --------------------------------------------------------------------------------------
@@ -152,8 +172,9 @@ absl::StatusOr<int64_t> ParseEtag(absl::string_view etag, absl::string_view reso
   int64_t version = 0;
   if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &version) ||
       MakeEtag(resource_name, version) != etag) {
-    return absl::AbortedError(absl::StrCat("etag mismatch: '", etag, "' is not a current etag of ",
-                                           resource_name, "; read it again and retry"));
+    return absl::AbortedError(absl::StrCat("etag mismatch: ", QuoteForError(etag),
+                                           " is not a current etag of ", resource_name,
+                                           "; read it again and retry"));
   }
   return version;
 }
@@ -329,7 +350,7 @@ absl::StatusOr<RecipientChannel> RecipientChannelFromProto(const v1::RecipientCh
 
 v1::Recipient ToProto(const Recipient& recipient) {
   v1::Recipient out;
-  const std::string name = RecipientName(recipient.id);
+  const std::string name = RecipientName(recipient.tenant, recipient.id);
   out.set_name(name);
   out.set_tenant(recipient.tenant);
   out.set_display_name(recipient.display_name);
@@ -363,13 +384,19 @@ absl::StatusOr<std::vector<RecipientChannel>> ChannelsFromProto(const v1::Recipi
 }  // namespace
 
 absl::StatusOr<Recipient> NewRecipientFromProto(const v1::Recipient& recipient) {
-  absl::StatusOr<std::string> id = ParseRecipientName(recipient.name(), "recipient.name");
-  if (!id.ok()) return id.status();
+  absl::StatusOr<RecipientNameParts> name = ParseRecipientName(recipient.name(), "recipient.name");
+  if (!name.ok()) return name.status();
+  if (!name->tenant.empty() && !recipient.tenant().empty() && recipient.tenant() != name->tenant) {
+    return Invalid("recipient.tenant",
+                   absl::StrCat(QuoteForError(recipient.tenant()), " is not the tenant of ",
+                                QuoteForError(recipient.name()), " (leave it empty, or say ",
+                                name->tenant, ")"));
+  }
   absl::StatusOr<std::vector<RecipientChannel>> channels = ChannelsFromProto(recipient);
   if (!channels.ok()) return channels.status();
   Recipient out;
-  out.id = *std::move(id);
-  out.tenant = recipient.tenant();
+  out.id = std::move(name->id);
+  out.tenant = name->tenant.empty() ? recipient.tenant() : name->tenant;
   out.display_name = recipient.display_name();
   out.language = recipient.language();
   out.channels = *std::move(channels);
@@ -389,10 +416,12 @@ absl::Status ApplyRecipientMask(const v1::Recipient& patch, const google::protob
     const std::string& path = mask.paths(i);
     const std::string field = absl::StrCat("update_mask.paths[", i, "]");
     if (kPaths.count(path) == 0) {
-      return Invalid(field, absl::StrCat("unknown or immutable field '", path,
-                                         "' (allowed: ", absl::StrJoin(kPaths, ", "), ")"));
+      return Invalid(field, absl::StrCat("unknown or immutable field ", QuoteForError(path),
+                                         " (allowed: ", absl::StrJoin(kPaths, ", "), ")"));
     }
-    if (!seen.insert(path).second) return Invalid(field, absl::StrCat("'", path, "' named twice"));
+    if (!seen.insert(path).second) {
+      return Invalid(field, absl::StrCat(QuoteForError(path), " named twice"));
+    }
   }
   Recipient updated = current;
   if (seen.count("display_name")) updated.display_name = patch.display_name();
@@ -439,7 +468,7 @@ v1::Delivery ToProto(const Delivery& delivery) {
   out.set_item(ItemName(delivery.launch_id, delivery.item_code));
   out.set_rung(delivery.rung_id);
   out.set_kind(ToProto(delivery.kind));
-  out.set_recipient(RecipientName(delivery.recipient_id));
+  out.set_recipient(RecipientName(delivery.recipient_tenant, delivery.recipient_id));
   out.set_channel(ToProto(delivery.channel));
   out.set_state(ToProto(delivery.state));
   out.set_subject(delivery.subject);
@@ -473,7 +502,7 @@ v1::Reminder ToProto(const ForecastEntry& entry) {
   out.set_escalation(entry.rung.escalation);
   for (const Route& route : entry.routes) {
     v1::Reminder::Route* out_route = out.add_routes();
-    out_route->set_recipient(RecipientName(route.recipient.id));
+    out_route->set_recipient(RecipientName(route.recipient.tenant, route.recipient.id));
     out_route->set_channel(ToProto(route.channel.type));
     out_route->set_reason(route.reason);
     out_route->set_digest(route.digest);
@@ -497,8 +526,8 @@ v1::ItemReminderState ToProto(const ItemRecord& record) {
 
 v1::InboxMessage ToProto(const InboxMessage& message) {
   v1::InboxMessage out;
-  out.set_name(InboxMessageName(message.recipient_id, message.id));
-  out.set_recipient(RecipientName(message.recipient_id));
+  out.set_name(InboxMessageName(message.recipient_tenant, message.recipient_id, message.id));
+  out.set_recipient(RecipientName(message.recipient_tenant, message.recipient_id));
   if (message.delivery_id > 0) out.set_delivery(DeliveryName(message.delivery_id));
   out.set_subject(message.subject);
   out.set_body(message.body);

@@ -24,10 +24,20 @@
 namespace preflight::notifier {
 
 // ---- Resource names -----------------------------------------------------------------------------
-// Each parser returns INVALID_ARGUMENT "<field>: ..." when `name` is empty or malformed.
+// Each parser returns INVALID_ARGUMENT "<field>: ..." when `name` is empty or malformed, quoting
+// at most a short prefix of it (QuoteForError).
 
-// "recipients/{id}" -> id (lowercase letters, digits, ".", "_", "-", "@"; at most 128).
-absl::StatusOr<std::string> ParseRecipientName(absl::string_view name, absl::string_view field);
+// A recipient's name taken apart: a tenant's recipient is "tenants/{tenant}/recipients/{id}", a
+// tenant-less one "recipients/{id}" (tenant "").
+struct RecipientNameParts {
+  std::string tenant;
+  std::string id;
+};
+
+// "recipients/{id}" or "tenants/{tenant}/recipients/{id}" (the id: lowercase letters, digits,
+// ".", "_", "-", "@"; at most 128; the tenant: a tenant id).
+absl::StatusOr<RecipientNameParts> ParseRecipientName(absl::string_view name,
+                                                      absl::string_view field);
 // "launches/{id}" -> id.
 absl::StatusOr<std::string> ParseLaunchName(absl::string_view name, absl::string_view field);
 // "launches/{launch}/items/{code}" -> (launch id, code).
@@ -36,12 +46,18 @@ absl::StatusOr<std::pair<std::string, std::string>> ParseItemName(absl::string_v
 // "deliveries/{id}" -> id (positive).
 absl::StatusOr<int64_t> ParseDeliveryName(absl::string_view name, absl::string_view field);
 
-std::string RecipientName(absl::string_view id);
+// "recipients/{id}" for tenant "", else "tenants/{tenant}/recipients/{id}".
+std::string RecipientName(absl::string_view tenant, absl::string_view id);
+inline std::string RecipientName(const RecipientNameParts& parts) {
+  return RecipientName(parts.tenant, parts.id);
+}
 std::string LaunchName(absl::string_view launch_id);
 // Empty when either part is empty (test deliveries are about no item).
 std::string ItemName(absl::string_view launch_id, absl::string_view code);
 std::string DeliveryName(int64_t id);
-std::string InboxMessageName(absl::string_view recipient_id, int64_t id);
+// "<recipient name>/inbox/{id}".
+std::string InboxMessageName(absl::string_view recipient_tenant, absl::string_view recipient_id,
+                             int64_t id);
 
 // ---- Etags --------------------------------------------------------------------------------------
 // "<version>-<12 hex>", derived from the resource name and its version like the checklist's.
@@ -78,7 +94,10 @@ absl::StatusOr<RecipientChannel> RecipientChannelFromProto(const v1::RecipientCh
 // token "***"); secret references are returned as stored: they name where the secret is, never
 // the secret.
 v1::Recipient ToProto(const Recipient& recipient);
-// A new recipient from CreateRecipient: name is required; output-only fields are ignored.
+// A new recipient from CreateRecipient: name is required; output-only fields are ignored. The
+// tenant is the name's ("tenants/{tenant}/recipients/{id}"; a `tenant` field, if set, must say
+// the same), or, for "recipients/{id}", the `tenant` field: "recipients/li.na" with tenant
+// "acme" is acme's li.na, as clients from before tenants had recipients of their own send it.
 absl::StatusOr<Recipient> NewRecipientFromProto(const v1::Recipient& recipient);
 // Copies the fields `mask` names from `patch` onto `current`. Paths: display_name, language,
 // channels, digest, subscriptions. INVALID_ARGUMENT for an empty mask, an unknown or immutable

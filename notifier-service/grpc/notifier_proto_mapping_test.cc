@@ -21,18 +21,30 @@ absl::Time Utc(int y, int m, int d, int hh = 0, int mm = 0) {
 }
 
 TEST(NotifierNamesTest, ParsesRecipientNames) {
-  absl::StatusOr<std::string> id = ParseRecipientName("recipients/li.na@acme-cn_1", "name");
+  absl::StatusOr<RecipientNameParts> id = ParseRecipientName("recipients/li.na@acme-cn_1", "name");
   ASSERT_TRUE(id.ok()) << id.status();
-  EXPECT_EQ(*id, "li.na@acme-cn_1");
+  EXPECT_EQ(id->id, "li.na@acme-cn_1");
+  EXPECT_EQ(id->tenant, "");
   EXPECT_EQ(RecipientName(*id), "recipients/li.na@acme-cn_1");
 
-  absl::StatusOr<std::string> empty = ParseRecipientName("", "recipient.name");
+  // A tenant's recipient.
+  absl::StatusOr<RecipientNameParts> tenant =
+      ParseRecipientName("tenants/acme.cn/recipients/li.na", "name");
+  ASSERT_TRUE(tenant.ok()) << tenant.status();
+  EXPECT_EQ(tenant->tenant, "acme.cn");
+  EXPECT_EQ(tenant->id, "li.na");
+  EXPECT_EQ(RecipientName(*tenant), "tenants/acme.cn/recipients/li.na");
+
+  absl::StatusOr<RecipientNameParts> empty = ParseRecipientName("", "recipient.name");
   EXPECT_EQ(empty.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(Msg(empty.status()), StartsWith("recipient.name: required"));
 
-  for (const char* bad : {"li.na", "recipients/", "recipients/Li.Na", "recipients/a/b",
-                          "recipient/li.na", "recipients/li na"}) {
-    absl::StatusOr<std::string> parsed = ParseRecipientName(bad, "name");
+  for (const char* bad :
+       {"li.na", "recipients/", "recipients/Li.Na", "recipients/a/b", "recipient/li.na",
+        "recipients/li na", "tenants/acme/li.na", "tenants//recipients/li.na",
+        "tenants/Acme/recipients/li.na", "tenants/acme/recipients/", "tenants/acme",
+        "tenants/a b/recipients/x", "/recipients/x"}) {
+    absl::StatusOr<RecipientNameParts> parsed = ParseRecipientName(bad, "name");
     EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_THAT(Msg(parsed.status()), StartsWith("name: ")) << bad;
   }
@@ -75,7 +87,8 @@ TEST(NotifierNamesTest, ParsesDeliveryNames) {
               absl::StatusCode::kInvalidArgument)
         << bad;
   }
-  EXPECT_EQ(InboxMessageName("li.na", 7), "recipients/li.na/inbox/7");
+  EXPECT_EQ(InboxMessageName("", "li.na", 7), "recipients/li.na/inbox/7");
+  EXPECT_EQ(InboxMessageName("acme", "li.na", 7), "tenants/acme/recipients/li.na/inbox/7");
 }
 
 TEST(NotifierEtagTest, RoundTripsAndRejectsForeignEtags) {
@@ -175,7 +188,7 @@ TEST(NotifierRecipientMappingTest, ToProtoCarriesEverythingAndSecretReferencesAs
   recipient.update_time = Utc(2026, 3, 2);
 
   const v1::Recipient proto = ToProto(recipient);
-  EXPECT_EQ(proto.name(), "recipients/li.na");
+  EXPECT_EQ(proto.name(), "tenants/acme/recipients/li.na");
   EXPECT_EQ(proto.tenant(), "acme");
   EXPECT_EQ(proto.display_name(), "Li Na");
   EXPECT_EQ(proto.language(), "zh");
@@ -188,7 +201,7 @@ TEST(NotifierRecipientMappingTest, ToProtoCarriesEverythingAndSecretReferencesAs
   EXPECT_THAT(proto.subscriptions(), ElementsAre("tenants/acme"));
   EXPECT_EQ(proto.create_time().seconds(), absl::ToUnixSeconds(Utc(2026, 3, 1)));
   EXPECT_EQ(proto.update_time().seconds(), absl::ToUnixSeconds(Utc(2026, 3, 2)));
-  EXPECT_EQ(proto.etag(), MakeEtag("recipients/li.na", 5));
+  EXPECT_EQ(proto.etag(), MakeEtag("tenants/acme/recipients/li.na", 5));
 
   absl::StatusOr<Recipient> back = NewRecipientFromProto(proto);
   ASSERT_TRUE(back.ok()) << back.status();

@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "common/page_token.h"
+#include "common/tenant_id.h"
 #include "common/working_calendar.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
@@ -174,7 +175,7 @@ class NotifierSecurityTest : public ::testing::Test {
 
   static v1::Recipient Bots() {
     v1::Recipient recipient;
-    recipient.set_name("recipients/ops");
+    recipient.set_name("tenants/acme/recipients/ops");
     recipient.set_tenant("acme");
     *recipient.add_channels() = Channel(v1::CHANNEL_TYPE_WECOM, kWecomUrl);
     *recipient.add_channels() =
@@ -211,7 +212,7 @@ TEST_F(NotifierSecurityTest, AnswersRedactUrlKeysButTheStoreKeepsThem) {
 
   grpc::ClientContext get_context;
   v1::GetRecipientRequest get;
-  get.set_name("recipients/ops");
+  get.set_name("tenants/acme/recipients/ops");
   v1::Recipient got;
   ASSERT_OK(stub_->GetRecipient(&get_context, get, &got));
   EXPECT_EQ(got.channels(0).target(), kWecomRedacted);
@@ -223,7 +224,7 @@ TEST_F(NotifierSecurityTest, AnswersRedactUrlKeysButTheStoreKeepsThem) {
   EXPECT_THAT(listed.DebugString(), Not(HasSubstr("secret-key")));
   EXPECT_THAT(listed.DebugString(), Not(HasSubstr("feishu-hook-token")));
 
-  absl::StatusOr<Recipient> stored = engine_->GetRecipient("ops");
+  absl::StatusOr<Recipient> stored = engine_->GetRecipient("acme", "ops");
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->channels[0].target, kWecomUrl);
   EXPECT_EQ(stored->channels[1].target, kFeishuUrl);
@@ -239,7 +240,7 @@ TEST_F(NotifierSecurityTest, RedactedUrlSentBackUnchangedKeepsTheStoredUrl) {
   v1::Recipient updated;
   ASSERT_OK(Update(patch, {"display_name", "channels"}, &updated));
   EXPECT_EQ(updated.channels(0).target(), kWecomRedacted);
-  absl::StatusOr<Recipient> stored = engine_->GetRecipient("ops");
+  absl::StatusOr<Recipient> stored = engine_->GetRecipient("acme", "ops");
   ASSERT_TRUE(stored.ok());
   ASSERT_EQ(stored->channels.size(), 3u);
   EXPECT_EQ(stored->channels[0].target, kWecomUrl);
@@ -250,7 +251,7 @@ TEST_F(NotifierSecurityTest, RedactedUrlSentBackUnchangedKeepsTheStoredUrl) {
   const std::string new_url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=rotated-key";
   patch.mutable_channels(0)->set_target(new_url);
   ASSERT_OK(Update(patch, {"channels"}));
-  stored = engine_->GetRecipient("ops");
+  stored = engine_->GetRecipient("acme", "ops");
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->channels[0].target, new_url);
 
@@ -272,7 +273,7 @@ TEST_F(NotifierSecurityTest, LedgerAnswersHideUrlKeysAndSigningSecrets) {
   ASSERT_OK(Create(Bots()));
   grpc::ClientContext context;
   v1::SendTestNotificationRequest request;
-  request.set_recipient("recipients/ops");
+  request.set_recipient("tenants/acme/recipients/ops");
   v1::SendTestNotificationResponse response;
   ASSERT_OK(stub_->SendTestNotification(&context, request, &response));
   ASSERT_EQ(response.deliveries_size(), 2);
@@ -400,8 +401,9 @@ TEST_F(NotifierSecurityTest, RecipientFieldLimits) {
   EXPECT_STATUS(Create(recipient), INVALID_ARGUMENT, "recipient.display_name: too long (201");
 
   recipient.set_display_name("ok");
-  recipient.set_tenant(std::string(limits::kMaxTenantLength + 1, 'a'));
-  EXPECT_STATUS(Create(recipient), INVALID_ARGUMENT, "recipient.tenant: must be at most 63");
+  recipient.set_tenant(std::string(kMaxTenantLength + 1, 'a'));
+  EXPECT_STATUS(Create(recipient), INVALID_ARGUMENT,
+                "recipient.tenant: too long (64 bytes, at most 63)");
   recipient.set_tenant("Acme Corp");
   EXPECT_STATUS(Create(recipient), INVALID_ARGUMENT, "recipient.tenant");
   recipient.set_tenant("acme");
@@ -436,7 +438,7 @@ TEST_F(NotifierSecurityTest, RecipientFieldLimits) {
 }
 
 TEST_F(NotifierSecurityTest, ListFiltersAndPageTokensAreBounded) {
-  const std::string long_tenant(limits::kMaxTenantLength + 1, 't');
+  const std::string long_tenant(kMaxTenantLength + 1, 't');
   const std::string long_token(limits::kMaxPageTokenLength + 1, 'p');
   {
     grpc::ClientContext context;

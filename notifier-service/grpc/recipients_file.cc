@@ -1,6 +1,8 @@
 #include "notifier-service/grpc/recipients_file.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/error_text.h"
+#include "common/request_text.h"
 #include "common/text_proto.h"
 #include "notifier-service/grpc/notifier_proto_mapping.h"
 #include "preflight/v1/notifier.pb.h"
@@ -20,12 +22,14 @@ absl::Status ApplyRecipientsFile(const std::string& path, NotifierEngine& engine
   absl::Status parsed = ParseTextProtoFile(path, &file);
   if (!parsed.ok()) return parsed;
   for (const v1::Recipient& proto : file.recipients()) {
-    absl::StatusOr<Recipient> wanted = NewRecipientFromProto(proto);
+    absl::Status text = CheckRequestText(proto);
+    absl::StatusOr<Recipient> wanted =
+        text.ok() ? NewRecipientFromProto(proto) : absl::StatusOr<Recipient>(text);
     if (!wanted.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat(path, ": ", proto.name(), ": ", wanted.status().message()));
+          absl::StrCat(path, ": ", QuoteForError(proto.name()), ": ", wanted.status().message()));
     }
-    absl::StatusOr<Recipient> current = engine.GetRecipient(wanted->id);
+    absl::StatusOr<Recipient> current = engine.GetRecipient(wanted->tenant, wanted->id);
     absl::Status written;
     if (absl::IsNotFound(current.status())) {
       written = engine.CreateRecipient(*wanted).status();

@@ -140,6 +140,65 @@ const std::vector<SqliteMigration>& NotifierMigrations() {
            "  value BLOB NOT NULL"
            ") STRICT",
        }},
+      {2,
+       {
+           // Recipients are per tenant: tenant acme's "li.na" and tenant globex's "li.na" are two
+           // records, and a tenant-less "li.na" (tenant '') a third. The key becomes (tenant, id),
+           // so both tables keyed by the id alone are rebuilt; every row keeps its tenant.
+           "CREATE TABLE recipients_v2 ("
+           "  tenant TEXT NOT NULL,"
+           "  id TEXT NOT NULL,"
+           "  display_name TEXT NOT NULL,"
+           "  language TEXT NOT NULL,"
+           "  channels TEXT NOT NULL CHECK (json_valid(channels)),"
+           "  digest INTEGER NOT NULL CHECK (digest IN (0, 1)),"
+           "  subscriptions TEXT NOT NULL CHECK (json_valid(subscriptions)),"
+           "  version INTEGER NOT NULL CHECK (version >= 1),"
+           "  create_time INTEGER NOT NULL,"
+           "  update_time INTEGER NOT NULL,"
+           "  PRIMARY KEY (tenant, id)"
+           ") STRICT",
+           "INSERT INTO recipients_v2 (tenant, id, display_name, language, channels, digest, "
+           "subscriptions, version, create_time, update_time) "
+           "SELECT tenant, id, display_name, language, channels, digest, subscriptions, version, "
+           "create_time, update_time FROM recipients",
+           "CREATE TABLE recipient_subscriptions_v2 ("
+           "  recipient_tenant TEXT NOT NULL,"
+           "  recipient_id TEXT NOT NULL,"
+           "  target TEXT NOT NULL,"
+           "  PRIMARY KEY (recipient_tenant, recipient_id, target),"
+           "  FOREIGN KEY (recipient_tenant, recipient_id) REFERENCES recipients_v2 (tenant, id) "
+           "ON DELETE CASCADE"
+           ") STRICT",
+           "INSERT INTO recipient_subscriptions_v2 (recipient_tenant, recipient_id, target) "
+           "SELECT r.tenant, s.recipient_id, s.target FROM recipient_subscriptions s "
+           "JOIN recipients r ON r.id = s.recipient_id",
+           // The child first, so dropping the parent cascades into nothing. Renaming a table
+           // rewrites the foreign keys that name it.
+           "DROP TABLE recipient_subscriptions",
+           "DROP TABLE recipients",
+           "ALTER TABLE recipients_v2 RENAME TO recipients",
+           "ALTER TABLE recipient_subscriptions_v2 RENAME TO recipient_subscriptions",
+           "CREATE INDEX recipient_subscriptions_target ON recipient_subscriptions "
+           "(target, recipient_tenant, recipient_id)",
+
+           // Which recipient a delivery went to: a launch reached a tenant's record when the
+           // record's tenant was the launch's, otherwise the tenant-less record (or, without
+           // one, the default channels): tenant ''.
+           "ALTER TABLE deliveries ADD COLUMN recipient_tenant TEXT NOT NULL DEFAULT ''",
+           "UPDATE deliveries SET recipient_tenant = tenant WHERE tenant <> '' AND EXISTS ("
+           "SELECT 1 FROM recipients r WHERE r.id = deliveries.recipient_id "
+           "AND r.tenant = deliveries.tenant)",
+           "DROP INDEX deliveries_recipient",
+           "CREATE INDEX deliveries_recipient ON deliveries (recipient_tenant, recipient_id, id)",
+
+           // Inbox messages belong to the recipient their delivery went to.
+           "ALTER TABLE inbox ADD COLUMN recipient_tenant TEXT NOT NULL DEFAULT ''",
+           "UPDATE inbox SET recipient_tenant = COALESCE((SELECT d.recipient_tenant FROM "
+           "deliveries d WHERE d.id = inbox.delivery_id), '')",
+           "DROP INDEX inbox_recipient",
+           "CREATE INDEX inbox_recipient ON inbox (recipient_tenant, recipient_id, id)",
+       }},
   };
   return *kMigrations;
 }

@@ -75,6 +75,8 @@ struct DeliveryFilter {
   std::string recipient_id;
   std::optional<DeliveryState> state;
   std::optional<ChannelType> channel;
+  // With recipient_id: the recipient's tenant ("" for a tenant-less recipient).
+  std::string recipient_tenant;
 };
 
 struct InboxMessage {
@@ -84,6 +86,8 @@ struct InboxMessage {
   std::string subject;
   std::string body;
   absl::Time create_time = absl::UnixEpoch();
+  // The recipient's tenant ("" for a tenant-less recipient), with recipient_id.
+  std::string recipient_tenant;
 };
 
 // What a send attempt came to, for a set of deliveries sent as one message.
@@ -148,32 +152,42 @@ class NotifierStore {
                                               absl::string_view unit_key, absl::Time now) = 0;
   // Records an attempt's outcome: new state, the ledger entry for each delivery, inbox messages.
   virtual absl::Status RecordAttempt(const AttemptOutcome& outcome) = 0;
+  // Moves the next attempt of every PENDING delivery to `channel` + `target` that is due before
+  // `until` to `until` (the endpoint asked to be left alone until then, with Retry-After).
+  virtual absl::Status DeferPendingDeliveries(ChannelType channel, absl::string_view target,
+                                              absl::Time until) = 0;
   // Newest first; ids below `before_id` (0: from the newest), at most `limit`, with history.
   virtual absl::StatusOr<std::vector<Delivery>> ListDeliveries(const DeliveryFilter& filter,
                                                                int64_t before_id, int limit) = 0;
   virtual absl::StatusOr<std::optional<Delivery>> GetDelivery(int64_t id) = 0;
 
   // ---- Recipients -------------------------------------------------------------------------------
-  // ALREADY_EXISTS for a taken id.
+  // A recipient is its (tenant, id): the same id in two tenants, or in a tenant and tenant-less
+  // (tenant ""), names different recipients.
+  // ALREADY_EXISTS for a (tenant, id) that is taken.
   virtual absl::Status CreateRecipient(const Recipient& recipient) = 0;
-  virtual absl::StatusOr<std::optional<Recipient>> GetRecipient(absl::string_view id) = 0;
-  // By id after `after_id`; `tenant` empty lists all.
+  virtual absl::StatusOr<std::optional<Recipient>> GetRecipient(absl::string_view tenant,
+                                                                absl::string_view id) = 0;
+  // By (tenant, id) after (`after_tenant`, `after_id`); `tenant` empty lists all.
   virtual absl::StatusOr<std::vector<Recipient>> ListRecipients(absl::string_view tenant,
+                                                                absl::string_view after_tenant,
                                                                 absl::string_view after_id,
                                                                 int limit) = 0;
   // Recipients subscribed to "tenants/{tenant}" or "launches/{launch_id}".
   virtual absl::StatusOr<std::vector<Recipient>> SubscribersOf(absl::string_view tenant,
                                                                absl::string_view launch_id) = 0;
-  // Writes only if the stored version is recipient.version - 1, else ABORTED.
+  // Writes (recipient.tenant, recipient.id) only if its stored version is recipient.version - 1,
+  // else ABORTED.
   virtual absl::Status UpdateRecipient(const Recipient& recipient) = 0;
   // NOT_FOUND when absent; ABORTED when `expected_version` is set and differs.
-  virtual absl::Status DeleteRecipient(absl::string_view id,
+  virtual absl::Status DeleteRecipient(absl::string_view tenant, absl::string_view id,
                                        std::optional<int64_t> expected_version) = 0;
 
-  // ---- Inbox and secrets
-  // -------------------------------------------------------------------------- Newest first, ids
-  // below `before_id` (0: from the newest).
-  virtual absl::StatusOr<std::vector<InboxMessage>> ListInbox(absl::string_view recipient_id,
+  // ---- Inbox and secrets ------------------------------------------------------------------------
+  // The inbox of recipient (`tenant`, `id`), newest first, ids below `before_id` (0: from the
+  // newest).
+  virtual absl::StatusOr<std::vector<InboxMessage>> ListInbox(absl::string_view tenant,
+                                                              absl::string_view id,
                                                               int64_t before_id, int limit) = 0;
   // A random secret kept in the database under `name`, created on first use.
   virtual absl::StatusOr<std::string> GetOrCreateSecret(absl::string_view name) = 0;

@@ -24,7 +24,7 @@ constexpr int kSecretBytes = 32;
 constexpr char kDeliveryColumns[] =
     "id, dedup_key, tenant, launch_id, item_code, rung_id, kind, item_version, recipient_id, "
     "reason, channel, target, secret_ref, state, subject, text, markdown, data_json, urgent, late, "
-    "digest, attempts, unit_key, create_time, next_attempt_time, update_time";
+    "digest, attempts, unit_key, create_time, next_attempt_time, update_time, recipient_tenant";
 
 constexpr char kItemColumns[] =
     "launch_id, code, info, version, next_check_time, snoozed_until, acknowledged_version";
@@ -294,6 +294,7 @@ absl::StatusOr<Delivery> ReadDeliveryRow(SQLite::Statement& query) {
   delivery.create_time = absl::FromUnixMicros(query.getColumn(23).getInt64());
   delivery.next_attempt_time = absl::FromUnixMicros(query.getColumn(24).getInt64());
   delivery.update_time = absl::FromUnixMicros(query.getColumn(25).getInt64());
+  delivery.recipient_tenant = query.getColumn(26).getString();
   return delivery;
 }
 
@@ -336,13 +337,14 @@ absl::StatusOr<Recipient> ReadRecipientRow(SQLite::Statement& query) {
   recipient.tenant = query.getColumn(1).getString();
   recipient.display_name = query.getColumn(2).getString();
   recipient.language = query.getColumn(3).getString();
+  const std::string name = RecipientResourceName(recipient.tenant, recipient.id);
   absl::StatusOr<std::vector<RecipientChannel>> channels =
-      DecodeChannels(query.getColumn(4).getString(), recipient.id);
+      DecodeChannels(query.getColumn(4).getString(), name);
   if (!channels.ok()) return channels.status();
   recipient.channels = *std::move(channels);
   recipient.digest = query.getColumn(5).getInt() != 0;
   absl::StatusOr<std::vector<std::string>> subscriptions =
-      DecodeSubscriptions(query.getColumn(6).getString(), recipient.id);
+      DecodeSubscriptions(query.getColumn(6).getString(), name);
   if (!subscriptions.ok()) return subscriptions.status();
   recipient.subscriptions = *std::move(subscriptions);
   recipient.version = query.getColumn(7).getInt64();
@@ -459,8 +461,8 @@ std::optional<int64_t> InsertDelivery(SQLite::Database& db, const Delivery& deli
       "INSERT INTO deliveries (dedup_key, tenant, launch_id, item_code, rung_id, kind, "
       "item_version, recipient_id, reason, channel, target, secret_ref, state, subject, text, "
       "markdown, data_json, urgent, late, digest, attempts, unit_key, create_time, "
-      "next_attempt_time, update_time) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "next_attempt_time, update_time, recipient_tenant) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (dedup_key) DO NOTHING RETURNING id");
   int index = 0;
   insert.bind(++index, delivery.dedup_key);
@@ -488,6 +490,7 @@ std::optional<int64_t> InsertDelivery(SQLite::Database& db, const Delivery& deli
   insert.bind(++index, Micros(delivery.create_time));
   insert.bind(++index, Micros(delivery.next_attempt_time));
   insert.bind(++index, Micros(delivery.update_time));
+  insert.bind(++index, delivery.recipient_tenant);
   std::optional<int64_t> id;
   while (insert.executeStep()) id = insert.getColumn(0).getInt64();
   return id;
@@ -503,15 +506,19 @@ std::optional<std::pair<std::string, int>> DeliveryStateAndAttempts(SQLite::Data
 }
 
 void WriteSubscriptions(SQLite::Database& db, const Recipient& recipient) {
-  SQLite::Statement clear(db, "DELETE FROM recipient_subscriptions WHERE recipient_id = ?");
-  clear.bind(1, recipient.id);
+  SQLite::Statement clear(db,
+                          "DELETE FROM recipient_subscriptions WHERE recipient_tenant = ? AND "
+                          "recipient_id = ?");
+  clear.bind(1, recipient.tenant);
+  clear.bind(2, recipient.id);
   clear.exec();
   for (const std::string& target : recipient.subscriptions) {
     SQLite::Statement insert(db,
-                             "INSERT INTO recipient_subscriptions (recipient_id, target) "
-                             "VALUES (?, ?) ON CONFLICT DO NOTHING");
-    insert.bind(1, recipient.id);
-    insert.bind(2, target);
+                             "INSERT INTO recipient_subscriptions (recipient_tenant, recipient_id, "
+                             "target) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+    insert.bind(1, recipient.tenant);
+    insert.bind(2, recipient.id);
+    insert.bind(3, target);
     insert.exec();
   }
 }
@@ -520,9 +527,11 @@ std::string EncodeSubscriptions(const std::vector<std::string>& subscriptions) {
   return Json(subscriptions).dump();
 }
 
-std::optional<int64_t> StoredRecipientVersion(SQLite::Database& db, const std::string& id) {
-  SQLite::Statement query(db, "SELECT version FROM recipients WHERE id = ?");
-  query.bind(1, id);
+std::optional<int64_t> StoredRecipientVersion(SQLite::Database& db, const std::string& tenant,
+                                              const std::string& id) {
+  SQLite::Statement query(db, "SELECT version FROM recipients WHERE tenant = ? AND id = ?");
+  query.bind(1, tenant);
+  query.bind(2, id);
   if (!query.executeStep()) return std::nullopt;
   return query.getColumn(0).getInt64();
 }
@@ -888,16 +897,36 @@ absl::Status SqliteNotifierStore::RecordAttempt(const AttemptOutcome& outcome) {
     }
     for (const InboxMessage& message : outcome.inbox) {
       SQLite::Statement insert(db,
-                               "INSERT INTO inbox (recipient_id, delivery_id, subject, body, "
-                               "create_time) VALUES (?, ?, ?, ?, ?) "
+                               "INSERT INTO inbox (recipient_tenant, recipient_id, delivery_id, "
+                               "subject, body, create_time) VALUES (?, ?, ?, ?, ?, ?) "
                                "ON CONFLICT (delivery_id) DO NOTHING");
-      insert.bind(1, message.recipient_id);
-      insert.bind(2, message.delivery_id);
-      insert.bind(3, message.subject);
-      insert.bind(4, message.body);
-      insert.bind(5, Micros(message.create_time));
+      insert.bind(1, message.recipient_tenant);
+      insert.bind(2, message.recipient_id);
+      insert.bind(3, message.delivery_id);
+      insert.bind(4, message.subject);
+      insert.bind(5, message.body);
+      insert.bind(6, Micros(message.create_time));
       insert.exec();
     }
+    tx.commit();
+    return absl::OkStatus();
+  });
+}
+
+absl::Status SqliteNotifierStore::DeferPendingDeliveries(ChannelType channel,
+                                                         absl::string_view target,
+                                                         absl::Time until) {
+  absl::MutexLock lock(&write_mu_);
+  SQLite::Database& db = *writer_;
+  return GuardedStatus("deferring deliveries", [&]() -> absl::Status {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement update(db,
+                             "UPDATE deliveries SET next_attempt_time = ?1 WHERE state = 'pending' "
+                             "AND next_attempt_time < ?1 AND channel = ?2 AND target = ?3");
+    update.bind(1, Micros(until));
+    update.bind(2, Str(ChannelTypeName(channel)));
+    update.bind(3, Str(target));
+    update.exec();
     tx.commit();
     return absl::OkStatus();
   });
@@ -912,7 +941,9 @@ absl::StatusOr<std::vector<Delivery>> SqliteNotifierStore::ListDeliveries(
   if (!filter.tenant.empty()) absl::StrAppend(&sql, " AND tenant = ?");
   if (!filter.launch_id.empty()) absl::StrAppend(&sql, " AND launch_id = ?");
   if (!filter.item_code.empty()) absl::StrAppend(&sql, " AND item_code = ?");
-  if (!filter.recipient_id.empty()) absl::StrAppend(&sql, " AND recipient_id = ?");
+  if (!filter.recipient_id.empty()) {
+    absl::StrAppend(&sql, " AND recipient_tenant = ? AND recipient_id = ?");
+  }
   if (filter.state.has_value()) absl::StrAppend(&sql, " AND state = ?");
   if (filter.channel.has_value()) absl::StrAppend(&sql, " AND channel = ?");
   absl::StrAppend(&sql, " ORDER BY id DESC LIMIT ?");
@@ -928,7 +959,10 @@ absl::StatusOr<std::vector<Delivery>> SqliteNotifierStore::ListDeliveries(
         if (!filter.tenant.empty()) query.bind(++index, filter.tenant);
         if (!filter.launch_id.empty()) query.bind(++index, filter.launch_id);
         if (!filter.item_code.empty()) query.bind(++index, filter.item_code);
-        if (!filter.recipient_id.empty()) query.bind(++index, filter.recipient_id);
+        if (!filter.recipient_id.empty()) {
+          query.bind(++index, filter.recipient_tenant);
+          query.bind(++index, filter.recipient_id);
+        }
         if (filter.state.has_value()) query.bind(++index, Str(DeliveryStateName(*filter.state)));
         if (filter.channel.has_value()) query.bind(++index, Str(ChannelTypeName(*filter.channel)));
         query.bind(++index, limit);
@@ -960,12 +994,13 @@ absl::StatusOr<std::optional<Delivery>> SqliteNotifierStore::GetDelivery(int64_t
 // ---- Recipients ----
 
 absl::Status SqliteNotifierStore::CreateRecipient(const Recipient& recipient) {
+  const std::string name = RecipientResourceName(recipient.tenant, recipient.id);
   absl::MutexLock lock(&write_mu_);
   SQLite::Database& db = *writer_;
-  return GuardedStatus(absl::StrCat("creating recipient ", recipient.id), [&]() -> absl::Status {
+  return GuardedStatus(absl::StrCat("creating recipient ", name), [&]() -> absl::Status {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    if (StoredRecipientVersion(db, recipient.id).has_value()) {
-      return absl::AlreadyExistsError(absl::StrCat("recipient ", recipient.id, " already exists"));
+    if (StoredRecipientVersion(db, recipient.tenant, recipient.id).has_value()) {
+      return absl::AlreadyExistsError(absl::StrCat("recipient ", name, " already exists"));
     }
     SQLite::Statement insert(db, absl::StrCat("INSERT INTO recipients (", kRecipientColumns,
                                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -986,13 +1021,17 @@ absl::Status SqliteNotifierStore::CreateRecipient(const Recipient& recipient) {
   });
 }
 
-absl::StatusOr<std::optional<Recipient>> SqliteNotifierStore::GetRecipient(absl::string_view id) {
+absl::StatusOr<std::optional<Recipient>> SqliteNotifierStore::GetRecipient(absl::string_view tenant,
+                                                                           absl::string_view id) {
   absl::MutexLock lock(&read_mu_);
   return Guarded<std::optional<Recipient>>(
-      absl::StrCat("reading recipient ", id), [&]() -> absl::StatusOr<std::optional<Recipient>> {
-        SQLite::Statement query(
-            *reader_, absl::StrCat("SELECT ", kRecipientColumns, " FROM recipients WHERE id = ?"));
-        query.bind(1, Str(id));
+      absl::StrCat("reading recipient ", RecipientResourceName(tenant, id)),
+      [&]() -> absl::StatusOr<std::optional<Recipient>> {
+        SQLite::Statement query(*reader_,
+                                absl::StrCat("SELECT ", kRecipientColumns,
+                                             " FROM recipients WHERE tenant = ? AND id = ?"));
+        query.bind(1, Str(tenant));
+        query.bind(2, Str(id));
         if (!query.executeStep()) return std::optional<Recipient>();
         absl::StatusOr<Recipient> recipient = ReadRecipientRow(query);
         if (!recipient.ok()) return recipient.status();
@@ -1001,15 +1040,18 @@ absl::StatusOr<std::optional<Recipient>> SqliteNotifierStore::GetRecipient(absl:
 }
 
 absl::StatusOr<std::vector<Recipient>> SqliteNotifierStore::ListRecipients(
-    absl::string_view tenant, absl::string_view after_id, int limit) {
+    absl::string_view tenant, absl::string_view after_tenant, absl::string_view after_id,
+    int limit) {
   if (absl::Status s = CheckLimit(limit); !s.ok()) return s;
-  std::string sql = absl::StrCat("SELECT ", kRecipientColumns, " FROM recipients WHERE id > ?");
+  std::string sql =
+      absl::StrCat("SELECT ", kRecipientColumns, " FROM recipients WHERE (tenant, id) > (?, ?)");
   if (!tenant.empty()) absl::StrAppend(&sql, " AND tenant = ?");
-  absl::StrAppend(&sql, " ORDER BY id LIMIT ?");
+  absl::StrAppend(&sql, " ORDER BY tenant, id LIMIT ?");
   absl::MutexLock lock(&read_mu_);
   return Guarded<std::vector<Recipient>>("listing recipients", [&] {
     SQLite::Statement query(*reader_, sql);
     int index = 0;
+    query.bind(++index, Str(after_tenant));
     query.bind(++index, Str(after_id));
     if (!tenant.empty()) query.bind(++index, Str(tenant));
     query.bind(++index, limit);
@@ -1023,9 +1065,11 @@ absl::StatusOr<std::vector<Recipient>> SqliteNotifierStore::SubscribersOf(
   return Guarded<std::vector<Recipient>>(
       absl::StrCat("finding the subscribers of launch ", launch_id), [&] {
         SQLite::Statement query(
-            *reader_, absl::StrCat("SELECT ", kRecipientColumns,
-                                   " FROM recipients WHERE id IN (SELECT recipient_id FROM "
-                                   "recipient_subscriptions WHERE target IN (?, ?)) ORDER BY id"));
+            *reader_,
+            absl::StrCat("SELECT ", kRecipientColumns,
+                         " FROM recipients WHERE (tenant, id) IN (SELECT recipient_tenant, "
+                         "recipient_id FROM recipient_subscriptions WHERE target IN (?, ?)) "
+                         "ORDER BY tenant, id"));
         // An empty name matches nothing (NULL never equals a target).
         if (tenant.empty()) {
           query.bind(1);
@@ -1042,32 +1086,33 @@ absl::StatusOr<std::vector<Recipient>> SqliteNotifierStore::SubscribersOf(
 }
 
 absl::Status SqliteNotifierStore::UpdateRecipient(const Recipient& recipient) {
+  const std::string name = RecipientResourceName(recipient.tenant, recipient.id);
   absl::MutexLock lock(&write_mu_);
   SQLite::Database& db = *writer_;
-  return GuardedStatus(absl::StrCat("updating recipient ", recipient.id), [&]() -> absl::Status {
+  return GuardedStatus(absl::StrCat("updating recipient ", name), [&]() -> absl::Status {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    std::optional<int64_t> stored = StoredRecipientVersion(db, recipient.id);
+    std::optional<int64_t> stored = StoredRecipientVersion(db, recipient.tenant, recipient.id);
     if (!stored.has_value()) {
-      return absl::NotFoundError(absl::StrCat("recipient ", recipient.id, " not found"));
+      return absl::NotFoundError(absl::StrCat("recipient ", name, " not found"));
     }
     if (*stored != recipient.version - 1) {
-      return absl::AbortedError(absl::StrCat("recipient ", recipient.id,
+      return absl::AbortedError(absl::StrCat("recipient ", name,
                                              " was changed concurrently (stored version ", *stored,
                                              ", expected ", recipient.version - 1, ")"));
     }
-    // create_time is the stored one: a recipient is created once.
+    // create_time is the stored one: a recipient is created once. The tenant is part of the key.
     SQLite::Statement update(db,
-                             "UPDATE recipients SET tenant = ?, display_name = ?, language = ?, "
-                             "channels = ?, digest = ?, subscriptions = ?, version = ?, "
-                             "update_time = ? WHERE id = ?");
-    update.bind(1, recipient.tenant);
-    update.bind(2, recipient.display_name);
-    update.bind(3, recipient.language);
-    update.bind(4, EncodeChannels(recipient.channels));
-    update.bind(5, recipient.digest ? 1 : 0);
-    update.bind(6, EncodeSubscriptions(recipient.subscriptions));
-    update.bind(7, recipient.version);
-    update.bind(8, Micros(recipient.update_time));
+                             "UPDATE recipients SET display_name = ?, language = ?, channels = ?, "
+                             "digest = ?, subscriptions = ?, version = ?, update_time = ? "
+                             "WHERE tenant = ? AND id = ?");
+    update.bind(1, recipient.display_name);
+    update.bind(2, recipient.language);
+    update.bind(3, EncodeChannels(recipient.channels));
+    update.bind(4, recipient.digest ? 1 : 0);
+    update.bind(5, EncodeSubscriptions(recipient.subscriptions));
+    update.bind(6, recipient.version);
+    update.bind(7, Micros(recipient.update_time));
+    update.bind(8, recipient.tenant);
     update.bind(9, recipient.id);
     update.exec();
     WriteSubscriptions(db, recipient);
@@ -1076,24 +1121,27 @@ absl::Status SqliteNotifierStore::UpdateRecipient(const Recipient& recipient) {
   });
 }
 
-absl::Status SqliteNotifierStore::DeleteRecipient(absl::string_view id,
+absl::Status SqliteNotifierStore::DeleteRecipient(absl::string_view tenant, absl::string_view id,
                                                   std::optional<int64_t> expected_version) {
+  const std::string tenant_key(tenant);
   const std::string key(id);
+  const std::string name = RecipientResourceName(tenant, id);
   absl::MutexLock lock(&write_mu_);
   SQLite::Database& db = *writer_;
-  return GuardedStatus(absl::StrCat("deleting recipient ", key), [&]() -> absl::Status {
+  return GuardedStatus(absl::StrCat("deleting recipient ", name), [&]() -> absl::Status {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    std::optional<int64_t> stored = StoredRecipientVersion(db, key);
+    std::optional<int64_t> stored = StoredRecipientVersion(db, tenant_key, key);
     if (!stored.has_value()) {
-      return absl::NotFoundError(absl::StrCat("recipient ", key, " not found"));
+      return absl::NotFoundError(absl::StrCat("recipient ", name, " not found"));
     }
     if (expected_version.has_value() && *expected_version != *stored) {
-      return absl::AbortedError(
-          absl::StrCat("recipient ", key, " is at version ", *stored, ", not ", *expected_version));
+      return absl::AbortedError(absl::StrCat("recipient ", name, " is at version ", *stored,
+                                             ", not ", *expected_version));
     }
     // Subscriptions go with it (ON DELETE CASCADE).
-    SQLite::Statement remove(db, "DELETE FROM recipients WHERE id = ?");
-    remove.bind(1, key);
+    SQLite::Statement remove(db, "DELETE FROM recipients WHERE tenant = ? AND id = ?");
+    remove.bind(1, tenant_key);
+    remove.bind(2, key);
     remove.exec();
     tx.commit();
     return absl::OkStatus();
@@ -1102,31 +1150,35 @@ absl::Status SqliteNotifierStore::DeleteRecipient(absl::string_view id,
 
 // ---- Inbox and secrets ----
 
-absl::StatusOr<std::vector<InboxMessage>> SqliteNotifierStore::ListInbox(
-    absl::string_view recipient_id, int64_t before_id, int limit) {
+absl::StatusOr<std::vector<InboxMessage>> SqliteNotifierStore::ListInbox(absl::string_view tenant,
+                                                                         absl::string_view id,
+                                                                         int64_t before_id,
+                                                                         int limit) {
   if (absl::Status s = CheckLimit(limit); !s.ok()) return s;
   std::string sql =
-      "SELECT id, recipient_id, delivery_id, subject, body, create_time FROM inbox "
-      "WHERE recipient_id = ?";
+      "SELECT id, recipient_tenant, recipient_id, delivery_id, subject, body, create_time "
+      "FROM inbox WHERE recipient_tenant = ? AND recipient_id = ?";
   if (before_id > 0) absl::StrAppend(&sql, " AND id < ?");
   absl::StrAppend(&sql, " ORDER BY id DESC LIMIT ?");
   absl::MutexLock lock(&read_mu_);
   return Guarded<std::vector<InboxMessage>>(
-      absl::StrCat("listing the inbox of ", recipient_id), [&] {
+      absl::StrCat("listing the inbox of ", RecipientResourceName(tenant, id)), [&] {
         SQLite::Statement query(*reader_, sql);
         int index = 0;
-        query.bind(++index, Str(recipient_id));
+        query.bind(++index, Str(tenant));
+        query.bind(++index, Str(id));
         if (before_id > 0) query.bind(++index, before_id);
         query.bind(++index, limit);
         std::vector<InboxMessage> messages;
         while (query.executeStep()) {
           InboxMessage message;
           message.id = query.getColumn(0).getInt64();
-          message.recipient_id = query.getColumn(1).getString();
-          message.delivery_id = query.getColumn(2).getInt64();
-          message.subject = query.getColumn(3).getString();
-          message.body = query.getColumn(4).getString();
-          message.create_time = absl::FromUnixMicros(query.getColumn(5).getInt64());
+          message.recipient_tenant = query.getColumn(1).getString();
+          message.recipient_id = query.getColumn(2).getString();
+          message.delivery_id = query.getColumn(3).getInt64();
+          message.subject = query.getColumn(4).getString();
+          message.body = query.getColumn(5).getString();
+          message.create_time = absl::FromUnixMicros(query.getColumn(6).getInt64());
           messages.push_back(std::move(message));
         }
         return messages;

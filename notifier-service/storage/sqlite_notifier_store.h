@@ -73,25 +73,30 @@ class SqliteNotifierStore final : public NotifierStore {
   absl::StatusOr<std::vector<Delivery>> DueDeliveries(absl::Time now, int limit) override;
   absl::StatusOr<std::vector<Delivery>> DeliveriesInState(DeliveryState state, int limit) override;
   absl::StatusOr<int> LeaseDeliveries(const std::vector<int64_t>& ids, absl::string_view unit_key,
-                               absl::Time now) override;
+                                      absl::Time now) override;
   absl::Status RecordAttempt(const AttemptOutcome& outcome) override;
+  absl::Status DeferPendingDeliveries(ChannelType channel, absl::string_view target,
+                                      absl::Time until) override;
   absl::StatusOr<std::vector<Delivery>> ListDeliveries(const DeliveryFilter& filter,
                                                        int64_t before_id, int limit) override;
   absl::StatusOr<std::optional<Delivery>> GetDelivery(int64_t id) override;
 
   absl::Status CreateRecipient(const Recipient& recipient) override;
-  absl::StatusOr<std::optional<Recipient>> GetRecipient(absl::string_view id) override;
+  absl::StatusOr<std::optional<Recipient>> GetRecipient(absl::string_view tenant,
+                                                        absl::string_view id) override;
   absl::StatusOr<std::vector<Recipient>> ListRecipients(absl::string_view tenant,
+                                                        absl::string_view after_tenant,
                                                         absl::string_view after_id,
                                                         int limit) override;
   absl::StatusOr<std::vector<Recipient>> SubscribersOf(absl::string_view tenant,
                                                        absl::string_view launch_id) override;
   absl::Status UpdateRecipient(const Recipient& recipient) override;
-  absl::Status DeleteRecipient(absl::string_view id,
+  absl::Status DeleteRecipient(absl::string_view tenant, absl::string_view id,
                                std::optional<int64_t> expected_version) override;
 
-  absl::StatusOr<std::vector<InboxMessage>> ListInbox(absl::string_view recipient_id,
-                                                      int64_t before_id, int limit) override;
+  absl::StatusOr<std::vector<InboxMessage>> ListInbox(absl::string_view tenant,
+                                                      absl::string_view id, int64_t before_id,
+                                                      int limit) override;
   absl::StatusOr<std::string> GetOrCreateSecret(absl::string_view name) override;
 
  private:

@@ -284,8 +284,9 @@ TEST_F(SqliteNotifierStoreTest, NonPositiveLimitsAreInvalid) {
   EXPECT_EQ(store->ItemsToCheck(kT0, 0).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(store->DueDeliveries(kT0, -1).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(store->ListDeliveries({}, 0, 0).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(store->ListRecipients("", "", 0).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(store->ListInbox("a", 0, 0).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store->ListRecipients("", "", "", 0).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store->ListInbox("", "a", 0, 0).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(DeliveryStateNameTest, NamesEveryState) {
@@ -752,7 +753,7 @@ TEST_F(SqliteNotifierStoreTest, RecordAttemptWritesStateLedgerAndInbox) {
   to_inbox.inbox = {InboxMessage{0, "alice", inbox, "subject", "body", kT0 + absl::Seconds(3)}};
   ASSERT_TRUE(store->RecordAttempt(to_inbox).ok());
   ASSERT_TRUE(store->RecordAttempt(to_inbox).ok());
-  absl::StatusOr<std::vector<InboxMessage>> messages = store->ListInbox("alice", 0, 10);
+  absl::StatusOr<std::vector<InboxMessage>> messages = store->ListInbox("", "alice", 0, 10);
   ASSERT_TRUE(messages.ok()) << messages.status();
   ASSERT_EQ(messages->size(), 1u);
   EXPECT_GT((*messages)[0].id, 0);
@@ -773,7 +774,7 @@ TEST_F(SqliteNotifierStoreTest, RecordAttemptWritesStateLedgerAndInbox) {
   EXPECT_EQ(store->RecordAttempt(bad).code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(Stored(*store, other_id).state, DeliveryState::kPending);
   EXPECT_THAT(Stored(*store, other_id).history, IsEmpty());
-  EXPECT_THAT(store->ListInbox("bob", 0, 10), IsOkAndHolds(IsEmpty()));
+  EXPECT_THAT(store->ListInbox("", "bob", 0, 10), IsOkAndHolds(IsEmpty()));
 }
 
 TEST_F(SqliteNotifierStoreTest, ListDeliveriesFiltersAndPagesNewestFirstWithHistory) {
@@ -871,15 +872,20 @@ TEST_F(SqliteNotifierStoreTest, RecipientsCreateGetAndList) {
   ASSERT_NE(store, nullptr);
   const Recipient alice = MakeRecipient("alice");
   ASSERT_TRUE(store->CreateRecipient(alice).ok());
-  absl::StatusOr<std::optional<Recipient>> got = store->GetRecipient("alice");
+  absl::StatusOr<std::optional<Recipient>> got = store->GetRecipient("acme", "alice");
   ASSERT_TRUE(got.ok()) << got.status();
   ASSERT_TRUE(got->has_value());
   ExpectRecipientEq(alice, **got);
-  EXPECT_THAT(store->GetRecipient("nobody"), IsOkAndAbsent());
+  EXPECT_THAT(store->GetRecipient("acme", "nobody"), IsOkAndAbsent());
+  EXPECT_THAT(store->GetRecipient("", "alice"), IsOkAndAbsent());
+  EXPECT_EQ(store->CreateRecipient(alice).code(), absl::StatusCode::kAlreadyExists);
 
-  Recipient taken = MakeRecipient("alice", "globex");
-  EXPECT_EQ(store->CreateRecipient(taken).code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(store->GetRecipient("alice").value().value().tenant, "acme");
+  // Recipients are per tenant: globex's alice is another record beside acme's.
+  Recipient globex_alice = MakeRecipient("alice", "globex");
+  globex_alice.display_name = "Globex Alice";
+  ASSERT_TRUE(store->CreateRecipient(globex_alice).ok());
+  ExpectRecipientEq(alice, store->GetRecipient("acme", "alice").value().value());
+  ExpectRecipientEq(globex_alice, store->GetRecipient("globex", "alice").value().value());
 
   Recipient everywhere = MakeRecipient("ops", "");
   everywhere.channels = {};
@@ -887,21 +893,30 @@ TEST_F(SqliteNotifierStoreTest, RecipientsCreateGetAndList) {
   everywhere.language = "";
   everywhere.digest = false;
   ASSERT_TRUE(store->CreateRecipient(everywhere).ok());
-  ExpectRecipientEq(everywhere, store->GetRecipient("ops").value().value());
+  ExpectRecipientEq(everywhere, store->GetRecipient("", "ops").value().value());
   ASSERT_TRUE(store->CreateRecipient(MakeRecipient("bob")).ok());
   ASSERT_TRUE(store->CreateRecipient(MakeRecipient("carol", "globex")).ok());
 
-  auto list = [&](const std::string& tenant, const std::string& after, int limit) {
-    absl::StatusOr<std::vector<Recipient>> found = store->ListRecipients(tenant, after, limit);
+  // "tenant/id", in (tenant, id) order: tenant-less ones first.
+  auto list = [&](const std::string& tenant, const std::string& after_tenant,
+                  const std::string& after_id, int limit) {
+    absl::StatusOr<std::vector<Recipient>> found =
+        store->ListRecipients(tenant, after_tenant, after_id, limit);
     EXPECT_TRUE(found.ok()) << found.status();
-    return RecipientIds(found.value_or(std::vector<Recipient>{}));
+    std::vector<std::string> keys;
+    for (const Recipient& r : found.value_or(std::vector<Recipient>{})) {
+      keys.push_back(absl::StrCat(r.tenant, "/", r.id));
+    }
+    return keys;
   };
-  EXPECT_THAT(list("", "", 10), ElementsAre("alice", "bob", "carol", "ops"));
-  EXPECT_THAT(list("", "", 2), ElementsAre("alice", "bob"));
-  EXPECT_THAT(list("", "bob", 2), ElementsAre("carol", "ops"));
-  EXPECT_THAT(list("", "ops", 2), IsEmpty());
-  EXPECT_THAT(list("acme", "", 10), ElementsAre("alice", "bob"));
-  EXPECT_THAT(list("acme", "alice", 10), ElementsAre("bob"));
+  EXPECT_THAT(list("", "", "", 10),
+              ElementsAre("/ops", "acme/alice", "acme/bob", "globex/alice", "globex/carol"));
+  EXPECT_THAT(list("", "", "", 2), ElementsAre("/ops", "acme/alice"));
+  EXPECT_THAT(list("", "acme", "alice", 2), ElementsAre("acme/bob", "globex/alice"));
+  EXPECT_THAT(list("", "globex", "carol", 2), IsEmpty());
+  EXPECT_THAT(list("acme", "", "", 10), ElementsAre("acme/alice", "acme/bob"));
+  EXPECT_THAT(list("acme", "acme", "alice", 10), ElementsAre("acme/bob"));
+  EXPECT_THAT(list("globex", "", "", 10), ElementsAre("globex/alice", "globex/carol"));
 }
 
 TEST_F(SqliteNotifierStoreTest, SubscribersOfMatchesTenantAndLaunchSubscriptions) {
@@ -955,7 +970,7 @@ TEST_F(SqliteNotifierStoreTest, UpdateRecipientChecksTheVersionAndMovesSubscript
   ASSERT_TRUE(store->UpdateRecipient(update).ok());
   Recipient want = update;
   want.create_time = kT0;
-  ExpectRecipientEq(want, store->GetRecipient("alice").value().value());
+  ExpectRecipientEq(want, store->GetRecipient("acme", "alice").value().value());
   EXPECT_THAT(store->SubscribersOf("acme", "").value(), IsEmpty());
   EXPECT_THAT(RecipientIds(store->SubscribersOf("", "L7").value()), ElementsAre("alice"));
 
@@ -967,7 +982,7 @@ TEST_F(SqliteNotifierStoreTest, UpdateRecipientChecksTheVersionAndMovesSubscript
   EXPECT_EQ(status.code(), absl::StatusCode::kAborted) << status;
   stale.version = 5;
   EXPECT_EQ(store->UpdateRecipient(stale).code(), absl::StatusCode::kAborted);
-  EXPECT_EQ(store->GetRecipient("alice").value().value().display_name, "Alice Zhang");
+  EXPECT_EQ(store->GetRecipient("acme", "alice").value().value().display_name, "Alice Zhang");
 
   Recipient missing = MakeRecipient("nobody");
   missing.version = 2;
@@ -980,15 +995,20 @@ TEST_F(SqliteNotifierStoreTest, DeleteRecipientChecksExistenceAndVersion) {
   ASSERT_TRUE(store->CreateRecipient(MakeRecipient("alice")).ok());
   ASSERT_TRUE(store->CreateRecipient(MakeRecipient("bob")).ok());
 
-  EXPECT_EQ(store->DeleteRecipient("nobody", std::nullopt).code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(store->DeleteRecipient("alice", 2).code(), absl::StatusCode::kAborted);
-  EXPECT_TRUE(store->GetRecipient("alice").value().has_value());
+  EXPECT_EQ(store->DeleteRecipient("acme", "nobody", std::nullopt).code(),
+            absl::StatusCode::kNotFound);
+  // Another tenant's id is another recipient.
+  EXPECT_EQ(store->DeleteRecipient("globex", "alice", std::nullopt).code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store->DeleteRecipient("acme", "alice", 2).code(), absl::StatusCode::kAborted);
+  EXPECT_TRUE(store->GetRecipient("acme", "alice").value().has_value());
 
-  ASSERT_TRUE(store->DeleteRecipient("alice", 1).ok());
-  ASSERT_TRUE(store->DeleteRecipient("bob", std::nullopt).ok());
-  EXPECT_THAT(store->GetRecipient("alice"), IsOkAndAbsent());
+  ASSERT_TRUE(store->DeleteRecipient("acme", "alice", 1).ok());
+  ASSERT_TRUE(store->DeleteRecipient("acme", "bob", std::nullopt).ok());
+  EXPECT_THAT(store->GetRecipient("acme", "alice"), IsOkAndAbsent());
   EXPECT_THAT(store->SubscribersOf("acme", "L1"), IsOkAndHolds(IsEmpty()));
-  EXPECT_EQ(store->DeleteRecipient("alice", std::nullopt).code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store->DeleteRecipient("acme", "alice", std::nullopt).code(),
+            absl::StatusCode::kNotFound);
   // The id is free again.
   ASSERT_TRUE(store->CreateRecipient(MakeRecipient("alice")).ok());
   EXPECT_THAT(RecipientIds(store->SubscribersOf("acme", "").value()), ElementsAre("alice"));
@@ -1017,7 +1037,8 @@ TEST_F(SqliteNotifierStoreTest, InboxPagesNewestFirstPerRecipient) {
     ASSERT_TRUE(store->RecordAttempt(outcome).ok());
   }
   auto subjects = [&](const std::string& recipient, int64_t before, int limit) {
-    absl::StatusOr<std::vector<InboxMessage>> found = store->ListInbox(recipient, before, limit);
+    absl::StatusOr<std::vector<InboxMessage>> found =
+        store->ListInbox("", recipient, before, limit);
     EXPECT_TRUE(found.ok()) << found.status();
     std::vector<std::string> out;
     for (const InboxMessage& m : found.value_or(std::vector<InboxMessage>{})) {
@@ -1027,7 +1048,7 @@ TEST_F(SqliteNotifierStoreTest, InboxPagesNewestFirstPerRecipient) {
   };
   EXPECT_THAT(subjects("alice", 0, 10),
               ElementsAre("subject 4", "subject 3", "subject 1", "subject 0"));
-  absl::StatusOr<std::vector<InboxMessage>> page = store->ListInbox("alice", 0, 2);
+  absl::StatusOr<std::vector<InboxMessage>> page = store->ListInbox("", "alice", 0, 2);
   ASSERT_TRUE(page.ok()) << page.status();
   ASSERT_EQ(page->size(), 2u);
   EXPECT_THAT(subjects("alice", page->back().id, 2), ElementsAre("subject 1", "subject 0"));
@@ -1093,8 +1114,8 @@ void ExpectPopulated(SqliteNotifierStore& store, int64_t id) {
   EXPECT_EQ((*delivery)->state, DeliveryState::kDelivered);
   EXPECT_EQ((*delivery)->unit_key, "unit");
   EXPECT_THAT(Outcomes((*delivery)->history), ElementsAre("delivered"));
-  EXPECT_EQ(store.ListInbox("alice", 0, 10).value().size(), 1u);
-  ExpectRecipientEq(MakeRecipient("alice"), store.GetRecipient("alice").value().value());
+  EXPECT_EQ(store.ListInbox("", "alice", 0, 10).value().size(), 1u);
+  ExpectRecipientEq(MakeRecipient("alice"), store.GetRecipient("acme", "alice").value().value());
   EXPECT_THAT(RecipientIds(store.SubscribersOf("acme", "L1").value()), ElementsAre("alice"));
 }
 
@@ -1141,7 +1162,7 @@ TEST_F(SqliteNotifierStoreTest, ReadOnlyStoreServesReadsAndRefusesWrites) {
   expect_refused(store->CommitDecision(decision).status());
   expect_refused(store->UpdateItemControls(MakeItem("L1", "ICP")));
   expect_refused(store->CreateRecipient(MakeRecipient("zed")));
-  expect_refused(store->DeleteRecipient("alice", std::nullopt));
+  expect_refused(store->DeleteRecipient("acme", "alice", std::nullopt));
   expect_refused(store->GetOrCreateSecret("fresh").status());
 
   EXPECT_THAT(store->AppliedSequence(), IsOkAndHolds(3));

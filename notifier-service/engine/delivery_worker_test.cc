@@ -1,0 +1,262 @@
+// The delivery worker's timing (issue 9), with a fake clock that the channel itself moves
+// forward, as a slow receiver would: the ledger records when each request went out, not when the
+// pass began, and a Retry-After counts from the answer and holds every delivery queued for that
+// endpoint, not only the one that got the 429.
+
+#include "notifier-service/engine/delivery_worker.h"
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "common/working_calendar.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "notifier-service/channels/log_channel.h"
+#include "notifier-service/domain/reminder_policy.h"
+#include "notifier-service/engine/notifier_engine.h"
+#include "notifier-service/storage/sqlite_notifier_store.h"
+#include "tests/testing/temp_dir.h"
+
+namespace preflight::notifier {
+namespace {
+
+using ::testing::SizeIs;
+
+absl::Time Shanghai(int y, int m, int d, int hh, int mm) {
+  absl::TimeZone zone;
+  absl::LoadTimeZone("Asia/Shanghai", &zone);
+  return absl::FromCivil(absl::CivilMinute(y, m, d, hh, mm), zone);
+}
+
+// A webhook receiver that takes `latency` to answer (moving the fake clock), answering each
+// target from its script and "200" once the script is used up.
+class SlowReceiver final : public Channel {
+ public:
+  SlowReceiver(FakeClock* clock, absl::Duration latency) : clock_(clock), latency_(latency) {}
+
+  struct Call {
+    std::string target;
+    std::string key;
+    absl::Time sent;
+    absl::Time answered;
+  };
+
+  SendResult Send(const ChannelEndpoint& endpoint, const OutgoingMessage& message) override {
+    Call call{endpoint.target, message.idempotency_key, clock_->Now(), absl::InfinitePast()};
+    clock_->AdvanceTime(latency_);
+    call.answered = clock_->Now();
+    calls.push_back(call);
+    SendResult result;
+    result.kind = SendResult::Kind::kDelivered;
+    result.http_status = 200;
+    std::deque<SendResult>& script = scripts[endpoint.target];
+    if (!script.empty()) {
+      result = script.front();
+      script.pop_front();
+    }
+    return result;
+  }
+  size_t MaxTextBytes() const override { return 4096; }
+  bool IdempotentResend() const override { return true; }
+
+  static SendResult TooManyRequests(absl::Duration retry_after) {
+    SendResult result;
+    result.kind = SendResult::Kind::kRetryable;
+    result.http_status = 429;
+    result.provider_answer = "HTTP 429: slow down";
+    result.retry_after = retry_after;
+    return result;
+  }
+
+  std::map<std::string, std::deque<SendResult>> scripts;
+  std::vector<Call> calls;
+
+ private:
+  FakeClock* const clock_;
+  const absl::Duration latency_;
+};
+
+class FixedVersions final : public ItemVersionSource {
+ public:
+  absl::StatusOr<std::map<std::string, int64_t>> ItemVersions(absl::string_view) override {
+    return versions;
+  }
+  std::map<std::string, int64_t> versions;
+};
+
+constexpr char kThrottled[] = "https://hooks.example/li";
+constexpr char kOther[] = "https://hooks.example/other";
+
+class DeliveryWorkerTimingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<WorkingCalendar> calendar =
+        WorkingCalendar::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/calendar"});
+    ASSERT_TRUE(calendar.ok()) << calendar.status();
+    calendar_ = std::make_unique<WorkingCalendar>(*std::move(calendar));
+    absl::StatusOr<std::unique_ptr<SqliteNotifierStore>> store =
+        SqliteNotifierStore::Open(dir_.path() + "/notifier.db", SqliteOptions{});
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    auto receiver = std::make_unique<SlowReceiver>(&clock_, absl::Milliseconds(1500));
+    receiver_ = receiver.get();
+    channels_[ChannelType::kWebhook] = std::move(receiver);
+    NotifierEngineOptions options;
+    options.send_threads = 0;
+    // Retry-After, not the backoff, decides when a throttled delivery is tried again.
+    options.engine.retry_initial_backoff = absl::Milliseconds(1);
+    options.engine.retry_max_backoff = absl::Milliseconds(1);
+    engine_ = std::make_unique<NotifierEngine>(store_.get(), &policy_, calendar_.get(), &channels_,
+                                               &budget_, &versions_, &clock_, options);
+    ASSERT_TRUE(engine_->Recover().ok());
+  }
+
+  // A recipient on one webhook, subscribed to `subscriptions`.
+  void Recipient(const std::string& id, const std::string& target,
+                 std::vector<std::string> subscriptions = {}) {
+    notifier::Recipient recipient;
+    recipient.id = id;
+    recipient.channels = {RecipientChannel{ChannelType::kWebhook, target, ""}};
+    recipient.subscriptions = std::move(subscriptions);
+    absl::StatusOr<notifier::Recipient> created = engine_->CreateRecipient(recipient);
+    ASSERT_TRUE(created.ok()) << created.status();
+  }
+
+  void Launch() {
+    v1::Event event;
+    event.set_sequence(++sequence_);
+    event.set_type(v1::Event::LAUNCH_CREATED);
+    event.set_tenant("acme");
+    event.set_launch("launches/l1");
+    v1::Launch* launch = event.mutable_launch_snapshot();
+    launch->set_name("launches/l1");
+    launch->set_tenant("acme");
+    launch->set_display_name("Acme shop");
+    launch->set_owner("boss");
+    launch->set_time_zone("Asia/Shanghai");
+    launch->set_target_launch_date("2026-10-30");
+    launch->set_etag("1-aaaaaaaaaaaa");
+    ASSERT_TRUE(engine_->event_sink()->Apply(event).ok());
+  }
+
+  // An item of l1 assigned to li.na whose first start reminder is due at 09:30 on 17 September.
+  void Item(const std::string& code) {
+    v1::Event event;
+    event.set_sequence(++sequence_);
+    event.set_type(v1::Event::ITEM_CREATED);
+    event.set_tenant("acme");
+    event.set_launch("launches/l1");
+    event.set_item_code(code);
+    v1::Item* item = event.mutable_item_snapshot();
+    item->set_name(absl::StrCat("launches/l1/items/", code));
+    item->set_code(code);
+    item->set_title_en(code);
+    item->set_status(v1::ITEM_STATUS_NOT_STARTED);
+    item->set_assignee("li.na");
+    item->mutable_schedule()->set_latest_start_date("2026-09-21");
+    item->mutable_schedule()->set_latest_finish_date("2026-10-09");
+    item->set_etag("1-bbbbbbbbbbbb");
+    ASSERT_TRUE(engine_->event_sink()->Apply(event).ok());
+    versions_.versions[code] = 1;
+  }
+
+  std::vector<Delivery> Deliveries() {
+    absl::StatusOr<std::vector<Delivery>> all = store_->ListDeliveries({}, 0, 1000);
+    EXPECT_TRUE(all.ok()) << all.status();
+    return all.ok() ? *all : std::vector<Delivery>{};
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_{Shanghai(2026, 9, 17, 10, 0)};
+  ReminderPolicy policy_ = DefaultReminderPolicy();
+  std::unique_ptr<WorkingCalendar> calendar_;
+  ChannelSet channels_;
+  SlowReceiver* receiver_ = nullptr;
+  RateBudget budget_;
+  FixedVersions versions_;
+  std::unique_ptr<SqliteNotifierStore> store_;
+  std::unique_ptr<NotifierEngine> engine_;
+  int64_t sequence_ = 0;
+};
+
+TEST_F(DeliveryWorkerTimingTest, TheLedgerRecordsWhenEachRequestWasSent) {
+  Recipient("li.na", kThrottled);
+  Launch();
+  Item("A");
+  Item("B");
+  Item("C");
+  const absl::Time pass = clock_.Now();
+  ASSERT_TRUE(engine_->RunOnce().ok());
+  // One endpoint, one message at a time: each waited for the one before.
+  ASSERT_THAT(receiver_->calls, SizeIs(3));
+  EXPECT_EQ(receiver_->calls[0].sent, pass);
+  EXPECT_EQ(receiver_->calls[2].sent, pass + absl::Seconds(3));
+  std::map<std::string, absl::Time> sent_at;
+  for (const SlowReceiver::Call& call : receiver_->calls) sent_at[call.key] = call.sent;
+  for (const Delivery& delivery : Deliveries()) {
+    ASSERT_THAT(delivery.history, SizeIs(1)) << delivery.dedup_key;
+    EXPECT_EQ(delivery.history[0].outcome, "delivered");
+    EXPECT_EQ(delivery.history[0].time, sent_at[delivery.dedup_key]) << delivery.dedup_key;
+  }
+}
+
+TEST_F(DeliveryWorkerTimingTest, RetryAfterCountsFromTheAnswerAndHoldsTheWholeEndpoint) {
+  Recipient("li.na", kThrottled);
+  Recipient("ops", kOther, {"tenants/acme"});
+  Launch();
+  Item("A");
+  Item("B");
+  receiver_->scripts[kThrottled].push_back(SlowReceiver::TooManyRequests(absl::Seconds(2)));
+
+  ASSERT_TRUE(engine_->RunOnce().ok());
+  // The first request to the throttled endpoint got the 429; the other endpoint was not held up.
+  ASSERT_FALSE(receiver_->calls.empty());
+  const SlowReceiver::Call throttled = receiver_->calls[0];
+  ASSERT_EQ(throttled.target, kThrottled);
+  const absl::Time allowed = throttled.answered + absl::Seconds(2);
+  int other_sends = 0;
+  for (const SlowReceiver::Call& call : receiver_->calls) other_sends += call.target == kOther;
+  EXPECT_EQ(other_sends, 2);
+
+  // The 429's ledger entry: sent at its send time, retried no earlier than Retry-After after
+  // the answer.
+  for (const Delivery& delivery : Deliveries()) {
+    if (delivery.dedup_key != throttled.key) continue;
+    ASSERT_THAT(delivery.history, SizeIs(1));
+    EXPECT_EQ(delivery.history[0].time, throttled.sent);
+    EXPECT_EQ(delivery.history[0].http_status, 429);
+    EXPECT_GE(delivery.next_attempt_time, allowed);
+  }
+
+  // A delivery decided for the same endpoint while it is throttled waits as well.
+  Item("C");
+  const absl::Time until = clock_.Now() + absl::Seconds(10);
+  while (clock_.Now() < until) {
+    ASSERT_TRUE(engine_->RunOnce().ok());
+    clock_.AdvanceTime(absl::Milliseconds(100));
+  }
+  int throttled_sends = 0;
+  for (size_t i = 1; i < receiver_->calls.size(); ++i) {
+    const SlowReceiver::Call& call = receiver_->calls[i];
+    if (call.target != kThrottled) continue;
+    ++throttled_sends;
+    EXPECT_GE(call.sent, allowed) << call.key << " went out "
+                                  << absl::FormatDuration(allowed - call.sent) << " early";
+  }
+  // A (again), B and C all reached the throttled endpoint in the end.
+  EXPECT_EQ(throttled_sends, 3);
+  for (const Delivery& delivery : Deliveries()) {
+    EXPECT_EQ(delivery.state, DeliveryState::kDelivered) << delivery.dedup_key;
+  }
+}
+
+}  // namespace
+}  // namespace preflight::notifier
