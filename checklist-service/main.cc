@@ -1,26 +1,28 @@
 // checklist-service: owns launches, their qualification items, schedules and the event log.
 // Flags -> config -> wiring -> serve -> shutdown; everything else lives in the libraries.
 
-#include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <string>
-#include <system_error>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "checklist-service/domain/event_hub.h"
 #include "checklist-service/domain/launch_service.h"
 #include "checklist-service/domain/template_catalog.h"
 #include "checklist-service/grpc/checklist_grpc_service.h"
+#include "checklist-service/metrics/checklist_metrics.h"
 #include "checklist-service/storage/sqlite_checklist_store.h"
 #include "common/auth/local_auth.h"
 #include "common/clock.h"
+#include "common/data_dir_lock.h"
+#include "common/data_paths.h"
+#include "common/logging/log.h"
+#include "common/metrics/metrics.h"
 #include "common/page_token.h"
+#include "common/process_metrics.h"
 #include "common/server_runner.h"
+#include "common/service_setup.h"
 #include "common/tls_options.h"
 #include "common/working_calendar.h"
 
@@ -37,8 +39,9 @@ ABSL_FLAG(bool, insecure, false,
 ABSL_FLAG(std::string, data_dir, "preflight-data",
           "Folder for the database; its templates/ and calendar/ subfolders may hold staff's own "
           "template and calendar files");
-ABSL_FLAG(std::string, builtin_data_dir, PREFLIGHT_BUILTIN_DATA_DIR,
-          "Folder with the built-in templates/ and calendar/ files");
+ABSL_FLAG(std::string, builtin_data_dir, preflight::DefaultBuiltinDataDir(),
+          "Folder with the built-in templates/ and calendar/ files (default: PREFIX/share/preflight "
+          "of an installed binary, else the source tree's data/)");
 // Hidden fault-injection knobs for tests/fault_checklist_test.cc: a capped or read-only database.
 ABSL_FLAG(int64_t, sqlite_max_page_count, 0, "Testing only: cap checklist.db at N pages");
 ABSL_FLAG(bool, sqlite_read_only, false, "Testing only: open checklist.db read-only");
@@ -46,10 +49,12 @@ ABSL_FLAG(bool, sqlite_read_only, false, "Testing only: open checklist.db read-o
 namespace preflight::checklist {
 namespace {
 
-SqliteChecklistStore::Options StoreOptions() {
+constexpr char kProgram[] = "checklist-service";
+
+SqliteChecklistStore::Options StoreOptions(bool read_only_file_system) {
   SqliteChecklistStore::Options options;
   options.max_page_count = absl::GetFlag(FLAGS_sqlite_max_page_count);
-  options.read_only = absl::GetFlag(FLAGS_sqlite_read_only);
+  options.read_only = absl::GetFlag(FLAGS_sqlite_read_only) || read_only_file_system;
   return options;
 }
 
@@ -66,11 +71,12 @@ absl::Status Run() {
 
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   const std::string builtin_dir = absl::GetFlag(FLAGS_builtin_data_dir);
-  std::error_code error;
-  std::filesystem::create_directories(data_dir, error);
-  if (error) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("--data_dir=", data_dir, ": cannot create: ", error.message()));
+  // Before anything opens a database: a second process on this folder stops here.
+  absl::StatusOr<DataDirLock> lock = DataDirLock::Acquire(data_dir, kProgram);
+  if (!lock.ok()) return lock.status();
+  if (lock->read_only()) {
+    logging::Warning(kProgram, "the data folder is on a read-only file system: serving reads, "
+                               "refusing writes", {{"data_dir", data_dir}});
   }
 
   absl::StatusOr<TemplateCatalog> catalog =
@@ -84,29 +90,38 @@ absl::Status Run() {
   absl::StatusOr<WorkingCalendar> calendar =
       WorkingCalendar::LoadFromDirectories({builtin_dir + "/calendar", data_dir + "/calendar"});
   if (!calendar.ok()) return calendar.status();
+  logging::Info(kProgram, "built-in data loaded",
+                {{"builtin_data_dir", builtin_dir},
+                 {"templates", static_cast<int64_t>(catalog->templates().size())}});
 
   absl::StatusOr<std::unique_ptr<SqliteChecklistStore>> store =
-      SqliteChecklistStore::Open(data_dir + "/checklist.db", StoreOptions());
+      SqliteChecklistStore::Open(data_dir + "/checklist.db", StoreOptions(lock->read_only()));
   if (!store.ok()) return store.status();
   absl::StatusOr<std::string> token_key = (*store)->GetOrCreateSecret("page_token_key");
   if (!token_key.ok()) return token_key.status();
 
   RealClock clock;
   EventHub event_hub;
-  LaunchService service(store->get(), &*catalog, &*calendar, &clock, &event_hub);
+  metrics::Registry registry;
+  RegisterProcessMetrics(registry, kProgram);
+  std::unique_ptr<ChecklistStore> timed_store = InstrumentStore(store->get(), registry);
+  LaunchService service(timed_store.get(), &*catalog, &*calendar, &clock, &event_hub);
+  RegisterChecklistMetrics(registry, &service, store->get(), &event_hub, &clock);
   absl::StatusOr<auth::LocalAuth> auth =
       auth::SetUpLocalAuth(data_dir, auth_enabled, &clock, PageTokenCodec(*token_key));
   if (!auth.ok()) return auth.status();
   if (!auth->bootstrap_token_path.empty()) {
-    std::printf("checklist-service: wrote the first admin token to %s (keep it secret)\n",
-                auth->bootstrap_token_path.c_str());
+    logging::Info(kProgram, absl::StrCat("wrote the first admin token to ",
+                                         auth->bootstrap_token_path, " (keep it secret)"));
   }
   ChecklistGrpcService grpc_service(&service, PageTokenCodec(*token_key), WatchOptions{},
                                     absl::Milliseconds(500), auth->authorizer.get());
   ServerOptions options;
   options.listen_address = listen;
   options.credentials = *credentials;
-  options.process_name = "checklist-service";
+  options.process_name = kProgram;
+  options.metrics = &registry;
+  options.metrics_listen = MetricsListenFlag();
   options.health_services = {v1::ChecklistService::service_full_name(),
                              v1::AuthService::service_full_name()};
   // Closing the hub ends open WatchEvents streams (UNAVAILABLE, with where to resume), so the
@@ -120,15 +135,16 @@ absl::Status Run() {
 
 int main(int argc, char** argv) {
   preflight::BlockTerminationSignals();
-  absl::SetProgramUsageMessage(
+  preflight::SetUpService(
+      argc, argv, preflight::checklist::kProgram,
       "Serves preflight.v1.ChecklistService.\n"
-      "  checklist-service --listen=127.0.0.1:50051 --data_dir=DIR\n"
+      "  checklist-service --listen=127.0.0.1:50051 --data_dir=DIR [--metrics_listen=HOST:PORT]\n"
       "Beyond loopback: --tls_cert=PEM --tls_key=PEM [--tls_client_ca=PEM] and authentication.");
-  absl::ParseCommandLine(argc, argv);
   const absl::Status status = preflight::checklist::Run();
   if (!status.ok()) {
-    std::fprintf(stderr, "checklist-service: %s\n", status.ToString().c_str());
-    return 1;
+    preflight::logging::Error(preflight::checklist::kProgram, "cannot serve",
+                              {{"error", status.ToString()}});
   }
-  return 0;
+  preflight::ShutDownLogging();
+  return status.ok() ? 0 : 1;
 }

@@ -11,6 +11,7 @@
 #include "cli/notifier_requests.h"
 #include "cli/render.h"
 #include "cli/requests.h"
+#include "common/build_info.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
@@ -328,6 +329,10 @@ Connectors DefaultConnectors() {
 
 int RunCli(const std::vector<std::string>& args, absl::string_view default_actor,
            const Connectors& connect, std::ostream& out, std::ostream& err) {
+  if (args.size() == 1 && (args[0] == "--version" || args[0] == "version")) {
+    out << VersionLine("preflight") << "\n";
+    return kExitOk;
+  }
   Invocation invocation;
   const absl::Status parsed = ParseCommandLine(args, &invocation);
   if (parsed.ok() && invocation.help) {

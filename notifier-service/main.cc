@@ -2,23 +2,26 @@
 // Flags -> config -> wiring -> serve -> shutdown; everything else lives in the libraries.
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/auth/call_authorizer.h"
 #include "common/clock.h"
+#include "common/data_dir_lock.h"
+#include "common/data_paths.h"
+#include "common/health_service.h"
+#include "common/logging/log.h"
+#include "common/metrics/metrics.h"
 #include "common/page_token.h"
+#include "common/process_metrics.h"
 #include "common/server_runner.h"
+#include "common/service_setup.h"
 #include "common/tls_options.h"
 #include "common/working_calendar.h"
 #include "grpcpp/create_channel.h"
@@ -32,8 +35,10 @@
 #include "notifier-service/grpc/recipients_file.h"
 #include "notifier-service/grpc/remote_authenticator.h"
 #include "notifier-service/grpc/subscription_status.h"
+#include "notifier-service/metrics/notifier_metrics.h"
 #include "notifier-service/storage/sqlite_notifier_store.h"
 #include "notifier-service/subscriber/event_subscriber.h"
+#include "notifier-service/subscriber/stream_health.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50052", "Address to serve on, HOST:PORT (port 0: any)");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain; with --tls_key, serve over TLS");
@@ -64,8 +69,9 @@ ABSL_FLAG(std::string, checklist_tls_cert, "",
 ABSL_FLAG(std::string, checklist_tls_key, "", "PEM private key of --checklist_tls_cert");
 ABSL_FLAG(std::string, checklist_tls_server_name, "",
           "Name the checklist's certificate must carry (default: the host of --checklist_addr)");
-ABSL_FLAG(std::string, builtin_data_dir, PREFLIGHT_BUILTIN_DATA_DIR,
-          "Folder with the built-in notifier/ policy and calendar/ files");
+ABSL_FLAG(std::string, builtin_data_dir, preflight::DefaultBuiltinDataDir(),
+          "Folder with the built-in notifier/ policy and calendar/ files (default: "
+          "PREFIX/share/preflight of an installed binary, else the source tree's data/)");
 ABSL_FLAG(std::string, recipients_file, "",
           "Optional text-format RecipientsFile whose recipients are created or updated at start");
 ABSL_FLAG(std::string, smtp_url, "", "SMTP server for the email channel, e.g. smtp://host:587");
@@ -87,9 +93,14 @@ ABSL_FLAG(int, max_attempts, 6, "Send attempts before a delivery is dead-lettere
 ABSL_FLAG(absl::Duration, tick, absl::Seconds(1), "How often due reminders are looked for");
 ABSL_FLAG(absl::Duration, reconnect_max_backoff, absl::Seconds(30),
           "Longest wait between attempts to reach the checklist service");
+ABSL_FLAG(absl::Duration, stream_unhealthy_after, absl::Seconds(60),
+          "How long the notifier may be cut off from (or behind) the checklist's event stream "
+          "before its health reports preflight.v1.NotifierService NOT_SERVING");
 
 namespace preflight::notifier {
 namespace {
+
+constexpr char kProgram[] = "notifier-service";
 
 absl::Status Run() {
   const std::string listen = absl::GetFlag(FLAGS_listen);
@@ -111,11 +122,13 @@ absl::Status Run() {
 
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   const std::string builtin_dir = absl::GetFlag(FLAGS_builtin_data_dir);
-  std::error_code error;
-  std::filesystem::create_directories(data_dir, error);
-  if (error) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("--data_dir=", data_dir, ": cannot create: ", error.message()));
+  // Before anything opens a database: a second process on this folder stops here.
+  absl::StatusOr<DataDirLock> lock = DataDirLock::Acquire(data_dir, kProgram);
+  if (!lock.ok()) return lock.status();
+  if (lock->read_only()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--data_dir=", data_dir,
+        " is on a read-only file system; the notifier must record every delivery it makes"));
   }
 
   std::string policy_path = data_dir + "/notifier/reminder_policy.textproto";
@@ -135,6 +148,8 @@ absl::Status Run() {
   if (!token_key.ok()) return token_key.status();
 
   RealClock clock;
+  metrics::Registry registry;
+  RegisterProcessMetrics(registry, kProgram);
   ChannelSettings settings;
   settings.clock = &clock;
   settings.timeout = absl::GetFlag(FLAGS_http_timeout);
@@ -217,9 +232,19 @@ absl::Status Run() {
   subscriber_options.max_backoff = absl::GetFlag(FLAGS_reconnect_max_backoff);
   subscriber_options.metadata = checklist_metadata;
   EventSubscriber subscriber(engine.event_sink(), subscriber_options);
+  RegisterStreamMetrics(registry, &subscriber);
   absl::Status started = subscriber.Start();
   if (!started.ok()) return started;
   engine.Start();
+
+  // The named service tells the truth: NOT_SERVING while cut off from the event stream.
+  HealthService health;
+  StreamHealthMonitor::Options health_options;
+  health_options.unhealthy_after = absl::GetFlag(FLAGS_stream_unhealthy_after);
+  StreamHealthMonitor health_monitor(&subscriber, &clock, health_options, [&health](bool ok) {
+    health.SetServingStatus(v1::NotifierService::service_full_name(), ok);
+  });
+  health_monitor.Start();
 
   NotifierGrpcService grpc_service(
       &engine, PageTokenCodec(*token_key),
@@ -230,12 +255,16 @@ absl::Status Run() {
   ServerOptions options;
   options.listen_address = listen;
   options.credentials = *credentials;
-  options.process_name = "notifier-service";
-  options.health_services = {v1::NotifierService::service_full_name()};
+  options.process_name = kProgram;
+  options.health = &health;
+  options.metrics = &registry;
+  options.metrics_listen = MetricsListenFlag();
   absl::Status served = ServeUntilSignal(options, {&grpc_service}, [&] {
+    health_monitor.Stop();
     subscriber.Stop();
     engine.Stop();
   });
+  health_monitor.Stop();
   subscriber.Stop();
   engine.Stop();
   return served;
@@ -246,15 +275,16 @@ absl::Status Run() {
 
 int main(int argc, char** argv) {
   preflight::BlockTerminationSignals();
-  absl::SetProgramUsageMessage(
+  preflight::SetUpService(
+      argc, argv, preflight::notifier::kProgram,
       "Serves preflight.v1.NotifierService and delivers the checklist's deadline reminders.\n"
       "  notifier-service --listen=127.0.0.1:50052 --data_dir=DIR --checklist_addr=HOST:PORT\n"
       "Beyond loopback: --tls_cert=PEM --tls_key=PEM [--tls_client_ca=PEM] and authentication.");
-  absl::ParseCommandLine(argc, argv);
   const absl::Status status = preflight::notifier::Run();
   if (!status.ok()) {
-    std::fprintf(stderr, "notifier-service: %s\n", status.ToString().c_str());
-    return 1;
+    preflight::logging::Error(preflight::notifier::kProgram, "cannot serve",
+                              {{"error", status.ToString()}});
   }
-  return 0;
+  preflight::ShutDownLogging();
+  return status.ok() ? 0 : 1;
 }

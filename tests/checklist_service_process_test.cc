@@ -84,7 +84,7 @@ TEST(ChecklistServiceProcessTest, StopsCleanlyOnSigterm) {
   ASSERT_TRUE(status.ok()) << status.status();
   EXPECT_TRUE(WIFEXITED(*status));
   EXPECT_EQ(WEXITSTATUS(*status), 0);
-  EXPECT_THAT(service->process.output(), HasSubstr("checklist-service stopped"));
+  EXPECT_THAT(service->process.output(), HasSubstr("INFO checklist-service: stopped"));
 }
 
 TEST(ChecklistServiceProcessTest, RefusesABrokenTemplateNamingFileAndLine) {

@@ -102,8 +102,8 @@ class NotifierFaultTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<HttpReceiver>> receiver = HttpReceiver::Start();
     ASSERT_TRUE(receiver.ok()) << receiver.status();
     receiver_ = *std::move(receiver);
-    ASSERT_EQ(system(absl::StrCat("mkdir -p ", dir_.Join("data/notifier")).c_str()), 0);
-    std::ofstream(dir_.Join("data/notifier/reminder_policy.textproto")) << kPolicy;
+    ASSERT_EQ(system(absl::StrCat("mkdir -p ", dir_.Join("notifier-data/notifier")).c_str()), 0);
+    std::ofstream(dir_.Join("notifier-data/notifier/reminder_policy.textproto")) << kPolicy;
     StartChecklist("127.0.0.1:0");
   }
 
@@ -119,7 +119,7 @@ class NotifierFaultTest : public ::testing::Test {
   void StartNotifier(const std::vector<std::string>& extra = {}) {
     std::vector<std::string> argv = {NOTIFIER_SERVICE_BIN,
                                      "--listen=127.0.0.1:0",
-                                     "--data_dir=" + dir_.Join("data"),
+                                     "--data_dir=" + dir_.Join("notifier-data"),
                                      "--checklist_addr=" + checklist_->address,
                                      "--tick=100ms",
                                      "--retry_initial_backoff=200ms",
@@ -315,7 +315,8 @@ TEST_F(NotifierFaultTest, ChecklistOutageBacksOffThenCatchesUp) {
         notifier_->process.WaitForLine("retrying in ", outage - (absl::Now() - down));
     if (!line.ok()) break;
     absl::Duration delay;
-    ASSERT_TRUE(absl::ParseDuration(line->substr(line->rfind(' ') + 1), &delay)) << *line;
+    const size_t at = line->find("retrying in ") + strlen("retrying in ");
+    ASSERT_TRUE(absl::ParseDuration(line->substr(at, line->find(' ', at) - at), &delay)) << *line;
     planned.push_back(delay);
     seen_at.push_back(absl::Now() - down);
   }

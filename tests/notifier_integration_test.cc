@@ -92,9 +92,9 @@ class PairTest : public ::testing::Test {
     ASSERT_TRUE(receiver.ok()) << receiver.status();
     receiver_ = *std::move(receiver);
     std::ofstream(dir_.Join("notifier-policy.textproto")) << kPolicy;
-    ASSERT_EQ(system(absl::StrCat("mkdir -p ", dir_.Join("data/notifier"), " && cp ",
+    ASSERT_EQ(system(absl::StrCat("mkdir -p ", dir_.Join("notifier-data/notifier"), " && cp ",
                                   dir_.Join("notifier-policy.textproto"), " ",
-                                  dir_.Join("data/notifier/reminder_policy.textproto"))
+                                  dir_.Join("notifier-data/notifier/reminder_policy.textproto"))
                          .c_str()),
               0);
     StartChecklist("127.0.0.1:0");
@@ -112,7 +112,7 @@ class PairTest : public ::testing::Test {
   void StartNotifier(const std::vector<std::string>& extra = {}) {
     std::vector<std::string> argv = {NOTIFIER_SERVICE_BIN,
                                      "--listen=127.0.0.1:0",
-                                     "--data_dir=" + dir_.Join("data"),
+                                     "--data_dir=" + dir_.Join("notifier-data"),
                                      "--checklist_addr=" + checklist_->address,
                                      "--tick=100ms",
                                      "--retry_initial_backoff=200ms",
@@ -584,7 +584,7 @@ TEST_F(PairTest, ServesHealthAndLoadsItsRecipientsFileAndRefusesABrokenOne) {
   std::ofstream(dir_.Join("broken.textproto"))
       << "recipients { name: \"recipients/x\" channels { type: CHANNEL_TYPE_WEBHOOK } }\n";
   absl::StatusOr<testing::CommandResult> refused = testing::RunCommand(
-      {NOTIFIER_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("data"),
+      {NOTIFIER_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("notifier-data"),
        "--checklist_addr=" + checklist_->address,
        "--recipients_file=" + dir_.Join("broken.textproto")},
       absl::Seconds(20));

@@ -211,7 +211,7 @@ TEST_F(TlsTest, NotifierFollowsAChecklistOverMutualTls) {
 
   std::vector<std::string> notifier_argv = {NOTIFIER_SERVICE_BIN,
                                             "--listen=127.0.0.1:0",
-                                            "--data_dir=" + dir_.Join("data"),
+                                            "--data_dir=" + dir_.Join("notifier-data"),
                                             "--checklist_addr=" + checklist->address,
                                             "--checklist_tls_ca=" + pki_.ca.cert_path,
                                             "--checklist_tls_cert=" + pki_.client.cert_path,
@@ -266,7 +266,7 @@ TEST_F(TlsTest, NotifierWithoutTheChecklistsCaDoesNotConnect) {
   absl::StatusOr<Running> checklist = StartChecklist(ServerTlsFlags());
   ASSERT_TRUE(checklist.ok()) << checklist.status();
   absl::StatusOr<Running> notifier =
-      StartProcess({NOTIFIER_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("data"),
+      StartProcess({NOTIFIER_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("notifier-data"),
                     "--checklist_addr=" + checklist->address, "--reconnect_max_backoff=500ms"});
   ASSERT_TRUE(notifier.ok()) << notifier.status();
   // A plaintext subscriber keeps failing and says so; it never counts as connected.

@@ -105,6 +105,17 @@ struct LaunchServiceLimits {
   int max_items_per_launch = kMaxItemsPerLaunch;
 };
 
+// Counts across every launch, as of today (for the metrics).
+struct LaunchSummary {
+  int64_t launches = 0;
+  // Launches with a go-live date.
+  int64_t launches_live = 0;
+  // Launches not yet live whose projected launch date is after their target.
+  int64_t launches_at_risk = 0;
+  // Items of every launch by status (not-applicable ones included).
+  std::map<ItemStatus, int64_t> items_by_status;
+};
+
 // Who is acting, for the audit trail.
 struct Actor {
   std::string name;
@@ -148,6 +159,10 @@ class LaunchService {
   // UNIMPLEMENTED when the service was built without an event hub.
   absl::Status WatchEvents(const WatchRequest& request, const WatchCallbacks& callbacks,
                            const WatchOptions& options = {});
+
+  // Reads every launch and recomputes its schedule: proportional to the whole store, so callers
+  // cache the answer (checklist-service/metrics). Defined in launch_summary.cc.
+  absl::StatusOr<LaunchSummary> Summarize() const;
 
   const TemplateCatalog& catalog() const { return *catalog_; }
 

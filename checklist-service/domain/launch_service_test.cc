@@ -284,3 +284,37 @@ TEST_F(LaunchServiceTest, ListLaunchesPagesThroughAtRiskFilter) {
 
 }  // namespace
 }  // namespace preflight::checklist
+
+namespace preflight::checklist {
+namespace {
+
+TEST_F(LaunchServiceTest, SummarizeCountsLaunchesRiskAndItemsByStatus) {
+  absl::StatusOr<LaunchSummary> empty = service_->Summarize();
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(empty->launches, 0);
+
+  // On time: due in December, planned from September 1.
+  const LaunchState on_time = CreateShop();
+  // Late: due in 10 days, which the ICP filing alone cannot meet.
+  NewLaunch rushed = Shop();
+  rushed.target_launch_date = absl::CivilDay(2026, 9, 11);
+  absl::StatusOr<LaunchState> late = service_->CreateLaunch(rushed, "", actor_);
+  ASSERT_TRUE(late.ok()) << late.status();
+  ASSERT_TRUE(late->launch.schedule.at_risk);
+  ASSERT_FALSE(on_time.launch.schedule.at_risk);
+  ASSERT_TRUE(SetStatus(on_time.launch.id, "BIZ", ItemStatus::kApproved).ok());
+
+  absl::StatusOr<LaunchSummary> summary = service_->Summarize();
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->launches, 2);
+  EXPECT_EQ(summary->launches_live, 0);
+  EXPECT_EQ(summary->launches_at_risk, 1);
+  int64_t items = 0;
+  for (const auto& [status, count] : summary->items_by_status) items += count;
+  EXPECT_EQ(items, static_cast<int64_t>(on_time.items.size() + late->items.size()));
+  EXPECT_EQ(summary->items_by_status[ItemStatus::kApproved], 1);
+  EXPECT_GT(summary->items_by_status[ItemStatus::kNotApplicable], 0);
+}
+
+}  // namespace
+}  // namespace preflight::checklist

@@ -15,7 +15,7 @@ namespace preflight::checklist {
 class ChecklistGrpcService final : public v1::ChecklistService::Service {
  public:
   // Metadata key naming who acts; it is recorded in events.
-  static constexpr char kActorMetadataKey[] = "x-preflight-actor";
+  static constexpr const char* kActorMetadataKey = auth::kActorMetadataKey;
 
   // Initial metadata of an accepted WatchEvents stream: the last committed sequence then.
   static constexpr char kWatchLastSequenceMetadataKey[] = "x-preflight-last-sequence";

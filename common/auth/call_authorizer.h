@@ -9,6 +9,8 @@ namespace preflight::auth {
 
 // gRPC metadata key carrying "Bearer <token>".
 inline constexpr char kAuthorizationMetadataKey[] = "authorization";
+// gRPC metadata key naming who acts, trusted only while authentication is off (the demo).
+inline constexpr char kActorMetadataKey[] = "x-preflight-actor";
 
 // The gRPC edge of authentication: finds the bearer token in a call's metadata, authenticates it
 // and checks the RPC's permission. Every handler calls Authorize first.
@@ -21,7 +23,7 @@ class CallAuthorizer {
   bool enabled() const { return authenticator_ != nullptr; }
 
   // UNAUTHENTICATED when the token is missing or not valid; PERMISSION_DENIED when its role
-  // lacks `permission`.
+  // lacks `permission`. Notes the caller on the call's log line (rpc_observer.h).
   absl::StatusOr<Principal> Authorize(const grpc::ServerContext& context,
                                       Permission permission) const;
 

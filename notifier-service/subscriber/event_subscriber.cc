@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/logging/log.h"
 
 namespace preflight::notifier {
 namespace {
@@ -14,6 +14,8 @@ namespace {
 // Initial metadata of a WatchEvents stream the checklist service accepted: its last committed
 // sequence at that moment (ChecklistGrpcService::kWatchLastSequenceMetadataKey).
 constexpr char kLastSequenceMetadataKey[] = "x-preflight-last-sequence";
+
+constexpr char kComponent[] = "event subscriber";
 
 absl::Status FromGrpc(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
@@ -76,12 +78,6 @@ bool EventSubscriber::WaitForStatus(const std::function<bool(const SubscriberSta
   return mu_.AwaitWithTimeout(absl::Condition(&holds), timeout);
 }
 
-void EventSubscriber::Log(const std::string& line) const {
-  std::fprintf(stderr, "event subscriber (%s): %s\n", options_.checklist_address.c_str(),
-               line.c_str());
-  std::fflush(stderr);
-}
-
 std::shared_ptr<grpc::Channel> EventSubscriber::NewChannel() const {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, MillisOf(options_.keepalive_time));
@@ -125,9 +121,11 @@ void EventSubscriber::Run() {
     }
     if (progressed) backoff.Reset();
     const absl::Duration delay = backoff.Next();
-    Log(absl::StrCat(
-        was_connected ? "disconnected: " : "cannot follow the stream: ", ended.ToString(),
-        "; retrying in ", absl::FormatDuration(absl::Trunc(delay, absl::Milliseconds(1)))));
+    logging::Warning(kComponent,
+                     absl::StrCat(was_connected ? "disconnected" : "cannot follow the stream",
+                                  "; retrying in ",
+                                  absl::FormatDuration(absl::Trunc(delay, absl::Milliseconds(1)))),
+                     {{"checklist", options_.checklist_address}, {"error", ended.ToString()}});
     if (!WaitUnlessStopped(delay)) return;
   }
 }
@@ -170,15 +168,22 @@ absl::Status EventSubscriber::FollowOnce(bool& progressed) {
     {
       absl::MutexLock lock(&mu_);
       status_.connected = true;
+      status_.checklist_head = head;
     }
-    Log(absl::StrCat("connected; resuming after sequence ", *applied, " (the checklist is at ",
-                     head, ")"));
+    logging::Info(kComponent, "connected",
+                  {{"checklist", options_.checklist_address},
+                   {"resuming_after", *applied},
+                   {"checklist_head", head}});
   }
 
   const int64_t resumed_after = *applied;
   absl::Status outcome;
   v1::Event event;
   while (reader->Read(&event)) {
+    {
+      absl::MutexLock lock(&mu_);
+      status_.checklist_head = std::max(status_.checklist_head, event.sequence());
+    }
     outcome = ApplyEvent(event, *applied);
     if (!outcome.ok()) {
       // Drop the stream; the next one resumes from the sink's committed cursor.

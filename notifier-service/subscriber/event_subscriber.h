@@ -48,6 +48,9 @@ struct SubscriberStatus {
   bool connected = false;
   // The last sequence the sink committed.
   int64_t applied_sequence = 0;
+  // The checklist's last committed sequence as last seen: what it said when the stream opened,
+  // or the newest event received since. applied_sequence == checklist_head: caught up.
+  int64_t checklist_head = 0;
   // The checklist's time of the last event applied by this process.
   std::optional<absl::Time> last_event_time;
   // Streams opened after the first one.
@@ -59,8 +62,8 @@ struct SubscriberStatus {
 // Follows ChecklistService.WatchEvents and feeds each event to the sink, in order, exactly once
 // in effect: the stream resumes after the sink's committed cursor, and anything at or below it
 // is skipped. When the stream ends or cannot be opened (the checklist is down or restarting, the
-// watcher was cut off, the sink failed), it backs off with jitter and reconnects. Prints one line
-// to stderr per disconnect and per reconnect, never per event. Thread-safe.
+// watcher was cut off, the sink failed), it backs off with jitter and reconnects. Logs one line
+// per disconnect and per reconnect, never per event. Thread-safe.
 class EventSubscriber {
  public:
   // `sink` must outlive the subscriber.
@@ -94,7 +97,6 @@ class EventSubscriber {
   // Waits `delay` unless stopped first; false when stopped.
   bool WaitUnlessStopped(absl::Duration delay);
   std::shared_ptr<grpc::Channel> NewChannel() const;
-  void Log(const std::string& line) const;
 
   EventSink* const sink_;
   const SubscriberOptions options_;

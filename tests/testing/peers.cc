@@ -18,54 +18,29 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "nlohmann/json.hpp"
+#include "tests/testing/http_client.h"
 
 namespace preflight::testing {
 namespace {
 
 constexpr absl::Duration kStartTimeout = absl::Seconds(20);
 
-struct HttpAnswer {
-  long status = 0;
-  std::string body;
-};
-
-size_t AppendToString(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
-}
-
 // A control call to a peer: plain libcurl, independent of the code under test.
 absl::StatusOr<HttpAnswer> ControlCall(const std::string& method, const std::string& url,
                                        const std::string& body, const std::string& ca_file) {
-  static std::once_flag init;
-  std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  CURL* curl = curl_easy_init();
-  if (curl == nullptr) return absl::InternalError("curl_easy_init failed");
-  HttpAnswer answer;
-  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
-  curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &AppendToString);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer.body);
-  if (!ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file.c_str());
+  HttpExchange exchange;
+  exchange.method = method;
+  exchange.url = url;
+  exchange.ca_file = ca_file;
   if (method == "POST") {
-    curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    exchange.body = body;
+    exchange.headers = {"Content-Type: application/json"};
   }
-  const CURLcode code = curl_easy_perform(curl);
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &answer.status);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
-  if (code != CURLE_OK) {
-    return absl::UnavailableError(absl::StrCat(method, " ", url, ": ", curl_easy_strerror(code)));
-  }
-  if (answer.status != 200) {
+  absl::StatusOr<HttpAnswer> answer = HttpCall(exchange);
+  if (!answer.ok()) return answer.status();
+  if (answer->status != 200) {
     return absl::InternalError(
-        absl::StrCat(method, " ", url, ": HTTP ", answer.status, " ", answer.body));
+        absl::StrCat(method, " ", url, ": HTTP ", answer->status, " ", answer->body));
   }
   return answer;
 }
