@@ -209,7 +209,10 @@ absl::Status Run() {
   RemoteAuthenticator authenticator(checklist, &clock, authenticator_options);
   auth::CallAuthorizer authorizer(auth_enabled ? &authenticator : nullptr);
 
+  DeliveryMetrics delivery_metrics(registry);
+  RegisterStoreMetrics(registry, store->get(), &clock);
   NotifierEngineOptions engine_options;
+  engine_options.observer = &delivery_metrics;
   engine_options.tick = absl::GetFlag(FLAGS_tick);
   engine_options.engine.retry_initial_backoff = absl::GetFlag(FLAGS_retry_initial_backoff);
   engine_options.engine.retry_max_backoff = absl::GetFlag(FLAGS_retry_max_backoff);

@@ -98,15 +98,18 @@ const std::vector<double>& LatencyBuckets() {
 
 Registry::Entry& Registry::Add(absl::string_view name, absl::string_view help, Type type,
                                std::vector<std::string> label_names) {
-  auto entry = std::make_unique<Entry>();
-  entry->name = std::string(name);
-  entry->help = std::string(help);
-  entry->type = type;
-  entry->label_names = std::move(label_names);
-  std::unique_ptr<Entry>& slot = entries_[entry->name];
-  // Registering a name twice is a wiring bug; the first registration stays.
-  assert(slot == nullptr);
-  if (slot == nullptr) slot = std::move(entry);
+  std::unique_ptr<Entry>& slot = entries_[std::string(name)];
+  if (slot != nullptr) {
+    // The same metric registered again (two instances of one component) shares the family;
+    // the same name for another metric is a wiring bug.
+    assert(slot->type == type && slot->label_names == label_names);
+    return *slot;
+  }
+  slot = std::make_unique<Entry>();
+  slot->name = std::string(name);
+  slot->help = std::string(help);
+  slot->type = type;
+  slot->label_names = std::move(label_names);
   return *slot;
 }
 

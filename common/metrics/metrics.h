@@ -90,8 +90,9 @@ struct Sample {
   double value = 0;
 };
 
-// All metrics of a process, and their rendering. Thread-safe. Families are registered once, at
-// wiring time; names follow Prometheus conventions (snake_case, unit suffix, counters `_total`).
+// All metrics of a process, and their rendering. Thread-safe. Families are registered at wiring
+// time; registering a name again with the same type and labels returns the same family. Names
+// follow Prometheus conventions (snake_case, unit suffix, counters `_total`).
 class Registry {
  public:
   Registry() = default;

@@ -1,10 +1,10 @@
 #include "notifier-service/channels/log_channel.h"
 
-#include <iostream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/logging/log.h"
 #include "notifier-service/channels/text_limits.h"
 #include "notifier-service/channels/url_safety.h"
 
@@ -34,8 +34,7 @@ std::string EscapeLineBreaks(absl::string_view text) {
 
 }  // namespace
 
-LogChannel::LogChannel(std::ostream* out, const Clock* clock)
-    : out_(out != nullptr ? out : &std::cout), clock_(clock) {}
+LogChannel::LogChannel(std::ostream* out, const Clock* clock) : out_(out), clock_(clock) {}
 
 std::string LogChannel::FormatLine(const ChannelEndpoint& endpoint,
                                    const OutgoingMessage& message) const {
@@ -47,8 +46,14 @@ std::string LogChannel::FormatLine(const ChannelEndpoint& endpoint,
 }
 
 SendResult LogChannel::Send(const ChannelEndpoint& endpoint, const OutgoingMessage& message) {
-  const std::string line = FormatLine(endpoint, message);
-  {
+  if (out_ == nullptr) {
+    logging::Info("log channel", "reminder",
+                  {{"key", message.idempotency_key},
+                   {"to", RedactSecrets(endpoint.target)},
+                   {"subject", message.subject},
+                   {"text", TruncateUtf8(message.text, kMaxTextBytes)}});
+  } else {
+    const std::string line = FormatLine(endpoint, message);
     absl::MutexLock lock(&mu_);
     *out_ << line << '\n';
     out_->flush();

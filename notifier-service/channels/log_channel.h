@@ -19,7 +19,8 @@ class LogChannel final : public Channel {
  public:
   static constexpr size_t kMaxTextBytes = 64 * 1024;
 
-  // `out` and `clock` must outlive the channel; null `out` means std::cout.
+  // `out` and `clock` must outlive the channel. Null `out`: the service's own log (component
+  // "log channel", level info, with key, to, subject and text as fields, in its --log_format).
   LogChannel(std::ostream* out, const Clock* clock);
 
   SendResult Send(const ChannelEndpoint& endpoint, const OutgoingMessage& message) override;

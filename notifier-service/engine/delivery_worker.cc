@@ -1,13 +1,13 @@
 #include "notifier-service/engine/delivery_worker.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/crypto.h"
+#include "common/logging/log.h"
 #include "notifier-service/channels/url_safety.h"
 #include "notifier-service/domain/message_renderer.h"
 #include "notifier-service/engine/secret_resolver.h"
@@ -46,7 +46,8 @@ std::string EndpointKey(ChannelType channel, absl::string_view target) {
 DeliveryWorker::DeliveryWorker(NotifierStore* store, const ReminderScheduler* scheduler,
                                ChannelSet* channels, RateBudget* budget,
                                ItemVersionSource* versions, const Clock* clock,
-                               EngineOptions options, int send_threads, CrashHook crash_hook)
+                               EngineOptions options, int send_threads, CrashHook crash_hook,
+                               DeliveryObserver* observer)
     : store_(store),
       scheduler_(scheduler),
       channels_(channels),
@@ -54,7 +55,8 @@ DeliveryWorker::DeliveryWorker(NotifierStore* store, const ReminderScheduler* sc
       versions_(versions),
       clock_(clock),
       options_(options),
-      crash_hook_(std::move(crash_hook)) {
+      crash_hook_(std::move(crash_hook)),
+      observer_(observer) {
   for (int i = 0; i < send_threads; ++i) threads_.emplace_back([this] { ThreadLoop(); });
 }
 
@@ -123,6 +125,9 @@ absl::Status DeliveryWorker::RecoverInterrupted(absl::Time now) {
     }
     absl::Status recorded = store_->RecordAttempt(outcome);
     if (!recorded.ok()) return recorded;
+    if (!resend_safe && observer_ != nullptr) {
+      observer_->OnOutcomeUnknown(type, static_cast<int>(outcome.delivery_ids.size()));
+    }
   }
   return absl::OkStatus();
 }
@@ -167,7 +172,10 @@ std::vector<DeliveryWorker::Unit> DeliveryWorker::PlanUnits(std::vector<Delivery
   if (budget_key == nullptr || units.empty()) return units;
 
   const int available = budget_->Available(*budget_key, now);
-  if (available <= 0) return {};
+  if (available <= 0) {
+    ReportBudgetWait(units, 0);
+    return {};
+  }
   if (static_cast<int>(units.size()) > available) {
     // Fold what the budget cannot carry into one digest message.
     std::vector<Unit> kept(std::make_move_iterator(units.begin()),
@@ -183,11 +191,21 @@ std::vector<DeliveryWorker::Unit> DeliveryWorker::PlanUnits(std::vector<Delivery
   }
   for (size_t i = 0; i < units.size(); ++i) {
     if (!budget_->TryAcquire(*budget_key, now)) {
+      ReportBudgetWait(units, i);
       units.resize(i);
       break;
     }
   }
   return units;
+}
+
+void DeliveryWorker::ReportBudgetWait(const std::vector<Unit>& units, size_t from) const {
+  if (observer_ == nullptr || from >= units.size()) return;
+  int waiting = 0;
+  for (size_t i = from; i < units.size(); ++i) {
+    waiting += static_cast<int>(units[i].deliveries.size());
+  }
+  observer_->OnBudgetWait(units[from].deliveries.front().channel, waiting);
 }
 
 OutgoingMessage DeliveryWorker::Compose(const Unit& unit) const {
@@ -294,6 +312,9 @@ absl::Status DeliveryWorker::SendUnit(const Unit& unit) {
     outcome.delivery_ids = ids;
     outcome.new_state = DeliveryState::kDelivered;
     outcome.attempt = DeliveryAttempt{attempt, leased_at, "delivered", 0, "stored in the inbox"};
+    if (observer_ != nullptr) {
+      observer_->OnAttempt(ChannelType::kInbox, "delivered", absl::ZeroDuration());
+    }
     for (const Delivery& delivery : unit.deliveries) {
       InboxMessage message;
       message.recipient_tenant = delivery.recipient_tenant;
@@ -347,10 +368,14 @@ absl::Status DeliveryWorker::SendUnit(const Unit& unit) {
     outcome.new_state = DeliveryState::kDelivered;
     outcome.attempt =
         DeliveryAttempt{attempt, sent_at, "delivered", result.http_status, result.provider_answer};
+    if (observer_ != nullptr) observer_->OnAttempt(first.channel, "delivered", answered_at - sent_at);
     return store_->RecordAttempt(outcome);
   }
-  absl::Status recorded =
-      store_->RecordAttempt(FailureOutcome(unit, result, attempt, sent_at, answered_at));
+  const AttemptOutcome failure = FailureOutcome(unit, result, attempt, sent_at, answered_at);
+  if (observer_ != nullptr) {
+    observer_->OnAttempt(first.channel, failure.attempt.outcome, answered_at - sent_at);
+  }
+  absl::Status recorded = store_->RecordAttempt(failure);
   if (result.kind == SendResult::Kind::kRetryable && result.retry_after.has_value()) {
     // Held in memory even if moving the others' next attempt fails (that error is returned).
     absl::Status held = Hold(first.channel, first.target, answered_at + *result.retry_after);
@@ -436,8 +461,8 @@ absl::StatusOr<int> DeliveryWorker::RunOnce(absl::Time now) {
           break;
         }
         if (!sent.ok()) {
-          std::fprintf(stderr, "notifier-service: delivery %s: %s\n", unit.key.c_str(),
-                       RedactSecrets(sent.ToString()).c_str());
+          logging::Error("delivery", "recording a send failed",
+                         {{"key", unit.key}, {"error", RedactSecrets(sent.ToString())}});
         }
       }
       absl::MutexLock lock(&mu_);

@@ -19,6 +19,7 @@
 #include "notifier-service/channels/channel.h"
 #include "notifier-service/channels/rate_budget.h"
 #include "notifier-service/engine/crash_points.h"
+#include "notifier-service/engine/delivery_observer.h"
 #include "notifier-service/engine/engine_options.h"
 #include "notifier-service/engine/item_version_source.h"
 #include "notifier-service/engine/reminder_scheduler.h"
@@ -52,7 +53,8 @@ class DeliveryWorker {
   // `clock` must outlive the worker.
   DeliveryWorker(NotifierStore* store, const ReminderScheduler* scheduler, ChannelSet* channels,
                  RateBudget* budget, ItemVersionSource* versions, const Clock* clock,
-                 EngineOptions options, int send_threads, CrashHook crash_hook = nullptr);
+                 EngineOptions options, int send_threads, CrashHook crash_hook = nullptr,
+                 DeliveryObserver* observer = nullptr);
   ~DeliveryWorker();
 
   // Resolves the leases a crash interrupted. Call once at start-up, before RunOnce.
@@ -90,6 +92,8 @@ class DeliveryWorker {
   // Holds the endpoint (EndpointKey) until `until` (the later of this and any earlier hold),
   // and moves its other pending deliveries' next attempt there.
   absl::Status Hold(ChannelType channel, const std::string& target, absl::Time until);
+  // Tells the observer that units[from...] wait for the rate budget.
+  void ReportBudgetWait(const std::vector<Unit>& units, size_t from) const;
   // Whether the endpoint is held at `now`.
   bool Held(const std::string& endpoint, absl::Time now);
   void Submit(std::function<void()> task);
@@ -106,6 +110,8 @@ class DeliveryWorker {
 
   absl::Mutex mu_;
   // Endpoints with a send in flight.
+  // Null: nobody watches.
+  DeliveryObserver* const observer_;
   std::set<std::string> busy_ ABSL_GUARDED_BY(mu_);
   // Endpoints (EndpointKey) a Retry-After holds, until when.
   std::map<std::string, absl::Time> held_until_ ABSL_GUARDED_BY(mu_);

@@ -92,6 +92,25 @@ class FixedVersions final : public ItemVersionSource {
   std::map<std::string, int64_t> versions;
 };
 
+// What the worker reports to the metrics.
+class RecordingObserver final : public DeliveryObserver {
+ public:
+  void OnAttempt(ChannelType channel, absl::string_view outcome,
+                 absl::Duration latency) override {
+    attempts.push_back(absl::StrCat(ChannelTypeName(channel), " ", outcome, " ",
+                                    absl::FormatDuration(latency)));
+  }
+  void OnBudgetWait(ChannelType channel, int deliveries) override {
+    budget_waits += deliveries;
+  }
+  void OnOutcomeUnknown(ChannelType channel, int deliveries) override {
+    outcome_unknown += deliveries;
+  }
+  std::vector<std::string> attempts;
+  int budget_waits = 0;
+  int outcome_unknown = 0;
+};
+
 constexpr char kThrottled[] = "https://hooks.example/li";
 constexpr char kOther[] = "https://hooks.example/other";
 
@@ -114,6 +133,7 @@ class DeliveryWorkerTimingTest : public ::testing::Test {
     // Retry-After, not the backoff, decides when a throttled delivery is tried again.
     options.engine.retry_initial_backoff = absl::Milliseconds(1);
     options.engine.retry_max_backoff = absl::Milliseconds(1);
+    options.observer = &observer_;
     engine_ = std::make_unique<NotifierEngine>(store_.get(), &policy_, calendar_.get(), &channels_,
                                                &budget_, &versions_, &clock_, options);
     ASSERT_TRUE(engine_->Recover().ok());
@@ -180,6 +200,7 @@ class DeliveryWorkerTimingTest : public ::testing::Test {
   std::unique_ptr<WorkingCalendar> calendar_;
   ChannelSet channels_;
   SlowReceiver* receiver_ = nullptr;
+  RecordingObserver observer_;
   RateBudget budget_;
   FixedVersions versions_;
   std::unique_ptr<SqliteNotifierStore> store_;
@@ -256,6 +277,19 @@ TEST_F(DeliveryWorkerTimingTest, RetryAfterCountsFromTheAnswerAndHoldsTheWholeEn
   for (const Delivery& delivery : Deliveries()) {
     EXPECT_EQ(delivery.state, DeliveryState::kDelivered) << delivery.dedup_key;
   }
+}
+
+TEST_F(DeliveryWorkerTimingTest, EveryAttemptIsReportedWithItsOutcomeAndChannelLatency) {
+  Recipient("li.na", kThrottled);
+  Launch();
+  Item("A");
+  receiver_->scripts[kThrottled].push_back(SlowReceiver::TooManyRequests(absl::Seconds(1)));
+  ASSERT_TRUE(engine_->RunOnce().ok());
+  clock_.AdvanceTime(absl::Seconds(2));
+  ASSERT_TRUE(engine_->RunOnce().ok());
+  EXPECT_THAT(observer_.attempts, ::testing::ElementsAre("webhook retry 1.5s",
+                                                         "webhook delivered 1.5s"));
+  EXPECT_EQ(observer_.outcome_unknown, 0);
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 #include "notifier-service/engine/notifier_engine.h"
 
-#include <cstdio>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/logging/log.h"
 #include "notifier-service/channels/url_safety.h"
 #include "notifier-service/domain/message_renderer.h"
 #include "notifier-service/engine/recipient_validation.h"
@@ -22,7 +22,7 @@ NotifierEngine::NotifierEngine(NotifierStore* store, const ReminderPolicy* polic
       dispatcher_(store, &scheduler_, &router_, versions, options.engine, crash_hook),
       applier_(store, &scheduler_, &dispatcher_, clock, &decide_mu_),
       worker_(store, &scheduler_, channels, budget, versions, clock, options.engine,
-              options.send_threads, crash_hook) {}
+              options.send_threads, crash_hook, options.observer) {}
 
 NotifierEngine::~NotifierEngine() { Stop(); }
 
@@ -34,8 +34,8 @@ absl::StatusOr<int> NotifierEngine::RunOnce() {
     absl::StatusOr<int> decided = dispatcher_.RunOnce(clock_->Now());
     if (!decided.ok()) {
       if (absl::IsAborted(decided.status())) return decided.status();
-      std::fprintf(stderr, "notifier-service: dispatch: %s\n",
-                   RedactSecrets(decided.status().ToString()).c_str());
+      logging::Error("dispatcher", "dispatch pass failed",
+                     {{"error", RedactSecrets(decided.status().ToString())}});
     }
   }
   return worker_.RunOnce(clock_->Now());
@@ -46,8 +46,8 @@ void NotifierEngine::Start() {
     while (true) {
       absl::StatusOr<int> ran = RunOnce();
       if (!ran.ok()) {
-        std::fprintf(stderr, "notifier-service: delivery pass: %s\n",
-                     RedactSecrets(ran.status().ToString()).c_str());
+        logging::Error("delivery", "delivery pass failed",
+                       {{"error", RedactSecrets(ran.status().ToString())}});
       }
       absl::MutexLock lock(&loop_mu_);
       auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(loop_mu_) { return stopping_; };

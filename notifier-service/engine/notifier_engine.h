@@ -26,6 +26,8 @@ struct NotifierEngineOptions {
   int send_threads = 8;
   // How often the background loop looks for due reminders and deliveries.
   absl::Duration tick = absl::Seconds(1);
+  // Told of every send attempt (the metrics); null: nobody.
+  DeliveryObserver* observer = nullptr;
 };
 
 // The notifier's use cases, wired together: the event sink the subscriber feeds, the

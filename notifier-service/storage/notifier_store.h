@@ -101,6 +101,13 @@ struct AttemptOutcome {
   std::vector<InboxMessage> inbox;
 };
 
+// How many deliveries are in one state on one channel (for the metrics).
+struct DeliveryCount {
+  DeliveryState state = DeliveryState::kPending;
+  ChannelType channel = ChannelType::kLog;
+  int64_t count = 0;
+};
+
 class NotifierStore {
  public:
   virtual ~NotifierStore() = default;
@@ -191,6 +198,12 @@ class NotifierStore {
                                                               int64_t before_id, int limit) = 0;
   // A random secret kept in the database under `name`, created on first use.
   virtual absl::StatusOr<std::string> GetOrCreateSecret(absl::string_view name) = 0;
+
+  // ---- Counts for the metrics (each reads a whole table: callers cache them) --------------------
+  // Deliveries by state and channel; combinations with none are left out.
+  virtual absl::StatusOr<std::vector<DeliveryCount>> CountDeliveries() = 0;
+  // Items whose reminder ladder has a rung still to come (a next check is planned).
+  virtual absl::StatusOr<int64_t> CountScheduledItems() = 0;
 };
 
 }  // namespace preflight::notifier

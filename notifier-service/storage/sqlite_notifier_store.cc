@@ -1209,4 +1209,34 @@ absl::StatusOr<std::string> SqliteNotifierStore::GetOrCreateSecret(absl::string_
                               [&] { return ReadOrInsertSqliteSecret(*writer_, key, *fresh); });
 }
 
+absl::StatusOr<std::vector<DeliveryCount>> SqliteNotifierStore::CountDeliveries() {
+  absl::MutexLock lock(&read_mu_);
+  return Guarded<std::vector<DeliveryCount>>(
+      "counting deliveries", [&]() -> absl::StatusOr<std::vector<DeliveryCount>> {
+        SQLite::Statement query(
+            *reader_, "SELECT state, channel, COUNT(*) FROM deliveries GROUP BY state, channel");
+        std::vector<DeliveryCount> counts;
+        while (query.executeStep()) {
+          const std::string state = query.getColumn(0).getString();
+          const std::string channel = query.getColumn(1).getString();
+          std::optional<DeliveryState> parsed_state = ParseDeliveryState(state);
+          std::optional<ChannelType> parsed_channel = ParseChannelType(channel);
+          if (!parsed_state.has_value() || !parsed_channel.has_value()) {
+            return absl::DataLossError(absl::StrCat("a delivery has state '", state,
+                                                    "' and channel '", channel, "'"));
+          }
+          counts.push_back({*parsed_state, *parsed_channel, query.getColumn(2).getInt64()});
+        }
+        return counts;
+      });
+}
+
+absl::StatusOr<int64_t> SqliteNotifierStore::CountScheduledItems() {
+  absl::MutexLock lock(&read_mu_);
+  return Guarded<int64_t>("counting scheduled items", [&]() -> int64_t {
+    return reader_->execAndGet("SELECT COUNT(*) FROM items WHERE next_check_time IS NOT NULL")
+        .getInt64();
+  });
+}
+
 }  // namespace preflight::notifier

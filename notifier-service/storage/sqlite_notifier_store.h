@@ -99,6 +99,9 @@ class SqliteNotifierStore final : public NotifierStore {
                                                       int limit) override;
   absl::StatusOr<std::string> GetOrCreateSecret(absl::string_view name) override;
 
+  absl::StatusOr<std::vector<DeliveryCount>> CountDeliveries() override;
+  absl::StatusOr<int64_t> CountScheduledItems() override;
+
  private:
   SqliteNotifierStore(std::unique_ptr<SQLite::Database> writer,
                       std::unique_ptr<SQLite::Database> reader, const Clock* clock);

@@ -1,5 +1,6 @@
 #include "notifier-service/storage/sqlite_notifier_store.h"
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -655,6 +656,35 @@ TEST_F(SqliteNotifierStoreTest, PendingDueAndInStateQueries) {
       store->DeliveriesInState(DeliveryState::kPending, 2).value_or(std::vector<Delivery>{}),
       ::testing::ResultOf(Keys, ElementsAre("later", "soon")));
   EXPECT_THAT(store->DeliveriesInState(DeliveryState::kDelivered, 10), IsOkAndHolds(IsEmpty()));
+}
+
+TEST_F(SqliteNotifierStoreTest, CountsDeliveriesByStateAndChannelAndScheduledItems) {
+  std::unique_ptr<SqliteNotifierStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  EXPECT_THAT(store->CountDeliveries(), IsOkAndHolds(IsEmpty()));
+  EXPECT_THAT(store->CountScheduledItems(), IsOkAndHolds(0));
+  Delivery inbox = MakeDelivery("inbox");
+  inbox.channel = ChannelType::kInbox;
+  std::vector<Delivery> inserted =
+      Insert(*store, {MakeDelivery("a"), MakeDelivery("b"), MakeDelivery("c"), inbox});
+  ASSERT_EQ(inserted.size(), 4u);
+  ASSERT_TRUE(store->LeaseDeliveries({inserted[0].id}, "", kT0).ok());
+
+  absl::StatusOr<std::vector<DeliveryCount>> counts = store->CountDeliveries();
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  std::map<std::pair<DeliveryState, ChannelType>, int64_t> by_key;
+  for (const DeliveryCount& count : *counts) by_key[{count.state, count.channel}] = count.count;
+  EXPECT_EQ(by_key, (std::map<std::pair<DeliveryState, ChannelType>, int64_t>{
+                        {{DeliveryState::kSending, ChannelType::kWecom}, 1},
+                        {{DeliveryState::kPending, ChannelType::kWecom}, 2},
+                        {{DeliveryState::kPending, ChannelType::kInbox}, 1}}));
+
+  EventEffects effects;
+  effects.sequence = 1;
+  effects.items.push_back(MakeItem("L1", "ICP", kT0 + absl::Hours(1)));
+  effects.items.push_back(MakeItem("L1", "BIZ"));
+  ASSERT_TRUE(store->ApplyEvent(effects).ok());
+  EXPECT_THAT(store->CountScheduledItems(), IsOkAndHolds(1));
 }
 
 TEST_F(SqliteNotifierStoreTest, LeaseIsAllOrNothing) {
