@@ -54,7 +54,8 @@ constexpr char kProgram[] = "checklist-service";
 SqliteChecklistStore::Options StoreOptions(bool read_only_file_system) {
   SqliteChecklistStore::Options options;
   options.max_page_count = absl::GetFlag(FLAGS_sqlite_max_page_count);
-  options.read_only = absl::GetFlag(FLAGS_sqlite_read_only) || read_only_file_system;
+  options.read_only = absl::GetFlag(FLAGS_sqlite_read_only);
+  options.read_only_media = read_only_file_system;
   return options;
 }
 
@@ -108,7 +109,8 @@ absl::Status Run() {
   LaunchService service(timed_store.get(), &*catalog, &*calendar, &clock, &event_hub);
   RegisterChecklistMetrics(registry, &service, store->get(), &event_hub, &clock);
   absl::StatusOr<auth::LocalAuth> auth =
-      auth::SetUpLocalAuth(data_dir, auth_enabled, &clock, PageTokenCodec(*token_key));
+      auth::SetUpLocalAuth(data_dir, auth_enabled, &clock, PageTokenCodec(*token_key),
+                           StoreOptions(lock->read_only()));
   if (!auth.ok()) return auth.status();
   if (!auth->bootstrap_token_path.empty()) {
     logging::Info(kProgram, absl::StrCat("wrote the first admin token to ",

@@ -1,5 +1,8 @@
 #include "common/sqlite_database.h"
 
+#include <filesystem>
+#include <system_error>
+
 #include <openssl/rand.h>
 #include <sqlite3.h>
 
@@ -89,6 +92,9 @@ absl::Status SqliteErrorToStatus(int extended_code, absl::string_view message,
       }
     case SQLITE_READONLY:
       return absl::FailedPreconditionError(absl::StrCat(context, ": database is read-only"));
+    case SQLITE_CANTOPEN:
+      // A missing folder, a file without permission, a read-only file system: the setup.
+      return absl::FailedPreconditionError(text);
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       return absl::DataLossError(text);
@@ -145,15 +151,39 @@ absl::Status ApplySqliteMigrations(SQLite::Database& db,
   return absl::OkStatus();
 }
 
+// Opens `path` read-only; on read-only media without a WAL to replay, as an immutable URI (no
+// locks, no -shm: the file cannot change under us).
+std::unique_ptr<SQLite::Database> OpenReadOnly(const std::string& path,
+                                               const SqliteOptions& options) {
+  std::error_code error;
+  const bool wal_left = std::filesystem::file_size(path + "-wal", error) > 0 && !error;
+  if (options.read_only_media && !wal_left) {
+    if (!std::filesystem::exists(path, error)) {
+      throw SQLite::Exception(absl::StrCat(path, " does not exist on a read-only file system"),
+                              SQLITE_CANTOPEN);
+    }
+    return std::make_unique<SQLite::Database>(absl::StrCat("file:", path, "?immutable=1"),
+                                              SQLite::OPEN_READONLY | SQLite::OPEN_URI,
+                                              BusyTimeoutMillis(options));
+  }
+  return std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY,
+                                            BusyTimeoutMillis(options));
+}
+
 absl::StatusOr<std::unique_ptr<SQLite::Database>> OpenSqliteDatabase(
-    const std::string& path, const SqliteOptions& options,
+    const std::string& path, const SqliteOptions& given_options,
     const std::vector<SqliteMigration>& migrations) {
+  SqliteOptions options = given_options;
+  options.read_only = options.read_only || options.read_only_media;
   std::unique_ptr<SQLite::Database> db;
   const std::string context = absl::StrCat("opening database ", path);
   try {
-    const int flags =
-        options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
-    db = std::make_unique<SQLite::Database>(path, flags, BusyTimeoutMillis(options));
+    if (options.read_only) {
+      db = OpenReadOnly(path, options);
+    } else {
+      db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                                              BusyTimeoutMillis(options));
+    }
     if (options.read_only) {
       db->exec("PRAGMA query_only=ON");
     } else {
@@ -194,8 +224,7 @@ absl::StatusOr<std::unique_ptr<SQLite::Database>> OpenSqliteDatabase(
 absl::StatusOr<std::unique_ptr<SQLite::Database>> OpenSqliteReader(const std::string& path,
                                                                    const SqliteOptions& options) {
   try {
-    auto db =
-        std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY, BusyTimeoutMillis(options));
+    std::unique_ptr<SQLite::Database> db = OpenReadOnly(path, options);
     db->exec("PRAGMA query_only=ON");
     return db;
   } catch (const SQLite::Exception& e) {

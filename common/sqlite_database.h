@@ -28,6 +28,10 @@ struct SqliteOptions {
   // Opens the file read-only: reads work, every write fails with FAILED_PRECONDITION. The schema
   // must already be current (a read-only connection cannot migrate it).
   bool read_only = false;
+  // The file system holding the database is mounted read-only (implies read_only): nothing can
+  // change the file, so it is opened immutable, needing no -shm file; a leftover -wal (after a
+  // crash) is read as SQLite can on read-only media.
+  bool read_only_media = false;
   // When positive, caps the database at this many pages (PRAGMA max_page_count, applied after the
   // migrations; SQLite never caps below the current size). Lets tests provoke SQLITE_FULL.
   int64_t max_page_count = 0;
@@ -42,7 +46,7 @@ struct SqliteMigration {
 
 // Maps an SQLite failure to a canonical status whose message starts with `context`:
 // BUSY/LOCKED -> UNAVAILABLE, FULL -> RESOURCE_EXHAUSTED, unique/primary-key constraint ->
-// ALREADY_EXISTS, foreign-key constraint and READONLY -> FAILED_PRECONDITION, CORRUPT/NOTADB ->
+// ALREADY_EXISTS, foreign-key constraint, READONLY and CANTOPEN -> FAILED_PRECONDITION, CORRUPT/NOTADB ->
 // DATA_LOSS, anything else -> INTERNAL.
 absl::Status SqliteErrorToStatus(int extended_code, absl::string_view message,
                                  absl::string_view context);

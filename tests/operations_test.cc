@@ -298,6 +298,53 @@ TEST_F(OperationsTest, NotifierHealthDropsWhileCutOffFromTheChecklistAndRecovers
           .ok());
 }
 
+// A data folder on a read-only file system (a snapshot mounted for inspection, a full disk
+// remounted read-only by the kernel): reads are served, writes refused with a clear status.
+TEST_F(OperationsTest, OnAReadOnlyFileSystemTheChecklistServesReadsAndRefusesWrites) {
+  {
+    absl::StatusOr<Running> writable = StartChecklist();
+    ASSERT_TRUE(writable.ok()) << writable.status();
+    {
+      auto stub = v1::ChecklistService::NewStub(
+          grpc::CreateChannel(writable->address, grpc::InsecureChannelCredentials()));
+      grpc::ClientContext context;
+      fault::SetDeadline(context, absl::Seconds(10));
+      v1::Launch created;
+      ASSERT_TRUE(stub->CreateLaunch(&context, fault::LaunchRequest("owner@example.com", "ro-1"),
+                                     &created)
+                      .ok());
+    }
+    // (With the channel gone: a server waits out its shutdown grace for connected clients.)
+    ASSERT_TRUE(writable->process.Stop(SIGTERM).ok());
+  }
+  const testing::CommandResult probe =
+      Run({"/usr/bin/unshare", "--mount", "/bin/true"});
+  if (probe.exit_code != 0) GTEST_SKIP() << "no mount namespace here: " << probe.output;
+
+  const std::string folder = dir_.Join("checklist");
+  absl::StatusOr<Running> read_only = StartProcess(
+      {"/usr/bin/unshare", "--mount", "/bin/sh", "-c",
+       absl::StrCat("mount --bind -o ro ", folder, " ", folder, " && exec ", CHECKLIST_SERVICE_BIN,
+                    " --listen=127.0.0.1:0 --data_dir=", folder)});
+  ASSERT_TRUE(read_only.ok()) << read_only.status();
+  EXPECT_THAT(read_only->process.output(), HasSubstr("read-only file system"));
+  auto stub = v1::ChecklistService::NewStub(
+      grpc::CreateChannel(read_only->address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext list_context;
+  fault::SetDeadline(list_context, absl::Seconds(10));
+  v1::ListLaunchesRequest list;
+  v1::ListLaunchesResponse listed;
+  ASSERT_TRUE(stub->ListLaunches(&list_context, list, &listed).ok());
+  EXPECT_EQ(listed.launches_size(), 1);
+  grpc::ClientContext create_context;
+  fault::SetDeadline(create_context, absl::Seconds(10));
+  v1::Launch created;
+  const grpc::Status refused = stub->CreateLaunch(
+      &create_context, fault::LaunchRequest("owner@example.com", "ro-2"), &created);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(refused.error_message(), HasSubstr("read-only"));
+}
+
 TEST_F(OperationsTest, JsonLogLinesCarryTimeLevelComponentAndOneLinePerRpcWithoutSecrets) {
   absl::StatusOr<Running> checklist = StartChecklist({"--log_format=json", "--require_auth"});
   ASSERT_TRUE(checklist.ok()) << checklist.status();

@@ -29,10 +29,11 @@ absl::Status WriteSecretFile(const std::string& path, const std::string& secret)
 }
 
 absl::StatusOr<LocalAuth> SetUpLocalAuth(const std::string& data_dir, bool require_auth,
-                                         const Clock* clock, PageTokenCodec page_tokens) {
+                                         const Clock* clock, PageTokenCodec page_tokens,
+                                         const SqliteOptions& store_options) {
   LocalAuth auth;
   absl::StatusOr<std::unique_ptr<SqliteTokenStore>> store =
-      SqliteTokenStore::Open(data_dir + "/auth.db");
+      SqliteTokenStore::Open(data_dir + "/auth.db", store_options);
   if (!store.ok()) return store.status();
   auth.store = *std::move(store);
   auth.tokens = std::make_unique<TokenService>(auth.store.get(), clock);

@@ -33,7 +33,8 @@ struct LocalAuth {
 // not checked and no token can be issued (CreateToken is FAILED_PRECONDITION): a token issued
 // by whoever reached an unauthenticated port would stay valid once authentication is on.
 absl::StatusOr<LocalAuth> SetUpLocalAuth(const std::string& data_dir, bool require_auth,
-                                         const Clock* clock, PageTokenCodec page_tokens);
+                                         const Clock* clock, PageTokenCodec page_tokens,
+                                         const SqliteOptions& store_options = {});
 
 // Writes `secret` to `path` readable by the owner only, replacing any file there.
 absl::Status WriteSecretFile(const std::string& path, const std::string& secret);
