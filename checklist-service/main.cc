@@ -12,8 +12,11 @@
 #include "checklist-service/domain/template_catalog.h"
 #include "checklist-service/grpc/checklist_grpc_service.h"
 #include "checklist-service/metrics/checklist_metrics.h"
+#include "checklist-service/storage/checklist_backup.h"
 #include "checklist-service/storage/sqlite_checklist_store.h"
 #include "common/auth/local_auth.h"
+#include "common/backup/admin_grpc_service.h"
+#include "common/backup/backup_files.h"
 #include "common/clock.h"
 #include "common/data_dir_lock.h"
 #include "common/data_paths.h"
@@ -42,6 +45,10 @@ ABSL_FLAG(std::string, data_dir, "preflight-data",
 ABSL_FLAG(std::string, builtin_data_dir, preflight::DefaultBuiltinDataDir(),
           "Folder with the built-in templates/ and calendar/ files (default: PREFIX/share/preflight "
           "of an installed binary, else the source tree's data/)");
+ABSL_FLAG(std::string, restore_from, "",
+          "Restore the databases of --data_dir from this backup folder (BACKUP/checklist, as "
+          "`preflight admin backup BACKUP` wrote it), then exit; the service must be stopped "
+          "(docs/operations.md)");
 // Hidden fault-injection knobs for tests/fault_checklist_test.cc: a capped or read-only database.
 ABSL_FLAG(int64_t, sqlite_max_page_count, 0, "Testing only: cap checklist.db at N pages");
 ABSL_FLAG(bool, sqlite_read_only, false, "Testing only: open checklist.db read-only");
@@ -75,6 +82,16 @@ absl::Status Run() {
   // Before anything opens a database: a second process on this folder stops here.
   absl::StatusOr<DataDirLock> lock = DataDirLock::Acquire(data_dir, kProgram);
   if (!lock.ok()) return lock.status();
+  if (const std::string restore_from = absl::GetFlag(FLAGS_restore_from); !restore_from.empty()) {
+    const std::string database = data_dir + "/checklist.db";
+    return backup::RestoreDataDir(restore_from, data_dir, kProgram, [&]() -> absl::Status {
+      absl::StatusOr<LogEpoch> epoch = StartLogEpochAfterRestore(database);
+      if (!epoch.ok()) return epoch.status();
+      logging::Info(kProgram, "started a new event log epoch at the backup's last sequence",
+                    {{"log_epoch", epoch->id}, {"base_sequence", epoch->base_sequence}});
+      return absl::OkStatus();
+    });
+  }
   if (lock->read_only()) {
     logging::Warning(kProgram, "the data folder is on a read-only file system: serving reads, "
                                "refusing writes", {{"data_dir", data_dir}});
@@ -116,6 +133,13 @@ absl::Status Run() {
     logging::Info(kProgram, absl::StrCat("wrote the first admin token to ",
                                          auth->bootstrap_token_path, " (keep it secret)"));
   }
+  backup::AdminGrpcService::Options admin_options;
+  admin_options.service_name = kProgram;
+  admin_options.sources = {{"checklist.db", data_dir + "/checklist.db"},
+                           {"auth.db", data_dir + "/auth.db"}};
+  admin_options.scratch_dir = data_dir;
+  admin_options.describe = &DescribeChecklistBackup;
+  backup::AdminGrpcService admin_service(std::move(admin_options), auth->authorizer.get());
   ChecklistGrpcService grpc_service(&service, PageTokenCodec(*token_key), WatchOptions{},
                                     absl::Milliseconds(500), auth->authorizer.get());
   ServerOptions options;
@@ -125,10 +149,11 @@ absl::Status Run() {
   options.metrics = &registry;
   options.metrics_listen = MetricsListenFlag();
   options.health_services = {v1::ChecklistService::service_full_name(),
-                             v1::AuthService::service_full_name()};
+                             v1::AuthService::service_full_name(),
+                             v1::AdminService::service_full_name()};
   // Closing the hub ends open WatchEvents streams (UNAVAILABLE, with where to resume), so the
   // server does not wait out its grace period for them.
-  return ServeUntilSignal(options, {&grpc_service, auth->grpc_service.get()},
+  return ServeUntilSignal(options, {&grpc_service, auth->grpc_service.get(), &admin_service},
                           [&event_hub] { event_hub.Close(); });
 }
 

@@ -1,11 +1,18 @@
 #include "cli/cli.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <set>
 #include <type_traits>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "cli/admin_backup.h"
 #include "cli/auth_commands.h"
 #include "cli/notifier_render.h"
 #include "cli/notifier_requests.h"
@@ -197,6 +204,43 @@ int DispatchAuth(const Invocation& invocation, Runner& runner) {
   return runner.UsageError(absl::InvalidArgumentError(absl::StrCat("no handler for ", command)));
 }
 
+// `admin backup DIR`: the notifier first, then the checklist, so the notifier's applied sequence
+// in the backup is never past the checklist's last one.
+int DispatchAdmin(const Invocation& invocation, const GlobalOptions& options,
+                  const Connectors& connect, std::ostream& out, std::ostream& err) {
+  const std::string dir = invocation.arguments.at(0);
+  const std::set<std::string> wanted =
+      absl::StrSplit(invocation.Get("services", "notifier,checklist"), ',', absl::SkipEmpty());
+  for (const std::string& name : wanted) {
+    if (name != "notifier" && name != "checklist") {
+      return Runner::PrintUsageError(
+          invocation,
+          absl::InvalidArgumentError(absl::StrCat("--services: unknown service '", name,
+                                                  "' (notifier, checklist)")),
+          err);
+    }
+  }
+  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    err << "error: cannot create " << dir << ": " << std::strerror(errno) << "\n";
+    return kExitRpcError;
+  }
+  for (const auto& [name, address] :
+       {std::make_pair(std::string("notifier"), options.notifier),
+        std::make_pair(std::string("checklist"), options.server)}) {
+    if (wanted.count(name) == 0) continue;
+    std::unique_ptr<AdminClient> client = connect.admin(options, address);
+    const std::string folder = absl::StrCat(dir, "/", name);
+    absl::StatusOr<v1::BackupManifest> manifest = ReceiveBackup(*client, folder);
+    if (!manifest.ok()) {
+      err << "error: " << absl::StatusCodeToString(manifest.status().code()) << ": " << name
+          << " backup: " << manifest.status().message() << "\n";
+      return kExitRpcError;
+    }
+    out << RenderBackup(folder, *manifest);
+  }
+  return kExitOk;
+}
+
 int DispatchChecklist(const Invocation& invocation, Runner& runner) {
   const absl::string_view command = invocation.command->path;
   using C = ChecklistClient;
@@ -318,13 +362,21 @@ std::unique_ptr<AuthClient> ConnectToAuth(const GlobalOptions& options) {
                            options.bearer_token);
 }
 
+std::unique_ptr<AdminClient> ConnectToAdmin(const GlobalOptions& options,
+                                            const std::string& address) {
+  // A backup of a big database takes a while: --timeout bounds each chunk's wait, not the
+  // whole copy, so give the call at least half an hour.
+  return NewGrpcAdminClient(ConnectTo(address, options.tls), options.actor,
+                            std::max(options.timeout, absl::Minutes(30)), options.bearer_token);
+}
+
 std::unique_ptr<NotifierClient> ConnectToNotifier(const GlobalOptions& options) {
   return NewGrpcNotifierClient(ConnectTo(options.notifier, options.tls), options.actor,
                                options.timeout, options.bearer_token);
 }
 
 Connectors DefaultConnectors() {
-  return Connectors{&ConnectToServer, &ConnectToNotifier, &ConnectToAuth};
+  return Connectors{&ConnectToServer, &ConnectToNotifier, &ConnectToAuth, &ConnectToAdmin};
 }
 
 int RunCli(const std::vector<std::string>& args, absl::string_view default_actor,
@@ -348,6 +400,8 @@ int RunCli(const std::vector<std::string>& args, absl::string_view default_actor
       return DispatchNotifier(invocation, runner);
     case Service::kAuth:
       return DispatchAuth(invocation, runner);
+    case Service::kAdmin:
+      return DispatchAdmin(invocation, *options, connect, out, err);
     case Service::kChecklist:
       break;
   }

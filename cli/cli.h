@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "cli/admin_client.h"
 #include "cli/auth_client.h"
 #include "cli/checklist_client.h"
 #include "cli/command_line.h"
@@ -25,6 +26,9 @@ inline constexpr int kExitUsage = 2;
 using ClientFactory = std::function<std::unique_ptr<ChecklistClient>(const GlobalOptions&)>;
 using NotifierClientFactory = std::function<std::unique_ptr<NotifierClient>(const GlobalOptions&)>;
 using AuthClientFactory = std::function<std::unique_ptr<AuthClient>(const GlobalOptions&)>;
+// The AdminService at `address` (either service's).
+using AdminClientFactory =
+    std::function<std::unique_ptr<AdminClient>(const GlobalOptions&, const std::string& address)>;
 
 // How RunCli reaches the services. A factory is called at most once per run, and only when the
 // command needs that service.
@@ -32,6 +36,7 @@ struct Connectors {
   ClientFactory checklist;
   NotifierClientFactory notifier;
   AuthClientFactory auth = nullptr;
+  AdminClientFactory admin = nullptr;
 };
 
 // The factories used by the real binary: channels to options.server and options.notifier, with
@@ -39,6 +44,8 @@ struct Connectors {
 std::unique_ptr<ChecklistClient> ConnectToServer(const GlobalOptions& options);
 std::unique_ptr<NotifierClient> ConnectToNotifier(const GlobalOptions& options);
 std::unique_ptr<AuthClient> ConnectToAuth(const GlobalOptions& options);
+std::unique_ptr<AdminClient> ConnectToAdmin(const GlobalOptions& options,
+                                            const std::string& address);
 Connectors DefaultConnectors();
 
 // Runs the command in `args` (without the program name) and returns the exit code. Results go to

@@ -122,6 +122,9 @@ const std::vector<FlagSpec>& Flags() {
        "group non-urgent reminders into one morning message (--digest=false to clear)"},
       {"subscribe", "tenants/T|launches/L",
        "also receive every reminder of this tenant or launch (repeatable; empty to clear)"},
+      {"services", "notifier,checklist",
+       "which services to back up (default both; the notifier goes first, so its position in "
+       "the event stream is never ahead of the checklist's copy)"},
   };
   return *kFlags;
 }
@@ -398,6 +401,13 @@ const std::vector<CommandSpec>& Commands() {
        "Revoke a token at once (tokens/ID or ID).",
        Service::kAuth},
       {"whoami", {}, {}, {}, "The calling token's tenant scope and role.", Service::kAuth},
+      {"admin backup",
+       {"DIR"},
+       {"services"},
+       {},
+       "Back up both services' databases, online, into DIR/notifier and DIR/checklist "
+       "(admins of all tenants; docs/operations.md restores them).",
+       Service::kAdmin},
   };
   return *kCommands;
 }
@@ -531,12 +541,15 @@ std::string UsageText() {
       "usage: preflight [--server=HOST:PORT] [--notifier=HOST:PORT] [--json] [--actor=NAME] "
       "[--timeout=DURATION] [--tls_ca=PEM [--tls_cert=PEM --tls_key=PEM] "
       "[--tls_server_name=NAME]] COMMAND [ARGS]\n";
-  for (const Service service : {Service::kChecklist, Service::kNotifier, Service::kAuth}) {
-    absl::StrAppend(&text,
-                    service == Service::kChecklist ? "\nchecklist service commands (--server):\n"
-                    : service == Service::kNotifier
-                        ? "\nnotifier service commands (--notifier):\n"
-                        : "\naccess commands (--server; with --token_file or $PREFLIGHT_TOKEN):\n");
+  for (const Service service :
+       {Service::kChecklist, Service::kNotifier, Service::kAuth, Service::kAdmin}) {
+    absl::StrAppend(
+        &text,
+        service == Service::kChecklist   ? "\nchecklist service commands (--server):\n"
+        : service == Service::kNotifier ? "\nnotifier service commands (--notifier):\n"
+        : service == Service::kAuth
+            ? "\naccess commands (--server; with --token_file or $PREFLIGHT_TOKEN):\n"
+            : "\noperator commands (--server and --notifier; an admin token for all tenants):\n");
     for (const CommandSpec& command : Commands()) {
       if (command.service != service) continue;
       std::string line = std::string(command.path);

@@ -18,7 +18,8 @@ namespace preflight::cli {
 
 // The service a command calls.
 // kAuth is the checklist service's AuthService (also at --server).
-enum class Service { kChecklist, kNotifier, kAuth };
+// kAdmin is the AdminService, which both services serve.
+enum class Service { kChecklist, kNotifier, kAuth, kAdmin };
 
 struct CommandSpec {
   // The command words, e.g. "launch create".

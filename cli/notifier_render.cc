@@ -269,9 +269,17 @@ std::string RenderSubscriptionStatus(const v1::SubscriptionStatus& status) {
   Fields fields;
   fields.Add("checklist", absl::StrCat(OrNone(status.checklist_address()), "  ",
                                        status.connected() ? "connected" : "NOT CONNECTED"));
-  fields.Add("applied", absl::StrCat("event ", status.applied_sequence()));
+  const int64_t behind = status.checklist_sequence() - status.applied_sequence();
+  fields.Add("applied", absl::StrCat("event ", status.applied_sequence(),
+                                     behind > 0 ? absl::StrCat(" (", behind, " behind)") : ""));
   fields.Add("last event", FormatTimestamp(status.last_event_time()));
   fields.Add("reconnects", absl::StrCat(status.reconnects()));
+  if (status.cursor_refused()) {
+    fields.Add("REFUSED",
+               "the checklist's log no longer holds the events applied (restored from a "
+               "backup): restore the notifier from the same backup, or restart it once with "
+               "--resync_event_log (docs/operations.md)");
+  }
   fields.AddIfSet("last error", OneLine(status.last_error()));
   return fields.Render();
 }

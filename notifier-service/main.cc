@@ -12,6 +12,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/auth/call_authorizer.h"
+#include "common/backup/admin_grpc_service.h"
+#include "common/backup/backup_files.h"
 #include "common/clock.h"
 #include "common/data_dir_lock.h"
 #include "common/data_paths.h"
@@ -36,6 +38,7 @@
 #include "notifier-service/grpc/remote_authenticator.h"
 #include "notifier-service/grpc/subscription_status.h"
 #include "notifier-service/metrics/notifier_metrics.h"
+#include "notifier-service/storage/notifier_backup.h"
 #include "notifier-service/storage/sqlite_notifier_store.h"
 #include "notifier-service/subscriber/event_subscriber.h"
 #include "notifier-service/subscriber/stream_health.h"
@@ -93,6 +96,15 @@ ABSL_FLAG(int, max_attempts, 6, "Send attempts before a delivery is dead-lettere
 ABSL_FLAG(absl::Duration, tick, absl::Seconds(1), "How often due reminders are looked for");
 ABSL_FLAG(absl::Duration, reconnect_max_backoff, absl::Seconds(30),
           "Longest wait between attempts to reach the checklist service");
+ABSL_FLAG(std::string, restore_from, "",
+          "Restore notifier.db in --data_dir from this backup folder (BACKUP/notifier, as "
+          "`preflight admin backup BACKUP` wrote it), then exit; the service must be stopped "
+          "(docs/operations.md)");
+ABSL_FLAG(bool, resync_event_log, false,
+          "Forget the checklist event stream's position and what it told the notifier about "
+          "launches and items, and read the whole log again from sequence 0; deliveries, the "
+          "ledger and recipients stay, so no reminder already in the ledger is sent again. For a "
+          "checklist restored from a backup older than the notifier's (docs/operations.md)");
 ABSL_FLAG(absl::Duration, stream_unhealthy_after, absl::Seconds(60),
           "How long the notifier may be cut off from (or behind) the checklist's event stream "
           "before its health reports preflight.v1.NotifierService NOT_SERVING");
@@ -125,6 +137,9 @@ absl::Status Run() {
   // Before anything opens a database: a second process on this folder stops here.
   absl::StatusOr<DataDirLock> lock = DataDirLock::Acquire(data_dir, kProgram);
   if (!lock.ok()) return lock.status();
+  if (const std::string restore_from = absl::GetFlag(FLAGS_restore_from); !restore_from.empty()) {
+    return backup::RestoreDataDir(restore_from, data_dir, kProgram, nullptr);
+  }
   if (lock->read_only()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "--data_dir=", data_dir,
@@ -144,6 +159,11 @@ absl::Status Run() {
   absl::StatusOr<std::unique_ptr<SqliteNotifierStore>> store =
       SqliteNotifierStore::Open(data_dir + "/notifier.db", SqliteOptions{});
   if (!store.ok()) return store.status();
+  if (absl::GetFlag(FLAGS_resync_event_log)) {
+    if (absl::Status reset = (*store)->ResetStream(); !reset.ok()) return reset;
+    logging::Warning(kProgram,
+                     "--resync_event_log: reading the checklist's event log again from sequence 0");
+  }
   absl::StatusOr<std::string> token_key = (*store)->GetOrCreateSecret("page_token_key");
   if (!token_key.ok()) return token_key.status();
 
@@ -249,6 +269,12 @@ absl::Status Run() {
   });
   health_monitor.Start();
 
+  backup::AdminGrpcService::Options admin_options;
+  admin_options.service_name = kProgram;
+  admin_options.sources = {{"notifier.db", data_dir + "/notifier.db"}};
+  admin_options.scratch_dir = data_dir;
+  admin_options.describe = &DescribeNotifierBackup;
+  backup::AdminGrpcService admin_service(std::move(admin_options), &authorizer);
   NotifierGrpcService grpc_service(
       &engine, PageTokenCodec(*token_key),
       [&subscriber, checklist_addr] {
@@ -262,7 +288,7 @@ absl::Status Run() {
   options.health = &health;
   options.metrics = &registry;
   options.metrics_listen = MetricsListenFlag();
-  absl::Status served = ServeUntilSignal(options, {&grpc_service}, [&] {
+  absl::Status served = ServeUntilSignal(options, {&grpc_service, &admin_service}, [&] {
     health_monitor.Stop();
     subscriber.Stop();
     engine.Stop();

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "common/error_text.h"
 #include "common/tenant_id.h"
 
 namespace preflight::checklist {
@@ -48,11 +49,19 @@ class Watch {
     absl::StatusOr<int64_t> head = store_.LastSequence();
     if (!head.ok()) return WithResumeHint(head.status());
     if (request_.after_sequence > *head) {
-      return absl::OutOfRangeError(absl::StrCat("after_sequence: ", request_.after_sequence,
-                                                " is beyond the last committed sequence ", *head,
-                                                " (was the checklist database replaced?)"));
+      return absl::OutOfRangeError(absl::StrCat(
+          "after_sequence: ", request_.after_sequence, " is beyond the last committed sequence ",
+          *head,
+          ": this event log was restored from an older backup, or is another service's; the "
+          "watcher must restore its state from the same backup or re-read the log from 0"));
     }
-    if (callbacks_.on_started) callbacks_.on_started(*head);
+    absl::StatusOr<std::vector<LogEpoch>> epochs = store_.LogEpochs();
+    if (!epochs.ok()) return WithResumeHint(epochs.status());
+    if (absl::Status s = CheckLogEpoch(*epochs, request_.log_epoch, request_.after_sequence);
+        !s.ok()) {
+      return s;
+    }
+    if (callbacks_.on_started) callbacks_.on_started(*head, epochs->back().id);
     if (absl::Status s = SendBacklog(); !s.ok()) return s;
     return SendLive();
   }
@@ -172,6 +181,31 @@ class Watch {
 };
 
 }  // namespace
+
+absl::Status CheckLogEpoch(const std::vector<LogEpoch>& epochs, const std::string& log_epoch,
+                           int64_t after_sequence) {
+  if (log_epoch.empty()) return absl::OkStatus();
+  auto read_in = std::find_if(epochs.begin(), epochs.end(),
+                              [&](const LogEpoch& epoch) { return epoch.id == log_epoch; });
+  if (read_in == epochs.end()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "log_epoch: ", QuoteForError(log_epoch),
+        " is not an epoch of this event log: it was restored from a backup older than that "
+        "epoch, or is another service's; the watcher must restore its state from the same "
+        "backup or re-read the log from 0"));
+  }
+  for (auto later = std::next(read_in); later != epochs.end(); ++later) {
+    if (after_sequence > later->base_sequence) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "after_sequence: this event log was restored from a backup taken at sequence ",
+          later->base_sequence, " (log epoch ", later->id, ") after the watcher had read up to ",
+          after_sequence, ": events ", later->base_sequence + 1, "..", after_sequence,
+          " it saw are not in this log, and new events reuse their numbers; the watcher must "
+          "restore its state from the same backup or re-read the log from 0"));
+    }
+  }
+  return absl::OkStatus();
+}
 
 absl::Status WatchEvents(ChecklistStore& store, EventHub& hub, const WatchRequest& request,
                          const WatchCallbacks& callbacks, const WatchOptions& options) {

@@ -57,7 +57,7 @@ class Watcher {
         return true;
       };
       callbacks.is_cancelled = [this] { return cancelled_.load(); };
-      callbacks.on_started = [this](int64_t last) {
+      callbacks.on_started = [this](int64_t last, const std::string&) {
         absl::MutexLock lock(&mu_);
         started_with_ = last;
       };
@@ -479,6 +479,31 @@ TEST_F(EventWatchTest, LaunchServicePublishesEveryCommit) {
   for (const auto& event : batch.events) sequences.push_back(event->sequence);
   EXPECT_EQ(sequences, Iota(1, Head()));
   EXPECT_EQ(hub_.last_published_sequence(), Head());
+}
+
+}  // namespace
+}  // namespace preflight::checklist
+
+namespace preflight::checklist {
+namespace {
+
+TEST(CheckLogEpochTest, AWatcherMayResumeUnlessARestoreCameBeforeItsCursor) {
+  const std::vector<LogEpoch> once = {{"e1", 0}};
+  const std::vector<LogEpoch> restored = {{"e1", 0}, {"e2", 40}};
+  EXPECT_TRUE(CheckLogEpoch(once, "", 99).ok());  // no epoch given: not checked
+  EXPECT_TRUE(CheckLogEpoch(once, "e1", 99).ok());
+  // Read up to 40 before the restore at 40: everything it saw is still there.
+  EXPECT_TRUE(CheckLogEpoch(restored, "e1", 40).ok());
+  EXPECT_TRUE(CheckLogEpoch(restored, "e2", 70).ok());
+  // Read up to 55 before a restore to 40: 41..55 are gone and will be reused.
+  const absl::Status lost = CheckLogEpoch(restored, "e1", 55);
+  EXPECT_EQ(lost.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(lost.message(),
+              ::testing::HasSubstr("restored from a backup taken at sequence 40 (log epoch e2) "
+                                   "after the watcher had read up to 55: events 41..55"));
+  const absl::Status unknown = CheckLogEpoch(restored, "e0", 1);
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(unknown.message(), ::testing::HasSubstr("is not an epoch of this event log"));
 }
 
 }  // namespace

@@ -44,6 +44,7 @@ class ObservedStore final : public ChecklistStore {
     return Observe(real_->ReadEvents(after, limit), limit);
   }
   absl::StatusOr<int64_t> LastSequence() override { return real_->LastSequence(); }
+  absl::StatusOr<std::vector<LogEpoch>> LogEpochs() override { return real_->LogEpochs(); }
   absl::StatusOr<std::vector<Event>> Commit(const ChangeSet& changes) override {
     return real_->Commit(changes);
   }

@@ -202,6 +202,7 @@ class PagingOnlyStore final : public ChecklistStore {
     return inner_->ReadEvents(after, limit);
   }
   absl::StatusOr<int64_t> LastSequence() override { return inner_->LastSequence(); }
+  absl::StatusOr<std::vector<LogEpoch>> LogEpochs() override { return inner_->LogEpochs(); }
   absl::StatusOr<std::vector<Event>> Commit(const ChangeSet& changes) override {
     return inner_->Commit(changes);
   }

@@ -51,6 +51,7 @@ class FlakyStore final : public ChecklistStore {
     return real_->ReadEvents(after, limit);
   }
   absl::StatusOr<int64_t> LastSequence() override { return real_->LastSequence(); }
+  absl::StatusOr<std::vector<LogEpoch>> LogEpochs() override { return real_->LogEpochs(); }
   absl::StatusOr<std::vector<Event>> Commit(const ChangeSet& changes) override {
     if (!failure_.ok()) return failure_;
     return real_->Commit(changes);

@@ -346,6 +346,7 @@ grpc::Status ChecklistGrpcService::WatchEvents(grpc::ServerContext* context,
   }
   WatchRequest watch;
   watch.after_sequence = request->after_sequence();
+  watch.log_epoch = request->log_epoch();
   absl::StatusOr<std::string> tenant = auth::ScopedTenantFilter(*principal, request->tenant());
   if (!tenant.ok()) return ToGrpcStatus(tenant.status());
   watch.filter.tenant = *tenant;
@@ -369,9 +370,10 @@ grpc::Status ChecklistGrpcService::WatchEvents(grpc::ServerContext* context,
     return written;
   };
   callbacks.is_cancelled = [context] { return context->IsCancelled(); };
-  callbacks.on_started = [&](int64_t last_sequence) {
+  callbacks.on_started = [&](int64_t last_sequence, const std::string& log_epoch) {
     // Headers go out now, so the client knows the watch was accepted even if nothing happens.
     context->AddInitialMetadata(kWatchLastSequenceMetadataKey, absl::StrCat(last_sequence));
+    context->AddInitialMetadata(kWatchLogEpochMetadataKey, log_epoch);
     if (gate->BeginWrite()) {
       writer->SendInitialMetadata();
       gate->EndWrite();

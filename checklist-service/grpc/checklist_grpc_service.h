@@ -19,6 +19,8 @@ class ChecklistGrpcService final : public v1::ChecklistService::Service {
 
   // Initial metadata of an accepted WatchEvents stream: the last committed sequence then.
   static constexpr char kWatchLastSequenceMetadataKey[] = "x-preflight-last-sequence";
+  // ... and the event log's current epoch, for the next watch's WatchEventsRequest.log_epoch.
+  static constexpr char kWatchLogEpochMetadataKey[] = "x-preflight-log-epoch";
 
   // `stalled_write_grace`: how long a WatchEvents write may stay blocked on a client that stopped
   // reading, once its watch has to end (overflow, shutdown), before the call is cancelled.

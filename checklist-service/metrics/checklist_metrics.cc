@@ -61,6 +61,7 @@ class InstrumentedStore final : public ChecklistStore {
     return inner_->ReadEvents(after_sequence, limit);
   }
   absl::StatusOr<int64_t> LastSequence() override { return inner_->LastSequence(); }
+  absl::StatusOr<std::vector<LogEpoch>> LogEpochs() override { return inner_->LogEpochs(); }
   absl::StatusOr<std::string> GetOrCreateSecret(absl::string_view name) override {
     return inner_->GetOrCreateSecret(name);
   }

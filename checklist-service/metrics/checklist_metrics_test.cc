@@ -107,6 +107,7 @@ class RefusingStore final : public ChecklistStore {
   }
   absl::StatusOr<std::vector<Event>> ReadEvents(int64_t, int) override { return answer_; }
   absl::StatusOr<int64_t> LastSequence() override { return answer_; }
+  absl::StatusOr<std::vector<LogEpoch>> LogEpochs() override { return answer_; }
   absl::StatusOr<std::string> GetOrCreateSecret(absl::string_view) override { return answer_; }
 
  private:

@@ -20,6 +20,15 @@ struct LaunchFilter {
   std::optional<absl::CivilDay> target_to;    // inclusive
 };
 
+// One stretch of the event log's history. The log starts with one epoch at sequence 0; each
+// restore from a backup starts a new one at the backup's last sequence, so a watcher that read
+// further in an older epoch can be told that the events it saw there are gone.
+struct LogEpoch {
+  std::string id;
+  // The last sequence the epoch inherited from the one before (0 for the first).
+  int64_t base_sequence = 0;
+};
+
 // One atomic change: the launch and items written and the events that record them. Either all
 // of it is durable when Commit returns OK, or none of it is.
 struct ChangeSet {
@@ -75,6 +84,9 @@ class ChecklistStore {
 
   // Highest committed sequence, 0 when there are none.
   virtual absl::StatusOr<int64_t> LastSequence() = 0;
+
+  // The log's epochs, oldest first; never empty.
+  virtual absl::StatusOr<std::vector<LogEpoch>> LogEpochs() = 0;
 
   // Commits the change set in one transaction and returns its events with their sequence
   // numbers. ABORTED when a version check fails (nothing is written), ALREADY_EXISTS when a

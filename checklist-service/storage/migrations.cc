@@ -57,6 +57,18 @@ const std::vector<SqliteMigration>& ChecklistMigrations() {
            "  value BLOB NOT NULL"
            ") STRICT",
        }},
+      {2,
+       {
+           // The event log's epochs (checklist_store.h: LogEpoch); a restore adds one.
+           "CREATE TABLE log_epochs ("
+           "  ordinal INTEGER PRIMARY KEY NOT NULL,"
+           "  id TEXT NOT NULL UNIQUE,"
+           "  base_sequence INTEGER NOT NULL CHECK (base_sequence >= 0),"
+           "  create_time TEXT NOT NULL"
+           ") STRICT",
+           "INSERT INTO log_epochs (ordinal, id, base_sequence, create_time) "
+           "VALUES (1, lower(hex(randomblob(8))), 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+       }},
   };
   return *kMigrations;
 }

@@ -383,6 +383,41 @@ absl::StatusOr<int64_t> SqliteChecklistStore::LastSequence() {
                           [&] { return ReadLastSequence(*reader_); });
 }
 
+absl::StatusOr<std::vector<LogEpoch>> SqliteChecklistStore::LogEpochs() {
+  absl::MutexLock lock(&read_mu_);
+  return Guarded<std::vector<LogEpoch>>(
+      "reading the log epochs", [&]() -> absl::StatusOr<std::vector<LogEpoch>> {
+        SQLite::Statement query(*reader_,
+                                "SELECT id, base_sequence FROM log_epochs ORDER BY ordinal");
+        std::vector<LogEpoch> epochs;
+        while (query.executeStep()) {
+          epochs.push_back(LogEpoch{query.getColumn(0).getString(), query.getColumn(1).getInt64()});
+        }
+        if (epochs.empty()) return absl::DataLossError("the event log has no epoch");
+        return epochs;
+      });
+}
+
+absl::StatusOr<LogEpoch> SqliteChecklistStore::StartLogEpoch() {
+  absl::MutexLock lock(&write_mu_);
+  SQLite::Database& db = *writer_;
+  return Guarded<LogEpoch>("starting a log epoch", [&]() -> absl::StatusOr<LogEpoch> {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    LogEpoch epoch;
+    epoch.base_sequence = ReadLastSequence(db);
+    epoch.id = db.execAndGet("SELECT lower(hex(randomblob(8)))").getString();
+    SQLite::Statement insert(db,
+                             "INSERT INTO log_epochs (ordinal, id, base_sequence, create_time) "
+                             "VALUES ((SELECT MAX(ordinal) + 1 FROM log_epochs), ?, ?, "
+                             "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
+    insert.bind(1, epoch.id);
+    insert.bind(2, epoch.base_sequence);
+    insert.exec();
+    tx.commit();
+    return epoch;
+  });
+}
+
 absl::StatusOr<std::vector<Event>> SqliteChecklistStore::Commit(const ChangeSet& changes) {
   absl::MutexLock lock(&write_mu_);
   SQLite::Database& db = *writer_;

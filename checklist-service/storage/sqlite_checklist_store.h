@@ -50,6 +50,10 @@ class SqliteChecklistStore final : public ChecklistStore {
   absl::StatusOr<int64_t> CountLaunches(absl::string_view tenant) override;
   absl::StatusOr<std::vector<Event>> ReadEvents(int64_t after_sequence, int limit) override;
   absl::StatusOr<int64_t> LastSequence() override;
+  absl::StatusOr<std::vector<LogEpoch>> LogEpochs() override;
+  // Starts a new log epoch at the last committed sequence and returns it: what a restore from a
+  // backup does, so watchers that read past that point in the old epoch are refused.
+  absl::StatusOr<LogEpoch> StartLogEpoch();
   absl::StatusOr<std::vector<Event>> Commit(const ChangeSet& changes) override;
   absl::StatusOr<std::string> GetOrCreateSecret(absl::string_view name) override;
 

@@ -237,6 +237,29 @@ TEST_F(SqliteChecklistStoreTest, InvalidVersionsAreRejected) {
   EXPECT_EQ(store->Commit(changes).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(SqliteChecklistStoreTest, TheLogStartsWithOneEpochAndARestoreStartsAnotherAtTheHead) {
+  std::unique_ptr<SqliteChecklistStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<std::vector<LogEpoch>> first = store->LogEpochs();
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ(first->front().base_sequence, 0);
+  EXPECT_EQ(first->front().id.size(), 16u);
+  Create(*store, "l1", {"A", "B"});
+  const int64_t head = *store->LastSequence();
+  absl::StatusOr<LogEpoch> started = store->StartLogEpoch();
+  ASSERT_TRUE(started.ok()) << started.status();
+  EXPECT_EQ(started->base_sequence, head);
+  store.reset();
+  store = OpenStore();
+  absl::StatusOr<std::vector<LogEpoch>> now = store->LogEpochs();
+  ASSERT_TRUE(now.ok()) << now.status();
+  ASSERT_EQ(now->size(), 2u);
+  EXPECT_EQ((*now)[0].id, first->front().id);
+  EXPECT_EQ((*now)[1].id, started->id);
+  EXPECT_NE((*now)[1].id, (*now)[0].id);
+}
+
 TEST_F(SqliteChecklistStoreTest, SequencesStayGapFreeAcrossFailedCommitsAndReopen) {
   {
     std::unique_ptr<SqliteChecklistStore> store = OpenStore();

@@ -25,6 +25,10 @@ class EventApplier final : public EventSink {
                const Dispatcher* dispatcher, const Clock* clock, absl::Mutex* decide_mu);
 
   absl::StatusOr<int64_t> AppliedSequence() override;
+  absl::StatusOr<std::string> LogEpoch() override { return store_->StreamLogEpoch(); }
+  absl::Status SetLogEpoch(const std::string& epoch) override {
+    return store_->SetStreamLogEpoch(epoch);
+  }
   absl::Status Apply(const v1::Event& event) override;
 
  private:

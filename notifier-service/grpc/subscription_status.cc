@@ -17,6 +17,8 @@ v1::SubscriptionStatus SubscriptionStatusToProto(const SubscriberStatus& status,
   }
   proto.set_reconnects(status.reconnects);
   proto.set_last_error(status.last_error);
+  proto.set_checklist_sequence(status.checklist_head);
+  proto.set_cursor_refused(status.cursor_refused);
   return proto;
 }
 

@@ -199,6 +199,12 @@ const std::vector<SqliteMigration>& NotifierMigrations() {
            "DROP INDEX inbox_recipient",
            "CREATE INDEX inbox_recipient ON inbox (recipient_tenant, recipient_id, id)",
        }},
+      {3,
+       {
+           // The checklist's event log epoch the cursor was read in (empty: not known yet);
+           // sent with every WatchEvents so a restored checklist can refuse a cursor it lost.
+           "ALTER TABLE cursor ADD COLUMN log_epoch TEXT NOT NULL DEFAULT ''",
+       }},
   };
   return *kMigrations;
 }

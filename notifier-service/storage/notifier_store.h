@@ -115,6 +115,15 @@ class NotifierStore {
   // ---- The event stream -------------------------------------------------------------------------
   // The last applied sequence; 0 at first start.
   virtual absl::StatusOr<int64_t> AppliedSequence() = 0;
+  // The checklist's log epoch the applied sequence belongs to; empty until a stream named one.
+  virtual absl::StatusOr<std::string> StreamLogEpoch() = 0;
+  // Records the epoch a stream that accepted the cursor named.
+  virtual absl::Status SetStreamLogEpoch(absl::string_view epoch) = 0;
+  // Forgets the event stream, to read the checklist's log again from 0 after it was restored to
+  // an earlier point: the cursor, its epoch and what the notifier knows of launches and items.
+  // Deliveries, the ledger, the rungs already handled, recipients and inboxes stay, so no
+  // reminder in the ledger is sent again.
+  virtual absl::Status ResetStream() = 0;
   // Commits an event's effects and advances the cursor. FAILED_PRECONDITION (nothing written)
   // when effects.sequence is not greater than the applied sequence.
   virtual absl::Status ApplyEvent(const EventEffects& effects) = 0;

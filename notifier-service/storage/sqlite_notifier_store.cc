@@ -573,6 +573,36 @@ absl::StatusOr<int64_t> SqliteNotifierStore::AppliedSequence() {
                           [&] { return ReadAppliedSequence(*reader_); });
 }
 
+absl::StatusOr<std::string> SqliteNotifierStore::StreamLogEpoch() {
+  absl::MutexLock lock(&read_mu_);
+  return Guarded<std::string>("reading the stream's log epoch", [&] {
+    return reader_->execAndGet("SELECT log_epoch FROM cursor WHERE id = 1").getString();
+  });
+}
+
+absl::Status SqliteNotifierStore::SetStreamLogEpoch(absl::string_view epoch) {
+  absl::MutexLock lock(&write_mu_);
+  return GuardedStatus("recording the stream's log epoch", [&]() -> absl::Status {
+    SQLite::Statement update(*writer_, "UPDATE cursor SET log_epoch = ? WHERE id = 1");
+    update.bind(1, Str(epoch));
+    update.exec();
+    return absl::OkStatus();
+  });
+}
+
+absl::Status SqliteNotifierStore::ResetStream() {
+  absl::MutexLock lock(&write_mu_);
+  SQLite::Database& db = *writer_;
+  return GuardedStatus("resetting the event stream", [&]() -> absl::Status {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    db.exec("DELETE FROM items");
+    db.exec("DELETE FROM launches");
+    db.exec("UPDATE cursor SET applied_sequence = 0, log_epoch = '' WHERE id = 1");
+    tx.commit();
+    return absl::OkStatus();
+  });
+}
+
 absl::Status SqliteNotifierStore::ApplyEvent(const EventEffects& effects) {
   absl::MutexLock lock(&write_mu_);
   SQLite::Database& db = *writer_;

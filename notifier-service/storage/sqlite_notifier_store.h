@@ -51,6 +51,9 @@ class SqliteNotifierStore final : public NotifierStore {
   SqliteNotifierStore& operator=(const SqliteNotifierStore&) = delete;
 
   absl::StatusOr<int64_t> AppliedSequence() override;
+  absl::StatusOr<std::string> StreamLogEpoch() override;
+  absl::Status SetStreamLogEpoch(absl::string_view epoch) override;
+  absl::Status ResetStream() override;
   absl::Status ApplyEvent(const EventEffects& effects) override;
 
   absl::StatusOr<std::optional<LaunchInfo>> GetLaunch(absl::string_view launch_id) override;

@@ -687,6 +687,33 @@ TEST_F(SqliteNotifierStoreTest, CountsDeliveriesByStateAndChannelAndScheduledIte
   EXPECT_THAT(store->CountScheduledItems(), IsOkAndHolds(1));
 }
 
+TEST_F(SqliteNotifierStoreTest, TheStreamEpochIsKeptAndAResetForgetsOnlyTheStream) {
+  std::unique_ptr<SqliteNotifierStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  EXPECT_THAT(store->StreamLogEpoch(), IsOkAndHolds(std::string()));
+  ASSERT_TRUE(store->SetStreamLogEpoch("e1").ok());
+  EventEffects effects;
+  effects.sequence = 7;
+  effects.launch = MakeLaunch("L1");
+  effects.items.push_back(MakeItem("L1", "ICP", kT0 + absl::Hours(1)));
+  ASSERT_TRUE(store->ApplyEvent(effects).ok());
+  ASSERT_EQ(Insert(*store, {MakeDelivery("kept")}).size(), 1u);
+  store.reset();
+  store = OpenStore();
+  EXPECT_THAT(store->StreamLogEpoch(), IsOkAndHolds(std::string("e1")));
+
+  ASSERT_TRUE(store->ResetStream().ok());
+  EXPECT_THAT(store->AppliedSequence(), IsOkAndHolds(0));
+  EXPECT_THAT(store->StreamLogEpoch(), IsOkAndHolds(std::string()));
+  absl::StatusOr<std::optional<LaunchInfo>> launch = store->GetLaunch("L1");
+  ASSERT_TRUE(launch.ok()) << launch.status();
+  EXPECT_FALSE(launch->has_value());
+  EXPECT_THAT(store->CountScheduledItems(), IsOkAndHolds(0));
+  // The deliveries and their ledger stay.
+  EXPECT_THAT(store->ListDeliveries({}, 0, 10).value_or(std::vector<Delivery>{}),
+              ::testing::SizeIs(1));
+}
+
 TEST_F(SqliteNotifierStoreTest, LeaseIsAllOrNothing) {
   std::unique_ptr<SqliteNotifierStore> store = OpenStore();
   ASSERT_NE(store, nullptr);

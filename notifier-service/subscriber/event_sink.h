@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -17,6 +18,10 @@ class EventSink {
 
   // The last sequence whose effects are committed; 0 at first start.
   virtual absl::StatusOr<int64_t> AppliedSequence() = 0;
+  // The checklist's log epoch that sequence was read in; empty when not known.
+  virtual absl::StatusOr<std::string> LogEpoch() = 0;
+  // Records the epoch of a stream that accepted the applied sequence.
+  virtual absl::Status SetLogEpoch(const std::string& epoch) = 0;
 
   // Applies one event and commits its effects together with the cursor (= event.sequence()),
   // atomically. On error nothing of it is kept, and the event will be offered again.

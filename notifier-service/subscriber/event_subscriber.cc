@@ -14,6 +14,16 @@ namespace {
 // Initial metadata of a WatchEvents stream the checklist service accepted: its last committed
 // sequence at that moment (ChecklistGrpcService::kWatchLastSequenceMetadataKey).
 constexpr char kLastSequenceMetadataKey[] = "x-preflight-last-sequence";
+// ... and its log epoch (kWatchLogEpochMetadataKey).
+constexpr char kLogEpochMetadataKey[] = "x-preflight-log-epoch";
+
+// What the operator must do when the checklist refuses the cursor (docs/operations.md).
+constexpr char kRefusedAdvice[] =
+    "the checklist's event log no longer holds the events this notifier applied (it was "
+    "restored from a backup): restore this notifier's data folder from the same backup "
+    "(notifier-service --data_dir=DIR --restore_from=BACKUP/notifier), or start it once with "
+    "--resync_event_log to read the log again from sequence 0 (reminders already in its ledger "
+    "are not sent again)";
 
 constexpr char kComponent[] = "event subscriber";
 
@@ -110,17 +120,28 @@ void EventSubscriber::Run() {
     }
     first = false;
     bool progressed = false;
-    const absl::Status ended = FollowOnce(progressed);
+    bool refused = false;
+    const absl::Status ended = FollowOnce(progressed, refused);
     bool was_connected = false;
     {
       absl::MutexLock lock(&mu_);
       was_connected = status_.connected;
       status_.connected = false;
+      status_.cursor_refused = refused;
       if (stopping_) return;
       status_.last_error = ended.ToString();
     }
     if (progressed) backoff.Reset();
-    const absl::Duration delay = backoff.Next();
+    // Nothing changes until the operator acts: ask (and say so) at the slowest pace.
+    const absl::Duration delay = refused ? options_.max_backoff : backoff.Next();
+    if (refused) {
+      logging::Error(kComponent, kRefusedAdvice,
+                     {{"checklist", options_.checklist_address},
+                      {"error", ended.ToString()},
+                      {"retrying_in", absl::FormatDuration(absl::Trunc(delay, absl::Milliseconds(1)))}});
+      if (!WaitUnlessStopped(delay)) return;
+      continue;
+    }
     logging::Warning(kComponent,
                      absl::StrCat(was_connected ? "disconnected" : "cannot follow the stream",
                                   "; retrying in ",
@@ -136,11 +157,16 @@ bool EventSubscriber::WaitUnlessStopped(absl::Duration delay) {
   return !stopping_;
 }
 
-absl::Status EventSubscriber::FollowOnce(bool& progressed) {
+absl::Status EventSubscriber::FollowOnce(bool& progressed, bool& refused) {
   absl::StatusOr<int64_t> applied = sink_->AppliedSequence();
   if (!applied.ok()) {
     return absl::Status(applied.status().code(),
                         absl::StrCat("reading the applied sequence: ", applied.status().message()));
+  }
+  absl::StatusOr<std::string> epoch = sink_->LogEpoch();
+  if (!epoch.ok()) {
+    return absl::Status(epoch.status().code(),
+                        absl::StrCat("reading the log epoch: ", epoch.status().message()));
   }
   {
     absl::MutexLock lock(&mu_);
@@ -157,6 +183,7 @@ absl::Status EventSubscriber::FollowOnce(bool& progressed) {
   }
   v1::WatchEventsRequest request;
   request.set_after_sequence(*applied);
+  request.set_log_epoch(*epoch);
   std::unique_ptr<grpc::ClientReader<v1::Event>> reader = stub->WatchEvents(&context, request);
 
   // The server sends its headers once it has accepted the watch, before any event.
@@ -165,9 +192,23 @@ absl::Status EventSubscriber::FollowOnce(bool& progressed) {
   if (auto it = headers.find(kLastSequenceMetadataKey); it != headers.end()) {
     int64_t head = 0;
     (void)absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()), &head);
+    // The checklist accepted the cursor in this epoch: remember it for the next stream.
+    if (auto named = headers.find(kLogEpochMetadataKey); named != headers.end()) {
+      const std::string current(named->second.data(), named->second.size());
+      if (current != *epoch) {
+        if (absl::Status s = sink_->SetLogEpoch(current); !s.ok()) {
+          context.TryCancel();
+          (void)reader->Finish();
+          absl::MutexLock lock(&mu_);
+          active_context_ = nullptr;
+          return absl::Status(s.code(), absl::StrCat("recording the log epoch: ", s.message()));
+        }
+      }
+    }
     {
       absl::MutexLock lock(&mu_);
       status_.connected = true;
+      status_.cursor_refused = false;
       status_.checklist_head = head;
     }
     logging::Info(kComponent, "connected",
@@ -199,6 +240,8 @@ absl::Status EventSubscriber::FollowOnce(bool& progressed) {
   }
   if (!outcome.ok()) return outcome;
   if (finished.ok()) return absl::UnavailableError("the checklist service ended the stream");
+  refused = finished.error_code() == grpc::StatusCode::OUT_OF_RANGE ||
+            finished.error_code() == grpc::StatusCode::FAILED_PRECONDITION;
   return FromGrpc(finished);
 }
 

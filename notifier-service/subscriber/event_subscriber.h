@@ -57,6 +57,9 @@ struct SubscriberStatus {
   int reconnects = 0;
   // Why the last stream ended (or could not start); empty until one did.
   std::string last_error;
+  // The checklist refused the cursor: its log no longer has the events applied (it was restored
+  // from a backup). Nothing is applied until the operator acts (docs/operations.md).
+  bool cursor_refused = false;
 };
 
 // Follows ChecklistService.WatchEvents and feeds each event to the sink, in order, exactly once
@@ -91,7 +94,7 @@ class EventSubscriber {
   void Run();
   // Opens one stream and applies its events until it ends; returns why it ended. Sets
   // `progressed` when at least one event was applied.
-  absl::Status FollowOnce(bool& progressed);
+  absl::Status FollowOnce(bool& progressed, bool& refused);
   // Applies one event unless the cursor is already past it.
   absl::Status ApplyEvent(const v1::Event& event, int64_t& applied);
   // Waits `delay` unless stopped first; false when stopped.

@@ -42,7 +42,8 @@ std::vector<int64_t> Iota(int64_t first, int64_t last) {
 // Commits each event's effect with its cursor, like the engine; can be told to fail.
 class RecordingSink final : public EventSink {
  public:
-  explicit RecordingSink(int64_t applied = 0) : applied_(applied) {}
+  explicit RecordingSink(int64_t applied = 0, std::string epoch = "")
+      : applied_(applied), epoch_(std::move(epoch)) {}
 
   absl::StatusOr<int64_t> AppliedSequence() override {
     absl::MutexLock lock(&mu_);
@@ -51,6 +52,20 @@ class RecordingSink final : public EventSink {
       return absl::UnavailableError("database is locked");
     }
     return applied_;
+  }
+
+  absl::StatusOr<std::string> LogEpoch() override {
+    absl::MutexLock lock(&mu_);
+    return epoch_;
+  }
+  absl::Status SetLogEpoch(const std::string& epoch) override {
+    absl::MutexLock lock(&mu_);
+    epoch_ = epoch;
+    return absl::OkStatus();
+  }
+  std::string epoch() {
+    absl::MutexLock lock(&mu_);
+    return epoch_;
   }
 
   absl::Status Apply(const v1::Event& event) override {
@@ -86,6 +101,7 @@ class RecordingSink final : public EventSink {
  private:
   absl::Mutex mu_;
   int64_t applied_ ABSL_GUARDED_BY(mu_);
+  std::string epoch_ ABSL_GUARDED_BY(mu_);
   int64_t fail_at_ ABSL_GUARDED_BY(mu_) = -1;
   int failing_reads_ ABSL_GUARDED_BY(mu_) = 0;
   int duplicates_ ABSL_GUARDED_BY(mu_) = 0;
