@@ -1,10 +1,8 @@
 #include "cli/cli.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
+#include <filesystem>
+#include <system_error>
 #include <set>
 #include <type_traits>
 #include <utility>
@@ -220,8 +218,10 @@ int DispatchAdmin(const Invocation& invocation, const GlobalOptions& options,
           err);
     }
   }
-  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    err << "error: cannot create " << dir << ": " << std::strerror(errno) << "\n";
+  std::error_code created;
+  std::filesystem::create_directories(dir, created);
+  if (created) {
+    err << "error: cannot create " << dir << ": " << created.message() << "\n";
     return kExitRpcError;
   }
   for (const auto& [name, address] :
