@@ -42,9 +42,10 @@ ABSL_FLAG(bool, insecure, false,
 ABSL_FLAG(std::string, data_dir, "preflight-data",
           "Folder for the database; its templates/ and calendar/ subfolders may hold staff's own "
           "template and calendar files");
-ABSL_FLAG(std::string, builtin_data_dir, preflight::DefaultBuiltinDataDir(),
-          "Folder with the built-in templates/ and calendar/ files (default: PREFIX/share/preflight "
-          "of an installed binary, else the source tree's data/)");
+ABSL_FLAG(
+    std::string, builtin_data_dir, preflight::DefaultBuiltinDataDir(),
+    "Folder with the built-in templates/ and calendar/ files (default: PREFIX/share/preflight "
+    "of an installed binary, else the source tree's data/)");
 ABSL_FLAG(std::string, restore_from, "",
           "Restore the databases of --data_dir from this backup folder (BACKUP/checklist, as "
           "`preflight admin backup BACKUP` wrote it), then exit; the service must be stopped "
@@ -93,8 +94,10 @@ absl::Status Run() {
     });
   }
   if (lock->read_only()) {
-    logging::Warning(kProgram, "the data folder is on a read-only file system: serving reads, "
-                               "refusing writes", {{"data_dir", data_dir}});
+    logging::Warning(kProgram,
+                     "the data folder is on a read-only file system: serving reads, "
+                     "refusing writes",
+                     {{"data_dir", data_dir}});
   }
 
   absl::StatusOr<TemplateCatalog> catalog =
@@ -125,9 +128,8 @@ absl::Status Run() {
   std::unique_ptr<ChecklistStore> timed_store = InstrumentStore(store->get(), registry);
   LaunchService service(timed_store.get(), &*catalog, &*calendar, &clock, &event_hub);
   RegisterChecklistMetrics(registry, &service, store->get(), &event_hub, &clock);
-  absl::StatusOr<auth::LocalAuth> auth =
-      auth::SetUpLocalAuth(data_dir, auth_enabled, &clock, PageTokenCodec(*token_key),
-                           StoreOptions(lock->read_only()));
+  absl::StatusOr<auth::LocalAuth> auth = auth::SetUpLocalAuth(
+      data_dir, auth_enabled, &clock, PageTokenCodec(*token_key), StoreOptions(lock->read_only()));
   if (!auth.ok()) return auth.status();
   if (!auth->bootstrap_token_path.empty()) {
     logging::Info(kProgram, absl::StrCat("wrote the first admin token to ",

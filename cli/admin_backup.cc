@@ -37,8 +37,8 @@ absl::StatusOr<v1::BackupManifest> ReceiveBackup(AdminClient& client, const std:
           problem = absl::DataLossError("the manifest names a file that is not a plain name");
           return false;
         }
-        files[file.name()] = std::make_unique<std::ofstream>(
-            absl::StrCat(dir, "/", file.name()), std::ios::binary | std::ios::trunc);
+        files[file.name()] = std::make_unique<std::ofstream>(absl::StrCat(dir, "/", file.name()),
+                                                             std::ios::binary | std::ios::trunc);
       }
       return true;
     }
@@ -56,8 +56,7 @@ absl::StatusOr<v1::BackupManifest> ReceiveBackup(AdminClient& client, const std:
   });
   if (!problem.ok()) return problem;
   if (!status.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                        status.error_message());
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   }
   if (!manifest.has_value()) return absl::DataLossError("the backup sent nothing");
   for (auto& [name, stream] : files) {

@@ -11,8 +11,8 @@ namespace {
 
 class GrpcAdminClient : public AdminClient {
  public:
-  GrpcAdminClient(std::shared_ptr<grpc::Channel> channel, std::string actor,
-                  absl::Duration timeout, std::string bearer_token)
+  GrpcAdminClient(std::shared_ptr<grpc::Channel> channel, std::string actor, absl::Duration timeout,
+                  std::string bearer_token)
       : stub_(v1::AdminService::NewStub(std::move(channel))),
         actor_(std::move(actor)),
         timeout_(timeout),

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <system_error>
 #include <set>
+#include <system_error>
 #include <type_traits>
 #include <utility>
 
@@ -213,8 +213,8 @@ int DispatchAdmin(const Invocation& invocation, const GlobalOptions& options,
     if (name != "notifier" && name != "checklist") {
       return Runner::PrintUsageError(
           invocation,
-          absl::InvalidArgumentError(absl::StrCat("--services: unknown service '", name,
-                                                  "' (notifier, checklist)")),
+          absl::InvalidArgumentError(
+              absl::StrCat("--services: unknown service '", name, "' (notifier, checklist)")),
           err);
     }
   }
@@ -224,9 +224,8 @@ int DispatchAdmin(const Invocation& invocation, const GlobalOptions& options,
     err << "error: cannot create " << dir << ": " << created.message() << "\n";
     return kExitRpcError;
   }
-  for (const auto& [name, address] :
-       {std::make_pair(std::string("notifier"), options.notifier),
-        std::make_pair(std::string("checklist"), options.server)}) {
+  for (const auto& [name, address] : {std::make_pair(std::string("notifier"), options.notifier),
+                                      std::make_pair(std::string("checklist"), options.server)}) {
     if (wanted.count(name) == 0) continue;
     std::unique_ptr<AdminClient> client = connect.admin(options, address);
     const std::string folder = absl::StrCat(dir, "/", name);

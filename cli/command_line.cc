@@ -545,7 +545,7 @@ std::string UsageText() {
        {Service::kChecklist, Service::kNotifier, Service::kAuth, Service::kAdmin}) {
     absl::StrAppend(
         &text,
-        service == Service::kChecklist   ? "\nchecklist service commands (--server):\n"
+        service == Service::kChecklist  ? "\nchecklist service commands (--server):\n"
         : service == Service::kNotifier ? "\nnotifier service commands (--notifier):\n"
         : service == Service::kAuth
             ? "\naccess commands (--server; with --token_file or $PREFLIGHT_TOKEN):\n"

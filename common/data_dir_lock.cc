@@ -70,18 +70,17 @@ absl::StatusOr<DataDirLock> DataDirLock::Acquire(const std::string& dir,
     if (fd < 0 && errno == ENOENT) return DataDirLock(-1, path, /*read_only=*/true);
   }
   if (fd < 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("--data_dir=", dir, ": cannot open the lock file ", path, ": ",
-                     ErrnoText(errno)));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--data_dir=", dir, ": cannot open the lock file ", path, ": ", ErrnoText(errno)));
   }
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int lock_error = errno;
     const std::string holder = DescribeHolder(fd);
     close(fd);
     if (lock_error == EWOULDBLOCK) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the data folder ", dir, " is in use by ", holder,
-          "; one process per data folder (lock file ", path, ")"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("the data folder ", dir, " is in use by ", holder,
+                       "; one process per data folder (lock file ", path, ")"));
     }
     return absl::FailedPreconditionError(
         absl::StrCat("--data_dir=", dir, ": cannot lock ", path, ": ", ErrnoText(lock_error)));

@@ -15,8 +15,7 @@ using grpc::health::v1::HealthCheckResponse;
 constexpr size_t kMaxServiceName = 200;
 
 grpc::Status NameTooLong() {
-  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                      "service: longer than 200 bytes");
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "service: longer than 200 bytes");
 }
 
 }  // namespace
@@ -199,9 +198,9 @@ void HealthService::Forget(WatchReactor* watch) {
   if (watches_.empty()) no_watches_.SignalAll();
 }
 
-grpc::ServerUnaryReactor* HealthService::Check(
-    grpc::CallbackServerContext* context, const grpc::health::v1::HealthCheckRequest* request,
-    grpc::health::v1::HealthCheckResponse* response) {
+grpc::ServerUnaryReactor* HealthService::Check(grpc::CallbackServerContext* context,
+                                               const grpc::health::v1::HealthCheckRequest* request,
+                                               grpc::health::v1::HealthCheckResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   if (request->service().size() > kMaxServiceName) {
     reactor->Finish(NameTooLong());

@@ -61,8 +61,8 @@ void RegisterProcessMetrics(metrics::Registry& registry, absl::string_view progr
   registry
       .AddGauge("preflight_build_info", "The running build; always 1.",
                 {"program", "version", "revision", "build_type"})
-      .WithLabels({std::string(program), std::string(info.version),
-                   std::string(info.git_revision), std::string(info.build_type)})
+      .WithLabels({std::string(program), std::string(info.version), std::string(info.git_revision),
+                   std::string(info.build_type)})
       .Set(1);
 
   const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
@@ -70,28 +70,33 @@ void RegisterProcessMetrics(metrics::Registry& registry, absl::string_view progr
   const double start_time = BootTimeSeconds() + StatField(StatFields(), 22) / ticks;
   registry.AddCallbackGauge("process_start_time_seconds",
                             "Start time of the process since the Unix epoch in seconds.", {},
-                            [start_time] { return std::vector<metrics::Sample>{{{}, start_time}}; });
-  registry.AddCallbackCounter(
-      "process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", {},
-      [ticks] {
-        const std::vector<std::string> fields = StatFields();
-        return std::vector<metrics::Sample>{
-            {{}, (StatField(fields, 14) + StatField(fields, 15)) / ticks}};
-      });
+                            [start_time] {
+                              return std::vector<metrics::Sample>{{{}, start_time}};
+                            });
+  registry.AddCallbackCounter("process_cpu_seconds_total",
+                              "Total user and system CPU time spent in seconds.", {}, [ticks] {
+                                const std::vector<std::string> fields = StatFields();
+                                return std::vector<metrics::Sample>{
+                                    {{}, (StatField(fields, 14) + StatField(fields, 15)) / ticks}};
+                              });
   registry.AddCallbackGauge(
       "process_resident_memory_bytes", "Resident memory size in bytes.", {}, [page_bytes] {
         return std::vector<metrics::Sample>{{{}, StatField(StatFields(), 24) * page_bytes}};
       });
   registry.AddCallbackGauge(
-      "process_virtual_memory_bytes", "Virtual memory size in bytes.", {},
-      [] { return std::vector<metrics::Sample>{{{}, StatField(StatFields(), 23)}}; });
-  registry.AddCallbackGauge("process_open_fds", "Number of open file descriptors.", {},
-                            [] { return std::vector<metrics::Sample>{{{}, OpenFileDescriptors()}}; });
+      "process_virtual_memory_bytes", "Virtual memory size in bytes.", {}, [] {
+        return std::vector<metrics::Sample>{{{}, StatField(StatFields(), 23)}};
+      });
+  registry.AddCallbackGauge("process_open_fds", "Number of open file descriptors.", {}, [] {
+    return std::vector<metrics::Sample>{{{}, OpenFileDescriptors()}};
+  });
   rlimit limit{};
   const double max_fds =
       getrlimit(RLIMIT_NOFILE, &limit) == 0 ? static_cast<double>(limit.rlim_cur) : 0;
   registry.AddCallbackGauge("process_max_fds", "Maximum number of open file descriptors.", {},
-                            [max_fds] { return std::vector<metrics::Sample>{{{}, max_fds}}; });
+                            [max_fds] {
+                              return std::vector<metrics::Sample>{{{}, max_fds}};
+                            });
 }
 
 }  // namespace preflight

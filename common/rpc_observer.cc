@@ -20,12 +20,23 @@ using grpc::experimental::ServerRpcInfo;
 constexpr size_t kMaxLoggedText = 200;
 
 absl::string_view CodeName(grpc::StatusCode code) {
-  static constexpr absl::string_view kNames[] = {
-      "OK",           "CANCELLED",         "UNKNOWN",          "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND",    "ALREADY_EXISTS",   "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",  "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL",         "UNAVAILABLE",      "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static constexpr absl::string_view kNames[] = {"OK",
+                                                 "CANCELLED",
+                                                 "UNKNOWN",
+                                                 "INVALID_ARGUMENT",
+                                                 "DEADLINE_EXCEEDED",
+                                                 "NOT_FOUND",
+                                                 "ALREADY_EXISTS",
+                                                 "PERMISSION_DENIED",
+                                                 "RESOURCE_EXHAUSTED",
+                                                 "FAILED_PRECONDITION",
+                                                 "ABORTED",
+                                                 "OUT_OF_RANGE",
+                                                 "UNIMPLEMENTED",
+                                                 "INTERNAL",
+                                                 "UNAVAILABLE",
+                                                 "DATA_LOSS",
+                                                 "UNAUTHENTICATED"};
   const int index = static_cast<int>(code);
   if (index < 0 || index >= static_cast<int>(std::size(kNames))) return "UNKNOWN";
   return kNames[index];
@@ -91,16 +102,15 @@ CallerBook& Callers() {
 
 struct RpcMetrics {
   explicit RpcMetrics(metrics::Registry& registry)
-      : started(registry.AddCounter("grpc_server_started_total",
-                                    "RPCs started on the server.",
+      : started(registry.AddCounter("grpc_server_started_total", "RPCs started on the server.",
                                     {"grpc_service", "grpc_method", "grpc_type"})),
-        handled(registry.AddCounter(
-            "grpc_server_handled_total", "RPCs completed on the server, by status code.",
-            {"grpc_service", "grpc_method", "grpc_type", "grpc_code"})),
-        seconds(registry.AddHistogram(
-            "grpc_server_handling_seconds",
-            "Time from the start of an RPC to its status, by status code.",
-            {"grpc_service", "grpc_method", "grpc_type", "grpc_code"})) {}
+        handled(registry.AddCounter("grpc_server_handled_total",
+                                    "RPCs completed on the server, by status code.",
+                                    {"grpc_service", "grpc_method", "grpc_type", "grpc_code"})),
+        seconds(
+            registry.AddHistogram("grpc_server_handling_seconds",
+                                  "Time from the start of an RPC to its status, by status code.",
+                                  {"grpc_service", "grpc_method", "grpc_type", "grpc_code"})) {}
 
   metrics::Family<metrics::Counter>& started;
   metrics::Family<metrics::Counter>& handled;
@@ -144,8 +154,7 @@ class RpcObserver final : public grpc::experimental::Interceptor {
     const std::string code_name(CodeName(code));
     if (metrics_ != nullptr) {
       metrics_->handled.WithLabels({service_, method_, type_, code_name}).Increment();
-      metrics_->seconds.WithLabels({service_, method_, type_, code_name})
-          .ObserveDuration(duration);
+      metrics_->seconds.WithLabels({service_, method_, type_, code_name}).ObserveDuration(duration);
     }
     Log(code, code_name, duration, caller);
   }

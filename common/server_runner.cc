@@ -93,7 +93,8 @@ absl::Status ServeUntilSignal(const ServerOptions& options,
     absl::StatusOr<std::unique_ptr<http::HttpServer>> served = http::HttpServer::Start(
         options.metrics_listen, {{"/metrics", [registry](const http::Request&) {
                                     http::Response response;
-                                    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+                                    response.content_type =
+                                        "text/plain; version=0.0.4; charset=utf-8";
                                     response.body = registry->Render();
                                     return response;
                                   }}});

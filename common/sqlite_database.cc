@@ -1,10 +1,10 @@
 #include "common/sqlite_database.h"
 
-#include <filesystem>
-#include <system_error>
-
 #include <openssl/rand.h>
 #include <sqlite3.h>
+
+#include <filesystem>
+#include <system_error>
 
 #include "SQLiteCpp/Statement.h"
 #include "SQLiteCpp/Transaction.h"

@@ -41,8 +41,8 @@ class BackupTest : public ::testing::Test {
   std::string NotifierDir() const { return dir_.Join("notifier"); }
 
   void StartChecklist(const std::string& listen = "127.0.0.1:0") {
-    absl::StatusOr<Running> started = StartProcess(
-        {CHECKLIST_SERVICE_BIN, "--listen=" + listen, "--data_dir=" + ChecklistDir()});
+    absl::StatusOr<Running> started =
+        StartProcess({CHECKLIST_SERVICE_BIN, "--listen=" + listen, "--data_dir=" + ChecklistDir()});
     ASSERT_TRUE(started.ok()) << started.status();
     checklist_ = std::make_unique<Running>(*std::move(started));
   }
@@ -92,8 +92,8 @@ class BackupTest : public ::testing::Test {
     grpc::ClientContext context;
     SetDeadline(context, absl::Seconds(10));
     v1::Launch created;
-    const grpc::Status status =
-        Checklist()->CreateLaunch(&context, LaunchRequest("owner@example.com", request_id), &created);
+    const grpc::Status status = Checklist()->CreateLaunch(
+        &context, LaunchRequest("owner@example.com", request_id), &created);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return created.name();
   }
@@ -114,8 +114,8 @@ class BackupTest : public ::testing::Test {
     grpc::ClientContext context;
     SetDeadline(context, absl::Seconds(10));
     v1::SubscriptionStatus status;
-    EXPECT_TRUE(stub->GetSubscriptionStatus(&context, v1::GetSubscriptionStatusRequest(), &status)
-                    .ok());
+    EXPECT_TRUE(
+        stub->GetSubscriptionStatus(&context, v1::GetSubscriptionStatusRequest(), &status).ok());
     return status;
   }
   bool NotifierCaughtUpTo(int64_t sequence) {
@@ -190,9 +190,8 @@ TEST_F(BackupTest, BackupWhileServingThenRestoreBothAndTheNotifierResumes) {
 
   const std::string lost = CreateLaunch("after-backup");
   // A running service's folder cannot be restored into.
-  const testing::CommandResult refused =
-      Run({CHECKLIST_SERVICE_BIN, "--data_dir=" + ChecklistDir(),
-           "--restore_from=" + backup + "/checklist"});
+  const testing::CommandResult refused = Run({CHECKLIST_SERVICE_BIN, "--data_dir=" + ChecklistDir(),
+                                              "--restore_from=" + backup + "/checklist"});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_THAT(refused.output, HasSubstr("is in use by checklist-service"));
   const std::string checklist_address = checklist_->address;
@@ -217,9 +216,9 @@ TEST_F(BackupTest, BackupWhileServingThenRestoreBothAndTheNotifierResumes) {
   // And it follows what comes next, in the restored log's new epoch.
   CreateLaunch("after-restore");
   EXPECT_TRUE(Eventually([&] { return NotifierCaughtUpTo(head + 1); }, absl::Seconds(30)));
-  EXPECT_TRUE(Eventually(
-      [&] { return NotifierHealth() == grpc::health::v1::HealthCheckResponse::SERVING; },
-      absl::Seconds(10)));
+  EXPECT_TRUE(
+      Eventually([&] { return NotifierHealth() == grpc::health::v1::HealthCheckResponse::SERVING; },
+                 absl::Seconds(10)));
   StopBoth();
   EXPECT_THAT(notifier_->process.output(), Not(HasSubstr("no longer holds")));
 }
@@ -229,8 +228,7 @@ TEST_F(BackupTest, AChecklistRestoredBehindItsNotifierIsRefusedUntilTheNotifierR
   StartNotifier();
   CreateLaunch("one");
   const std::string backup = dir_.Join("backup");
-  const testing::CommandResult backed_up =
-      Cli({"admin", "backup", backup, "--services=checklist"});
+  const testing::CommandResult backed_up = Cli({"admin", "backup", backup, "--services=checklist"});
   ASSERT_EQ(backed_up.exit_code, 0) << backed_up.output;
   EXPECT_FALSE(std::filesystem::exists(backup + "/notifier"));
   const int64_t restored_head = EventSequence(Manifest(backup + "/checklist"));
@@ -266,8 +264,8 @@ TEST_F(BackupTest, AChecklistRestoredBehindItsNotifierIsRefusedUntilTheNotifierR
       notifier_->process.WaitForLine("no longer holds the events", absl::Seconds(30));
   ASSERT_TRUE(refusal.ok()) << refusal.status();
   EXPECT_THAT(*refusal, HasSubstr("FAILED_PRECONDITION"));
-  EXPECT_THAT(*refusal, HasSubstr(absl::StrCat("restored from a backup taken at sequence ",
-                                               restored_head)));
+  EXPECT_THAT(*refusal,
+              HasSubstr(absl::StrCat("restored from a backup taken at sequence ", restored_head)));
   EXPECT_THAT(*refusal, HasSubstr("--resync_event_log"));
   const v1::SubscriptionStatus refused = Subscription();
   EXPECT_EQ(refused.applied_sequence(), notifier_cursor);  // nothing misapplied
@@ -289,9 +287,9 @@ TEST_F(BackupTest, AChecklistRestoredBehindItsNotifierIsRefusedUntilTheNotifierR
       },
       absl::Seconds(30)))
       << Subscription().DebugString();
-  EXPECT_TRUE(Eventually(
-      [&] { return NotifierHealth() == grpc::health::v1::HealthCheckResponse::SERVING; },
-      absl::Seconds(10)));
+  EXPECT_TRUE(
+      Eventually([&] { return NotifierHealth() == grpc::health::v1::HealthCheckResponse::SERVING; },
+                 absl::Seconds(10)));
 }
 
 }  // namespace

@@ -8,8 +8,8 @@
 #include <memory>
 #include <string>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
@@ -32,8 +32,8 @@ struct RunningService {
 
 absl::StatusOr<RunningService> StartService(const std::string& data_dir,
                                             const std::string& listen = "127.0.0.1:0") {
-  absl::StatusOr<Subprocess> process = Subprocess::Start(
-      {CHECKLIST_SERVICE_BIN, "--listen=" + listen, "--data_dir=" + data_dir});
+  absl::StatusOr<Subprocess> process =
+      Subprocess::Start({CHECKLIST_SERVICE_BIN, "--listen=" + listen, "--data_dir=" + data_dir});
   if (!process.ok()) return process.status();
   absl::StatusOr<std::string> line = process->WaitForLine("listening on ", absl::Seconds(30));
   if (!line.ok()) return line.status();
@@ -91,15 +91,16 @@ TEST(ChecklistServiceProcessTest, RefusesABrokenTemplateNamingFileAndLine) {
   TempDir dir;
   ASSERT_EQ(system(("mkdir -p " + dir.Join("templates")).c_str()), 0);
   const std::string path = dir.Join("templates/broken.textproto");
-  std::ofstream(path) << "id: \"broken\"\n"
-                         "title_en: \"Broken\"\n"
-                         "title_zh: \"坏模板\"\n"
-                         "groups { code: \"g\" title_en: \"G\" title_zh: \"组\" }\n"
-                         "items {\n"
-                         "  code: \"A\" title_en: \"A\" title_zh: \"甲\" group: \"g\" applies_reason: \"x\"\n"
-                         "  duration { unit: WORKING_DAYS min: 1 typical: 1 max: 1 }\n"
-                         "  depends_on { code: \"MISSING\" }\n"
-                         "}\n";
+  std::ofstream(path)
+      << "id: \"broken\"\n"
+         "title_en: \"Broken\"\n"
+         "title_zh: \"坏模板\"\n"
+         "groups { code: \"g\" title_en: \"G\" title_zh: \"组\" }\n"
+         "items {\n"
+         "  code: \"A\" title_en: \"A\" title_zh: \"甲\" group: \"g\" applies_reason: \"x\"\n"
+         "  duration { unit: WORKING_DAYS min: 1 typical: 1 max: 1 }\n"
+         "  depends_on { code: \"MISSING\" }\n"
+         "}\n";
   absl::StatusOr<testing::CommandResult> result = testing::RunCommand(
       {CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir.path()});
   ASSERT_TRUE(result.ok()) << result.status();

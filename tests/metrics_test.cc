@@ -168,16 +168,15 @@ TEST_F(MetricsTest, ARealPrometheusScrapesBothServices) {
                         << target(*notifier_) << "']\n";
   const int port = FreePort();
   absl::StatusOr<testing::Subprocess> prometheus = testing::Subprocess::Start(
-      {"/usr/bin/prometheus", "--config.file=" + config,
-       "--storage.tsdb.path=" + dir_.Join("tsdb"),
+      {"/usr/bin/prometheus", "--config.file=" + config, "--storage.tsdb.path=" + dir_.Join("tsdb"),
        absl::StrCat("--web.listen-address=127.0.0.1:", port), "--log.level=warn"});
   ASSERT_TRUE(prometheus.ok()) << prometheus.status();
 
   // Both targets up, as Prometheus itself reports after scraping them.
   for (const char* job : {"checklist", "notifier"}) {
-    EXPECT_TRUE(Eventually(
-        [&] { return QueryOne(port, absl::StrCat("up{job=\"", job, "\"}")) == 1.0; },
-        absl::Seconds(60), absl::Milliseconds(250)))
+    EXPECT_TRUE(
+        Eventually([&] { return QueryOne(port, absl::StrCat("up{job=\"", job, "\"}")) == 1.0; },
+                   absl::Seconds(60), absl::Milliseconds(250)))
         << job << " was never scraped successfully; prometheus said:\n"
         << prometheus->output();
   }
@@ -187,8 +186,8 @@ TEST_F(MetricsTest, ARealPrometheusScrapesBothServices) {
       [&] {
         const std::optional<double> head =
             QueryOne(port, "preflight_checklist_event_sequence{job=\"checklist\"}");
-        const std::optional<double> applied = QueryOne(
-            port, "preflight_notifier_stream_applied_sequence{job=\"notifier\"}");
+        const std::optional<double> applied =
+            QueryOne(port, "preflight_notifier_stream_applied_sequence{job=\"notifier\"}");
         const std::optional<double> lag =
             QueryOne(port, "preflight_notifier_stream_lag_events{job=\"notifier\"}");
         return head.has_value() && *head > 2 && applied == head && lag == 0.0;

@@ -33,6 +33,7 @@
 namespace preflight {
 namespace {
 
+using grpc::health::v1::HealthCheckResponse;
 using ::preflight::fault::Eventually;
 using ::preflight::fault::Running;
 using ::preflight::fault::StartProcess;
@@ -41,7 +42,6 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::IsSupersetOf;
 using ::testing::Not;
-using grpc::health::v1::HealthCheckResponse;
 
 constexpr char kBufBin[] = PREFLIGHT_SOURCE_DIR "/.tools/bin/buf";
 
@@ -56,10 +56,9 @@ class OperationsTest : public ::testing::Test {
   }
   absl::StatusOr<Running> StartNotifier(const std::string& checklist,
                                         const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> argv = {NOTIFIER_SERVICE_BIN, "--listen=127.0.0.1:0",
-                                     "--data_dir=" + dir_.Join("notifier"),
-                                     "--checklist_addr=" + checklist,
-                                     "--reconnect_max_backoff=300ms"};
+    std::vector<std::string> argv = {
+        NOTIFIER_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("notifier"),
+        "--checklist_addr=" + checklist, "--reconnect_max_backoff=300ms"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return StartProcess(argv);
   }
@@ -76,8 +75,7 @@ class OperationsTest : public ::testing::Test {
         Run({kBufBin, "curl", "--protocol", "grpc", "--http2-prior-knowledge", "--list-methods",
              absl::StrCat("http://", address)});
     EXPECT_EQ(listed.exit_code, 0) << listed.output;
-    std::vector<std::string> methods =
-        absl::StrSplit(listed.output, '\n', absl::SkipWhitespace());
+    std::vector<std::string> methods = absl::StrSplit(listed.output, '\n', absl::SkipWhitespace());
     return methods;
   }
 
@@ -103,10 +101,9 @@ HealthCheckResponse::ServingStatus HealthOf(const std::string& address,
 }
 
 TEST_F(OperationsTest, EveryBinaryAnswersVersionWithoutAbslsDebugBanner) {
-  for (const auto& [binary, name] :
-       {std::make_pair(CHECKLIST_SERVICE_BIN, "checklist-service"),
-        std::make_pair(NOTIFIER_SERVICE_BIN, "notifier-service"),
-        std::make_pair(PREFLIGHT_CLI_BIN, "preflight")}) {
+  for (const auto& [binary, name] : {std::make_pair(CHECKLIST_SERVICE_BIN, "checklist-service"),
+                                     std::make_pair(NOTIFIER_SERVICE_BIN, "notifier-service"),
+                                     std::make_pair(PREFLIGHT_CLI_BIN, "preflight")}) {
     const testing::CommandResult version = Run({binary, "--version"});
     EXPECT_EQ(version.exit_code, 0) << name;
     EXPECT_TRUE(std::regex_match(
@@ -211,8 +208,8 @@ TEST_F(OperationsTest, ReflectionDescribesTheHealthServiceAndOurOwn) {
 std::vector<std::pair<std::string, std::string>> BadBodies(const std::string& full_method) {
   std::vector<std::pair<std::string, std::string>> bodies;
   // Random bytes: an unterminated varint.
-  bodies.push_back({"garbage", std::string(1, '\0') + std::string("\0\0\0\x05", 4) +
-                                   std::string(5, '\xff')});
+  bodies.push_back(
+      {"garbage", std::string(1, '\0') + std::string("\0\0\0\x05", 4) + std::string(5, '\xff')});
   // A length prefix of 100 bytes over a 2-byte body.
   bodies.push_back({"truncated", std::string("\0\0\0\0\x64\x0a\x02", 7)});
   // A string field holding invalid UTF-8, if the request has one.
@@ -274,9 +271,9 @@ TEST_F(OperationsTest, NotifierHealthDropsWhileCutOffFromTheChecklistAndRecovers
       StartNotifier(checklist_address, {"--stream_unhealthy_after=1s"});
   ASSERT_TRUE(notifier.ok()) << notifier.status();
   const std::string name = "preflight.v1.NotifierService";
-  EXPECT_TRUE(Eventually(
-      [&] { return HealthOf(notifier->address, name) == HealthCheckResponse::SERVING; },
-      absl::Seconds(20)));
+  EXPECT_TRUE(
+      Eventually([&] { return HealthOf(notifier->address, name) == HealthCheckResponse::SERVING; },
+                 absl::Seconds(20)));
 
   ASSERT_TRUE(checklist->process.Stop(SIGKILL).ok());
   EXPECT_TRUE(Eventually(
@@ -287,14 +284,14 @@ TEST_F(OperationsTest, NotifierHealthDropsWhileCutOffFromTheChecklistAndRecovers
 
   absl::StatusOr<Running> back = StartChecklist({}, checklist_address);
   ASSERT_TRUE(back.ok()) << back.status();
-  EXPECT_TRUE(Eventually(
-      [&] { return HealthOf(notifier->address, name) == HealthCheckResponse::SERVING; },
-      absl::Seconds(30)));
+  EXPECT_TRUE(
+      Eventually([&] { return HealthOf(notifier->address, name) == HealthCheckResponse::SERVING; },
+                 absl::Seconds(30)));
   // Each change is logged once.
   EXPECT_TRUE(notifier->process.WaitForLine(": NOT_SERVING", absl::Seconds(5)).ok());
   EXPECT_TRUE(
-      notifier->process.WaitForLine("following the checklist's event stream again: SERVING",
-                                    absl::Seconds(5))
+      notifier->process
+          .WaitForLine("following the checklist's event stream again: SERVING", absl::Seconds(5))
           .ok());
 }
 
@@ -310,15 +307,14 @@ TEST_F(OperationsTest, OnAReadOnlyFileSystemTheChecklistServesReadsAndRefusesWri
       grpc::ClientContext context;
       fault::SetDeadline(context, absl::Seconds(10));
       v1::Launch created;
-      ASSERT_TRUE(stub->CreateLaunch(&context, fault::LaunchRequest("owner@example.com", "ro-1"),
-                                     &created)
-                      .ok());
+      ASSERT_TRUE(
+          stub->CreateLaunch(&context, fault::LaunchRequest("owner@example.com", "ro-1"), &created)
+              .ok());
     }
     // (With the channel gone: a server waits out its shutdown grace for connected clients.)
     ASSERT_TRUE(writable->process.Stop(SIGTERM).ok());
   }
-  const testing::CommandResult probe =
-      Run({"/usr/bin/unshare", "--mount", "/bin/true"});
+  const testing::CommandResult probe = Run({"/usr/bin/unshare", "--mount", "/bin/true"});
   if (probe.exit_code != 0) GTEST_SKIP() << "no mount namespace here: " << probe.output;
 
   const std::string folder = dir_.Join("checklist");
@@ -352,7 +348,9 @@ TEST_F(OperationsTest, JsonLogLinesCarryTimeLevelComponentAndOneLinePerRpcWithou
   std::string token;
   std::getline(token_file, token);
   ASSERT_THAT(token, HasSubstr("pft_"));
-  const std::string secret = token.substr(token.rfind('_') + 1);
+  // pft_<12-char id>_<secret>; the secret is base64url and may hold "_" itself.
+  const std::string secret = token.substr(token.find('_', 4) + 1);
+  ASSERT_GT(secret.size(), 20u);
   const std::vector<std::string> cli = {PREFLIGHT_CLI_BIN, "--server=" + checklist->address,
                                         "--token_file=" + dir_.Join("checklist/admin.token")};
   std::vector<std::string> list = cli;

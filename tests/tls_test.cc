@@ -140,8 +140,8 @@ TEST_F(TlsTest, ChecklistOverTlsIsReachableOnlyByClientsThatTrustIt) {
   EXPECT_THAT(trusted.output, HasSubstr("wechat"));
   // The certificate names localhost as well as 127.0.0.1. Checked by name without resolving it:
   // a fresh Debian root has no /etc/hosts, so "localhost" need not resolve there.
-  const CommandResult by_name = Cli({server, "--tls_ca=" + pki_.ca.cert_path,
-                                     "--tls_server_name=localhost", "templates"});
+  const CommandResult by_name =
+      Cli({server, "--tls_ca=" + pki_.ca.cert_path, "--tls_server_name=localhost", "templates"});
   EXPECT_EQ(by_name.exit_code, 0) << by_name.output;
 
   // Plaintext is refused.
@@ -265,9 +265,9 @@ TEST_F(TlsTest, NotifierFollowsAChecklistOverMutualTls) {
 TEST_F(TlsTest, NotifierWithoutTheChecklistsCaDoesNotConnect) {
   absl::StatusOr<Running> checklist = StartChecklist(ServerTlsFlags());
   ASSERT_TRUE(checklist.ok()) << checklist.status();
-  absl::StatusOr<Running> notifier =
-      StartProcess({NOTIFIER_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("notifier-data"),
-                    "--checklist_addr=" + checklist->address, "--reconnect_max_backoff=500ms"});
+  absl::StatusOr<Running> notifier = StartProcess(
+      {NOTIFIER_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("notifier-data"),
+       "--checklist_addr=" + checklist->address, "--reconnect_max_backoff=500ms"});
   ASSERT_TRUE(notifier.ok()) << notifier.status();
   // A plaintext subscriber keeps failing and says so; it never counts as connected.
   EXPECT_TRUE(notifier->process.WaitForLine("event subscriber", kStartTimeout).ok())

@@ -66,8 +66,9 @@ struct WatchCallbacks {
 // every event after its commit, so each event is either already in the store when a backlog
 // page is read or arrives in the queue; sequences already sent are skipped.
 // Whether a watcher that read up to `after_sequence` in epoch `log_epoch` can resume in a log
-// with `epochs`: only if no later epoch (a restore) starts before that sequence. FAILED_PRECONDITION,
-// saying what happened and what to do, otherwise, and for an epoch the log does not have.
+// with `epochs`: only if no later epoch (a restore) starts before that sequence.
+// FAILED_PRECONDITION, saying what happened and what to do, otherwise, and for an epoch the log
+// does not have.
 absl::Status CheckLogEpoch(const std::vector<LogEpoch>& epochs, const std::string& log_epoch,
                            int64_t after_sequence);
 

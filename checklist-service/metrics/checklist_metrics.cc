@@ -53,8 +53,7 @@ class InstrumentedStore final : public ChecklistStore {
     return inner_->CountLaunches(tenant);
   }
   absl::StatusOr<std::vector<Event>> ListLaunchEvents(absl::string_view launch_id,
-                                                      int64_t after_sequence,
-                                                      int limit) override {
+                                                      int64_t after_sequence, int limit) override {
     return inner_->ListLaunchEvents(launch_id, after_sequence, limit);
   }
   absl::StatusOr<std::vector<Event>> ReadEvents(int64_t after_sequence, int limit) override {
@@ -93,11 +92,9 @@ void RegisterChecklistMetrics(metrics::Registry& registry, const LaunchService* 
         if (!head.ok()) return std::vector<Sample>{};
         return std::vector<Sample>{{{}, static_cast<double>(*head)}};
       });
-  registry.AddCallbackGauge("preflight_checklist_watchers", "Open WatchEvents streams.", {},
-                            [hub] {
-                              return std::vector<Sample>{
-                                  {{}, static_cast<double>(hub->subscriber_count())}};
-                            });
+  registry.AddCallbackGauge("preflight_checklist_watchers", "Open WatchEvents streams.", {}, [hub] {
+    return std::vector<Sample>{{{}, static_cast<double>(hub->subscriber_count())}};
+  });
 
   auto summary = std::make_shared<CachedValue<LaunchSummary>>(
       clock, summary_ttl, [service] { return service->Summarize(); });
@@ -113,8 +110,8 @@ void RegisterChecklistMetrics(metrics::Registry& registry, const LaunchService* 
       });
   registry.AddCallbackGauge(
       "preflight_checklist_launches_at_risk",
-      "Launches not yet live whose projected launch date is after their target, as of today.",
-      {}, [summary] {
+      "Launches not yet live whose projected launch date is after their target, as of today.", {},
+      [summary] {
         std::optional<LaunchSummary> now = summary->Get();
         if (!now.has_value()) return std::vector<Sample>{};
         return std::vector<Sample>{{{}, static_cast<double>(now->launches_at_risk)}};
@@ -129,9 +126,9 @@ void RegisterChecklistMetrics(metrics::Registry& registry, const LaunchService* 
               ItemStatus::kApproved, ItemStatus::kRejected, ItemStatus::kWaived,
               ItemStatus::kNotApplicable}) {
           auto it = now->items_by_status.find(status);
-          samples.push_back({{Lower(ItemStatusName(status))},
-                             it == now->items_by_status.end() ? 0.0
-                                                              : static_cast<double>(it->second)});
+          samples.push_back(
+              {{Lower(ItemStatusName(status))},
+               it == now->items_by_status.end() ? 0.0 : static_cast<double>(it->second)});
         }
         return samples;
       });

@@ -16,8 +16,7 @@ namespace preflight::checklist {
 
 // A ChecklistStore that times every Commit of `inner` into
 // preflight_checklist_commit_seconds{result}. Everything else passes straight through.
-std::unique_ptr<ChecklistStore> InstrumentStore(ChecklistStore* inner,
-                                                metrics::Registry& registry);
+std::unique_ptr<ChecklistStore> InstrumentStore(ChecklistStore* inner, metrics::Registry& registry);
 
 // Registers the gauges read at scrape time. The launch and item counts read the whole store
 // (LaunchService::Summarize), so they are recomputed at most once per `summary_ttl`.

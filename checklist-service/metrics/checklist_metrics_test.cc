@@ -80,12 +80,15 @@ TEST_F(ChecklistMetricsTest, ReportsHeadCommitsLaunchesAndItems) {
 
 TEST_F(ChecklistMetricsTest, TheCountsAreCachedForTheirTtl) {
   ASSERT_TRUE(CreateLaunch("2026-12-15").ok());
-  EXPECT_THAT(registry_.Render(), HasSubstr("preflight_checklist_launches{state=\"planning\"} 1\n"));
+  EXPECT_THAT(registry_.Render(),
+              HasSubstr("preflight_checklist_launches{state=\"planning\"} 1\n"));
   ASSERT_TRUE(CreateLaunch("2026-12-16").ok());
   // The head is read at every scrape; the whole-store counts only once per 30 s.
-  EXPECT_THAT(registry_.Render(), HasSubstr("preflight_checklist_launches{state=\"planning\"} 1\n"));
+  EXPECT_THAT(registry_.Render(),
+              HasSubstr("preflight_checklist_launches{state=\"planning\"} 1\n"));
   clock_.AdvanceTime(absl::Seconds(31));
-  EXPECT_THAT(registry_.Render(), HasSubstr("preflight_checklist_launches{state=\"planning\"} 2\n"));
+  EXPECT_THAT(registry_.Render(),
+              HasSubstr("preflight_checklist_launches{state=\"planning\"} 2\n"));
 }
 
 // Commits fail as told; nothing else is used.
@@ -123,8 +126,7 @@ TEST(InstrumentedStoreTest, CommitsAreTimedByResult) {
   EXPECT_EQ(timed_conflicts->Commit(ChangeSet{}).status().code(), absl::StatusCode::kAborted);
   // A second decorator on the same registry shares the family.
   std::unique_ptr<ChecklistStore> timed_full = InstrumentStore(&full, registry);
-  EXPECT_EQ(timed_full->Commit(ChangeSet{}).status().code(),
-            absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(timed_full->Commit(ChangeSet{}).status().code(), absl::StatusCode::kResourceExhausted);
   const std::string text = registry.Render();
   EXPECT_THAT(text, HasSubstr("preflight_checklist_commit_seconds_count{result=\"aborted\"} 2\n"));
   EXPECT_THAT(text, HasSubstr("preflight_checklist_commit_seconds_count{result=\"error\"} 1\n"));

@@ -50,9 +50,8 @@ absl::Status AdminGrpcService::CopyAndDescribe(const std::string& folder,
   manifest->set_revision(std::string(GetBuildInfo().git_revision));
   const absl::Time now = absl::Now();
   manifest->mutable_create_time()->set_seconds(absl::ToUnixSeconds(now));
-  manifest->mutable_create_time()->set_nanos(
-      static_cast<int32_t>(absl::ToInt64Nanoseconds(now - absl::FromUnixSeconds(
-                                                               absl::ToUnixSeconds(now)))));
+  manifest->mutable_create_time()->set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(now - absl::FromUnixSeconds(absl::ToUnixSeconds(now)))));
   for (const BackupSource& source : options_.sources) {
     absl::StatusOr<v1::BackupFile> file =
         DescribeDatabaseFile(copies->at(source.name), source.name);
@@ -101,8 +100,7 @@ grpc::Status AdminGrpcService::Backup(grpc::ServerContext* context,
       return grpc::Status(grpc::StatusCode::INTERNAL,
                           absl::StrCat("cannot read the copy of ", source.name));
     }
-    while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) ||
-           in.gcount() > 0) {
+    while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
       v1::BackupResponse chunk;
       chunk.set_file(source.name);
       chunk.set_data(buffer.data(), static_cast<size_t>(in.gcount()));

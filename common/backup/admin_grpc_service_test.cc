@@ -56,8 +56,8 @@ class AdminGrpcServiceTest : public ::testing::Test {
         StartServer(ServerOptions{"127.0.0.1:0", "test"}, {service_.get()});
     ASSERT_TRUE(started.ok()) << started.status();
     server_ = *std::move(started);
-    stub_ = v1::AdminService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", server_.port), grpc::InsecureChannelCredentials()));
+    stub_ = v1::AdminService::NewStub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_.port),
+                                                          grpc::InsecureChannelCredentials()));
   }
   void TearDown() override { server_.server->Shutdown(); }
 

@@ -42,7 +42,7 @@ absl::StatusOr<std::string> Sha256OfFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::FailedPreconditionError(absl::StrCat("cannot read ", path));
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
-                                                                   &EVP_MD_CTX_free);
+                                                                  &EVP_MD_CTX_free);
   EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr);
   char buffer[1 << 16];
   while (in.read(buffer, sizeof(buffer)) || in.gcount() > 0) {
@@ -51,8 +51,7 @@ absl::StatusOr<std::string> Sha256OfFile(const std::string& path) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestFinal_ex(context.get(), digest, &length);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), length));
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 // A name the manifest may give a file: a plain file name, never a path.
@@ -65,8 +64,8 @@ absl::Status CopyFileDurably(const std::string& from, const std::string& to) {
   std::error_code error;
   fs::copy_file(from, to, fs::copy_options::overwrite_existing, error);
   if (error) {
-    return absl::InternalError(absl::StrCat("cannot copy ", from, " to ", to, ": ",
-                                            error.message()));
+    return absl::InternalError(
+        absl::StrCat("cannot copy ", from, " to ", to, ": ", error.message()));
   }
   return FsyncPath(to, /*directory=*/false);
 }
@@ -230,9 +229,8 @@ absl::StatusOr<std::string> RestoreBackup(const std::string& backup_dir,
   if (error) {
     return absl::FailedPreconditionError(absl::StrCat(data_dir, ": ", error.message()));
   }
-  const std::string replaced =
-      absl::StrCat(data_dir, "/replaced-",
-                   absl::FormatTime("%Y%m%dT%H%M%SZ", absl::Now(), absl::UTCTimeZone()));
+  const std::string replaced = absl::StrCat(
+      data_dir, "/replaced-", absl::FormatTime("%Y%m%dT%H%M%SZ", absl::Now(), absl::UTCTimeZone()));
   bool moved_any = false;
   for (const v1::BackupFile& file : manifest.files()) {
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
@@ -241,15 +239,15 @@ absl::StatusOr<std::string> RestoreBackup(const std::string& backup_dir,
       if (!moved_any) {
         fs::create_directories(replaced, error);
         if (error) {
-          return absl::InternalError(absl::StrCat("cannot create ", replaced, ": ",
-                                                  error.message()));
+          return absl::InternalError(
+              absl::StrCat("cannot create ", replaced, ": ", error.message()));
         }
         moved_any = true;
       }
       fs::rename(current, absl::StrCat(replaced, "/", file.name(), suffix), error);
       if (error) {
-        return absl::InternalError(absl::StrCat("cannot move ", current, " aside: ",
-                                                error.message()));
+        return absl::InternalError(
+            absl::StrCat("cannot move ", current, " aside: ", error.message()));
       }
     }
   }
@@ -262,8 +260,8 @@ absl::StatusOr<std::string> RestoreBackup(const std::string& backup_dir,
     }
     fs::rename(partial, target, error);
     if (error) {
-      return absl::InternalError(absl::StrCat("cannot put ", target, " in place: ",
-                                              error.message()));
+      return absl::InternalError(
+          absl::StrCat("cannot put ", target, " in place: ", error.message()));
     }
   }
   if (absl::Status s = FsyncPath(data_dir, /*directory=*/true); !s.ok()) return s;

@@ -36,8 +36,7 @@ absl::StatusOr<v1::BackupManifest> ReadManifest(const std::string& dir);
 // Checks the backup in `dir` before anything is replaced: a manifest for `service`, and every
 // file it names present with its size and SHA-256, a database SQLite finds intact. The first
 // problem as FAILED_PRECONDITION (DATA_LOSS for a file whose bytes do not match).
-absl::StatusOr<v1::BackupManifest> VerifyBackup(const std::string& dir,
-                                                const std::string& service);
+absl::StatusOr<v1::BackupManifest> VerifyBackup(const std::string& dir, const std::string& service);
 
 // Puts the verified backup in `backup_dir` into `data_dir`, which no service may hold (the
 // caller has its DataDirLock). The databases there now, with their -wal and -shm files, are

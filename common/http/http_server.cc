@@ -49,7 +49,7 @@ HttpServer::HttpServer(std::unique_ptr<httplib::Server> server, std::string host
 HttpServer::~HttpServer() { Stop(); }
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(absl::string_view address,
-                                                               std::vector<Route> routes) {
+                                                              std::vector<Route> routes) {
   absl::StatusOr<HostPort> parsed = SplitAddress(address);
   if (!parsed.ok()) return parsed.status();
   auto server = std::make_unique<httplib::Server>();
@@ -81,9 +81,9 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(absl::string_view 
       return absl::UnavailableError(absl::StrCat("cannot listen on ", address.substr(0, 128)));
     }
   } else if (!server->bind_to_port(parsed->host, port)) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot listen on ", address.substr(0, 128),
-        " (address in use, or not an address of this machine?)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", address.substr(0, 128),
+                     " (address in use, or not an address of this machine?)"));
   }
   std::unique_ptr<HttpServer> started(new HttpServer(std::move(server), parsed->host, port));
   httplib::Server* raw = started->server_.get();

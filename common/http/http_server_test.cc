@@ -37,8 +37,7 @@ TEST(HttpServerTest, ServesItsRoutesAndNothingElse) {
 TEST(HttpServerTest, ATakenPortIsRefusedNotShared) {
   absl::StatusOr<std::unique_ptr<HttpServer>> first = HttpServer::Start("127.0.0.1:0", {});
   ASSERT_TRUE(first.ok()) << first.status();
-  absl::StatusOr<std::unique_ptr<HttpServer>> second =
-      HttpServer::Start((*first)->address(), {});
+  absl::StatusOr<std::unique_ptr<HttpServer>> second = HttpServer::Start((*first)->address(), {});
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(second.status().message(), HasSubstr("cannot listen on"));
 }

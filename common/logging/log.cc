@@ -197,8 +197,8 @@ class LineFormatter final : public spdlog::formatter {
   explicit LineFormatter(Format format) : format_(format) {}
 
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    const std::string time = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromChrono(msg.time),
-                                              absl::UTCTimeZone());
+    const std::string time =
+        absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromChrono(msg.time), absl::UTCTimeZone());
     std::string line;
     line.reserve(time.size() + msg.payload.size() + 40);
     if (format_ == Format::kJson) {
@@ -238,8 +238,8 @@ std::shared_ptr<Logger> MakeLogger(const Options& options) {
   if (options.async && options.output == nullptr) {
     made->pool = std::make_shared<spdlog::details::thread_pool>(kAsyncQueueLines, 1);
     // Block rather than drop: an RPC log line is never silently lost.
-    made->logger = std::make_shared<spdlog::async_logger>(
-        "preflight", sink, made->pool, spdlog::async_overflow_policy::block);
+    made->logger = std::make_shared<spdlog::async_logger>("preflight", sink, made->pool,
+                                                          spdlog::async_overflow_policy::block);
   } else {
     made->logger = std::make_shared<spdlog::logger>("preflight", sink);
   }

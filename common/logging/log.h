@@ -41,9 +41,8 @@ struct Field {
       : key(field_key), value(field_value) {}
   Field(absl::string_view field_key, bool field_value)
       : key(field_key), value(field_value ? "true" : "false"), literal(true) {}
-  template <typename Number,
-            typename = std::enable_if_t<std::is_arithmetic_v<Number> &&
-                                        !std::is_same_v<Number, bool>>>
+  template <typename Number, typename = std::enable_if_t<std::is_arithmetic_v<Number> &&
+                                                         !std::is_same_v<Number, bool>>>
   Field(absl::string_view field_key, Number field_value)
       : key(field_key), value(absl::StrCat(field_value)), literal(true) {}
   // Milliseconds with microsecond precision, e.g. duration_ms=1.234.

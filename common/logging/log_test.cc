@@ -36,10 +36,11 @@ class LogTest : public ::testing::Test {
 
 TEST_F(LogTest, TextLineHasTimeLevelComponentMessageAndFields) {
   Use(Format::kText);
-  Info("rpc", "finished", {{"method", "/preflight.v1.ChecklistService/GetLaunch"},
-                           {"code", "OK"},
-                           Field::Millis("duration_ms", absl::Microseconds(1234)),
-                           {"actor", "Li Na"}});
+  Info("rpc", "finished",
+       {{"method", "/preflight.v1.ChecklistService/GetLaunch"},
+        {"code", "OK"},
+        Field::Millis("duration_ms", absl::Microseconds(1234)),
+        {"actor", "Li Na"}});
   ASSERT_EQ(Lines().size(), 1u);
   EXPECT_THAT(Lines()[0],
               MatchesRegex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z "
@@ -49,8 +50,8 @@ TEST_F(LogTest, TextLineHasTimeLevelComponentMessageAndFields) {
 
 TEST_F(LogTest, JsonLineIsOneObjectWithTypedFields) {
   Use(Format::kJson);
-  Warning("subscriber", "stream ended", {{"sequence", int64_t{42}}, {"connected", false},
-                                         {"error", "line\nbreak \"quoted\""}});
+  Warning("subscriber", "stream ended",
+          {{"sequence", int64_t{42}}, {"connected", false}, {"error", "line\nbreak \"quoted\""}});
   ASSERT_EQ(Lines().size(), 1u);
   const nlohmann::json line = nlohmann::json::parse(Lines()[0]);
   EXPECT_EQ(line["level"], "warning");
@@ -64,7 +65,8 @@ TEST_F(LogTest, JsonLineIsOneObjectWithTypedFields) {
 }
 
 TEST_F(LogTest, HostileValuesCannotBreakTheLineOrTheJson) {
-  const std::string hostile = std::string("a\nb\r\x01\x7f\"=\\ \xff\xfe z", 16);
+  constexpr char kHostile[] = "a\nb\r\x01\x7f\"=\\ \xff\xfe z";
+  const std::string hostile(kHostile, sizeof(kHostile) - 1);
   Use(Format::kText);
   Error("grpc", hostile, {{"value", hostile}});
   ASSERT_EQ(Lines().size(), 1u);

@@ -90,9 +90,9 @@ Histogram::Snapshot Histogram::Read() const {
 }
 
 const std::vector<double>& LatencyBuckets() {
-  static const std::vector<double> buckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                              0.025,  0.05,    0.1,    0.25,  0.5,    1,     2.5,
-                                              5,      10};
+  static const std::vector<double> buckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                              0.01,   0.025,   0.05,   0.1,   0.25,   0.5,
+                                              1,      2.5,     5,      10};
   return buckets;
 }
 
@@ -118,8 +118,8 @@ Family<Counter>& Registry::AddCounter(absl::string_view name, absl::string_view 
   absl::MutexLock lock(&mu_);
   Entry& entry = Add(name, help, Type::kCounter, std::move(label_names));
   if (entry.counters == nullptr) {
-    entry.counters.reset(new Family<Counter>(entry.label_names.size(),
-                                             [] { return std::make_unique<Counter>(); }));
+    entry.counters.reset(
+        new Family<Counter>(entry.label_names.size(), [] { return std::make_unique<Counter>(); }));
   }
   return *entry.counters;
 }

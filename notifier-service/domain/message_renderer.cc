@@ -336,12 +336,11 @@ Section ReminderSection(const LaunchInfo& launch, const ItemInfo& item, const Ru
   }
   if (late) {
     const std::string planned = absl::FormatTime("%Y-%m-%d %H:%M", rung.send_time, zone);
-    section.lines.push_back(
-        {zh ? "迟发" : "Late",
-         zh ? absl::StrCat("本提醒原定于 ", planned, "（", zone.name(),
-                           "）发送，错过原定时间后补发。")
-            : absl::StrCat("this reminder was planned for ", planned, " (", zone.name(),
-                           ") and is sent late, as a catch-up.")});
+    section.lines.push_back({zh ? "迟发" : "Late",
+                             zh ? absl::StrCat("本提醒原定于 ", planned, "（", zone.name(),
+                                               "）发送，错过原定时间后补发。")
+                                : absl::StrCat("this reminder was planned for ", planned, " (",
+                                               zone.name(), ") and is sent late, as a catch-up.")});
   }
   if (!item.assignee.empty()) section.lines.push_back({zh ? "经办人" : "Assignee", item.assignee});
   section.lines.push_back({zh ? "链接" : "Link", resource});

@@ -368,7 +368,8 @@ absl::Status DeliveryWorker::SendUnit(const Unit& unit) {
     outcome.new_state = DeliveryState::kDelivered;
     outcome.attempt =
         DeliveryAttempt{attempt, sent_at, "delivered", result.http_status, result.provider_answer};
-    if (observer_ != nullptr) observer_->OnAttempt(first.channel, "delivered", answered_at - sent_at);
+    if (observer_ != nullptr)
+      observer_->OnAttempt(first.channel, "delivered", answered_at - sent_at);
     return store_->RecordAttempt(outcome);
   }
   const AttemptOutcome failure = FailureOutcome(unit, result, attempt, sent_at, answered_at);

@@ -95,14 +95,11 @@ class FixedVersions final : public ItemVersionSource {
 // What the worker reports to the metrics.
 class RecordingObserver final : public DeliveryObserver {
  public:
-  void OnAttempt(ChannelType channel, absl::string_view outcome,
-                 absl::Duration latency) override {
-    attempts.push_back(absl::StrCat(ChannelTypeName(channel), " ", outcome, " ",
-                                    absl::FormatDuration(latency)));
+  void OnAttempt(ChannelType channel, absl::string_view outcome, absl::Duration latency) override {
+    attempts.push_back(
+        absl::StrCat(ChannelTypeName(channel), " ", outcome, " ", absl::FormatDuration(latency)));
   }
-  void OnBudgetWait(ChannelType channel, int deliveries) override {
-    budget_waits += deliveries;
-  }
+  void OnBudgetWait(ChannelType channel, int deliveries) override { budget_waits += deliveries; }
   void OnOutcomeUnknown(ChannelType channel, int deliveries) override {
     outcome_unknown += deliveries;
   }
@@ -287,8 +284,8 @@ TEST_F(DeliveryWorkerTimingTest, EveryAttemptIsReportedWithItsOutcomeAndChannelL
   ASSERT_TRUE(engine_->RunOnce().ok());
   clock_.AdvanceTime(absl::Seconds(2));
   ASSERT_TRUE(engine_->RunOnce().ok());
-  EXPECT_THAT(observer_.attempts, ::testing::ElementsAre("webhook retry 1.5s",
-                                                         "webhook delivered 1.5s"));
+  EXPECT_THAT(observer_.attempts,
+              ::testing::ElementsAre("webhook retry 1.5s", "webhook delivered 1.5s"));
   EXPECT_EQ(observer_.outcome_unknown, 0);
 }
 

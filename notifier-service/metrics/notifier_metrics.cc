@@ -90,8 +90,8 @@ void RegisterStoreMetrics(metrics::Registry& registry, NotifierStore* store, con
         return std::vector<Sample>{{{}, pending}};
       });
   registry.AddCallbackGauge(
-      "preflight_notifier_items_scheduled",
-      "Items whose reminder ladder has a rung still to come.", {}, [counts] {
+      "preflight_notifier_items_scheduled", "Items whose reminder ladder has a rung still to come.",
+      {}, [counts] {
         std::optional<StoreCounts> now = counts->Get();
         if (!now.has_value()) return std::vector<Sample>{};
         return std::vector<Sample>{{{}, static_cast<double>(now->scheduled_items)}};
@@ -99,10 +99,10 @@ void RegisterStoreMetrics(metrics::Registry& registry, NotifierStore* store, con
 }
 
 DeliveryMetrics::DeliveryMetrics(metrics::Registry& registry)
-    : attempts_(registry.AddCounter(
-          "preflight_notifier_delivery_attempts_total",
-          "Send attempts by channel and outcome (delivered, retry, failed).",
-          {"channel", "outcome"})),
+    : attempts_(
+          registry.AddCounter("preflight_notifier_delivery_attempts_total",
+                              "Send attempts by channel and outcome (delivered, retry, failed).",
+                              {"channel", "outcome"})),
       dead_letters_(registry.AddCounter(
           "preflight_notifier_dead_letters_total",
           "Deliveries given up on: a permanent error, or the last attempt failed.", {"channel"})),

@@ -1252,8 +1252,8 @@ absl::StatusOr<std::vector<DeliveryCount>> SqliteNotifierStore::CountDeliveries(
           std::optional<DeliveryState> parsed_state = ParseDeliveryState(state);
           std::optional<ChannelType> parsed_channel = ParseChannelType(channel);
           if (!parsed_state.has_value() || !parsed_channel.has_value()) {
-            return absl::DataLossError(absl::StrCat("a delivery has state '", state,
-                                                    "' and channel '", channel, "'"));
+            return absl::DataLossError(
+                absl::StrCat("a delivery has state '", state, "' and channel '", channel, "'"));
           }
           counts.push_back({*parsed_state, *parsed_channel, query.getColumn(2).getInt64()});
         }

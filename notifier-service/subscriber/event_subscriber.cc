@@ -135,18 +135,19 @@ void EventSubscriber::Run() {
     // Nothing changes until the operator acts: ask (and say so) at the slowest pace.
     const absl::Duration delay = refused ? options_.max_backoff : backoff.Next();
     if (refused) {
-      logging::Error(kComponent, kRefusedAdvice,
-                     {{"checklist", options_.checklist_address},
-                      {"error", ended.ToString()},
-                      {"retrying_in", absl::FormatDuration(absl::Trunc(delay, absl::Milliseconds(1)))}});
+      logging::Error(
+          kComponent, kRefusedAdvice,
+          {{"checklist", options_.checklist_address},
+           {"error", ended.ToString()},
+           {"retrying_in", absl::FormatDuration(absl::Trunc(delay, absl::Milliseconds(1)))}});
       if (!WaitUnlessStopped(delay)) return;
       continue;
     }
-    logging::Warning(kComponent,
-                     absl::StrCat(was_connected ? "disconnected" : "cannot follow the stream",
-                                  "; retrying in ",
-                                  absl::FormatDuration(absl::Trunc(delay, absl::Milliseconds(1)))),
-                     {{"checklist", options_.checklist_address}, {"error", ended.ToString()}});
+    logging::Warning(
+        kComponent,
+        absl::StrCat(was_connected ? "disconnected" : "cannot follow the stream", "; retrying in ",
+                     absl::FormatDuration(absl::Trunc(delay, absl::Milliseconds(1)))),
+        {{"checklist", options_.checklist_address}, {"error", ended.ToString()}});
     if (!WaitUnlessStopped(delay)) return;
   }
 }

@@ -17,14 +17,13 @@ bool StreamHealth::Observe(const SubscriberStatus& status, absl::Time now) {
 
 StreamHealthMonitor::StreamHealthMonitor(const EventSubscriber* subscriber, const Clock* clock,
                                          Options options, std::function<void(bool)> on_change)
-    : subscriber_(subscriber),
-      clock_(clock),
-      options_(options),
-      on_change_(std::move(on_change)) {}
+    : subscriber_(subscriber), clock_(clock), options_(options), on_change_(std::move(on_change)) {}
 
 StreamHealthMonitor::~StreamHealthMonitor() { Stop(); }
 
-void StreamHealthMonitor::Start() { thread_ = std::thread([this] { Run(); }); }
+void StreamHealthMonitor::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void StreamHealthMonitor::Stop() {
   {

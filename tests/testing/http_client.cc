@@ -83,8 +83,8 @@ absl::StatusOr<std::string> HttpGet(const std::string& url) {
   absl::StatusOr<HttpAnswer> answer = HttpCall(exchange);
   if (!answer.ok()) return answer.status();
   if (answer->status != 200) {
-    return absl::InternalError(absl::StrCat("GET ", url, ": HTTP ", answer->status, " ",
-                                            answer->body.substr(0, 200)));
+    return absl::InternalError(
+        absl::StrCat("GET ", url, ": HTTP ", answer->status, " ", answer->body.substr(0, 200)));
   }
   return answer->body;
 }
