@@ -21,9 +21,9 @@ class GrpcAdminClient : public AdminClient {
   grpc::Status Backup(const std::function<bool(const v1::BackupResponse&)>& on_message) override {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
-    if (!actor_.empty()) context.AddMetadata(kActorMetadataKey, actor_);
+    if (!actor_.empty()) context.AddMetadata(api::kActorMetadataKey, actor_);
     if (!bearer_token_.empty()) {
-      context.AddMetadata(kAuthorizationMetadataKey, absl::StrCat("Bearer ", bearer_token_));
+      context.AddMetadata(api::kAuthorizationMetadataKey, absl::StrCat("Bearer ", bearer_token_));
     }
     std::unique_ptr<grpc::ClientReader<v1::BackupResponse>> reader =
         stub_->Backup(&context, v1::BackupRequest());

@@ -2,15 +2,13 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/resource_names.h"
 #include "cli/render.h"
 #include "cli/requests.h"
 
 namespace preflight::cli {
 
-std::string TokenName(absl::string_view argument) {
-  return absl::StartsWith(argument, "tokens/") ? std::string(argument)
-                                               : absl::StrCat("tokens/", argument);
-}
+std::string TokenName(absl::string_view argument) { return api::TokenNameFromShorthand(argument); }
 
 absl::StatusOr<v1::CreateTokenRequest> BuildCreateTokenRequest(const Invocation& invocation) {
   v1::CreateTokenRequest request;

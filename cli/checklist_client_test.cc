@@ -50,7 +50,7 @@ class FakeChecklistService : public v1::ChecklistService::Service {
  private:
   void Record(const grpc::ServerContext& context) {
     absl::MutexLock lock(&mu_);
-    auto it = context.client_metadata().find(kActorMetadataKey);
+    auto it = context.client_metadata().find(api::kActorMetadataKey);
     actor_ = it == context.client_metadata().end()
                  ? "<none>"
                  : std::string(it->second.data(), it->second.size());

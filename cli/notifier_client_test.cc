@@ -309,7 +309,7 @@ class FakeNotifierService : public v1::NotifierService::Service {
   }
 
   void Record(const grpc::ServerContext& context) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    auto it = context.client_metadata().find(kActorMetadataKey);
+    auto it = context.client_metadata().find(api::kActorMetadataKey);
     actor_ = it == context.client_metadata().end()
                  ? "<none>"
                  : std::string(it->second.data(), it->second.size());

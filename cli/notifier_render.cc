@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/api/resource_names.h"
 #include "cli/render.h"
 
 namespace preflight::cli {
@@ -19,9 +20,11 @@ constexpr int kMaxAnswerWidth = 60;
 
 std::string OrNone(const std::string& text) { return text.empty() ? std::string(kNone) : text; }
 
-// "li.na" for "recipients/li.na".
+// "li.na" for "recipients/li.na"; a tenant's recipient keeps its whole name.
 std::string ShortRecipient(absl::string_view name) {
-  return std::string(absl::StripPrefix(name, "recipients/"));
+  absl::StatusOr<api::RecipientKey> key = api::ParseRecipientName(name, "recipient");
+  if (key.ok() && key->tenant.empty()) return key->id;
+  return std::string(name);
 }
 
 std::string KindLabel(v1::ReminderKind kind) {
@@ -111,11 +114,7 @@ std::string AcknowledgedText(const v1::ItemReminderState& state) {
 
 }  // namespace
 
-std::string LaunchOfItem(absl::string_view item) {
-  const size_t infix = item.find("/items/");
-  if (infix == absl::string_view::npos || !absl::StartsWith(item, "launches/")) return "";
-  return std::string(item.substr(0, infix));
-}
+std::string LaunchOfItem(absl::string_view item) { return api::LaunchNameOfItem(item); }
 
 std::string ChannelLabel(v1::ChannelType type) {
   return EnumLabel(v1::ChannelType_descriptor(), type, "CHANNEL_TYPE_");

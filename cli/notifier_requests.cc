@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/api/resource_names.h"
 #include "cli/requests.h"
 
 namespace preflight::cli {
@@ -15,7 +16,6 @@ namespace {
 
 absl::Status Usage(absl::string_view message) { return absl::InvalidArgumentError(message); }
 
-constexpr absl::string_view kItemsInfix = "/items/";
 
 // Paging fields shared by the list requests.
 template <typename Request>
@@ -58,34 +58,25 @@ void FillSubscriptions(const Invocation& invocation, v1::Recipient* recipient) {
 }  // namespace
 
 std::string RecipientName(absl::string_view argument) {
-  // A tenant's recipient is named tenants/TENANT/recipients/ID; a bare ID is the tenant-less one.
-  if (absl::StartsWith(argument, "recipients/") || absl::StartsWith(argument, "tenants/")) {
-    return std::string(argument);
-  }
-  return absl::StrCat("recipients/", argument);
+  return api::RecipientNameFromShorthand(argument);
 }
 
 absl::StatusOr<std::string> ItemNameFromText(absl::string_view text, absl::string_view what) {
-  const size_t infix = text.find(kItemsInfix);
-  const absl::string_view launch = infix == absl::string_view::npos ? "" : text.substr(0, infix);
-  const absl::string_view code =
-      infix == absl::string_view::npos ? "" : text.substr(infix + kItemsInfix.size());
-  const absl::string_view launch_id = absl::StripPrefix(launch, "launches/");
-  if (launch_id.empty() || code.empty() || absl::StrContains(launch_id, '/') ||
-      absl::StrContains(code, '/')) {
+  std::optional<std::string> name = api::ItemNameFromShorthand(text);
+  if (!name) {
     return Usage(
         absl::StrCat(what, " must be launches/ID/items/CODE (or LAUNCH CODE), got '", text, "'"));
   }
-  return absl::StrCat("launches/", launch_id, kItemsInfix, code);
+  return *std::move(name);
 }
 
 absl::StatusOr<std::string> ItemNameFromArguments(const std::vector<std::string>& arguments) {
   if (arguments.size() == 1) return ItemNameFromText(arguments[0], "ITEM");
-  if (absl::StrContains(arguments[0], kItemsInfix)) {
+  if (api::MentionsItem(arguments[0])) {
     return Usage(absl::StrCat("give the item as launches/ID/items/CODE or as LAUNCH CODE, not '",
                               arguments[0], " ", arguments[1], "'"));
   }
-  return absl::StrCat(LaunchName(arguments[0]), kItemsInfix, arguments[1]);
+  return api::ItemNameFromShorthand(arguments[0], arguments[1]);
 }
 
 absl::StatusOr<v1::ChannelType> ParseChannelType(absl::string_view text) {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/api/resource_names.h"
 
 namespace preflight::cli {
 namespace {
@@ -15,7 +16,7 @@ namespace {
 absl::Status Usage(absl::string_view message) { return absl::InvalidArgumentError(message); }
 
 std::string ItemName(const Invocation& invocation) {
-  return absl::StrCat(LaunchName(invocation.arguments[0]), "/items/", invocation.arguments[1]);
+  return api::ItemNameFromShorthand(invocation.arguments[0], invocation.arguments[1]);
 }
 
 // Sets the profile fields whose flags were given; appends their mask paths to `paths` if given.
@@ -85,8 +86,7 @@ absl::Status ReadInt32Flag(const Invocation& invocation, absl::string_view flag,
 }
 
 std::string LaunchName(absl::string_view argument) {
-  if (absl::StartsWith(argument, "launches/")) return std::string(argument);
-  return absl::StrCat("launches/", argument);
+  return api::LaunchNameFromShorthand(argument);
 }
 
 std::vector<std::string> SplitList(absl::string_view text) {

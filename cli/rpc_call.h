@@ -7,14 +7,10 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/api/metadata_keys.h"
 #include "grpcpp/grpcpp.h"
 
 namespace preflight::cli {
-
-// Metadata key naming who acts; the services record it in events.
-inline constexpr char kActorMetadataKey[] = "x-preflight-actor";
-// Metadata key of the bearer token, "Bearer <token>", for services that require authentication.
-inline constexpr char kAuthorizationMetadataKey[] = "authorization";
 
 // Calls `method` on `stub` with the CLI's deadline and actor. A call that failed to connect never
 // reached the server, so it is tried again, up to three more times within the deadline: a
@@ -30,9 +26,9 @@ grpc::Status CallUnary(Stub* stub,
   for (int attempt = 0;; ++attempt) {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(deadline));
-    if (!actor.empty()) context.AddMetadata(kActorMetadataKey, std::string(actor));
+    if (!actor.empty()) context.AddMetadata(api::kActorMetadataKey, std::string(actor));
     if (!bearer_token.empty()) {
-      context.AddMetadata(kAuthorizationMetadataKey, absl::StrCat("Bearer ", bearer_token));
+      context.AddMetadata(api::kAuthorizationMetadataKey, absl::StrCat("Bearer ", bearer_token));
     }
     grpc::Status status = (stub->*method)(&context, request, response);
     const bool not_sent = status.error_code() == grpc::StatusCode::UNAVAILABLE &&

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "common/api/resource_names.h"
 #include "common/auth/bearer_token.h"
 
 namespace {
@@ -34,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       continue;
     }
     // An accepted token is well formed and prints back to a text that parses to itself.
-    if (!preflight::auth::IsValidTokenId(token->id)) std::abort();
+    if (!preflight::api::IsTokenId(token->id)) std::abort();
     absl::StatusOr<preflight::auth::BearerToken> again =
         preflight::auth::ParseBearerToken(token->Text());
     if (!again.ok() || again->id != token->id || again->secret != token->secret) std::abort();

@@ -44,10 +44,10 @@ void CreateLaunch(absl::string_view payload) {
 void UpdateLaunch(absl::string_view payload) {
   v1::UpdateLaunchRequest request;
   if (!Parse(payload, &request)) return;
-  absl::StatusOr<std::string> id = ParseLaunchName(request.launch().name(), "launch.name");
+  absl::StatusOr<std::string> id = api::ParseLaunchName(request.launch().name(), "launch.name");
   Expect(id.status());
   if (id.ok() && !request.etag().empty()) {
-    Expect(ParseEtag(request.etag(), LaunchName(*id)).status());
+    Expect(api::ParseEtag(request.etag(), api::LaunchName(*id)).status());
   }
   absl::StatusOr<LaunchPatch> patch = LaunchPatchFromProto(request.launch(), request.update_mask());
   Expect(patch.status());
@@ -58,13 +58,13 @@ void UpdateItem(absl::string_view payload) {
   v1::UpdateItemRequest request;
   if (!Parse(payload, &request)) return;
   absl::StatusOr<std::pair<std::string, std::string>> name =
-      ParseItemName(request.item().name(), "item.name");
+      api::ParseItemName(request.item().name(), "item.name");
   Expect(name.status());
   if (name.ok()) {
     // A name that parses must print back to itself: names are the API's keys.
-    if (ItemName(name->first, name->second) != request.item().name()) std::abort();
+    if (api::ItemName(name->launch_id, name->code) != request.item().name()) std::abort();
     if (!request.etag().empty()) {
-      Expect(ParseEtag(request.etag(), ItemName(name->first, name->second)).status());
+      Expect(api::ParseEtag(request.etag(), api::ItemName(name->launch_id, name->code)).status());
     }
   }
   absl::StatusOr<ItemPatch> patch = ItemPatchFromProto(request.item(), request.update_mask());
@@ -75,9 +75,9 @@ void UpdateItem(absl::string_view payload) {
 void AddItem(absl::string_view payload) {
   v1::AddItemRequest request;
   if (!Parse(payload, &request)) return;
-  absl::StatusOr<std::string> id = ParseLaunchName(request.parent(), "parent");
+  absl::StatusOr<std::string> id = api::ParseLaunchName(request.parent(), "parent");
   Expect(id.status());
-  if (id.ok() && LaunchName(*id) != request.parent()) std::abort();
+  if (id.ok() && api::LaunchName(*id) != request.parent()) std::abort();
   absl::StatusOr<NewItem> item = NewItemFromProto(request.item());
   Expect(item.status());
   if (item.ok()) Expect(ValidateNewItem(*item));

@@ -217,7 +217,7 @@ absl::Status Run() {
   if (!absl::GetFlag(FLAGS_checklist_token_ref).empty()) {
     absl::StatusOr<std::string> token = ResolveSecret(absl::GetFlag(FLAGS_checklist_token_ref));
     if (!token.ok()) return token.status();
-    checklist_metadata.emplace_back(auth::kAuthorizationMetadataKey,
+    checklist_metadata.emplace_back(api::kAuthorizationMetadataKey,
                                     absl::StrCat("Bearer ", absl::StripAsciiWhitespace(*token)));
   }
   ChecklistVersionClient::Options version_options;

@@ -10,7 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "common/error_text.h"
-#include "common/tenant_id.h"
+#include "common/api/tenant_id.h"
 
 namespace preflight::checklist {
 namespace {
@@ -35,7 +35,7 @@ class Watch {
           absl::StrCat("after_sequence: must not be negative, got ", request_.after_sequence));
     }
     if (!request_.filter.tenant.empty()) {
-      if (absl::Status s = ValidateTenantId("tenant", request_.filter.tenant); !s.ok()) return s;
+      if (absl::Status s = api::ValidateTenantId("tenant", request_.filter.tenant); !s.ok()) return s;
     }
     if (options_.page_size <= 0) {
       return absl::InvalidArgumentError("watch page size must be positive");

@@ -55,12 +55,12 @@ TEST(ValidationLimitsTest, LaunchStrings) {
   request = Shop();
   request.owner = std::string(kMaxNameLength + 1, 'o');
   ExpectInvalid(ValidateNewLaunch(request, ""), "launch.owner: too long");
-  request = Shop(std::string(kMaxTenantLength + 1, 't'));
+  request = Shop(std::string(api::kMaxTenantLength + 1, 't'));
   ExpectInvalid(ValidateNewLaunch(request, ""), "launch.tenant: too long (64 bytes, at most 63)");
   request = Shop();
-  request.template_id = std::string(kMaxTemplateIdLength + 1, 'w');
+  request.template_id = std::string(api::kMaxTemplateIdLength + 1, 'w');
   ExpectInvalid(ValidateNewLaunch(request, ""), "launch.template_id: too long");
-  ExpectInvalid(ValidateNewLaunch(Shop(), std::string(kMaxRequestIdLength + 1, 'r')),
+  ExpectInvalid(ValidateNewLaunch(Shop(), std::string(api::kMaxRequestIdLength + 1, 'r')),
                 "request_id: too long (at most 64)");
 }
 
@@ -96,7 +96,7 @@ TEST(ValidationLimitsTest, ItemFieldsAndRepeatedFields) {
   EXPECT_TRUE(ValidateNewItem(item).ok());
   item.depends_on = std::vector<std::string>(kMaxDependencies + 1, "ICP_FILING");
   ExpectInvalid(ValidateNewItem(item), "item.depends_on: at most 32 items, got 33");
-  item.depends_on = {"ICP_FILING", std::string(kMaxItemCodeLength + 1, 'A')};
+  item.depends_on = {"ICP_FILING", std::string(api::kMaxItemCodeLength + 1, 'A')};
   ExpectInvalid(ValidateNewItem(item), "item.depends_on[1]: must be an item code");
   item.depends_on = {"lower"};
   ExpectInvalid(ValidateNewItem(item), "item.depends_on[0]");

@@ -15,6 +15,7 @@
 #include "checklist-service/domain/rules.h"
 #include "checklist-service/domain/schedule.h"
 #include "checklist-service/domain/validation.h"
+#include "common/api/resource_names.h"
 #include "common/civil_date.h"
 #include "common/crypto.h"
 #include "common/error_text.h"
@@ -208,7 +209,7 @@ absl::StatusOr<LaunchState> LaunchService::CreateLaunch(const NewLaunch& origina
       if (state->launch.request_fingerprint != fingerprint) {
         return absl::AlreadyExistsError(absl::StrCat(
             "request_id: ", QuoteForError(request_id), " was already used by tenant '",
-            request.tenant, "' for a different request (launches/", state->launch.id, ")"));
+            request.tenant, "' for a different request (", api::LaunchName(state->launch.id), ")"));
       }
       Recompute(*state);
       return state;
@@ -430,7 +431,7 @@ absl::StatusOr<Item> LaunchService::UpdateItem(const std::string& launch_id,
   Item* item = state.FindItem(code);
   if (item == nullptr) {
     return absl::NotFoundError(
-        absl::StrCat("item launches/", launch_id, "/items/", code, " not found"));
+        absl::StrCat("item ", api::ItemName(launch_id, code), " not found"));
   }
   if (absl::Status s = CheckExpectedVersion("the item", item->version, expected_version); !s.ok()) {
     return s;
@@ -513,10 +514,10 @@ absl::StatusOr<Item> LaunchService::AddItem(const std::string& launch_id, const 
   }
   if (state.FindItem(request.code) != nullptr) {
     return absl::AlreadyExistsError(
-        absl::StrCat("item.code: launches/", launch_id, " already has an item ", request.code));
+        absl::StrCat("item.code: ", api::LaunchName(launch_id), " already has an item ", request.code));
   }
   if (static_cast<int64_t>(state.items.size()) >= limits_.max_items_per_launch) {
-    return absl::ResourceExhaustedError(absl::StrCat("launches/", launch_id, " has ",
+    return absl::ResourceExhaustedError(absl::StrCat(api::LaunchName(launch_id), " has ",
                                                      state.items.size(), " items, the limit (",
                                                      limits_.max_items_per_launch, " per launch)"));
   }
@@ -530,7 +531,7 @@ absl::StatusOr<Item> LaunchService::AddItem(const std::string& launch_id, const 
   item.applicability_reason = absl::StrCat("custom item added by ", actor.name);
   for (const std::string& dependency : request.depends_on) {
     if (state.FindItem(dependency) == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat("item.depends_on: launches/", launch_id,
+      return absl::InvalidArgumentError(absl::StrCat("item.depends_on: ", api::LaunchName(launch_id),
                                                      " has no item ", QuoteForError(dependency)));
     }
     item.depends_on.push_back(Dependency{dependency, 0});

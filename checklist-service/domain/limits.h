@@ -6,9 +6,10 @@
 
 #include <cstddef>
 
-// Tenant ids follow the one rule both services share: preflight::ValidateTenantId and
-// preflight::kMaxTenantLength (63 bytes).
-#include "common/tenant_id.h"
+// The limits both services share (tenant ids, item codes, template ids, page tokens, request
+// ids) are in common/api/limits.h; the tenant rule is common/api/tenant_id.h.
+#include "common/api/limits.h"
+#include "common/api/tenant_id.h"
 
 namespace preflight::checklist {
 
@@ -17,14 +18,10 @@ namespace preflight::checklist {
 inline constexpr size_t kMaxNameLength = 200;
 // Notes and waiver reasons.
 inline constexpr size_t kMaxNotesLength = 4000;
-inline constexpr size_t kMaxRequestIdLength = 64;
 inline constexpr size_t kMaxUriLength = 2048;
-inline constexpr size_t kMaxItemCodeLength = 64;
-inline constexpr size_t kMaxTemplateIdLength = 64;
 inline constexpr size_t kMaxCategoryLength = 64;
 // The x-preflight-actor header is cut to this length.
 inline constexpr size_t kMaxActorLength = 200;
-inline constexpr size_t kMaxPageTokenLength = 1024;
 
 // Repeated fields.
 inline constexpr size_t kMaxCategories = 32;

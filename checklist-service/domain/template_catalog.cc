@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "checklist-service/domain/validation.h"
+#include "common/api/limits.h"
 #include "common/text_proto.h"
 #include "google/protobuf/descriptor.h"
 
@@ -21,7 +22,6 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using ParseInfoTree = google::protobuf::TextFormat::ParseInfoTree;
 
-constexpr size_t kMaxTemplateIdLength = 63;
 constexpr int kNanosPerFen = 10'000'000;
 
 // Names the file and line of a template element in messages. Without a parse-info tree (a
@@ -74,7 +74,7 @@ class Locator {
 };
 
 bool IsTemplateId(absl::string_view id) {
-  if (id.empty() || id.size() > kMaxTemplateIdLength || id.front() == '-' || id.back() == '-') {
+  if (id.empty() || id.size() > api::kMaxTemplateIdLength || id.front() == '-' || id.back() == '-') {
     return false;
   }
   return std::all_of(id.begin(), id.end(), [](char c) {
@@ -83,7 +83,7 @@ bool IsTemplateId(absl::string_view id) {
 }
 
 bool IsUpperSnake(absl::string_view code) {
-  if (code.empty() || code.size() > kMaxItemCodeLength || !absl::ascii_isupper(code.front())) {
+  if (code.empty() || code.size() > api::kMaxItemCodeLength || !absl::ascii_isupper(code.front())) {
     return false;
   }
   return std::all_of(code.begin(), code.end(), [](char c) {
@@ -92,7 +92,7 @@ bool IsUpperSnake(absl::string_view code) {
 }
 
 bool IsLowerSnake(absl::string_view code) {
-  if (code.empty() || code.size() > kMaxItemCodeLength || !absl::ascii_islower(code.front())) {
+  if (code.empty() || code.size() > api::kMaxItemCodeLength || !absl::ascii_islower(code.front())) {
     return false;
   }
   return std::all_of(code.begin(), code.end(), [](char c) {
@@ -132,7 +132,7 @@ class Validator {
           "id", absl::StrCat("template id '", tmpl_.id(),
                              "' must be lowercase letters, digits and '-' (not at either end), "
                              "at most ",
-                             kMaxTemplateIdLength, " characters"));
+                             api::kMaxTemplateIdLength, " characters"));
     }
     if (Blank(tmpl_.title_en())) return root_.ErrorAt("title_en", "template title_en required");
     if (Blank(tmpl_.title_zh())) return root_.ErrorAt("title_zh", "template title_zh required");
@@ -205,7 +205,7 @@ class Validator {
         return at.ErrorAt("code", absl::StrCat("item code '", item.code(),
                                                "' must be upper snake case (A-Z, 0-9, _), at "
                                                "most ",
-                                               kMaxItemCodeLength, " characters"));
+                                               api::kMaxItemCodeLength, " characters"));
       }
       if (!item_index_.emplace(item.code(), i).second) {
         return at.ErrorAt("code", absl::StrCat("duplicate item code '", item.code(), "'"));

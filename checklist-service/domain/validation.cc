@@ -9,7 +9,7 @@
 #include "checklist-service/domain/launch_service.h"
 #include "common/civil_date.h"
 #include "common/error_text.h"
-#include "common/tenant_id.h"
+#include "common/api/tenant_id.h"
 #include "common/time_zone_name.h"
 
 namespace preflight::checklist {
@@ -57,7 +57,7 @@ absl::Status CheckTimeZone(absl::string_view field, const std::string& zone) {
 }
 
 absl::Status CheckTenant(const std::string& tenant) {
-  return ValidateTenantId("launch.tenant", tenant);
+  return api::ValidateTenantId("launch.tenant", tenant);
 }
 
 absl::Status CheckCategories(const std::vector<std::string>& categories) {
@@ -77,7 +77,7 @@ absl::Status CheckCategories(const std::vector<std::string>& categories) {
 }
 
 bool IsItemCode(absl::string_view code) {
-  if (code.empty() || code.size() > kMaxItemCodeLength || !absl::ascii_isupper(code.front())) {
+  if (code.empty() || code.size() > api::kMaxItemCodeLength || !absl::ascii_isupper(code.front())) {
     return false;
   }
   return std::all_of(code.begin(), code.end(), [](char c) {
@@ -120,13 +120,13 @@ absl::Status ValidateNewLaunch(const NewLaunch& request, absl::string_view reque
   }
   if (absl::Status s = CheckTimeZone("launch.time_zone", request.time_zone); !s.ok()) return s;
   if (absl::Status s =
-          CheckText("launch.template_id", request.template_id, kMaxTemplateIdLength, false);
+          CheckText("launch.template_id", request.template_id, api::kMaxTemplateIdLength, false);
       !s.ok()) {
     return s;
   }
   if (absl::Status s = CheckCategories(request.profile.service_categories); !s.ok()) return s;
-  if (request_id.size() > kMaxRequestIdLength) {
-    return Invalid("request_id", absl::StrCat("too long (at most ", kMaxRequestIdLength, ")"));
+  if (request_id.size() > api::kMaxRequestIdLength) {
+    return Invalid("request_id", absl::StrCat("too long (at most ", api::kMaxRequestIdLength, ")"));
   }
   for (unsigned char c : request_id) {
     if (c < 0x21 || c > 0x7e) return Invalid("request_id", "must be printable ASCII");
@@ -228,7 +228,7 @@ absl::Status ValidateNewItem(const NewItem& request) {
   if (!IsItemCode(request.code)) {
     return Invalid("item.code", absl::StrCat(QuoteForError(request.code),
                                              " must be upper snake case (A-Z, 0-9, _), at most ",
-                                             kMaxItemCodeLength, " characters"));
+                                             api::kMaxItemCodeLength, " characters"));
   }
   if (absl::Status s = CheckText("item.title_en", request.title_en, kMaxNameLength, true);
       !s.ok()) {
@@ -238,7 +238,7 @@ absl::Status ValidateNewItem(const NewItem& request) {
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckText("item.group", request.group, kMaxItemCodeLength, false); !s.ok()) {
+  if (absl::Status s = CheckText("item.group", request.group, api::kMaxItemCodeLength, false); !s.ok()) {
     return s;
   }
   if (!request.due_date) return Invalid("item.due_date", "required for a custom item");
@@ -251,7 +251,7 @@ absl::Status ValidateNewItem(const NewItem& request) {
     if (!IsItemCode(request.depends_on[i])) {
       return Invalid(absl::StrCat("item.depends_on[", i, "]"),
                      absl::StrCat("must be an item code (A-Z, 0-9, _), at most ",
-                                  kMaxItemCodeLength, " characters"));
+                                  api::kMaxItemCodeLength, " characters"));
     }
   }
   if (request.duration_working_days < 0 || request.duration_working_days > kMaxDurationDays) {

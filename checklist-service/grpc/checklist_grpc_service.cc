@@ -9,12 +9,16 @@
 #include "checklist-service/domain/limits.h"
 #include "checklist-service/grpc/proto_mapping.h"
 #include "checklist-service/grpc/write_gate.h"
+#include "common/api/etag.h"
+#include "common/api/limits.h"
+#include "common/api/metadata_keys.h"
+#include "common/api/resource_names.h"
+#include "common/api/tenant_id.h"
 #include "common/auth/principal.h"
 #include "common/auth/tenant_scope.h"
 #include "common/civil_date.h"
 #include "common/grpc_status.h"
 #include "common/request_text.h"
-#include "common/tenant_id.h"
 
 namespace preflight::checklist {
 namespace {
@@ -37,7 +41,7 @@ Actor ActorOf(const grpc::ServerContext& context, const auth::Principal& princip
     return Actor{absl::StrCat(principal.display_name, " (", principal.token_name, ")")};
   }
   const auto& metadata = context.client_metadata();
-  auto it = metadata.find(ChecklistGrpcService::kActorMetadataKey);
+  auto it = metadata.find(api::kActorMetadataKey);
   if (it == metadata.end() || it->second.empty()) return Actor{"anonymous"};
   std::string name(it->second.data(), std::min(it->second.size(), kMaxActorLength));
   return Actor{std::move(name)};
@@ -114,7 +118,7 @@ grpc::Status ChecklistGrpcService::GetLaunch(grpc::ServerContext* context,
       authorizer_->Authorize(*context, auth::Permission::kRead);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<std::string> id = ParseLaunchName(request->name(), "name");
+  absl::StatusOr<std::string> id = api::ParseLaunchName(request->name(), "name");
   if (!id.ok()) return ToGrpcStatus(id.status());
   if (grpc::Status s = CheckView(request->view()); !s.ok()) return s;
   if (absl::Status s = CheckLaunchVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
@@ -133,13 +137,13 @@ grpc::Status ChecklistGrpcService::ListLaunches(grpc::ServerContext* context,
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   if (grpc::Status s = CheckView(request->view()); !s.ok()) return s;
   if (!request->tenant().empty()) {
-    if (absl::Status s = ValidateTenantId("tenant", request->tenant()); !s.ok()) {
+    if (absl::Status s = api::ValidateTenantId("tenant", request->tenant()); !s.ok()) {
       return ToGrpcStatus(s);
     }
   }
   for (const auto& [field, value, max] :
        {std::make_tuple("owner", &request->owner(), kMaxNameLength),
-        std::make_tuple("page_token", &request->page_token(), kMaxPageTokenLength)}) {
+        std::make_tuple("page_token", &request->page_token(), api::kMaxPageTokenLength)}) {
     if (grpc::Status s = CheckLength(field, *value, max); !s.ok()) return s;
   }
   LaunchListFilter filter;
@@ -184,14 +188,14 @@ grpc::Status ChecklistGrpcService::UpdateLaunch(grpc::ServerContext* context,
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   if (!request->has_launch()) return Invalid("launch", "required");
-  absl::StatusOr<std::string> id = ParseLaunchName(request->launch().name(), "launch.name");
+  absl::StatusOr<std::string> id = api::ParseLaunchName(request->launch().name(), "launch.name");
   if (!id.ok()) return ToGrpcStatus(id.status());
   absl::StatusOr<LaunchPatch> patch =
       LaunchPatchFromProto(request->launch(), request->update_mask());
   if (!patch.ok()) return ToGrpcStatus(patch.status());
   std::optional<int64_t> expected_version;
   if (!request->etag().empty()) {
-    absl::StatusOr<int64_t> version = ParseEtag(request->etag(), LaunchName(*id));
+    absl::StatusOr<int64_t> version = api::ParseEtag(request->etag(), api::LaunchName(*id));
     if (!version.ok()) return ToGrpcStatus(version.status());
     expected_version = *version;
   }
@@ -211,21 +215,21 @@ grpc::Status ChecklistGrpcService::UpdateItem(grpc::ServerContext* context,
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   if (!request->has_item()) return Invalid("item", "required");
-  absl::StatusOr<std::pair<std::string, std::string>> name =
-      ParseItemName(request->item().name(), "item.name");
+  absl::StatusOr<api::ItemKey> name =
+      api::ParseItemName(request->item().name(), "item.name");
   if (!name.ok()) return ToGrpcStatus(name.status());
   absl::StatusOr<ItemPatch> patch = ItemPatchFromProto(request->item(), request->update_mask());
   if (!patch.ok()) return ToGrpcStatus(patch.status());
   std::optional<int64_t> expected_version;
   if (!request->etag().empty()) {
     absl::StatusOr<int64_t> version =
-        ParseEtag(request->etag(), ItemName(name->first, name->second));
+        api::ParseEtag(request->etag(), api::ItemName(name->launch_id, name->code));
     if (!version.ok()) return ToGrpcStatus(version.status());
     expected_version = *version;
   }
-  if (absl::Status s = CheckLaunchVisible(*principal, name->first); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = CheckLaunchVisible(*principal, name->launch_id); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<Item> updated = service_->UpdateItem(
-      name->first, name->second, *patch, expected_version, ActorOf(*context, *principal));
+      name->launch_id, name->code, *patch, expected_version, ActorOf(*context, *principal));
   if (!updated.ok()) return ToGrpcStatus(updated.status());
   *response = ToProto(*updated);
   return grpc::Status::OK;
@@ -237,7 +241,7 @@ grpc::Status ChecklistGrpcService::AddItem(grpc::ServerContext* context,
       authorizer_->Authorize(*context, auth::Permission::kWrite);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<std::string> id = ParseLaunchName(request->parent(), "parent");
+  absl::StatusOr<std::string> id = api::ParseLaunchName(request->parent(), "parent");
   if (!id.ok()) return ToGrpcStatus(id.status());
   if (!request->has_item()) return Invalid("item", "required");
   absl::StatusOr<NewItem> item = NewItemFromProto(request->item());
@@ -256,7 +260,7 @@ grpc::Status ChecklistGrpcService::GetReadiness(grpc::ServerContext* context,
       authorizer_->Authorize(*context, auth::Permission::kRead);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<std::string> id = ParseLaunchName(request->name(), "name");
+  absl::StatusOr<std::string> id = api::ParseLaunchName(request->name(), "name");
   if (!id.ok()) return ToGrpcStatus(id.status());
   if (absl::Status s = CheckLaunchVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<Readiness> readiness = service_->GetReadiness(*id);
@@ -272,9 +276,9 @@ grpc::Status ChecklistGrpcService::ListEvents(grpc::ServerContext* context,
       authorizer_->Authorize(*context, auth::Permission::kRead);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<std::string> id = ParseLaunchName(request->parent(), "parent");
+  absl::StatusOr<std::string> id = api::ParseLaunchName(request->parent(), "parent");
   if (!id.ok()) return ToGrpcStatus(id.status());
-  if (grpc::Status s = CheckLength("page_token", request->page_token(), kMaxPageTokenLength);
+  if (grpc::Status s = CheckLength("page_token", request->page_token(), api::kMaxPageTokenLength);
       !s.ok()) {
     return s;
   }
@@ -310,7 +314,7 @@ grpc::Status ChecklistGrpcService::ListTemplates(grpc::ServerContext* context,
                                              ", got ", request->page_size()));
   }
   const int page_size = request->page_size() == 0 ? kMaxTemplatePageSize : request->page_size();
-  if (grpc::Status s = CheckLength("page_token", request->page_token(), kMaxPageTokenLength);
+  if (grpc::Status s = CheckLength("page_token", request->page_token(), api::kMaxPageTokenLength);
       !s.ok()) {
     return s;
   }
@@ -340,7 +344,7 @@ grpc::Status ChecklistGrpcService::WatchEvents(grpc::ServerContext* context,
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   if (!request->tenant().empty()) {
-    if (absl::Status s = ValidateTenantId("tenant", request->tenant()); !s.ok()) {
+    if (absl::Status s = api::ValidateTenantId("tenant", request->tenant()); !s.ok()) {
       return ToGrpcStatus(s);
     }
   }
@@ -351,7 +355,7 @@ grpc::Status ChecklistGrpcService::WatchEvents(grpc::ServerContext* context,
   if (!tenant.ok()) return ToGrpcStatus(tenant.status());
   watch.filter.tenant = *tenant;
   if (!request->launch().empty()) {
-    absl::StatusOr<std::string> id = ParseLaunchName(request->launch(), "launch");
+    absl::StatusOr<std::string> id = api::ParseLaunchName(request->launch(), "launch");
     if (!id.ok()) return ToGrpcStatus(id.status());
     watch.filter.launch_id = *std::move(id);
   }
@@ -372,8 +376,8 @@ grpc::Status ChecklistGrpcService::WatchEvents(grpc::ServerContext* context,
   callbacks.is_cancelled = [context] { return context->IsCancelled(); };
   callbacks.on_started = [&](int64_t last_sequence, const std::string& log_epoch) {
     // Headers go out now, so the client knows the watch was accepted even if nothing happens.
-    context->AddInitialMetadata(kWatchLastSequenceMetadataKey, absl::StrCat(last_sequence));
-    context->AddInitialMetadata(kWatchLogEpochMetadataKey, log_epoch);
+    context->AddInitialMetadata(api::kLastSequenceMetadataKey, absl::StrCat(last_sequence));
+    context->AddInitialMetadata(api::kLogEpochMetadataKey, log_epoch);
     if (gate->BeginWrite()) {
       writer->SendInitialMetadata();
       gate->EndWrite();

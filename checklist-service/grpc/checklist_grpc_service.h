@@ -14,13 +14,8 @@ namespace preflight::checklist {
 // cancels watch writes stuck on stalled clients).
 class ChecklistGrpcService final : public v1::ChecklistService::Service {
  public:
-  // Metadata key naming who acts; it is recorded in events.
-  static constexpr const char* kActorMetadataKey = auth::kActorMetadataKey;
-
-  // Initial metadata of an accepted WatchEvents stream: the last committed sequence then.
-  static constexpr char kWatchLastSequenceMetadataKey[] = "x-preflight-last-sequence";
-  // ... and the event log's current epoch, for the next watch's WatchEventsRequest.log_epoch.
-  static constexpr char kWatchLogEpochMetadataKey[] = "x-preflight-log-epoch";
+  // An accepted WatchEvents stream's initial metadata carries api::kLastSequenceMetadataKey and
+  // api::kLogEpochMetadataKey (common/api/metadata_keys.h).
 
   // `stalled_write_grace`: how long a WatchEvents write may stay blocked on a client that stopped
   // reading, once its watch has to end (overflow, shutdown), before the call is cancelled.

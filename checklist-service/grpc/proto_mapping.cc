@@ -8,7 +8,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/civil_date.h"
-#include "common/crypto.h"
+#include "common/api/etag.h"
+#include "common/api/resource_names.h"
 #include "common/error_text.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -17,17 +18,9 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-constexpr absl::string_view kLaunchesPrefix = "launches/";
-
 absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
 }
-
-bool IsIdChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
-
-bool IsCodeChar(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; }
 
 google::protobuf::Timestamp ToTimestamp(absl::Time t) {
   return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
@@ -156,64 +149,6 @@ bool HasPath(const google::protobuf::FieldMask& mask, absl::string_view path) {
 
 }  // namespace
 
-absl::StatusOr<std::string> ParseLaunchName(absl::string_view name, absl::string_view field) {
-  if (name.empty()) return Invalid(field, "required");
-  const auto malformed = [&] {
-    return Invalid(field,
-                   absl::StrCat(QuoteForError(name), " is not a launch name (launches/{launch})"));
-  };
-  if (!absl::StartsWith(name, kLaunchesPrefix)) return malformed();
-  absl::string_view id = name.substr(kLaunchesPrefix.size());
-  if (id.empty() || id.size() > 64 || !std::all_of(id.begin(), id.end(), IsIdChar)) {
-    return malformed();
-  }
-  return std::string(id);
-}
-
-absl::StatusOr<std::pair<std::string, std::string>> ParseItemName(absl::string_view name,
-                                                                  absl::string_view field) {
-  if (name.empty()) return Invalid(field, "required");
-  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
-  const auto malformed = [&] {
-    return Invalid(field, absl::StrCat(QuoteForError(name),
-                                       " is not an item name (launches/{launch}/items/{code})"));
-  };
-  if (parts.size() != 4 || parts[0] != "launches" || parts[2] != "items") return malformed();
-  if (parts[1].empty() || parts[1].size() > 64 ||
-      !std::all_of(parts[1].begin(), parts[1].end(), IsIdChar)) {
-    return malformed();
-  }
-  if (parts[3].empty() || parts[3].size() > 64 ||
-      !std::all_of(parts[3].begin(), parts[3].end(), IsCodeChar)) {
-    return malformed();
-  }
-  return std::make_pair(std::string(parts[1]), std::string(parts[3]));
-}
-
-std::string LaunchName(absl::string_view launch_id) {
-  return absl::StrCat(kLaunchesPrefix, launch_id);
-}
-
-std::string ItemName(absl::string_view launch_id, absl::string_view code) {
-  return absl::StrCat(kLaunchesPrefix, launch_id, "/items/", code);
-}
-
-std::string MakeEtag(absl::string_view resource_name, int64_t version) {
-  return absl::StrCat(version, "-",
-                      Sha256Hex(absl::StrCat(resource_name, "@", version)).substr(0, 12));
-}
-
-absl::StatusOr<int64_t> ParseEtag(absl::string_view etag, absl::string_view resource_name) {
-  const std::vector<absl::string_view> parts = absl::StrSplit(etag, absl::MaxSplits('-', 1));
-  int64_t version = 0;
-  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &version) ||
-      MakeEtag(resource_name, version) != etag) {
-    return absl::AbortedError(absl::StrCat("etag mismatch: ", QuoteForError(etag),
-                                           " is not a current etag of ", resource_name,
-                                           "; read it again and retry"));
-  }
-  return version;
-}
 
 absl::StatusOr<std::optional<absl::CivilDay>> ParseOptionalDate(absl::string_view text,
                                                                 absl::string_view field) {
@@ -271,13 +206,13 @@ v1::Blocker ToProto(const Blocker& blocker, absl::string_view launch_id) {
   v1::Blocker out;
   out.set_code(blocker.code);
   out.set_message(blocker.message);
-  if (!blocker.item_code.empty()) out.set_item(ItemName(launch_id, blocker.item_code));
+  if (!blocker.item_code.empty()) out.set_item(api::ItemName(launch_id, blocker.item_code));
   return out;
 }
 
 v1::Item ToProto(const Item& item) {
   v1::Item out;
-  out.set_name(ItemName(item.launch_id, item.code));
+  out.set_name(api::ItemName(item.launch_id, item.code));
   out.set_code(item.code);
   out.set_title_en(item.title_en);
   out.set_title_zh(item.title_zh);
@@ -320,13 +255,14 @@ v1::Item ToProto(const Item& item) {
   out.set_source(item.source);
   out.set_estimate(item.estimate);
   *out.mutable_update_time() = ToTimestamp(item.update_time);
-  out.set_etag(MakeEtag(out.name(), item.version));
+  out.set_etag(api::MakeEtag(out.name(), item.version));
+  out.set_version(item.version);
   return out;
 }
 
 v1::Launch ToProto(const Launch& launch) {
   v1::Launch out;
-  out.set_name(LaunchName(launch.id));
+  out.set_name(api::LaunchName(launch.id));
   out.set_tenant(launch.tenant);
   out.set_display_name(launch.display_name);
   out.set_owner(launch.owner);
@@ -346,7 +282,8 @@ v1::Launch ToProto(const Launch& launch) {
   for (const Blocker& blocker : launch.blockers) *out.add_blockers() = ToProto(blocker, launch.id);
   *out.mutable_create_time() = ToTimestamp(launch.create_time);
   *out.mutable_update_time() = ToTimestamp(launch.update_time);
-  out.set_etag(MakeEtag(out.name(), launch.version));
+  out.set_etag(api::MakeEtag(out.name(), launch.version));
+  out.set_version(launch.version);
   return out;
 }
 
@@ -363,7 +300,7 @@ v1::Event ToProto(const Event& event) {
   out.set_sequence(event.sequence);
   out.set_type(ToProto(event.type));
   out.set_tenant(event.tenant);
-  out.set_launch(LaunchName(event.launch_id));
+  out.set_launch(api::LaunchName(event.launch_id));
   out.set_item_code(event.item_code);
   out.set_actor(event.actor);
   *out.mutable_time() = ToTimestamp(event.time);
@@ -375,7 +312,7 @@ v1::Event ToProto(const Event& event) {
 
 v1::Readiness ToProto(const Readiness& readiness, absl::string_view launch_id) {
   v1::Readiness out;
-  out.set_launch(LaunchName(launch_id));
+  out.set_launch(api::LaunchName(launch_id));
   out.set_ready(readiness.ready);
   for (const Blocker& blocker : readiness.blockers) {
     *out.add_blockers() = ToProto(blocker, launch_id);

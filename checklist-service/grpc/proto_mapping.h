@@ -17,18 +17,6 @@
 
 namespace preflight::checklist {
 
-// "launches/{id}" -> id. INVALID_ARGUMENT naming `field` when malformed.
-absl::StatusOr<std::string> ParseLaunchName(absl::string_view name, absl::string_view field);
-// "launches/{id}/items/{code}" -> (id, code).
-absl::StatusOr<std::pair<std::string, std::string>> ParseItemName(absl::string_view name,
-                                                                  absl::string_view field);
-std::string LaunchName(absl::string_view launch_id);
-std::string ItemName(absl::string_view launch_id, absl::string_view code);
-
-// Server-computed etags: opaque to clients, derived from the resource name and its version.
-std::string MakeEtag(absl::string_view resource_name, int64_t version);
-// The version an etag stands for, or ABORTED when it was not issued for this resource.
-absl::StatusOr<int64_t> ParseEtag(absl::string_view etag, absl::string_view resource_name);
 
 // An empty string is "no date".
 absl::StatusOr<std::optional<absl::CivilDay>> ParseOptionalDate(absl::string_view text,

@@ -103,7 +103,7 @@ TEST_F(RequestLimitsTest, CreateLaunchFieldLimits) {
   EXPECT_STATUS(Create(request), INVALID_ARGUMENT,
                 "launch.display_name: too long (201 bytes, at most 200)");
   request = Shop();
-  request.set_request_id(std::string(kMaxRequestIdLength + 1, 'r'));
+  request.set_request_id(std::string(api::kMaxRequestIdLength + 1, 'r'));
   EXPECT_STATUS(Create(request), INVALID_ARGUMENT, "request_id: too long (at most 64)");
   request = Shop();
   for (size_t i = 0; i <= kMaxCategories; ++i) {
@@ -122,7 +122,7 @@ TEST_F(RequestLimitsTest, ListFiltersAndPageTokensAreBounded) {
   {
     grpc::ClientContext context;
     v1::ListLaunchesRequest request;
-    request.set_tenant(std::string(kMaxTenantLength + 1, 't'));
+    request.set_tenant(std::string(api::kMaxTenantLength + 1, 't'));
     v1::ListLaunchesResponse response;
     EXPECT_STATUS(stub_->ListLaunches(&context, request, &response), INVALID_ARGUMENT,
                   "tenant: too long (64 bytes, at most 63)");
@@ -138,7 +138,7 @@ TEST_F(RequestLimitsTest, ListFiltersAndPageTokensAreBounded) {
   {
     grpc::ClientContext context;
     v1::ListLaunchesRequest request;
-    request.set_page_token(std::string(kMaxPageTokenLength + 1, 'p'));
+    request.set_page_token(std::string(api::kMaxPageTokenLength + 1, 'p'));
     v1::ListLaunchesResponse response;
     EXPECT_STATUS(stub_->ListLaunches(&context, request, &response), INVALID_ARGUMENT,
                   "page_token: too long (1025 bytes, at most 1024)");
@@ -154,7 +154,7 @@ TEST_F(RequestLimitsTest, ListFiltersAndPageTokensAreBounded) {
   {
     grpc::ClientContext context;
     v1::ListTemplatesRequest request;
-    request.set_page_token(std::string(kMaxPageTokenLength + 1, 'p'));
+    request.set_page_token(std::string(api::kMaxPageTokenLength + 1, 'p'));
     v1::ListTemplatesResponse response;
     EXPECT_STATUS(stub_->ListTemplates(&context, request, &response), INVALID_ARGUMENT,
                   "page_token: too long");
@@ -163,7 +163,7 @@ TEST_F(RequestLimitsTest, ListFiltersAndPageTokensAreBounded) {
     grpc::ClientContext context;
     v1::ListEventsRequest request;
     request.set_parent("launches/l123");
-    request.set_page_token(std::string(kMaxPageTokenLength + 1, 'p'));
+    request.set_page_token(std::string(api::kMaxPageTokenLength + 1, 'p'));
     v1::ListEventsResponse response;
     EXPECT_STATUS(stub_->ListEvents(&context, request, &response), INVALID_ARGUMENT,
                   "page_token: too long");
@@ -171,7 +171,7 @@ TEST_F(RequestLimitsTest, ListFiltersAndPageTokensAreBounded) {
   {
     grpc::ClientContext context;
     v1::WatchEventsRequest request;
-    request.set_tenant(std::string(kMaxTenantLength + 1, 't'));
+    request.set_tenant(std::string(api::kMaxTenantLength + 1, 't'));
     std::unique_ptr<grpc::ClientReader<v1::Event>> reader = stub_->WatchEvents(&context, request);
     v1::Event event;
     EXPECT_FALSE(reader->Read(&event));

@@ -18,6 +18,7 @@
 #include "checklist-service/domain/template_catalog.h"
 #include "checklist-service/grpc/checklist_grpc_service.h"
 #include "checklist-service/storage/sqlite_checklist_store.h"
+#include "common/api/metadata_keys.h"
 #include "common/clock.h"
 #include "common/page_token.h"
 #include "common/server_runner.h"
@@ -97,7 +98,7 @@ class ClientWatch {
   int64_t LastSequenceHeader() {
     reader_->WaitForInitialMetadata();
     const auto& metadata = context_.GetServerInitialMetadata();
-    auto it = metadata.find(ChecklistGrpcService::kWatchLastSequenceMetadataKey);
+    auto it = metadata.find(api::kLastSequenceMetadataKey);
     int64_t value = -1;
     if (it != metadata.end()) {
       EXPECT_TRUE(

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "checklist-service/storage/migrations.h"
 #include "checklist-service/storage/snapshot_codec.h"
+#include "common/api/resource_names.h"
 #include "common/civil_date.h"
 
 namespace preflight::checklist {
@@ -20,7 +21,7 @@ constexpr int kSecretBytes = 32;
 std::string Str(absl::string_view s) { return std::string(s); }
 
 std::string ItemName(const Item& item) {
-  return absl::StrCat("launches/", item.launch_id, "/items/", item.code);
+  return api::ItemName(item.launch_id, item.code);
 }
 
 absl::Status CheckLimit(int limit) {

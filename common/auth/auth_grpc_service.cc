@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/resource_names.h"
 #include "common/grpc_status.h"
 #include "common/request_text.h"
 #include "google/protobuf/util/time_util.h"
@@ -51,7 +52,7 @@ absl::StatusOr<Role> RoleFromProto(v1::Role role, absl::string_view field) {
 
 v1::Token TokenToProto(const TokenRecord& record) {
   v1::Token proto;
-  proto.set_name(TokenName(record.id));
+  proto.set_name(api::TokenName(record.id));
   proto.set_tenant(record.tenant);
   proto.set_role(RoleToProto(record.role));
   proto.set_display_name(record.display_name);
@@ -126,7 +127,7 @@ grpc::Status AuthGrpcService::RevokeToken(grpc::ServerContext* context,
   absl::StatusOr<Principal> caller = authorizer_->Authorize(*context, Permission::kAdmin);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<std::string> id = ParseTokenName(request->name(), "name");
+  absl::StatusOr<std::string> id = api::ParseTokenName(request->name(), "name");
   if (!id.ok()) return ToGrpcStatus(id.status());
   absl::StatusOr<TokenRecord> revoked = tokens_->Revoke(*caller, *id);
   if (!revoked.ok()) return ToGrpcStatus(revoked.status());

@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/api/resource_names.h"
 #include "common/crypto.h"
 #include "common/sqlite_database.h"
 
@@ -15,6 +16,8 @@ constexpr absl::string_view kPrefix = "pft_";
 constexpr int kIdBytes = 6;
 constexpr int kSecretBytes = 32;
 constexpr size_t kIdLength = 2 * kIdBytes;
+// The id is the token's resource id (tokens/{id}), whose grammar the API owns.
+static_assert(kIdLength == api::kTokenIdLength);
 // 32 bytes in unpadded base64url.
 constexpr size_t kSecretLength = 43;
 
@@ -37,20 +40,12 @@ absl::StatusOr<BearerToken> GenerateBearerToken() {
   return token;
 }
 
-bool IsValidTokenId(absl::string_view id) {
-  if (id.size() != kIdLength) return false;
-  for (char c : id) {
-    if (!absl::ascii_isxdigit(c) || absl::ascii_isupper(c)) return false;
-  }
-  return true;
-}
-
 absl::StatusOr<BearerToken> ParseBearerToken(absl::string_view text) {
   if (!absl::ConsumePrefix(&text, kPrefix)) return Malformed();
   if (text.size() != kIdLength + 1 + kSecretLength || text[kIdLength] != '_') return Malformed();
   BearerToken token{std::string(text.substr(0, kIdLength)),
                     std::string(text.substr(kIdLength + 1))};
-  if (!IsValidTokenId(token.id)) return Malformed();
+  if (!api::IsTokenId(token.id)) return Malformed();
   for (char c : token.secret) {
     if (!IsBase64UrlChar(c)) return Malformed();
   }

@@ -31,7 +31,4 @@ absl::StatusOr<BearerToken> ParseAuthorizationHeader(absl::string_view value);
 // What is stored: lowercase hex SHA-256 of the secret.
 std::string HashTokenSecret(absl::string_view secret);
 
-// Whether `name` could be a token id (so "tokens/{id}" parsing can refuse junk early).
-bool IsValidTokenId(absl::string_view id);
-
 }  // namespace preflight::auth

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "common/api/resource_names.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -16,7 +17,7 @@ TEST(BearerTokenTest, GeneratedTokensParseBackAndDiffer) {
   for (int i = 0; i < 50; ++i) {
     absl::StatusOr<BearerToken> token = GenerateBearerToken();
     ASSERT_TRUE(token.ok()) << token.status();
-    EXPECT_TRUE(IsValidTokenId(token->id)) << token->id;
+    EXPECT_TRUE(api::IsTokenId(token->id)) << token->id;
     absl::StatusOr<BearerToken> parsed = ParseBearerToken(token->Text());
     ASSERT_TRUE(parsed.ok()) << parsed.status();
     EXPECT_EQ(parsed->id, token->id);

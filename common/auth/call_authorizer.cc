@@ -14,7 +14,7 @@ namespace {
 std::string ClaimedActor(const grpc::ServerContext& context) {
   constexpr size_t kMaxClaimed = 64;
   const auto& metadata = context.client_metadata();
-  const auto found = metadata.find(kActorMetadataKey);
+  const auto found = metadata.find(api::kActorMetadataKey);
   if (found == metadata.end() || found->second.empty()) return "anonymous";
   return std::string(found->second.data(), std::min(found->second.size(), kMaxClaimed));
 }
@@ -29,7 +29,7 @@ absl::StatusOr<Principal> CallAuthorizer::Authorize(const grpc::ServerContext& c
     return principal;
   }
   const auto& metadata = context.client_metadata();
-  const auto found = metadata.find(kAuthorizationMetadataKey);
+  const auto found = metadata.find(api::kAuthorizationMetadataKey);
   const absl::string_view header =
       found == metadata.end() ? absl::string_view()
                               : absl::string_view(found->second.data(), found->second.size());

@@ -2,15 +2,11 @@
 
 #include "absl/status/statusor.h"
 #include "common/auth/authenticator.h"
+#include "common/api/metadata_keys.h"
 #include "common/auth/principal.h"
 #include "grpcpp/server_context.h"
 
 namespace preflight::auth {
-
-// gRPC metadata key carrying "Bearer <token>".
-inline constexpr char kAuthorizationMetadataKey[] = "authorization";
-// gRPC metadata key naming who acts, trusted only while authentication is off (the demo).
-inline constexpr char kActorMetadataKey[] = "x-preflight-actor";
 
 // The gRPC edge of authentication: finds the bearer token in a call's metadata, authenticates it
 // and checks the RPC's permission. Every handler calls Authorize first.

@@ -7,7 +7,8 @@
 #include "absl/strings/strip.h"
 #include "common/auth/tenant_scope.h"
 #include "common/crypto.h"
-#include "common/tenant_id.h"
+#include "common/api/resource_names.h"
+#include "common/api/tenant_id.h"
 
 namespace preflight::auth {
 namespace {
@@ -16,11 +17,11 @@ absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
 }
 
-// The tenant ids launches use (common/tenant_id.h), or kAllTenants.
+// The tenant ids launches use (common/api/tenant_id.h), or kAllTenants.
 absl::Status CheckTenant(absl::string_view field, absl::string_view tenant) {
   if (tenant.empty()) return Invalid(field, "required (a tenant id, or \"*\" for every tenant)");
   if (tenant == kAllTenants) return absl::OkStatus();
-  return ValidateTenantId(field, tenant);
+  return api::ValidateTenantId(field, tenant);
 }
 
 // The creator recorded for tokens issued by a service that did not require authentication:
@@ -42,24 +43,13 @@ absl::Status CheckDisplayName(absl::string_view name) {
 }
 
 absl::Status NotFound(const std::string& id) {
-  return absl::NotFoundError(absl::StrCat("token ", TokenName(id), " not found"));
+  return absl::NotFoundError(absl::StrCat("token ", api::TokenName(id), " not found"));
 }
 
 }  // namespace
 
-std::string TokenName(const std::string& id) { return absl::StrCat("tokens/", id); }
-
-absl::StatusOr<std::string> ParseTokenName(absl::string_view name, absl::string_view field) {
-  if (name.empty()) return Invalid(field, "required");
-  absl::string_view id = name;
-  if (!absl::ConsumePrefix(&id, "tokens/") || !IsValidTokenId(id)) {
-    return Invalid(field, "must look like tokens/{id} (12 lowercase hex digits)");
-  }
-  return std::string(id);
-}
-
 Principal PrincipalOf(const TokenRecord& record) {
-  return Principal{TokenName(record.id), record.tenant, record.role, record.display_name};
+  return Principal{api::TokenName(record.id), record.tenant, record.role, record.display_name};
 }
 
 absl::StatusOr<IssuedToken> TokenService::IssueUnchecked(const NewToken& spec,
@@ -150,7 +140,7 @@ absl::StatusOr<TokenRecord> TokenService::Revoke(const Principal& caller, const 
 }
 
 absl::StatusOr<TokenRecord> TokenService::Describe(const Principal& caller) {
-  absl::StatusOr<std::string> id = ParseTokenName(caller.token_name, "token");
+  absl::StatusOr<std::string> id = api::ParseTokenName(caller.token_name, "token");
   if (!id.ok()) {
     return absl::FailedPreconditionError(
         "this service does not require authentication: there is no calling token");

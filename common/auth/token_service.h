@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/api/resource_names.h"
 #include "common/auth/authenticator.h"
 #include "common/auth/token_store.h"
 #include "common/clock.h"
@@ -73,10 +74,6 @@ class TokenService final : public Authenticator {
   TokenStore* const store_;
   const Clock* const clock_;
 };
-
-// "tokens/{id}" for a record; and its id back, INVALID_ARGUMENT naming `field` otherwise.
-std::string TokenName(const std::string& id);
-absl::StatusOr<std::string> ParseTokenName(absl::string_view name, absl::string_view field);
 
 // A principal from a stored token.
 Principal PrincipalOf(const TokenRecord& record);

@@ -61,7 +61,7 @@ TEST_F(TokenServiceTest, AnIssuedTokenAuthenticatesAsItsTenantAndRole) {
   EXPECT_EQ(who->tenant, "acme");
   EXPECT_EQ(who->role, Role::kEditor);
   EXPECT_EQ(who->display_name, "alice");
-  EXPECT_EQ(who->token_name, TokenName(issued.record.id));
+  EXPECT_EQ(who->token_name, api::TokenName(issued.record.id));
   EXPECT_EQ(issued.record.creator, root_.token_name);
   // The store keeps a hash, never the secret.
   absl::StatusOr<std::optional<TokenRecord>> stored = store_->Find(issued.record.id);

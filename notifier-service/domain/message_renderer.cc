@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/api/resource_names.h"
 #include "common/civil_date.h"
 #include "common/time_zone_name.h"
 #include "nlohmann/json.hpp"
@@ -292,14 +293,14 @@ std::string NextStep(const LaunchInfo& launch, const Rung& rung, Lang lang) {
 Section ReminderSection(const LaunchInfo& launch, const ItemInfo& item, const Rung& rung, bool late,
                         const WorkingCalendar& calendar, absl::TimeZone zone, Lang lang) {
   const bool zh = lang == Lang::kZh;
-  const std::string resource = ItemResourceName(launch.launch_id, item.code);
+  const std::string resource = api::ItemName(launch.launch_id, item.code);
   const absl::CivilDay sent_on = absl::ToCivilDay(rung.send_time, zone);
   Section section;
   section.heading = zh ? "【Preflight】事项提醒" : "[Preflight] Reminder";
   section.lines.push_back(
       {zh ? "上线项目" : "Launch",
-       zh ? absl::StrCat(LaunchName(launch), "（launches/", launch.launch_id, "）")
-          : absl::StrCat(LaunchName(launch), " (launches/", launch.launch_id, ")")});
+       zh ? absl::StrCat(LaunchName(launch), "（", api::LaunchName(launch.launch_id), "）")
+          : absl::StrCat(LaunchName(launch), " (", api::LaunchName(launch.launch_id), ")")});
   section.lines.push_back(
       {zh ? "事项" : "Item", zh ? absl::StrCat(TitleZh(item), "（", item.code, "）")
                                 : absl::StrCat(TitleEn(item), " (", item.code, ")")});
@@ -349,11 +350,11 @@ Section ReminderSection(const LaunchInfo& launch, const ItemInfo& item, const Ru
 
 Json ReminderJson(const LaunchInfo& launch, const ItemInfo& item, const Rung& rung, bool late) {
   Json data = Json::object();
-  data["item"] = ItemResourceName(launch.launch_id, item.code);
+  data["item"] = api::ItemName(launch.launch_id, item.code);
   data["item_code"] = item.code;
   data["title_en"] = item.title_en;
   data["title_zh"] = item.title_zh;
-  data["launch"] = absl::StrCat("launches/", launch.launch_id);
+  data["launch"] = api::LaunchName(launch.launch_id);
   data["launch_display_name"] = launch.display_name;
   data["tenant"] = launch.tenant;
   data["assignee"] = item.assignee;
@@ -376,10 +377,6 @@ std::string Dump(const Json& data) {
 }
 
 }  // namespace
-
-std::string ItemResourceName(absl::string_view launch_id, absl::string_view code) {
-  return absl::StrCat("launches/", launch_id, "/items/", code);
-}
 
 RenderedMessage RenderReminder(const LaunchInfo& launch, const ItemInfo& item, const Rung& rung,
                                absl::string_view language, bool late,
@@ -453,7 +450,7 @@ RenderedMessage RenderDigest(const std::vector<DigestEntry>& entries, absl::stri
           {"", absl::StrCat(++number, ". ", tags, LaunchName(entry->launch), " · ",
                             zh ? TitleZh(entry->item) : TitleEn(entry->item), Separator(lang),
                             Phrase(entry->rung, lang), " — ",
-                            ItemResourceName(entry->launch.launch_id, entry->item.code))});
+                            api::ItemName(entry->launch.launch_id, entry->item.code))});
     }
     AppendSection(section, lang, message.text, message.markdown);
   }

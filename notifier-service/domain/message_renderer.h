@@ -31,9 +31,6 @@ struct DigestEntry {
   bool late = false;
 };
 
-// "launches/{launch_id}/items/{code}".
-std::string ItemResourceName(absl::string_view launch_id, absl::string_view code);
-
 // A reminder about one item. `language` is "zh", "en", or anything else (normally "") for both
 // languages, Chinese first. The body names the launch, the item (both titles), what is due when,
 // the next step for the rung's kind, the slack left (working days, calendar days for renewals)

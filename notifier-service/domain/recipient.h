@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/api/resource_names.h"
 #include "notifier-service/channels/channel.h"
 
 namespace preflight::notifier {
@@ -43,11 +44,9 @@ struct Recipient {
   absl::Time update_time = absl::UnixEpoch();
 };
 
-// The recipient's resource name: "recipients/{id}" for a tenant-less recipient,
-// "tenants/{tenant}/recipients/{id}" for a tenant's.
+// The recipient's resource name (api::RecipientName).
 inline std::string RecipientResourceName(absl::string_view tenant, absl::string_view id) {
-  if (tenant.empty()) return absl::StrCat("recipients/", id);
-  return absl::StrCat("tenants/", tenant, "/recipients/", id);
+  return api::RecipientName(tenant, id);
 }
 
 // What tells two recipients apart in dedup, digest and endpoint keys: the bare id for a

@@ -161,6 +161,7 @@ class DeliveryWorkerTimingTest : public ::testing::Test {
     launch->set_time_zone("Asia/Shanghai");
     launch->set_target_launch_date("2026-10-30");
     launch->set_etag("1-aaaaaaaaaaaa");
+    launch->set_version(1);
     ASSERT_TRUE(engine_->event_sink()->Apply(event).ok());
   }
 
@@ -181,6 +182,7 @@ class DeliveryWorkerTimingTest : public ::testing::Test {
     item->mutable_schedule()->set_latest_start_date("2026-09-21");
     item->mutable_schedule()->set_latest_finish_date("2026-10-09");
     item->set_etag("1-bbbbbbbbbbbb");
+    item->set_version(1);
     ASSERT_TRUE(engine_->event_sink()->Apply(event).ok());
     versions_.versions[code] = 1;
   }

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
+#include "common/api/resource_names.h"
 
 namespace preflight::notifier {
 namespace {
@@ -33,23 +34,22 @@ std::string StatusName(v1::ItemStatus status) {
   return name;
 }
 
-}  // namespace
-
-absl::StatusOr<std::string> LaunchIdFromName(absl::string_view name) {
-  constexpr absl::string_view kPrefix = "launches/";
-  if (!absl::StartsWith(name, kPrefix) || name.size() == kPrefix.size() ||
-      absl::StrContains(name.substr(kPrefix.size()), '/')) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("not a launch name (launches/{launch}): '", name, "'"));
-  }
-  return std::string(name.substr(kPrefix.size()));
+// Snapshots carry their version since the checklist that added the field; an older checklist
+// sends none, so the checklist is upgraded first (docs/operations.md).
+absl::Status MissingVersion(const v1::Event& event, absl::string_view snapshot) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("event ", event.sequence(), ": ", snapshot,
+                   " has no version (is the checklist service older than the notifier? "
+                   "upgrade it first)"));
 }
+
+}  // namespace
 
 absl::StatusOr<std::optional<LaunchInfo>> LaunchFromEvent(const v1::Event& event) {
   if (!event.has_launch_snapshot()) return std::optional<LaunchInfo>();
   const v1::Launch& launch = event.launch_snapshot();
   LaunchInfo info;
-  absl::StatusOr<std::string> id = LaunchIdFromName(launch.name());
+  absl::StatusOr<std::string> id = api::ParseLaunchName(launch.name(), "event.launch_snapshot.name");
   if (!id.ok()) return id.status();
   info.launch_id = *id;
   info.tenant = launch.tenant();
@@ -64,11 +64,9 @@ absl::StatusOr<std::optional<LaunchInfo>> LaunchFromEvent(const v1::Event& event
       ParseDate(launch.went_live_date(), "launch.went_live_date");
   if (!went_live.ok()) return went_live.status();
   info.went_live_date = *went_live;
-  // The etag is "<version>-<hash>"; the version orders launch snapshots.
-  const std::string version_text(
-      absl::string_view(launch.etag()).substr(0, launch.etag().find('-')));
-  int64_t version = 0;
-  if (absl::SimpleAtoi(version_text, &version)) info.version = version;
+  // The version orders launch snapshots.
+  if (launch.version() <= 0) return MissingVersion(event, "launch_snapshot");
+  info.version = launch.version();
   return std::optional<LaunchInfo>(std::move(info));
 }
 
@@ -76,7 +74,7 @@ absl::StatusOr<std::optional<ItemInfo>> ItemFromEvent(const v1::Event& event) {
   if (!event.has_item_snapshot()) return std::optional<ItemInfo>();
   const v1::Item& item = event.item_snapshot();
   ItemInfo info;
-  absl::StatusOr<std::string> launch_id = LaunchIdFromName(event.launch());
+  absl::StatusOr<std::string> launch_id = api::ParseLaunchName(event.launch(), "event.launch");
   if (!launch_id.ok()) return launch_id.status();
   info.launch_id = *launch_id;
   info.code = item.code().empty() ? event.item_code() : item.code();
@@ -86,11 +84,8 @@ absl::StatusOr<std::optional<ItemInfo>> ItemFromEvent(const v1::Event& event) {
   info.done = IsDoneStatus(item.status());
   info.started = item.status() != v1::ITEM_STATUS_NOT_STARTED;
   info.assignee = item.assignee();
-  const std::string version_text(absl::string_view(item.etag()).substr(0, item.etag().find('-')));
-  if (!absl::SimpleAtoi(version_text, &info.version)) {
-    return absl::InvalidArgumentError(absl::StrCat("event ", event.sequence(), ": item etag '",
-                                                   item.etag(), "' does not start with a version"));
-  }
+  if (item.version() <= 0) return MissingVersion(event, "item_snapshot");
+  info.version = item.version();
   absl::StatusOr<std::optional<absl::CivilDay>> latest_start =
       ParseDate(item.schedule().latest_start_date(), "item.schedule.latest_start_date");
   if (!latest_start.ok()) return latest_start.status();

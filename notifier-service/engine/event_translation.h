@@ -13,9 +13,6 @@
 
 namespace preflight::notifier {
 
-// "launches/{id}" -> "id"; INVALID_ARGUMENT for anything else.
-absl::StatusOr<std::string> LaunchIdFromName(absl::string_view name);
-
 // The launch an event carries, if it is a launch event with a snapshot.
 absl::StatusOr<std::optional<LaunchInfo>> LaunchFromEvent(const v1::Event& event);
 

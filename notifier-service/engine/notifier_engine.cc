@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/resource_names.h"
 #include "common/logging/log.h"
 #include "notifier-service/channels/url_safety.h"
 #include "notifier-service/domain/message_renderer.h"
@@ -89,7 +90,7 @@ absl::StatusOr<ItemRecord> NotifierEngine::Snooze(const std::string& launch_id,
   if (!record.ok()) return record.status();
   if (!record->has_value()) {
     return absl::NotFoundError(
-        absl::StrCat("launches/", launch_id, "/items/", code, ": no such item"));
+        absl::StrCat(api::ItemName(launch_id, code), ": no such item"));
   }
   ItemRecord updated = **record;
   updated.snoozed_until = until;
@@ -109,7 +110,7 @@ absl::StatusOr<ItemRecord> NotifierEngine::Acknowledge(const std::string& launch
   if (!record.ok()) return record.status();
   if (!record->has_value()) {
     return absl::NotFoundError(
-        absl::StrCat("launches/", launch_id, "/items/", code, ": no such item"));
+        absl::StrCat(api::ItemName(launch_id, code), ": no such item"));
   }
   ItemRecord updated = **record;
   updated.acknowledged_version = updated.info.version;
@@ -135,7 +136,7 @@ absl::StatusOr<std::vector<Delivery>> NotifierEngine::SendTest(const std::string
                                                                const std::string& id,
                                                                std::optional<ChannelType> channel) {
   const absl::Time now = clock_->Now();
-  const std::string name = RecipientResourceName(tenant, id);
+  const std::string name = api::RecipientName(tenant, id);
   absl::StatusOr<std::optional<Recipient>> recipient = store_->GetRecipient(tenant, id);
   if (!recipient.ok()) return recipient.status();
   if (!recipient->has_value()) {
@@ -210,7 +211,7 @@ absl::StatusOr<Recipient> NotifierEngine::GetRecipient(const std::string& tenant
   if (!found.ok()) return found.status();
   if (!found->has_value()) {
     return absl::NotFoundError(
-        absl::StrCat(RecipientResourceName(tenant, id), ": no such recipient"));
+        absl::StrCat(api::RecipientName(tenant, id), ": no such recipient"));
   }
   return **found;
 }

@@ -90,6 +90,7 @@ v1::Event LaunchEvent(int64_t sequence, const std::string& id) {
   launch->set_time_zone("Asia/Shanghai");
   launch->set_target_launch_date("2026-10-30");
   launch->set_etag("1-aaaaaaaaaaaa");
+  launch->set_version(1);
   return event;
 }
 
@@ -121,6 +122,7 @@ v1::Event ItemEvent(int64_t sequence, const std::string& launch_id, const ItemSp
   item->mutable_schedule()->set_latest_start_date(spec.latest_start);
   item->mutable_schedule()->set_latest_finish_date(spec.latest_finish);
   item->set_etag(absl::StrCat(spec.version, "-bbbbbbbbbbbb"));
+  item->set_version(spec.version);
   return event;
 }
 

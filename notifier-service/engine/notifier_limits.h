@@ -8,9 +8,8 @@
 namespace preflight::notifier::limits {
 
 // Recipients.
-inline constexpr size_t kMaxRecipientIdLength = 128;
-// Tenant ids follow the rule both services share: preflight::ValidateTenantId and
-// preflight::kMaxTenantLength (common/tenant_id.h).
+// Ids, tenants, subscription targets and page tokens follow the limits both services share
+// (common/api/limits.h).
 inline constexpr size_t kMaxDisplayNameLength = 200;
 inline constexpr size_t kMaxChannelsPerRecipient = 16;
 // Webhook and bot URLs.
@@ -19,12 +18,8 @@ inline constexpr size_t kMaxUrlLength = 2048;
 inline constexpr size_t kMaxEmailLength = 254;
 inline constexpr size_t kMaxSecretRefLength = 1024;
 inline constexpr size_t kMaxSubscriptions = 64;
-// "launches/" plus a 64-byte launch id.
-inline constexpr size_t kMaxSubscriptionLength = 73;
-inline constexpr size_t kMaxLaunchIdLength = 64;
 
 // Requests.
-inline constexpr size_t kMaxPageTokenLength = 1024;
 inline constexpr int kMaxReminderPageSize = 1000;
 inline constexpr int kDefaultReminderPageSize = 100;
 inline constexpr int kMaxDeliveryPageSize = 500;

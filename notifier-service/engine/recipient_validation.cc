@@ -6,8 +6,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/api/limits.h"
+#include "common/api/resource_names.h"
+#include "common/api/tenant_id.h"
 #include "common/error_text.h"
-#include "common/tenant_id.h"
 #include "notifier-service/channels/url_safety.h"
 #include "notifier-service/engine/notifier_limits.h"
 #include "notifier-service/engine/secret_resolver.h"
@@ -17,18 +19,6 @@ namespace {
 
 absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
-}
-
-bool IsIdChar(char c) {
-  return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '.' || c == '_' || c == '-' ||
-         c == '@';
-}
-
-bool IsLaunchId(absl::string_view id) {
-  return !id.empty() && id.size() <= limits::kMaxLaunchIdLength &&
-         std::all_of(id.begin(), id.end(), [](char c) {
-           return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-' || c == '_';
-         });
 }
 
 bool IsEmailAddress(absl::string_view address) {
@@ -72,20 +62,17 @@ absl::Status ValidateUrlTarget(const std::string& field, const RecipientChannel&
 
 absl::Status ValidateRecipient(const Recipient& recipient,
                                const std::vector<std::string>& http_allow_hosts) {
-  if (recipient.id.empty() || recipient.id.size() > limits::kMaxRecipientIdLength) {
+  if (recipient.id.empty() || recipient.id.size() > api::kMaxRecipientIdLength) {
     return Invalid("recipient.name", absl::StrCat("the id must have 1 to ",
-                                                  limits::kMaxRecipientIdLength, " characters"));
+                                                  api::kMaxRecipientIdLength, " characters"));
   }
-  for (char c : recipient.id) {
-    if (!IsIdChar(c)) {
-      return Invalid(
-          "recipient.name",
-          absl::StrCat("the id ", QuoteForError(recipient.id),
-                       " may hold only lowercase letters, digits, '.', '_', '-' and '@'"));
-    }
+  if (!api::IsRecipientId(recipient.id)) {
+    return Invalid("recipient.name",
+                   absl::StrCat("the id ", QuoteForError(recipient.id),
+                                " may hold only lowercase letters, digits, '.', '_', '-' and '@'"));
   }
   if (!recipient.tenant.empty()) {
-    if (absl::Status s = ValidateTenantId("recipient.tenant", recipient.tenant); !s.ok()) return s;
+    if (absl::Status s = api::ValidateTenantId("recipient.tenant", recipient.tenant); !s.ok()) return s;
   }
   if (recipient.display_name.size() > limits::kMaxDisplayNameLength) {
     return Invalid("recipient.display_name",
@@ -161,21 +148,16 @@ absl::Status ValidateRecipient(const Recipient& recipient,
   for (size_t i = 0; i < recipient.subscriptions.size(); ++i) {
     const std::string& target = recipient.subscriptions[i];
     const std::string field = absl::StrCat("recipient.subscriptions[", i, "]");
-    if (target.size() > limits::kMaxSubscriptionLength) {
-      return Invalid(field,
-                     absl::StrCat("too long (at most ", limits::kMaxSubscriptionLength, " bytes)"));
+    if (target.size() > api::kMaxSubscriptionTargetLength) {
+      return Invalid(field, absl::StrCat("too long (at most ", api::kMaxSubscriptionTargetLength,
+                                         " bytes)"));
     }
-    absl::string_view text = target;
-    const bool tenant = absl::ConsumePrefix(&text, "tenants/") && IsValidTenantId(text);
-    text = target;
-    const bool launch = absl::ConsumePrefix(&text, "launches/") && IsLaunchId(text);
-    if (!tenant && !launch) {
-      return Invalid(field, absl::StrCat(QuoteForError(target),
-                                         " must be tenants/{tenant} or launches/{launch}"));
-    }
+    absl::StatusOr<api::SubscriptionTarget> parsed = api::ParseSubscriptionTarget(target, field);
+    if (!parsed.ok()) return parsed.status();
     // A tenant's recipient hears only about its own tenant; its launches are checked where
     // launches are known (the gRPC layer).
-    if (tenant && !recipient.tenant.empty() && target.substr(8) != recipient.tenant) {
+    if (parsed->kind == api::SubscriptionTarget::Kind::kTenant && !recipient.tenant.empty() &&
+        parsed->id != recipient.tenant) {
       return Invalid(field, absl::StrCat("a recipient of tenant ", recipient.tenant,
                                          " may follow only tenants/", recipient.tenant,
                                          " and that tenant's launches, not ", target));

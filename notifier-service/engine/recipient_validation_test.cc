@@ -76,7 +76,7 @@ TEST(RecipientValidationTest, OtherChannelsAndFields) {
   ExpectInvalid(recipient, "must be tenants/{tenant} or launches/{launch}");
   recipient.subscriptions = {"tenants/acme", "launches/l1abc"};
   EXPECT_TRUE(ValidateRecipient(recipient).ok());
-  recipient.id = std::string(limits::kMaxRecipientIdLength + 1, 'a');
+  recipient.id = std::string(api::kMaxRecipientIdLength + 1, 'a');
   ExpectInvalid(recipient, "1 to 128");
 }
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/resource_names.h"
 
 namespace preflight::notifier {
 
@@ -64,8 +65,7 @@ absl::StatusOr<std::vector<Route>> Router::RoutesFor(const LaunchInfo& launch, c
     if (!seen.insert(RecipientKeyText(subscriber.tenant, subscriber.id)).second) continue;
     std::string reason = "subscription";
     for (const std::string& target : subscriber.subscriptions) {
-      if (target == absl::StrCat("launches/", launch.launch_id) ||
-          target == absl::StrCat("tenants/", launch.tenant)) {
+      if (target == api::LaunchName(launch.launch_id) || target == api::TenantName(launch.tenant)) {
         reason = absl::StrCat("subscription:", target);
         break;
       }

@@ -3,7 +3,7 @@
 #include <chrono>
 
 #include "absl/status/status.h"
-#include "absl/strings/numbers.h"
+#include "common/api/resource_names.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/client_context.h"
 
@@ -15,7 +15,7 @@ ChecklistVersionClient::ChecklistVersionClient(std::shared_ptr<grpc::Channel> ch
 
 absl::StatusOr<std::map<std::string, int64_t>> ChecklistVersionClient::ItemVersions(
     absl::string_view launch_id) {
-  const std::string name = absl::StrCat("launches/", launch_id);
+  const std::string name = api::LaunchName(launch_id);
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
   for (const auto& [key, value] : options_.metadata) context.AddMetadata(key, value);
@@ -37,16 +37,12 @@ absl::StatusOr<std::map<std::string, int64_t>> ChecklistVersionClient::ItemVersi
   }
   std::map<std::string, int64_t> versions;
   for (const v1::Item& item : launch.items()) {
-    const absl::string_view etag = item.etag();
-    int64_t version = 0;
-    const size_t dash = etag.find('-');
-    if (item.code().empty() || dash == absl::string_view::npos ||
-        !absl::SimpleAtoi(etag.substr(0, dash), &version) || version <= 0) {
-      return absl::UnavailableError(absl::StrCat("checklist GetLaunch(", name, "): item '",
-                                                 item.code(), "' has etag '", etag,
-                                                 "' without a version"));
+    if (item.code().empty() || item.version() <= 0) {
+      return absl::UnavailableError(
+          absl::StrCat("checklist GetLaunch(", name, "): item '", item.code(),
+                       "' has no version (is the checklist service older than the notifier?)"));
     }
-    versions[item.code()] = version;
+    versions[item.code()] = item.version();
   }
   return versions;
 }

@@ -17,8 +17,7 @@
 namespace preflight::notifier {
 
 // The version fence's source of truth: asks the checklist service for a launch (full view) and
-// reads each item's version from its etag ("<version>-<hash>"). Thread-safe (one stub, one call
-// per request).
+// reads each item's `version`. Thread-safe (one stub, one call per request).
 class ChecklistVersionClient final : public ItemVersionSource {
  public:
   struct Options {

@@ -82,14 +82,17 @@ v1::Launch ShopLaunch() {
   v1::Launch launch;
   launch.set_name("launches/shop");
   launch.set_etag("7-0123456789ab");
+  launch.set_version(7);
   v1::Item* icp = launch.add_items();
   icp->set_name("launches/shop/items/ICP_FILING");
   icp->set_code("ICP_FILING");
   icp->set_etag("3-abcdefabcdef");
+  icp->set_version(3);
   v1::Item* verify = launch.add_items();
   verify->set_name("launches/shop/items/WECHAT_VERIFICATION");
   verify->set_code("WECHAT_VERIFICATION");
   verify->set_etag("12-fedcbafedcba");
+  verify->set_version(12);
   return launch;
 }
 
@@ -152,10 +155,10 @@ TEST_F(ChecklistVersionClientTest, OtherFailuresAreUnavailableWithTheReason) {
   EXPECT_THAT(versions.status().message(), HasSubstr("no token"));
 }
 
-TEST_F(ChecklistVersionClientTest, EtagWithoutVersionIsUnavailable) {
+TEST_F(ChecklistVersionClientTest, ItemWithoutVersionIsUnavailable) {
   v1::Launch launch = ShopLaunch();
   launch.set_name("launches/odd");
-  launch.mutable_items(1)->set_etag("abc");
+  launch.mutable_items(1)->clear_version();
   fake_.AddLaunch(launch);
   ChecklistVersionClient client(channel_);
   absl::StatusOr<std::map<std::string, int64_t>> versions = client.ItemVersions("odd");

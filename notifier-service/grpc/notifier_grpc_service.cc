@@ -10,11 +10,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/api/etag.h"
+#include "common/api/limits.h"
+#include "common/api/resource_names.h"
+#include "common/api/tenant_id.h"
 #include "common/auth/tenant_scope.h"
 #include "common/error_text.h"
 #include "common/grpc_status.h"
 #include "common/request_text.h"
-#include "common/tenant_id.h"
 #include "notifier-service/grpc/notifier_proto_mapping.h"
 
 namespace preflight::notifier {
@@ -63,11 +66,11 @@ grpc::Status BadPageToken() { return Invalid("page_token", "invalid page token")
 // with them.
 grpc::Status CheckListRequest(absl::string_view tenant, absl::string_view page_token) {
   if (!tenant.empty()) {
-    if (absl::Status s = ValidateTenantId("tenant", tenant); !s.ok()) return ToGrpcStatus(s);
+    if (absl::Status s = api::ValidateTenantId("tenant", tenant); !s.ok()) return ToGrpcStatus(s);
   }
-  if (page_token.size() > limits::kMaxPageTokenLength) {
+  if (page_token.size() > api::kMaxPageTokenLength) {
     return Invalid("page_token", absl::StrCat("too long (", page_token.size(), " bytes, at most ",
-                                              limits::kMaxPageTokenLength, ")"));
+                                              api::kMaxPageTokenLength, ")"));
   }
   return grpc::Status::OK;
 }
@@ -125,17 +128,17 @@ absl::Status NotifierGrpcService::CheckLaunchVisible(const auth::Principal& prin
   if (!launch.ok()) return launch.status();
   // Unknown and another tenant's answer alike, so the other tenant's launch is not revealed.
   if (!launch->has_value() || (*launch)->tenant != principal.tenant) {
-    return absl::NotFoundError(absl::StrCat("launch launches/", launch_id, " not found"));
+    return absl::NotFoundError(absl::StrCat("launch ", api::LaunchName(launch_id), " not found"));
   }
   return absl::OkStatus();
 }
 
 absl::Status NotifierGrpcService::CheckRecipientVisible(const auth::Principal& principal,
-                                                        const RecipientNameParts& name) const {
+                                                        const api::RecipientKey& name) const {
   if (principal.AllTenants()) return absl::OkStatus();
   // Another tenant's recipient, or a tenant-less one, answers exactly as a missing one.
   if (name.tenant != principal.tenant) {
-    return absl::NotFoundError(absl::StrCat(RecipientName(name), ": no such recipient"));
+    return absl::NotFoundError(absl::StrCat(api::RecipientName(name), ": no such recipient"));
   }
   return engine_->GetRecipient(name.tenant, name.id).status();
 }
@@ -144,22 +147,23 @@ absl::Status NotifierGrpcService::CheckSubscriptions(const auth::Principal& prin
                                                      const Recipient& recipient) const {
   for (size_t i = 0; i < recipient.subscriptions.size(); ++i) {
     const std::string field = absl::StrCat("recipient.subscriptions[", i, "]");
-    absl::string_view target = recipient.subscriptions[i];
-    if (absl::ConsumePrefix(&target, "tenants/")) {
+    // A malformed target is left to the validation (INVALID_ARGUMENT).
+    absl::StatusOr<api::SubscriptionTarget> target =
+        api::ParseSubscriptionTarget(recipient.subscriptions[i], field);
+    if (!target.ok()) continue;
+    if (target->kind == api::SubscriptionTarget::Kind::kTenant) {
       // Tenant ids are not secret: naming another tenant is PERMISSION_DENIED for a scoped
-      // caller (a malformed one is left to the validation, INVALID_ARGUMENT).
-      if (IsValidTenantId(target) && !principal.CanSeeTenant(target)) {
-        const absl::Status denied = auth::OutOfTenantScope(principal, target);
+      // caller.
+      if (!principal.CanSeeTenant(target->id)) {
+        const absl::Status denied = auth::OutOfTenantScope(principal, target->id);
         return absl::PermissionDeniedError(absl::StrCat(field, ": ", denied.message()));
       }
       continue;
     }
     // A tenant's recipient follows only its tenant's launches. An unknown launch and another
     // tenant's answer alike, so this never reveals another tenant's launch ids.
-    if (recipient.tenant.empty() || !absl::ConsumePrefix(&target, "launches/")) continue;
-    absl::StatusOr<std::string> launch_id = ParseLaunchName(recipient.subscriptions[i], field);
-    if (!launch_id.ok()) continue;  // malformed: the validation says so
-    absl::StatusOr<std::optional<LaunchInfo>> launch = engine_->GetLaunch(*launch_id);
+    if (recipient.tenant.empty()) continue;
+    absl::StatusOr<std::optional<LaunchInfo>> launch = engine_->GetLaunch(target->id);
     if (!launch.ok()) return launch.status();
     if (!launch->has_value() || (*launch)->tenant != recipient.tenant) {
       return absl::InvalidArgumentError(
@@ -197,13 +201,13 @@ grpc::Status NotifierGrpcService::ListReminders(grpc::ServerContext* context,
   if (!tenant.ok()) return ToGrpcStatus(tenant.status());
   query.tenant = *tenant;
   if (!request->launch().empty()) {
-    absl::StatusOr<std::string> id = ParseLaunchName(request->launch(), "launch");
+    absl::StatusOr<std::string> id = api::ParseLaunchName(request->launch(), "launch");
     if (!id.ok()) return ToGrpcStatus(id.status());
     query.launch_id = *std::move(id);
   }
-  std::optional<RecipientNameParts> recipient;
+  std::optional<api::RecipientKey> recipient;
   if (!request->recipient().empty()) {
-    absl::StatusOr<RecipientNameParts> name = ParseRecipientName(request->recipient(), "recipient");
+    absl::StatusOr<api::RecipientKey> name = api::ParseRecipientName(request->recipient(), "recipient");
     if (!name.ok()) return ToGrpcStatus(name.status());
     query.recipient_tenant = name->tenant;
     query.recipient_id = name->id;
@@ -268,24 +272,24 @@ grpc::Status NotifierGrpcService::ListDeliveries(grpc::ServerContext* context,
   if (!tenant.ok()) return ToGrpcStatus(tenant.status());
   filter.tenant = *tenant;
   if (!request->launch().empty()) {
-    absl::StatusOr<std::string> id = ParseLaunchName(request->launch(), "launch");
+    absl::StatusOr<std::string> id = api::ParseLaunchName(request->launch(), "launch");
     if (!id.ok()) return ToGrpcStatus(id.status());
     filter.launch_id = *std::move(id);
   }
   if (!request->item().empty()) {
-    absl::StatusOr<std::pair<std::string, std::string>> item =
-        ParseItemName(request->item(), "item");
+    absl::StatusOr<api::ItemKey> item =
+        api::ParseItemName(request->item(), "item");
     if (!item.ok()) return ToGrpcStatus(item.status());
-    if (!filter.launch_id.empty() && filter.launch_id != item->first) {
+    if (!filter.launch_id.empty() && filter.launch_id != item->launch_id) {
       return Invalid("item", absl::StrCat(QuoteForError(request->item()), " is not an item of ",
                                           QuoteForError(request->launch())));
     }
-    filter.launch_id = item->first;
-    filter.item_code = item->second;
+    filter.launch_id = item->launch_id;
+    filter.item_code = item->code;
   }
-  std::optional<RecipientNameParts> recipient;
+  std::optional<api::RecipientKey> recipient;
   if (!request->recipient().empty()) {
-    absl::StatusOr<RecipientNameParts> name = ParseRecipientName(request->recipient(), "recipient");
+    absl::StatusOr<api::RecipientKey> name = api::ParseRecipientName(request->recipient(), "recipient");
     if (!name.ok()) return ToGrpcStatus(name.status());
     filter.recipient_tenant = name->tenant;
     filter.recipient_id = name->id;
@@ -359,7 +363,7 @@ grpc::Status NotifierGrpcService::GetRecipient(grpc::ServerContext* context,
       authorizer_->Authorize(*context, auth::Permission::kRead);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<RecipientNameParts> name = ParseRecipientName(request->name(), "name");
+  absl::StatusOr<api::RecipientKey> name = api::ParseRecipientName(request->name(), "name");
   if (!name.ok()) return ToGrpcStatus(name.status());
   if (absl::Status s = CheckRecipientVisible(*principal, *name); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<Recipient> recipient = engine_->GetRecipient(name->tenant, name->id);
@@ -419,8 +423,8 @@ grpc::Status NotifierGrpcService::UpdateRecipient(grpc::ServerContext* context,
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   if (!request->has_recipient()) return Invalid("recipient", "required");
-  absl::StatusOr<RecipientNameParts> parts =
-      ParseRecipientName(request->recipient().name(), "recipient.name");
+  absl::StatusOr<api::RecipientKey> parts =
+      api::ParseRecipientName(request->recipient().name(), "recipient.name");
   if (!parts.ok()) return ToGrpcStatus(parts.status());
   // The mask is checked before anything is read, so a bad request never depends on the state.
   Recipient scratch;
@@ -431,9 +435,9 @@ grpc::Status NotifierGrpcService::UpdateRecipient(grpc::ServerContext* context,
   if (absl::Status s = CheckRecipientVisible(*principal, *parts); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<Recipient> current = engine_->GetRecipient(parts->tenant, parts->id);
   if (!current.ok()) return ToGrpcStatus(current.status());
-  const std::string name = RecipientName(*parts);
+  const std::string name = api::RecipientName(*parts);
   if (!request->etag().empty()) {
-    absl::StatusOr<int64_t> version = ParseEtag(request->etag(), name);
+    absl::StatusOr<int64_t> version = api::ParseEtag(request->etag(), name);
     if (!version.ok()) return ToGrpcStatus(version.status());
     if (*version != current->version) {
       return grpc::Status(
@@ -466,12 +470,12 @@ grpc::Status NotifierGrpcService::DeleteRecipient(grpc::ServerContext* context,
       authorizer_->Authorize(*context, auth::Permission::kAdmin);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<RecipientNameParts> name = ParseRecipientName(request->name(), "name");
+  absl::StatusOr<api::RecipientKey> name = api::ParseRecipientName(request->name(), "name");
   if (!name.ok()) return ToGrpcStatus(name.status());
   if (absl::Status s = CheckRecipientVisible(*principal, *name); !s.ok()) return ToGrpcStatus(s);
   std::optional<int64_t> expected_version;
   if (!request->etag().empty()) {
-    absl::StatusOr<int64_t> version = ParseEtag(request->etag(), RecipientName(*name));
+    absl::StatusOr<int64_t> version = api::ParseEtag(request->etag(), api::RecipientName(*name));
     if (!version.ok()) return ToGrpcStatus(version.status());
     expected_version = *version;
   }
@@ -485,9 +489,9 @@ grpc::Status NotifierGrpcService::SnoozeReminder(grpc::ServerContext* context,
       authorizer_->Authorize(*context, auth::Permission::kWrite);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<std::pair<std::string, std::string>> item = ParseItemName(request->item(), "item");
+  absl::StatusOr<api::ItemKey> item = api::ParseItemName(request->item(), "item");
   if (!item.ok()) return ToGrpcStatus(item.status());
-  if (absl::Status s = CheckLaunchVisible(*principal, item->first); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = CheckLaunchVisible(*principal, item->launch_id); !s.ok()) return ToGrpcStatus(s);
   if (request->has_snooze_until() && request->has_snooze_for()) {
     return Invalid("snooze_for", "give either snooze_until or snooze_for, not both");
   }
@@ -508,7 +512,7 @@ grpc::Status NotifierGrpcService::SnoozeReminder(grpc::ServerContext* context,
   } else {
     return Invalid("snooze_until", "required: give snooze_until or snooze_for");
   }
-  absl::StatusOr<ItemRecord> record = engine_->Snooze(item->first, item->second, until);
+  absl::StatusOr<ItemRecord> record = engine_->Snooze(item->launch_id, item->code, until);
   if (!record.ok()) return ToGrpcStatus(record.status());
   *response = ToProto(*record);
   return grpc::Status::OK;
@@ -521,10 +525,10 @@ grpc::Status NotifierGrpcService::AcknowledgeReminder(grpc::ServerContext* conte
       authorizer_->Authorize(*context, auth::Permission::kWrite);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<std::pair<std::string, std::string>> item = ParseItemName(request->item(), "item");
+  absl::StatusOr<api::ItemKey> item = api::ParseItemName(request->item(), "item");
   if (!item.ok()) return ToGrpcStatus(item.status());
-  if (absl::Status s = CheckLaunchVisible(*principal, item->first); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<ItemRecord> record = engine_->Acknowledge(item->first, item->second);
+  if (absl::Status s = CheckLaunchVisible(*principal, item->launch_id); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<ItemRecord> record = engine_->Acknowledge(item->launch_id, item->code);
   if (!record.ok()) return ToGrpcStatus(record.status());
   *response = ToProto(*record);
   return grpc::Status::OK;
@@ -537,7 +541,7 @@ grpc::Status NotifierGrpcService::SendTestNotification(
       authorizer_->Authorize(*context, auth::Permission::kAdmin);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<RecipientNameParts> name = ParseRecipientName(request->recipient(), "recipient");
+  absl::StatusOr<api::RecipientKey> name = api::ParseRecipientName(request->recipient(), "recipient");
   if (!name.ok()) return ToGrpcStatus(name.status());
   if (absl::Status s = CheckRecipientVisible(*principal, *name); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<std::optional<ChannelType>> channel =
@@ -559,7 +563,7 @@ grpc::Status NotifierGrpcService::ListInboxMessages(grpc::ServerContext* context
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   // A person without a recipient record still has an inbox (the router's default channels), so
   // an unknown recipient simply has no messages.
-  absl::StatusOr<RecipientNameParts> name = ParseRecipientName(request->recipient(), "recipient");
+  absl::StatusOr<api::RecipientKey> name = api::ParseRecipientName(request->recipient(), "recipient");
   if (!name.ok()) return ToGrpcStatus(name.status());
   // A scoped token reads only the inboxes of its own tenant's recipients: a person without a
   // recipient record (recipients/{id}, the default channels) may hear from every tenant.
@@ -571,7 +575,7 @@ grpc::Status NotifierGrpcService::ListInboxMessages(grpc::ServerContext* context
     return s;
   }
   if (grpc::Status s = CheckListRequest("", request->page_token()); !s.ok()) return s;
-  const std::string scope = JoinFields({"inbox", RecipientName(*name)});
+  const std::string scope = JoinFields({"inbox", api::RecipientName(*name)});
   int64_t before_id = 0;
   if (grpc::Status s = DecodeIdPosition(page_tokens_, request->page_token(), scope, before_id);
       !s.ok()) {

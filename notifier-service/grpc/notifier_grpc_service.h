@@ -78,7 +78,7 @@ class NotifierGrpcService final : public v1::NotifierService::Service {
   absl::Status CheckLaunchVisible(const auth::Principal& principal,
                                   const std::string& launch_id) const;
   absl::Status CheckRecipientVisible(const auth::Principal& principal,
-                                     const RecipientNameParts& name) const;
+                                     const api::RecipientKey& name) const;
   // A recipient's subscriptions stay in its tenant: "tenants/{other}" is PERMISSION_DENIED for a
   // caller scoped to one tenant (INVALID_ARGUMENT from the validation otherwise), and a tenant
   // recipient's "launches/{launch}" must be a launch of its tenant the notifier knows

@@ -17,6 +17,7 @@
 #include "common/clock.h"
 #include "common/page_token.h"
 #include "common/working_calendar.h"
+#include "common/api/etag.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -215,6 +216,7 @@ class NotifierGrpcServiceTest : public ::testing::Test {
     launch->set_time_zone("Asia/Shanghai");
     launch->set_target_launch_date("2026-04-30");
     launch->set_etag("1-abc");
+    launch->set_version(1);
     ASSERT_TRUE(engine_->event_sink()->Apply(launch_event).ok());
 
     v1::Event item_event;
@@ -232,6 +234,7 @@ class NotifierGrpcServiceTest : public ::testing::Test {
     item->set_status(v1::ITEM_STATUS_NOT_STARTED);
     item->set_assignee("li.na");
     item->set_etag("1-abc");
+    item->set_version(1);
     item->mutable_schedule()->set_latest_start_date("2026-03-05");
     item->mutable_schedule()->set_latest_finish_date("2026-03-12");
     absl::Status applied = engine_->event_sink()->Apply(item_event);
@@ -309,7 +312,7 @@ TEST_F(NotifierGrpcServiceTest, CreatesAndGetsRecipients) {
   // A reference, returned as given: never the secret behind it.
   EXPECT_EQ(created.channels(1).secret_ref(), "env:PREFLIGHT_HOOK_SECRET");
   EXPECT_EQ(created.create_time().seconds(), Seconds(kStart));
-  EXPECT_EQ(created.etag(), MakeEtag("tenants/acme/recipients/li.na", 1));
+  EXPECT_EQ(created.etag(), api::MakeEtag("tenants/acme/recipients/li.na", 1));
 
   v1::Recipient got;
   ASSERT_OK(GetRecipient("tenants/acme/recipients/li.na", &got));
@@ -355,7 +358,7 @@ TEST_F(NotifierGrpcServiceTest, UpdatesRecipientsWithEtags) {
   // Not in the mask: unchanged.
   EXPECT_FALSE(updated.digest());
   ASSERT_EQ(updated.channels_size(), 1);
-  EXPECT_EQ(updated.etag(), MakeEtag("recipients/li.na", 2));
+  EXPECT_EQ(updated.etag(), api::MakeEtag("recipients/li.na", 2));
   EXPECT_NE(updated.etag(), created.etag());
   EXPECT_EQ(updated.create_time().seconds(), Seconds(kStart));
   EXPECT_EQ(updated.update_time().seconds(), Seconds(kStart + absl::Minutes(5)));
@@ -368,7 +371,7 @@ TEST_F(NotifierGrpcServiceTest, UpdatesRecipientsWithEtags) {
   request.clear_etag();
   ASSERT_OK(UpdateRecipient(request, &out));
   EXPECT_TRUE(out.digest());
-  EXPECT_EQ(out.etag(), MakeEtag("recipients/li.na", 3));
+  EXPECT_EQ(out.etag(), api::MakeEtag("recipients/li.na", 3));
 
   // Channels and subscriptions replace the lists.
   v1::UpdateRecipientRequest channels;
@@ -416,7 +419,7 @@ TEST_F(NotifierGrpcServiceTest, DeletesRecipientsWithOptionalEtag) {
   Create(MakeRecipient("wang", {v1::CHANNEL_TYPE_LOG}));
 
   // An etag of another recipient, or of an older version, does not delete.
-  EXPECT_STATUS(DeleteRecipient("recipients/li.na", MakeEtag("recipients/wang", 1)), ABORTED,
+  EXPECT_STATUS(DeleteRecipient("recipients/li.na", api::MakeEtag("recipients/wang", 1)), ABORTED,
                 "etag");
   v1::UpdateRecipientRequest update;
   update.mutable_recipient()->set_name("recipients/li.na");

@@ -14,8 +14,9 @@
 #include "common/civil_date.h"
 #include "common/crypto.h"
 #include "common/error_text.h"
-#include "common/tenant_id.h"
+#include "common/api/tenant_id.h"
 #include "google/protobuf/util/time_util.h"
+#include "common/api/etag.h"
 #include "notifier-service/channels/url_safety.h"
 
 namespace preflight::notifier {
@@ -23,38 +24,10 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-constexpr absl::string_view kRecipientsPrefix = "recipients/";
-constexpr absl::string_view kLaunchesPrefix = "launches/";
-constexpr absl::string_view kDeliveriesPrefix = "deliveries/";
-constexpr size_t kMaxRecipientIdLength = 128;
-constexpr size_t kMaxLaunchIdLength = 64;
-constexpr size_t kMaxItemCodeLength = 64;
 constexpr int32_t kNanosPerSecond = 1'000'000'000;
 
 absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
-}
-
-bool IsRecipientIdChar(char c) {
-  return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '.' || c == '_' || c == '-' ||
-         c == '@';
-}
-
-// The checklist's launch ids and item codes.
-bool IsLaunchIdChar(char c) {
-  return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-' || c == '_';
-}
-bool IsCodeChar(char c) { return absl::ascii_isupper(c) || absl::ascii_isdigit(c) || c == '_'; }
-
-template <typename Predicate>
-bool AllOf(absl::string_view text, Predicate predicate) {
-  return std::all_of(text.begin(), text.end(), predicate);
-}
-
-bool IsDigit(char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); }
-
-bool IsValidLaunchId(absl::string_view id) {
-  return !id.empty() && id.size() <= kMaxLaunchIdLength && AllOf(id, IsLaunchIdChar);
 }
 
 std::string DateText(const absl::CivilDay& day) { return FormatCivilDay(day); }
@@ -76,107 +49,11 @@ std::string ItemTitle(const ItemInfo& item) {
 
 }  // namespace
 
-// ---- Resource names -----------------------------------------------------------------------------
+// ---- Resource names ---------------------------------------------------------------------------
 
-absl::StatusOr<RecipientNameParts> ParseRecipientName(absl::string_view name,
-                                                      absl::string_view field) {
-  if (name.empty()) return Invalid(field, "required");
-  const auto malformed = [&] {
-    return Invalid(field, absl::StrCat(QuoteForError(name),
-                                       " is not a recipient name (recipients/{id} or "
-                                       "tenants/{tenant}/recipients/{id}; the id has lowercase "
-                                       "letters, digits, '.', '_', '-', '@')"));
-  };
-  RecipientNameParts parts;
-  absl::string_view rest = name;
-  if (absl::ConsumePrefix(&rest, "tenants/")) {
-    const size_t slash = rest.find('/');
-    if (slash == absl::string_view::npos || !IsValidTenantId(rest.substr(0, slash))) {
-      return malformed();
-    }
-    parts.tenant = std::string(rest.substr(0, slash));
-    rest.remove_prefix(slash + 1);
-  }
-  if (!absl::ConsumePrefix(&rest, kRecipientsPrefix)) return malformed();
-  if (rest.empty() || rest.size() > kMaxRecipientIdLength || !AllOf(rest, IsRecipientIdChar)) {
-    return malformed();
-  }
-  parts.id = std::string(rest);
-  return parts;
-}
-
-absl::StatusOr<std::string> ParseLaunchName(absl::string_view name, absl::string_view field) {
-  if (name.empty()) return Invalid(field, "required");
-  if (!absl::StartsWith(name, kLaunchesPrefix) ||
-      !IsValidLaunchId(name.substr(kLaunchesPrefix.size()))) {
-    return Invalid(field,
-                   absl::StrCat(QuoteForError(name), " is not a launch name (launches/{launch})"));
-  }
-  return std::string(name.substr(kLaunchesPrefix.size()));
-}
-
-absl::StatusOr<std::pair<std::string, std::string>> ParseItemName(absl::string_view name,
-                                                                  absl::string_view field) {
-  if (name.empty()) return Invalid(field, "required");
-  const std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
-  if (parts.size() != 4 || parts[0] != "launches" || parts[2] != "items" ||
-      !IsValidLaunchId(parts[1]) || parts[3].empty() || parts[3].size() > kMaxItemCodeLength ||
-      !AllOf(parts[3], IsCodeChar)) {
-    return Invalid(field, absl::StrCat(QuoteForError(name),
-                                       " is not an item name (launches/{launch}/items/{code})"));
-  }
-  return std::make_pair(std::string(parts[1]), std::string(parts[3]));
-}
-
-absl::StatusOr<int64_t> ParseDeliveryName(absl::string_view name, absl::string_view field) {
-  if (name.empty()) return Invalid(field, "required");
-  int64_t id = 0;
-  if (!absl::StartsWith(name, kDeliveriesPrefix) ||
-      !AllOf(name.substr(kDeliveriesPrefix.size()), IsDigit) ||
-      !absl::SimpleAtoi(name.substr(kDeliveriesPrefix.size()), &id) || id <= 0) {
-    return Invalid(field,
-                   absl::StrCat(QuoteForError(name), " is not a delivery name (deliveries/{id})"));
-  }
-  return id;
-}
-
-std::string RecipientName(absl::string_view tenant, absl::string_view id) {
-  return RecipientResourceName(tenant, id);
-}
-
-std::string LaunchName(absl::string_view launch_id) {
-  return absl::StrCat(kLaunchesPrefix, launch_id);
-}
-
-std::string ItemName(absl::string_view launch_id, absl::string_view code) {
+std::string ItemNameOrEmpty(absl::string_view launch_id, absl::string_view code) {
   if (launch_id.empty() || code.empty()) return std::string();
-  return absl::StrCat(kLaunchesPrefix, launch_id, "/items/", code);
-}
-
-std::string DeliveryName(int64_t id) { return absl::StrCat(kDeliveriesPrefix, id); }
-
-std::string InboxMessageName(absl::string_view recipient_tenant, absl::string_view recipient_id,
-                             int64_t id) {
-  return absl::StrCat(RecipientName(recipient_tenant, recipient_id), "/inbox/", id);
-}
-
-// ---- Etags --------------------------------------------------------------------------------------
-
-std::string MakeEtag(absl::string_view resource_name, int64_t version) {
-  return absl::StrCat(version, "-",
-                      Sha256Hex(absl::StrCat(resource_name, "@", version)).substr(0, 12));
-}
-
-absl::StatusOr<int64_t> ParseEtag(absl::string_view etag, absl::string_view resource_name) {
-  const std::vector<absl::string_view> parts = absl::StrSplit(etag, absl::MaxSplits('-', 1));
-  int64_t version = 0;
-  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &version) ||
-      MakeEtag(resource_name, version) != etag) {
-    return absl::AbortedError(absl::StrCat("etag mismatch: ", QuoteForError(etag),
-                                           " is not a current etag of ", resource_name,
-                                           "; read it again and retry"));
-  }
-  return version;
+  return api::ItemName(launch_id, code);
 }
 
 // ---- Times --------------------------------------------------------------------------------------
@@ -350,7 +227,7 @@ absl::StatusOr<RecipientChannel> RecipientChannelFromProto(const v1::RecipientCh
 
 v1::Recipient ToProto(const Recipient& recipient) {
   v1::Recipient out;
-  const std::string name = RecipientName(recipient.tenant, recipient.id);
+  const std::string name = api::RecipientName(recipient.tenant, recipient.id);
   out.set_name(name);
   out.set_tenant(recipient.tenant);
   out.set_display_name(recipient.display_name);
@@ -364,7 +241,7 @@ v1::Recipient ToProto(const Recipient& recipient) {
   }
   *out.mutable_create_time() = ToTimestamp(recipient.create_time);
   *out.mutable_update_time() = ToTimestamp(recipient.update_time);
-  out.set_etag(MakeEtag(name, recipient.version));
+  out.set_etag(api::MakeEtag(name, recipient.version));
   return out;
 }
 
@@ -384,7 +261,7 @@ absl::StatusOr<std::vector<RecipientChannel>> ChannelsFromProto(const v1::Recipi
 }  // namespace
 
 absl::StatusOr<Recipient> NewRecipientFromProto(const v1::Recipient& recipient) {
-  absl::StatusOr<RecipientNameParts> name = ParseRecipientName(recipient.name(), "recipient.name");
+  absl::StatusOr<api::RecipientKey> name = api::ParseRecipientName(recipient.name(), "recipient.name");
   if (!name.ok()) return name.status();
   if (!name->tenant.empty() && !recipient.tenant().empty() && recipient.tenant() != name->tenant) {
     return Invalid("recipient.tenant",
@@ -462,13 +339,13 @@ v1::DeliveryAttempt ToProto(const DeliveryAttempt& attempt) {
 
 v1::Delivery ToProto(const Delivery& delivery) {
   v1::Delivery out;
-  out.set_name(DeliveryName(delivery.id));
+  out.set_name(api::DeliveryName(delivery.id));
   out.set_dedup_key(delivery.dedup_key);
   out.set_tenant(delivery.tenant);
-  out.set_item(ItemName(delivery.launch_id, delivery.item_code));
+  out.set_item(ItemNameOrEmpty(delivery.launch_id, delivery.item_code));
   out.set_rung(delivery.rung_id);
   out.set_kind(ToProto(delivery.kind));
-  out.set_recipient(RecipientName(delivery.recipient_tenant, delivery.recipient_id));
+  out.set_recipient(api::RecipientName(delivery.recipient_tenant, delivery.recipient_id));
   out.set_channel(ToProto(delivery.channel));
   out.set_state(ToProto(delivery.state));
   out.set_subject(delivery.subject);
@@ -489,7 +366,7 @@ v1::Delivery ToProto(const Delivery& delivery) {
 
 v1::Reminder ToProto(const ForecastEntry& entry) {
   v1::Reminder out;
-  out.set_item(ItemName(entry.item.launch_id, entry.item.code));
+  out.set_item(ItemNameOrEmpty(entry.item.launch_id, entry.item.code));
   out.set_tenant(entry.launch.tenant);
   out.set_launch_display_name(entry.launch.display_name);
   out.set_item_title(ItemTitle(entry.item));
@@ -502,7 +379,7 @@ v1::Reminder ToProto(const ForecastEntry& entry) {
   out.set_escalation(entry.rung.escalation);
   for (const Route& route : entry.routes) {
     v1::Reminder::Route* out_route = out.add_routes();
-    out_route->set_recipient(RecipientName(route.recipient.tenant, route.recipient.id));
+    out_route->set_recipient(api::RecipientName(route.recipient.tenant, route.recipient.id));
     out_route->set_channel(ToProto(route.channel.type));
     out_route->set_reason(route.reason);
     out_route->set_digest(route.digest);
@@ -512,7 +389,7 @@ v1::Reminder ToProto(const ForecastEntry& entry) {
 
 v1::ItemReminderState ToProto(const ItemRecord& record) {
   v1::ItemReminderState out;
-  out.set_item(ItemName(record.info.launch_id, record.info.code));
+  out.set_item(ItemNameOrEmpty(record.info.launch_id, record.info.code));
   if (record.snoozed_until.has_value()) {
     *out.mutable_snoozed_until() = ToTimestamp(*record.snoozed_until);
   }
@@ -526,9 +403,9 @@ v1::ItemReminderState ToProto(const ItemRecord& record) {
 
 v1::InboxMessage ToProto(const InboxMessage& message) {
   v1::InboxMessage out;
-  out.set_name(InboxMessageName(message.recipient_tenant, message.recipient_id, message.id));
-  out.set_recipient(RecipientName(message.recipient_tenant, message.recipient_id));
-  if (message.delivery_id > 0) out.set_delivery(DeliveryName(message.delivery_id));
+  out.set_name(api::InboxMessageName(message.recipient_tenant, message.recipient_id, message.id));
+  out.set_recipient(api::RecipientName(message.recipient_tenant, message.recipient_id));
+  if (message.delivery_id > 0) out.set_delivery(api::DeliveryName(message.delivery_id));
   out.set_subject(message.subject);
   out.set_body(message.body);
   *out.mutable_create_time() = ToTimestamp(message.create_time);

@@ -17,53 +17,18 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "notifier-service/domain/delivery.h"
 #include "notifier-service/domain/recipient.h"
+#include "common/api/resource_names.h"
 #include "notifier-service/engine/forecast.h"
 #include "notifier-service/storage/notifier_store.h"
 #include "preflight/v1/notifier.pb.h"
 
 namespace preflight::notifier {
 
-// ---- Resource names -----------------------------------------------------------------------------
-// Each parser returns INVALID_ARGUMENT "<field>: ..." when `name` is empty or malformed, quoting
-// at most a short prefix of it (QuoteForError).
-
-// A recipient's name taken apart: a tenant's recipient is "tenants/{tenant}/recipients/{id}", a
-// tenant-less one "recipients/{id}" (tenant "").
-struct RecipientNameParts {
-  std::string tenant;
-  std::string id;
-};
-
-// "recipients/{id}" or "tenants/{tenant}/recipients/{id}" (the id: lowercase letters, digits,
-// ".", "_", "-", "@"; at most 128; the tenant: a tenant id).
-absl::StatusOr<RecipientNameParts> ParseRecipientName(absl::string_view name,
-                                                      absl::string_view field);
-// "launches/{id}" -> id.
-absl::StatusOr<std::string> ParseLaunchName(absl::string_view name, absl::string_view field);
-// "launches/{launch}/items/{code}" -> (launch id, code).
-absl::StatusOr<std::pair<std::string, std::string>> ParseItemName(absl::string_view name,
-                                                                  absl::string_view field);
-// "deliveries/{id}" -> id (positive).
-absl::StatusOr<int64_t> ParseDeliveryName(absl::string_view name, absl::string_view field);
-
-// "recipients/{id}" for tenant "", else "tenants/{tenant}/recipients/{id}".
-std::string RecipientName(absl::string_view tenant, absl::string_view id);
-inline std::string RecipientName(const RecipientNameParts& parts) {
-  return RecipientName(parts.tenant, parts.id);
-}
-std::string LaunchName(absl::string_view launch_id);
-// Empty when either part is empty (test deliveries are about no item).
-std::string ItemName(absl::string_view launch_id, absl::string_view code);
-std::string DeliveryName(int64_t id);
-// "<recipient name>/inbox/{id}".
-std::string InboxMessageName(absl::string_view recipient_tenant, absl::string_view recipient_id,
-                             int64_t id);
-
-// ---- Etags --------------------------------------------------------------------------------------
-// "<version>-<12 hex>", derived from the resource name and its version like the checklist's.
-std::string MakeEtag(absl::string_view resource_name, int64_t version);
-// The version an etag stands for, or ABORTED when it was not issued for this resource.
-absl::StatusOr<int64_t> ParseEtag(absl::string_view etag, absl::string_view resource_name);
+// ---- Resource names and etags ------------------------------------------------------------------
+// They are the API's (common/api/resource_names.h, common/api/etag.h). A delivery about no item
+// (a test delivery) has no item name:
+// "" when either part is empty, else api::ItemName.
+std::string ItemNameOrEmpty(absl::string_view launch_id, absl::string_view code);
 
 // ---- Times --------------------------------------------------------------------------------------
 google::protobuf::Timestamp ToTimestamp(absl::Time time);

@@ -17,7 +17,7 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "common/page_token.h"
-#include "common/tenant_id.h"
+#include "common/api/tenant_id.h"
 #include "common/working_calendar.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
@@ -401,7 +401,7 @@ TEST_F(NotifierSecurityTest, RecipientFieldLimits) {
   EXPECT_STATUS(Create(recipient), INVALID_ARGUMENT, "recipient.display_name: too long (201");
 
   recipient.set_display_name("ok");
-  recipient.set_tenant(std::string(kMaxTenantLength + 1, 'a'));
+  recipient.set_tenant(std::string(api::kMaxTenantLength + 1, 'a'));
   EXPECT_STATUS(Create(recipient), INVALID_ARGUMENT,
                 "recipient.tenant: too long (64 bytes, at most 63)");
   recipient.set_tenant("Acme Corp");
@@ -438,8 +438,8 @@ TEST_F(NotifierSecurityTest, RecipientFieldLimits) {
 }
 
 TEST_F(NotifierSecurityTest, ListFiltersAndPageTokensAreBounded) {
-  const std::string long_tenant(kMaxTenantLength + 1, 't');
-  const std::string long_token(limits::kMaxPageTokenLength + 1, 'p');
+  const std::string long_tenant(api::kMaxTenantLength + 1, 't');
+  const std::string long_token(api::kMaxPageTokenLength + 1, 'p');
   {
     grpc::ClientContext context;
     v1::ListDeliveriesRequest request;

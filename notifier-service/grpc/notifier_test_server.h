@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/api/resource_names.h"
 #include "common/auth/authenticator.h"
 #include "common/auth/call_authorizer.h"
 #include "common/clock.h"
@@ -125,33 +126,35 @@ class NotifierServerTest : public ::testing::Test {
     launch_event.set_sequence(++sequence_);
     launch_event.set_type(v1::Event::LAUNCH_CREATED);
     launch_event.set_tenant(tenant);
-    launch_event.set_launch(absl::StrCat("launches/", launch_id));
+    launch_event.set_launch(api::LaunchName(launch_id));
     *launch_event.mutable_time() = ToTimestamp(clock_.Now());
     v1::Launch* launch = launch_event.mutable_launch_snapshot();
-    launch->set_name(absl::StrCat("launches/", launch_id));
+    launch->set_name(api::LaunchName(launch_id));
     launch->set_tenant(tenant);
     launch->set_display_name(absl::StrCat(tenant, " shop"));
     launch->set_owner("wang.wei");
     launch->set_time_zone("Asia/Shanghai");
     launch->set_target_launch_date("2026-04-30");
     launch->set_etag("1-abc");
+    launch->set_version(1);
     ASSERT_TRUE(engine_->event_sink()->Apply(launch_event).ok());
 
     v1::Event item_event;
     item_event.set_sequence(++sequence_);
     item_event.set_type(v1::Event::ITEM_CREATED);
     item_event.set_tenant(tenant);
-    item_event.set_launch(absl::StrCat("launches/", launch_id));
+    item_event.set_launch(api::LaunchName(launch_id));
     item_event.set_item_code("ICP_FILING");
     *item_event.mutable_time() = ToTimestamp(clock_.Now());
     v1::Item* item = item_event.mutable_item_snapshot();
-    item->set_name(absl::StrCat("launches/", launch_id, "/items/ICP_FILING"));
+    item->set_name(api::ItemName(launch_id, "ICP_FILING"));
     item->set_code("ICP_FILING");
     item->set_title_en("ICP filing");
     item->set_title_zh("ICP 备案");
     item->set_status(v1::ITEM_STATUS_NOT_STARTED);
     item->set_assignee(assignee);
     item->set_etag("1-abc");
+    item->set_version(1);
     item->mutable_schedule()->set_latest_start_date("2026-03-05");
     item->mutable_schedule()->set_latest_finish_date("2026-03-12");
     absl::Status applied = engine_->event_sink()->Apply(item_event);

@@ -16,7 +16,7 @@ RemoteAuthenticator::RemoteAuthenticator(std::shared_ptr<grpc::Channel> checklis
 absl::StatusOr<auth::Principal> RemoteAuthenticator::Ask(const auth::BearerToken& token) {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + options_.timeout));
-  context.AddMetadata(auth::kAuthorizationMetadataKey, absl::StrCat("Bearer ", token.Text()));
+  context.AddMetadata(api::kAuthorizationMetadataKey, absl::StrCat("Bearer ", token.Text()));
   v1::Token identity;
   const grpc::Status status =
       stub_->GetCallerIdentity(&context, v1::GetCallerIdentityRequest(), &identity);

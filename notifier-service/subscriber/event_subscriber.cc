@@ -6,16 +6,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/api/metadata_keys.h"
 #include "common/logging/log.h"
 
 namespace preflight::notifier {
 namespace {
-
-// Initial metadata of a WatchEvents stream the checklist service accepted: its last committed
-// sequence at that moment (ChecklistGrpcService::kWatchLastSequenceMetadataKey).
-constexpr char kLastSequenceMetadataKey[] = "x-preflight-last-sequence";
-// ... and its log epoch (kWatchLogEpochMetadataKey).
-constexpr char kLogEpochMetadataKey[] = "x-preflight-log-epoch";
 
 // What the operator must do when the checklist refuses the cursor (docs/operations.md).
 constexpr char kRefusedAdvice[] =
@@ -190,11 +185,11 @@ absl::Status EventSubscriber::FollowOnce(bool& progressed, bool& refused) {
   // The server sends its headers once it has accepted the watch, before any event.
   reader->WaitForInitialMetadata();
   const auto& headers = context.GetServerInitialMetadata();
-  if (auto it = headers.find(kLastSequenceMetadataKey); it != headers.end()) {
+  if (auto it = headers.find(api::kLastSequenceMetadataKey); it != headers.end()) {
     int64_t head = 0;
     (void)absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()), &head);
     // The checklist accepted the cursor in this epoch: remember it for the next stream.
-    if (auto named = headers.find(kLogEpochMetadataKey); named != headers.end()) {
+    if (auto named = headers.find(api::kLogEpochMetadataKey); named != headers.end()) {
       const std::string current(named->second.data(), named->second.size());
       if (current != *epoch) {
         if (absl::Status s = sink_->SetLogEpoch(current); !s.ok()) {

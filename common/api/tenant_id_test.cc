@@ -1,4 +1,4 @@
-#include "common/tenant_id.h"
+#include "common/api/tenant_id.h"
 
 #include <string>
 #include <vector>
@@ -6,7 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace preflight {
+namespace preflight::api {
 namespace {
 
 using ::testing::HasSubstr;
@@ -36,4 +36,4 @@ TEST(TenantIdTest, RefusesEverythingElse) {
 }
 
 }  // namespace
-}  // namespace preflight
+}  // namespace preflight::api

@@ -8,10 +8,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/api/limits.h"
 
-namespace preflight {
-
-inline constexpr size_t kMaxTenantLength = 63;
+namespace preflight::api {
 
 // Lowercase ASCII letters, digits, '-', '_' or '.', starting with a letter or digit, 1 to
 // kMaxTenantLength bytes.
@@ -21,4 +20,4 @@ bool IsValidTenantId(absl::string_view tenant);
 // one, else what is wrong, quoting at most a short prefix of `tenant`.
 absl::Status ValidateTenantId(absl::string_view field, absl::string_view tenant);
 
-}  // namespace preflight
+}  // namespace preflight::api

@@ -1,4 +1,4 @@
-#include "common/tenant_id.h"
+#include "common/api/tenant_id.h"
 
 #include <algorithm>
 
@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/error_text.h"
 
-namespace preflight {
+namespace preflight::api {
 namespace {
 
 bool IsTenantChar(char c) {
@@ -36,4 +36,4 @@ absl::Status ValidateTenantId(absl::string_view field, absl::string_view tenant)
   return absl::OkStatus();
 }
 
-}  // namespace preflight
+}  // namespace preflight::api
