@@ -424,6 +424,10 @@ TEST_F(ChecklistGrpcServiceTest, UpdateLaunchAppliesMaskAndChecksEtag) {
   EXPECT_EQ(updated.display_name(), "Acme shop v2");
   EXPECT_EQ(updated.owner(), "zhang.wei@acme.cn");
   EXPECT_NE(updated.etag(), created.etag());
+  // The version counts the launch's changes; readers compare it instead of parsing etags.
+  EXPECT_EQ(created.version(), 1);
+  EXPECT_EQ(updated.version(), 2);
+  for (const v1::Item& item : created.items()) EXPECT_GE(item.version(), 1) << item.code();
 
   // The old etag is now stale.
   grpc::ClientContext again;

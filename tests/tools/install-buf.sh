@@ -21,7 +21,7 @@ trap 'rm -rf "$work"' EXIT
 echo "install-buf: fetching buf $version from the npm registry" >&2
 if ! curl -fsSL --retry 3 -o "$work/buf.tgz" "$url" 2>"$work/curl.err"; then
   if grep -qiE 'certificate|SSL' "$work/curl.err"; then
-    echo "install-buf: TLS verification failed ($(tr -d '\n' <"$work/curl.err")); retrying" \
+    echo "install-buf: TLS verification failed ($(head -n 1 "$work/curl.err")); retrying" \
       "without it: the pinned sha512 below authenticates the file" >&2
     curl -fsSL --retry 3 --insecure -o "$work/buf.tgz" "$url"
   else
