@@ -14,7 +14,7 @@
 #include "absl/time/time.h"
 #include "checklist-service/domain/event_hub.h"
 #include "checklist-service/domain/model.h"
-#include "checklist-service/storage/checklist_store.h"
+#include "checklist-service/domain/checklist_store.h"
 
 namespace preflight::checklist {
 

@@ -14,7 +14,7 @@
 #include "checklist-service/domain/limits.h"
 #include "checklist-service/domain/model.h"
 #include "checklist-service/domain/template_catalog.h"
-#include "checklist-service/storage/checklist_store.h"
+#include "checklist-service/domain/checklist_store.h"
 #include "common/clock.h"
 #include "common/working_calendar.h"
 

@@ -8,7 +8,7 @@
 #include "absl/time/time.h"
 #include "checklist-service/domain/event_hub.h"
 #include "checklist-service/domain/launch_service.h"
-#include "checklist-service/storage/checklist_store.h"
+#include "checklist-service/domain/checklist_store.h"
 #include "common/clock.h"
 #include "common/metrics/metrics.h"
 

@@ -5,7 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "checklist-service/storage/checklist_store.h"
+#include "checklist-service/domain/checklist_store.h"
 #include "preflight/v1/admin.pb.h"
 
 namespace preflight::checklist {

@@ -10,7 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include "checklist-service/storage/checklist_store.h"
+#include "checklist-service/domain/checklist_store.h"
 #include "common/sqlite_database.h"
 
 namespace SQLite {

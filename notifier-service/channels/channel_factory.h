@@ -8,7 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
-#include "notifier-service/channels/channel.h"
+#include "notifier-service/domain/channel.h"
 #include "notifier-service/channels/email_channel.h"
 
 namespace preflight::notifier {

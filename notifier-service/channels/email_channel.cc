@@ -15,7 +15,7 @@
 #include "notifier-service/channels/http_client.h"
 #include "notifier-service/channels/message_format.h"
 #include "notifier-service/channels/text_limits.h"
-#include "notifier-service/channels/url_safety.h"
+#include "notifier-service/domain/url_safety.h"
 
 namespace preflight::notifier {
 namespace {

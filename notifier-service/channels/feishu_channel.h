@@ -4,7 +4,7 @@
 #include <string>
 
 #include "common/clock.h"
-#include "notifier-service/channels/channel.h"
+#include "notifier-service/domain/channel.h"
 #include "notifier-service/channels/http_client.h"
 #include "notifier-service/channels/http_outcome.h"
 

@@ -11,7 +11,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "notifier-service/channels/url_safety.h"
+#include "notifier-service/domain/url_safety.h"
 
 namespace preflight::notifier {
 

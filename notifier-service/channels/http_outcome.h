@@ -10,7 +10,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "notifier-service/channels/channel.h"
+#include "notifier-service/domain/channel.h"
 #include "notifier-service/channels/http_client.h"
 
 namespace preflight::notifier {

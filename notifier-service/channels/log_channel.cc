@@ -6,7 +6,7 @@
 #include "absl/time/time.h"
 #include "common/logging/log.h"
 #include "notifier-service/channels/text_limits.h"
-#include "notifier-service/channels/url_safety.h"
+#include "notifier-service/domain/url_safety.h"
 
 namespace preflight::notifier {
 namespace {

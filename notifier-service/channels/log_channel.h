@@ -6,7 +6,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
-#include "notifier-service/channels/channel.h"
+#include "notifier-service/domain/channel.h"
 
 namespace preflight::notifier {
 

@@ -3,7 +3,7 @@
 #include <cstddef>
 
 #include "common/clock.h"
-#include "notifier-service/channels/channel.h"
+#include "notifier-service/domain/channel.h"
 #include "notifier-service/channels/http_client.h"
 
 namespace preflight::notifier {

@@ -1,4 +1,4 @@
-#include "notifier-service/channels/url_safety.h"
+#include "notifier-service/domain/url_safety.h"
 
 #include <string>
 #include <vector>

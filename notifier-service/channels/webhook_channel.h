@@ -4,7 +4,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/clock.h"
-#include "notifier-service/channels/channel.h"
+#include "notifier-service/domain/channel.h"
 #include "notifier-service/channels/http_client.h"
 
 namespace preflight::notifier {

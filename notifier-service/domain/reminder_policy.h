@@ -13,7 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/text_format.h"
-#include "notifier-service/channels/channel.h"
+#include "notifier-service/domain/channel.h"
 #include "preflight/v1/reminder_policy.pb.h"
 
 namespace preflight::notifier {

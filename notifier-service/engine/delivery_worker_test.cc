@@ -3,6 +3,7 @@
 // pass began, and a Retry-After counts from the answer and holds every delivery queued for that
 // endpoint, not only the one that got the 429.
 
+#include "notifier-service/checklist_link/event_translation.h"
 #include "notifier-service/engine/delivery_worker.h"
 
 #include <deque>
@@ -162,7 +163,7 @@ class DeliveryWorkerTimingTest : public ::testing::Test {
     launch->set_target_launch_date("2026-10-30");
     launch->set_etag("1-aaaaaaaaaaaa");
     launch->set_version(1);
-    ASSERT_TRUE(engine_->event_sink()->Apply(event).ok());
+    ASSERT_TRUE(TranslateAndApply(*engine_->event_sink(), event).ok());
   }
 
   // An item of l1 assigned to li.na whose first start reminder is due at 09:30 on 17 September.
@@ -183,7 +184,7 @@ class DeliveryWorkerTimingTest : public ::testing::Test {
     item->mutable_schedule()->set_latest_finish_date("2026-10-09");
     item->set_etag("1-bbbbbbbbbbbb");
     item->set_version(1);
-    ASSERT_TRUE(engine_->event_sink()->Apply(event).ok());
+    ASSERT_TRUE(TranslateAndApply(*engine_->event_sink(), event).ok());
     versions_.versions[code] = 1;
   }
 

@@ -11,7 +11,7 @@
 #include "notifier-service/engine/item_version_source.h"
 #include "notifier-service/engine/reminder_scheduler.h"
 #include "notifier-service/engine/router.h"
-#include "notifier-service/storage/notifier_store.h"
+#include "notifier-service/domain/notifier_store.h"
 
 namespace preflight::notifier {
 

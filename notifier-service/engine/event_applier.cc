@@ -6,7 +6,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "notifier-service/engine/event_translation.h"
 
 namespace preflight::notifier {
 
@@ -51,20 +50,18 @@ absl::StatusOr<std::string> EventApplier::CollectCancellations(const LaunchInfo&
   return reason;
 }
 
-absl::Status EventApplier::Apply(const v1::Event& event) {
+absl::Status EventApplier::Apply(const ChecklistEvent& event) {
   absl::MutexLock lock(decide_mu_);
   absl::StatusOr<int64_t> applied = store_->AppliedSequence();
   if (!applied.ok()) return applied.status();
-  if (event.sequence() <= *applied) return absl::OkStatus();  // replayed after a reconnect
+  if (event.sequence <= *applied) return absl::OkStatus();  // replayed after a reconnect
 
   const absl::Time now = clock_->Now();
   EventEffects effects;
-  effects.sequence = event.sequence();
+  effects.sequence = event.sequence;
 
-  absl::StatusOr<std::optional<LaunchInfo>> launch = LaunchFromEvent(event);
-  if (!launch.ok()) return launch.status();
-  absl::StatusOr<std::optional<ItemInfo>> item = ItemFromEvent(event);
-  if (!item.ok()) return item.status();
+  const std::optional<LaunchInfo>* const launch = &event.launch;
+  const std::optional<ItemInfo>* const item = &event.item;
 
   std::optional<LaunchInfo> current_launch;
   std::vector<ItemRecord> to_replan;
@@ -129,7 +126,7 @@ absl::Status EventApplier::Apply(const v1::Event& event) {
     effects.items.push_back(std::move(record));
   }
   if (!reasons.empty()) {
-    effects.cancel_reason = absl::StrCat(reasons.front(), " (event ", event.sequence(), ")");
+    effects.cancel_reason = absl::StrCat(reasons.front(), " (event ", event.sequence, ")");
   }
   return store_->ApplyEvent(effects);
 }

@@ -7,8 +7,8 @@
 #include "common/clock.h"
 #include "notifier-service/engine/dispatcher.h"
 #include "notifier-service/engine/reminder_scheduler.h"
-#include "notifier-service/storage/notifier_store.h"
-#include "notifier-service/subscriber/event_sink.h"
+#include "notifier-service/domain/notifier_store.h"
+#include "notifier-service/domain/event_sink.h"
 
 namespace preflight::notifier {
 
@@ -29,7 +29,7 @@ class EventApplier final : public EventSink {
   absl::Status SetLogEpoch(const std::string& epoch) override {
     return store_->SetStreamLogEpoch(epoch);
   }
-  absl::Status Apply(const v1::Event& event) override;
+  absl::Status Apply(const ChecklistEvent& event) override;
 
  private:
   // Appends to `cancel` the pending deliveries of `record` that `launch` and the item's new

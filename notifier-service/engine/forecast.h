@@ -7,7 +7,7 @@
 #include "absl/time/time.h"
 #include "notifier-service/engine/reminder_scheduler.h"
 #include "notifier-service/engine/router.h"
-#include "notifier-service/storage/notifier_store.h"
+#include "notifier-service/domain/notifier_store.h"
 
 namespace preflight::notifier {
 

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
 #include "common/logging/log.h"
-#include "notifier-service/channels/url_safety.h"
+#include "notifier-service/domain/url_safety.h"
 #include "notifier-service/domain/message_renderer.h"
 #include "notifier-service/engine/recipient_validation.h"
 

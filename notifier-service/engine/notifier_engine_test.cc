@@ -1,6 +1,7 @@
 // The engine end to end in one process: real SQLite store, real policy and calendar, a fake
 // clock that jumps across weeks, and recording channels. Asserts the exact sends.
 
+#include "notifier-service/checklist_link/event_translation.h"
 #include "notifier-service/engine/notifier_engine.h"
 
 #include <algorithm>
@@ -160,7 +161,7 @@ class NotifierEngineTest : public ::testing::Test {
   }
 
   void Apply(const v1::Event& event) {
-    ASSERT_TRUE(engine_->event_sink()->Apply(event).ok());
+    ASSERT_TRUE(TranslateAndApply(*engine_->event_sink(), event).ok());
     if (event.has_item_snapshot()) {
       const std::string& etag = event.item_snapshot().etag();
       versions_.versions["l1"][event.item_snapshot().code()] =

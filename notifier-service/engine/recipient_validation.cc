@@ -10,7 +10,7 @@
 #include "common/api/resource_names.h"
 #include "common/api/tenant_id.h"
 #include "common/error_text.h"
-#include "notifier-service/channels/url_safety.h"
+#include "notifier-service/domain/url_safety.h"
 #include "notifier-service/engine/notifier_limits.h"
 #include "notifier-service/engine/secret_resolver.h"
 

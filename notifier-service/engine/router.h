@@ -7,7 +7,7 @@
 #include "absl/strings/string_view.h"
 #include "notifier-service/domain/model.h"
 #include "notifier-service/domain/recipient.h"
-#include "notifier-service/storage/notifier_store.h"
+#include "notifier-service/domain/notifier_store.h"
 
 namespace preflight::notifier {
 

@@ -2,6 +2,7 @@
 // default reminder policy, calendar and log channel, served on a loopback port and called through
 // a real stub. Time comes from a FakeClock; sends happen inline (send_threads 0).
 
+#include "notifier-service/checklist_link/event_translation.h"
 #include "notifier-service/grpc/notifier_grpc_service.h"
 
 #include <map>
@@ -22,7 +23,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "notifier-service/channels/log_channel.h"
-#include "notifier-service/channels/rate_budget.h"
+#include "notifier-service/engine/rate_budget.h"
 #include "notifier-service/domain/reminder_policy.h"
 #include "notifier-service/engine/item_version_source.h"
 #include "notifier-service/engine/notifier_engine.h"
@@ -217,7 +218,7 @@ class NotifierGrpcServiceTest : public ::testing::Test {
     launch->set_target_launch_date("2026-04-30");
     launch->set_etag("1-abc");
     launch->set_version(1);
-    ASSERT_TRUE(engine_->event_sink()->Apply(launch_event).ok());
+    ASSERT_TRUE(TranslateAndApply(*engine_->event_sink(), launch_event).ok());
 
     v1::Event item_event;
     item_event.set_sequence(2);
@@ -237,7 +238,7 @@ class NotifierGrpcServiceTest : public ::testing::Test {
     item->set_version(1);
     item->mutable_schedule()->set_latest_start_date("2026-03-05");
     item->mutable_schedule()->set_latest_finish_date("2026-03-12");
-    absl::Status applied = engine_->event_sink()->Apply(item_event);
+    absl::Status applied = TranslateAndApply(*engine_->event_sink(), item_event);
     ASSERT_TRUE(applied.ok()) << applied;
     versions_.Set("shop", "ICP_FILING", 1);
   }

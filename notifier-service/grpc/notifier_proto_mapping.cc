@@ -17,7 +17,7 @@
 #include "common/api/tenant_id.h"
 #include "google/protobuf/util/time_util.h"
 #include "common/api/etag.h"
-#include "notifier-service/channels/url_safety.h"
+#include "notifier-service/domain/url_safety.h"
 
 namespace preflight::notifier {
 namespace {

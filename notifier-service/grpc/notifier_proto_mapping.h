@@ -19,7 +19,7 @@
 #include "notifier-service/domain/recipient.h"
 #include "common/api/resource_names.h"
 #include "notifier-service/engine/forecast.h"
-#include "notifier-service/storage/notifier_store.h"
+#include "notifier-service/domain/notifier_store.h"
 #include "preflight/v1/notifier.pb.h"
 
 namespace preflight::notifier {

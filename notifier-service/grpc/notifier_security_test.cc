@@ -23,7 +23,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "notifier-service/channels/log_channel.h"
-#include "notifier-service/channels/rate_budget.h"
+#include "notifier-service/engine/rate_budget.h"
 #include "notifier-service/domain/reminder_policy.h"
 #include "notifier-service/engine/item_version_source.h"
 #include "notifier-service/engine/notifier_engine.h"

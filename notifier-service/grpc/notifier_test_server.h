@@ -20,8 +20,9 @@
 #include "common/working_calendar.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "notifier-service/checklist_link/event_translation.h"
 #include "notifier-service/channels/log_channel.h"
-#include "notifier-service/channels/rate_budget.h"
+#include "notifier-service/engine/rate_budget.h"
 #include "notifier-service/domain/reminder_policy.h"
 #include "notifier-service/engine/item_version_source.h"
 #include "notifier-service/engine/notifier_engine.h"
@@ -137,7 +138,7 @@ class NotifierServerTest : public ::testing::Test {
     launch->set_target_launch_date("2026-04-30");
     launch->set_etag("1-abc");
     launch->set_version(1);
-    ASSERT_TRUE(engine_->event_sink()->Apply(launch_event).ok());
+    ASSERT_TRUE(TranslateAndApply(*engine_->event_sink(), launch_event).ok());
 
     v1::Event item_event;
     item_event.set_sequence(++sequence_);
@@ -157,7 +158,7 @@ class NotifierServerTest : public ::testing::Test {
     item->set_version(1);
     item->mutable_schedule()->set_latest_start_date("2026-03-05");
     item->mutable_schedule()->set_latest_finish_date("2026-03-12");
-    absl::Status applied = engine_->event_sink()->Apply(item_event);
+    absl::Status applied = TranslateAndApply(*engine_->event_sink(), item_event);
     ASSERT_TRUE(applied.ok()) << applied;
     versions_.Set(launch_id, "ICP_FILING", 1);
   }

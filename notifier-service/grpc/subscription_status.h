@@ -1,7 +1,7 @@
 #pragma once
 
 #include "absl/strings/string_view.h"
-#include "notifier-service/subscriber/event_subscriber.h"
+#include "notifier-service/checklist_link/event_subscriber.h"
 #include "preflight/v1/notifier.pb.h"
 
 namespace preflight::notifier {

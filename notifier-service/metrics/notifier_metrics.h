@@ -6,8 +6,8 @@
 #include "common/clock.h"
 #include "common/metrics/metrics.h"
 #include "notifier-service/engine/delivery_observer.h"
-#include "notifier-service/storage/notifier_store.h"
-#include "notifier-service/subscriber/event_subscriber.h"
+#include "notifier-service/domain/notifier_store.h"
+#include "notifier-service/checklist_link/event_subscriber.h"
 
 namespace preflight::notifier {
 

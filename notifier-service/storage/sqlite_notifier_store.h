@@ -12,7 +12,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "common/sqlite_database.h"
-#include "notifier-service/storage/notifier_store.h"
+#include "notifier-service/domain/notifier_store.h"
 
 namespace SQLite {
 class Database;

@@ -11,7 +11,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "notifier-service/channels/channel.h"
+#include "notifier-service/domain/channel.h"
 
 namespace preflight::notifier {
 

@@ -1,4 +1,4 @@
-#include "notifier-service/engine/event_translation.h"
+#include "notifier-service/checklist_link/event_translation.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -102,6 +102,24 @@ absl::StatusOr<std::optional<ItemInfo>> ItemFromEvent(const v1::Event& event) {
   if (!expiry.ok()) return expiry.status();
   info.expiry = *expiry;
   return std::optional<ItemInfo>(std::move(info));
+}
+
+absl::StatusOr<ChecklistEvent> TranslateEvent(const v1::Event& event) {
+  ChecklistEvent out;
+  out.sequence = event.sequence();
+  absl::StatusOr<std::optional<LaunchInfo>> launch = LaunchFromEvent(event);
+  if (!launch.ok()) return launch.status();
+  out.launch = *std::move(launch);
+  absl::StatusOr<std::optional<ItemInfo>> item = ItemFromEvent(event);
+  if (!item.ok()) return item.status();
+  out.item = *std::move(item);
+  return out;
+}
+
+absl::Status TranslateAndApply(EventSink& sink, const v1::Event& event) {
+  absl::StatusOr<ChecklistEvent> translated = TranslateEvent(event);
+  if (!translated.ok()) return translated.status();
+  return sink.Apply(*translated);
 }
 
 }  // namespace preflight::notifier

@@ -1,6 +1,6 @@
 // RemoteAuthenticator against a real AuthService (TokenService over SQLite) served in-process.
 
-#include "notifier-service/grpc/remote_authenticator.h"
+#include "notifier-service/checklist_link/remote_authenticator.h"
 
 #include <memory>
 

@@ -1,4 +1,4 @@
-#include "notifier-service/grpc/remote_authenticator.h"
+#include "notifier-service/checklist_link/remote_authenticator.h"
 
 #include <utility>
 

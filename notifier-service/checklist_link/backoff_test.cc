@@ -1,4 +1,4 @@
-#include "notifier-service/subscriber/backoff.h"
+#include "notifier-service/checklist_link/backoff.h"
 
 #include <cstddef>
 #include <vector>

@@ -14,8 +14,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
-#include "notifier-service/subscriber/backoff.h"
-#include "notifier-service/subscriber/event_sink.h"
+#include "notifier-service/checklist_link/backoff.h"
+#include "notifier-service/domain/event_sink.h"
 #include "preflight/v1/checklist.grpc.pb.h"
 
 namespace preflight::notifier {

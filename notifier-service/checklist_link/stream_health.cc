@@ -1,4 +1,4 @@
-#include "notifier-service/subscriber/stream_health.h"
+#include "notifier-service/checklist_link/stream_health.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/logging/log.h"

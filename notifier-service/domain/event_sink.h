@@ -5,7 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "preflight/v1/checklist.pb.h"
+#include "notifier-service/domain/checklist_event.h"
 
 namespace preflight::notifier {
 
@@ -23,9 +23,9 @@ class EventSink {
   // Records the epoch of a stream that accepted the applied sequence.
   virtual absl::Status SetLogEpoch(const std::string& epoch) = 0;
 
-  // Applies one event and commits its effects together with the cursor (= event.sequence()),
+  // Applies one event and commits its effects together with the cursor (= event.sequence),
   // atomically. On error nothing of it is kept, and the event will be offered again.
-  virtual absl::Status Apply(const preflight::v1::Event& event) = 0;
+  virtual absl::Status Apply(const ChecklistEvent& event) = 0;
 };
 
 }  // namespace preflight::notifier

@@ -1,4 +1,4 @@
-#include "notifier-service/channels/channel.h"
+#include "notifier-service/domain/channel.h"
 
 #include <array>
 #include <utility>

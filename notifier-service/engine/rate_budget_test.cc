@@ -1,4 +1,4 @@
-#include "notifier-service/channels/rate_budget.h"
+#include "notifier-service/engine/rate_budget.h"
 
 #include <atomic>
 #include <limits>

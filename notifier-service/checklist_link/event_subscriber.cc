@@ -1,4 +1,4 @@
-#include "notifier-service/subscriber/event_subscriber.h"
+#include "notifier-service/checklist_link/event_subscriber.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/api/metadata_keys.h"
+#include "notifier-service/checklist_link/event_translation.h"
 #include "common/logging/log.h"
 
 namespace preflight::notifier {
@@ -244,7 +245,7 @@ absl::Status EventSubscriber::FollowOnce(bool& progressed, bool& refused) {
 absl::Status EventSubscriber::ApplyEvent(const v1::Event& event, int64_t& applied) {
   // Already committed (a replay after a reconnect): applying it again would duplicate effects.
   if (event.sequence() <= applied) return absl::OkStatus();
-  absl::Status status = sink_->Apply(event);
+  absl::Status status = TranslateAndApply(*sink_, event);
   if (!status.ok()) {
     return absl::Status(status.code(),
                         absl::StrCat("applying event ", event.sequence(), ": ", status.message()));

@@ -7,7 +7,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
-#include "notifier-service/subscriber/event_subscriber.h"
+#include "notifier-service/checklist_link/event_subscriber.h"
 
 namespace preflight::notifier {
 

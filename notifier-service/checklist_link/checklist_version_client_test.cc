@@ -1,6 +1,6 @@
 // The version client against an in-process fake ChecklistService on a loopback port.
 
-#include "notifier-service/grpc/checklist_version_client.h"
+#include "notifier-service/checklist_link/checklist_version_client.h"
 
 #include <map>
 #include <memory>

@@ -2,7 +2,7 @@
 // hub, ChecklistGrpcService on a loopback port) and against a scripted fake where a test needs
 // the server to misbehave.
 
-#include "notifier-service/subscriber/event_subscriber.h"
+#include "notifier-service/checklist_link/event_subscriber.h"
 
 #include <memory>
 #include <string>
@@ -68,15 +68,15 @@ class RecordingSink final : public EventSink {
     return epoch_;
   }
 
-  absl::Status Apply(const v1::Event& event) override {
+  absl::Status Apply(const ChecklistEvent& event) override {
     absl::MutexLock lock(&mu_);
-    if (event.sequence() == fail_at_) {
+    if (event.sequence == fail_at_) {
       fail_at_ = -1;
       return absl::InternalError("disk full");
     }
-    if (event.sequence() <= applied_) ++duplicates_;
-    applied_ = event.sequence();
-    sequences_.push_back(event.sequence());
+    if (event.sequence <= applied_) ++duplicates_;
+    applied_ = event.sequence;
+    sequences_.push_back(event.sequence);
     return absl::OkStatus();
   }
 

@@ -1,4 +1,4 @@
-#include "notifier-service/grpc/checklist_version_client.h"
+#include "notifier-service/checklist_link/checklist_version_client.h"
 
 #include <chrono>
 
