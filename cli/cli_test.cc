@@ -204,7 +204,7 @@ TEST_F(RunCliTest, EventsAllFollowsPageTokens) {
         for (int i = 1; i <= (page < 3 ? 2 : 1); ++i) {
           v1::Event* event = response->add_events();
           event->set_sequence((page - 1) * 2 + i);
-          event->set_type(v1::Event::ITEM_UPDATED);
+          event->set_type(v1::Event::TYPE_ITEM_UPDATED);
         }
         if (page < 3) response->set_next_page_token("p" + std::to_string(page + 1));
         return grpc::Status::OK;
@@ -221,7 +221,7 @@ TEST_F(RunCliTest, EventsAllFollowsPageTokens) {
 TEST_F(RunCliTest, EventsWithoutAllShowsOnePage) {
   EXPECT_CALL(mock_, ListEvents(_, _))
       .WillOnce(DoAll(SetArgPointee<1>(FromText<v1::ListEventsResponse>(
-                          R"pb(events { sequence: 1 type: LAUNCH_CREATED }
+                          R"pb(events { sequence: 1 type: TYPE_LAUNCH_CREATED }
                                next_page_token: "p2")pb")),
                       Return(grpc::Status::OK)));
   EXPECT_EQ(Run({"events", "l1"}), kExitOk);

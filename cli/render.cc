@@ -390,7 +390,7 @@ std::string RenderEvents(const v1::ListEventsResponse& response) {
   Table table({"SEQ", "TIME", "TYPE", "ITEM", "ACTOR", "SUMMARY"});
   for (const v1::Event& event : response.events()) {
     table.AddRow({absl::StrCat(event.sequence()), FormatTimestamp(event.time()),
-                  EnumLabel(v1::Event::Type_descriptor(), event.type(), ""),
+                  EnumLabel(v1::Event::Type_descriptor(), event.type(), "TYPE_"),
                   OrNone(event.item_code()), OrNone(event.actor()), event.summary()});
   }
   std::string out = table.Render();

@@ -280,14 +280,14 @@ TEST(RenderEventsTest, OneLinePerEvent) {
   const std::string out = RenderEvents(FromText<v1::ListEventsResponse>(R"pb(
     events {
       sequence: 1
-      type: LAUNCH_CREATED
+      type: TYPE_LAUNCH_CREATED
       actor: "alice"
       time { seconds: 1767225600 }
       summary: "created"
     }
     events {
       sequence: 12
-      type: ITEM_UPDATED
+      type: TYPE_ITEM_UPDATED
       item_code: "MP_VERIFY"
       actor: "bob"
       time { seconds: 1767229200 }

@@ -250,7 +250,7 @@ absl::StatusOr<v1::AddItemRequest> BuildAddItemRequest(const Invocation& invocat
     int32_t days = 0;
     if (absl::Status s = ReadInt32Flag(invocation, "duration_days", &days); !s.ok()) return s;
     v1::DurationSpec* duration = item->mutable_duration();
-    duration->set_unit(v1::WORKING_DAYS);
+    duration->set_unit(v1::DAY_UNIT_WORKING_DAYS);
     duration->set_min(days);
     duration->set_typical(days);
     duration->set_max(days);

@@ -174,7 +174,7 @@ TEST(BuildAddItemRequestTest, MapsFlags) {
   EXPECT_EQ(item.due_date(), "2026-06-01");
   EXPECT_THAT(item.depends_on(), ElementsAre("MP_ACCOUNT", "BIZ"));
   EXPECT_EQ(item.assignee(), "carol");
-  EXPECT_EQ(item.duration().unit(), v1::WORKING_DAYS);
+  EXPECT_EQ(item.duration().unit(), v1::DAY_UNIT_WORKING_DAYS);
   EXPECT_EQ(item.duration().typical(), 4);
 }
 

@@ -774,7 +774,7 @@ TEST_F(AuthTest, AnotherTenantsLaunchAnswersLikeAMissingOneOnEveryRpc) {
   // arrive; the beta change made after them does.
   const auto beta_item_started = [&](const std::vector<v1::Event>& events) {
     for (const v1::Event& event : events) {
-      if (event.launch() == beta && event.type() == v1::Event::ITEM_UPDATED) return true;
+      if (event.launch() == beta && event.type() == v1::Event::TYPE_ITEM_UPDATED) return true;
     }
     return false;
   };
@@ -852,11 +852,11 @@ TEST_F(AuthTest, TheActorOfAChangeIsTheTokensHolderWhateverTheCallerClaims) {
   for (const v1::Event& event : events) {
     EXPECT_THAT(event.actor(), Not(HasSubstr("mallory"))) << event.sequence();
     EXPECT_THAT(event.actor(), Not(HasSubstr("ceo"))) << event.sequence();
-    if (event.type() == v1::Event::ITEM_UPDATED && event.item_code() == "ICP_FILING") {
+    if (event.type() == v1::Event::TYPE_ITEM_UPDATED && event.item_code() == "ICP_FILING") {
       EXPECT_THAT(event.actor(), HasSubstr("acme-admin"));
       EXPECT_THAT(event.actor(), HasSubstr(tokens_.at("acme-admin").name));
       ++by_admin;
-    } else if (event.type() == v1::Event::LAUNCH_CREATED) {
+    } else if (event.type() == v1::Event::TYPE_LAUNCH_CREATED) {
       EXPECT_THAT(event.actor(), HasSubstr("acme-editor"));
       EXPECT_THAT(event.actor(), HasSubstr(tokens_.at("acme-editor").name));
       ++by_editor;

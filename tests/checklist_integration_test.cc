@@ -229,7 +229,7 @@ TEST(ChecklistIntegrationTest, LaunchLifecycleSurvivesRestartAndKill) {
   // The audit trail: gap-free ascending sequences, the acting user on each event.
   const v1::ListEventsResponse events = EventsJson(*service, launch);
   ASSERT_GE(events.events_size(), 10);
-  EXPECT_EQ(events.events(0).type(), v1::Event::LAUNCH_CREATED);
+  EXPECT_EQ(events.events(0).type(), v1::Event::TYPE_LAUNCH_CREATED);
   bool saw_verify_by_bob = false;
   bool saw_custom_created = false;
   for (int i = 0; i < events.events_size(); ++i) {
@@ -239,11 +239,11 @@ TEST(ChecklistIntegrationTest, LaunchLifecycleSurvivesRestartAndKill) {
     }
     EXPECT_EQ(event.launch(), launch);
     EXPECT_THAT(event.actor(), ::testing::AnyOf("alice", "bob"));
-    if (event.item_code() == "MP_VERIFY" && event.type() == v1::Event::ITEM_UPDATED) {
+    if (event.item_code() == "MP_VERIFY" && event.type() == v1::Event::TYPE_ITEM_UPDATED) {
       EXPECT_EQ(event.actor(), "bob");
       saw_verify_by_bob = true;
     }
-    if (event.item_code() == "PRIVACY_POLICY" && event.type() == v1::Event::ITEM_CREATED) {
+    if (event.item_code() == "PRIVACY_POLICY" && event.type() == v1::Event::TYPE_ITEM_CREATED) {
       saw_custom_created = true;
     }
   }
@@ -301,7 +301,7 @@ TEST(ChecklistIntegrationTest, LaunchLifecycleSurvivesRestartAndKill) {
   bool saw_mch = false;
   for (int i = events.events_size(); i < events_after_kill.events_size(); ++i) {
     const v1::Event& event = events_after_kill.events(i);
-    if (event.item_code() == "WXPAY_MCH" && event.type() == v1::Event::ITEM_UPDATED) {
+    if (event.item_code() == "WXPAY_MCH" && event.type() == v1::Event::TYPE_ITEM_UPDATED) {
       saw_mch = true;
       EXPECT_EQ(event.actor(), "alice");
       EXPECT_EQ(event.item_snapshot().assignee(), "carol");

@@ -98,7 +98,7 @@ TEST(ChecklistServiceProcessTest, RefusesABrokenTemplateNamingFileAndLine) {
          "groups { code: \"g\" title_en: \"G\" title_zh: \"组\" }\n"
          "items {\n"
          "  code: \"A\" title_en: \"A\" title_zh: \"甲\" group: \"g\" applies_reason: \"x\"\n"
-         "  duration { unit: WORKING_DAYS min: 1 typical: 1 max: 1 }\n"
+         "  duration { unit: DAY_UNIT_WORKING_DAYS min: 1 typical: 1 max: 1 }\n"
          "  depends_on { code: \"MISSING\" }\n"
          "}\n";
   absl::StatusOr<testing::CommandResult> result = testing::RunCommand(

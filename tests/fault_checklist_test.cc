@@ -169,7 +169,7 @@ class ChecklistFaultTest : public ::testing::Test {
           EXPECT_GT(events[i].sequence(), events[i - 1].sequence()) << launch;
         }
         listed.insert(events[i].sequence());
-        if (events[i].type() == v1::Event::ITEM_UPDATED) {
+        if (events[i].type() == v1::Event::TYPE_ITEM_UPDATED) {
           notes_seen[launch].insert({events[i].item_code(), events[i].item_snapshot().notes()});
         }
       }

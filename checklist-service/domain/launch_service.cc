@@ -537,7 +537,7 @@ absl::StatusOr<Item> LaunchService::AddItem(const std::string& launch_id, const 
     item.depends_on.push_back(Dependency{dependency, 0});
   }
   item.duration = DurationSpec{
-      v1::WORKING_DAYS, request.duration_min.value_or(request.duration_working_days),
+      v1::DAY_UNIT_WORKING_DAYS, request.duration_min.value_or(request.duration_working_days),
       request.duration_working_days, request.duration_max.value_or(request.duration_working_days)};
   item.due_date = request.due_date;
   item.assignee = request.assignee;

@@ -174,7 +174,7 @@ class LaunchService {
   // Item schedules as last stored, keyed by code: what subscribers of the event stream last saw.
   static std::map<std::string, ItemSchedule> PersistedSchedules(const LaunchState& state);
   // For every item of the (recomputed) `state` not in `changed_codes` whose dates moved from
-  // `persisted`, bumps its version and adds it to `changes` with a SCHEDULE_CHANGED event.
+  // `persisted`, bumps its version and adds it to `changes` with a TYPE_SCHEDULE_CHANGED event.
   void RecordScheduleMoves(LaunchState& state, const std::map<std::string, ItemSchedule>& persisted,
                            const std::vector<std::string>& changed_codes, const Actor& actor,
                            absl::Time now, ChangeSet& changes) const;

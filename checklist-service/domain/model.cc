@@ -16,6 +16,8 @@ constexpr std::array<std::pair<ItemStatus, absl::string_view>, 7> kStatusNames =
     {ItemStatus::kNotApplicable, "NOT_APPLICABLE"},
 }};
 
+// The names the event log stores (events.type). Fixed: they are not the API's v1::Event::Type
+// names, which took a TYPE_ prefix (docs/api.md, "Enum value names").
 constexpr std::array<std::pair<EventType, absl::string_view>, 5> kEventTypeNames = {{
     {EventType::kLaunchCreated, "LAUNCH_CREATED"},
     {EventType::kLaunchUpdated, "LAUNCH_UPDATED"},

@@ -66,7 +66,7 @@ struct Dependency {
 };
 
 struct DurationSpec {
-  v1::DayUnit unit = v1::WORKING_DAYS;
+  v1::DayUnit unit = v1::DAY_UNIT_WORKING_DAYS;
   int min = 0;
   int typical = 0;
   int max = 0;
@@ -78,7 +78,7 @@ struct Deadline {
   DeadlineAnchor anchor = DeadlineAnchor::kBeforeLaunch;
   // For kAfterGoLive: how long after going live the item must be done.
   int days = 0;
-  v1::DayUnit unit = v1::CALENDAR_DAYS;
+  v1::DayUnit unit = v1::DAY_UNIT_CALENDAR_DAYS;
 };
 
 // Dates an item must keep, and where it is projected to land. Computed by the schedule.

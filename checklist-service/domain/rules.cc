@@ -47,7 +47,7 @@ void CopyDefinition(const v1::ItemDefinition& definition, v1::SubjectType subjec
   item.duration.max = duration.max();
 
   item.deadline = Deadline();
-  if (definition.deadline().anchor() == v1::Deadline::AFTER_GO_LIVE) {
+  if (definition.deadline().anchor() == v1::Deadline::ANCHOR_AFTER_GO_LIVE) {
     item.deadline.anchor = DeadlineAnchor::kAfterGoLive;
     item.deadline.days = definition.deadline().days();
     item.deadline.unit = definition.deadline().unit();
@@ -110,7 +110,8 @@ absl::Status ValidateProfile(const CompiledTemplate& tmpl, const Profile& profil
   }
   for (int i = 0; i < tmpl.proto().constraints_size(); ++i) {
     const v1::Constraint& constraint = tmpl.proto().constraints(i);
-    if (constraint.action() == v1::Constraint::REFUSE && tmpl.ConstraintWhen(i).Evaluate(profile)) {
+    if (constraint.action() == v1::Constraint::ACTION_REFUSE &&
+        tmpl.ConstraintWhen(i).Evaluate(profile)) {
       return absl::InvalidArgumentError(
           absl::StrCat(constraint.field(), ": ", constraint.message()));
     }
@@ -122,7 +123,7 @@ std::vector<Blocker> ProfileBlockers(const CompiledTemplate& tmpl, const Profile
   std::vector<Blocker> blockers;
   for (int i = 0; i < tmpl.proto().constraints_size(); ++i) {
     const v1::Constraint& constraint = tmpl.proto().constraints(i);
-    if (constraint.action() == v1::Constraint::BLOCKER &&
+    if (constraint.action() == v1::Constraint::ACTION_BLOCKER &&
         tmpl.ConstraintWhen(i).Evaluate(profile)) {
       blockers.push_back({constraint.code(), constraint.message(), ""});
     }

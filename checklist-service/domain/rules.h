@@ -10,11 +10,11 @@
 namespace preflight::checklist {
 
 // Checks a profile against a template: subject type and hosting are set, every service category
-// is known, and no REFUSE constraint matches. Errors are INVALID_ARGUMENT and name the field,
-// e.g. "profile.takes_payments: WeChat Pay does not issue merchant numbers to individuals ...".
+// is known, and no ACTION_REFUSE constraint matches. Errors are INVALID_ARGUMENT and name the
+// field, e.g. "profile.takes_payments: WeChat Pay does not issue merchant numbers to ...".
 absl::Status ValidateProfile(const CompiledTemplate& tmpl, const Profile& profile);
 
-// The BLOCKER constraints that match the profile.
+// The ACTION_BLOCKER constraints that match the profile.
 std::vector<Blocker> ProfileBlockers(const CompiledTemplate& tmpl, const Profile& profile);
 
 // Brings a launch's template items in line with `profile`:

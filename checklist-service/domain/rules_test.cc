@@ -227,7 +227,7 @@ TEST(ApplyProfileTest, CopiesEveryDefinitionField) {
   EXPECT_EQ(verify.group, "mini_program_account");
   EXPECT_FALSE(verify.custom);
   EXPECT_FALSE(verify.external);
-  EXPECT_EQ(verify.duration.unit, v1::WORKING_DAYS);
+  EXPECT_EQ(verify.duration.unit, v1::DAY_UNIT_WORKING_DAYS);
   EXPECT_EQ(verify.duration.min, 1);
   EXPECT_EQ(verify.duration.typical, 3);
   EXPECT_EQ(verify.duration.max, 15);
@@ -242,14 +242,14 @@ TEST(ApplyProfileTest, CopiesEveryDefinitionField) {
   EXPECT_EQ(psb.group, "post_launch");
   EXPECT_EQ(psb.deadline.anchor, DeadlineAnchor::kAfterGoLive);
   EXPECT_EQ(psb.deadline.days, 30);
-  EXPECT_EQ(psb.deadline.unit, v1::CALENDAR_DAYS);
+  EXPECT_EQ(psb.deadline.unit, v1::DAY_UNIT_CALENDAR_DAYS);
   EXPECT_EQ(psb.official_number_label, "公安备案号");
   EXPECT_TRUE(psb.estimate);
 
   EXPECT_TRUE(Get(items, "BIZ").external);
   EXPECT_EQ(Get(items, "ICP_FILING").official_number_label, "ICP备案号");
   EXPECT_EQ(Get(items, "ICP_LICENSE").validity_months, 60);
-  EXPECT_EQ(Get(items, "ICP_LICENSE").duration.unit, v1::CALENDAR_DAYS);
+  EXPECT_EQ(Get(items, "ICP_LICENSE").duration.unit, v1::DAY_UNIT_CALENDAR_DAYS);
   // A one-off fee with an estimate: ¥80 for the domain.
   const Item& domain = Get(items, "DOMAIN");
   EXPECT_EQ(domain.fee_per_attempt, 8000);
@@ -461,7 +461,7 @@ CompiledTemplate Compile(const std::string& items) {
 std::string TinyItem(const std::string& code, const std::string& title) {
   return absl::StrCat("items { code: \"", code, "\" title_en: \"", title,
                       "\" title_zh: \"项\" group: \"g\" applies_reason: \"always\"\n"
-                      "  duration { unit: WORKING_DAYS min: 1 typical: 1 max: 2 } }\n");
+                      "  duration { unit: DAY_UNIT_WORKING_DAYS min: 1 typical: 1 max: 2 } }\n");
 }
 
 TEST(ApplyProfileTest, TemplateGrowthAddsItemsAndKeepsRetiredOnes) {

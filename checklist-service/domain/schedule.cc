@@ -69,14 +69,16 @@ class Scheduler {
   // F = first day the item's result is available when it starts on `start`.
   CalendarDay Finish(const Item& item, absl::CivilDay start) const {
     const int d = item.duration.typical;
-    if (item.duration.unit == v1::CALENDAR_DAYS) return calendar_.RollForward(start + d);
+    if (item.duration.unit == v1::DAY_UNIT_CALENDAR_DAYS) return calendar_.RollForward(start + d);
     return calendar_.AddWorkingDays(start, d);
   }
 
   // The latest start that still finishes by `latest_finish`.
   CalendarDay LatestStart(const Item& item, absl::CivilDay latest_finish) const {
     const int d = item.duration.typical;
-    if (item.duration.unit == v1::CALENDAR_DAYS) return calendar_.RollBackward(latest_finish - d);
+    if (item.duration.unit == v1::DAY_UNIT_CALENDAR_DAYS) {
+      return calendar_.RollBackward(latest_finish - d);
+    }
     return calendar_.AddWorkingDays(latest_finish, -d);
   }
 
@@ -154,7 +156,7 @@ class Scheduler {
         latest_finish.Offer(calendar_.RollBackward(*item.due_date));
       } else {
         const absl::CivilDay anchor = launch_.went_live_date.value_or(launch_.target_launch_date);
-        if (item.deadline.unit == v1::WORKING_DAYS) {
+        if (item.deadline.unit == v1::DAY_UNIT_WORKING_DAYS) {
           latest_finish.Offer(calendar_.AddWorkingDays(anchor, item.deadline.days));
         } else {
           latest_finish.Offer(calendar_.RollBackward(anchor + item.deadline.days));

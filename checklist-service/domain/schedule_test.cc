@@ -30,7 +30,7 @@ Item MakeItem(const std::string& code, int working_days, std::vector<Dependency>
   item.code = code;
   item.status = status;
   item.depends_on = std::move(depends_on);
-  item.duration = DurationSpec{v1::WORKING_DAYS, working_days, working_days, working_days};
+  item.duration = DurationSpec{v1::DAY_UNIT_WORKING_DAYS, working_days, working_days, working_days};
   return item;
 }
 
@@ -162,7 +162,7 @@ TEST_F(ScheduleTest, LagDelaysSuccessorAndItsPredecessorsLatestDates) {
 TEST_F(ScheduleTest, CalendarDayItemRollsOffHolidays) {
   // R takes 7 calendar days, today Wed Sep 30, 2026, target Mon Oct 12.
   Item r = MakeItem("R", 0);
-  r.duration = DurationSpec{v1::CALENDAR_DAYS, 7, 7, 7};
+  r.duration = DurationSpec{v1::DAY_UNIT_CALENDAR_DAYS, 7, 7, 7};
   // Z takes no time at all: it finishes the day it starts.
   const std::vector<Item> items = {r, MakeItem("Z", 0)};
   const ScheduleResult result = Compute(MakeLaunch(D(2026, 10, 12)), items, D(2026, 9, 30));
@@ -352,7 +352,7 @@ TEST_F(ScheduleTest, OverdueNotStartedItemIsAtRisk) {
 
 Item PublicSecurityFiling() {
   Item psb = MakeItem("PSB_FILING", 10, {{"ICP_FILING", 0}});
-  psb.deadline = Deadline{DeadlineAnchor::kAfterGoLive, 30, v1::CALENDAR_DAYS};
+  psb.deadline = Deadline{DeadlineAnchor::kAfterGoLive, 30, v1::DAY_UNIT_CALENDAR_DAYS};
   return psb;
 }
 
@@ -419,7 +419,7 @@ TEST_F(ScheduleTest, PostLaunchDeadlineInWorkingDays) {
   Launch launch = MakeLaunch(D(2026, 9, 14));
   launch.went_live_date = D(2026, 9, 18);
   Item report = MakeItem("REPORT", 1);
-  report.deadline = Deadline{DeadlineAnchor::kAfterGoLive, 5, v1::WORKING_DAYS};
+  report.deadline = Deadline{DeadlineAnchor::kAfterGoLive, 5, v1::DAY_UNIT_WORKING_DAYS};
   const ScheduleResult result = Compute(launch, {report}, D(2026, 9, 18));
   EXPECT_THAT(result.items.at("REPORT").latest_finish, Optional(D(2026, 9, 24)));
   EXPECT_THAT(result.items.at("REPORT").latest_start, Optional(D(2026, 9, 23)));

@@ -1,12 +1,14 @@
 #include "checklist-service/domain/template_catalog.h"
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <set>
 #include <system_error>
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -23,6 +25,38 @@ using google::protobuf::Message;
 using ParseInfoTree = google::protobuf::TextFormat::ParseInfoTree;
 
 constexpr int kNanosPerFen = 10'000'000;
+
+// Enum values that took their enum's prefix (buf lint's ENUM_VALUE_PREFIX). Templates written
+// with the old names are refused like any unknown value, with the new name in the message
+// (docs/templates.md, "Renamed enum values").
+struct RenamedEnumValue {
+  absl::string_view field;  // the fields of that enum type in template.proto
+  absl::string_view old_name;
+  absl::string_view new_name;
+};
+constexpr std::array<RenamedEnumValue, 6> kRenamedEnumValues = {{
+    {"unit", "WORKING_DAYS", "DAY_UNIT_WORKING_DAYS"},
+    {"unit", "CALENDAR_DAYS", "DAY_UNIT_CALENDAR_DAYS"},
+    {"anchor", "BEFORE_LAUNCH", "ANCHOR_BEFORE_LAUNCH"},
+    {"anchor", "AFTER_GO_LIVE", "ANCHOR_AFTER_GO_LIVE"},
+    {"action", "REFUSE", "ACTION_REFUSE"},
+    {"action", "BLOCKER", "ACTION_BLOCKER"},
+}};
+
+// A text-format parse error, with the new name added when it is about one of those old names.
+absl::Status ExplainRenamedEnumValue(const absl::Status& parse_error) {
+  for (const auto& [field, old_name, new_name] : kRenamedEnumValues) {
+    // The parser's own words (google/protobuf/text_format.cc).
+    if (absl::StrContains(parse_error.message(),
+                          absl::StrCat("Unknown enumeration value of \"", old_name,
+                                       "\" for field \"", field, "\""))) {
+      return absl::Status(parse_error.code(),
+                          absl::StrCat(parse_error.message(), " (", old_name, " was renamed ",
+                                       new_name, "; see docs/templates.md)"));
+    }
+  }
+  return parse_error;
+}
 
 // Names the file and line of a template element in messages. Without a parse-info tree (a
 // template built in memory) messages name only the source.
@@ -271,8 +305,8 @@ class Validator {
     const Locator at = item_at.Child("duration", -1, d);
     if (d.unit() == v1::DAY_UNIT_UNSPECIFIED) {
       return at.ErrorAt("unit", absl::StrCat(what,
-                                             ": duration unit required (WORKING_DAYS or "
-                                             "CALENDAR_DAYS)"));
+                                             ": duration unit required (DAY_UNIT_WORKING_DAYS or "
+                                             "DAY_UNIT_CALENDAR_DAYS)"));
     }
     if (d.min() < 0 || d.min() > d.typical() || d.typical() > d.max()) {
       return at.ErrorHere(absl::StrCat(what,
@@ -332,9 +366,10 @@ class Validator {
     if (!item.has_deadline()) return absl::OkStatus();
     const v1::Deadline& deadline = item.deadline();
     const Locator at = item_at.Child("deadline", -1, deadline);
-    if (deadline.anchor() == v1::Deadline::AFTER_GO_LIVE) {
+    if (deadline.anchor() == v1::Deadline::ANCHOR_AFTER_GO_LIVE) {
       if (deadline.days() <= 0) {
-        return at.ErrorAt("days", absl::StrCat(what, ": an AFTER_GO_LIVE deadline needs days > 0"));
+        return at.ErrorAt("days",
+                          absl::StrCat(what, ": an ANCHOR_AFTER_GO_LIVE deadline needs days > 0"));
       }
       if (deadline.days() > kMaxDurationDays) {
         return at.ErrorAt("days",
@@ -342,11 +377,12 @@ class Validator {
       }
       if (deadline.unit() == v1::DAY_UNIT_UNSPECIFIED) {
         return at.ErrorAt("unit", absl::StrCat(what,
-                                               ": deadline unit required (WORKING_DAYS "
-                                               "or CALENDAR_DAYS)"));
+                                               ": deadline unit required (DAY_UNIT_WORKING_DAYS "
+                                               "or DAY_UNIT_CALENDAR_DAYS)"));
       }
     } else if (deadline.days() != 0) {
-      return at.ErrorAt("days", absl::StrCat(what, ": deadline days only apply to AFTER_GO_LIVE"));
+      return at.ErrorAt("days",
+                        absl::StrCat(what, ": deadline days only apply to ANCHOR_AFTER_GO_LIVE"));
     }
     return absl::OkStatus();
   }
@@ -396,7 +432,8 @@ class Validator {
       if (!when.ok()) return when.status();
       compiled_.constraint_when.push_back(*std::move(when));
       if (constraint.action() == v1::Constraint::ACTION_UNSPECIFIED) {
-        return at.ErrorHere(absl::StrCat(what, ": action required (REFUSE or BLOCKER)"));
+        return at.ErrorHere(
+            absl::StrCat(what, ": action required (ACTION_REFUSE or ACTION_BLOCKER)"));
       }
       if (Blank(constraint.field())) return at.ErrorHere(absl::StrCat(what, ": field required"));
       if (Blank(constraint.message())) {
@@ -547,7 +584,7 @@ absl::StatusOr<CompiledTemplate> TemplateCatalog::CompileText(const std::string&
   CompiledTemplate result;
   ParseInfoTree info;
   if (absl::Status s = ParseTextProto(text, source_name, &result.proto_, &info); !s.ok()) {
-    return s;
+    return ExplainRenamedEnumValue(s);
   }
   absl::StatusOr<Compiled> compiled = Validator(result.proto_, source_name, &info).Run();
   if (!compiled.ok()) return compiled.status();
@@ -586,7 +623,9 @@ absl::StatusOr<TemplateCatalog> TemplateCatalog::LoadFromDirectories(
     for (const std::string& file : files) {
       CompiledTemplate compiled;
       ParseInfoTree info;
-      if (absl::Status s = ParseTextProtoFile(file, &compiled.proto_, &info); !s.ok()) return s;
+      if (absl::Status s = ParseTextProtoFile(file, &compiled.proto_, &info); !s.ok()) {
+        return ExplainRenamedEnumValue(s);
+      }
       absl::StatusOr<Compiled> checked = Validator(compiled.proto_, file, &info).Run();
       if (!checked.ok()) return checked.status();
       compiled.source_path_ = file;

@@ -15,7 +15,9 @@
 namespace preflight::checklist {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::ElementsAre;
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -61,7 +63,7 @@ std::string Item(const std::string& code, const std::string& body = "") {
   return absl::StrCat("items {\n  code: \"", code, "\"\n  title_en: \"Item ", code,
                       "\"\n  title_zh: \"项目\"\n  group: \"g\"\n  applies_reason: \"always\"\n",
                       body.find("duration") == std::string::npos
-                          ? "  duration { unit: WORKING_DAYS min: 1 typical: 2 max: 3 }\n"
+                          ? "  duration { unit: DAY_UNIT_WORKING_DAYS min: 1 typical: 2 max: 3 }\n"
                           : "",
                       body, "}\n");
 }
@@ -229,9 +231,9 @@ TEST_F(BuiltinTemplateTest, WechatVerificationFeesAndRenewal) {
 TEST_F(BuiltinTemplateTest, PublicSecurityFilingIsDueAfterGoLive) {
   const v1::ItemDefinition& psb = Def("PSB_FILING");
   EXPECT_EQ(psb.group(), "post_launch");
-  EXPECT_EQ(psb.deadline().anchor(), v1::Deadline::AFTER_GO_LIVE);
+  EXPECT_EQ(psb.deadline().anchor(), v1::Deadline::ANCHOR_AFTER_GO_LIVE);
   EXPECT_EQ(psb.deadline().days(), 30);
-  EXPECT_EQ(psb.deadline().unit(), v1::CALENDAR_DAYS);
+  EXPECT_EQ(psb.deadline().unit(), v1::DAY_UNIT_CALENDAR_DAYS);
   EXPECT_EQ(psb.official_number_label(), "公安备案号");
   EXPECT_TRUE(psb.estimate());
   EXPECT_EQ(Def("MP_FILING").official_number_label(), "小程序备案号");
@@ -322,6 +324,51 @@ TEST(TemplateCatalogLoadTest, BrokenFileNamesItsPath) {
       std::string(catalog.status().message()),
       StartsWith(absl::StrCat(dir.Join("bad.textproto"), ":", LineWith(text, "group: \"nope\""),
                               ": item A: unknown group 'nope'")));
+}
+
+// A staff template written before the enum values took their prefixes is refused at the old
+// name's line, and the message gives the new name (docs/templates.md, "Renamed enum values").
+TEST(TemplateCatalogLoadTest, OldEnumValueNamesAreRefusedWithTheNewName) {
+  struct Case {
+    std::string body;
+    std::string old_name;
+    std::string new_name;
+  };
+  const std::vector<Case> cases = {
+      {"  duration { unit: WORKING_DAYS min: 1 typical: 2 max: 3 }\n", "WORKING_DAYS",
+       "DAY_UNIT_WORKING_DAYS"},
+      {"  duration { unit: CALENDAR_DAYS min: 1 typical: 2 max: 3 }\n", "CALENDAR_DAYS",
+       "DAY_UNIT_CALENDAR_DAYS"},
+      {"  deadline { anchor: AFTER_GO_LIVE days: 30 unit: DAY_UNIT_CALENDAR_DAYS }\n",
+       "AFTER_GO_LIVE", "ANCHOR_AFTER_GO_LIVE"},
+      {"  deadline { anchor: BEFORE_LAUNCH }\n", "BEFORE_LAUNCH", "ANCHOR_BEFORE_LAUNCH"},
+  };
+  for (const Case& c : cases) {
+    preflight::testing::TempDir dir;
+    const std::string text = Template(Item("A", c.body));
+    WriteFile(dir.Join("old.textproto"), text);
+    absl::StatusOr<TemplateCatalog> catalog = TemplateCatalog::LoadFromDirectories({dir.path()});
+    ASSERT_FALSE(catalog.ok()) << c.old_name;
+    EXPECT_EQ(catalog.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(catalog.status().message()),
+                AllOf(StartsWith(absl::StrCat(dir.Join("old.textproto"), ":",
+                                              LineWith(text, c.old_name), ":")),
+                      HasSubstr(absl::StrCat("Unknown enumeration value of \"", c.old_name)),
+                      EndsWith(absl::StrCat(" (", c.old_name, " was renamed ", c.new_name,
+                                            "; see docs/templates.md)"))));
+  }
+  for (const char* action : {"REFUSE", "BLOCKER"}) {
+    const std::string text =
+        Template(Item("A"),
+                 absl::StrCat("constraints { code: \"NO_PAY\" when: \"payments\" action: ", action,
+                              " field: \"profile.x\" message: \"no\" }\n"));
+    absl::StatusOr<CompiledTemplate> compiled = TemplateCatalog::CompileText(text, kSource);
+    ASSERT_FALSE(compiled.ok()) << action;
+    EXPECT_THAT(std::string(compiled.status().message()),
+                AllOf(StartsWith(absl::StrCat(kSource, ":", LineWith(text, "action:"), ":")),
+                      EndsWith(absl::StrCat(" (", action, " was renamed ACTION_", action,
+                                            "; see docs/templates.md)"))));
+  }
 }
 
 TEST(TemplateCatalogLoadTest, PathThatIsNotADirectory) {
@@ -485,30 +532,30 @@ TEST(TemplateCompileTest, NotApplicableReasonRequiredWithCondition) {
 
 TEST(TemplateCompileTest, DurationRequired) {
   const std::string text = Template(absl::StrReplaceAll(
-      Item("A"), {{"  duration { unit: WORKING_DAYS min: 1 typical: 2 max: 3 }\n", ""}}));
+      Item("A"), {{"  duration { unit: DAY_UNIT_WORKING_DAYS min: 1 typical: 2 max: 3 }\n", ""}}));
   EXPECT_EQ(CompileError(text), At(text, "items {") + "item A: duration required");
 }
 
 TEST(TemplateCompileTest, DurationUnitRequired) {
   const std::string text = Template(Item("A", "  duration { min: 1 typical: 2 max: 3 }\n"));
-  EXPECT_EQ(
-      CompileError(text),
-      At(text, "duration {") + "item A: duration unit required (WORKING_DAYS or CALENDAR_DAYS)");
+  EXPECT_EQ(CompileError(text),
+            At(text, "duration {") +
+                "item A: duration unit required (DAY_UNIT_WORKING_DAYS or DAY_UNIT_CALENDAR_DAYS)");
 }
 
 TEST(TemplateCompileTest, DurationOrder) {
   const std::string min_over_typical =
-      Template(Item("A", "  duration { unit: WORKING_DAYS min: 5 typical: 2 max: 9 }\n"));
+      Template(Item("A", "  duration { unit: DAY_UNIT_WORKING_DAYS min: 5 typical: 2 max: 9 }\n"));
   EXPECT_EQ(CompileError(min_over_typical),
             At(min_over_typical, "duration {") +
                 "item A: duration must satisfy 0 <= min <= typical <= max, got min 5, typical "
                 "2, max 9");
   const std::string typical_over_max =
-      Template(Item("A", "  duration { unit: CALENDAR_DAYS min: 1 typical: 8 max: 7 }\n"));
+      Template(Item("A", "  duration { unit: DAY_UNIT_CALENDAR_DAYS min: 1 typical: 8 max: 7 }\n"));
   EXPECT_THAT(CompileError(typical_over_max),
               StartsWith(At(typical_over_max, "duration {") + "item A: duration must satisfy"));
-  const std::string negative =
-      Template(Item("A", "  duration { unit: CALENDAR_DAYS min: -1 typical: 0 max: 0 }\n"));
+  const std::string negative = Template(
+      Item("A", "  duration { unit: DAY_UNIT_CALENDAR_DAYS min: -1 typical: 0 max: 0 }\n"));
   EXPECT_THAT(CompileError(negative), HasSubstr("got min -1"));
 }
 
@@ -548,21 +595,21 @@ TEST(TemplateCompileTest, FeeRuleAfterDefaultIsUnreachable) {
 }
 
 TEST(TemplateCompileTest, AfterGoLiveDeadlineNeedsDays) {
-  const std::string text =
-      Template(Item("A", "  deadline { anchor: AFTER_GO_LIVE unit: CALENDAR_DAYS }\n"));
+  const std::string text = Template(
+      Item("A", "  deadline { anchor: ANCHOR_AFTER_GO_LIVE unit: DAY_UNIT_CALENDAR_DAYS }\n"));
   EXPECT_EQ(CompileError(text),
-            At(text, "deadline {") + "item A: an AFTER_GO_LIVE deadline needs days > 0");
+            At(text, "deadline {") + "item A: an ANCHOR_AFTER_GO_LIVE deadline needs days > 0");
   const std::string no_unit =
-      Template(Item("A", "  deadline {\n    anchor: AFTER_GO_LIVE\n    days: 30\n  }\n"));
-  EXPECT_EQ(
-      CompileError(no_unit),
-      At(no_unit, "deadline {") + "item A: deadline unit required (WORKING_DAYS or CALENDAR_DAYS)");
+      Template(Item("A", "  deadline {\n    anchor: ANCHOR_AFTER_GO_LIVE\n    days: 30\n  }\n"));
+  EXPECT_EQ(CompileError(no_unit),
+            At(no_unit, "deadline {") +
+                "item A: deadline unit required (DAY_UNIT_WORKING_DAYS or DAY_UNIT_CALENDAR_DAYS)");
 }
 
 TEST(TemplateCompileTest, BeforeLaunchDeadlineTakesNoDays) {
   const std::string text = Template(Item("A", "  deadline {\n    days: 4\n  }\n"));
   EXPECT_EQ(CompileError(text),
-            At(text, "days: 4") + "item A: deadline days only apply to AFTER_GO_LIVE");
+            At(text, "days: 4") + "item A: deadline days only apply to ANCHOR_AFTER_GO_LIVE");
 }
 
 TEST(TemplateCompileTest, RemindersNeedAValidity) {
@@ -615,14 +662,15 @@ TEST(TemplateCompileTest, ConstraintActionRequired) {
                "constraints {\n  code: \"NO_PAY\"\n  when: \"payments\"\n  field: \"profile.x\"\n"
                "  message: \"no\"\n}\n");
   EXPECT_EQ(CompileError(text),
-            At(text, "constraints {") + "constraint NO_PAY: action required (REFUSE or BLOCKER)");
+            At(text, "constraints {") +
+                "constraint NO_PAY: action required (ACTION_REFUSE or ACTION_BLOCKER)");
 }
 
 TEST(TemplateCompileTest, ConstraintConditionMustParse) {
-  const std::string text =
-      Template(Item("A"),
-               "constraints {\n  code: \"NO_PAY\"\n  when: \"payments ||\"\n  action: REFUSE\n"
-               "  field: \"profile.x\"\n  message: \"no\"\n}\n");
+  const std::string text = Template(
+      Item("A"),
+      "constraints {\n  code: \"NO_PAY\"\n  when: \"payments ||\"\n  action: ACTION_REFUSE\n"
+      "  field: \"profile.x\"\n  message: \"no\"\n}\n");
   EXPECT_THAT(CompileError(text), StartsWith(At(text, "  when:") +
                                              "constraint NO_PAY: when \"payments ||\": column 12: "
                                              "expected 'subject'"));
@@ -631,7 +679,7 @@ TEST(TemplateCompileTest, ConstraintConditionMustParse) {
 TEST(TemplateCompileTest, ConstraintSourceMustExist) {
   const std::string text =
       Template(Item("A"),
-               "constraints {\n  code: \"NO_PAY\"\n  when: \"payments\"\n  action: BLOCKER\n"
+               "constraints {\n  code: \"NO_PAY\"\n  when: \"payments\"\n  action: ACTION_BLOCKER\n"
                "  field: \"profile.x\"\n  message: \"no\"\n  source: \"P3\"\n}\n");
   EXPECT_EQ(CompileError(text), At(text, "source: \"P3\"") +
                                     "constraint NO_PAY: source key 'P3' is not in the template's "

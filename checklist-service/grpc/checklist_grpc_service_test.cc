@@ -203,11 +203,11 @@ TEST_F(ChecklistGrpcServiceTest, CreateLaunchRecordsEventsWithActor) {
   const v1::Launch launch = CreateShop();
   const std::vector<v1::Event> events = AllEvents(launch.name());
   ASSERT_EQ(events.size(), 1u + launch.items_size());
-  EXPECT_EQ(events[0].type(), v1::Event::LAUNCH_CREATED);
+  EXPECT_EQ(events[0].type(), v1::Event::TYPE_LAUNCH_CREATED);
   EXPECT_EQ(events[0].actor(), "tester");
   EXPECT_EQ(events[0].launch_snapshot().name(), launch.name());
   for (size_t i = 1; i < events.size(); ++i) {
-    EXPECT_EQ(events[i].type(), v1::Event::ITEM_CREATED);
+    EXPECT_EQ(events[i].type(), v1::Event::TYPE_ITEM_CREATED);
     EXPECT_EQ(events[i].sequence(), events[i - 1].sequence() + 1);
     EXPECT_EQ(events[i].item_snapshot().code(), events[i].item_code());
   }
@@ -456,7 +456,7 @@ TEST_F(ChecklistGrpcServiceTest, UpdateLaunchProfileReevaluatesItems) {
   }
   const std::vector<v1::Event> events = AllEvents(created.name());
   ASSERT_GT(events.size(), events_before);
-  EXPECT_EQ(events[events_before].type(), v1::Event::LAUNCH_UPDATED);
+  EXPECT_EQ(events[events_before].type(), v1::Event::TYPE_LAUNCH_UPDATED);
   EXPECT_THAT(events[events_before].summary(), HasSubstr("profile.hosting"));
   bool icp_event = false;
   for (size_t i = events_before; i < events.size(); ++i) {
@@ -652,14 +652,14 @@ TEST_F(ChecklistGrpcServiceTest, UpdateItemRecordsEventAndScheduleMoves) {
   EXPECT_EQ(item.schedule().latest_finish_date(), "2026-10-30");
   const std::vector<v1::Event> events = AllEvents(launch.name());
   ASSERT_GT(events.size(), before);
-  EXPECT_EQ(events[before].type(), v1::Event::ITEM_UPDATED);
+  EXPECT_EQ(events[before].type(), v1::Event::TYPE_ITEM_UPDATED);
   EXPECT_EQ(events[before].actor(), "li.na");
   EXPECT_EQ(events[before].item_snapshot().assignee(), "wang.fang");
   EXPECT_THAT(events[before].summary(), HasSubstr("assignee"));
   // An earlier ICP deadline pulls its predecessors' latest dates earlier.
   bool moved_predecessor = false;
   for (size_t i = before + 1; i < events.size(); ++i) {
-    EXPECT_EQ(events[i].type(), v1::Event::SCHEDULE_CHANGED);
+    EXPECT_EQ(events[i].type(), v1::Event::TYPE_SCHEDULE_CHANGED);
     if (events[i].item_code() == "DOMAIN_RN" || events[i].item_code() == "SERVER") {
       moved_predecessor = true;
     }

@@ -471,7 +471,7 @@ TEST_F(HostileInputTest, AddItemRefusesUnknownDurationUnits) {
                 }),
                 INVALID_ARGUMENT, "item.duration.unit");
   EXPECT_STATUS(AddItemWith([](auto& r) {
-                  r.mutable_item()->mutable_duration()->set_unit(v1::CALENDAR_DAYS);
+                  r.mutable_item()->mutable_duration()->set_unit(v1::DAY_UNIT_CALENDAR_DAYS);
                   r.mutable_item()->mutable_duration()->set_typical(5);
                 }),
                 INVALID_ARGUMENT, "item.duration.unit");
@@ -480,7 +480,7 @@ TEST_F(HostileInputTest, AddItemRefusesUnknownDurationUnits) {
 TEST_F(HostileInputTest, AddItemRefusesMinAboveMax) {
   EXPECT_STATUS(AddItemWith([](auto& r) {
                   v1::DurationSpec* d = r.mutable_item()->mutable_duration();
-                  d->set_unit(v1::WORKING_DAYS);
+                  d->set_unit(v1::DAY_UNIT_WORKING_DAYS);
                   d->set_min(10);
                   d->set_typical(5);
                   d->set_max(2);
@@ -505,13 +505,13 @@ TEST_F(HostileInputTest, AddItemRefusesMinAboveMax) {
   ASSERT_OK(AddItemWith(
       [](auto& r) {
         v1::DurationSpec* d = r.mutable_item()->mutable_duration();
-        d->set_unit(v1::WORKING_DAYS);
+        d->set_unit(v1::DAY_UNIT_WORKING_DAYS);
         d->set_min(2);
         d->set_typical(5);
         d->set_max(10);
       },
       &added));
-  EXPECT_EQ(added.duration().unit(), v1::WORKING_DAYS);
+  EXPECT_EQ(added.duration().unit(), v1::DAY_UNIT_WORKING_DAYS);
   EXPECT_EQ(added.duration().min(), 2);
   EXPECT_EQ(added.duration().typical(), 5);
   EXPECT_EQ(added.duration().max(), 10);

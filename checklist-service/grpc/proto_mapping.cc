@@ -51,8 +51,8 @@ v1::DurationSpec ToProto(const DurationSpec& d) {
 
 v1::Deadline ToProto(const Deadline& d) {
   v1::Deadline out;
-  out.set_anchor(d.anchor == DeadlineAnchor::kAfterGoLive ? v1::Deadline::AFTER_GO_LIVE
-                                                          : v1::Deadline::BEFORE_LAUNCH);
+  out.set_anchor(d.anchor == DeadlineAnchor::kAfterGoLive ? v1::Deadline::ANCHOR_AFTER_GO_LIVE
+                                                          : v1::Deadline::ANCHOR_BEFORE_LAUNCH);
   out.set_days(d.days);
   out.set_unit(d.unit);
   return out;
@@ -61,15 +61,15 @@ v1::Deadline ToProto(const Deadline& d) {
 v1::Event::Type ToProto(EventType type) {
   switch (type) {
     case EventType::kLaunchCreated:
-      return v1::Event::LAUNCH_CREATED;
+      return v1::Event::TYPE_LAUNCH_CREATED;
     case EventType::kLaunchUpdated:
-      return v1::Event::LAUNCH_UPDATED;
+      return v1::Event::TYPE_LAUNCH_UPDATED;
     case EventType::kItemCreated:
-      return v1::Event::ITEM_CREATED;
+      return v1::Event::TYPE_ITEM_CREATED;
     case EventType::kItemUpdated:
-      return v1::Event::ITEM_UPDATED;
+      return v1::Event::TYPE_ITEM_UPDATED;
     case EventType::kScheduleChanged:
-      return v1::Event::SCHEDULE_CHANGED;
+      return v1::Event::TYPE_SCHEDULE_CHANGED;
   }
   return v1::Event::TYPE_UNSPECIFIED;
 }
@@ -439,13 +439,14 @@ absl::StatusOr<NewItem> NewItemFromProto(const v1::Item& item) {
   out.notes = item.notes();
   if (item.has_duration()) {
     const v1::DurationSpec& duration = item.duration();
-    if (duration.unit() == v1::CALENDAR_DAYS) {
+    if (duration.unit() == v1::DAY_UNIT_CALENDAR_DAYS) {
       return Invalid("item.duration.unit", "custom items are counted in working days");
     }
-    if (duration.unit() != v1::DAY_UNIT_UNSPECIFIED && duration.unit() != v1::WORKING_DAYS) {
+    if (duration.unit() != v1::DAY_UNIT_UNSPECIFIED &&
+        duration.unit() != v1::DAY_UNIT_WORKING_DAYS) {
       return Invalid("item.duration.unit",
                      absl::StrCat("unknown value ", static_cast<int>(duration.unit()),
-                                  " (custom items are counted in WORKING_DAYS)"));
+                                  " (custom items are counted in DAY_UNIT_WORKING_DAYS)"));
     }
     out.duration_working_days = duration.typical();
     // Neither bound given: both are the typical duration. Otherwise they are taken as given and

@@ -285,7 +285,7 @@ TEST_F(WatchEventsTest, BacklogThenLiveWithAConcurrentWriterArrivesInOrderOnce) 
   // The events carry the mapped fields.
   const std::vector<v1::Event> events = watch.events();
   const v1::Event& last = events.back();
-  EXPECT_EQ(last.type(), v1::Event::ITEM_UPDATED);
+  EXPECT_EQ(last.type(), v1::Event::TYPE_ITEM_UPDATED);
   EXPECT_EQ(last.tenant(), "acme");
   EXPECT_EQ(last.launch(), absl::StrCat("launches/", launch));
   EXPECT_EQ(last.item_code(), "MP_ACCOUNT");

@@ -1,5 +1,6 @@
 #include "checklist-service/storage/snapshot_codec.h"
 
+#include <array>
 #include <optional>
 #include <stdexcept>
 #include <utility>
@@ -30,7 +31,21 @@ std::string AnchorName(DeadlineAnchor anchor) {
   return anchor == DeadlineAnchor::kAfterGoLive ? "AFTER_GO_LIVE" : "BEFORE_LAUNCH";
 }
 
-json DayUnitJson(v1::DayUnit unit) { return v1::DayUnit_Name(unit); }
+// Day units as stored: the API's names from before they took the DAY_UNIT_ prefix
+// (docs/api.md, "Enum value names"). Spelt out rather than v1::DayUnit_Name, so that renaming an
+// API value never changes what is written, and every database and backup, older or newer, reads.
+constexpr std::array<std::pair<v1::DayUnit, const char*>, 3> kStoredDayUnits = {{
+    {v1::DAY_UNIT_UNSPECIFIED, "DAY_UNIT_UNSPECIFIED"},
+    {v1::DAY_UNIT_WORKING_DAYS, "WORKING_DAYS"},
+    {v1::DAY_UNIT_CALENDAR_DAYS, "CALENDAR_DAYS"},
+}};
+
+json DayUnitJson(v1::DayUnit unit) {
+  for (const auto& [value, name] : kStoredDayUnits) {
+    if (value == unit) return name;
+  }
+  return "";  // not a DayUnit: decoding refuses it, as it refuses any unknown name
+}
 
 // ---- Decoding helpers: absent or null keys keep the default ----
 
@@ -87,7 +102,13 @@ bool ParseHosting(const std::string& name, v1::Hosting* out) {
   return v1::Hosting_Parse(name, out);
 }
 bool ParseDayUnit(const std::string& name, v1::DayUnit* out) {
-  return v1::DayUnit_Parse(name, out);
+  for (const auto& [value, stored] : kStoredDayUnits) {
+    if (name == stored) {
+      *out = value;
+      return true;
+    }
+  }
+  return false;
 }
 
 void ReadStatus(const json& j, const char* key, ItemStatus* out) {

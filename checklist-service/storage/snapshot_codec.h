@@ -1,9 +1,10 @@
 #pragma once
 
 // JSON snapshots of launches and items: the row payloads of the checklist database and the
-// "after" state carried by events. Every model field is written; enums as their API names, dates
-// as "YYYY-MM-DD", times as unix microseconds (finer precision is dropped). Decoding ignores
-// unknown keys and defaults missing ones, so fields can be added without rewriting old rows.
+// "after" state carried by events. Every model field is written; enums by name (day units and
+// deadline anchors by fixed names of their own, not the API's), dates as "YYYY-MM-DD", times as
+// unix microseconds (finer precision is dropped). Decoding ignores unknown keys and defaults
+// missing ones, so fields can be added without rewriting old rows.
 
 #include <string>
 

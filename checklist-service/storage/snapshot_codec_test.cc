@@ -1,6 +1,7 @@
 #include "checklist-service/storage/snapshot_codec.h"
 
 #include <string>
+#include <utility>
 
 #include "checklist-service/storage/snapshot_testing.h"
 #include "gmock/gmock.h"
@@ -83,6 +84,28 @@ TEST(SnapshotCodecTest, EnumsAndDatesAreReadableNames) {
   const json launch = LaunchToJson(FullLaunch("L1"));
   EXPECT_EQ(launch.at("profile").at("subject_type"), "SUBJECT_TYPE_INDIVIDUAL_BUSINESS");
   EXPECT_EQ(launch.at("target_launch_date"), "2026-10-08");
+}
+
+// Day units keep the names they were stored under before the API's DayUnit values took the
+// DAY_UNIT_ prefix, so snapshots written before and after read alike in either release.
+TEST(SnapshotCodecTest, DayUnitsKeepTheirStoredNames) {
+  for (const auto& [unit, stored] : {std::pair{v1::DAY_UNIT_WORKING_DAYS, "WORKING_DAYS"},
+                                     std::pair{v1::DAY_UNIT_CALENDAR_DAYS, "CALENDAR_DAYS"},
+                                     std::pair{v1::DAY_UNIT_UNSPECIFIED, "DAY_UNIT_UNSPECIFIED"}}) {
+    Item item = FullItem("L1", "X");
+    item.duration.unit = unit;
+    item.deadline.unit = unit;
+    const json j = ItemToJson(item);
+    EXPECT_EQ(j.at("duration").at("unit"), stored);
+    EXPECT_EQ(j.at("deadline").at("unit"), stored);
+    absl::StatusOr<Item> decoded = ItemFromJson(j);
+    ASSERT_TRUE(decoded.ok()) << decoded.status();
+    EXPECT_EQ(decoded->duration.unit, unit) << stored;
+    EXPECT_EQ(decoded->deadline.unit, unit) << stored;
+  }
+  // The API's names are not a stored form.
+  absl::StatusOr<Item> api_name = DecodeItem(R"({"duration": {"unit": "DAY_UNIT_WORKING_DAYS"}})");
+  EXPECT_EQ(api_name.status().code(), absl::StatusCode::kDataLoss);
 }
 
 TEST(SnapshotCodecTest, UnknownFieldsAreIgnored) {

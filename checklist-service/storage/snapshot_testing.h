@@ -61,8 +61,8 @@ inline Item FullItem(const std::string& launch_id, const std::string& code) {
   item.status_before_not_applicable = ItemStatus::kSubmitted;
   item.applicability_reason = "hosting is WeChat cloud";
   item.depends_on = {{"SERVER", 0}, {"DOMAIN_RN", 3}};
-  item.duration = {v1::CALENDAR_DAYS, 3, 10, 24};
-  item.deadline = {DeadlineAnchor::kAfterGoLive, 30, v1::WORKING_DAYS};
+  item.duration = {v1::DAY_UNIT_CALENDAR_DAYS, 3, 10, 24};
+  item.deadline = {DeadlineAnchor::kAfterGoLive, 30, v1::DAY_UNIT_WORKING_DAYS};
   item.due_date = absl::CivilDay(2026, 9, 30);
   item.assignee = "ops@example.com";
   item.notes = "curtain photo booked";

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "SQLiteCpp/Database.h"
+#include "SQLiteCpp/Statement.h"
 #include "absl/strings/str_cat.h"
 #include "checklist-service/storage/migrations.h"
 #include "checklist-service/storage/snapshot_testing.h"
@@ -316,6 +317,48 @@ TEST_F(SqliteChecklistStoreTest, EverythingSurvivesCloseAndReopen) {
   EXPECT_EQ(store->FindLaunchByRequestId("tenant-b", "req-L2").value_or(std::nullopt), "L2");
   EXPECT_EQ(store->LastSequence().value_or(-1), 2);
   EXPECT_EQ(store->GetOrCreateSecret("page_token_key").value_or(""), secret);
+}
+
+// Rows as the release before the API's enum values took their prefixes wrote them: the stored
+// names (event types, day units, deadline anchors) are the store's own and did not change, so an
+// existing database reads as it did, with no migration.
+TEST_F(SqliteChecklistStoreTest, RowsWrittenBeforeTheEnumValueRenameReadBack) {
+  ASSERT_NE(OpenStore(), nullptr);  // the current schema, empty
+  {
+    SQLite::Database raw(Path(), SQLite::OPEN_READWRITE);
+    raw.exec(
+        "INSERT INTO launches VALUES ('L1', 'tenant-a', 'o@example.com', '2026-10-08', '', '', 1, "
+        "0, 0, '{\"id\": \"L1\", \"tenant\": \"tenant-a\", \"version\": 1}')");
+    const std::string item =
+        R"({"launch_id": "L1", "code": "PSB_FILING", "version": 1, "status": "NOT_STARTED",)"
+        R"( "duration": {"unit": "CALENDAR_DAYS", "min": 1, "typical": 2, "max": 3},)"
+        R"( "deadline": {"anchor": "AFTER_GO_LIVE", "days": 30, "unit": "WORKING_DAYS"}})";
+    SQLite::Statement insert_item(
+        raw, "INSERT INTO items VALUES ('L1', 'PSB_FILING', 0, 1, 'NOT_STARTED', ?)");
+    insert_item.bind(1, item);
+    insert_item.exec();
+    SQLite::Statement insert_event(
+        raw,
+        "INSERT INTO events VALUES (1, 'ITEM_UPDATED', 'tenant-a', 'L1', 'PSB_FILING', 'a', 0, "
+        "'s', ?)");
+    insert_event.bind(1, absl::StrCat(R"({"item": )", item, "}"));
+    insert_event.exec();
+  }
+  std::unique_ptr<SqliteChecklistStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<LaunchState> loaded = store->LoadLaunch("L1");
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  ASSERT_EQ(loaded->items.size(), 1u);
+  const Item& psb = loaded->items[0];
+  EXPECT_EQ(psb.duration.unit, v1::DAY_UNIT_CALENDAR_DAYS);
+  EXPECT_EQ(psb.deadline.anchor, DeadlineAnchor::kAfterGoLive);
+  EXPECT_EQ(psb.deadline.unit, v1::DAY_UNIT_WORKING_DAYS);
+  absl::StatusOr<std::vector<Event>> events = store->ReadEvents(0, 10);
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].type, EventType::kItemUpdated);
+  ASSERT_TRUE((*events)[0].item.has_value());
+  EXPECT_EQ((*events)[0].item->duration.unit, v1::DAY_UNIT_CALENDAR_DAYS);
 }
 
 TEST_F(SqliteChecklistStoreTest, DuplicateRequestIdInOneTenantIsAlreadyExists) {

@@ -36,7 +36,7 @@ Item MakeItem(int index) {
   item.title_en = absl::StrCat("Qualification number ", index);
   item.title_zh = "资质";
   item.group = "filing";
-  item.duration = {v1::WORKING_DAYS, 3, 10, 24};
+  item.duration = {v1::DAY_UNIT_WORKING_DAYS, 3, 10, 24};
   item.depends_on = {{absl::StrCat("ITEM_", index > 0 ? index - 1 : 0), 3}};
   item.source = "S4";
   item.notes = "Prepare the licence scan and the responsible person's ID.";

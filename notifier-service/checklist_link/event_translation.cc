@@ -96,7 +96,7 @@ absl::StatusOr<std::optional<ItemInfo>> ItemFromEvent(const v1::Event& event) {
       ParseDate(item.schedule().latest_finish_date(), "item.schedule.latest_finish_date");
   if (!latest_finish.ok()) return latest_finish.status();
   info.due = due->has_value() ? *due : *latest_finish;
-  info.post_launch = item.deadline().anchor() == v1::Deadline::AFTER_GO_LIVE;
+  info.post_launch = item.deadline().anchor() == v1::Deadline::ANCHOR_AFTER_GO_LIVE;
   absl::StatusOr<std::optional<absl::CivilDay>> expiry =
       ParseDate(item.expiry_date(), "item.expiry_date");
   if (!expiry.ok()) return expiry.status();

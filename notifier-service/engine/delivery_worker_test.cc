@@ -151,7 +151,7 @@ class DeliveryWorkerTimingTest : public ::testing::Test {
   void Launch() {
     v1::Event event;
     event.set_sequence(++sequence_);
-    event.set_type(v1::Event::LAUNCH_CREATED);
+    event.set_type(v1::Event::TYPE_LAUNCH_CREATED);
     event.set_tenant("acme");
     event.set_launch("launches/l1");
     v1::Launch* launch = event.mutable_launch_snapshot();
@@ -170,7 +170,7 @@ class DeliveryWorkerTimingTest : public ::testing::Test {
   void Item(const std::string& code) {
     v1::Event event;
     event.set_sequence(++sequence_);
-    event.set_type(v1::Event::ITEM_CREATED);
+    event.set_type(v1::Event::TYPE_ITEM_CREATED);
     event.set_tenant("acme");
     event.set_launch("launches/l1");
     event.set_item_code(code);

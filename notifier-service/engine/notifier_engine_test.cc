@@ -80,7 +80,7 @@ class FakeVersions final : public ItemVersionSource {
 v1::Event LaunchEvent(int64_t sequence, const std::string& id) {
   v1::Event event;
   event.set_sequence(sequence);
-  event.set_type(v1::Event::LAUNCH_CREATED);
+  event.set_type(v1::Event::TYPE_LAUNCH_CREATED);
   event.set_tenant("acme");
   event.set_launch(absl::StrCat("launches/", id));
   v1::Launch* launch = event.mutable_launch_snapshot();
@@ -108,7 +108,7 @@ struct ItemSpec {
 v1::Event ItemEvent(int64_t sequence, const std::string& launch_id, const ItemSpec& spec) {
   v1::Event event;
   event.set_sequence(sequence);
-  event.set_type(spec.version == 1 ? v1::Event::ITEM_CREATED : v1::Event::ITEM_UPDATED);
+  event.set_type(spec.version == 1 ? v1::Event::TYPE_ITEM_CREATED : v1::Event::TYPE_ITEM_UPDATED);
   event.set_tenant("acme");
   event.set_launch(absl::StrCat("launches/", launch_id));
   event.set_item_code(spec.code);

@@ -205,7 +205,7 @@ class NotifierGrpcServiceTest : public ::testing::Test {
   void FeedShopEvents() {
     v1::Event launch_event;
     launch_event.set_sequence(1);
-    launch_event.set_type(v1::Event::LAUNCH_CREATED);
+    launch_event.set_type(v1::Event::TYPE_LAUNCH_CREATED);
     launch_event.set_tenant("acme");
     launch_event.set_launch("launches/shop");
     *launch_event.mutable_time() = ToTimestamp(clock_.Now());
@@ -222,7 +222,7 @@ class NotifierGrpcServiceTest : public ::testing::Test {
 
     v1::Event item_event;
     item_event.set_sequence(2);
-    item_event.set_type(v1::Event::ITEM_CREATED);
+    item_event.set_type(v1::Event::TYPE_ITEM_CREATED);
     item_event.set_tenant("acme");
     item_event.set_launch("launches/shop");
     item_event.set_item_code("ICP_FILING");

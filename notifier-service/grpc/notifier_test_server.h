@@ -125,7 +125,7 @@ class NotifierServerTest : public ::testing::Test {
                   const std::string& assignee) {
     v1::Event launch_event;
     launch_event.set_sequence(++sequence_);
-    launch_event.set_type(v1::Event::LAUNCH_CREATED);
+    launch_event.set_type(v1::Event::TYPE_LAUNCH_CREATED);
     launch_event.set_tenant(tenant);
     launch_event.set_launch(api::LaunchName(launch_id));
     *launch_event.mutable_time() = ToTimestamp(clock_.Now());
@@ -142,7 +142,7 @@ class NotifierServerTest : public ::testing::Test {
 
     v1::Event item_event;
     item_event.set_sequence(++sequence_);
-    item_event.set_type(v1::Event::ITEM_CREATED);
+    item_event.set_type(v1::Event::TYPE_ITEM_CREATED);
     item_event.set_tenant(tenant);
     item_event.set_launch(api::LaunchName(launch_id));
     item_event.set_item_code("ICP_FILING");
