@@ -6,7 +6,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/crypto.h"
-#include "common/sqlite_database.h"
 
 namespace preflight::auth {
 namespace {
