@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include "absl/strings/escaping.h"
@@ -26,6 +27,14 @@ std::string HmacSha256(absl::string_view key, absl::string_view data) {
 
 bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+absl::StatusOr<std::string> RandomSecretBytes(int n) {
+  std::string bytes(static_cast<size_t>(n), '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), n) != 1) {
+    return absl::InternalError("no random bytes from OpenSSL");
+  }
+  return bytes;
 }
 
 }  // namespace preflight

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <string>
+
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace preflight {
@@ -13,5 +15,8 @@ std::string HmacSha256(absl::string_view key, absl::string_view data);
 
 // Compares two strings in time independent of where they differ (for MACs).
 bool ConstantTimeEquals(absl::string_view a, absl::string_view b);
+
+// `n` random bytes from OpenSSL; INTERNAL when OpenSSL has none.
+absl::StatusOr<std::string> RandomSecretBytes(int n);
 
 }  // namespace preflight

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "common/sqlite_database.h"
+#include "common/sqlite/migration_runner.h"
 
 namespace preflight::checklist {
 

@@ -1,6 +1,5 @@
 #include "checklist-service/storage/sqlite_checklist_store.h"
 
-#include <exception>
 #include <utility>
 
 #include "SQLiteCpp/Database.h"
@@ -12,6 +11,10 @@
 #include "checklist-service/storage/snapshot_codec.h"
 #include "common/api/resource_names.h"
 #include "common/civil_date.h"
+#include "common/crypto.h"
+#include "common/sqlite/query_limit.h"
+#include "common/sqlite/rows.h"
+#include "common/sqlite/secret.h"
 
 namespace preflight::checklist {
 namespace {
@@ -24,36 +27,13 @@ std::string ItemName(const Item& item) {
   return api::ItemName(item.launch_id, item.code);
 }
 
-absl::Status CheckLimit(int limit) {
-  if (limit <= 0)
-    return absl::InvalidArgumentError(absl::StrCat("limit must be positive, got ", limit));
-  return absl::OkStatus();
-}
-
-// Runs `body` and turns any exception into a status, so none crosses the store's API.
-template <typename T, typename Body>
-absl::StatusOr<T> Guarded(absl::string_view context, Body body) {
-  try {
-    return body();
-  } catch (const SQLite::Exception& e) {
-    return SqliteErrorToStatus(e, context);
-  } catch (const std::exception& e) {
-    return absl::InternalError(absl::StrCat(context, ": ", e.what()));
-  }
-}
-
 // ---- Reads (any connection; the caller holds its mutex) ----
 
 absl::StatusOr<std::vector<Item>> ReadItems(SQLite::Database& db, const std::string& launch_id) {
   SQLite::Statement query(db, "SELECT payload FROM items WHERE launch_id = ? ORDER BY ordinal");
   query.bind(1, launch_id);
-  std::vector<Item> items;
-  while (query.executeStep()) {
-    absl::StatusOr<Item> item = DecodeItem(query.getColumn(0).getString());
-    if (!item.ok()) return item.status();
-    items.push_back(*std::move(item));
-  }
-  return items;
+  return ReadSqliteRows(
+      query, [](SQLite::Statement& row) { return DecodeItem(row.getColumn(0).getString()); });
 }
 
 absl::StatusOr<std::optional<LaunchState>> ReadLaunchState(SQLite::Database& db,
@@ -66,6 +46,29 @@ absl::StatusOr<std::optional<LaunchState>> ReadLaunchState(SQLite::Database& db,
   absl::StatusOr<std::vector<Item>> items = ReadItems(db, launch_id);
   if (!items.ok()) return items.status();
   return LaunchState{*std::move(launch), *std::move(items)};
+}
+
+// One row of the events table, as QueryEvents selects it.
+absl::StatusOr<Event> ReadEventRow(SQLite::Statement& query) {
+  Event event;
+  event.sequence = query.getColumn(0).getInt64();
+  const std::string type = query.getColumn(1).getString();
+  std::optional<EventType> parsed = ParseEventType(type);
+  if (!parsed.has_value()) {
+    return absl::DataLossError(
+        absl::StrCat("event ", event.sequence, " has unknown type '", type, "'"));
+  }
+  event.type = *parsed;
+  event.tenant = query.getColumn(2).getString();
+  event.launch_id = query.getColumn(3).getString();
+  event.item_code = query.getColumn(4).getString();
+  event.actor = query.getColumn(5).getString();
+  event.time = absl::FromUnixMicros(query.getColumn(6).getInt64());
+  event.summary = query.getColumn(7).getString();
+  if (absl::Status s = DecodeEventPayload(query.getColumn(8).getString(), &event); !s.ok()) {
+    return s;
+  }
+  return event;
 }
 
 int64_t ReadLastSequence(SQLite::Database& db) {
@@ -224,40 +227,30 @@ std::string CommitContext(const ChangeSet& changes) {
 
 }  // namespace
 
-SqliteChecklistStore::SqliteChecklistStore(std::unique_ptr<SQLite::Database> writer,
-                                           std::unique_ptr<SQLite::Database> reader)
-    : writer_(std::move(writer)), reader_(std::move(reader)) {}
+SqliteChecklistStore::SqliteChecklistStore(std::unique_ptr<SqliteReaderWriter> db)
+    : db_(std::move(db)) {}
 
 SqliteChecklistStore::~SqliteChecklistStore() = default;
 
 absl::StatusOr<std::unique_ptr<SqliteChecklistStore>> SqliteChecklistStore::Open(
     const std::string& path, Options options) {
-  if (path.empty() || path == ":memory:" || path.rfind("file::memory:", 0) == 0) {
-    return absl::InvalidArgumentError(
-        "the checklist store needs a database file: its two connections must share it");
-  }
-  absl::StatusOr<std::unique_ptr<SQLite::Database>> writer =
-      OpenSqliteDatabase(path, options, ChecklistMigrations());
-  if (!writer.ok()) return writer.status();
-  absl::StatusOr<std::unique_ptr<SQLite::Database>> reader = OpenSqliteReader(path, options);
-  if (!reader.ok()) return reader.status();
-  return std::unique_ptr<SqliteChecklistStore>(
-      new SqliteChecklistStore(*std::move(writer), *std::move(reader)));
+  absl::StatusOr<std::unique_ptr<SqliteReaderWriter>> db =
+      SqliteReaderWriter::Open(path, options, ChecklistMigrations(), "the checklist store");
+  if (!db.ok()) return db.status();
+  return std::unique_ptr<SqliteChecklistStore>(new SqliteChecklistStore(*std::move(db)));
 }
 
 absl::StatusOr<LaunchState> SqliteChecklistStore::LoadLaunch(absl::string_view launch_id) {
   const std::string id(launch_id);
-  absl::MutexLock lock(&read_mu_);
-  return Guarded<LaunchState>(
-      absl::StrCat("loading launch ", id), [&]() -> absl::StatusOr<LaunchState> {
-        // One read transaction: the launch and its items come from the same snapshot.
-        SQLite::Transaction tx(*reader_, SQLite::TransactionBehavior::DEFERRED);
-        absl::StatusOr<std::optional<LaunchState>> state = ReadLaunchState(*reader_, id);
+  // One read transaction: the launch and its items come from the same snapshot.
+  return db_->ReadSnapshot(
+      absl::StrCat("loading launch ", id),
+      [&](SQLite::Database& reader) -> absl::StatusOr<LaunchState> {
+        absl::StatusOr<std::optional<LaunchState>> state = ReadLaunchState(reader, id);
         if (!state.ok()) return state.status();
         if (!state->has_value()) {
           return absl::NotFoundError(absl::StrCat("launch ", id, " not found"));
         }
-        tx.commit();
         return **std::move(state);
       });
 }
@@ -265,22 +258,20 @@ absl::StatusOr<LaunchState> SqliteChecklistStore::LoadLaunch(absl::string_view l
 absl::StatusOr<std::optional<std::string>> SqliteChecklistStore::FindLaunchByRequestId(
     absl::string_view tenant, absl::string_view request_id) {
   if (request_id.empty()) return std::optional<std::string>();
-  absl::MutexLock lock(&read_mu_);
-  return Guarded<std::optional<std::string>>(
-      "finding a launch by request id", [&]() -> std::optional<std::string> {
-        SQLite::Statement query(*reader_,
-                                "SELECT id FROM launches WHERE tenant = ? AND request_id = ?");
-        query.bind(1, Str(tenant));
-        query.bind(2, Str(request_id));
-        if (!query.executeStep()) return std::nullopt;
-        return query.getColumn(0).getString();
-      });
+  return db_->Read("finding a launch by request id",
+                   [&](SQLite::Database& reader) -> std::optional<std::string> {
+                     SQLite::Statement query(
+                         reader, "SELECT id FROM launches WHERE tenant = ? AND request_id = ?");
+                     query.bind(1, Str(tenant));
+                     query.bind(2, Str(request_id));
+                     if (!query.executeStep()) return std::nullopt;
+                     return query.getColumn(0).getString();
+                   });
 }
 
 absl::StatusOr<int64_t> SqliteChecklistStore::CountLaunches(absl::string_view tenant) {
-  absl::MutexLock lock(&read_mu_);
-  return Guarded<int64_t>("counting a tenant's launches", [&]() -> int64_t {
-    SQLite::Statement query(*reader_, "SELECT COUNT(*) FROM launches WHERE tenant = ?");
+  return db_->Read("counting a tenant's launches", [&](SQLite::Database& reader) -> int64_t {
+    SQLite::Statement query(reader, "SELECT COUNT(*) FROM launches WHERE tenant = ?");
     query.bind(1, Str(tenant));
     query.executeStep();
     return query.getColumn(0).getInt64();
@@ -289,7 +280,7 @@ absl::StatusOr<int64_t> SqliteChecklistStore::CountLaunches(absl::string_view te
 
 absl::StatusOr<std::vector<LaunchState>> SqliteChecklistStore::ListLaunches(
     const LaunchFilter& filter, absl::string_view after_id, int limit) {
-  if (absl::Status s = CheckLimit(limit); !s.ok()) return s;
+  if (absl::Status s = CheckQueryLimit(limit); !s.ok()) return s;
   // Only the filters in use go into the SQL, so SQLite can pick the matching index.
   std::string sql = "SELECT id, payload FROM launches WHERE id > ?";
   if (!filter.tenant.empty()) absl::StrAppend(&sql, " AND tenant = ?");
@@ -298,32 +289,23 @@ absl::StatusOr<std::vector<LaunchState>> SqliteChecklistStore::ListLaunches(
   if (filter.target_to.has_value()) absl::StrAppend(&sql, " AND target_date <= ?");
   absl::StrAppend(&sql, " ORDER BY id LIMIT ?");
 
-  absl::MutexLock lock(&read_mu_);
-  return Guarded<std::vector<LaunchState>>(
-      "listing launches", [&]() -> absl::StatusOr<std::vector<LaunchState>> {
-        SQLite::Transaction tx(*reader_, SQLite::TransactionBehavior::DEFERRED);
-        SQLite::Statement query(*reader_, sql);
-        int index = 0;
-        query.bind(++index, Str(after_id));
-        if (!filter.tenant.empty()) query.bind(++index, filter.tenant);
-        if (!filter.owner.empty()) query.bind(++index, filter.owner);
-        if (filter.target_from.has_value()) {
-          query.bind(++index, FormatCivilDay(*filter.target_from));
-        }
-        if (filter.target_to.has_value()) query.bind(++index, FormatCivilDay(*filter.target_to));
-        query.bind(++index, limit);
-        std::vector<LaunchState> launches;
-        while (query.executeStep()) {
-          absl::StatusOr<Launch> launch = DecodeLaunch(query.getColumn(1).getString());
-          if (!launch.ok()) return launch.status();
-          absl::StatusOr<std::vector<Item>> items =
-              ReadItems(*reader_, query.getColumn(0).getString());
-          if (!items.ok()) return items.status();
-          launches.push_back(LaunchState{*std::move(launch), *std::move(items)});
-        }
-        tx.commit();
-        return launches;
-      });
+  return db_->ReadSnapshot("listing launches", [&](SQLite::Database& reader) {
+    SQLite::Statement query(reader, sql);
+    int index = 0;
+    query.bind(++index, Str(after_id));
+    if (!filter.tenant.empty()) query.bind(++index, filter.tenant);
+    if (!filter.owner.empty()) query.bind(++index, filter.owner);
+    if (filter.target_from.has_value()) query.bind(++index, FormatCivilDay(*filter.target_from));
+    if (filter.target_to.has_value()) query.bind(++index, FormatCivilDay(*filter.target_to));
+    query.bind(++index, limit);
+    return ReadSqliteRows(query, [&](SQLite::Statement& row) -> absl::StatusOr<LaunchState> {
+      absl::StatusOr<Launch> launch = DecodeLaunch(row.getColumn(1).getString());
+      if (!launch.ok()) return launch.status();
+      absl::StatusOr<std::vector<Item>> items = ReadItems(reader, row.getColumn(0).getString());
+      if (!items.ok()) return items.status();
+      return LaunchState{*std::move(launch), *std::move(items)};
+    });
+  });
 }
 
 absl::StatusOr<std::vector<Event>> SqliteChecklistStore::ListLaunchEvents(
@@ -338,72 +320,46 @@ absl::StatusOr<std::vector<Event>> SqliteChecklistStore::ReadEvents(int64_t afte
 
 absl::StatusOr<std::vector<Event>> SqliteChecklistStore::QueryEvents(
     std::optional<std::string> launch_id, int64_t after_sequence, int limit) {
-  if (absl::Status s = CheckLimit(limit); !s.ok()) return s;
+  if (absl::Status s = CheckQueryLimit(limit); !s.ok()) return s;
   std::string sql =
       "SELECT sequence, type, tenant, launch_id, item_code, actor, time_micros, summary, payload "
       "FROM events WHERE sequence > ?";
   if (launch_id.has_value()) absl::StrAppend(&sql, " AND launch_id = ?");
   absl::StrAppend(&sql, " ORDER BY sequence LIMIT ?");
 
-  absl::MutexLock lock(&read_mu_);
-  return Guarded<std::vector<Event>>("reading events", [&]() -> absl::StatusOr<std::vector<Event>> {
-    SQLite::Statement query(*reader_, sql);
+  return db_->Read("reading events", [&](SQLite::Database& reader) {
+    SQLite::Statement query(reader, sql);
     int index = 0;
     query.bind(++index, after_sequence);
     if (launch_id.has_value()) query.bind(++index, *launch_id);
     query.bind(++index, limit);
-    std::vector<Event> events;
-    while (query.executeStep()) {
-      Event event;
-      event.sequence = query.getColumn(0).getInt64();
-      const std::string type = query.getColumn(1).getString();
-      std::optional<EventType> parsed = ParseEventType(type);
-      if (!parsed.has_value()) {
-        return absl::DataLossError(
-            absl::StrCat("event ", event.sequence, " has unknown type '", type, "'"));
-      }
-      event.type = *parsed;
-      event.tenant = query.getColumn(2).getString();
-      event.launch_id = query.getColumn(3).getString();
-      event.item_code = query.getColumn(4).getString();
-      event.actor = query.getColumn(5).getString();
-      event.time = absl::FromUnixMicros(query.getColumn(6).getInt64());
-      event.summary = query.getColumn(7).getString();
-      if (absl::Status s = DecodeEventPayload(query.getColumn(8).getString(), &event); !s.ok()) {
-        return s;
-      }
-      events.push_back(std::move(event));
-    }
-    return events;
+    return ReadSqliteRows(query, ReadEventRow);
   });
 }
 
 absl::StatusOr<int64_t> SqliteChecklistStore::LastSequence() {
-  absl::MutexLock lock(&read_mu_);
-  return Guarded<int64_t>("reading the last event sequence",
-                          [&] { return ReadLastSequence(*reader_); });
+  return db_->Read("reading the last event sequence", ReadLastSequence);
 }
 
 absl::StatusOr<std::vector<LogEpoch>> SqliteChecklistStore::LogEpochs() {
-  absl::MutexLock lock(&read_mu_);
-  return Guarded<std::vector<LogEpoch>>(
-      "reading the log epochs", [&]() -> absl::StatusOr<std::vector<LogEpoch>> {
-        SQLite::Statement query(*reader_,
+  return db_->Read(
+      "reading the log epochs",
+      [&](SQLite::Database& reader) -> absl::StatusOr<std::vector<LogEpoch>> {
+        SQLite::Statement query(reader,
                                 "SELECT id, base_sequence FROM log_epochs ORDER BY ordinal");
-        std::vector<LogEpoch> epochs;
-        while (query.executeStep()) {
-          epochs.push_back(LogEpoch{query.getColumn(0).getString(), query.getColumn(1).getInt64()});
+        absl::StatusOr<std::vector<LogEpoch>> epochs =
+            ReadSqliteRows(query, [](SQLite::Statement& row) {
+              return LogEpoch{row.getColumn(0).getString(), row.getColumn(1).getInt64()};
+            });
+        if (epochs.ok() && epochs->empty()) {
+          return absl::DataLossError("the event log has no epoch");
         }
-        if (epochs.empty()) return absl::DataLossError("the event log has no epoch");
         return epochs;
       });
 }
 
 absl::StatusOr<LogEpoch> SqliteChecklistStore::StartLogEpoch() {
-  absl::MutexLock lock(&write_mu_);
-  SQLite::Database& db = *writer_;
-  return Guarded<LogEpoch>("starting a log epoch", [&]() -> absl::StatusOr<LogEpoch> {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  return db_->WriteTransaction("starting a log epoch", [&](SQLite::Database& db) {
     LogEpoch epoch;
     epoch.base_sequence = ReadLastSequence(db);
     epoch.id = db.execAndGet("SELECT lower(hex(randomblob(8)))").getString();
@@ -414,59 +370,35 @@ absl::StatusOr<LogEpoch> SqliteChecklistStore::StartLogEpoch() {
     insert.bind(1, epoch.id);
     insert.bind(2, epoch.base_sequence);
     insert.exec();
-    tx.commit();
     return epoch;
   });
 }
 
 absl::StatusOr<std::vector<Event>> SqliteChecklistStore::Commit(const ChangeSet& changes) {
-  absl::MutexLock lock(&write_mu_);
-  SQLite::Database& db = *writer_;
-  return Guarded<std::vector<Event>>(
-      CommitContext(changes), [&]() -> absl::StatusOr<std::vector<Event>> {
-        // IMMEDIATE takes the write lock up front, so the version checks and the sequence read
-        // below cannot be invalidated by another process before we commit. Returning early
-        // destroys `tx`, which rolls everything back.
-        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-        if (changes.launch.has_value()) {
-          if (absl::Status s = WriteLaunch(db, *changes.launch); !s.ok()) return s;
-        }
-        for (const Item& item : changes.items) {
-          if (absl::Status s = WriteItem(db, item); !s.ok()) return s;
-        }
-        std::vector<Event> committed = changes.events;
-        int64_t sequence = ReadLastSequence(db);
-        for (Event& event : committed) {
-          event.sequence = ++sequence;
-          WriteEvent(db, event);
-        }
-        tx.commit();
-        return committed;
-      });
+  // The IMMEDIATE transaction holds the write lock throughout, so the version checks and the
+  // sequence read below cannot be invalidated by another process before we commit; a failed
+  // check rolls everything back.
+  return db_->WriteTransaction(CommitContext(changes),
+                               [&](SQLite::Database& db) -> absl::StatusOr<std::vector<Event>> {
+                                 if (changes.launch.has_value()) {
+                                   if (absl::Status s = WriteLaunch(db, *changes.launch); !s.ok())
+                                     return s;
+                                 }
+                                 for (const Item& item : changes.items) {
+                                   if (absl::Status s = WriteItem(db, item); !s.ok()) return s;
+                                 }
+                                 std::vector<Event> committed = changes.events;
+                                 int64_t sequence = ReadLastSequence(db);
+                                 for (Event& event : committed) {
+                                   event.sequence = ++sequence;
+                                   WriteEvent(db, event);
+                                 }
+                                 return committed;
+                               });
 }
 
 absl::StatusOr<std::string> SqliteChecklistStore::GetOrCreateSecret(absl::string_view name) {
-  const std::string key(name);
-  const std::string context = absl::StrCat("secret '", key, "'");
-  {
-    absl::MutexLock lock(&read_mu_);
-    absl::StatusOr<std::optional<std::string>> stored =
-        Guarded<std::optional<std::string>>(context, [&]() -> std::optional<std::string> {
-          SQLite::Statement query(*reader_, "SELECT value FROM secrets WHERE name = ?");
-          query.bind(1, key);
-          if (!query.executeStep()) return std::nullopt;
-          return query.getColumn(0).getString();
-        });
-    if (!stored.ok()) return stored.status();
-    if (stored->has_value()) return **stored;
-  }
-
-  absl::StatusOr<std::string> fresh = RandomSecretBytes(kSecretBytes);
-  if (!fresh.ok())
-    return absl::InternalError(absl::StrCat(context, ": ", fresh.status().message()));
-  absl::MutexLock lock(&write_mu_);
-  return Guarded<std::string>(context,
-                              [&] { return ReadOrInsertSqliteSecret(*writer_, key, *fresh); });
+  return GetOrCreateSqliteSecret(*db_, name, [] { return RandomSecretBytes(kSecretBytes); });
 }
 
 }  // namespace preflight::checklist

@@ -6,23 +6,18 @@
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "checklist-service/domain/checklist_store.h"
-#include "common/sqlite_database.h"
-
-namespace SQLite {
-class Database;
-}  // namespace SQLite
+#include "common/sqlite/reader_writer.h"
+#include "common/sqlite/sqlite_options.h"
 
 namespace preflight::checklist {
 
-// ChecklistStore in one SQLite file (WAL). Writes go through a single connection behind a mutex,
-// each Commit one IMMEDIATE transaction; reads use a second, read-only connection with its own
-// mutex, so a read never waits for a commit's fsync. Every SQLite failure comes back as a status
-// (see SqliteErrorToStatus); nothing throws.
+// ChecklistStore in one SQLite file (WAL), through a SqliteReaderWriter: writes go through a
+// single connection, each Commit one IMMEDIATE transaction; reads use a second, read-only
+// connection, so a read never waits for a commit's fsync. Every SQLite failure comes back as a
+// status (see SqliteErrorToStatus); nothing throws.
 class SqliteChecklistStore final : public ChecklistStore {
  public:
   // synchronous=FULL and a 5 s busy timeout by default; `read_only` serves reads and answers
@@ -58,16 +53,12 @@ class SqliteChecklistStore final : public ChecklistStore {
   absl::StatusOr<std::string> GetOrCreateSecret(absl::string_view name) override;
 
  private:
-  SqliteChecklistStore(std::unique_ptr<SQLite::Database> writer,
-                       std::unique_ptr<SQLite::Database> reader);
+  explicit SqliteChecklistStore(std::unique_ptr<SqliteReaderWriter> db);
 
   absl::StatusOr<std::vector<Event>> QueryEvents(std::optional<std::string> launch_id,
                                                  int64_t after_sequence, int limit);
 
-  absl::Mutex write_mu_;
-  std::unique_ptr<SQLite::Database> writer_ ABSL_GUARDED_BY(write_mu_);
-  absl::Mutex read_mu_;
-  std::unique_ptr<SQLite::Database> reader_ ABSL_GUARDED_BY(read_mu_);
+  const std::unique_ptr<SqliteReaderWriter> db_;
 };
 
 }  // namespace preflight::checklist

@@ -7,7 +7,6 @@
 #include "absl/strings/strip.h"
 #include "common/api/resource_names.h"
 #include "common/crypto.h"
-#include "common/sqlite_database.h"
 
 namespace preflight::auth {
 namespace {

@@ -6,6 +6,9 @@
 #include "SQLiteCpp/Statement.h"
 #include "SQLiteCpp/Transaction.h"
 #include "absl/strings/str_cat.h"
+#include "common/sqlite/connection.h"
+#include "common/sqlite/rows.h"
+#include "common/sqlite/time_columns.h"
 
 namespace preflight::auth {
 namespace {
@@ -48,9 +51,7 @@ absl::StatusOr<TokenRecord> ReadRow(SQLite::Statement& query) {
   record.display_name = query.getColumn(5).getString();
   record.creator = query.getColumn(6).getString();
   record.create_time = absl::FromUnixMicros(query.getColumn(7).getInt64());
-  if (!query.getColumn(8).isNull()) {
-    record.revoke_time = absl::FromUnixMicros(query.getColumn(8).getInt64());
-  }
+  record.revoke_time = OptionalTimeColumn(query.getColumn(8));
   return record;
 }
 
@@ -74,9 +75,8 @@ absl::StatusOr<std::unique_ptr<SqliteTokenStore>> SqliteTokenStore::Open(
 }
 
 absl::StatusOr<TokenRecord> SqliteTokenStore::Insert(const TokenRecord& record) {
-  absl::MutexLock lock(&mu_);
-  try {
-    SQLite::Statement insert(*db_,
+  return db_.Run(absl::StrCat("storing token ", record.id), [&](SQLite::Database& db) {
+    SQLite::Statement insert(db,
                              "INSERT INTO tokens (id, secret_hash, tenant, role, display_name, "
                              "creator, create_time_us) VALUES (?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, record.id);
@@ -88,81 +88,60 @@ absl::StatusOr<TokenRecord> SqliteTokenStore::Insert(const TokenRecord& record) 
     insert.bind(7, static_cast<int64_t>(absl::ToUnixMicros(record.create_time)));
     insert.exec();
     TokenRecord stored = record;
-    stored.sequence = db_->getLastInsertRowid();
+    stored.sequence = db.getLastInsertRowid();
     stored.revoke_time.reset();
     return stored;
-  } catch (const SQLite::Exception& e) {
-    return SqliteErrorToStatus(e, absl::StrCat("storing token ", record.id));
-  }
+  });
 }
 
 absl::StatusOr<std::optional<TokenRecord>> SqliteTokenStore::Find(const std::string& id) {
-  absl::MutexLock lock(&mu_);
-  try {
-    return FindLocked(*db_, id);
-  } catch (const SQLite::Exception& e) {
-    return SqliteErrorToStatus(e, absl::StrCat("reading token ", id));
-  }
+  return db_.Run(absl::StrCat("reading token ", id),
+                 [&](SQLite::Database& db) { return FindLocked(db, id); });
 }
 
 absl::StatusOr<std::vector<TokenRecord>> SqliteTokenStore::List(const TokenFilter& filter,
                                                                 int64_t before_sequence,
                                                                 int limit) {
-  absl::MutexLock lock(&mu_);
-  try {
+  return db_.Run("listing tokens", [&](SQLite::Database& db) {
     SQLite::Statement query(
-        *db_, absl::StrCat("SELECT ", kColumns,
-                           " FROM tokens WHERE (?1 = '' OR tenant = ?1) AND (?2 OR revoke_time_us "
-                           "IS NULL) AND (?3 = 0 OR sequence < ?3) ORDER BY sequence DESC "
-                           "LIMIT ?4"));
+        db, absl::StrCat("SELECT ", kColumns,
+                         " FROM tokens WHERE (?1 = '' OR tenant = ?1) AND (?2 OR revoke_time_us "
+                         "IS NULL) AND (?3 = 0 OR sequence < ?3) ORDER BY sequence DESC "
+                         "LIMIT ?4"));
     query.bind(1, filter.tenant);
     query.bind(2, filter.include_revoked ? 1 : 0);
     query.bind(3, static_cast<int64_t>(before_sequence));
     query.bind(4, limit);
-    std::vector<TokenRecord> records;
-    while (query.executeStep()) {
-      absl::StatusOr<TokenRecord> record = ReadRow(query);
-      if (!record.ok()) return record.status();
-      records.push_back(*std::move(record));
-    }
-    return records;
-  } catch (const SQLite::Exception& e) {
-    return SqliteErrorToStatus(e, "listing tokens");
-  }
+    return ReadSqliteRows(query, ReadRow);
+  });
 }
 
 absl::StatusOr<TokenRecord> SqliteTokenStore::Revoke(const std::string& id, absl::Time when) {
-  absl::MutexLock lock(&mu_);
-  try {
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement update(
-        *db_, "UPDATE tokens SET revoke_time_us = ? WHERE id = ? AND revoke_time_us IS NULL");
-    update.bind(1, static_cast<int64_t>(absl::ToUnixMicros(when)));
-    update.bind(2, id);
-    update.exec();
-    absl::StatusOr<std::optional<TokenRecord>> record = FindLocked(*db_, id);
-    if (!record.ok()) return record.status();
-    if (!record->has_value()) {
-      return absl::NotFoundError(absl::StrCat("token tokens/", id, " not found"));
-    }
-    transaction.commit();
-    return **record;
-  } catch (const SQLite::Exception& e) {
-    return SqliteErrorToStatus(e, absl::StrCat("revoking token ", id));
-  }
+  return db_.Transact(
+      absl::StrCat("revoking token ", id), SQLite::TransactionBehavior::IMMEDIATE,
+      [&](SQLite::Database& db) -> absl::StatusOr<TokenRecord> {
+        SQLite::Statement update(
+            db, "UPDATE tokens SET revoke_time_us = ? WHERE id = ? AND revoke_time_us IS NULL");
+        update.bind(1, static_cast<int64_t>(absl::ToUnixMicros(when)));
+        update.bind(2, id);
+        update.exec();
+        absl::StatusOr<std::optional<TokenRecord>> record = FindLocked(db, id);
+        if (!record.ok()) return record.status();
+        if (!record->has_value()) {
+          return absl::NotFoundError(absl::StrCat("token tokens/", id, " not found"));
+        }
+        return **record;
+      });
 }
 
 absl::StatusOr<int64_t> SqliteTokenStore::CountActive(const std::string& tenant) {
-  absl::MutexLock lock(&mu_);
-  try {
+  return db_.Run("counting tokens", [&](SQLite::Database& db) {
     SQLite::Statement query(
-        *db_, "SELECT COUNT(*) FROM tokens WHERE tenant = ? AND revoke_time_us IS NULL");
+        db, "SELECT COUNT(*) FROM tokens WHERE tenant = ? AND revoke_time_us IS NULL");
     query.bind(1, tenant);
     query.executeStep();
     return static_cast<int64_t>(query.getColumn(0).getInt64());
-  } catch (const SQLite::Exception& e) {
-    return SqliteErrorToStatus(e, "counting tokens");
-  }
+  });
 }
 
 }  // namespace preflight::auth

@@ -4,9 +4,9 @@
 #include <string>
 
 #include "SQLiteCpp/Database.h"
-#include "absl/synchronization/mutex.h"
 #include "common/auth/token_store.h"
-#include "common/sqlite_database.h"
+#include "common/sqlite/guarded_connection.h"
+#include "common/sqlite/sqlite_options.h"
 
 namespace preflight::auth {
 
@@ -28,8 +28,7 @@ class SqliteTokenStore final : public TokenStore {
  private:
   explicit SqliteTokenStore(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
 
-  absl::Mutex mu_;
-  std::unique_ptr<SQLite::Database> db_ ABSL_GUARDED_BY(mu_);
+  GuardedConnection db_;
 };
 
 }  // namespace preflight::auth

@@ -19,7 +19,8 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/logging/log.h"
-#include "common/sqlite_database.h"
+#include "common/sqlite/error_status.h"
+#include "common/sqlite/migration_runner.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace preflight::backup {

@@ -8,7 +8,7 @@
 #include "SQLiteCpp/Database.h"
 #include "SQLiteCpp/Transaction.h"
 #include "absl/strings/str_cat.h"
-#include "common/sqlite_database.h"
+#include "common/sqlite/connection.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/temp_dir.h"

@@ -44,17 +44,12 @@ struct Recipient {
   absl::Time update_time = absl::UnixEpoch();
 };
 
-// The recipient's resource name (api::RecipientName).
-inline std::string RecipientResourceName(absl::string_view tenant, absl::string_view id) {
-  return api::RecipientName(tenant, id);
-}
-
 // What tells two recipients apart in dedup, digest and endpoint keys: the bare id for a
 // tenant-less recipient (as before recipients had tenants of their own), the resource name for
 // a tenant's.
 inline std::string RecipientKeyText(absl::string_view tenant, absl::string_view id) {
   if (tenant.empty()) return std::string(id);
-  return RecipientResourceName(tenant, id);
+  return api::RecipientName(tenant, id);
 }
 
 }  // namespace preflight::notifier

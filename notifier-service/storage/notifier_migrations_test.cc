@@ -13,6 +13,7 @@
 
 #include "SQLiteCpp/Database.h"
 #include "absl/strings/str_cat.h"
+#include "common/sqlite/connection.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "notifier-service/storage/sqlite_notifier_store.h"

@@ -6,24 +6,20 @@
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "common/clock.h"
-#include "common/sqlite_database.h"
+#include "common/sqlite/reader_writer.h"
+#include "common/sqlite/sqlite_options.h"
 #include "notifier-service/domain/notifier_store.h"
-
-namespace SQLite {
-class Database;
-}  // namespace SQLite
 
 namespace preflight::notifier {
 
-// NotifierStore in one SQLite file (WAL). Writes go through a single connection behind a mutex,
-// each one IMMEDIATE transaction; reads use a second, read-only connection with its own mutex,
+// NotifierStore in one SQLite file (WAL), through a SqliteReaderWriter: writes go through a
+// single connection, each one IMMEDIATE transaction; reads use a second, read-only connection,
 // so a read never waits for a commit's fsync. Every SQLite failure comes back as a status (see
-// SqliteErrorToStatus); nothing throws.
+// SqliteErrorToStatus); nothing throws. This class is the facade: it names each operation and
+// sets its transaction; the SQL of each concern is in the *_sql.h files beside it.
 //
 // Beyond the interface's contract:
 // - ApplyEvent skips listed deliveries that are unknown or no longer PENDING.
@@ -106,14 +102,10 @@ class SqliteNotifierStore final : public NotifierStore {
   absl::StatusOr<int64_t> CountScheduledItems() override;
 
  private:
-  SqliteNotifierStore(std::unique_ptr<SQLite::Database> writer,
-                      std::unique_ptr<SQLite::Database> reader, const Clock* clock);
+  SqliteNotifierStore(std::unique_ptr<SqliteReaderWriter> db, const Clock* clock);
 
+  const std::unique_ptr<SqliteReaderWriter> db_;
   const Clock* const clock_;
-  absl::Mutex write_mu_;
-  std::unique_ptr<SQLite::Database> writer_ ABSL_GUARDED_BY(write_mu_);
-  absl::Mutex read_mu_;
-  std::unique_ptr<SQLite::Database> reader_ ABSL_GUARDED_BY(read_mu_);
 };
 
 }  // namespace preflight::notifier
