@@ -13,12 +13,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/data_paths.h"
 #include "common/text_proto.h"
 #include "notifier-service/domain/model.h"
 
-#ifndef PREFLIGHT_BUILTIN_DATA_DIR
-#define PREFLIGHT_BUILTIN_DATA_DIR "data"
-#endif
 
 namespace preflight::notifier {
 namespace {
@@ -327,7 +325,7 @@ std::string FormatMinuteOfDay(int minute_of_day) {
 }
 
 std::string BuiltinReminderPolicyPath() {
-  return absl::StrCat(PREFLIGHT_BUILTIN_DATA_DIR, "/notifier/reminder_policy.textproto");
+  return absl::StrCat(DefaultBuiltinDataDir(), "/notifier/reminder_policy.textproto");
 }
 
 absl::StatusOr<ReminderPolicy> ReminderPolicyFromProto(const v1::ReminderPolicy& proto,
