@@ -264,7 +264,6 @@ class WatchEventsTest : public ::testing::Test {
 TEST_F(WatchEventsTest, BacklogThenLiveWithAConcurrentWriterArrivesInOrderOnce) {
   WatchOptions options;
   options.page_size = 16;
-  options.poll_interval = absl::Milliseconds(20);
   StartServer(options);
   const std::string launch = CreateLaunch();
   for (int i = 0; i < 30; ++i) Touch(launch, absl::StrCat("before ", i));
@@ -426,8 +425,9 @@ TEST_F(WatchEventsTest, AWatcherBlockedOnAStalledClientIsCancelledWhenItOverflow
   ClientWatch watch(stub.get(), Request(Head()));
   ASSERT_EQ(watch.LastSequenceHeader(), Head());
   ASSERT_EQ(hub_.subscriber_count(), 1u);
-  // The client reads nothing. Its window fills, the server's write blocks, the queue fills and
-  // overflows: the blocked write is cancelled and the watcher's thread and queue are released.
+  // The client reads nothing. Its window fills, the server's write stays outstanding, the queue
+  // fills and overflows: the stream is finished at once, and since its write is still stuck after
+  // the grace the call is cancelled, which releases the watcher's subscription.
   int touches = 0;
   for (; touches < 2000 && hub_.subscriber_count() > 0; ++touches) {
     Touch(launch, absl::StrCat("unread ", touches));
