@@ -1,6 +1,7 @@
 #include "checklist-service/domain/event_hub.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -13,18 +14,13 @@ bool EventFilter::Matches(const Event& event) const {
 }
 
 EventSubscription::EventSubscription(EventHub* hub, EventFilter filter, size_t capacity,
-                                     std::function<void(State)> on_interrupt)
-    : hub_(hub),
-      filter_(std::move(filter)),
-      capacity_(capacity),
-      on_interrupt_(std::move(on_interrupt)) {}
+                                     std::function<void(State)> notify)
+    : hub_(hub), filter_(std::move(filter)), capacity_(capacity), notify_(std::move(notify)) {}
 
 EventSubscription::~EventSubscription() { hub_->Unsubscribe(this); }
 
-EventSubscription::Batch EventSubscription::Wait(absl::Duration timeout) {
+EventSubscription::Batch EventSubscription::Take() {
   absl::MutexLock lock(&mu_);
-  const auto ready = [this] { return !queue_.empty() || overflowed_ || closed_; };
-  mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
   Batch batch;
   if (closed_) {
     batch.state = State::kClosed;
@@ -34,6 +30,8 @@ EventSubscription::Batch EventSubscription::Wait(absl::Duration timeout) {
     batch.events.assign(std::make_move_iterator(queue_.begin()),
                         std::make_move_iterator(queue_.end()));
     queue_.clear();
+    // Armed under the same lock Publish queues under, so no event can slip in unnoticed.
+    armed_ = batch.events.empty();
   }
   return batch;
 }
@@ -56,7 +54,7 @@ absl::StatusOr<std::unique_ptr<EventSubscription>> EventHub::Subscribe(Subscribe
   absl::MutexLock lock(&mu_);
   if (closed_) return absl::UnavailableError("the event hub is closed: server shutting down");
   std::unique_ptr<EventSubscription> subscription(new EventSubscription(
-      this, std::move(options.filter), options.capacity, std::move(options.on_interrupt)));
+      this, std::move(options.filter), options.capacity, std::move(options.notify)));
   subscriptions_.insert(subscription.get());
   return subscription;
 }
@@ -74,7 +72,8 @@ void EventHub::Publish(const std::vector<Event>& events) {
   // Each event is copied once, on first use, and shared by every queue it lands in.
   std::vector<std::shared_ptr<const Event>> shared(events.size());
   for (EventSubscription* subscription : subscriptions_) {
-    bool overflowed_now = false;
+    // At most one notification per subscription and commit: the overflow, or that it has events.
+    std::optional<EventSubscription::State> notify;
     {
       absl::MutexLock sub_lock(&subscription->mu_);
       if (subscription->overflowed_ || subscription->closed_) continue;
@@ -82,19 +81,23 @@ void EventHub::Publish(const std::vector<Event>& events) {
         if (!subscription->filter_.Matches(events[i])) continue;
         if (subscription->queue_.size() >= subscription->capacity_) {
           subscription->overflowed_ = true;
+          subscription->armed_ = false;
           subscription->overflow_sequence_ = events[i].sequence;
           // Release the memory now; the watcher resumes from the store.
           std::deque<std::shared_ptr<const Event>>().swap(subscription->queue_);
-          overflowed_now = true;
+          notify = EventSubscription::State::kOverflowed;
           break;
         }
         if (shared[i] == nullptr) shared[i] = std::make_shared<const Event>(events[i]);
         subscription->queue_.push_back(shared[i]);
+        if (subscription->armed_) {
+          subscription->armed_ = false;
+          notify = EventSubscription::State::kOpen;
+        }
       }
     }
-    if (overflowed_now && subscription->on_interrupt_) {
-      subscription->on_interrupt_(EventSubscription::State::kOverflowed);
-    }
+    // Outside the subscription's lock, so the callback may hand work to a thread that takes it.
+    if (notify.has_value() && subscription->notify_) subscription->notify_(*notify);
   }
 }
 
@@ -106,11 +109,10 @@ void EventHub::Close() {
     {
       absl::MutexLock sub_lock(&subscription->mu_);
       subscription->closed_ = true;
+      subscription->armed_ = false;
       std::deque<std::shared_ptr<const Event>>().swap(subscription->queue_);
     }
-    if (subscription->on_interrupt_) {
-      subscription->on_interrupt_(EventSubscription::State::kClosed);
-    }
+    if (subscription->notify_) subscription->notify_(EventSubscription::State::kClosed);
   }
 }
 

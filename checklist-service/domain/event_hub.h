@@ -17,7 +17,6 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/time/time.h"
 #include "checklist-service/domain/model.h"
 
 namespace preflight::checklist {
@@ -33,7 +32,8 @@ struct EventFilter {
 class EventHub;
 
 // One watcher's place in the hub: a bounded queue of matching events. Destroying it unsubscribes.
-// Thread-safe; normally one thread drains it while the publisher fills it.
+// Thread-safe; the watcher drains it with Take() while the publisher fills it, and is told through
+// its `notify` callback when to look again, so nobody has to block waiting for events.
 class EventSubscription {
  public:
   enum class State {
@@ -54,10 +54,10 @@ class EventSubscription {
   EventSubscription(const EventSubscription&) = delete;
   EventSubscription& operator=(const EventSubscription&) = delete;
 
-  // Waits until an event is queued, the subscription overflows or closes, or `timeout` passes;
-  // then takes every queued event. A closed or overflowed subscription returns at once, with no
-  // events.
-  Batch Wait(absl::Duration timeout);
+  // Takes every queued event without waiting. When there is none and the subscription is open,
+  // it is armed: the next event queued calls `notify(kOpen)` once. A closed or overflowed
+  // subscription returns no events.
+  Batch Take();
 
   State state() const;
   size_t capacity() const { return capacity_; }
@@ -67,17 +67,20 @@ class EventSubscription {
  private:
   friend class EventHub;
   EventSubscription(EventHub* hub, EventFilter filter, size_t capacity,
-                    std::function<void(State)> on_interrupt);
+                    std::function<void(State)> notify);
 
   EventHub* const hub_;
   const EventFilter filter_;
   const size_t capacity_;
-  // Called (with the hub's lock held, so it must be quick and must not call back into the hub)
-  // when the subscription overflows or the hub closes, to unblock a watcher stuck elsewhere.
-  const std::function<void(State)> on_interrupt_;
+  // Called with the hub's lock held, so it must be quick and must not call back into the hub or
+  // the subscription: kOpen when an event is queued for an armed subscription, kOverflowed when it
+  // overflows, kClosed when the hub closes.
+  const std::function<void(State)> notify_;
 
   mutable absl::Mutex mu_;
   std::deque<std::shared_ptr<const Event>> queue_ ABSL_GUARDED_BY(mu_);
+  // Take() found the queue empty; the next queued event notifies.
+  bool armed_ ABSL_GUARDED_BY(mu_) = false;
   bool overflowed_ ABSL_GUARDED_BY(mu_) = false;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   int64_t overflow_sequence_ ABSL_GUARDED_BY(mu_) = 0;
@@ -92,8 +95,8 @@ class EventHub {
     EventFilter filter;
     // Events a watcher may have queued and unsent before it is cut off; at least 1.
     size_t capacity = kDefaultQueueCapacity;
-    // See EventSubscription::on_interrupt_. Optional.
-    std::function<void(EventSubscription::State)> on_interrupt;
+    // See EventSubscription::notify_. Optional.
+    std::function<void(EventSubscription::State)> notify;
   };
 
   EventHub() = default;
@@ -103,12 +106,13 @@ class EventHub {
   // UNAVAILABLE once the hub is closed; INVALID_ARGUMENT for a zero capacity.
   absl::StatusOr<std::unique_ptr<EventSubscription>> Subscribe(SubscribeOptions options);
 
-  // Hands committed events, in sequence order, to every open subscription they match. A
-  // subscription without room for all of them overflows. Does nothing once closed.
+  // Hands committed events, in sequence order, to every open subscription they match, and
+  // notifies the armed ones. A subscription without room for all of them overflows. Does nothing
+  // once closed.
   void Publish(const std::vector<Event>& events);
 
-  // Marks every subscription closed and wakes its watcher; later subscriptions fail. For
-  // shutdown: open watches end at once instead of holding the server up.
+  // Marks every subscription closed and notifies it; later subscriptions fail. For shutdown: open
+  // watches end at once instead of holding the server up.
   void Close();
 
   bool closed() const;

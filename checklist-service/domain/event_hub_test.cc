@@ -1,11 +1,11 @@
 #include "checklist-service/domain/event_hub.h"
 
-#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -66,12 +66,12 @@ TEST(EventHubTest, DeliversPublishedEventsInOrder) {
   std::unique_ptr<EventSubscription> subscription = MustSubscribe(hub);
   hub.Publish(Range(1, 3));
   hub.Publish(Range(4, 5));
-  EventSubscription::Batch batch = subscription->Wait(absl::ZeroDuration());
+  EventSubscription::Batch batch = subscription->Take();
   EXPECT_EQ(batch.state, State::kOpen);
   EXPECT_THAT(Sequences(batch), ElementsAre(1, 2, 3, 4, 5));
   EXPECT_EQ(hub.last_published_sequence(), 5);
-  // Drained: the next wait times out empty.
-  batch = subscription->Wait(absl::Milliseconds(1));
+  // Drained: the next take is empty.
+  batch = subscription->Take();
   EXPECT_EQ(batch.state, State::kOpen);
   EXPECT_THAT(batch.events, IsEmpty());
 }
@@ -81,7 +81,7 @@ TEST(EventHubTest, OnlyEventsPublishedAfterSubscribingArrive) {
   hub.Publish(Range(1, 2));
   std::unique_ptr<EventSubscription> subscription = MustSubscribe(hub);
   hub.Publish(Range(3, 3));
-  EXPECT_THAT(Sequences(subscription->Wait(absl::ZeroDuration())), ElementsAre(3));
+  EXPECT_THAT(Sequences(subscription->Take()), ElementsAre(3));
 }
 
 TEST(EventHubTest, FiltersByTenantAndLaunchAndSharesEventsBetweenWatchers) {
@@ -91,21 +91,21 @@ TEST(EventHubTest, FiltersByTenantAndLaunchAndSharesEventsBetweenWatchers) {
   std::unique_ptr<EventSubscription> l2 = MustSubscribe(hub, Filtered({"", "l2"}));
   hub.Publish(
       {MakeEvent(1, "acme", "l1"), MakeEvent(2, "globex", "l2"), MakeEvent(3, "acme", "l3")});
-  EventSubscription::Batch all_batch = all->Wait(absl::ZeroDuration());
-  EventSubscription::Batch acme_batch = acme->Wait(absl::ZeroDuration());
+  EventSubscription::Batch all_batch = all->Take();
+  EventSubscription::Batch acme_batch = acme->Take();
   EXPECT_THAT(Sequences(all_batch), ElementsAre(1, 2, 3));
   EXPECT_THAT(Sequences(acme_batch), ElementsAre(1, 3));
-  EXPECT_THAT(Sequences(l2->Wait(absl::ZeroDuration())), ElementsAre(2));
+  EXPECT_THAT(Sequences(l2->Take()), ElementsAre(2));
   // One copy per event, whoever receives it.
   EXPECT_EQ(all_batch.events[0].get(), acme_batch.events[0].get());
 }
 
-TEST(EventHubTest, FullQueueOverflowsFreesItsEventsAndInterrupts) {
+TEST(EventHubTest, FullQueueOverflowsFreesItsEventsAndNotifies) {
   EventHub hub;
   std::vector<State> interrupts;
   EventHub::SubscribeOptions options;
   options.capacity = 3;
-  options.on_interrupt = [&](State state) { interrupts.push_back(state); };
+  options.notify = [&](State state) { interrupts.push_back(state); };
   std::unique_ptr<EventSubscription> small = MustSubscribe(hub, options);
   std::unique_ptr<EventSubscription> large = MustSubscribe(hub);
 
@@ -117,14 +117,14 @@ TEST(EventHubTest, FullQueueOverflowsFreesItsEventsAndInterrupts) {
   EXPECT_EQ(small->overflow_sequence(), 4);
   EXPECT_THAT(interrupts, ElementsAre(State::kOverflowed));
 
-  // Later events are ignored, and the wait answers at once without events.
+  // Later events are ignored, and a take answers without events.
   hub.Publish(Range(6, 6));
-  EventSubscription::Batch batch = small->Wait(absl::Hours(1));
+  EventSubscription::Batch batch = small->Take();
   EXPECT_EQ(batch.state, State::kOverflowed);
   EXPECT_THAT(batch.events, IsEmpty());
   EXPECT_THAT(interrupts, ElementsAre(State::kOverflowed));
   // Other watchers are unaffected.
-  EXPECT_THAT(Sequences(large->Wait(absl::ZeroDuration())), ElementsAre(1, 2, 3, 4, 5, 6));
+  EXPECT_THAT(Sequences(large->Take()), ElementsAre(1, 2, 3, 4, 5, 6));
 }
 
 TEST(EventHubTest, ADrainedQueueMakesRoomAgain) {
@@ -134,7 +134,7 @@ TEST(EventHubTest, ADrainedQueueMakesRoomAgain) {
   std::unique_ptr<EventSubscription> subscription = MustSubscribe(hub, options);
   for (int64_t s = 1; s <= 10; s += 2) {
     hub.Publish(Range(s, s + 1));
-    EXPECT_THAT(Sequences(subscription->Wait(absl::ZeroDuration())), ElementsAre(s, s + 1));
+    EXPECT_THAT(Sequences(subscription->Take()), ElementsAre(s, s + 1));
   }
   EXPECT_EQ(subscription->state(), State::kOpen);
 }
@@ -147,28 +147,22 @@ TEST(EventHubTest, FilteredOutEventsDoNotUseCapacity) {
   std::unique_ptr<EventSubscription> subscription = MustSubscribe(hub, options);
   hub.Publish({MakeEvent(1, "globex"), MakeEvent(2, "globex"), MakeEvent(3, "acme")});
   EXPECT_EQ(subscription->state(), State::kOpen);
-  EXPECT_THAT(Sequences(subscription->Wait(absl::ZeroDuration())), ElementsAre(3));
+  EXPECT_THAT(Sequences(subscription->Take()), ElementsAre(3));
 }
 
 TEST(EventHubTest, CloseWakesWatchersAndRefusesNewOnes) {
   EventHub hub;
   std::vector<State> interrupts;
   EventHub::SubscribeOptions options;
-  options.on_interrupt = [&](State state) { interrupts.push_back(state); };
+  options.notify = [&](State state) { interrupts.push_back(state); };
   std::unique_ptr<EventSubscription> subscription = MustSubscribe(hub, options);
   hub.Publish(Range(1, 2));
 
-  std::atomic<bool> woke{false};
-  EventSubscription::Batch batch;
-  std::thread waiter([&] {
-    // Drain the two queued events, then wait for Close with no timeout to speak of.
-    subscription->Wait(absl::ZeroDuration());
-    batch = subscription->Wait(absl::Hours(1));
-    woke = true;
-  });
+  // Drain the two queued events, then wait (armed) for Close.
+  EXPECT_THAT(Sequences(subscription->Take()), ElementsAre(1, 2));
+  EXPECT_THAT(subscription->Take().events, IsEmpty());
   hub.Close();
-  waiter.join();
-  EXPECT_TRUE(woke);
+  EventSubscription::Batch batch = subscription->Take();
   EXPECT_EQ(batch.state, State::kClosed);
   EXPECT_THAT(batch.events, IsEmpty());
   EXPECT_THAT(interrupts, ElementsAre(State::kClosed));
@@ -182,6 +176,33 @@ TEST(EventHubTest, CloseWakesWatchersAndRefusesNewOnes) {
   EXPECT_THAT(interrupts, ElementsAre(State::kClosed));
 }
 
+TEST(EventHubTest, AnArmedSubscriptionIsNotifiedOnceWhenEventsArrive) {
+  EventHub hub;
+  std::vector<State> notified;
+  EventHub::SubscribeOptions options;
+  options.notify = [&](State state) { notified.push_back(state); };
+  std::unique_ptr<EventSubscription> subscription = MustSubscribe(hub, options);
+  // Not armed yet: nobody asked.
+  hub.Publish(Range(1, 1));
+  EXPECT_THAT(notified, IsEmpty());
+  // Events were there, so the take does not arm.
+  EXPECT_THAT(Sequences(subscription->Take()), ElementsAre(1));
+  hub.Publish(Range(2, 2));
+  EXPECT_THAT(notified, IsEmpty());
+  EXPECT_THAT(Sequences(subscription->Take()), ElementsAre(2));
+  // An empty take arms: one notification for the next commit, however many events it has,
+  // and none for the commits after it until the next empty take.
+  EXPECT_THAT(subscription->Take().events, IsEmpty());
+  hub.Publish(Range(3, 5));
+  hub.Publish(Range(6, 6));
+  EXPECT_THAT(notified, ElementsAre(State::kOpen));
+  EXPECT_THAT(Sequences(subscription->Take()), ElementsAre(3, 4, 5, 6));
+  EXPECT_THAT(subscription->Take().events, IsEmpty());
+  hub.Publish({MakeEvent(7, "globex")});
+  hub.Publish(Range(8, 8));
+  EXPECT_THAT(notified, ElementsAre(State::kOpen, State::kOpen));
+}
+
 TEST(EventHubTest, DestroyingASubscriptionUnsubscribes) {
   EventHub hub;
   std::unique_ptr<EventSubscription> first = MustSubscribe(hub);
@@ -190,7 +211,7 @@ TEST(EventHubTest, DestroyingASubscriptionUnsubscribes) {
   first.reset();
   EXPECT_EQ(hub.subscriber_count(), 1u);
   hub.Publish(Range(1, 1));
-  EXPECT_THAT(Sequences(second->Wait(absl::ZeroDuration())), ElementsAre(1));
+  EXPECT_THAT(Sequences(second->Take()), ElementsAre(1));
 }
 
 TEST(EventHubTest, RejectsZeroCapacity) {
@@ -203,17 +224,30 @@ TEST(EventHubTest, RejectsZeroCapacity) {
 TEST(EventHubTest, ConcurrentPublisherAndWatcherSeeEveryEventOnceInOrder) {
   constexpr int64_t kLast = 20000;
   EventHub hub;
+  absl::Mutex mu;
+  bool woken = false;
   EventHub::SubscribeOptions options;
   options.capacity = kLast;  // room for everything: this test is about ordering, not overflow
+  options.notify = [&](State) {
+    absl::MutexLock lock(&mu);
+    woken = true;
+  };
   std::unique_ptr<EventSubscription> subscription = MustSubscribe(hub, options);
   std::thread publisher([&] {
     for (int64_t s = 1; s <= kLast; s += 4) hub.Publish(Range(s, s + 3));
   });
   std::vector<int64_t> received;
   while (received.size() < static_cast<size_t>(kLast)) {
-    EventSubscription::Batch batch = subscription->Wait(absl::Seconds(10));
+    EventSubscription::Batch batch = subscription->Take();
     ASSERT_EQ(batch.state, State::kOpen);
-    ASSERT_FALSE(batch.events.empty()) << "no event within 10 s after " << received.size();
+    if (batch.events.empty()) {
+      // Armed: the publisher's next event wakes us; no event can slip by unnoticed.
+      absl::MutexLock lock(&mu);
+      ASSERT_TRUE(mu.AwaitWithTimeout(absl::Condition(&woken), absl::Seconds(10)))
+          << "no event within 10 s after " << received.size();
+      woken = false;
+      continue;
+    }
     for (const auto& event : batch.events) received.push_back(event->sequence);
   }
   publisher.join();

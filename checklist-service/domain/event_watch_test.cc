@@ -29,7 +29,8 @@ using watch_testing::ObservedStore;
 
 constexpr absl::Duration kPatience = watch_testing::kPatience;
 
-// Runs one watch on its own thread and records what it receives.
+// Drives one watch on its own thread as a transport would, with a synchronous "write", and
+// records what it receives.
 class Watcher {
  public:
   Watcher(ChecklistStore* store, EventHub* hub, WatchRequest request, WatchOptions options)
@@ -45,30 +46,7 @@ class Watcher {
   std::atomic<bool> fail_writes{false};
 
   void Start() {
-    thread_ = std::thread([this] {
-      WatchCallbacks callbacks;
-      callbacks.write = [this](const Event& event) {
-        if (fail_writes || interrupted_) return false;
-        if (before_write) before_write(event);
-        absl::MutexLock lock(&mu_);
-        received_.push_back(event.sequence);
-        tenants_.push_back(event.tenant);
-        launches_.push_back(event.launch_id);
-        return true;
-      };
-      callbacks.is_cancelled = [this] { return cancelled_.load(); };
-      callbacks.on_started = [this](int64_t last, const std::string&) {
-        absl::MutexLock lock(&mu_);
-        started_with_ = last;
-      };
-      callbacks.interrupt = [this] {
-        ++interrupts_;
-        interrupted_ = true;
-      };
-      absl::Status status = WatchEvents(*store_, *hub_, request_, callbacks, options_);
-      absl::MutexLock lock(&mu_);
-      result_ = status;
-    });
+    thread_ = std::thread([this] { Run(); });
   }
 
   // Waits until an event with `sequence` or later was received.
@@ -85,7 +63,10 @@ class Watcher {
     return result_;
   }
 
-  void Cancel() { cancelled_ = true; }
+  void Cancel() {
+    absl::MutexLock lock(&mu_);
+    cancelled_ = true;
+  }
   void Join() {
     if (thread_.joinable()) thread_.join();
   }
@@ -106,18 +87,78 @@ class Watcher {
     absl::MutexLock lock(&mu_);
     return started_with_;
   }
+  // How often the hub said the watch must end at once (a closed hub, a live overflow).
   int interrupts() const { return interrupts_; }
 
  private:
+  using Kind = EventWatch::Step::Kind;
+
+  void Run() {
+    absl::StatusOr<std::unique_ptr<EventWatch>> watch =
+        EventWatch::Start(*store_, *hub_, request_, options_, [this](EventWatch::Wake wake) {
+          if (wake == EventWatch::Wake::kMustEnd) ++interrupts_;
+          absl::MutexLock lock(&mu_);
+          woken_ = true;
+        });
+    if (!watch.ok()) {
+      absl::MutexLock lock(&mu_);
+      result_ = watch.status();
+      return;
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      started_with_ = (*watch)->start_sequence();
+    }
+    while (true) {
+      bool cancelled;
+      {
+        absl::MutexLock lock(&mu_);
+        cancelled = cancelled_;
+      }
+      if (cancelled) (*watch)->Cancel();
+      EventWatch::Step step = (*watch)->Next();
+      switch (step.kind) {
+        case Kind::kWrite: {
+          const bool ok = !fail_writes;
+          if (ok) {
+            if (before_write) before_write(*step.event);
+            absl::MutexLock lock(&mu_);
+            received_.push_back(step.event->sequence);
+            tenants_.push_back(step.event->tenant);
+            launches_.push_back(step.event->launch_id);
+          }
+          (*watch)->WriteDone(ok);
+          break;
+        }
+        case Kind::kRead:
+          (*watch)->ReadBacklog();
+          break;
+        case Kind::kWait: {
+          absl::MutexLock lock(&mu_);
+          const auto woken = [this] { return woken_ || cancelled_; };
+          mu_.Await(absl::Condition(&woken));
+          woken_ = false;
+          break;
+        }
+        case Kind::kEnd: {
+          watch->reset();  // unsubscribes
+          absl::MutexLock lock(&mu_);
+          result_ = step.status;
+          return;
+        }
+      }
+    }
+  }
+
   ChecklistStore* const store_;
   EventHub* const hub_;
   const WatchRequest request_;
   const WatchOptions options_;
   std::thread thread_;
-  std::atomic<bool> cancelled_{false};
-  std::atomic<bool> interrupted_{false};
   std::atomic<int> interrupts_{0};
   absl::Mutex mu_;
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  bool woken_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<int64_t> received_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> tenants_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> launches_ ABSL_GUARDED_BY(mu_);
@@ -183,12 +224,6 @@ class EventWatchTest : public ::testing::Test {
     return head.value_or(0);
   }
 
-  static WatchOptions FastOptions() {
-    WatchOptions options;
-    options.poll_interval = absl::Milliseconds(10);
-    return options;
-  }
-
   testing::TempDir dir_;
   FakeClock clock_{absl::FromCivil(absl::CivilSecond(2026, 9, 1, 2, 0, 0), absl::UTCTimeZone())};
   std::unique_ptr<TemplateCatalog> catalog_;
@@ -204,7 +239,7 @@ TEST_F(EventWatchTest, BacklogThenLiveWithAConcurrentWriterHasNoGapOrDuplicate) 
   for (int i = 0; i < 20; ++i) Touch(launch, absl::StrCat("before ", i));
   const int64_t after = 5;
 
-  WatchOptions options = FastOptions();
+  WatchOptions options;
   options.page_size = 7;  // many backlog pages, so the writer races the switch to live
   Watcher watcher(store_.get(), &hub_, WatchRequest{after, {}}, options);
   std::thread writer([&] {
@@ -230,7 +265,7 @@ TEST_F(EventWatchTest, BacklogThenLiveWithAConcurrentWriterHasNoGapOrDuplicate) 
 TEST_F(EventWatchTest, FromZeroSendsTheWholeHistory) {
   CreateLaunch();
   const int64_t head = Head();
-  Watcher watcher(store_.get(), &hub_, WatchRequest{0, {}}, FastOptions());
+  Watcher watcher(store_.get(), &hub_, WatchRequest{0, {}}, WatchOptions{});
   watcher.Start();
   ASSERT_TRUE(watcher.WaitForSequence(head));
   EXPECT_EQ(watcher.received(), Iota(1, head));
@@ -240,7 +275,7 @@ TEST_F(EventWatchTest, FromZeroSendsTheWholeHistory) {
 TEST_F(EventWatchTest, TenantFilterSendsOnlyThatTenantsEvents) {
   const std::string acme = CreateLaunch("acme");
   const std::string globex = CreateLaunch("globex");
-  Watcher watcher(store_.get(), &hub_, WatchRequest{0, {"acme", ""}}, FastOptions());
+  Watcher watcher(store_.get(), &hub_, WatchRequest{0, {"acme", ""}}, WatchOptions{});
   watcher.Start();
   ASSERT_TRUE(store_->WaitForShortReads(1));
   Touch(globex, "live globex");
@@ -261,7 +296,7 @@ TEST_F(EventWatchTest, TenantFilterSendsOnlyThatTenantsEvents) {
 TEST_F(EventWatchTest, LaunchFilterSendsOnlyThatLaunchsEvents) {
   const std::string first = CreateLaunch("acme");
   const std::string second = CreateLaunch("acme");
-  Watcher watcher(store_.get(), &hub_, WatchRequest{0, {"", second}}, FastOptions());
+  Watcher watcher(store_.get(), &hub_, WatchRequest{0, {"", second}}, WatchOptions{});
   watcher.Start();
   ASSERT_TRUE(store_->WaitForShortReads(1));
   Touch(first, "live first");
@@ -281,7 +316,7 @@ TEST_F(EventWatchTest, LaunchFilterSendsOnlyThatLaunchsEvents) {
 TEST_F(EventWatchTest, OverflowDuringTheBacklogResubscribesAndCatchesUp) {
   const std::string launch = CreateLaunch();
   const int64_t backlog_head = Head();
-  WatchOptions options = FastOptions();
+  WatchOptions options;
   options.page_size = 4;
   options.queue_capacity = 3;
   // While the first backlog event is being sent, more changes commit than the queue holds.
@@ -310,7 +345,7 @@ TEST_F(EventWatchTest, OverflowDuringTheBacklogResubscribesAndCatchesUp) {
 
 TEST_F(EventWatchTest, LiveOverflowEndsWithResourceExhaustedAndTheResumeSequence) {
   const std::string launch = CreateLaunch();
-  WatchOptions options = FastOptions();
+  WatchOptions options;
   options.queue_capacity = 3;
   const int64_t after = Head();
   // The client stalls on the first live event until the test lets it go.
@@ -342,7 +377,7 @@ TEST_F(EventWatchTest, LiveOverflowEndsWithResourceExhaustedAndTheResumeSequence
 
 TEST_F(EventWatchTest, ABurstLargerThanTheQueueCutsOffAWaitingWatcher) {
   const std::string launch = CreateLaunch();
-  WatchOptions options = FastOptions();
+  WatchOptions options;
   options.queue_capacity = 2;
   const int64_t after = Head();
   Watcher watcher(store_.get(), &hub_, WatchRequest{after, {}}, options);
@@ -368,8 +403,8 @@ TEST_F(EventWatchTest, ABurstLargerThanTheQueueCutsOffAWaitingWatcher) {
 TEST_F(EventWatchTest, CloseEndsAWaitingWatchAtOnceWithUnavailable) {
   CreateLaunch();
   const int64_t head = Head();
+  // Nothing polls: only Close's notification can end the waiting watch.
   WatchOptions options;
-  options.poll_interval = absl::Hours(1);  // only Close can wake it in time
   Watcher watcher(store_.get(), &hub_, WatchRequest{0, {}}, options);
   watcher.Start();
   ASSERT_TRUE(watcher.WaitForSequence(head));
@@ -387,7 +422,7 @@ TEST_F(EventWatchTest, CloseEndsAWaitingWatchAtOnceWithUnavailable) {
 
 TEST_F(EventWatchTest, CloseDuringTheBacklogEndsTheWatch) {
   CreateLaunch();
-  WatchOptions options = FastOptions();
+  WatchOptions options;
   options.page_size = 2;
   Watcher watcher(store_.get(), &hub_, WatchRequest{0, {}}, options);
   watcher.before_write = [&](const Event& event) {
@@ -396,7 +431,7 @@ TEST_F(EventWatchTest, CloseDuringTheBacklogEndsTheWatch) {
   watcher.Start();
   std::optional<absl::Status> result = watcher.WaitForResult();
   ASSERT_TRUE(result.has_value());
-  // Event 3 was on its way when the hub closed; the interrupt refused event 4.
+  // Event 3 was on its way when the hub closed; the watch ended before event 4.
   EXPECT_EQ(result->code(), absl::StatusCode::kUnavailable) << *result;
   EXPECT_THAT(result->message(), HasSubstr("resume with after_sequence=3"));
   EXPECT_EQ(watcher.received(), Iota(1, 3));
@@ -405,7 +440,7 @@ TEST_F(EventWatchTest, CloseDuringTheBacklogEndsTheWatch) {
 
 TEST_F(EventWatchTest, AClientThatGoesAwayEndsWithCancelled) {
   CreateLaunch();
-  Watcher watcher(store_.get(), &hub_, WatchRequest{0, {}}, FastOptions());
+  Watcher watcher(store_.get(), &hub_, WatchRequest{0, {}}, WatchOptions{});
   watcher.fail_writes = true;
   watcher.Start();
   std::optional<absl::Status> result = watcher.WaitForResult();
@@ -414,10 +449,99 @@ TEST_F(EventWatchTest, AClientThatGoesAwayEndsWithCancelled) {
   EXPECT_THAT(result->message(), HasSubstr("resume with after_sequence=0"));
 }
 
+// The transport's side of a watch that waits for live events while its last write is still
+// outstanding (a client that stopped reading): one wake per wait, and an end that must come now
+// does not wait for the write.
+TEST_F(EventWatchTest, AWriteOutstandingDoesNotDelayAnEndThatMustComeNow) {
+  using Kind = EventWatch::Step::Kind;
+  using Wake = EventWatch::Wake;
+  const std::string launch = CreateLaunch();
+  const int64_t after = Head();
+  WatchOptions options;
+  options.queue_capacity = 2;
+  // The hub calls back on the committing thread: this one.
+  std::vector<Wake> wakes;
+  absl::StatusOr<std::unique_ptr<EventWatch>> started = EventWatch::Start(
+      *store_, hub_, WatchRequest{after, {}}, options, [&](Wake wake) { wakes.push_back(wake); });
+  ASSERT_TRUE(started.ok()) << started.status();
+  EventWatch& watch = **started;
+  EXPECT_EQ(watch.start_sequence(), after);
+  ASSERT_EQ(watch.Next().kind, Kind::kRead);
+  watch.ReadBacklog();
+  ASSERT_EQ(watch.Next().kind, Kind::kWait);  // caught up: live from here
+
+  Touch(launch, "live 1");
+  Touch(launch, "live 2");
+  EXPECT_THAT(wakes, ::testing::ElementsAre(Wake::kReady));  // once, not per event
+  EventWatch::Step step = watch.Next();
+  ASSERT_EQ(step.kind, Kind::kWrite);
+  EXPECT_EQ(step.event->sequence, after + 1);
+  EXPECT_EQ(watch.Next().kind, Kind::kWait);  // one write at a time
+  watch.WriteDone(true);
+  step = watch.Next();
+  ASSERT_EQ(step.kind, Kind::kWrite);
+  EXPECT_EQ(step.event->sequence, after + 2);
+
+  // The client reads nothing more; the queue overflows.
+  for (int i = 0; i < 3; ++i) Touch(launch, absl::StrCat("unread ", i));
+  EXPECT_THAT(wakes, ::testing::ElementsAre(Wake::kReady, Wake::kMustEnd));
+  step = watch.Next();
+  ASSERT_EQ(step.kind, Kind::kEnd);
+  EXPECT_EQ(step.status.code(), absl::StatusCode::kResourceExhausted) << step.status;
+  // The outstanding event counts as sent: the status can only reach the client after it.
+  EXPECT_THAT(
+      step.status.message(),
+      HasSubstr(absl::StrCat("sent up to sequence ", after + 2, ", the stream is at ", after + 5,
+                             ", 3 behind); resume with after_sequence=", after + 2)));
+  watch.WriteDone(true);  // late: changes nothing
+  EXPECT_EQ(watch.Next().status, step.status);
+}
+
+TEST_F(EventWatchTest, CloseEndsAWatchWhoseBacklogWriteIsOutstanding) {
+  using Kind = EventWatch::Step::Kind;
+  CreateLaunch();
+  int must_end = 0;
+  absl::StatusOr<std::unique_ptr<EventWatch>> started = EventWatch::Start(
+      *store_, hub_, WatchRequest{0, {}}, WatchOptions{},
+      [&](EventWatch::Wake wake) { must_end += wake == EventWatch::Wake::kMustEnd; });
+  ASSERT_TRUE(started.ok()) << started.status();
+  EventWatch& watch = **started;
+  ASSERT_EQ(watch.Next().kind, Kind::kRead);
+  watch.ReadBacklog();
+  ASSERT_EQ(watch.Next().kind, Kind::kWrite);
+  hub_.Close();
+  EXPECT_EQ(must_end, 1);
+  const EventWatch::Step step = watch.Next();
+  ASSERT_EQ(step.kind, Kind::kEnd);
+  EXPECT_EQ(step.status.code(), absl::StatusCode::kUnavailable) << step.status;
+  EXPECT_THAT(step.status.message(),
+              HasSubstr("server shutting down; resume with after_sequence=1"));
+}
+
+TEST_F(EventWatchTest, ACancelWithAWriteOutstandingResumesBeforeThatWrite) {
+  using Kind = EventWatch::Step::Kind;
+  CreateLaunch();
+  absl::StatusOr<std::unique_ptr<EventWatch>> started =
+      EventWatch::Start(*store_, hub_, WatchRequest{0, {}}, WatchOptions{}, nullptr);
+  ASSERT_TRUE(started.ok()) << started.status();
+  EventWatch& watch = **started;
+  ASSERT_EQ(watch.Next().kind, Kind::kRead);
+  watch.ReadBacklog();
+  ASSERT_EQ(watch.Next().kind, Kind::kWrite);
+  watch.WriteDone(true);
+  ASSERT_EQ(watch.Next().kind, Kind::kWrite);
+  watch.Cancel();
+  const EventWatch::Step step = watch.Next();
+  ASSERT_EQ(step.kind, Kind::kEnd);
+  EXPECT_EQ(step.status.code(), absl::StatusCode::kCancelled) << step.status;
+  // A client that went away did not get the event on its way.
+  EXPECT_THAT(step.status.message(), HasSubstr("resume with after_sequence=1"));
+}
+
 TEST_F(EventWatchTest, AStoreFailureEndsTheWatchWithWhereToResume) {
   CreateLaunch();
   store_->FailReads(absl::UnavailableError("database is locked"));
-  Watcher watcher(store_.get(), &hub_, WatchRequest{3, {}}, FastOptions());
+  Watcher watcher(store_.get(), &hub_, WatchRequest{3, {}}, WatchOptions{});
   watcher.Start();
   std::optional<absl::Status> result = watcher.WaitForResult();
   ASSERT_TRUE(result.has_value());
@@ -425,11 +549,13 @@ TEST_F(EventWatchTest, AStoreFailureEndsTheWatchWithWhereToResume) {
   EXPECT_THAT(result->message(), HasSubstr("database is locked; resume with after_sequence=3"));
 }
 
+// Starts a watch and, if it starts, ends it as a client that leaves at once.
 absl::Status RunOnce(ChecklistStore& store, EventHub& hub, const WatchRequest& request) {
-  WatchCallbacks callbacks;
-  callbacks.write = [](const Event&) { return true; };
-  callbacks.is_cancelled = [] { return true; };
-  return WatchEvents(store, hub, request, callbacks);
+  absl::StatusOr<std::unique_ptr<EventWatch>> watch =
+      EventWatch::Start(store, hub, request, WatchOptions{}, nullptr);
+  if (!watch.ok()) return watch.status();
+  (*watch)->Cancel();
+  return (*watch)->Next().status;
 }
 
 TEST_F(EventWatchTest, RejectsBadRequests) {
@@ -462,10 +588,7 @@ TEST_F(EventWatchTest, RejectsBadRequests) {
 
 TEST_F(EventWatchTest, LaunchServiceWithoutAHubDoesNotServeTheStream) {
   LaunchService without_hub(store_.get(), catalog_.get(), calendar_.get(), &clock_);
-  WatchCallbacks callbacks;
-  callbacks.write = [](const Event&) { return true; };
-  callbacks.is_cancelled = [] { return false; };
-  EXPECT_EQ(without_hub.WatchEvents(WatchRequest{}, callbacks).code(),
+  EXPECT_EQ(without_hub.StartWatch(WatchRequest{}, WatchOptions{}, nullptr).status().code(),
             absl::StatusCode::kUnimplemented);
 }
 
@@ -474,7 +597,7 @@ TEST_F(EventWatchTest, LaunchServicePublishesEveryCommit) {
   ASSERT_TRUE(subscription.ok());
   const std::string launch = CreateLaunch();
   Touch(launch, "a note");
-  EventSubscription::Batch batch = (*subscription)->Wait(absl::ZeroDuration());
+  EventSubscription::Batch batch = (*subscription)->Take();
   std::vector<int64_t> sequences;
   for (const auto& event : batch.events) sequences.push_back(event->sequence);
   EXPECT_EQ(sequences, Iota(1, Head()));

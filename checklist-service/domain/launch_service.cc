@@ -111,13 +111,12 @@ absl::StatusOr<std::vector<Event>> LaunchService::CommitAndPublish(const ChangeS
   return committed;
 }
 
-absl::Status LaunchService::WatchEvents(const WatchRequest& request,
-                                        const WatchCallbacks& callbacks,
-                                        const WatchOptions& options) {
+absl::StatusOr<std::unique_ptr<EventWatch>> LaunchService::StartWatch(
+    const WatchRequest& request, const WatchOptions& options, EventWatch::WakeCallback wake) {
   if (event_hub_ == nullptr) {
     return absl::UnimplementedError("this server does not serve the event stream");
   }
-  return checklist::WatchEvents(*store_, *event_hub_, request, callbacks, options);
+  return EventWatch::Start(*store_, *event_hub_, request, options, std::move(wake));
 }
 
 absl::CivilDay LaunchService::Today(const Launch& launch) const {

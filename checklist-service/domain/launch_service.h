@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -155,10 +156,12 @@ class LaunchService {
   absl::StatusOr<EventPage> ListEvents(const std::string& launch_id, int64_t after_sequence,
                                        int page_size);
 
-  // Streams every event after `request.after_sequence` until the watch ends (see event_watch.h).
-  // UNIMPLEMENTED when the service was built without an event hub.
-  absl::Status WatchEvents(const WatchRequest& request, const WatchCallbacks& callbacks,
-                           const WatchOptions& options = {});
+  // Starts a watch of every event after `request.after_sequence` (see EventWatch in
+  // event_watch.h; this reads the store). UNIMPLEMENTED when the service was built without an
+  // event hub.
+  absl::StatusOr<std::unique_ptr<EventWatch>> StartWatch(const WatchRequest& request,
+                                                         const WatchOptions& options,
+                                                         EventWatch::WakeCallback wake);
 
   // Reads every launch and recomputes its schedule: proportional to the whole store, so callers
   // cache the answer (checklist-service/metrics). Defined in launch_summary.cc.

@@ -1,14 +1,18 @@
 #include "checklist-service/grpc/checklist_grpc_service.h"
 
+#include <atomic>
+#include <functional>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "checklist-service/domain/event_watch.h"
 #include "checklist-service/domain/limits.h"
 #include "checklist-service/grpc/proto_mapping.h"
-#include "checklist-service/grpc/write_gate.h"
 #include "common/api/etag.h"
 #include "common/api/limits.h"
 #include "common/api/metadata_keys.h"
@@ -19,6 +23,7 @@
 #include "common/civil_date.h"
 #include "common/grpc_status.h"
 #include "common/request_text.h"
+#include "grpcpp/alarm.h"
 
 namespace preflight::checklist {
 namespace {
@@ -77,7 +82,28 @@ ChecklistGrpcService::ChecklistGrpcService(LaunchService* service, PageTokenCode
       service_(service),
       page_tokens_(std::move(page_tokens)),
       watch_options_(std::move(watch_options)),
-      stalled_writes_(stalled_write_grace) {}
+      stalled_write_grace_(stalled_write_grace),
+      watch_worker_("watch-worker") {}
+
+ChecklistGrpcService::~ChecklistGrpcService() {
+  // A reactor's last tasks (and its stalled-write alarm) may still run after the server is gone;
+  // they use this object and its worker.
+  absl::MutexLock lock(&reactors_mu_);
+  const auto none = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(reactors_mu_) {
+    return watch_reactors_ == 0;
+  };
+  reactors_mu_.Await(absl::Condition(&none));
+}
+
+void ChecklistGrpcService::AddWatchReactor() {
+  absl::MutexLock lock(&reactors_mu_);
+  ++watch_reactors_;
+}
+
+void ChecklistGrpcService::RemoveWatchReactor() {
+  absl::MutexLock lock(&reactors_mu_);
+  --watch_reactors_;
+}
 
 absl::Status ChecklistGrpcService::CheckLaunchVisible(const auth::Principal& principal,
                                                       const std::string& launch_id) const {
@@ -336,61 +362,189 @@ grpc::Status ChecklistGrpcService::ListTemplates(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status ChecklistGrpcService::WatchEvents(grpc::ServerContext* context,
-                                               const v1::WatchEventsRequest* request,
-                                               grpc::ServerWriter<v1::Event>* writer) {
-  absl::StatusOr<auth::Principal> principal =
-      authorizer_->Authorize(*context, auth::Permission::kWatch);
-  if (!principal.ok()) return ToGrpcStatus(principal.status());
-  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
-  if (!request->tenant().empty()) {
-    if (absl::Status s = api::ValidateTenantId("tenant", request->tenant()); !s.ok()) {
-      return ToGrpcStatus(s);
+// One WatchEvents stream. Every call into its EventWatch, and every StartWrite and Finish, is
+// made by a task on the service's watch worker, one at a time, so the stream's state needs no
+// lock; gRPC's reactions (OnWriteDone, OnCancel) and the hub's wake-ups only post a task. That
+// keeps blocking work off gRPC's callback threads, which must never block, and off the hub's
+// publishing thread, which holds the writer lock: the backlog is read on the worker too, one
+// page (one indexed query of page_size events) per task, so tasks of other streams interleave.
+// gRPC calls are made with no lock held. Reference-counted: the call holds a reference until the
+// task OnDone posts has run, and each posted task and the stalled-write alarm hold one.
+class ChecklistGrpcService::WatchReactor final : public grpc::ServerWriteReactor<v1::Event> {
+ public:
+  WatchReactor(ChecklistGrpcService* owner, grpc::CallbackServerContext* context,
+               const v1::WatchEventsRequest& request)
+      : owner_(owner), context_(context), request_(request) {
+    owner_->AddWatchReactor();
+    Post([this] { Start(); });
+  }
+
+  void OnWriteDone(bool ok) override {
+    Post([this, ok] {
+      writing_ = false;
+      if (watch_ != nullptr) watch_->WriteDone(ok);
+      Pump();
+    });
+  }
+
+  void OnCancel() override {
+    Post([this] {
+      if (watch_ != nullptr) watch_->Cancel();
+      Pump();
+    });
+  }
+
+  void OnDone() override {
+    bool alarm_set;
+    {
+      absl::MutexLock lock(&call_mu_);
+      call_done_ = true;
+      alarm_set = alarm_set_;
+    }
+    if (alarm_set) stalled_write_alarm_.Cancel();
+    // The watch is released (unsubscribed) on the worker, where it is used; that task drops the
+    // call's reference.
+    owner_->watch_worker_.Post([this] {
+      watch_.reset();
+      Unref();
+    });
+  }
+
+ private:
+  using Kind = EventWatch::Step::Kind;
+
+  ~WatchReactor() override { owner_->RemoveWatchReactor(); }
+
+  void Ref() { refs_.fetch_add(1, std::memory_order_relaxed); }
+  void Unref() {
+    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
+
+  // Quick: safe from any thread, also with the hub's lock held.
+  void Post(std::function<void()> task) {
+    Ref();
+    owner_->watch_worker_.Post([this, task = std::move(task)] {
+      task();
+      Unref();
+    });
+  }
+
+  // Worker only, from here on.
+  void Start() {
+    absl::StatusOr<WatchRequest> request = owner_->PrepareWatch(*context_, request_);
+    absl::StatusOr<std::unique_ptr<EventWatch>> watch =
+        request.ok()
+            ? owner_->service_->StartWatch(*request, owner_->watch_options_,
+                                           [this](EventWatch::Wake) { Post([this] { Pump(); }); })
+            : request.status();
+    if (!watch.ok()) {
+      finished_ = true;
+      Finish(ToGrpcStatus(watch.status()));
+      return;
+    }
+    watch_ = *std::move(watch);
+    // Headers go out now, so the client knows the watch was accepted even if nothing happens.
+    context_->AddInitialMetadata(api::kLastSequenceMetadataKey,
+                                 absl::StrCat(watch_->start_sequence()));
+    context_->AddInitialMetadata(api::kLogEpochMetadataKey, watch_->log_epoch());
+    StartSendInitialMetadata();
+    Pump();
+  }
+
+  // Does what the watch says until it has to wait for a write, an event or the end.
+  void Pump() {
+    if (finished_ || watch_ == nullptr) return;
+    while (true) {
+      EventWatch::Step step = watch_->Next();
+      switch (step.kind) {
+        case Kind::kWrite:
+          // message_ stays untouched until OnWriteDone: the watch allows one write at a time.
+          message_ = ToProto(*step.event);
+          writing_ = true;
+          StartWrite(&message_);
+          return;
+        case Kind::kRead:
+          watch_->ReadBacklog();
+          continue;
+        case Kind::kWait:
+          return;
+        case Kind::kEnd:
+          finished_ = true;
+          Finish(ToGrpcStatus(step.status));
+          if (writing_) CancelIfStillStalled();
+          return;
+      }
     }
   }
+
+  // The stream was finished with a write outstanding (an overflow or shutdown). Its status is
+  // queued behind that write: a client that reads gets both, but one that stopped reading would
+  // hold the call (and the server's shutdown) open, so after a grace period it is cancelled.
+  void CancelIfStillStalled() {
+    absl::MutexLock lock(&call_mu_);
+    if (call_done_) return;  // the write completed after all
+    alarm_set_ = true;
+    Ref();
+    stalled_write_alarm_.Set(absl::ToChronoTime(absl::Now() + owner_->stalled_write_grace_),
+                             [this](bool expired) {
+                               {
+                                 // OnDone ends the context's life: never cancel after it.
+                                 absl::MutexLock lock(&call_mu_);
+                                 if (expired && !call_done_) context_->TryCancel();
+                               }
+                               Unref();
+                             });
+  }
+
+  ChecklistGrpcService* const owner_;
+  grpc::CallbackServerContext* const context_;
+  const v1::WatchEventsRequest request_;
+  std::atomic<int> refs_{1};
+
+  // Worker only.
+  std::unique_ptr<EventWatch> watch_;
+  v1::Event message_;
+  bool writing_ = false;
+  bool finished_ = false;
+
+  absl::Mutex call_mu_;
+  bool call_done_ ABSL_GUARDED_BY(call_mu_) = false;
+  bool alarm_set_ ABSL_GUARDED_BY(call_mu_) = false;
+  grpc::Alarm stalled_write_alarm_;
+};
+
+absl::StatusOr<WatchRequest> ChecklistGrpcService::PrepareWatch(
+    const grpc::CallbackServerContext& context, const v1::WatchEventsRequest& request) const {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(context, auth::Permission::kWatch);
+  if (!principal.ok()) return principal.status();
+  if (absl::Status s = CheckRequestText(request); !s.ok()) return s;
+  if (!request.tenant().empty()) {
+    if (absl::Status s = api::ValidateTenantId("tenant", request.tenant()); !s.ok()) return s;
+  }
   WatchRequest watch;
-  watch.after_sequence = request->after_sequence();
-  watch.log_epoch = request->log_epoch();
-  absl::StatusOr<std::string> tenant = auth::ScopedTenantFilter(*principal, request->tenant());
-  if (!tenant.ok()) return ToGrpcStatus(tenant.status());
+  watch.after_sequence = request.after_sequence();
+  watch.log_epoch = request.log_epoch();
+  absl::StatusOr<std::string> tenant = auth::ScopedTenantFilter(*principal, request.tenant());
+  if (!tenant.ok()) return tenant.status();
   watch.filter.tenant = *tenant;
-  if (!request->launch().empty()) {
-    absl::StatusOr<std::string> id = api::ParseLaunchName(request->launch(), "launch");
-    if (!id.ok()) return ToGrpcStatus(id.status());
+  if (!request.launch().empty()) {
+    absl::StatusOr<std::string> id = api::ParseLaunchName(request.launch(), "launch");
+    if (!id.ok()) return id.status();
     watch.filter.launch_id = *std::move(id);
   }
   if (!watch.filter.launch_id.empty()) {
-    if (absl::Status s = CheckLaunchVisible(*principal, watch.filter.launch_id); !s.ok())
-      return ToGrpcStatus(s);
-  }
-  // Shared with the canceller, which may still hold it after this handler has returned.
-  auto gate = std::make_shared<WriteGate>([context] { context->TryCancel(); });
-  WatchCallbacks callbacks;
-  callbacks.write = [&](const Event& event) {
-    const v1::Event proto = ToProto(event);
-    if (!gate->BeginWrite()) return false;
-    const bool written = writer->Write(proto);
-    gate->EndWrite();
-    return written;
-  };
-  callbacks.is_cancelled = [context] { return context->IsCancelled(); };
-  callbacks.on_started = [&](int64_t last_sequence, const std::string& log_epoch) {
-    // Headers go out now, so the client knows the watch was accepted even if nothing happens.
-    context->AddInitialMetadata(api::kLastSequenceMetadataKey, absl::StrCat(last_sequence));
-    context->AddInitialMetadata(api::kLogEpochMetadataKey, log_epoch);
-    if (gate->BeginWrite()) {
-      writer->SendInitialMetadata();
-      gate->EndWrite();
+    if (absl::Status s = CheckLaunchVisible(*principal, watch.filter.launch_id); !s.ok()) {
+      return s;
     }
-  };
-  // A write in flight gets a grace period to finish, so the stream can still end with the
-  // watch's own status; only a write stuck on a stalled client is cancelled.
-  callbacks.interrupt = [this, gate] {
-    if (gate->Interrupt()) stalled_writes_.Schedule(gate);
-  };
-  const absl::Status status = service_->WatchEvents(watch, callbacks, watch_options_);
-  gate->Detach();
-  return ToGrpcStatus(status);
+  }
+  return watch;
+}
+
+grpc::ServerWriteReactor<v1::Event>* ChecklistGrpcService::WatchEvents(
+    grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) {
+  // Everything, even the authorization, runs on the worker: this is a gRPC callback thread.
+  return new WatchReactor(this, context, *request);
 }
 
 }  // namespace preflight::checklist

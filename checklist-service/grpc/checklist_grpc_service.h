@@ -1,30 +1,40 @@
 #pragma once
 
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "checklist-service/domain/launch_service.h"
-#include "checklist-service/grpc/write_gate.h"
 #include "common/auth/call_authorizer.h"
 #include "common/page_token.h"
+#include "common/serial_executor.h"
 #include "preflight/v1/checklist.grpc.pb.h"
 
 namespace preflight::checklist {
 
 // preflight.v1.ChecklistService over gRPC: maps requests onto LaunchService and answers with its
-// results or its status. Holds no state of its own beyond the page-token key (and the timer that
-// cancels watch writes stuck on stalled clients).
-class ChecklistGrpcService final : public v1::ChecklistService::Service {
+// results or its status. The unary methods are synchronous (gRPC's sync pool runs them);
+// WatchEvents is on the callback API, so an open stream holds no thread: its watch is driven by
+// gRPC's reactions and the event hub's notifications, on one worker thread shared by all streams.
+// Holds no state of its own beyond the page-token key and the open streams.
+class ChecklistGrpcService final
+    : public v1::ChecklistService::WithCallbackMethod_WatchEvents<v1::ChecklistService::Service> {
  public:
   // An accepted WatchEvents stream's initial metadata carries api::kLastSequenceMetadataKey and
   // api::kLogEpochMetadataKey (common/api/metadata_keys.h).
 
-  // `stalled_write_grace`: how long a WatchEvents write may stay blocked on a client that stopped
-  // reading, once its watch has to end (overflow, shutdown), before the call is cancelled.
-  // `authorizer` checks each call's token, role and tenant; nullptr serves without
+  // `stalled_write_grace`: how long a WatchEvents stream that has to end (overflow, shutdown)
+  // waits for its outstanding write to a client that stopped reading before the call is
+  // cancelled. `authorizer` checks each call's token, role and tenant; nullptr serves without
   // authentication (every caller may do everything, as on the loopback demo).
   ChecklistGrpcService(LaunchService* service, PageTokenCodec page_tokens,
                        WatchOptions watch_options = {},
                        absl::Duration stalled_write_grace = absl::Milliseconds(500),
                        const auth::CallAuthorizer* authorizer = nullptr);
+  // Waits until every WatchEvents stream is gone: destroy the server first.
+  ~ChecklistGrpcService() override;
 
   grpc::Status CreateLaunch(grpc::ServerContext* context, const v1::CreateLaunchRequest* request,
                             v1::Launch* response) override;
@@ -44,21 +54,33 @@ class ChecklistGrpcService final : public v1::ChecklistService::Service {
                           v1::ListEventsResponse* response) override;
   grpc::Status ListTemplates(grpc::ServerContext* context, const v1::ListTemplatesRequest* request,
                              v1::ListTemplatesResponse* response) override;
-  // Holds one thread of the server's pool for as long as the stream is open.
-  grpc::Status WatchEvents(grpc::ServerContext* context, const v1::WatchEventsRequest* request,
-                           grpc::ServerWriter<v1::Event>* writer) override;
+  // A callback-API stream: holds no thread while it waits or writes.
+  grpc::ServerWriteReactor<v1::Event>* WatchEvents(grpc::CallbackServerContext* context,
+                                                   const v1::WatchEventsRequest* request) override;
 
  private:
+  class WatchReactor;
+
   // NOT_FOUND, worded as for a missing launch, when the launch is another tenant's.
   absl::Status CheckLaunchVisible(const auth::Principal& principal,
                                   const std::string& launch_id) const;
+  // Authorizes a WatchEvents call and maps its request (this may read the store).
+  absl::StatusOr<WatchRequest> PrepareWatch(const grpc::CallbackServerContext& context,
+                                            const v1::WatchEventsRequest& request) const;
+  void AddWatchReactor();
+  void RemoveWatchReactor();
 
   static const auth::CallAuthorizer kNoAuthentication;
   const auth::CallAuthorizer* const authorizer_;
   LaunchService* const service_;
   const PageTokenCodec page_tokens_;
   const WatchOptions watch_options_;
-  StalledWriteCanceller stalled_writes_;
+  const absl::Duration stalled_write_grace_;
+
+  absl::Mutex reactors_mu_;
+  int watch_reactors_ ABSL_GUARDED_BY(reactors_mu_) = 0;
+  // Declared last, so it is stopped first, while everything its tasks use still exists.
+  SerialExecutor watch_worker_;
 };
 
 }  // namespace preflight::checklist

@@ -265,7 +265,6 @@ class WatchEventsTest : public ::testing::Test {
 TEST_F(WatchEventsTest, BacklogThenLiveWithAConcurrentWriterArrivesInOrderOnce) {
   WatchOptions options;
   options.page_size = 16;
-  options.poll_interval = absl::Milliseconds(20);
   StartServer(options);
   const std::string launch = CreateLaunch();
   for (int i = 0; i < 30; ++i) Touch(launch, absl::StrCat("before ", i));
@@ -427,8 +426,9 @@ TEST_F(WatchEventsTest, AWatcherBlockedOnAStalledClientIsCancelledWhenItOverflow
   ClientWatch watch(stub.get(), Request(Head()));
   ASSERT_EQ(watch.LastSequenceHeader(), Head());
   ASSERT_EQ(hub_.subscriber_count(), 1u);
-  // The client reads nothing. Its window fills, the server's write blocks, the queue fills and
-  // overflows: the blocked write is cancelled and the watcher's thread and queue are released.
+  // The client reads nothing. Its window fills, the server's write stays outstanding, the queue
+  // fills and overflows: the stream is finished at once, and since its write is still stuck after
+  // the grace the call is cancelled, which releases the watcher's subscription.
   int touches = 0;
   for (; touches < 2000 && hub_.subscriber_count() > 0; ++touches) {
     Touch(launch, absl::StrCat("unread ", touches));
@@ -438,6 +438,32 @@ TEST_F(WatchEventsTest, AWatcherBlockedOnAStalledClientIsCancelledWhenItOverflow
   EXPECT_EQ(status.error_code(), grpc::StatusCode::CANCELLED) << status.error_message();
   EXPECT_LT(watch.sequences().size(), static_cast<size_t>(touches));
   EXPECT_GT(touches, 32);
+}
+
+TEST_F(WatchEventsTest, AStalledClientThatReadsAgainInTimeGetsTheStreamsOwnStatus) {
+  WatchOptions options;
+  options.queue_capacity = 32;
+  StartServer(options, /*stalled_write_grace=*/kPatience);
+  const std::string launch = CreateLaunch();
+  const int64_t after = Head();
+  std::unique_ptr<v1::ChecklistService::Stub> stub = SmallWindowStub();
+  ClientWatch watch(stub.get(), Request(after));
+  ASSERT_EQ(watch.LastSequenceHeader(), after);
+  // Far more than the client's window and the queue hold: the queue overflows while the server's
+  // write is stuck, and the stream is finished behind that write.
+  constexpr int kTouches = 300;
+  for (int i = 0; i < kTouches; ++i) Touch(launch, absl::StrCat("unread ", i));
+
+  // The client reads again well within the grace: it gets every event that was on its way, then
+  // the status, which names the last of them as where to resume.
+  const grpc::Status status = watch.ReadToEnd();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+  const std::vector<int64_t> received = watch.sequences();
+  ASSERT_FALSE(received.empty());
+  EXPECT_LT(received.size(), static_cast<size_t>(kTouches));
+  EXPECT_EQ(received, Iota(after + 1, received.back()));
+  EXPECT_THAT(status.error_message(),
+              HasSubstr(absl::StrCat("resume with after_sequence=", received.back())));
 }
 
 TEST_F(WatchEventsTest, RejectsBadRequests) {

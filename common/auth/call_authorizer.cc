@@ -11,7 +11,7 @@ namespace preflight::auth {
 namespace {
 
 // What the log line says of an unauthenticated caller: who it claims to be.
-std::string ClaimedActor(const grpc::ServerContext& context) {
+std::string ClaimedActor(const grpc::ServerContextBase& context) {
   constexpr size_t kMaxClaimed = 64;
   const auto& metadata = context.client_metadata();
   const auto found = metadata.find(api::kActorMetadataKey);
@@ -21,7 +21,7 @@ std::string ClaimedActor(const grpc::ServerContext& context) {
 
 }  // namespace
 
-absl::StatusOr<Principal> CallAuthorizer::Authorize(const grpc::ServerContext& context,
+absl::StatusOr<Principal> CallAuthorizer::Authorize(const grpc::ServerContextBase& context,
                                                     Permission permission) const {
   if (authenticator_ == nullptr) {
     Principal principal = UnauthenticatedPrincipal();

@@ -20,7 +20,7 @@ class CallAuthorizer {
 
   // UNAUTHENTICATED when the token is missing or not valid; PERMISSION_DENIED when its role
   // lacks `permission`. Notes the caller on the call's log line (rpc_observer.h).
-  absl::StatusOr<Principal> Authorize(const grpc::ServerContext& context,
+  absl::StatusOr<Principal> Authorize(const grpc::ServerContextBase& context,
                                       Permission permission) const;
 
  private:
