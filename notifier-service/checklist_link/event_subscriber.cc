@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/api/metadata_keys.h"
+#include "notifier-service/checklist_link/checklist_channel.h"
 #include "notifier-service/checklist_link/event_translation.h"
 #include "common/logging/log.h"
 
@@ -26,10 +27,6 @@ constexpr char kComponent[] = "event subscriber";
 absl::Status FromGrpc(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
-}
-
-int MillisOf(absl::Duration d) {
-  return static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(d), INT32_MAX));
 }
 
 absl::Time FromTimestamp(const google::protobuf::Timestamp& t) {
@@ -85,20 +82,15 @@ bool EventSubscriber::WaitForStatus(const std::function<bool(const SubscriberSta
 }
 
 std::shared_ptr<grpc::Channel> EventSubscriber::NewChannel() const {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, MillisOf(options_.keepalive_time));
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, MillisOf(options_.keepalive_timeout));
-  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
-  // A channel of its own per attempt, connecting now: the backoff here decides when to retry,
-  // not the reconnect backoff of a subchannel shared with other channels.
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  if (!options_.tls_server_name.empty()) {
-    args.SetSslTargetNameOverride(options_.tls_server_name);
-  }
-  std::shared_ptr<grpc::ChannelCredentials> credentials =
-      options_.credentials ? options_.credentials : grpc::InsecureChannelCredentials();
-  return grpc::CreateCustomChannel(options_.checklist_address, credentials, args);
+  ChecklistChannelOptions channel;
+  channel.address = options_.checklist_address;
+  channel.credentials = options_.credentials;
+  channel.tls_server_name = options_.tls_server_name;
+  channel.keepalive_time = options_.keepalive_time;
+  channel.keepalive_timeout = options_.keepalive_timeout;
+  // A channel of its own per attempt: the backoff here decides when to retry.
+  channel.own_subchannel = true;
+  return MakeChecklistChannel(channel);
 }
 
 void EventSubscriber::Run() {

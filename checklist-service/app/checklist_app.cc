@@ -1,0 +1,132 @@
+#include "checklist-service/app/checklist_app.h"
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "checklist-service/domain/event_hub.h"
+#include "checklist-service/domain/launch_service.h"
+#include "checklist-service/domain/template_catalog.h"
+#include "checklist-service/grpc/checklist_grpc_service.h"
+#include "checklist-service/metrics/checklist_metrics.h"
+#include "checklist-service/storage/checklist_backup.h"
+#include "checklist-service/storage/sqlite_checklist_store.h"
+#include "common/auth/local_auth.h"
+#include "common/backup/admin_grpc_service.h"
+#include "common/backup/backup_files.h"
+#include "common/clock.h"
+#include "common/data_dir_lock.h"
+#include "common/data_paths.h"
+#include "common/logging/log.h"
+#include "common/metrics/metrics.h"
+#include "common/page_token.h"
+#include "common/process_metrics.h"
+#include "common/server_runner.h"
+#include "common/tls_options.h"
+#include "common/working_calendar.h"
+
+namespace preflight::checklist {
+namespace {
+
+constexpr const char* kProgram = kChecklistProgram;
+
+SqliteChecklistStore::Options StoreOptions(const ChecklistConfig& config,
+                                           bool read_only_file_system) {
+  SqliteChecklistStore::Options options;
+  options.max_page_count = config.sqlite_max_page_count;
+  options.read_only = config.sqlite_read_only;
+  options.read_only_media = read_only_file_system;
+  return options;
+}
+
+}  // namespace
+
+absl::Status RunChecklist(const ChecklistConfig& config) {
+  const bool auth_enabled = config.require_auth;
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      PrepareListener(kProgram, config.listen, config.tls, auth_enabled, config.insecure);
+  if (!credentials.ok()) return credentials.status();
+
+  const std::string& data_dir = config.data_dir;
+  const std::string& builtin_dir = config.builtin_data_dir;
+  // Before anything opens a database: a second process on this folder stops here.
+  absl::StatusOr<DataDirLock> lock = DataDirLock::Acquire(data_dir, kProgram);
+  if (!lock.ok()) return lock.status();
+  if (const std::string& restore_from = config.restore_from; !restore_from.empty()) {
+    const std::string database = data_dir + "/checklist.db";
+    return backup::RestoreDataDir(restore_from, data_dir, kProgram, [&]() -> absl::Status {
+      absl::StatusOr<LogEpoch> epoch = StartLogEpochAfterRestore(database);
+      if (!epoch.ok()) return epoch.status();
+      logging::Info(kProgram, "started a new event log epoch at the backup's last sequence",
+                    {{"log_epoch", epoch->id}, {"base_sequence", epoch->base_sequence}});
+      return absl::OkStatus();
+    });
+  }
+  if (lock->read_only()) {
+    logging::Warning(kProgram,
+                     "the data folder is on a read-only file system: serving reads, "
+                     "refusing writes",
+                     {{"data_dir", data_dir}});
+  }
+
+  absl::StatusOr<TemplateCatalog> catalog =
+      TemplateCatalog::LoadFromDirectories({builtin_dir + "/templates", data_dir + "/templates"});
+  if (!catalog.ok()) return catalog.status();
+  if (catalog->Find(kDefaultTemplateId) == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat("the built-in template '", kDefaultTemplateId,
+                                                      "' was not found under ", builtin_dir,
+                                                      "/templates (set --builtin_data_dir)"));
+  }
+  absl::StatusOr<WorkingCalendar> calendar =
+      WorkingCalendar::LoadFromDirectories({builtin_dir + "/calendar", data_dir + "/calendar"});
+  if (!calendar.ok()) return calendar.status();
+  logging::Info(kProgram, "built-in data loaded",
+                {{"builtin_data_dir", builtin_dir},
+                 {"templates", static_cast<int64_t>(catalog->templates().size())}});
+
+  absl::StatusOr<std::unique_ptr<SqliteChecklistStore>> store =
+      SqliteChecklistStore::Open(data_dir + "/checklist.db", StoreOptions(config, lock->read_only()));
+  if (!store.ok()) return store.status();
+  absl::StatusOr<std::string> token_key = (*store)->GetOrCreateSecret("page_token_key");
+  if (!token_key.ok()) return token_key.status();
+
+  RealClock clock;
+  EventHub event_hub;
+  metrics::Registry registry;
+  RegisterProcessMetrics(registry, kProgram);
+  std::unique_ptr<ChecklistStore> timed_store = InstrumentStore(store->get(), registry);
+  LaunchService service(timed_store.get(), &*catalog, &*calendar, &clock, &event_hub);
+  RegisterChecklistMetrics(registry, &service, store->get(), &event_hub, &clock);
+  absl::StatusOr<auth::LocalAuth> auth = auth::SetUpLocalAuth(
+      data_dir, auth_enabled, &clock, PageTokenCodec(*token_key), StoreOptions(config, lock->read_only()));
+  if (!auth.ok()) return auth.status();
+  if (!auth->bootstrap_token_path.empty()) {
+    logging::Info(kProgram, absl::StrCat("wrote the first admin token to ",
+                                         auth->bootstrap_token_path, " (keep it secret)"));
+  }
+  backup::AdminGrpcService::Options admin_options;
+  admin_options.service_name = kProgram;
+  admin_options.sources = {{"checklist.db", data_dir + "/checklist.db"},
+                           {"auth.db", data_dir + "/auth.db"}};
+  admin_options.scratch_dir = data_dir;
+  admin_options.describe = &DescribeChecklistBackup;
+  backup::AdminGrpcService admin_service(std::move(admin_options), auth->authorizer.get());
+  ChecklistGrpcService grpc_service(&service, PageTokenCodec(*token_key), WatchOptions{},
+                                    absl::Milliseconds(500), auth->authorizer.get());
+  ServerOptions options;
+  options.listen_address = config.listen;
+  options.credentials = *credentials;
+  options.process_name = kProgram;
+  options.metrics = &registry;
+  options.metrics_listen = config.metrics_listen;
+  options.health_services = {v1::ChecklistService::service_full_name(),
+                             v1::AuthService::service_full_name(),
+                             v1::AdminService::service_full_name()};
+  // Closing the hub ends open WatchEvents streams (UNAVAILABLE, with where to resume), so the
+  // server does not wait out its grace period for them.
+  return ServeUntilSignal(options, {&grpc_service, auth->grpc_service.get(), &admin_service},
+                          [&event_hub] { event_hub.Close(); });
+}
+
+}  // namespace preflight::checklist

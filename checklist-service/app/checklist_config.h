@@ -1,0 +1,27 @@
+#pragma once
+
+// Everything checklist-service is started with: main.cc fills it from flags (their help texts
+// say what each field means) and hands it to RunChecklist.
+
+#include <cstdint>
+#include <string>
+
+#include "common/tls_options.h"
+
+namespace preflight::checklist {
+
+struct ChecklistConfig {
+  std::string listen = "127.0.0.1:50051";
+  ServerTlsOptions tls;
+  bool require_auth = false;
+  bool insecure = false;
+  std::string metrics_listen;
+  std::string data_dir;
+  std::string builtin_data_dir;
+  std::string restore_from;
+  // Fault injection for tests only: a capped or read-only checklist.db.
+  int64_t sqlite_max_page_count = 0;
+  bool sqlite_read_only = false;
+};
+
+}  // namespace preflight::checklist
