@@ -14,20 +14,19 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "checklist-service/domain/event_hub.h"
-#include "checklist-service/domain/event_watch_testing.h"
 #include "checklist-service/domain/launch_service.h"
-#include "checklist-service/storage/sqlite_checklist_store.h"
+#include "checklist-service/testing/launch_service_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::checklist {
 namespace {
 
 using ::testing::HasSubstr;
-using watch_testing::ObservedStore;
-
-constexpr absl::Duration kPatience = watch_testing::kPatience;
+using testing::Iota;
+using testing::kPatience;
+using testing::ObservedChecklistStore;
 
 // Runs one watch on its own thread and records what it receives.
 class Watcher {
@@ -125,63 +124,25 @@ class Watcher {
   std::optional<absl::Status> result_ ABSL_GUARDED_BY(mu_);
 };
 
-std::vector<int64_t> Iota(int64_t first, int64_t last) {
-  std::vector<int64_t> out;
-  for (int64_t s = first; s <= last; ++s) out.push_back(s);
-  return out;
-}
-
 class EventWatchTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<TemplateCatalog> catalog =
-        TemplateCatalog::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/templates"});
-    ASSERT_TRUE(catalog.ok()) << catalog.status();
-    catalog_ = std::make_unique<TemplateCatalog>(*std::move(catalog));
-    absl::StatusOr<WorkingCalendar> calendar =
-        WorkingCalendar::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/calendar"});
-    ASSERT_TRUE(calendar.ok()) << calendar.status();
-    calendar_ = std::make_unique<WorkingCalendar>(*std::move(calendar));
-    SqliteChecklistStore::Options options;
-    // Durability is not under test; fsyncs would only slow the writers down.
-    options.synchronous = SqliteChecklistStore::Options::Synchronous::kOff;
-    absl::StatusOr<std::unique_ptr<SqliteChecklistStore>> store =
-        SqliteChecklistStore::Open(dir_.Join("checklist.db"), options);
-    ASSERT_TRUE(store.ok()) << store.status();
-    real_store_ = *std::move(store);
-    store_ = std::make_unique<ObservedStore>(real_store_.get());
-    service_ = std::make_unique<LaunchService>(store_.get(), catalog_.get(), calendar_.get(),
-                                               &clock_, &hub_);
+    ASSERT_OK(checklist_.Open(testing::ChecklistTestbed::FastStore()));
+    real_store_ = checklist_.store();
+    store_ = std::make_unique<ObservedChecklistStore>(real_store_);
+    service_ = checklist_.NewService(store_.get(), &hub_);
   }
 
   std::string CreateLaunch(const std::string& tenant = "acme") {
-    NewLaunch request;
-    request.tenant = tenant;
-    request.display_name = "Shop";
-    request.owner = "zhang.wei";
-    request.target_launch_date = absl::CivilDay(2026, 12, 15);
-    request.profile.subject_type = v1::SUBJECT_TYPE_ENTERPRISE;
-    request.profile.hosting = v1::HOSTING_OWN_MAINLAND_SERVER;
-    absl::StatusOr<LaunchState> state = service_->CreateLaunch(request, "", Actor{"tester"});
-    EXPECT_TRUE(state.ok()) << state.status();
-    return state.ok() ? state->launch.id : "";
+    return testing::CreateShopLaunch(*service_, tenant);
   }
 
   // One change, one event: the item's notes.
   void Touch(const std::string& launch_id, const std::string& notes) {
-    ItemPatch patch;
-    patch.notes = notes;
-    absl::Status status =
-        service_->UpdateItem(launch_id, "MP_ACCOUNT", patch, std::nullopt, Actor{"tester"})
-            .status();
-    EXPECT_TRUE(status.ok()) << status;
+    testing::TouchItem(*service_, launch_id, notes);
   }
 
-  int64_t Head() {
-    absl::StatusOr<int64_t> head = store_->LastSequence();
-    EXPECT_TRUE(head.ok()) << head.status();
-    return head.value_or(0);
-  }
+  int64_t Head() { return testing::LastSequence(*store_); }
 
   static WatchOptions FastOptions() {
     WatchOptions options;
@@ -189,12 +150,10 @@ class EventWatchTest : public ::testing::Test {
     return options;
   }
 
-  testing::TempDir dir_;
   FakeClock clock_{absl::FromCivil(absl::CivilSecond(2026, 9, 1, 2, 0, 0), absl::UTCTimeZone())};
-  std::unique_ptr<TemplateCatalog> catalog_;
-  std::unique_ptr<WorkingCalendar> calendar_;
-  std::unique_ptr<SqliteChecklistStore> real_store_;
-  std::unique_ptr<ObservedStore> store_;
+  testing::ChecklistTestbed checklist_{&clock_};
+  SqliteChecklistStore* real_store_ = nullptr;
+  std::unique_ptr<ObservedChecklistStore> store_;
   EventHub hub_;
   std::unique_ptr<LaunchService> service_;
 };
@@ -461,7 +420,7 @@ TEST_F(EventWatchTest, RejectsBadRequests) {
 }
 
 TEST_F(EventWatchTest, LaunchServiceWithoutAHubDoesNotServeTheStream) {
-  LaunchService without_hub(store_.get(), catalog_.get(), calendar_.get(), &clock_);
+  LaunchService without_hub(store_.get(), checklist_.catalog(), checklist_.calendar(), &clock_);
   WatchCallbacks callbacks;
   callbacks.write = [](const Event&) { return true; };
   callbacks.is_cancelled = [] { return false; };

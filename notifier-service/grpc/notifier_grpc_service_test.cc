@@ -29,6 +29,7 @@
 #include "notifier-service/grpc/notifier_proto_mapping.h"
 #include "notifier-service/storage/sqlite_notifier_store.h"
 #include "tests/testing/loopback_channel.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight::notifier {
@@ -43,20 +44,6 @@ absl::Time Utc(int y, int m, int d, int hh = 0, int mm = 0) {
 }
 
 int64_t Seconds(absl::Time t) { return absl::ToUnixSeconds(t); }
-
-#define EXPECT_STATUS(expr, grpc_code, text)                     \
-  do {                                                           \
-    const grpc::Status status_ = (expr);                         \
-    EXPECT_EQ(status_.error_code(), grpc::StatusCode::grpc_code) \
-        << "message: " << status_.error_message();               \
-    EXPECT_THAT(status_.error_message(), HasSubstr(text));       \
-  } while (false)
-
-#define ASSERT_OK(expr)                                                                   \
-  do {                                                                                    \
-    const grpc::Status status_ = (expr);                                                  \
-    ASSERT_TRUE(status_.ok()) << status_.error_code() << ": " << status_.error_message(); \
-  } while (false)
 
 // The checklist's versions as the tests set them.
 class FakeVersions final : public ItemVersionSource {

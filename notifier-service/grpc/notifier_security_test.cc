@@ -31,6 +31,7 @@
 #include "notifier-service/grpc/notifier_grpc_service.h"
 #include "notifier-service/storage/sqlite_notifier_store.h"
 #include "tests/testing/loopback_channel.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight::notifier {
@@ -38,20 +39,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-#define EXPECT_STATUS(expr, grpc_code, text)                     \
-  do {                                                           \
-    const grpc::Status status_ = (expr);                         \
-    EXPECT_EQ(status_.error_code(), grpc::StatusCode::grpc_code) \
-        << "message: " << status_.error_message();               \
-    EXPECT_THAT(status_.error_message(), HasSubstr(text));       \
-  } while (false)
-
-#define ASSERT_OK(expr)                                                                   \
-  do {                                                                                    \
-    const grpc::Status status_ = (expr);                                                  \
-    ASSERT_TRUE(status_.ok()) << status_.error_code() << ": " << status_.error_message(); \
-  } while (false)
 
 constexpr char kWecomUrl[] =
     "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-wecom-secret-key";

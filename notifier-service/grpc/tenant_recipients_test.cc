@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "notifier-service/grpc/notifier_test_server.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::notifier {
 namespace {
@@ -23,20 +24,6 @@ using ::testing::UnorderedElementsAre;
 using testing_util::kAcmeAdmin;
 using testing_util::kAllTenantsAdmin;
 using testing_util::kGlobexAdmin;
-
-#define EXPECT_STATUS(expr, grpc_code, text)                     \
-  do {                                                           \
-    const grpc::Status status_ = (expr);                         \
-    EXPECT_EQ(status_.error_code(), grpc::StatusCode::grpc_code) \
-        << "message: " << status_.error_message();               \
-    EXPECT_THAT(status_.error_message(), HasSubstr(text));       \
-  } while (false)
-
-#define ASSERT_OK(expr)                                                                   \
-  do {                                                                                    \
-    const grpc::Status status_ = (expr);                                                  \
-    ASSERT_TRUE(status_.ok()) << status_.error_code() << ": " << status_.error_message(); \
-  } while (false)
 
 class TenantRecipientsTest : public testing_util::NotifierServerTest {
  protected:

@@ -1,0 +1,42 @@
+#include "tests/testing/process.h"
+
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace preflight::testing {
+
+absl::StatusOr<std::string> WaitForListening(Subprocess& process, absl::Duration timeout) {
+  absl::StatusOr<std::string> line = process.WaitForLine("listening on ", timeout);
+  if (!line.ok()) return line.status();
+  return line->substr(line->rfind(' ') + 1);
+}
+
+absl::StatusOr<ServiceProcess> StartProcess(const std::vector<std::string>& argv,
+                                            absl::Duration timeout) {
+  absl::StatusOr<Subprocess> process = Subprocess::Start(argv);
+  if (!process.ok()) return process.status();
+  absl::StatusOr<std::string> listening = WaitForListening(*process, timeout);
+  if (!listening.ok()) return listening.status();
+  const size_t colon = listening->rfind(':');
+  int port = 0;
+  if (colon == std::string::npos || !absl::SimpleAtoi(listening->substr(colon + 1), &port)) {
+    return absl::InternalError(absl::StrCat("no port in \"listening on ", *listening, "\""));
+  }
+  std::string host = listening->substr(0, colon);
+  if (host == "0.0.0.0" || host == "[::]") host = "127.0.0.1";
+  return ServiceProcess{*std::move(process), absl::StrCat(host, ":", port), port};
+}
+
+bool Eventually(const std::function<bool()>& done, absl::Duration timeout, absl::Duration poll) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    if (done()) return true;
+    absl::SleepFor(poll);
+  }
+  return done();
+}
+
+}  // namespace preflight::testing
