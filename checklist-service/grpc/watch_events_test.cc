@@ -148,7 +148,7 @@ class WatchEventsTest : public ::testing::Test {
 
   void StartServer(WatchOptions watch_options = {},
                    absl::Duration stalled_write_grace = absl::Milliseconds(500)) {
-    ASSERT_OK(server_.Start(service_.get(), {watch_options, stalled_write_grace}));
+    ASSERT_OK(server_.Start(service_.get(), {/*port=*/0, watch_options, stalled_write_grace}));
     stub_ = server_.NewStub();
   }
 

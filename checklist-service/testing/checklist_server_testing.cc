@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/page_token.h"
 #include "tests/testing/loopback_channel.h"
@@ -24,7 +25,8 @@ absl::Status ChecklistTestServer::Start(checklist::LaunchService* service, const
   grpc_service_ = std::make_unique<checklist::ChecklistGrpcService>(
       service, PageTokenCodec("test-key"), options.watch, options.stalled_write_grace);
   absl::StatusOr<StartedServer> started = StartServer(
-      ServerOptions{"127.0.0.1:0", "test", absl::Seconds(5), {}}, {grpc_service_.get()});
+      ServerOptions{absl::StrCat("127.0.0.1:", options.port), "test", absl::Seconds(5), {}},
+      {grpc_service_.get()});
   if (!started.ok()) return started.status();
   started_ = *std::move(started);
   channel_ = ConnectedLoopbackChannel(started_.port);

@@ -26,6 +26,8 @@ v1::CreateLaunchRequest ShopLaunchRequest(const std::string& tenant = "acme");
 class ChecklistTestServer {
  public:
   struct Options {
+    // The loopback port to listen on; 0: a free one.
+    int port = 0;
     checklist::WatchOptions watch;
     // ChecklistGrpcService's `stalled_write_grace`.
     absl::Duration stalled_write_grace = absl::Milliseconds(500);
