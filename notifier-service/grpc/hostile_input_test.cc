@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "notifier-service/grpc/notifier_test_server.h"
+#include "notifier-service/testing/notifier_server_testing.h"
 #include "tests/testing/status_matchers.h"
 
 namespace preflight::notifier {
@@ -18,7 +18,7 @@ namespace {
 using ::testing::HasSubstr;
 using testing::Huge;
 
-class NotifierHostileInputTest : public testing_util::NotifierServerTest {
+class NotifierHostileInputTest : public testing::NotifierServerTest {
  protected:
   static v1::Recipient Inbox(const std::string& name) {
     v1::Recipient recipient;

@@ -11,7 +11,7 @@
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "notifier-service/grpc/notifier_test_server.h"
+#include "notifier-service/testing/notifier_server_testing.h"
 #include "tests/testing/status_matchers.h"
 
 namespace preflight::notifier {
@@ -19,13 +19,13 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::kAcmeAdmin;
+using testing::kAllTenantsAdmin;
+using testing::kGlobexAdmin;
 using ::testing::StartsWith;
 using ::testing::UnorderedElementsAre;
-using testing_util::kAcmeAdmin;
-using testing_util::kAllTenantsAdmin;
-using testing_util::kGlobexAdmin;
 
-class TenantRecipientsTest : public testing_util::NotifierServerTest {
+class TenantRecipientsTest : public testing::NotifierServerTest {
  protected:
   static v1::Recipient Inbox(const std::string& name, const std::string& tenant = "",
                              const std::string& display_name = "") {
