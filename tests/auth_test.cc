@@ -33,6 +33,7 @@
 #include "preflight/v1/auth.grpc.pb.h"
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "preflight/v1/notifier.grpc.pb.h"
+#include "tests/testing/process.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
@@ -40,12 +41,13 @@ namespace preflight {
 namespace {
 
 using testing::CommandResult;
+using testing::Eventually;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::Subprocess;
+using testing::ServiceProcess;
+using testing::StartProcess;
 using testing::TempDir;
 
-constexpr absl::Duration kStartTimeout = absl::Seconds(20);
 constexpr absl::Duration kCatchUpTimeout = absl::Seconds(30);
 constexpr char kActorKey[] = "x-preflight-actor";
 // Well-formed launch, recipient and token names that exist nowhere: what another tenant's
@@ -53,30 +55,6 @@ constexpr char kActorKey[] = "x-preflight-actor";
 constexpr char kMissingLaunchId[] = "lmissing2345";
 constexpr char kMissingRecipientId[] = "nobody.here";
 constexpr char kMissingTokenId[] = "0123456789ab";
-
-struct Running {
-  Subprocess process;
-  std::string address;
-};
-
-absl::StatusOr<Running> StartProcess(const std::vector<std::string>& argv) {
-  absl::StatusOr<Subprocess> process = Subprocess::Start(argv);
-  if (!process.ok()) return process.status();
-  absl::StatusOr<std::string> line = process->WaitForLine("listening on ", kStartTimeout);
-  if (!line.ok()) return line.status();
-  return Running{*std::move(process), line->substr(line->rfind(' ') + 1)};
-}
-
-// Polls `done` until it holds or `timeout` passes: waiting for the processes to act, not for
-// time to pass.
-bool Eventually(const std::function<bool()>& done, absl::Duration timeout = kCatchUpTimeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (done()) return true;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return done();
-}
 
 std::string Bearer(const std::string& secret) { return "Bearer " + secret; }
 
@@ -170,11 +148,11 @@ class AuthTest : public ::testing::Test {
   void SetUp() override {
     // The CLI falls back to $PREFLIGHT_TOKEN; only the tokens the test names may be used.
     unsetenv("PREFLIGHT_TOKEN");
-    absl::StatusOr<Running> checklist =
+    absl::StatusOr<ServiceProcess> checklist =
         StartProcess({CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0",
                       "--data_dir=" + dir_.Join("data"), "--require_auth"});
     ASSERT_TRUE(checklist.ok()) << checklist.status();
-    checklist_ = std::make_unique<Running>(*std::move(checklist));
+    checklist_ = std::make_unique<ServiceProcess>(*std::move(checklist));
     Connect();
 
     admin_file_ = dir_.Join("data/admin.token");
@@ -368,7 +346,7 @@ class AuthTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<Running> checklist_;
+  std::unique_ptr<ServiceProcess> checklist_;
   std::unique_ptr<v1::ChecklistService::Stub> checklist_stub_;
   std::unique_ptr<v1::AuthService::Stub> auth_stub_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_stub_;
@@ -447,11 +425,11 @@ TEST_F(AuthTest, WithoutAValidTokenEveryRpcIsUnauthenticatedButHealthServes) {
   // A restart keeps the token: admin.token is written on the first start only.
   Disconnect();
   ASSERT_TRUE(checklist_->process.Stop(SIGTERM).ok());
-  absl::StatusOr<Running> again =
+  absl::StatusOr<ServiceProcess> again =
       StartProcess({CHECKLIST_SERVICE_BIN, "--listen=" + checklist_->address,
                     "--data_dir=" + dir_.Join("data"), "--require_auth"});
   ASSERT_TRUE(again.ok()) << again.status();
-  checklist_ = std::make_unique<Running>(*std::move(again));
+  checklist_ = std::make_unique<ServiceProcess>(*std::move(again));
   Connect();
   EXPECT_THAT(checklist_->process.output(), Not(HasSubstr("wrote the first admin token")));
   std::string reread;
@@ -465,10 +443,10 @@ TEST_F(AuthTest, WithoutAValidTokenEveryRpcIsUnauthenticatedButHealthServes) {
 TEST_F(AuthTest, WithoutAuthenticationNoTokenIsIssued) {
   Disconnect();
   ASSERT_TRUE(checklist_->process.Stop(SIGTERM).ok());
-  absl::StatusOr<Running> open = StartProcess(
+  absl::StatusOr<ServiceProcess> open = StartProcess(
       {CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("data")});
   ASSERT_TRUE(open.ok()) << open.status();
-  checklist_ = std::make_unique<Running>(*std::move(open));
+  checklist_ = std::make_unique<ServiceProcess>(*std::move(open));
   Connect();
   CommandResult refused =
       Cli({"tokens", "create", "--tenant=*", "--role=admin", "--display_name=sneaky"});
@@ -481,11 +459,11 @@ TEST_F(AuthTest, WithoutAuthenticationNoTokenIsIssued) {
   // Back with authentication: the bootstrap admin token still works and issues tokens.
   Disconnect();
   ASSERT_TRUE(checklist_->process.Stop(SIGTERM).ok());
-  absl::StatusOr<Running> closed =
+  absl::StatusOr<ServiceProcess> closed =
       StartProcess({CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0",
                     "--data_dir=" + dir_.Join("data"), "--require_auth"});
   ASSERT_TRUE(closed.ok()) << closed.status();
-  checklist_ = std::make_unique<Running>(*std::move(closed));
+  checklist_ = std::make_unique<ServiceProcess>(*std::move(closed));
   Connect();
   const Issued issued = IssueWithCli("acme-admin", "acme", "admin");
   EXPECT_TRUE(std::regex_match(issued.secret, TokenPattern())) << issued.create_output.output;
@@ -919,9 +897,9 @@ class PairAuthTest : public AuthTest {
                                      "--reconnect_max_backoff=200ms",
                                      "--http_timeout=1s"};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    absl::StatusOr<Running> notifier = StartProcess(argv);
+    absl::StatusOr<ServiceProcess> notifier = StartProcess(argv);
     ASSERT_TRUE(notifier.ok()) << notifier.status();
-    notifier_ = std::make_unique<Running>(*std::move(notifier));
+    notifier_ = std::make_unique<ServiceProcess>(*std::move(notifier));
     notifier_stub_ = v1::NotifierService::NewStub(
         grpc::CreateChannel(notifier_->address, grpc::InsecureChannelCredentials()));
   }
@@ -997,7 +975,7 @@ class PairAuthTest : public AuthTest {
     };
   }
 
-  std::unique_ptr<Running> notifier_;
+  std::unique_ptr<ServiceProcess> notifier_;
   std::unique_ptr<v1::NotifierService::Stub> notifier_stub_;
 };
 
@@ -1013,11 +991,14 @@ TEST_F(PairAuthTest, NotifierFollowsWithItsServiceTokenAndGuardsEveryRpcByTenant
   const std::string acme_id = acme.substr(std::string("launches/").size());
   const int64_t last = LastSequence({acme, beta});
   v1::SubscriptionStatus subscription;
-  ASSERT_TRUE(Eventually([&] {
-    subscription = Subscription();
-    return subscription.applied_sequence() >= last;
-  })) << "applied "
-      << subscription.applied_sequence() << " of " << last << "; " << subscription.last_error();
+  ASSERT_TRUE(Eventually(
+      [&] {
+        subscription = Subscription();
+        return subscription.applied_sequence() >= last;
+      },
+      kCatchUpTimeout))
+      << "applied " << subscription.applied_sequence() << " of " << last << "; "
+      << subscription.last_error();
   EXPECT_TRUE(subscription.connected());
 
   // Recipients of each tenant, and one of no tenant (only all-tenant tokens see it).
@@ -1195,7 +1176,8 @@ TEST_F(PairAuthTest, NotifierFollowsWithItsServiceTokenAndGuardsEveryRpcByTenant
                      As("acme-editor"), StartItem(acme, "ICP_FILING"), &item)
                   .ok());
   const int64_t later = LastSequence({acme, beta});
-  EXPECT_TRUE(Eventually([&] { return Subscription().applied_sequence() >= later; }));
+  EXPECT_TRUE(
+      Eventually([&] { return Subscription().applied_sequence() >= later; }, kCatchUpTimeout));
 }
 
 TEST_F(PairAuthTest, WithoutItsOwnTokenTheNotifiersSubscriptionIsRefused) {
@@ -1204,11 +1186,14 @@ TEST_F(PairAuthTest, WithoutItsOwnTokenTheNotifiersSubscriptionIsRefused) {
   const std::string launch = CreateLaunch(As("acme-editor"), "acme", "no-token");
   ASSERT_FALSE(launch.empty());
   v1::SubscriptionStatus subscription;
-  ASSERT_TRUE(Eventually([&] {
-    subscription = Subscription();
-    return subscription.reconnects() >= 2 &&
-           absl::StrContains(subscription.last_error(), "UNAUTHENTICATED");
-  })) << subscription.last_error();
+  ASSERT_TRUE(Eventually(
+      [&] {
+        subscription = Subscription();
+        return subscription.reconnects() >= 2 &&
+               absl::StrContains(subscription.last_error(), "UNAUTHENTICATED");
+      },
+      kCatchUpTimeout))
+      << subscription.last_error();
   EXPECT_EQ(subscription.applied_sequence(), 0);
   EXPECT_FALSE(subscription.connected());
   // Callers' tokens are still checked with the checklist service.

@@ -21,17 +21,18 @@
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "preflight/v1/notifier.grpc.pb.h"
 #include "tests/fault_harness.h"
+#include "tests/testing/process.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight {
 namespace {
 
-using ::preflight::fault::Eventually;
 using ::preflight::fault::LaunchRequest;
-using ::preflight::fault::Running;
 using ::preflight::fault::SetDeadline;
-using ::preflight::fault::StartProcess;
+using ::preflight::testing::Eventually;
+using ::preflight::testing::ServiceProcess;
+using ::preflight::testing::StartProcess;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -41,10 +42,10 @@ class BackupTest : public ::testing::Test {
   std::string NotifierDir() const { return dir_.Join("notifier"); }
 
   void StartChecklist(const std::string& listen = "127.0.0.1:0") {
-    absl::StatusOr<Running> started =
+    absl::StatusOr<ServiceProcess> started =
         StartProcess({CHECKLIST_SERVICE_BIN, "--listen=" + listen, "--data_dir=" + ChecklistDir()});
     ASSERT_TRUE(started.ok()) << started.status();
-    checklist_ = std::make_unique<Running>(*std::move(started));
+    checklist_ = std::make_unique<ServiceProcess>(*std::move(started));
   }
   void StartNotifier(const std::vector<std::string>& extra = {}) {
     std::vector<std::string> argv = {NOTIFIER_SERVICE_BIN,
@@ -55,9 +56,9 @@ class BackupTest : public ::testing::Test {
                                      "--stream_unhealthy_after=1s",
                                      "--tick=200ms"};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    absl::StatusOr<Running> started = StartProcess(argv);
+    absl::StatusOr<ServiceProcess> started = StartProcess(argv);
     ASSERT_TRUE(started.ok()) << started.status();
-    notifier_ = std::make_unique<Running>(*std::move(started));
+    notifier_ = std::make_unique<ServiceProcess>(*std::move(started));
   }
   void StopBoth() {
     if (notifier_ != nullptr) {
@@ -144,8 +145,8 @@ class BackupTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<Running> checklist_;
-  std::unique_ptr<Running> notifier_;
+  std::unique_ptr<ServiceProcess> checklist_;
+  std::unique_ptr<ServiceProcess> notifier_;
 };
 
 TEST_F(BackupTest, BackupWhileServingThenRestoreBothAndTheNotifierResumes) {

@@ -25,15 +25,17 @@
 #include "gtest/gtest.h"
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "tests/fault_harness.h"
+#include "tests/testing/process.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight {
 namespace {
 
-using fault::Eventually;
 using fault::Figure;
-using fault::Running;
 using fault::SetDeadline;
+using ::preflight::testing::Eventually;
+using ::preflight::testing::ServiceProcess;
+using ::preflight::testing::StartProcess;
 using ::testing::HasSubstr;
 using testing::TempDir;
 
@@ -79,9 +81,9 @@ class ChecklistFaultTest : public ::testing::Test {
     std::vector<std::string> argv = {CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0",
                                      "--data_dir=" + dir_.Join("data")};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    absl::StatusOr<Running> running = fault::StartProcess(argv);
+    absl::StatusOr<ServiceProcess> running = StartProcess(argv);
     ASSERT_TRUE(running.ok()) << running.status();
-    service_ = std::make_unique<Running>(*std::move(running));
+    service_ = std::make_unique<ServiceProcess>(*std::move(running));
     stub_ = v1::ChecklistService::NewStub(
         grpc::CreateChannel(service_->address, grpc::InsecureChannelCredentials()));
   }
@@ -198,7 +200,7 @@ class ChecklistFaultTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<Running> service_;
+  std::unique_ptr<ServiceProcess> service_;
   std::unique_ptr<v1::ChecklistService::Stub> stub_;
 };
 

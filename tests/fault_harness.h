@@ -1,8 +1,8 @@
 #pragma once
 
-// Shared pieces of the fault tests (tests/fault_*_test.cc): starting the service binaries,
-// polling for a condition, round counts raised by environment variables, and the "figure:"
-// lines that docs/reliability.md quotes.
+// Shared pieces of the fault tests (tests/fault_*_test.cc): round counts raised by environment
+// variables, and the "figure:" lines that docs/reliability.md quotes. Processes are started and
+// polled with tests/testing/process.h.
 
 #include <stdlib.h>
 
@@ -21,37 +21,8 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "preflight/v1/checklist.pb.h"
-#include "tests/testing/subprocess.h"
 
 namespace preflight::fault {
-
-inline constexpr absl::Duration kStartTimeout = absl::Seconds(30);
-
-struct Running {
-  testing::Subprocess process;
-  std::string address;
-};
-
-// Starts a service binary and waits for its "listening on HOST:PORT" line.
-inline absl::StatusOr<Running> StartProcess(const std::vector<std::string>& argv) {
-  absl::StatusOr<testing::Subprocess> process = testing::Subprocess::Start(argv);
-  if (!process.ok()) return process.status();
-  absl::StatusOr<std::string> line = process->WaitForLine("listening on ", kStartTimeout);
-  if (!line.ok()) return line.status();
-  return Running{*std::move(process), line->substr(line->rfind(' ') + 1)};
-}
-
-// Polls `done` until it holds or `timeout` passes: waiting for the processes to act, not for
-// time to pass.
-inline bool Eventually(const std::function<bool()>& done, absl::Duration timeout,
-                       absl::Duration poll = absl::Milliseconds(100)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (done()) return true;
-    absl::SleepFor(poll);
-  }
-  return done();
-}
 
 // Whether this build runs under AddressSanitizer, where every process is several times slower:
 // the fault tests then default to fewer rounds (the figures in docs/reliability.md come from

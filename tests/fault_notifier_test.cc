@@ -31,16 +31,18 @@
 #include "preflight/v1/notifier.grpc.pb.h"
 #include "tests/fault_harness.h"
 #include "tests/testing/peers.h"
+#include "tests/testing/process.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight {
 namespace {
 
-using fault::Eventually;
 using fault::Figure;
-using fault::Running;
 using fault::SetDeadline;
 using fault::ToTime;
+using ::preflight::testing::Eventually;
+using ::preflight::testing::ServiceProcess;
+using ::preflight::testing::StartProcess;
 using testing::HttpReceiver;
 using testing::RecordedRequest;
 using testing::ScriptedResponse;
@@ -108,10 +110,10 @@ class NotifierFaultTest : public ::testing::Test {
   }
 
   void StartChecklist(const std::string& listen) {
-    absl::StatusOr<Running> checklist = fault::StartProcess(
+    absl::StatusOr<ServiceProcess> checklist = StartProcess(
         {CHECKLIST_SERVICE_BIN, "--listen=" + listen, "--data_dir=" + dir_.Join("data")});
     ASSERT_TRUE(checklist.ok()) << checklist.status();
-    checklist_ = std::make_unique<Running>(*std::move(checklist));
+    checklist_ = std::make_unique<ServiceProcess>(*std::move(checklist));
     checklist_stub_ = v1::ChecklistService::NewStub(
         grpc::CreateChannel(checklist_->address, grpc::InsecureChannelCredentials()));
   }
@@ -128,9 +130,9 @@ class NotifierFaultTest : public ::testing::Test {
                                      "--http_timeout=1s"};
     // Later flags win: the tests' own settings override the defaults above.
     argv.insert(argv.end(), extra.begin(), extra.end());
-    absl::StatusOr<Running> notifier = fault::StartProcess(argv);
+    absl::StatusOr<ServiceProcess> notifier = StartProcess(argv);
     ASSERT_TRUE(notifier.ok()) << notifier.status();
-    notifier_ = std::make_unique<Running>(*std::move(notifier));
+    notifier_ = std::make_unique<ServiceProcess>(*std::move(notifier));
     notifier_stub_ = v1::NotifierService::NewStub(
         grpc::CreateChannel(notifier_->address, grpc::InsecureChannelCredentials()));
   }
@@ -214,8 +216,8 @@ class NotifierFaultTest : public ::testing::Test {
 
   TempDir dir_;
   std::unique_ptr<HttpReceiver> receiver_;
-  std::unique_ptr<Running> checklist_;
-  std::unique_ptr<Running> notifier_;
+  std::unique_ptr<ServiceProcess> checklist_;
+  std::unique_ptr<ServiceProcess> notifier_;
   std::unique_ptr<v1::ChecklistService::Stub> checklist_stub_;
   std::unique_ptr<v1::NotifierService::Stub> notifier_stub_;
 };

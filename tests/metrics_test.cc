@@ -20,19 +20,20 @@
 #include "preflight/v1/notifier.grpc.pb.h"
 #include "tests/fault_harness.h"
 #include "tests/testing/http_client.h"
+#include "tests/testing/process.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight {
 namespace {
 
-using ::preflight::fault::Eventually;
-using ::preflight::fault::Running;
-using ::preflight::fault::StartProcess;
+using ::preflight::testing::Eventually;
+using ::preflight::testing::ServiceProcess;
+using ::preflight::testing::StartProcess;
 using ::testing::HasSubstr;
 
 // The URL the service logged for its metrics endpoint.
-std::string MetricsUrl(const Running& service) {
+std::string MetricsUrl(const ServiceProcess& service) {
   std::smatch match;
   const std::string& output = service.process.output();
   if (!std::regex_search(output, match, std::regex(R"(metrics on (http://[0-9.:]+/metrics))"))) {
@@ -58,17 +59,17 @@ int FreePort() {
 class MetricsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<Running> checklist =
+    absl::StatusOr<ServiceProcess> checklist =
         StartProcess({CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0",
                       "--data_dir=" + dir_.Join("checklist"), "--metrics_listen=127.0.0.1:0"});
     ASSERT_TRUE(checklist.ok()) << checklist.status();
-    checklist_ = std::make_unique<Running>(*std::move(checklist));
-    absl::StatusOr<Running> notifier = StartProcess(
+    checklist_ = std::make_unique<ServiceProcess>(*std::move(checklist));
+    absl::StatusOr<ServiceProcess> notifier = StartProcess(
         {NOTIFIER_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("notifier"),
          "--checklist_addr=" + checklist_->address, "--metrics_listen=127.0.0.1:0",
          "--tick=200ms"});
     ASSERT_TRUE(notifier.ok()) << notifier.status();
-    notifier_ = std::make_unique<Running>(*std::move(notifier));
+    notifier_ = std::make_unique<ServiceProcess>(*std::move(notifier));
     ASSERT_FALSE(MetricsUrl(*checklist_).empty()) << checklist_->process.output();
     ASSERT_FALSE(MetricsUrl(*notifier_).empty()) << notifier_->process.output();
 
@@ -108,12 +109,12 @@ class MetricsTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<Running> checklist_;
-  std::unique_ptr<Running> notifier_;
+  std::unique_ptr<ServiceProcess> checklist_;
+  std::unique_ptr<ServiceProcess> notifier_;
 };
 
 TEST_F(MetricsTest, PromtoolAcceptsWhatBothServicesServe) {
-  for (const Running* service : {checklist_.get(), notifier_.get()}) {
+  for (const ServiceProcess* service : {checklist_.get(), notifier_.get()}) {
     absl::StatusOr<std::string> text = testing::HttpGet(MetricsUrl(*service));
     ASSERT_TRUE(text.ok()) << text.status();
     const std::string path = dir_.Join("metrics.txt");
@@ -155,7 +156,7 @@ std::optional<double> QueryOne(int port, const std::string& promql) {
 }
 
 TEST_F(MetricsTest, ARealPrometheusScrapesBothServices) {
-  const auto target = [](const Running& service) {
+  const auto target = [](const ServiceProcess& service) {
     const std::string url = MetricsUrl(service);
     return url.substr(strlen("http://"), url.size() - strlen("http://") - strlen("/metrics"));
   };

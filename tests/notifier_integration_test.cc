@@ -29,20 +29,22 @@
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "preflight/v1/notifier.grpc.pb.h"
 #include "tests/testing/peers.h"
+#include "tests/testing/process.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight {
 namespace {
 
+using testing::Eventually;
 using ::testing::HasSubstr;
 using testing::HttpReceiver;
 using testing::RecordedRequest;
 using testing::ScriptedResponse;
-using testing::Subprocess;
+using testing::ServiceProcess;
+using testing::StartProcess;
 using testing::TempDir;
 
-constexpr absl::Duration kStartTimeout = absl::Seconds(20);
 constexpr absl::Duration kDeliveryTimeout = absl::Seconds(60);
 constexpr char kWebhookSecretEnv[] = "PREFLIGHT_TEST_WEBHOOK_SECRET";
 constexpr char kWebhookSecret[] = "integration-test-secret";
@@ -59,30 +61,6 @@ constexpr char kPolicy[] = R"pb(
   late_after_minutes: 60
   catch_up_window_days: 30
 )pb";
-
-struct Running {
-  Subprocess process;
-  std::string address;
-};
-
-absl::StatusOr<Running> StartProcess(std::vector<std::string> argv) {
-  absl::StatusOr<Subprocess> process = Subprocess::Start(argv);
-  if (!process.ok()) return process.status();
-  absl::StatusOr<std::string> line = process->WaitForLine("listening on ", kStartTimeout);
-  if (!line.ok()) return line.status();
-  return Running{*std::move(process), line->substr(line->rfind(' ') + 1)};
-}
-
-// Polls `done` until it holds or `timeout` passes: waiting for the processes to act, not for
-// time to pass.
-bool Eventually(const std::function<bool()>& done, absl::Duration timeout = kDeliveryTimeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (done()) return true;
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  return done();
-}
 
 class PairTest : public ::testing::Test {
  protected:
@@ -101,10 +79,10 @@ class PairTest : public ::testing::Test {
   }
 
   void StartChecklist(const std::string& listen) {
-    absl::StatusOr<Running> checklist = StartProcess(
+    absl::StatusOr<ServiceProcess> checklist = StartProcess(
         {CHECKLIST_SERVICE_BIN, "--listen=" + listen, "--data_dir=" + dir_.Join("data")});
     ASSERT_TRUE(checklist.ok()) << checklist.status();
-    checklist_ = std::make_unique<Running>(*std::move(checklist));
+    checklist_ = std::make_unique<ServiceProcess>(*std::move(checklist));
     checklist_stub_ = v1::ChecklistService::NewStub(
         grpc::CreateChannel(checklist_->address, grpc::InsecureChannelCredentials()));
   }
@@ -120,9 +98,9 @@ class PairTest : public ::testing::Test {
                                      "--reconnect_max_backoff=500ms",
                                      "--http_timeout=1s"};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    absl::StatusOr<Running> notifier = StartProcess(argv);
+    absl::StatusOr<ServiceProcess> notifier = StartProcess(argv);
     ASSERT_TRUE(notifier.ok()) << notifier.status();
-    notifier_ = std::make_unique<Running>(*std::move(notifier));
+    notifier_ = std::make_unique<ServiceProcess>(*std::move(notifier));
     notifier_stub_ = v1::NotifierService::NewStub(
         grpc::CreateChannel(notifier_->address, grpc::InsecureChannelCredentials()));
   }
@@ -217,8 +195,8 @@ class PairTest : public ::testing::Test {
 
   TempDir dir_;
   std::unique_ptr<HttpReceiver> receiver_;
-  std::unique_ptr<Running> checklist_;
-  std::unique_ptr<Running> notifier_;
+  std::unique_ptr<ServiceProcess> checklist_;
+  std::unique_ptr<ServiceProcess> notifier_;
   std::unique_ptr<v1::ChecklistService::Stub> checklist_stub_;
   std::unique_ptr<v1::NotifierService::Stub> notifier_stub_;
 };
@@ -251,14 +229,16 @@ TEST_F(PairTest, RemindersReachWebhookBotsEmailInboxAndLog) {
 
   // Every delivery reaches a final state, and all of them are delivered.
   std::vector<v1::Delivery> deliveries;
-  ASSERT_TRUE(Eventually([&] {
-    deliveries = Deliveries(launch);
-    return !deliveries.empty() &&
-           CountIn(deliveries, v1::DELIVERY_STATE_DELIVERED) ==
-               static_cast<int>(deliveries.size()) &&
-           Subscription().applied_sequence() >= LastChecklistSequence(launch);
-  })) << "deliveries: "
-      << deliveries.size();
+  ASSERT_TRUE(Eventually(
+      [&] {
+        deliveries = Deliveries(launch);
+        return !deliveries.empty() &&
+               CountIn(deliveries, v1::DELIVERY_STATE_DELIVERED) ==
+                   static_cast<int>(deliveries.size()) &&
+               Subscription().applied_sequence() >= LastChecklistSequence(launch);
+      },
+      kDeliveryTimeout))
+      << "deliveries: " << deliveries.size();
 
   std::map<v1::ChannelType, int> per_channel;
   for (const v1::Delivery& delivery : deliveries) ++per_channel[delivery.channel()];
@@ -344,17 +324,19 @@ TEST_F(PairTest, FailingReceiversAreRetriedOrDeadLetteredWithoutStallingOthers) 
   const std::string launch = CreateLaunch("flaky", "fail-1");
 
   std::vector<v1::Delivery> deliveries;
-  ASSERT_TRUE(Eventually([&] {
-    deliveries = Deliveries(launch);
-    if (deliveries.empty()) return false;
-    for (const v1::Delivery& delivery : deliveries) {
-      if (delivery.state() == v1::DELIVERY_STATE_PENDING ||
-          delivery.state() == v1::DELIVERY_STATE_SENDING) {
-        return false;
-      }
-    }
-    return true;
-  }));
+  ASSERT_TRUE(Eventually(
+      [&] {
+        deliveries = Deliveries(launch);
+        if (deliveries.empty()) return false;
+        for (const v1::Delivery& delivery : deliveries) {
+          if (delivery.state() == v1::DELIVERY_STATE_PENDING ||
+              delivery.state() == v1::DELIVERY_STATE_SENDING) {
+            return false;
+          }
+        }
+        return true;
+      },
+      kDeliveryTimeout));
   // The receiver answered the first three requests to /flaky with 500, 429 and a hang. Which
   // deliveries met them depends on timing (a retry may meet the next scripted failure), so the
   // checks are over every attempt: each failure was retried, and every delivery got through.
@@ -411,12 +393,15 @@ TEST_F(PairTest, RetryAfterHoldsEveryDeliveryToTheEndpointAndTheLedgerHasSendTim
   const std::string launch = CreateLaunch("throttled", "throttle-1");
 
   std::vector<v1::Delivery> deliveries;
-  ASSERT_TRUE(Eventually([&] {
-    deliveries = Deliveries(launch);
-    if (deliveries.size() < 2) return false;
-    return CountIn(deliveries, v1::DELIVERY_STATE_DELIVERED) == static_cast<int>(deliveries.size());
-  })) << "deliveries: "
-      << deliveries.size();
+  ASSERT_TRUE(Eventually(
+      [&] {
+        deliveries = Deliveries(launch);
+        if (deliveries.size() < 2) return false;
+        return CountIn(deliveries, v1::DELIVERY_STATE_DELIVERED) ==
+               static_cast<int>(deliveries.size());
+      },
+      kDeliveryTimeout))
+      << "deliveries: " << deliveries.size();
 
   absl::StatusOr<std::vector<RecordedRequest>> requests = receiver_->Requests("/throttled");
   ASSERT_TRUE(requests.ok()) << requests.status();
@@ -467,10 +452,12 @@ TEST_F(PairTest, SigkillDuringABurstLosesNothingAndTheKeyDedupsEveryResend) {
   std::vector<std::string> launches;
   for (int i = 0; i < 6; ++i) launches.push_back(CreateLaunch("owner", absl::StrCat("burst-", i)));
 
-  ASSERT_TRUE(Eventually([&] {
-    absl::StatusOr<std::vector<RecordedRequest>> seen = receiver_->Requests("/burst");
-    return seen.ok() && seen->size() >= 10;
-  }));
+  ASSERT_TRUE(Eventually(
+      [&] {
+        absl::StatusOr<std::vector<RecordedRequest>> seen = receiver_->Requests("/burst");
+        return seen.ok() && seen->size() >= 10;
+      },
+      kDeliveryTimeout));
   ASSERT_TRUE(notifier_->process.Stop(SIGKILL).ok());
   StartNotifier();
 
@@ -508,15 +495,17 @@ TEST_F(PairTest, ChecklistRestartLosesNoEvent) {
   StartNotifier();
   CreateRecipient("owner", {Channel(v1::CHANNEL_TYPE_INBOX)});
   const std::string first = CreateLaunch("owner", "restart-1");
-  ASSERT_TRUE(Eventually(
-      [&] { return Subscription().applied_sequence() >= LastChecklistSequence(first); }));
+  ASSERT_TRUE(
+      Eventually([&] { return Subscription().applied_sequence() >= LastChecklistSequence(first); },
+                 kDeliveryTimeout));
 
   // Down: the notifier notices and keeps trying.
   const std::string address = checklist_->address;
   ASSERT_TRUE(checklist_->process.Stop(SIGKILL).ok());
-  ASSERT_TRUE(Eventually([&] { return !Subscription().connected(); }));
+  ASSERT_TRUE(Eventually([&] { return !Subscription().connected(); }, kDeliveryTimeout));
   const int reconnects_before = Subscription().reconnects();
-  ASSERT_TRUE(Eventually([&] { return Subscription().reconnects() > reconnects_before + 2; }));
+  ASSERT_TRUE(Eventually([&] { return Subscription().reconnects() > reconnects_before + 2; },
+                         kDeliveryTimeout));
 
   // Back on the same address, with new changes made before the notifier reconnects.
   StartChecklist(address);
@@ -528,10 +517,11 @@ TEST_F(PairTest, ChecklistRestartLosesNoEvent) {
   Call(checklist_stub_.get(), &v1::ChecklistService::Stub::UpdateItem, approve);
 
   const int64_t last = std::max(LastChecklistSequence(first), LastChecklistSequence(second));
-  ASSERT_TRUE(Eventually([&] { return Subscription().applied_sequence() == last; }));
+  ASSERT_TRUE(
+      Eventually([&] { return Subscription().applied_sequence() == last; }, kDeliveryTimeout));
   EXPECT_TRUE(Subscription().connected());
   // The second launch's reminders were decided from events sent while the notifier was away.
-  ASSERT_TRUE(Eventually([&] { return !Deliveries(second).empty(); }));
+  ASSERT_TRUE(Eventually([&] { return !Deliveries(second).empty(); }, kDeliveryTimeout));
   // The started item no longer gets start reminders in the forecast.
   v1::ListRemindersRequest forecast;
   forecast.set_launch(first);

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -9,9 +11,17 @@
 namespace preflight::testing {
 
 absl::StatusOr<std::string> WaitForListening(Subprocess& process, absl::Duration timeout) {
-  absl::StatusOr<std::string> line = process.WaitForLine("listening on ", timeout);
+  const std::string kListening = "listening on ";
+  absl::StatusOr<std::string> line = process.WaitForLine(kListening, timeout);
   if (!line.ok()) return line.status();
-  return line->substr(line->rfind(' ') + 1);
+  // HOST:PORT runs to the first character that cannot be part of it (a JSON log line goes on).
+  const size_t start = line->find(kListening) + kListening.size();
+  size_t end = start;
+  while (end < line->size() &&
+         (absl::ascii_isalnum((*line)[end]) || absl::StrContains(".:-[]", (*line)[end]))) {
+    ++end;
+  }
+  return line->substr(start, end - start);
 }
 
 absl::StatusOr<ServiceProcess> StartProcess(const std::vector<std::string>& argv,

@@ -26,8 +26,8 @@ struct ServiceProcess {
   int port = 0;
 };
 
-// Waits until `process` says "listening on HOST:PORT" and returns HOST:PORT. Fails when the
-// process exits first or `timeout` passes.
+// Waits until `process` says "listening on HOST:PORT" (in a plain or a JSON log line) and returns
+// HOST:PORT. Fails when the process exits first or `timeout` passes.
 absl::StatusOr<std::string> WaitForListening(Subprocess& process,
                                              absl::Duration timeout = kProcessStartTimeout);
 
