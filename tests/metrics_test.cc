@@ -1,10 +1,6 @@
 // The services' Prometheus metrics as an operator checks them: Debian's promtool lints what
 // both serve, and a real Prometheus scrapes both and answers queries over what they report.
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <fstream>
 #include <regex>
 #include <string>
@@ -40,20 +36,6 @@ std::string MetricsUrl(const ServiceProcess& service) {
     return "";
   }
   return match[1];
-}
-
-// A port nobody listens on now, below the ephemeral range where possible.
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t length = sizeof(address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  const int port = ntohs(address.sin_port);
-  close(fd);
-  return port;
 }
 
 class MetricsTest : public ::testing::Test {
@@ -167,7 +149,7 @@ TEST_F(MetricsTest, ARealPrometheusScrapesBothServices) {
                         << target(*checklist_) << "']\n"
                         << "  - job_name: notifier\n    static_configs:\n      - targets: ['"
                         << target(*notifier_) << "']\n";
-  const int port = FreePort();
+  const int port = ::preflight::testing::UnusedLoopbackPort();
   absl::StatusOr<testing::Subprocess> prometheus = testing::Subprocess::Start(
       {"/usr/bin/prometheus", "--config.file=" + config, "--storage.tsdb.path=" + dir_.Join("tsdb"),
        absl::StrCat("--web.listen-address=127.0.0.1:", port), "--log.level=warn"});

@@ -1,5 +1,9 @@
 #include "tests/testing/process.h"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -38,6 +42,19 @@ absl::StatusOr<ServiceProcess> StartProcess(const std::vector<std::string>& argv
   std::string host = listening->substr(0, colon);
   if (host == "0.0.0.0" || host == "[::]") host = "127.0.0.1";
   return ServiceProcess{*std::move(process), absl::StrCat(host, ":", port), port};
+}
+
+int UnusedLoopbackPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  const bool bound = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+                     getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+  close(fd);
+  return bound ? ntohs(address.sin_port) : -1;
 }
 
 bool Eventually(const std::function<bool()>& done, absl::Duration timeout, absl::Duration poll) {

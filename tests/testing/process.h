@@ -35,6 +35,10 @@ absl::StatusOr<std::string> WaitForListening(Subprocess& process,
 absl::StatusOr<ServiceProcess> StartProcess(const std::vector<std::string>& argv,
                                             absl::Duration timeout = kProcessStartTimeout);
 
+// A loopback port nobody listens on now (bound, then released): for a peer that is not there, or
+// a service to be started on a port chosen in advance.
+int UnusedLoopbackPort();
+
 // Polls `done` every `poll` until it holds or `timeout` has passed, and says whether it held:
 // waiting for the processes to act, not for time to pass.
 bool Eventually(const std::function<bool()>& done, absl::Duration timeout,

@@ -15,7 +15,6 @@
 // grpc::StatusCode share the canonical values.
 
 #include <cstddef>
-#include <iterator>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -53,26 +52,9 @@ enum class Code : int {
   UNAUTHENTICATED = 16,
 };
 
+// "INVALID_ARGUMENT" and so on.
 inline std::string CodeName(int code) {
-  static constexpr const char* kNames[] = {"OK",
-                                           "CANCELLED",
-                                           "UNKNOWN",
-                                           "INVALID_ARGUMENT",
-                                           "DEADLINE_EXCEEDED",
-                                           "NOT_FOUND",
-                                           "ALREADY_EXISTS",
-                                           "PERMISSION_DENIED",
-                                           "RESOURCE_EXHAUSTED",
-                                           "FAILED_PRECONDITION",
-                                           "ABORTED",
-                                           "OUT_OF_RANGE",
-                                           "UNIMPLEMENTED",
-                                           "INTERNAL",
-                                           "UNAVAILABLE",
-                                           "DATA_LOSS",
-                                           "UNAUTHENTICATED"};
-  if (code >= 0 && code < static_cast<int>(std::size(kNames))) return kNames[code];
-  return absl::StrCat("code ", code);
+  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
 }
 inline std::string CodeName(Code code) { return CodeName(static_cast<int>(code)); }
 inline void PrintTo(Code code, std::ostream* os) { *os << CodeName(code); }
