@@ -5,6 +5,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::cli {
 namespace {
@@ -12,6 +13,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using testing::StatusMessage;
 
 Invocation Parse(const std::vector<std::string>& args) {
   Invocation invocation;
@@ -19,8 +21,6 @@ Invocation Parse(const std::vector<std::string>& args) {
   EXPECT_TRUE(status.ok()) << status;
   return invocation;
 }
-
-std::string Message(const absl::Status& status) { return std::string(status.message()); }
 
 absl::Time Utc(int year, int month, int day, int hour, int minute, int second) {
   return absl::FromCivil(absl::CivilSecond(year, month, day, hour, minute, second),
@@ -41,7 +41,7 @@ TEST(NamesTest, ItemInOneWord) {
                           "launches//items/X", "launches/a/b/items/X", "l1/items/X/Y"}) {
     absl::StatusOr<std::string> name = ItemNameFromText(bad, "--item");
     EXPECT_EQ(name.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(Message(name.status()),
+    EXPECT_THAT(StatusMessage(name.status()),
                 HasSubstr(absl::StrCat("--item must be launches/ID/items/CODE (or LAUNCH CODE), "
                                        "got '",
                                        bad, "'")));
@@ -53,8 +53,8 @@ TEST(NamesTest, ItemAsLaunchAndCode) {
   EXPECT_EQ(*ItemNameFromArguments({"launches/l1", "MP_VERIFY"}), "launches/l1/items/MP_VERIFY");
   EXPECT_EQ(*ItemNameFromArguments({"launches/l1/items/MP_VERIFY"}), "launches/l1/items/MP_VERIFY");
   absl::StatusOr<std::string> both = ItemNameFromArguments({"launches/l1/items/A", "B"});
-  EXPECT_THAT(Message(both.status()), HasSubstr("not 'launches/l1/items/A B'"));
-  EXPECT_THAT(Message(ItemNameFromArguments({"l1"}).status()),
+  EXPECT_THAT(StatusMessage(both.status()), HasSubstr("not 'launches/l1/items/A B'"));
+  EXPECT_THAT(StatusMessage(ItemNameFromArguments({"l1"}).status()),
               HasSubstr("ITEM must be launches/ID/items/CODE"));
 }
 
@@ -63,10 +63,10 @@ TEST(ParseEnumsTest, ChannelTypesAndDeliveryStates) {
   EXPECT_EQ(*ParseChannelType("DingTalk"), v1::CHANNEL_TYPE_DINGTALK);
   EXPECT_EQ(*ParseDeliveryState("dead_lettered"), v1::DELIVERY_STATE_DEAD_LETTERED);
   EXPECT_EQ(*ParseDeliveryState("OUTCOME_UNKNOWN"), v1::DELIVERY_STATE_OUTCOME_UNKNOWN);
-  EXPECT_THAT(Message(ParseChannelType("sms").status()),
+  EXPECT_THAT(StatusMessage(ParseChannelType("sms").status()),
               HasSubstr("--channel: unknown value 'sms' (one of: log, inbox, webhook, wecom, "
                         "dingtalk, feishu, slack, email)"));
-  EXPECT_THAT(Message(ParseDeliveryState("failed").status()),
+  EXPECT_THAT(StatusMessage(ParseDeliveryState("failed").status()),
               HasSubstr("--state: unknown value 'failed' (one of: pending, sending, delivered, "
                         "dead_lettered, outcome_unknown, cancelled)"));
   EXPECT_FALSE(ParseChannelType("unspecified").ok());
@@ -99,7 +99,8 @@ TEST(ParseChannelSpecTest, RefusesUnknownOrMissingType) {
   for (const char* bad : {"pager:https://x", ":https://x", "", "https://qyapi.weixin.qq.com"}) {
     absl::StatusOr<v1::RecipientChannel> channel = ParseChannelSpec(bad);
     EXPECT_EQ(channel.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(Message(channel.status()), HasSubstr("--channel is TYPE[:TARGET[#SECRET_REF]]"));
+    EXPECT_THAT(StatusMessage(channel.status()),
+                HasSubstr("--channel is TYPE[:TARGET[#SECRET_REF]]"));
   }
 }
 
@@ -117,7 +118,7 @@ TEST(ParseSnoozeDurationTest, RefusesOtherSpellings) {
                           "9999999999h", "tomorrow"}) {
     absl::StatusOr<absl::Duration> duration = ParseSnoozeDuration(bad);
     EXPECT_EQ(duration.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(Message(duration.status()),
+    EXPECT_THAT(StatusMessage(duration.status()),
                 HasSubstr(absl::StrCat("--for expects a duration such as 90m, 2h, 3d or 1d12h, "
                                        "got '",
                                        bad, "'")));
@@ -143,7 +144,7 @@ TEST(ParseRfc3339Test, NeedsAnOffset) {
        {"2026-05-08", "2026-05-08T09:00:00", "2026-05-08 09:00", "tomorrow", "2026-13-01T00:00Z"}) {
     absl::StatusOr<absl::Time> time = ParseRfc3339(bad);
     EXPECT_EQ(time.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(Message(time.status()), HasSubstr("--until expects an RFC 3339 time"));
+    EXPECT_THAT(StatusMessage(time.status()), HasSubstr("--until expects an RFC 3339 time"));
   }
 }
 
@@ -168,7 +169,7 @@ TEST(BuildListRemindersRequestTest, DefaultsAreLeftToTheServer) {
   EXPECT_EQ(request->launch(), "");  // an empty filter is no filter
   EXPECT_EQ(request->page_size(), 0);
   EXPECT_THAT(
-      Message(BuildListRemindersRequest(Parse({"reminders", "list", "--days=two"})).status()),
+      StatusMessage(BuildListRemindersRequest(Parse({"reminders", "list", "--days=two"})).status()),
       HasSubstr("--days expects a whole number, got 'two'"));
 }
 
@@ -203,23 +204,24 @@ TEST(BuildSnoozeReminderRequestTest, UntilATime) {
 TEST(BuildSnoozeReminderRequestTest, NeedsExactlyOneOfForAndUntil) {
   const std::string one_of = "'reminders snooze' needs one of --for=DURATION and --until=TIME";
   EXPECT_THAT(
-      Message(BuildSnoozeReminderRequest(Parse({"reminders", "snooze", "l1", "X"})).status()),
+      StatusMessage(BuildSnoozeReminderRequest(Parse({"reminders", "snooze", "l1", "X"})).status()),
       HasSubstr(one_of));
   EXPECT_THAT(
-      Message(BuildSnoozeReminderRequest(Parse({"reminders", "snooze", "l1", "X", "--for=2h",
-                                                "--until=2026-05-08T09:00:00+08:00"}))
-                  .status()),
+      StatusMessage(BuildSnoozeReminderRequest(Parse({"reminders", "snooze", "l1", "X", "--for=2h",
+                                                      "--until=2026-05-08T09:00:00+08:00"}))
+                        .status()),
       HasSubstr(one_of));
-  EXPECT_THAT(
-      Message(BuildSnoozeReminderRequest(Parse({"reminders", "snooze", "l1", "X", "--for=2 days"}))
-                  .status()),
-      HasSubstr("--for expects a duration"));
-  EXPECT_THAT(Message(BuildSnoozeReminderRequest(
-                          Parse({"reminders", "snooze", "l1", "X", "--until=2026-05-08"}))
-                          .status()),
+  EXPECT_THAT(StatusMessage(BuildSnoozeReminderRequest(
+                                Parse({"reminders", "snooze", "l1", "X", "--for=2 days"}))
+                                .status()),
+              HasSubstr("--for expects a duration"));
+  EXPECT_THAT(StatusMessage(BuildSnoozeReminderRequest(
+                                Parse({"reminders", "snooze", "l1", "X", "--until=2026-05-08"}))
+                                .status()),
               HasSubstr("--until expects an RFC 3339 time"));
   EXPECT_THAT(
-      Message(BuildSnoozeReminderRequest(Parse({"reminders", "snooze", "X", "--for=2h"})).status()),
+      StatusMessage(
+          BuildSnoozeReminderRequest(Parse({"reminders", "snooze", "X", "--for=2h"})).status()),
       HasSubstr("ITEM must be launches/ID/items/CODE"));
 }
 
@@ -253,14 +255,16 @@ TEST(BuildListDeliveriesRequestTest, UnfilteredAndRefusals) {
   EXPECT_EQ(request->channel(), v1::CHANNEL_TYPE_UNSPECIFIED);
   EXPECT_EQ(request->item(), "");
   EXPECT_THAT(
-      Message(BuildListDeliveriesRequest(Parse({"deliveries", "list", "--state=sent"})).status()),
+      StatusMessage(
+          BuildListDeliveriesRequest(Parse({"deliveries", "list", "--state=sent"})).status()),
       HasSubstr("--state: unknown value 'sent'"));
   EXPECT_THAT(
-      Message(BuildListDeliveriesRequest(Parse({"deliveries", "list", "--channel=sms"})).status()),
+      StatusMessage(
+          BuildListDeliveriesRequest(Parse({"deliveries", "list", "--channel=sms"})).status()),
       HasSubstr("--channel: unknown value 'sms'"));
-  EXPECT_THAT(
-      Message(BuildListDeliveriesRequest(Parse({"deliveries", "list", "--item=ICP"})).status()),
-      HasSubstr("--item must be launches/ID/items/CODE"));
+  EXPECT_THAT(StatusMessage(
+                  BuildListDeliveriesRequest(Parse({"deliveries", "list", "--item=ICP"})).status()),
+              HasSubstr("--item must be launches/ID/items/CODE"));
 }
 
 TEST(BuildCreateRecipientRequestTest, ChannelsInOrderAndEveryField) {
@@ -292,10 +296,11 @@ TEST(BuildCreateRecipientRequestTest, MinimalAndBadChannel) {
   EXPECT_EQ(request->recipient().tenant(), "");
   EXPECT_FALSE(request->recipient().digest());
   EXPECT_THAT(request->recipient().subscriptions(), IsEmpty());
-  EXPECT_THAT(Message(BuildCreateRecipientRequest(Parse({"recipients", "create", "ops",
-                                                         "--channel=log", "--channel=telegram:x"}))
-                          .status()),
-              HasSubstr("--channel: unknown value 'telegram'"));
+  EXPECT_THAT(
+      StatusMessage(BuildCreateRecipientRequest(Parse({"recipients", "create", "ops",
+                                                       "--channel=log", "--channel=telegram:x"}))
+                        .status()),
+      HasSubstr("--channel: unknown value 'telegram'"));
 }
 
 TEST(BuildUpdateRecipientRequestTest, MaskHoldsExactlyTheGivenFlags) {
@@ -332,7 +337,7 @@ TEST(BuildUpdateRecipientRequestTest, RefusesAnEmptyUpdate) {
   absl::StatusOr<v1::UpdateRecipientRequest> request =
       BuildUpdateRecipientRequest(Parse({"recipients", "update", "li.na", "--etag=3"}));
   EXPECT_EQ(request.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(Message(request.status()), HasSubstr("'recipients update' changes nothing"));
+  EXPECT_THAT(StatusMessage(request.status()), HasSubstr("'recipients update' changes nothing"));
 }
 
 TEST(SimpleNotifierRequestsTest, NameTheRecipient) {
