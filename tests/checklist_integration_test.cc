@@ -20,6 +20,7 @@
 #include "tests/testing/process.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/text.h"
 
 namespace preflight {
 namespace {
@@ -28,6 +29,7 @@ using ::google::protobuf::util::MessageDifferencer;
 using testing::CommandResult;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing::ParseJson;
 using testing::ServiceProcess;
 using testing::TempDir;
 
@@ -55,14 +57,6 @@ std::string CliOk(const ServiceProcess& service, const std::vector<std::string>&
   EXPECT_EQ(result.exit_code, 0) << "preflight " << ::testing::PrintToString(args) << "\n"
                                  << result.output;
   return result.output;
-}
-
-template <typename Message>
-Message ParseJson(const std::string& json) {
-  Message message;
-  const auto status = google::protobuf::util::JsonStringToMessage(json, &message);
-  EXPECT_TRUE(status.ok()) << status.ToString() << "\n" << json;
-  return message;
 }
 
 v1::Launch ShowJson(const ServiceProcess& service, const std::string& launch) {

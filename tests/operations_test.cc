@@ -30,6 +30,7 @@
 #include "tests/testing/process.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/text.h"
 
 namespace preflight {
 namespace {
@@ -42,6 +43,7 @@ using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::IsSupersetOf;
+using testing::Lines;
 using ::testing::Not;
 
 constexpr char kBufBin[] = PREFLIGHT_SOURCE_DIR "/.tools/bin/buf";
@@ -82,10 +84,6 @@ class OperationsTest : public ::testing::Test {
 
   testing::TempDir dir_;
 };
-
-std::vector<std::string> Lines(const std::string& output) {
-  return absl::StrSplit(output, '\n', absl::SkipEmpty());
-}
 
 HealthCheckResponse::ServingStatus HealthOf(const std::string& address,
                                             const std::string& service) {
