@@ -33,6 +33,7 @@
 #include "preflight/v1/auth.grpc.pb.h"
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "preflight/v1/notifier.grpc.pb.h"
+#include "tests/testing/integration_testing.h"
 #include "tests/testing/process.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
@@ -149,8 +150,7 @@ class AuthTest : public ::testing::Test {
     // The CLI falls back to $PREFLIGHT_TOKEN; only the tokens the test names may be used.
     unsetenv("PREFLIGHT_TOKEN");
     absl::StatusOr<ServiceProcess> checklist =
-        StartProcess({CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0",
-                      "--data_dir=" + dir_.Join("data"), "--require_auth"});
+        StartProcess(testing::ChecklistArgv("127.0.0.1:0", dir_.Join("data"), {"--require_auth"}));
     ASSERT_TRUE(checklist.ok()) << checklist.status();
     checklist_ = std::make_unique<ServiceProcess>(*std::move(checklist));
     Connect();
@@ -222,18 +222,8 @@ class AuthTest : public ::testing::Test {
 
   static v1::CreateLaunchRequest LaunchRequest(const std::string& tenant,
                                                const std::string& request_id) {
-    v1::CreateLaunchRequest request;
-    v1::Launch* launch = request.mutable_launch();
-    launch->set_tenant(tenant);
-    launch->set_display_name(absl::StrCat(tenant, " shop ", request_id));
-    launch->set_owner(tenant + ".owner");
-    launch->set_target_launch_date(
-        absl::FormatTime("%Y-%m-%d", absl::Now() + absl::Hours(24 * 20), absl::UTCTimeZone()));
-    launch->mutable_profile()->set_subject_type(v1::SUBJECT_TYPE_ENTERPRISE);
-    launch->mutable_profile()->set_hosting(v1::HOSTING_OWN_MAINLAND_SERVER);
-    launch->mutable_profile()->set_takes_payments(true);
-    request.set_request_id(request_id);
-    return request;
+    return testing::LaunchRequest(tenant, absl::StrCat(tenant, " shop ", request_id),
+                                  tenant + ".owner", request_id);
   }
 
   // Creates a launch as `authorization`; returns its name.
@@ -425,9 +415,8 @@ TEST_F(AuthTest, WithoutAValidTokenEveryRpcIsUnauthenticatedButHealthServes) {
   // A restart keeps the token: admin.token is written on the first start only.
   Disconnect();
   ASSERT_TRUE(checklist_->process.Stop(SIGTERM).ok());
-  absl::StatusOr<ServiceProcess> again =
-      StartProcess({CHECKLIST_SERVICE_BIN, "--listen=" + checklist_->address,
-                    "--data_dir=" + dir_.Join("data"), "--require_auth"});
+  absl::StatusOr<ServiceProcess> again = StartProcess(
+      testing::ChecklistArgv(checklist_->address, dir_.Join("data"), {"--require_auth"}));
   ASSERT_TRUE(again.ok()) << again.status();
   checklist_ = std::make_unique<ServiceProcess>(*std::move(again));
   Connect();
@@ -443,8 +432,8 @@ TEST_F(AuthTest, WithoutAValidTokenEveryRpcIsUnauthenticatedButHealthServes) {
 TEST_F(AuthTest, WithoutAuthenticationNoTokenIsIssued) {
   Disconnect();
   ASSERT_TRUE(checklist_->process.Stop(SIGTERM).ok());
-  absl::StatusOr<ServiceProcess> open = StartProcess(
-      {CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("data")});
+  absl::StatusOr<ServiceProcess> open =
+      StartProcess(testing::ChecklistArgv("127.0.0.1:0", dir_.Join("data")));
   ASSERT_TRUE(open.ok()) << open.status();
   checklist_ = std::make_unique<ServiceProcess>(*std::move(open));
   Connect();
@@ -460,8 +449,7 @@ TEST_F(AuthTest, WithoutAuthenticationNoTokenIsIssued) {
   Disconnect();
   ASSERT_TRUE(checklist_->process.Stop(SIGTERM).ok());
   absl::StatusOr<ServiceProcess> closed =
-      StartProcess({CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0",
-                    "--data_dir=" + dir_.Join("data"), "--require_auth"});
+      StartProcess(testing::ChecklistArgv("127.0.0.1:0", dir_.Join("data"), {"--require_auth"}));
   ASSERT_TRUE(closed.ok()) << closed.status();
   checklist_ = std::make_unique<ServiceProcess>(*std::move(closed));
   Connect();
@@ -887,17 +875,11 @@ TEST_F(AuthTest, ARevokedTokenIsRefusedAtOnce) {
 class PairAuthTest : public AuthTest {
  protected:
   void StartNotifier(const std::vector<std::string>& extra) {
-    std::vector<std::string> argv = {NOTIFIER_SERVICE_BIN,
-                                     "--listen=127.0.0.1:0",
-                                     "--data_dir=" + dir_.Join("notifier-data"),
-                                     "--checklist_addr=" + checklist_->address,
-                                     "--require_auth",
-                                     "--auth_cache_ttl=0s",
-                                     "--tick=100ms",
-                                     "--reconnect_max_backoff=200ms",
-                                     "--http_timeout=1s"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    absl::StatusOr<ServiceProcess> notifier = StartProcess(argv);
+    std::vector<std::string> flags = {"--require_auth", "--auth_cache_ttl=0s", "--tick=100ms",
+                                      "--reconnect_max_backoff=200ms", "--http_timeout=1s"};
+    flags.insert(flags.end(), extra.begin(), extra.end());
+    absl::StatusOr<ServiceProcess> notifier =
+        StartProcess(testing::NotifierArgv(dir_.Join("notifier-data"), checklist_->address, flags));
     ASSERT_TRUE(notifier.ok()) << notifier.status();
     notifier_ = std::make_unique<ServiceProcess>(*std::move(notifier));
     notifier_stub_ = v1::NotifierService::NewStub(

@@ -20,7 +20,7 @@
 #include "nlohmann/json.hpp"
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "preflight/v1/notifier.grpc.pb.h"
-#include "tests/fault_harness.h"
+#include "tests/testing/integration_testing.h"
 #include "tests/testing/process.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
@@ -28,10 +28,10 @@
 namespace preflight {
 namespace {
 
-using ::preflight::fault::LaunchRequest;
-using ::preflight::fault::SetDeadline;
 using ::preflight::testing::Eventually;
+using ::preflight::testing::LaunchRequest;
 using ::preflight::testing::ServiceProcess;
+using ::preflight::testing::SetDeadline;
 using ::preflight::testing::StartProcess;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -43,20 +43,16 @@ class BackupTest : public ::testing::Test {
 
   void StartChecklist(const std::string& listen = "127.0.0.1:0") {
     absl::StatusOr<ServiceProcess> started =
-        StartProcess({CHECKLIST_SERVICE_BIN, "--listen=" + listen, "--data_dir=" + ChecklistDir()});
+        StartProcess(testing::ChecklistArgv(listen, ChecklistDir()));
     ASSERT_TRUE(started.ok()) << started.status();
     checklist_ = std::make_unique<ServiceProcess>(*std::move(started));
   }
   void StartNotifier(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> argv = {NOTIFIER_SERVICE_BIN,
-                                     "--listen=127.0.0.1:0",
-                                     "--data_dir=" + NotifierDir(),
-                                     "--checklist_addr=" + checklist_->address,
-                                     "--reconnect_max_backoff=300ms",
-                                     "--stream_unhealthy_after=1s",
-                                     "--tick=200ms"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    absl::StatusOr<ServiceProcess> started = StartProcess(argv);
+    std::vector<std::string> flags = {"--reconnect_max_backoff=300ms",
+                                      "--stream_unhealthy_after=1s", "--tick=200ms"};
+    flags.insert(flags.end(), extra.begin(), extra.end());
+    absl::StatusOr<ServiceProcess> started =
+        StartProcess(testing::NotifierArgv(NotifierDir(), checklist_->address, flags));
     ASSERT_TRUE(started.ok()) << started.status();
     notifier_ = std::make_unique<ServiceProcess>(*std::move(started));
   }
@@ -124,15 +120,7 @@ class BackupTest : public ::testing::Test {
     return status.connected() && status.applied_sequence() >= sequence;
   }
   grpc::health::v1::HealthCheckResponse::ServingStatus NotifierHealth() {
-    auto stub = grpc::health::v1::Health::NewStub(
-        grpc::CreateChannel(notifier_->address, grpc::InsecureChannelCredentials()));
-    grpc::ClientContext context;
-    SetDeadline(context, absl::Seconds(5));
-    grpc::health::v1::HealthCheckRequest request;
-    request.set_service("preflight.v1.NotifierService");
-    grpc::health::v1::HealthCheckResponse response;
-    if (!stub->Check(&context, request, &response).ok()) return response.UNKNOWN;
-    return response.status();
+    return testing::HealthOf(notifier_->address, "preflight.v1.NotifierService");
   }
 
   static nlohmann::json Manifest(const std::string& folder) {

@@ -15,6 +15,7 @@
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/testing/integration_testing.h"
 #include "tests/testing/process.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
@@ -28,8 +29,7 @@ using testing::TempDir;
 
 absl::StatusOr<ServiceProcess> StartService(const std::string& data_dir,
                                             const std::string& listen = "127.0.0.1:0") {
-  return testing::StartProcess(
-      {CHECKLIST_SERVICE_BIN, "--listen=" + listen, "--data_dir=" + data_dir});
+  return testing::StartProcess(testing::ChecklistArgv(listen, data_dir));
 }
 
 TEST(ChecklistServiceProcessTest, ServesHealthAndReflection) {
@@ -38,14 +38,10 @@ TEST(ChecklistServiceProcessTest, ServesHealthAndReflection) {
   ASSERT_TRUE(service.ok()) << service.status();
   auto channel = grpc::CreateChannel(service->address, grpc::InsecureChannelCredentials());
 
-  auto health = grpc::health::v1::Health::NewStub(channel);
   for (const char* name : {"", "preflight.v1.ChecklistService"}) {
-    grpc::ClientContext context;
-    grpc::health::v1::HealthCheckRequest request;
-    request.set_service(name);
-    grpc::health::v1::HealthCheckResponse response;
-    ASSERT_TRUE(health->Check(&context, request, &response).ok()) << name;
-    EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING) << name;
+    ASSERT_EQ(testing::HealthOf(service->address, name),
+              grpc::health::v1::HealthCheckResponse::SERVING)
+        << name;
   }
 
   auto reflection = grpc::reflection::v1alpha::ServerReflection::NewStub(channel);

@@ -14,8 +14,8 @@
 #include "nlohmann/json.hpp"
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "preflight/v1/notifier.grpc.pb.h"
-#include "tests/fault_harness.h"
 #include "tests/testing/http_client.h"
+#include "tests/testing/integration_testing.h"
 #include "tests/testing/process.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
@@ -41,15 +41,13 @@ std::string MetricsUrl(const ServiceProcess& service) {
 class MetricsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<ServiceProcess> checklist =
-        StartProcess({CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0",
-                      "--data_dir=" + dir_.Join("checklist"), "--metrics_listen=127.0.0.1:0"});
+    absl::StatusOr<ServiceProcess> checklist = StartProcess(testing::ChecklistArgv(
+        "127.0.0.1:0", dir_.Join("checklist"), {"--metrics_listen=127.0.0.1:0"}));
     ASSERT_TRUE(checklist.ok()) << checklist.status();
     checklist_ = std::make_unique<ServiceProcess>(*std::move(checklist));
-    absl::StatusOr<ServiceProcess> notifier = StartProcess(
-        {NOTIFIER_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("notifier"),
-         "--checklist_addr=" + checklist_->address, "--metrics_listen=127.0.0.1:0",
-         "--tick=200ms"});
+    absl::StatusOr<ServiceProcess> notifier =
+        StartProcess(testing::NotifierArgv(dir_.Join("notifier"), checklist_->address,
+                                           {"--metrics_listen=127.0.0.1:0", "--tick=200ms"}));
     ASSERT_TRUE(notifier.ok()) << notifier.status();
     notifier_ = std::make_unique<ServiceProcess>(*std::move(notifier));
     ASSERT_FALSE(MetricsUrl(*checklist_).empty()) << checklist_->process.output();
@@ -60,14 +58,14 @@ class MetricsTest : public ::testing::Test {
         grpc::CreateChannel(checklist_->address, grpc::InsecureChannelCredentials()));
     for (const char* id : {"metrics-1", "metrics-2"}) {
       grpc::ClientContext context;
-      fault::SetDeadline(context, absl::Seconds(10));
+      testing::SetDeadline(context, absl::Seconds(10));
       v1::Launch created;
       const grpc::Status status =
-          stub->CreateLaunch(&context, fault::LaunchRequest("owner@example.com", id), &created);
+          stub->CreateLaunch(&context, testing::LaunchRequest("owner@example.com", id), &created);
       ASSERT_TRUE(status.ok()) << status.error_message();
     }
     grpc::ClientContext context;
-    fault::SetDeadline(context, absl::Seconds(10));
+    testing::SetDeadline(context, absl::Seconds(10));
     v1::GetLaunchRequest missing;
     missing.set_name("launches/none");
     v1::Launch ignored;
@@ -76,7 +74,7 @@ class MetricsTest : public ::testing::Test {
     auto notifier_stub = v1::NotifierService::NewStub(
         grpc::CreateChannel(notifier_->address, grpc::InsecureChannelCredentials()));
     grpc::ClientContext status_context;
-    fault::SetDeadline(status_context, absl::Seconds(10));
+    testing::SetDeadline(status_context, absl::Seconds(10));
     v1::SubscriptionStatus subscription;
     ASSERT_TRUE(notifier_stub
                     ->GetSubscriptionStatus(&status_context, v1::GetSubscriptionStatusRequest(),

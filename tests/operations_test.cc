@@ -25,8 +25,8 @@
 #include "nlohmann/json.hpp"
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "preflight/v1/notifier.grpc.pb.h"
-#include "tests/fault_harness.h"
 #include "tests/testing/http_client.h"
+#include "tests/testing/integration_testing.h"
 #include "tests/testing/process.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
@@ -37,6 +37,7 @@ namespace {
 
 using grpc::health::v1::HealthCheckResponse;
 using ::preflight::testing::Eventually;
+using ::preflight::testing::HealthOf;
 using ::preflight::testing::ServiceProcess;
 using ::preflight::testing::StartProcess;
 using ::testing::AllOf;
@@ -52,18 +53,13 @@ class OperationsTest : public ::testing::Test {
  protected:
   absl::StatusOr<ServiceProcess> StartChecklist(const std::vector<std::string>& extra = {},
                                                 const std::string& listen = "127.0.0.1:0") {
-    std::vector<std::string> argv = {CHECKLIST_SERVICE_BIN, "--listen=" + listen,
-                                     "--data_dir=" + dir_.Join("checklist")};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return StartProcess(argv);
+    return StartProcess(testing::ChecklistArgv(listen, dir_.Join("checklist"), extra));
   }
   absl::StatusOr<ServiceProcess> StartNotifier(const std::string& checklist,
                                                const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> argv = {
-        NOTIFIER_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("notifier"),
-        "--checklist_addr=" + checklist, "--reconnect_max_backoff=300ms"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return StartProcess(argv);
+    std::vector<std::string> flags = {"--reconnect_max_backoff=300ms"};
+    flags.insert(flags.end(), extra.begin(), extra.end());
+    return StartProcess(testing::NotifierArgv(dir_.Join("notifier"), checklist, flags));
   }
 
   static testing::CommandResult Run(const std::vector<std::string>& argv) {
@@ -84,20 +80,6 @@ class OperationsTest : public ::testing::Test {
 
   testing::TempDir dir_;
 };
-
-HealthCheckResponse::ServingStatus HealthOf(const std::string& address,
-                                            const std::string& service) {
-  auto stub = grpc::health::v1::Health::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  grpc::health::v1::HealthCheckRequest request;
-  request.set_service(service);
-  HealthCheckResponse response;
-  const grpc::Status status = stub->Check(&context, request, &response);
-  if (!status.ok()) return HealthCheckResponse::UNKNOWN;
-  return response.status();
-}
 
 TEST_F(OperationsTest, EveryBinaryAnswersVersionWithoutAbslsDebugBanner) {
   for (const auto& [binary, name] : {std::make_pair(CHECKLIST_SERVICE_BIN, "checklist-service"),
@@ -304,11 +286,11 @@ TEST_F(OperationsTest, OnAReadOnlyFileSystemTheChecklistServesReadsAndRefusesWri
       auto stub = v1::ChecklistService::NewStub(
           grpc::CreateChannel(writable->address, grpc::InsecureChannelCredentials()));
       grpc::ClientContext context;
-      fault::SetDeadline(context, absl::Seconds(10));
+      testing::SetDeadline(context, absl::Seconds(10));
       v1::Launch created;
-      ASSERT_TRUE(
-          stub->CreateLaunch(&context, fault::LaunchRequest("owner@example.com", "ro-1"), &created)
-              .ok());
+      ASSERT_TRUE(stub->CreateLaunch(&context, testing::LaunchRequest("owner@example.com", "ro-1"),
+                                     &created)
+                      .ok());
     }
     // (With the channel gone: a server waits out its shutdown grace for connected clients.)
     ASSERT_TRUE(writable->process.Stop(SIGTERM).ok());
@@ -326,16 +308,16 @@ TEST_F(OperationsTest, OnAReadOnlyFileSystemTheChecklistServesReadsAndRefusesWri
   auto stub = v1::ChecklistService::NewStub(
       grpc::CreateChannel(read_only->address, grpc::InsecureChannelCredentials()));
   grpc::ClientContext list_context;
-  fault::SetDeadline(list_context, absl::Seconds(10));
+  testing::SetDeadline(list_context, absl::Seconds(10));
   v1::ListLaunchesRequest list;
   v1::ListLaunchesResponse listed;
   ASSERT_TRUE(stub->ListLaunches(&list_context, list, &listed).ok());
   EXPECT_EQ(listed.launches_size(), 1);
   grpc::ClientContext create_context;
-  fault::SetDeadline(create_context, absl::Seconds(10));
+  testing::SetDeadline(create_context, absl::Seconds(10));
   v1::Launch created;
   const grpc::Status refused = stub->CreateLaunch(
-      &create_context, fault::LaunchRequest("owner@example.com", "ro-2"), &created);
+      &create_context, testing::LaunchRequest("owner@example.com", "ro-2"), &created);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(refused.error_message(), HasSubstr("read-only"));
 }

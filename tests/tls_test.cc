@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "preflight/v1/notifier.grpc.pb.h"
+#include "tests/testing/integration_testing.h"
 #include "tests/testing/process.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
@@ -57,10 +58,7 @@ class TlsTest : public ::testing::Test {
   }
 
   absl::StatusOr<ServiceProcess> StartChecklist(const std::vector<std::string>& extra) {
-    std::vector<std::string> argv = {CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0",
-                                     "--data_dir=" + dir_.Join("data")};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return StartProcess(argv);
+    return StartProcess(testing::ChecklistArgv("127.0.0.1:0", dir_.Join("data"), extra));
   }
 
   // `preflight ARGS...` with a short timeout: a refused connection fails fast either way.
@@ -94,17 +92,8 @@ class TlsTest : public ::testing::Test {
 };
 
 v1::CreateLaunchRequest NewLaunch(const std::string& request_id, const std::string& name) {
-  v1::CreateLaunchRequest request;
-  v1::Launch* launch = request.mutable_launch();
-  launch->set_tenant("acme");
-  launch->set_display_name(name);
-  launch->set_owner("owner@example.com");
-  launch->set_target_launch_date(
-      absl::FormatTime("%Y-%m-%d", absl::Now() + absl::Hours(24 * 40), absl::UTCTimeZone()));
-  launch->mutable_profile()->set_subject_type(v1::SUBJECT_TYPE_ENTERPRISE);
-  launch->mutable_profile()->set_hosting(v1::HOSTING_OWN_MAINLAND_SERVER);
-  request.set_request_id(request_id);
-  return request;
+  return testing::LaunchRequest("acme", name, "owner@example.com", request_id,
+                                /*due_in_days=*/40, /*takes_payments=*/false);
 }
 
 TEST_F(TlsTest, ChecklistOverTlsIsReachableOnlyByClientsThatTrustIt) {
@@ -186,16 +175,12 @@ TEST_F(TlsTest, NotifierFollowsAChecklistOverMutualTls) {
                       "--tls_client_ca=" + pki_.ca.cert_path});
   ASSERT_TRUE(checklist.ok()) << checklist.status();
 
-  std::vector<std::string> notifier_argv = {NOTIFIER_SERVICE_BIN,
-                                            "--listen=127.0.0.1:0",
-                                            "--data_dir=" + dir_.Join("notifier-data"),
-                                            "--checklist_addr=" + checklist->address,
-                                            "--checklist_tls_ca=" + pki_.ca.cert_path,
-                                            "--checklist_tls_cert=" + pki_.client.cert_path,
-                                            "--checklist_tls_key=" + pki_.client.key_path,
-                                            "--checklist_tls_server_name=checklist.internal",
-                                            "--reconnect_max_backoff=500ms",
-                                            "--tick=100ms"};
+  std::vector<std::string> notifier_argv = testing::NotifierArgv(
+      dir_.Join("notifier-data"), checklist->address,
+      {"--checklist_tls_ca=" + pki_.ca.cert_path, "--checklist_tls_cert=" + pki_.client.cert_path,
+       "--checklist_tls_key=" + pki_.client.key_path,
+       "--checklist_tls_server_name=checklist.internal", "--reconnect_max_backoff=500ms",
+       "--tick=100ms"});
   for (const std::string& flag : ServerTlsFlags()) notifier_argv.push_back(flag);
   absl::StatusOr<ServiceProcess> notifier = StartProcess(notifier_argv);
   ASSERT_TRUE(notifier.ok()) << notifier.status();
@@ -244,9 +229,8 @@ TEST_F(TlsTest, NotifierFollowsAChecklistOverMutualTls) {
 TEST_F(TlsTest, NotifierWithoutTheChecklistsCaDoesNotConnect) {
   absl::StatusOr<ServiceProcess> checklist = StartChecklist(ServerTlsFlags());
   ASSERT_TRUE(checklist.ok()) << checklist.status();
-  absl::StatusOr<ServiceProcess> notifier = StartProcess(
-      {NOTIFIER_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("notifier-data"),
-       "--checklist_addr=" + checklist->address, "--reconnect_max_backoff=500ms"});
+  absl::StatusOr<ServiceProcess> notifier = StartProcess(testing::NotifierArgv(
+      dir_.Join("notifier-data"), checklist->address, {"--reconnect_max_backoff=500ms"}));
   ASSERT_TRUE(notifier.ok()) << notifier.status();
   // A plaintext subscriber keeps failing and says so; it never counts as connected.
   EXPECT_TRUE(notifier->process.WaitForLine("event subscriber", kStartTimeout).ok())
