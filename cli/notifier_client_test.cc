@@ -20,12 +20,11 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "grpcpp/security/server_credentials.h"
-#include "grpcpp/server.h"
-#include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "preflight/v1/notifier.grpc.pb.h"
+#include "tests/testing/loopback_server.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/text.h"
 
 namespace preflight::cli {
@@ -340,16 +339,10 @@ v1::Reminder MakeReminder(const std::string& item, int n) {
 class NotifierCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(&notifier_);
-    builder.RegisterService(&checklist_);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    ASSERT_GT(port_, 0);
-    address_ = absl::StrCat("127.0.0.1:", port_);
+    ASSERT_OK(server_.Start({&notifier_, &checklist_}));
+    address_ = server_.address();
   }
-  void TearDown() override { server_->Shutdown(); }
+  void TearDown() override { server_.Shutdown(); }
 
   // Runs `preflight --notifier=<fake> --server=<fake> ARGS` with the real clients, counting the
   // connections made.
@@ -379,8 +372,7 @@ class NotifierCliTest : public ::testing::Test {
 
   FakeNotifierService notifier_;
   testing::FakeChecklistService checklist_;
-  std::unique_ptr<grpc::Server> server_;
-  int port_ = 0;
+  testing::LoopbackServer server_;
   std::string address_;
   int checklist_connects_ = 0;
   int notifier_connects_ = 0;

@@ -4,7 +4,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/page_token.h"
-#include "tests/testing/loopback_channel.h"
 #include "tests/testing/status_matchers.h"
 
 namespace preflight::testing {
@@ -43,22 +42,10 @@ absl::Status NotifierTestServer::Start(notifier::NotifierEngine* engine, const O
   if (!subscription_status) subscription_status = [] { return v1::SubscriptionStatus(); };
   service_ = std::make_unique<notifier::NotifierGrpcService>(
       engine, PageTokenCodec("test-key"), std::move(subscription_status), options.authorizer);
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-  builder.RegisterService(service_.get());
-  server_ = builder.BuildAndStart();
-  if (server_ == nullptr || port_ <= 0) {
-    return absl::UnavailableError("cannot serve the notifier on a loopback port");
-  }
-  channel_ = ConnectedLoopbackChannel(port_);
+  absl::Status started = server_.Start({service_.get()});
+  if (!started.ok()) return started;
+  channel_ = server_.Connect();
   return absl::OkStatus();
-}
-
-void NotifierTestServer::Shutdown() {
-  if (server_ == nullptr) return;
-  server_->Shutdown();
-  server_->Wait();
-  server_.reset();
 }
 
 // ---- NotifierServerTest -------------------------------------------------------------------------

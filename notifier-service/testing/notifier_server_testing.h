@@ -22,6 +22,7 @@
 #include "notifier-service/grpc/notifier_grpc_service.h"
 #include "notifier-service/testing/notifier_engine_testing.h"
 #include "preflight/v1/notifier.grpc.pb.h"
+#include "tests/testing/loopback_server.h"
 
 namespace preflight::testing {
 
@@ -59,17 +60,16 @@ class NotifierTestServer {
   absl::Status Start(notifier::NotifierEngine* engine, const Options& options);
   absl::Status Start(notifier::NotifierEngine* engine) { return Start(engine, Options()); }
   // Stops serving, waiting for in-flight calls. Does nothing when not serving.
-  void Shutdown();
+  void Shutdown() { server_.Shutdown(); }
 
-  int port() const { return port_; }
+  int port() const { return server_.port(); }
   std::unique_ptr<v1::NotifierService::Stub> NewStub() const {
     return v1::NotifierService::NewStub(channel_);
   }
 
  private:
   std::unique_ptr<notifier::NotifierGrpcService> service_;
-  std::unique_ptr<grpc::Server> server_;
-  int port_ = 0;
+  LoopbackServer server_;
   std::shared_ptr<grpc::Channel> channel_;
 };
 
