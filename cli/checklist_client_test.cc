@@ -5,9 +5,9 @@
 #include <sstream>
 #include <string>
 
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "cli/cli.h"
+#include "cli/testing/cli_testing.h"
 #include "gmock/gmock.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
@@ -19,48 +19,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-// Records what arrives with each call; answers GetLaunch and refuses UpdateItem.
-class FakeChecklistService : public v1::ChecklistService::Service {
- public:
-  grpc::Status GetLaunch(grpc::ServerContext* context, const v1::GetLaunchRequest* request,
-                         v1::Launch* response) override {
-    Record(*context);
-    response->set_name(request->name());
-    return grpc::Status::OK;
-  }
-
-  grpc::Status UpdateItem(grpc::ServerContext* context, const v1::UpdateItemRequest* request,
-                          v1::Item* response) override {
-    Record(*context);
-    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
-                        "item BIZ: illegal transition NOT_STARTED -> REJECTED");
-  }
-
-  // Actor metadata of the last call ("<none>" when absent) and the time it had left.
-  std::string actor() {
-    absl::MutexLock lock(&mu_);
-    return actor_;
-  }
-  absl::Duration time_left() {
-    absl::MutexLock lock(&mu_);
-    return time_left_;
-  }
-
- private:
-  void Record(const grpc::ServerContext& context) {
-    absl::MutexLock lock(&mu_);
-    auto it = context.client_metadata().find(api::kActorMetadataKey);
-    actor_ = it == context.client_metadata().end()
-                 ? "<none>"
-                 : std::string(it->second.data(), it->second.size());
-    time_left_ = absl::FromChrono(context.deadline()) - absl::Now();
-  }
-
-  absl::Mutex mu_;
-  std::string actor_ ABSL_GUARDED_BY(mu_);
-  absl::Duration time_left_ ABSL_GUARDED_BY(mu_);
-};
 
 class ChecklistClientTest : public ::testing::Test {
  protected:
@@ -76,7 +34,7 @@ class ChecklistClientTest : public ::testing::Test {
     return server_->InProcessChannel(grpc::ChannelArguments());
   }
 
-  FakeChecklistService service_;
+  testing::FakeChecklistService service_;
   std::unique_ptr<grpc::Server> server_;
 };
 
@@ -98,7 +56,9 @@ TEST_F(ChecklistClientTest, SendsActorAndDeadline) {
 TEST_F(ChecklistClientTest, EmptyActorSendsNoMetadata) {
   std::unique_ptr<ChecklistClient> client = NewGrpcChecklistClient(Channel(), "", absl::Seconds(5));
   v1::Launch launch;
-  ASSERT_TRUE(client->GetLaunch(v1::GetLaunchRequest(), &launch).ok());
+  v1::GetLaunchRequest request;
+  request.set_name("launches/l1");
+  ASSERT_TRUE(client->GetLaunch(request, &launch).ok());
   EXPECT_EQ(service_.actor(), "<none>");
 }
 

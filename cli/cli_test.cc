@@ -9,6 +9,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "tests/testing/text.h"
 
 namespace preflight::cli {
 namespace {
@@ -17,6 +18,7 @@ using ::google::protobuf::util::MessageDifferencer;
 using ::testing::_;
 using ::testing::DoAll;
 using ::testing::ElementsAre;
+using testing::FromText;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Return;
@@ -42,13 +44,6 @@ class MockChecklistClient : public ChecklistClient {
   MOCK_METHOD(grpc::Status, ListTemplates,
               (const v1::ListTemplatesRequest&, v1::ListTemplatesResponse*), (override));
 };
-
-template <typename Message>
-Message FromText(const std::string& text) {
-  Message message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message)) << text;
-  return message;
-}
 
 class RunCliTest : public ::testing::Test {
  protected:

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/testing/cli_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -14,14 +15,8 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::Pair;
+using testing::ParseInvocation;
 using ::testing::UnorderedElementsAre;
-
-Invocation Parse(const std::vector<std::string>& args) {
-  Invocation invocation;
-  const absl::Status status = ParseCommandLine(args, &invocation);
-  EXPECT_TRUE(status.ok()) << status;
-  return invocation;
-}
 
 absl::Status ParseError(const std::vector<std::string>& args, Invocation* invocation = nullptr) {
   Invocation ignored;
@@ -29,8 +24,8 @@ absl::Status ParseError(const std::vector<std::string>& args, Invocation* invoca
 }
 
 TEST(ParseCommandLineTest, TwoWordCommandWithArgumentAndFlags) {
-  const Invocation invocation =
-      Parse({"item", "update", "abc", "MP_VERIFY", "--status=submitted", "--notes", "sent today"});
+  const Invocation invocation = ParseInvocation(
+      {"item", "update", "abc", "MP_VERIFY", "--status=submitted", "--notes", "sent today"});
   ASSERT_NE(invocation.command, nullptr);
   EXPECT_EQ(invocation.command->path, "item update");
   EXPECT_THAT(invocation.arguments, ElementsAre("abc", "MP_VERIFY"));
@@ -39,8 +34,8 @@ TEST(ParseCommandLineTest, TwoWordCommandWithArgumentAndFlags) {
 }
 
 TEST(ParseCommandLineTest, GlobalFlagsMayComeBeforeOrAfterTheCommand) {
-  const Invocation invocation =
-      Parse({"--server=10.0.0.1:9000", "--json", "launch", "show", "launches/abc", "--actor=bob"});
+  const Invocation invocation = ParseInvocation(
+      {"--server=10.0.0.1:9000", "--json", "launch", "show", "launches/abc", "--actor=bob"});
   EXPECT_EQ(invocation.command->path, "launch show");
   EXPECT_THAT(invocation.arguments, ElementsAre("launches/abc"));
   EXPECT_EQ(invocation.Get("server"), "10.0.0.1:9000");
@@ -49,8 +44,8 @@ TEST(ParseCommandLineTest, GlobalFlagsMayComeBeforeOrAfterTheCommand) {
 }
 
 TEST(ParseCommandLineTest, BareBooleanIsTrueAndExplicitValuesAreNormalised) {
-  const Invocation invocation =
-      Parse({"launch", "update", "abc", "--payments", "--mini_game=NO", "--target=2026-09-01"});
+  const Invocation invocation = ParseInvocation(
+      {"launch", "update", "abc", "--payments", "--mini_game=NO", "--target=2026-09-01"});
   EXPECT_EQ(invocation.Get("payments"), "true");
   EXPECT_TRUE(invocation.GetBool("payments"));
   EXPECT_EQ(invocation.Get("mini_game"), "false");
@@ -58,7 +53,7 @@ TEST(ParseCommandLineTest, BareBooleanIsTrueAndExplicitValuesAreNormalised) {
 }
 
 TEST(ParseCommandLineTest, OnlyGivenFlagsArePresent) {
-  const Invocation invocation = Parse({"launch", "update", "abc", "--categories="});
+  const Invocation invocation = ParseInvocation({"launch", "update", "abc", "--categories="});
   EXPECT_TRUE(invocation.Has("categories"));
   EXPECT_EQ(invocation.Get("categories", "fallback"), "");
   EXPECT_FALSE(invocation.Has("target"));
@@ -66,20 +61,20 @@ TEST(ParseCommandLineTest, OnlyGivenFlagsArePresent) {
 }
 
 TEST(ParseCommandLineTest, DoubleDashEndsFlags) {
-  const Invocation invocation = Parse({"launch", "show", "--", "--odd-id"});
+  const Invocation invocation = ParseInvocation({"launch", "show", "--", "--odd-id"});
   EXPECT_THAT(invocation.arguments, ElementsAre("--odd-id"));
   EXPECT_THAT(invocation.flags, IsEmpty());
 }
 
 TEST(ParseCommandLineTest, HelpNeedsNoValidCommandLine) {
-  Invocation invocation = Parse({"--help"});
+  Invocation invocation = ParseInvocation({"--help"});
   EXPECT_TRUE(invocation.help);
   EXPECT_EQ(invocation.command, nullptr);
 
-  invocation = Parse({"help"});
+  invocation = ParseInvocation({"help"});
   EXPECT_TRUE(invocation.help);
 
-  invocation = Parse({"launch", "create", "-h"});
+  invocation = ParseInvocation({"launch", "create", "-h"});
   EXPECT_TRUE(invocation.help);
   ASSERT_NE(invocation.command, nullptr);
   EXPECT_EQ(invocation.command->path, "launch create");
@@ -127,9 +122,9 @@ TEST(ParseCommandLineTest, FlagErrorStillNamesTheCommand) {
 }
 
 TEST(ParseCommandLineTest, RepeatableFlagsKeepEveryValueInOrder) {
-  const Invocation invocation =
-      Parse({"recipients", "create", "li.na", "--channel=wecom:https://bot/1", "--channel", "inbox",
-             "--subscribe=tenants/acme", "--subscribe=launches/l1", "--digest"});
+  const Invocation invocation = ParseInvocation(
+      {"recipients", "create", "li.na", "--channel=wecom:https://bot/1", "--channel", "inbox",
+       "--subscribe=tenants/acme", "--subscribe=launches/l1", "--digest"});
   EXPECT_EQ(invocation.command->path, "recipients create");
   EXPECT_THAT(invocation.GetAll("channel"), ElementsAre("wecom:https://bot/1", "inbox"));
   EXPECT_THAT(invocation.GetAll("subscribe"), ElementsAre("tenants/acme", "launches/l1"));
@@ -141,10 +136,10 @@ TEST(ParseCommandLineTest, RepeatableFlagsKeepEveryValueInOrder) {
 
 TEST(ParseCommandLineTest, OptionalTrailingArgument) {
   Invocation invocation =
-      Parse({"reminders", "snooze", "launches/l1/items/ICP_FILING", "--for=2h"});
+      ParseInvocation({"reminders", "snooze", "launches/l1/items/ICP_FILING", "--for=2h"});
   EXPECT_EQ(invocation.command->path, "reminders snooze");
   EXPECT_THAT(invocation.arguments, ElementsAre("launches/l1/items/ICP_FILING"));
-  invocation = Parse({"reminders", "ack", "l1", "ICP_FILING"});
+  invocation = ParseInvocation({"reminders", "ack", "l1", "ICP_FILING"});
   EXPECT_EQ(invocation.command->path, "reminders ack");
   EXPECT_THAT(invocation.arguments, ElementsAre("l1", "ICP_FILING"));
 }
@@ -183,7 +178,7 @@ TEST(ParseCommandLineTest, NotifierUsageErrors) {
 }
 
 TEST(ReadGlobalOptionsTest, Defaults) {
-  const Invocation invocation = Parse({"templates"});
+  const Invocation invocation = ParseInvocation({"templates"});
   absl::StatusOr<GlobalOptions> options = ReadGlobalOptions(invocation, "alice");
   ASSERT_TRUE(options.ok()) << options.status();
   EXPECT_EQ(options->server, "127.0.0.1:50051");
@@ -194,7 +189,7 @@ TEST(ReadGlobalOptionsTest, Defaults) {
 }
 
 TEST(ReadGlobalOptionsTest, ExplicitValues) {
-  const Invocation invocation = Parse(
+  const Invocation invocation = ParseInvocation(
       {"templates", "--server=h:1", "--notifier=n:2", "--json", "--actor=bob", "--timeout=1m30s"});
   absl::StatusOr<GlobalOptions> options = ReadGlobalOptions(invocation, "alice");
   ASSERT_TRUE(options.ok()) << options.status();
@@ -208,7 +203,7 @@ TEST(ReadGlobalOptionsTest, ExplicitValues) {
 TEST(ReadGlobalOptionsTest, RejectsBadValues) {
   for (const char* flag : {"--timeout=soon", "--timeout=0s", "--timeout=-1s", "--timeout=inf",
                            "--server=", "--notifier=", "--actor=M\xC3\xBCller"}) {
-    const Invocation invocation = Parse({"templates", flag});
+    const Invocation invocation = ParseInvocation({"templates", flag});
     absl::StatusOr<GlobalOptions> options = ReadGlobalOptions(invocation, "alice");
     EXPECT_EQ(options.status().code(), absl::StatusCode::kInvalidArgument) << flag;
   }
@@ -219,7 +214,7 @@ TEST(UsageTest, ListsEveryCommandAndItsFlags) {
   for (const CommandSpec& command : Commands()) {
     EXPECT_THAT(usage, HasSubstr(std::string(command.path))) << command.path;
   }
-  const Invocation invocation = Parse({"launch", "create", "--help"});
+  const Invocation invocation = ParseInvocation({"launch", "create", "--help"});
   const std::string create = CommandUsage(*invocation.command);
   EXPECT_THAT(create, HasSubstr("preflight launch create --tenant=TENANT --name=TEXT"));
   EXPECT_THAT(create, HasSubstr("[--payments]"));
@@ -245,7 +240,7 @@ TEST(UsageTest, FlagsReadDifferentlyShowTheCommandsVariant) {
   const auto usage_of = [](const std::vector<std::string>& words) {
     std::vector<std::string> args = words;
     args.push_back("--help");
-    const Invocation invocation = Parse(args);
+    const Invocation invocation = ParseInvocation(args);
     return CommandUsage(*invocation.command);
   };
   const std::string create = usage_of({"recipients", "create"});

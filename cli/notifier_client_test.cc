@@ -14,33 +14,29 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "cli/cli.h"
+#include "cli/testing/cli_testing.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "grpcpp/security/server_credentials.h"
-#include "grpcpp/server.h"
-#include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "preflight/v1/notifier.grpc.pb.h"
+#include "tests/testing/loopback_server.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/text.h"
 
 namespace preflight::cli {
 namespace {
 
 using ::testing::ElementsAre;
+using testing::FromText;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
+using testing::ParseJson;
 using ::testing::StartsWith;
-
-template <typename Message>
-Message FromText(const std::string& text) {
-  Message message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message)) << text;
-  return message;
-}
 
 // The fake's clock: 2026-05-06 01:00:00 UTC.
 constexpr int64_t kNow = 1778029200;
@@ -327,31 +323,6 @@ class FakeNotifierService : public v1::NotifierService::Service {
   absl::Duration time_left_ ABSL_GUARDED_BY(mu_);
 };
 
-// Knows the time zone of launch l1 only.
-class FakeChecklistService : public v1::ChecklistService::Service {
- public:
-  grpc::Status GetLaunch(grpc::ServerContext* context, const v1::GetLaunchRequest* request,
-                         v1::Launch* response) override {
-    absl::MutexLock lock(&mu_);
-    asked_.push_back(absl::StrCat(request->name(), " view ", request->view()));
-    if (request->name() != "launches/l1") {
-      return grpc::Status(grpc::StatusCode::NOT_FOUND, "no such launch");
-    }
-    response->set_name(request->name());
-    response->set_time_zone("Asia/Shanghai");
-    return grpc::Status::OK;
-  }
-
-  std::vector<std::string> asked() {
-    absl::MutexLock lock(&mu_);
-    return asked_;
-  }
-
- private:
-  absl::Mutex mu_;
-  std::vector<std::string> asked_ ABSL_GUARDED_BY(mu_);
-};
-
 v1::Reminder MakeReminder(const std::string& item, int n) {
   v1::Reminder reminder;
   reminder.set_item(item);
@@ -368,16 +339,10 @@ v1::Reminder MakeReminder(const std::string& item, int n) {
 class NotifierCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(&notifier_);
-    builder.RegisterService(&checklist_);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    ASSERT_GT(port_, 0);
-    address_ = absl::StrCat("127.0.0.1:", port_);
+    ASSERT_OK(server_.Start({&notifier_, &checklist_}));
+    address_ = server_.address();
   }
-  void TearDown() override { server_->Shutdown(); }
+  void TearDown() override { server_.Shutdown(); }
 
   // Runs `preflight --notifier=<fake> --server=<fake> ARGS` with the real clients, counting the
   // connections made.
@@ -405,18 +370,9 @@ class NotifierCliTest : public ::testing::Test {
     return out_.str();
   }
 
-  template <typename Message>
-  Message ParseJson(const std::string& json) {
-    Message message;
-    const auto status = google::protobuf::util::JsonStringToMessage(json, &message);
-    EXPECT_TRUE(status.ok()) << status.ToString() << "\n" << json;
-    return message;
-  }
-
   FakeNotifierService notifier_;
-  FakeChecklistService checklist_;
-  std::unique_ptr<grpc::Server> server_;
-  int port_ = 0;
+  testing::FakeChecklistService checklist_;
+  testing::LoopbackServer server_;
   std::string address_;
   int checklist_connects_ = 0;
   int notifier_connects_ = 0;

@@ -7,26 +7,18 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "tests/testing/text.h"
 
 namespace preflight::cli {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::EndsWith;
+using testing::FromText;
 using ::testing::HasSubstr;
+using testing::Lines;
 using ::testing::Not;
 using ::testing::StartsWith;
-
-template <typename Message>
-Message FromText(const std::string& text) {
-  Message message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message)) << text;
-  return message;
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  return absl::StrSplit(text, '\n', absl::SkipEmpty());
-}
 
 absl::TimeZone Zone(const std::string& name) {
   absl::TimeZone zone;

@@ -3,8 +3,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/testing/cli_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::cli {
 namespace {
@@ -12,15 +14,8 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-
-Invocation Parse(const std::vector<std::string>& args) {
-  Invocation invocation;
-  const absl::Status status = ParseCommandLine(args, &invocation);
-  EXPECT_TRUE(status.ok()) << status;
-  return invocation;
-}
-
-std::string Message(const absl::Status& status) { return std::string(status.message()); }
+using testing::ParseInvocation;
+using testing::StatusMessage;
 
 absl::Time Utc(int year, int month, int day, int hour, int minute, int second) {
   return absl::FromCivil(absl::CivilSecond(year, month, day, hour, minute, second),
@@ -41,7 +36,7 @@ TEST(NamesTest, ItemInOneWord) {
                           "launches//items/X", "launches/a/b/items/X", "l1/items/X/Y"}) {
     absl::StatusOr<std::string> name = ItemNameFromText(bad, "--item");
     EXPECT_EQ(name.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(Message(name.status()),
+    EXPECT_THAT(StatusMessage(name.status()),
                 HasSubstr(absl::StrCat("--item must be launches/ID/items/CODE (or LAUNCH CODE), "
                                        "got '",
                                        bad, "'")));
@@ -53,8 +48,8 @@ TEST(NamesTest, ItemAsLaunchAndCode) {
   EXPECT_EQ(*ItemNameFromArguments({"launches/l1", "MP_VERIFY"}), "launches/l1/items/MP_VERIFY");
   EXPECT_EQ(*ItemNameFromArguments({"launches/l1/items/MP_VERIFY"}), "launches/l1/items/MP_VERIFY");
   absl::StatusOr<std::string> both = ItemNameFromArguments({"launches/l1/items/A", "B"});
-  EXPECT_THAT(Message(both.status()), HasSubstr("not 'launches/l1/items/A B'"));
-  EXPECT_THAT(Message(ItemNameFromArguments({"l1"}).status()),
+  EXPECT_THAT(StatusMessage(both.status()), HasSubstr("not 'launches/l1/items/A B'"));
+  EXPECT_THAT(StatusMessage(ItemNameFromArguments({"l1"}).status()),
               HasSubstr("ITEM must be launches/ID/items/CODE"));
 }
 
@@ -63,10 +58,10 @@ TEST(ParseEnumsTest, ChannelTypesAndDeliveryStates) {
   EXPECT_EQ(*ParseChannelType("DingTalk"), v1::CHANNEL_TYPE_DINGTALK);
   EXPECT_EQ(*ParseDeliveryState("dead_lettered"), v1::DELIVERY_STATE_DEAD_LETTERED);
   EXPECT_EQ(*ParseDeliveryState("OUTCOME_UNKNOWN"), v1::DELIVERY_STATE_OUTCOME_UNKNOWN);
-  EXPECT_THAT(Message(ParseChannelType("sms").status()),
+  EXPECT_THAT(StatusMessage(ParseChannelType("sms").status()),
               HasSubstr("--channel: unknown value 'sms' (one of: log, inbox, webhook, wecom, "
                         "dingtalk, feishu, slack, email)"));
-  EXPECT_THAT(Message(ParseDeliveryState("failed").status()),
+  EXPECT_THAT(StatusMessage(ParseDeliveryState("failed").status()),
               HasSubstr("--state: unknown value 'failed' (one of: pending, sending, delivered, "
                         "dead_lettered, outcome_unknown, cancelled)"));
   EXPECT_FALSE(ParseChannelType("unspecified").ok());
@@ -99,7 +94,8 @@ TEST(ParseChannelSpecTest, RefusesUnknownOrMissingType) {
   for (const char* bad : {"pager:https://x", ":https://x", "", "https://qyapi.weixin.qq.com"}) {
     absl::StatusOr<v1::RecipientChannel> channel = ParseChannelSpec(bad);
     EXPECT_EQ(channel.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(Message(channel.status()), HasSubstr("--channel is TYPE[:TARGET[#SECRET_REF]]"));
+    EXPECT_THAT(StatusMessage(channel.status()),
+                HasSubstr("--channel is TYPE[:TARGET[#SECRET_REF]]"));
   }
 }
 
@@ -117,7 +113,7 @@ TEST(ParseSnoozeDurationTest, RefusesOtherSpellings) {
                           "9999999999h", "tomorrow"}) {
     absl::StatusOr<absl::Duration> duration = ParseSnoozeDuration(bad);
     EXPECT_EQ(duration.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(Message(duration.status()),
+    EXPECT_THAT(StatusMessage(duration.status()),
                 HasSubstr(absl::StrCat("--for expects a duration such as 90m, 2h, 3d or 1d12h, "
                                        "got '",
                                        bad, "'")));
@@ -143,14 +139,14 @@ TEST(ParseRfc3339Test, NeedsAnOffset) {
        {"2026-05-08", "2026-05-08T09:00:00", "2026-05-08 09:00", "tomorrow", "2026-13-01T00:00Z"}) {
     absl::StatusOr<absl::Time> time = ParseRfc3339(bad);
     EXPECT_EQ(time.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(Message(time.status()), HasSubstr("--until expects an RFC 3339 time"));
+    EXPECT_THAT(StatusMessage(time.status()), HasSubstr("--until expects an RFC 3339 time"));
   }
 }
 
 TEST(BuildListRemindersRequestTest, MapsFilters) {
   absl::StatusOr<v1::ListRemindersRequest> request = BuildListRemindersRequest(
-      Parse({"reminders", "list", "--days=30", "--tenant=acme", "--launch=l1", "--recipient=li.na",
-             "--page_size=20", "--page_token=tok"}));
+      ParseInvocation({"reminders", "list", "--days=30", "--tenant=acme", "--launch=l1",
+                       "--recipient=li.na", "--page_size=20", "--page_token=tok"}));
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->days(), 30);
   EXPECT_EQ(request->tenant(), "acme");
@@ -162,19 +158,20 @@ TEST(BuildListRemindersRequestTest, MapsFilters) {
 
 TEST(BuildListRemindersRequestTest, DefaultsAreLeftToTheServer) {
   absl::StatusOr<v1::ListRemindersRequest> request =
-      BuildListRemindersRequest(Parse({"reminders", "list", "--launch=", "--days=400"}));
+      BuildListRemindersRequest(ParseInvocation({"reminders", "list", "--launch=", "--days=400"}));
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->days(), 400);   // out of range: the server says so
   EXPECT_EQ(request->launch(), "");  // an empty filter is no filter
   EXPECT_EQ(request->page_size(), 0);
   EXPECT_THAT(
-      Message(BuildListRemindersRequest(Parse({"reminders", "list", "--days=two"})).status()),
+      StatusMessage(
+          BuildListRemindersRequest(ParseInvocation({"reminders", "list", "--days=two"})).status()),
       HasSubstr("--days expects a whole number, got 'two'"));
 }
 
 TEST(BuildDryRunRequestTest, IsTheListingOfOneLaunch) {
   absl::StatusOr<v1::ListRemindersRequest> request =
-      BuildDryRunRequest(Parse({"reminders", "dry-run", "l1", "--days=60"}));
+      BuildDryRunRequest(ParseInvocation({"reminders", "dry-run", "l1", "--days=60"}));
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->launch(), "launches/l1");
   EXPECT_EQ(request->days(), 60);
@@ -183,7 +180,7 @@ TEST(BuildDryRunRequestTest, IsTheListingOfOneLaunch) {
 
 TEST(BuildSnoozeReminderRequestTest, ForADuration) {
   absl::StatusOr<v1::SnoozeReminderRequest> request = BuildSnoozeReminderRequest(
-      Parse({"reminders", "snooze", "launches/l1/items/ICP_FILING", "--for=1d12h"}));
+      ParseInvocation({"reminders", "snooze", "launches/l1/items/ICP_FILING", "--for=1d12h"}));
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->item(), "launches/l1/items/ICP_FILING");
   EXPECT_EQ(request->snooze_for().seconds(), 36 * 3600);
@@ -191,8 +188,8 @@ TEST(BuildSnoozeReminderRequestTest, ForADuration) {
 }
 
 TEST(BuildSnoozeReminderRequestTest, UntilATime) {
-  absl::StatusOr<v1::SnoozeReminderRequest> request = BuildSnoozeReminderRequest(
-      Parse({"reminders", "snooze", "l1", "ICP_FILING", "--until=2026-05-08T09:00:00.5+08:00"}));
+  absl::StatusOr<v1::SnoozeReminderRequest> request = BuildSnoozeReminderRequest(ParseInvocation(
+      {"reminders", "snooze", "l1", "ICP_FILING", "--until=2026-05-08T09:00:00.5+08:00"}));
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->item(), "launches/l1/items/ICP_FILING");
   EXPECT_EQ(request->snooze_until().seconds(), absl::ToUnixSeconds(Utc(2026, 5, 8, 1, 0, 0)));
@@ -203,37 +200,42 @@ TEST(BuildSnoozeReminderRequestTest, UntilATime) {
 TEST(BuildSnoozeReminderRequestTest, NeedsExactlyOneOfForAndUntil) {
   const std::string one_of = "'reminders snooze' needs one of --for=DURATION and --until=TIME";
   EXPECT_THAT(
-      Message(BuildSnoozeReminderRequest(Parse({"reminders", "snooze", "l1", "X"})).status()),
+      StatusMessage(
+          BuildSnoozeReminderRequest(ParseInvocation({"reminders", "snooze", "l1", "X"})).status()),
       HasSubstr(one_of));
-  EXPECT_THAT(
-      Message(BuildSnoozeReminderRequest(Parse({"reminders", "snooze", "l1", "X", "--for=2h",
-                                                "--until=2026-05-08T09:00:00+08:00"}))
-                  .status()),
-      HasSubstr(one_of));
-  EXPECT_THAT(
-      Message(BuildSnoozeReminderRequest(Parse({"reminders", "snooze", "l1", "X", "--for=2 days"}))
-                  .status()),
-      HasSubstr("--for expects a duration"));
-  EXPECT_THAT(Message(BuildSnoozeReminderRequest(
-                          Parse({"reminders", "snooze", "l1", "X", "--until=2026-05-08"}))
-                          .status()),
+  EXPECT_THAT(StatusMessage(BuildSnoozeReminderRequest(
+                                ParseInvocation({"reminders", "snooze", "l1", "X", "--for=2h",
+                                                 "--until=2026-05-08T09:00:00+08:00"}))
+                                .status()),
+              HasSubstr(one_of));
+  EXPECT_THAT(StatusMessage(BuildSnoozeReminderRequest(
+                                ParseInvocation({"reminders", "snooze", "l1", "X", "--for=2 days"}))
+                                .status()),
+              HasSubstr("--for expects a duration"));
+  EXPECT_THAT(StatusMessage(BuildSnoozeReminderRequest(ParseInvocation({"reminders", "snooze", "l1",
+                                                                        "X", "--until=2026-05-08"}))
+                                .status()),
               HasSubstr("--until expects an RFC 3339 time"));
-  EXPECT_THAT(
-      Message(BuildSnoozeReminderRequest(Parse({"reminders", "snooze", "X", "--for=2h"})).status()),
-      HasSubstr("ITEM must be launches/ID/items/CODE"));
+  EXPECT_THAT(StatusMessage(BuildSnoozeReminderRequest(
+                                ParseInvocation({"reminders", "snooze", "X", "--for=2h"}))
+                                .status()),
+              HasSubstr("ITEM must be launches/ID/items/CODE"));
 }
 
 TEST(BuildAcknowledgeReminderRequestTest, NamesTheItem) {
-  EXPECT_EQ(BuildAcknowledgeReminderRequest(Parse({"reminders", "ack", "l1", "MP_VERIFY"}))->item(),
-            "launches/l1/items/MP_VERIFY");
-  EXPECT_FALSE(BuildAcknowledgeReminderRequest(Parse({"reminders", "ack", "MP_VERIFY"})).ok());
+  EXPECT_EQ(
+      BuildAcknowledgeReminderRequest(ParseInvocation({"reminders", "ack", "l1", "MP_VERIFY"}))
+          ->item(),
+      "launches/l1/items/MP_VERIFY");
+  EXPECT_FALSE(
+      BuildAcknowledgeReminderRequest(ParseInvocation({"reminders", "ack", "MP_VERIFY"})).ok());
 }
 
 TEST(BuildListDeliveriesRequestTest, MapsEveryFilter) {
   absl::StatusOr<v1::ListDeliveriesRequest> request = BuildListDeliveriesRequest(
-      Parse({"deliveries", "list", "--tenant=acme", "--launch=launches/l1",
-             "--item=l1/items/ICP_FILING", "--recipient=li.na", "--state=dead_lettered",
-             "--channel=wecom", "--page_size=5", "--page_token=t"}));
+      ParseInvocation({"deliveries", "list", "--tenant=acme", "--launch=launches/l1",
+                       "--item=l1/items/ICP_FILING", "--recipient=li.na", "--state=dead_lettered",
+                       "--channel=wecom", "--page_size=5", "--page_token=t"}));
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->tenant(), "acme");
   EXPECT_EQ(request->launch(), "launches/l1");
@@ -247,28 +249,31 @@ TEST(BuildListDeliveriesRequestTest, MapsEveryFilter) {
 
 TEST(BuildListDeliveriesRequestTest, UnfilteredAndRefusals) {
   absl::StatusOr<v1::ListDeliveriesRequest> request =
-      BuildListDeliveriesRequest(Parse({"deliveries", "list"}));
+      BuildListDeliveriesRequest(ParseInvocation({"deliveries", "list"}));
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->state(), v1::DELIVERY_STATE_UNSPECIFIED);
   EXPECT_EQ(request->channel(), v1::CHANNEL_TYPE_UNSPECIFIED);
   EXPECT_EQ(request->item(), "");
-  EXPECT_THAT(
-      Message(BuildListDeliveriesRequest(Parse({"deliveries", "list", "--state=sent"})).status()),
-      HasSubstr("--state: unknown value 'sent'"));
-  EXPECT_THAT(
-      Message(BuildListDeliveriesRequest(Parse({"deliveries", "list", "--channel=sms"})).status()),
-      HasSubstr("--channel: unknown value 'sms'"));
-  EXPECT_THAT(
-      Message(BuildListDeliveriesRequest(Parse({"deliveries", "list", "--item=ICP"})).status()),
-      HasSubstr("--item must be launches/ID/items/CODE"));
+  EXPECT_THAT(StatusMessage(BuildListDeliveriesRequest(
+                                ParseInvocation({"deliveries", "list", "--state=sent"}))
+                                .status()),
+              HasSubstr("--state: unknown value 'sent'"));
+  EXPECT_THAT(StatusMessage(BuildListDeliveriesRequest(
+                                ParseInvocation({"deliveries", "list", "--channel=sms"}))
+                                .status()),
+              HasSubstr("--channel: unknown value 'sms'"));
+  EXPECT_THAT(StatusMessage(
+                  BuildListDeliveriesRequest(ParseInvocation({"deliveries", "list", "--item=ICP"}))
+                      .status()),
+              HasSubstr("--item must be launches/ID/items/CODE"));
 }
 
 TEST(BuildCreateRecipientRequestTest, ChannelsInOrderAndEveryField) {
-  absl::StatusOr<v1::CreateRecipientRequest> request = BuildCreateRecipientRequest(
-      Parse({"recipients", "create", "li.na", "--channel=wecom:https://qyapi.weixin.qq.com/x?key=k",
-             "--channel=email:li.na@example.com", "--channel=inbox", "--tenant=acme",
-             "--display_name=李娜", "--language=zh", "--digest", "--subscribe=tenants/acme",
-             "--subscribe=launches/l1"}));
+  absl::StatusOr<v1::CreateRecipientRequest> request = BuildCreateRecipientRequest(ParseInvocation(
+      {"recipients", "create", "li.na", "--channel=wecom:https://qyapi.weixin.qq.com/x?key=k",
+       "--channel=email:li.na@example.com", "--channel=inbox", "--tenant=acme",
+       "--display_name=李娜", "--language=zh", "--digest", "--subscribe=tenants/acme",
+       "--subscribe=launches/l1"}));
   ASSERT_TRUE(request.ok()) << request.status();
   const v1::Recipient& recipient = request->recipient();
   EXPECT_EQ(recipient.name(), "recipients/li.na");
@@ -286,21 +291,22 @@ TEST(BuildCreateRecipientRequestTest, ChannelsInOrderAndEveryField) {
 
 TEST(BuildCreateRecipientRequestTest, MinimalAndBadChannel) {
   absl::StatusOr<v1::CreateRecipientRequest> request = BuildCreateRecipientRequest(
-      Parse({"recipients", "create", "recipients/ops", "--channel=log"}));
+      ParseInvocation({"recipients", "create", "recipients/ops", "--channel=log"}));
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->recipient().name(), "recipients/ops");
   EXPECT_EQ(request->recipient().tenant(), "");
   EXPECT_FALSE(request->recipient().digest());
   EXPECT_THAT(request->recipient().subscriptions(), IsEmpty());
-  EXPECT_THAT(Message(BuildCreateRecipientRequest(Parse({"recipients", "create", "ops",
-                                                         "--channel=log", "--channel=telegram:x"}))
-                          .status()),
+  EXPECT_THAT(StatusMessage(BuildCreateRecipientRequest(
+                                ParseInvocation({"recipients", "create", "ops", "--channel=log",
+                                                 "--channel=telegram:x"}))
+                                .status()),
               HasSubstr("--channel: unknown value 'telegram'"));
 }
 
 TEST(BuildUpdateRecipientRequestTest, MaskHoldsExactlyTheGivenFlags) {
-  absl::StatusOr<v1::UpdateRecipientRequest> request = BuildUpdateRecipientRequest(
-      Parse({"recipients", "update", "li.na", "--digest=false", "--subscribe=", "--etag=3"}));
+  absl::StatusOr<v1::UpdateRecipientRequest> request = BuildUpdateRecipientRequest(ParseInvocation(
+      {"recipients", "update", "li.na", "--digest=false", "--subscribe=", "--etag=3"}));
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->recipient().name(), "recipients/li.na");
   EXPECT_FALSE(request->recipient().digest());
@@ -311,9 +317,9 @@ TEST(BuildUpdateRecipientRequestTest, MaskHoldsExactlyTheGivenFlags) {
 
 TEST(BuildUpdateRecipientRequestTest, EveryFieldFlagHasItsPath) {
   absl::StatusOr<v1::UpdateRecipientRequest> request = BuildUpdateRecipientRequest(
-      Parse({"recipients", "update", "recipients/li.na", "--display_name=Li Na",
-             "--language=", "--channel=feishu:https://open.feishu.cn/hook/x#env:FEISHU",
-             "--channel=inbox", "--digest", "--subscribe=tenants/acme"}));
+      ParseInvocation({"recipients", "update", "recipients/li.na", "--display_name=Li Na",
+                       "--language=", "--channel=feishu:https://open.feishu.cn/hook/x#env:FEISHU",
+                       "--channel=inbox", "--digest", "--subscribe=tenants/acme"}));
   ASSERT_TRUE(request.ok()) << request.status();
   const v1::Recipient& recipient = request->recipient();
   EXPECT_EQ(recipient.display_name(), "Li Na");
@@ -330,38 +336,40 @@ TEST(BuildUpdateRecipientRequestTest, EveryFieldFlagHasItsPath) {
 
 TEST(BuildUpdateRecipientRequestTest, RefusesAnEmptyUpdate) {
   absl::StatusOr<v1::UpdateRecipientRequest> request =
-      BuildUpdateRecipientRequest(Parse({"recipients", "update", "li.na", "--etag=3"}));
+      BuildUpdateRecipientRequest(ParseInvocation({"recipients", "update", "li.na", "--etag=3"}));
   EXPECT_EQ(request.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(Message(request.status()), HasSubstr("'recipients update' changes nothing"));
+  EXPECT_THAT(StatusMessage(request.status()), HasSubstr("'recipients update' changes nothing"));
 }
 
 TEST(SimpleNotifierRequestsTest, NameTheRecipient) {
-  EXPECT_EQ(BuildGetRecipientRequest(Parse({"recipients", "show", "li.na"})).name(),
+  EXPECT_EQ(BuildGetRecipientRequest(ParseInvocation({"recipients", "show", "li.na"})).name(),
             "recipients/li.na");
   const v1::DeleteRecipientRequest deleted =
-      BuildDeleteRecipientRequest(Parse({"recipients", "delete", "li.na", "--etag=4"}));
+      BuildDeleteRecipientRequest(ParseInvocation({"recipients", "delete", "li.na", "--etag=4"}));
   EXPECT_EQ(deleted.name(), "recipients/li.na");
   EXPECT_EQ(deleted.etag(), "4");
 
-  absl::StatusOr<v1::SendTestNotificationRequest> test =
-      BuildSendTestNotificationRequest(Parse({"notify", "test", "li.na", "--channel=email"}));
+  absl::StatusOr<v1::SendTestNotificationRequest> test = BuildSendTestNotificationRequest(
+      ParseInvocation({"notify", "test", "li.na", "--channel=email"}));
   ASSERT_TRUE(test.ok()) << test.status();
   EXPECT_EQ(test->recipient(), "recipients/li.na");
   EXPECT_EQ(test->channel(), v1::CHANNEL_TYPE_EMAIL);
-  EXPECT_EQ(BuildSendTestNotificationRequest(Parse({"notify", "test", "li.na"}))->channel(),
-            v1::CHANNEL_TYPE_UNSPECIFIED);
+  EXPECT_EQ(
+      BuildSendTestNotificationRequest(ParseInvocation({"notify", "test", "li.na"}))->channel(),
+      v1::CHANNEL_TYPE_UNSPECIFIED);
   EXPECT_FALSE(
-      BuildSendTestNotificationRequest(Parse({"notify", "test", "li.na", "--channel=x"})).ok());
+      BuildSendTestNotificationRequest(ParseInvocation({"notify", "test", "li.na", "--channel=x"}))
+          .ok());
 
-  absl::StatusOr<v1::ListInboxMessagesRequest> inbox =
-      BuildListInboxMessagesRequest(Parse({"inbox", "li.na", "--page_size=3", "--page_token=p"}));
+  absl::StatusOr<v1::ListInboxMessagesRequest> inbox = BuildListInboxMessagesRequest(
+      ParseInvocation({"inbox", "li.na", "--page_size=3", "--page_token=p"}));
   ASSERT_TRUE(inbox.ok()) << inbox.status();
   EXPECT_EQ(inbox->recipient(), "recipients/li.na");
   EXPECT_EQ(inbox->page_size(), 3);
   EXPECT_EQ(inbox->page_token(), "p");
 
   absl::StatusOr<v1::ListRecipientsRequest> list =
-      BuildListRecipientsRequest(Parse({"recipients", "list", "--tenant=acme"}));
+      BuildListRecipientsRequest(ParseInvocation({"recipients", "list", "--tenant=acme"}));
   ASSERT_TRUE(list.ok()) << list.status();
   EXPECT_EQ(list->tenant(), "acme");
 }

@@ -9,25 +9,17 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "tests/testing/text.h"
 
 namespace preflight::cli {
 namespace {
 
 using ::testing::ElementsAre;
+using testing::FromText;
 using ::testing::HasSubstr;
+using testing::Lines;
 using ::testing::Not;
 using ::testing::StartsWith;
-
-template <typename Message>
-Message FromText(const std::string& text) {
-  Message message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message)) << text;
-  return message;
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  return absl::StrSplit(text, '\n', absl::SkipEmpty());
-}
 
 // The line of `text` that starts with `prefix` (after the marks column), or "".
 std::string LineWith(const std::string& text, const std::string& needle) {

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/testing/cli_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -12,13 +13,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-
-Invocation Parse(const std::vector<std::string>& args) {
-  Invocation invocation;
-  const absl::Status status = ParseCommandLine(args, &invocation);
-  EXPECT_TRUE(status.ok()) << status;
-  return invocation;
-}
+using testing::ParseInvocation;
 
 TEST(LaunchNameTest, AcceptsBareIdsAndFullNames) {
   EXPECT_EQ(LaunchName("abc"), "launches/abc");
@@ -49,10 +44,10 @@ TEST(ParseEnumTest, RefusesUnknownAndUnspecifiedListingTheChoices) {
 
 TEST(BuildCreateLaunchRequestTest, MapsEveryFlag) {
   absl::StatusOr<v1::CreateLaunchRequest> request = BuildCreateLaunchRequest(
-      Parse({"launch", "create", "--tenant=acme", "--name=Acme Shop", "--owner=alice",
-             "--target=2026-09-01", "--time_zone=Asia/Urumqi", "--subject=enterprise",
-             "--hosting=own_mainland_server", "--payments", "--categories=ecommerce,food",
-             "--template=wechat-miniprogram-cn", "--request_id=r-1"}));
+      ParseInvocation({"launch", "create", "--tenant=acme", "--name=Acme Shop", "--owner=alice",
+                       "--target=2026-09-01", "--time_zone=Asia/Urumqi", "--subject=enterprise",
+                       "--hosting=own_mainland_server", "--payments", "--categories=ecommerce,food",
+                       "--template=wechat-miniprogram-cn", "--request_id=r-1"}));
   ASSERT_TRUE(request.ok()) << request.status();
   const v1::Launch& launch = request->launch();
   EXPECT_EQ(launch.tenant(), "acme");
@@ -71,8 +66,8 @@ TEST(BuildCreateLaunchRequestTest, MapsEveryFlag) {
 
 TEST(BuildCreateLaunchRequestTest, LeavesDatesToTheServer) {
   absl::StatusOr<v1::CreateLaunchRequest> request = BuildCreateLaunchRequest(
-      Parse({"launch", "create", "--tenant=t", "--name=n", "--owner=o", "--target=2026-02-30",
-             "--subject=media", "--hosting=wechat_cloud"}));
+      ParseInvocation({"launch", "create", "--tenant=t", "--name=n", "--owner=o",
+                       "--target=2026-02-30", "--subject=media", "--hosting=wechat_cloud"}));
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->launch().target_launch_date(), "2026-02-30");
   EXPECT_EQ(request->launch().time_zone(), "");
@@ -80,15 +75,15 @@ TEST(BuildCreateLaunchRequestTest, LeavesDatesToTheServer) {
 
 TEST(BuildCreateLaunchRequestTest, RefusesUnknownSubject) {
   absl::StatusOr<v1::CreateLaunchRequest> request = BuildCreateLaunchRequest(
-      Parse({"launch", "create", "--tenant=t", "--name=n", "--owner=o", "--target=2026-02-01",
-             "--subject=company", "--hosting=wechat_cloud"}));
+      ParseInvocation({"launch", "create", "--tenant=t", "--name=n", "--owner=o",
+                       "--target=2026-02-01", "--subject=company", "--hosting=wechat_cloud"}));
   EXPECT_THAT(std::string(request.status().message()), HasSubstr("--subject: unknown value"));
 }
 
 TEST(BuildUpdateLaunchRequestTest, MaskHoldsExactlyTheGivenFlags) {
-  absl::StatusOr<v1::UpdateLaunchRequest> request =
-      BuildUpdateLaunchRequest(Parse({"launch", "update", "abc", "--target=2026-10-01",
-                                      "--payments=false", "--categories=", "--etag=3-xyz"}));
+  absl::StatusOr<v1::UpdateLaunchRequest> request = BuildUpdateLaunchRequest(
+      ParseInvocation({"launch", "update", "abc", "--target=2026-10-01", "--payments=false",
+                       "--categories=", "--etag=3-xyz"}));
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->launch().name(), "launches/abc");
   EXPECT_EQ(request->launch().target_launch_date(), "2026-10-01");
@@ -101,10 +96,10 @@ TEST(BuildUpdateLaunchRequestTest, MaskHoldsExactlyTheGivenFlags) {
 }
 
 TEST(BuildUpdateLaunchRequestTest, EveryFieldFlagHasItsPath) {
-  absl::StatusOr<v1::UpdateLaunchRequest> request = BuildUpdateLaunchRequest(
-      Parse({"launch", "update", "launches/abc", "--name=N", "--owner=O", "--target=2026-10-01",
-             "--time_zone=UTC", "--went_live=", "--subject=government", "--hosting=wechat_cloud",
-             "--payments", "--mini_game", "--categories=a"}));
+  absl::StatusOr<v1::UpdateLaunchRequest> request = BuildUpdateLaunchRequest(ParseInvocation(
+      {"launch", "update", "launches/abc", "--name=N", "--owner=O", "--target=2026-10-01",
+       "--time_zone=UTC", "--went_live=", "--subject=government", "--hosting=wechat_cloud",
+       "--payments", "--mini_game", "--categories=a"}));
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->launch().display_name(), "N");
   EXPECT_EQ(request->launch().went_live_date(), "");
@@ -119,13 +114,13 @@ TEST(BuildUpdateLaunchRequestTest, EveryFieldFlagHasItsPath) {
 
 TEST(BuildUpdateLaunchRequestTest, RefusesAnEmptyUpdate) {
   absl::StatusOr<v1::UpdateLaunchRequest> request =
-      BuildUpdateLaunchRequest(Parse({"launch", "update", "abc", "--etag=1-a"}));
+      BuildUpdateLaunchRequest(ParseInvocation({"launch", "update", "abc", "--etag=1-a"}));
   EXPECT_EQ(request.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(request.status().message()), HasSubstr("changes nothing"));
 }
 
 TEST(BuildUpdateItemRequestTest, StatusAndWaiverReason) {
-  absl::StatusOr<v1::UpdateItemRequest> request = BuildUpdateItemRequest(Parse(
+  absl::StatusOr<v1::UpdateItemRequest> request = BuildUpdateItemRequest(ParseInvocation(
       {"item", "update", "abc", "PSB_FILING", "--status=waived", "--waiver_reason=no own domain"}));
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->item().name(), "launches/abc/items/PSB_FILING");
@@ -136,9 +131,9 @@ TEST(BuildUpdateItemRequestTest, StatusAndWaiverReason) {
 
 TEST(BuildUpdateItemRequestTest, EveryFieldFlagHasItsPath) {
   absl::StatusOr<v1::UpdateItemRequest> request = BuildUpdateItemRequest(
-      Parse({"item", "update", "launches/abc", "ICP_FILING", "--assignee=bob", "--notes=n",
-             "--official_number=粤ICP备12345678号", "--expiry=2027-01-01",
-             "--due=", "--evidence=https://a/1.pdf, https://a/2.pdf", "--etag=4-abc"}));
+      ParseInvocation({"item", "update", "launches/abc", "ICP_FILING", "--assignee=bob",
+                       "--notes=n", "--official_number=粤ICP备12345678号", "--expiry=2027-01-01",
+                       "--due=", "--evidence=https://a/1.pdf, https://a/2.pdf", "--etag=4-abc"}));
   ASSERT_TRUE(request.ok()) << request.status();
   const v1::Item& item = request->item();
   EXPECT_EQ(item.name(), "launches/abc/items/ICP_FILING");
@@ -154,17 +149,17 @@ TEST(BuildUpdateItemRequestTest, EveryFieldFlagHasItsPath) {
 }
 
 TEST(BuildUpdateItemRequestTest, RefusesEmptyUpdateAndUnknownStatus) {
-  EXPECT_FALSE(BuildUpdateItemRequest(Parse({"item", "update", "abc", "BIZ"})).ok());
+  EXPECT_FALSE(BuildUpdateItemRequest(ParseInvocation({"item", "update", "abc", "BIZ"})).ok());
   absl::StatusOr<v1::UpdateItemRequest> request =
-      BuildUpdateItemRequest(Parse({"item", "update", "abc", "BIZ", "--status=done"}));
+      BuildUpdateItemRequest(ParseInvocation({"item", "update", "abc", "BIZ", "--status=done"}));
   EXPECT_THAT(std::string(request.status().message()), HasSubstr("--status: unknown value 'done'"));
 }
 
 TEST(BuildAddItemRequestTest, MapsFlags) {
   absl::StatusOr<v1::AddItemRequest> request = BuildAddItemRequest(
-      Parse({"item", "add", "abc", "--code=PRIVACY_POLICY", "--title=Privacy policy",
-             "--title_zh=隐私政策", "--due=2026-06-01", "--depends_on=MP_ACCOUNT, BIZ",
-             "--assignee=carol", "--duration_days=4"}));
+      ParseInvocation({"item", "add", "abc", "--code=PRIVACY_POLICY", "--title=Privacy policy",
+                       "--title_zh=隐私政策", "--due=2026-06-01", "--depends_on=MP_ACCOUNT, BIZ",
+                       "--assignee=carol", "--duration_days=4"}));
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->parent(), "launches/abc");
   const v1::Item& item = request->item();
@@ -180,18 +175,18 @@ TEST(BuildAddItemRequestTest, MapsFlags) {
 
 TEST(BuildAddItemRequestTest, WithoutDurationLeavesItToTheServer) {
   absl::StatusOr<v1::AddItemRequest> request = BuildAddItemRequest(
-      Parse({"item", "add", "abc", "--code=X", "--title=T", "--due=2026-06-01"}));
+      ParseInvocation({"item", "add", "abc", "--code=X", "--title=T", "--due=2026-06-01"}));
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_FALSE(request->item().has_duration());
-  EXPECT_FALSE(BuildAddItemRequest(Parse({"item", "add", "abc", "--code=X", "--title=T",
-                                          "--due=2026-06-01", "--duration_days=two"}))
+  EXPECT_FALSE(BuildAddItemRequest(ParseInvocation({"item", "add", "abc", "--code=X", "--title=T",
+                                                    "--due=2026-06-01", "--duration_days=two"}))
                    .ok());
 }
 
 TEST(BuildListLaunchesRequestTest, MapsFilters) {
-  absl::StatusOr<v1::ListLaunchesRequest> request = BuildListLaunchesRequest(
-      Parse({"launch", "list", "--tenant=acme", "--owner=alice", "--at_risk", "--from=2026-01-01",
-             "--to=2026-12-31", "--page_size=20", "--page_token=tok"}));
+  absl::StatusOr<v1::ListLaunchesRequest> request = BuildListLaunchesRequest(ParseInvocation(
+      {"launch", "list", "--tenant=acme", "--owner=alice", "--at_risk", "--from=2026-01-01",
+       "--to=2026-12-31", "--page_size=20", "--page_token=tok"}));
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->tenant(), "acme");
   EXPECT_EQ(request->owner(), "alice");
@@ -200,15 +195,19 @@ TEST(BuildListLaunchesRequestTest, MapsFilters) {
   EXPECT_EQ(request->target_date_to(), "2026-12-31");
   EXPECT_EQ(request->page_size(), 20);
   EXPECT_EQ(request->page_token(), "tok");
-  EXPECT_FALSE(BuildListLaunchesRequest(Parse({"launch", "list", "--page_size=many"})).ok());
+  EXPECT_FALSE(
+      BuildListLaunchesRequest(ParseInvocation({"launch", "list", "--page_size=many"})).ok());
 }
 
 TEST(SimpleRequestsTest, NameTheLaunch) {
-  EXPECT_EQ(BuildGetLaunchRequest(Parse({"launch", "show", "abc"})).name(), "launches/abc");
-  EXPECT_EQ(BuildGetLaunchRequest(Parse({"launch", "show", "abc"})).view(), v1::LAUNCH_VIEW_FULL);
-  EXPECT_EQ(BuildGetReadinessRequest(Parse({"readiness", "launches/abc"})).name(), "launches/abc");
+  EXPECT_EQ(BuildGetLaunchRequest(ParseInvocation({"launch", "show", "abc"})).name(),
+            "launches/abc");
+  EXPECT_EQ(BuildGetLaunchRequest(ParseInvocation({"launch", "show", "abc"})).view(),
+            v1::LAUNCH_VIEW_FULL);
+  EXPECT_EQ(BuildGetReadinessRequest(ParseInvocation({"readiness", "launches/abc"})).name(),
+            "launches/abc");
   absl::StatusOr<v1::ListEventsRequest> events =
-      BuildListEventsRequest(Parse({"events", "abc", "--page_size=5", "--page_token=t"}));
+      BuildListEventsRequest(ParseInvocation({"events", "abc", "--page_size=5", "--page_token=t"}));
   ASSERT_TRUE(events.ok());
   EXPECT_EQ(events->parent(), "launches/abc");
   EXPECT_EQ(events->page_size(), 5);

@@ -6,6 +6,8 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "preflight/v1/checklist.grpc.pb.h"
+#include "tests/testing/loopback_server.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::cli {
 namespace {
@@ -23,21 +25,17 @@ class BusyChecklist final : public v1::ChecklistService::Service {
 
 TEST(CallUnaryTest, AnAnswerFromTheServerIsNeverRetried) {
   BusyChecklist service;
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(&service);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  ASSERT_NE(port, 0);
+  testing::LoopbackServer server;
+  ASSERT_OK(server.Start({&service}));
   auto stub = v1::ChecklistService::NewStub(
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+      grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
   v1::Launch launch;
   const grpc::Status status = CallUnary(stub.get(), &v1::ChecklistService::Stub::GetLaunch,
                                         v1::GetLaunchRequest(), &launch, "alice", absl::Seconds(5));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(status.error_message(), "busy");
   EXPECT_EQ(service.calls.load(), 1);
-  server->Shutdown();
+  server.Shutdown();
 }
 
 TEST(CallUnaryTest, AFailedConnectionIsTriedAgainBeforeGivingUp) {

@@ -71,6 +71,16 @@ function(preflight_add_tests name)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
 endfunction()
 
+# preflight_add_testing_library(NAME SOURCES ... DEPS ...): a per-layer test fixture
+# (<layer>/testing/<thing>_testing.cc, docs/testing.md), linked only by test binaries.
+function(preflight_add_testing_library name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "SOURCES;DEPS")
+  add_library(${name} STATIC ${arg_SOURCES})
+  target_include_directories(${name} PUBLIC "${PROJECT_SOURCE_DIR}")
+  target_link_libraries(${name} PUBLIC ${arg_DEPS} preflight_testing)
+  target_compile_definitions(${name} PRIVATE PREFLIGHT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+endfunction()
+
 # Every library a target links, transitively (project targets and imported ones).
 function(preflight_collect_links target out)
   set(seen ${${out}})

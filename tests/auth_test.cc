@@ -33,6 +33,8 @@
 #include "preflight/v1/auth.grpc.pb.h"
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "preflight/v1/notifier.grpc.pb.h"
+#include "tests/testing/integration_testing.h"
+#include "tests/testing/process.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
@@ -40,12 +42,13 @@ namespace preflight {
 namespace {
 
 using testing::CommandResult;
+using testing::Eventually;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::Subprocess;
+using testing::ServiceProcess;
+using testing::StartProcess;
 using testing::TempDir;
 
-constexpr absl::Duration kStartTimeout = absl::Seconds(20);
 constexpr absl::Duration kCatchUpTimeout = absl::Seconds(30);
 constexpr char kActorKey[] = "x-preflight-actor";
 // Well-formed launch, recipient and token names that exist nowhere: what another tenant's
@@ -53,30 +56,6 @@ constexpr char kActorKey[] = "x-preflight-actor";
 constexpr char kMissingLaunchId[] = "lmissing2345";
 constexpr char kMissingRecipientId[] = "nobody.here";
 constexpr char kMissingTokenId[] = "0123456789ab";
-
-struct Running {
-  Subprocess process;
-  std::string address;
-};
-
-absl::StatusOr<Running> StartProcess(const std::vector<std::string>& argv) {
-  absl::StatusOr<Subprocess> process = Subprocess::Start(argv);
-  if (!process.ok()) return process.status();
-  absl::StatusOr<std::string> line = process->WaitForLine("listening on ", kStartTimeout);
-  if (!line.ok()) return line.status();
-  return Running{*std::move(process), line->substr(line->rfind(' ') + 1)};
-}
-
-// Polls `done` until it holds or `timeout` passes: waiting for the processes to act, not for
-// time to pass.
-bool Eventually(const std::function<bool()>& done, absl::Duration timeout = kCatchUpTimeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (done()) return true;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return done();
-}
 
 std::string Bearer(const std::string& secret) { return "Bearer " + secret; }
 
@@ -170,11 +149,10 @@ class AuthTest : public ::testing::Test {
   void SetUp() override {
     // The CLI falls back to $PREFLIGHT_TOKEN; only the tokens the test names may be used.
     unsetenv("PREFLIGHT_TOKEN");
-    absl::StatusOr<Running> checklist =
-        StartProcess({CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0",
-                      "--data_dir=" + dir_.Join("data"), "--require_auth"});
+    absl::StatusOr<ServiceProcess> checklist =
+        StartProcess(testing::ChecklistArgv("127.0.0.1:0", dir_.Join("data"), {"--require_auth"}));
     ASSERT_TRUE(checklist.ok()) << checklist.status();
-    checklist_ = std::make_unique<Running>(*std::move(checklist));
+    checklist_ = std::make_unique<ServiceProcess>(*std::move(checklist));
     Connect();
 
     admin_file_ = dir_.Join("data/admin.token");
@@ -244,18 +222,8 @@ class AuthTest : public ::testing::Test {
 
   static v1::CreateLaunchRequest LaunchRequest(const std::string& tenant,
                                                const std::string& request_id) {
-    v1::CreateLaunchRequest request;
-    v1::Launch* launch = request.mutable_launch();
-    launch->set_tenant(tenant);
-    launch->set_display_name(absl::StrCat(tenant, " shop ", request_id));
-    launch->set_owner(tenant + ".owner");
-    launch->set_target_launch_date(
-        absl::FormatTime("%Y-%m-%d", absl::Now() + absl::Hours(24 * 20), absl::UTCTimeZone()));
-    launch->mutable_profile()->set_subject_type(v1::SUBJECT_TYPE_ENTERPRISE);
-    launch->mutable_profile()->set_hosting(v1::HOSTING_OWN_MAINLAND_SERVER);
-    launch->mutable_profile()->set_takes_payments(true);
-    request.set_request_id(request_id);
-    return request;
+    return testing::LaunchRequest(tenant, absl::StrCat(tenant, " shop ", request_id),
+                                  tenant + ".owner", request_id);
   }
 
   // Creates a launch as `authorization`; returns its name.
@@ -368,7 +336,7 @@ class AuthTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<Running> checklist_;
+  std::unique_ptr<ServiceProcess> checklist_;
   std::unique_ptr<v1::ChecklistService::Stub> checklist_stub_;
   std::unique_ptr<v1::AuthService::Stub> auth_stub_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_stub_;
@@ -447,11 +415,10 @@ TEST_F(AuthTest, WithoutAValidTokenEveryRpcIsUnauthenticatedButHealthServes) {
   // A restart keeps the token: admin.token is written on the first start only.
   Disconnect();
   ASSERT_TRUE(checklist_->process.Stop(SIGTERM).ok());
-  absl::StatusOr<Running> again =
-      StartProcess({CHECKLIST_SERVICE_BIN, "--listen=" + checklist_->address,
-                    "--data_dir=" + dir_.Join("data"), "--require_auth"});
+  absl::StatusOr<ServiceProcess> again = StartProcess(
+      testing::ChecklistArgv(checklist_->address, dir_.Join("data"), {"--require_auth"}));
   ASSERT_TRUE(again.ok()) << again.status();
-  checklist_ = std::make_unique<Running>(*std::move(again));
+  checklist_ = std::make_unique<ServiceProcess>(*std::move(again));
   Connect();
   EXPECT_THAT(checklist_->process.output(), Not(HasSubstr("wrote the first admin token")));
   std::string reread;
@@ -465,10 +432,10 @@ TEST_F(AuthTest, WithoutAValidTokenEveryRpcIsUnauthenticatedButHealthServes) {
 TEST_F(AuthTest, WithoutAuthenticationNoTokenIsIssued) {
   Disconnect();
   ASSERT_TRUE(checklist_->process.Stop(SIGTERM).ok());
-  absl::StatusOr<Running> open = StartProcess(
-      {CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("data")});
+  absl::StatusOr<ServiceProcess> open =
+      StartProcess(testing::ChecklistArgv("127.0.0.1:0", dir_.Join("data")));
   ASSERT_TRUE(open.ok()) << open.status();
-  checklist_ = std::make_unique<Running>(*std::move(open));
+  checklist_ = std::make_unique<ServiceProcess>(*std::move(open));
   Connect();
   CommandResult refused =
       Cli({"tokens", "create", "--tenant=*", "--role=admin", "--display_name=sneaky"});
@@ -481,11 +448,10 @@ TEST_F(AuthTest, WithoutAuthenticationNoTokenIsIssued) {
   // Back with authentication: the bootstrap admin token still works and issues tokens.
   Disconnect();
   ASSERT_TRUE(checklist_->process.Stop(SIGTERM).ok());
-  absl::StatusOr<Running> closed =
-      StartProcess({CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0",
-                    "--data_dir=" + dir_.Join("data"), "--require_auth"});
+  absl::StatusOr<ServiceProcess> closed =
+      StartProcess(testing::ChecklistArgv("127.0.0.1:0", dir_.Join("data"), {"--require_auth"}));
   ASSERT_TRUE(closed.ok()) << closed.status();
-  checklist_ = std::make_unique<Running>(*std::move(closed));
+  checklist_ = std::make_unique<ServiceProcess>(*std::move(closed));
   Connect();
   const Issued issued = IssueWithCli("acme-admin", "acme", "admin");
   EXPECT_TRUE(std::regex_match(issued.secret, TokenPattern())) << issued.create_output.output;
@@ -909,19 +875,13 @@ TEST_F(AuthTest, ARevokedTokenIsRefusedAtOnce) {
 class PairAuthTest : public AuthTest {
  protected:
   void StartNotifier(const std::vector<std::string>& extra) {
-    std::vector<std::string> argv = {NOTIFIER_SERVICE_BIN,
-                                     "--listen=127.0.0.1:0",
-                                     "--data_dir=" + dir_.Join("notifier-data"),
-                                     "--checklist_addr=" + checklist_->address,
-                                     "--require_auth",
-                                     "--auth_cache_ttl=0s",
-                                     "--tick=100ms",
-                                     "--reconnect_max_backoff=200ms",
-                                     "--http_timeout=1s"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    absl::StatusOr<Running> notifier = StartProcess(argv);
+    std::vector<std::string> flags = {"--require_auth", "--auth_cache_ttl=0s", "--tick=100ms",
+                                      "--reconnect_max_backoff=200ms", "--http_timeout=1s"};
+    flags.insert(flags.end(), extra.begin(), extra.end());
+    absl::StatusOr<ServiceProcess> notifier =
+        StartProcess(testing::NotifierArgv(dir_.Join("notifier-data"), checklist_->address, flags));
     ASSERT_TRUE(notifier.ok()) << notifier.status();
-    notifier_ = std::make_unique<Running>(*std::move(notifier));
+    notifier_ = std::make_unique<ServiceProcess>(*std::move(notifier));
     notifier_stub_ = v1::NotifierService::NewStub(
         grpc::CreateChannel(notifier_->address, grpc::InsecureChannelCredentials()));
   }
@@ -997,7 +957,7 @@ class PairAuthTest : public AuthTest {
     };
   }
 
-  std::unique_ptr<Running> notifier_;
+  std::unique_ptr<ServiceProcess> notifier_;
   std::unique_ptr<v1::NotifierService::Stub> notifier_stub_;
 };
 
@@ -1013,11 +973,14 @@ TEST_F(PairAuthTest, NotifierFollowsWithItsServiceTokenAndGuardsEveryRpcByTenant
   const std::string acme_id = acme.substr(std::string("launches/").size());
   const int64_t last = LastSequence({acme, beta});
   v1::SubscriptionStatus subscription;
-  ASSERT_TRUE(Eventually([&] {
-    subscription = Subscription();
-    return subscription.applied_sequence() >= last;
-  })) << "applied "
-      << subscription.applied_sequence() << " of " << last << "; " << subscription.last_error();
+  ASSERT_TRUE(Eventually(
+      [&] {
+        subscription = Subscription();
+        return subscription.applied_sequence() >= last;
+      },
+      kCatchUpTimeout))
+      << "applied " << subscription.applied_sequence() << " of " << last << "; "
+      << subscription.last_error();
   EXPECT_TRUE(subscription.connected());
 
   // Recipients of each tenant, and one of no tenant (only all-tenant tokens see it).
@@ -1195,7 +1158,8 @@ TEST_F(PairAuthTest, NotifierFollowsWithItsServiceTokenAndGuardsEveryRpcByTenant
                      As("acme-editor"), StartItem(acme, "ICP_FILING"), &item)
                   .ok());
   const int64_t later = LastSequence({acme, beta});
-  EXPECT_TRUE(Eventually([&] { return Subscription().applied_sequence() >= later; }));
+  EXPECT_TRUE(
+      Eventually([&] { return Subscription().applied_sequence() >= later; }, kCatchUpTimeout));
 }
 
 TEST_F(PairAuthTest, WithoutItsOwnTokenTheNotifiersSubscriptionIsRefused) {
@@ -1204,11 +1168,14 @@ TEST_F(PairAuthTest, WithoutItsOwnTokenTheNotifiersSubscriptionIsRefused) {
   const std::string launch = CreateLaunch(As("acme-editor"), "acme", "no-token");
   ASSERT_FALSE(launch.empty());
   v1::SubscriptionStatus subscription;
-  ASSERT_TRUE(Eventually([&] {
-    subscription = Subscription();
-    return subscription.reconnects() >= 2 &&
-           absl::StrContains(subscription.last_error(), "UNAUTHENTICATED");
-  })) << subscription.last_error();
+  ASSERT_TRUE(Eventually(
+      [&] {
+        subscription = Subscription();
+        return subscription.reconnects() >= 2 &&
+               absl::StrContains(subscription.last_error(), "UNAUTHENTICATED");
+      },
+      kCatchUpTimeout))
+      << subscription.last_error();
   EXPECT_EQ(subscription.applied_sequence(), 0);
   EXPECT_FALSE(subscription.connected());
   // Callers' tokens are still checked with the checklist service.

@@ -20,18 +20,19 @@
 #include "nlohmann/json.hpp"
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "preflight/v1/notifier.grpc.pb.h"
-#include "tests/fault_harness.h"
+#include "tests/testing/integration_testing.h"
+#include "tests/testing/process.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight {
 namespace {
 
-using ::preflight::fault::Eventually;
-using ::preflight::fault::LaunchRequest;
-using ::preflight::fault::Running;
-using ::preflight::fault::SetDeadline;
-using ::preflight::fault::StartProcess;
+using ::preflight::testing::Eventually;
+using ::preflight::testing::LaunchRequest;
+using ::preflight::testing::ServiceProcess;
+using ::preflight::testing::SetDeadline;
+using ::preflight::testing::StartProcess;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -41,23 +42,19 @@ class BackupTest : public ::testing::Test {
   std::string NotifierDir() const { return dir_.Join("notifier"); }
 
   void StartChecklist(const std::string& listen = "127.0.0.1:0") {
-    absl::StatusOr<Running> started =
-        StartProcess({CHECKLIST_SERVICE_BIN, "--listen=" + listen, "--data_dir=" + ChecklistDir()});
+    absl::StatusOr<ServiceProcess> started =
+        StartProcess(testing::ChecklistArgv(listen, ChecklistDir()));
     ASSERT_TRUE(started.ok()) << started.status();
-    checklist_ = std::make_unique<Running>(*std::move(started));
+    checklist_ = std::make_unique<ServiceProcess>(*std::move(started));
   }
   void StartNotifier(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> argv = {NOTIFIER_SERVICE_BIN,
-                                     "--listen=127.0.0.1:0",
-                                     "--data_dir=" + NotifierDir(),
-                                     "--checklist_addr=" + checklist_->address,
-                                     "--reconnect_max_backoff=300ms",
-                                     "--stream_unhealthy_after=1s",
-                                     "--tick=200ms"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    absl::StatusOr<Running> started = StartProcess(argv);
+    std::vector<std::string> flags = {"--reconnect_max_backoff=300ms",
+                                      "--stream_unhealthy_after=1s", "--tick=200ms"};
+    flags.insert(flags.end(), extra.begin(), extra.end());
+    absl::StatusOr<ServiceProcess> started =
+        StartProcess(testing::NotifierArgv(NotifierDir(), checklist_->address, flags));
     ASSERT_TRUE(started.ok()) << started.status();
-    notifier_ = std::make_unique<Running>(*std::move(started));
+    notifier_ = std::make_unique<ServiceProcess>(*std::move(started));
   }
   void StopBoth() {
     if (notifier_ != nullptr) {
@@ -123,15 +120,7 @@ class BackupTest : public ::testing::Test {
     return status.connected() && status.applied_sequence() >= sequence;
   }
   grpc::health::v1::HealthCheckResponse::ServingStatus NotifierHealth() {
-    auto stub = grpc::health::v1::Health::NewStub(
-        grpc::CreateChannel(notifier_->address, grpc::InsecureChannelCredentials()));
-    grpc::ClientContext context;
-    SetDeadline(context, absl::Seconds(5));
-    grpc::health::v1::HealthCheckRequest request;
-    request.set_service("preflight.v1.NotifierService");
-    grpc::health::v1::HealthCheckResponse response;
-    if (!stub->Check(&context, request, &response).ok()) return response.UNKNOWN;
-    return response.status();
+    return testing::HealthOf(notifier_->address, "preflight.v1.NotifierService");
   }
 
   static nlohmann::json Manifest(const std::string& folder) {
@@ -144,8 +133,8 @@ class BackupTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<Running> checklist_;
-  std::unique_ptr<Running> notifier_;
+  std::unique_ptr<ServiceProcess> checklist_;
+  std::unique_ptr<ServiceProcess> notifier_;
 };
 
 TEST_F(BackupTest, BackupWhileServingThenRestoreBothAndTheNotifierResumes) {

@@ -17,8 +17,10 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "preflight/v1/checklist.pb.h"
+#include "tests/testing/process.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/text.h"
 
 namespace preflight {
 namespace {
@@ -27,39 +29,20 @@ using ::google::protobuf::util::MessageDifferencer;
 using testing::CommandResult;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::Subprocess;
+using testing::ParseJson;
+using testing::ServiceProcess;
 using testing::TempDir;
 
-constexpr absl::Duration kStartTimeout = absl::Seconds(20);
-
-// A running checklist-service and the address it serves on.
-class Service {
- public:
-  static absl::StatusOr<Service> Start(const std::string& data_dir) {
-    absl::StatusOr<Subprocess> process = Subprocess::Start(
-        {CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + data_dir});
-    if (!process.ok()) return process.status();
-    absl::StatusOr<std::string> line = process->WaitForLine("listening on ", kStartTimeout);
-    if (!line.ok()) return line.status();
-    const std::string address = line->substr(line->rfind(' ') + 1);
-    return Service(*std::move(process), address);
-  }
-
-  const std::string& address() const { return address_; }
-  Subprocess& process() { return process_; }
-
- private:
-  Service(Subprocess process, std::string address)
-      : process_(std::move(process)), address_(std::move(address)) {}
-
-  Subprocess process_;
-  std::string address_;
-};
+// A checklist-service on a free loopback port with its data in `data_dir`.
+absl::StatusOr<ServiceProcess> StartService(const std::string& data_dir) {
+  return testing::StartProcess(
+      {CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + data_dir});
+}
 
 // Runs `preflight --server=ADDRESS --actor=ACTOR ARGS...`.
-CommandResult Cli(const Service& service, const std::vector<std::string>& args,
+CommandResult Cli(const ServiceProcess& service, const std::vector<std::string>& args,
                   const std::string& actor = "alice") {
-  std::vector<std::string> argv = {PREFLIGHT_CLI_BIN, "--server=" + service.address(),
+  std::vector<std::string> argv = {PREFLIGHT_CLI_BIN, "--server=" + service.address,
                                    "--actor=" + actor, "--timeout=10s"};
   argv.insert(argv.end(), args.begin(), args.end());
   absl::StatusOr<CommandResult> result = testing::RunCommand(argv, absl::Seconds(20));
@@ -68,7 +51,7 @@ CommandResult Cli(const Service& service, const std::vector<std::string>& args,
 }
 
 // Runs a CLI command that must succeed and returns its output.
-std::string CliOk(const Service& service, const std::vector<std::string>& args,
+std::string CliOk(const ServiceProcess& service, const std::vector<std::string>& args,
                   const std::string& actor = "alice") {
   CommandResult result = Cli(service, args, actor);
   EXPECT_EQ(result.exit_code, 0) << "preflight " << ::testing::PrintToString(args) << "\n"
@@ -76,19 +59,11 @@ std::string CliOk(const Service& service, const std::vector<std::string>& args,
   return result.output;
 }
 
-template <typename Message>
-Message ParseJson(const std::string& json) {
-  Message message;
-  const auto status = google::protobuf::util::JsonStringToMessage(json, &message);
-  EXPECT_TRUE(status.ok()) << status.ToString() << "\n" << json;
-  return message;
-}
-
-v1::Launch ShowJson(const Service& service, const std::string& launch) {
+v1::Launch ShowJson(const ServiceProcess& service, const std::string& launch) {
   return ParseJson<v1::Launch>(CliOk(service, {"launch", "show", launch, "--json"}));
 }
 
-v1::ListEventsResponse EventsJson(const Service& service, const std::string& launch) {
+v1::ListEventsResponse EventsJson(const ServiceProcess& service, const std::string& launch) {
   // A small page size makes --all follow several page tokens.
   return ParseJson<v1::ListEventsResponse>(
       CliOk(service, {"events", launch, "--all", "--page_size=4", "--json"}));
@@ -142,7 +117,7 @@ int WaitStatusExitCode(int wait_status) {
 
 TEST(ChecklistIntegrationTest, LaunchLifecycleSurvivesRestartAndKill) {
   TempDir data;
-  absl::StatusOr<Service> service = Service::Start(data.path());
+  absl::StatusOr<ServiceProcess> service = StartService(data.path());
   ASSERT_TRUE(service.ok()) << service.status();
 
   // Create an enterprise launch with its own mainland server, payments and e-commerce.
@@ -271,10 +246,10 @@ TEST(ChecklistIntegrationTest, LaunchLifecycleSurvivesRestartAndKill) {
   ExpectSameEvents(events, EventsJson(*service, launch));
 
   // A clean stop and restart on the same folder loses nothing.
-  absl::StatusOr<int> stopped = service->process().Stop(SIGTERM);
+  absl::StatusOr<int> stopped = service->process.Stop(SIGTERM);
   ASSERT_TRUE(stopped.ok()) << stopped.status();
-  EXPECT_EQ(WaitStatusExitCode(*stopped), 0) << service->process().output();
-  service = Service::Start(data.path());
+  EXPECT_EQ(WaitStatusExitCode(*stopped), 0) << service->process.output();
+  service = StartService(data.path());
   ASSERT_TRUE(service.ok()) << service.status();
   ExpectSameLaunch(before, ShowJson(*service, launch));
   ExpectSameEvents(events, EventsJson(*service, launch));
@@ -282,9 +257,9 @@ TEST(ChecklistIntegrationTest, LaunchLifecycleSurvivesRestartAndKill) {
   // A write acknowledged to the CLI survives a SIGKILL straight after it.
   CliOk(*service, {"item", "update", launch, "WXPAY_MCH", "--status=in_progress",
                    "--assignee=carol", "--evidence=https://drive.example.com/mch.pdf"});
-  stopped = service->process().Stop(SIGKILL);
+  stopped = service->process.Stop(SIGKILL);
   ASSERT_TRUE(stopped.ok()) << stopped.status();
-  service = Service::Start(data.path());
+  service = StartService(data.path());
   ASSERT_TRUE(service.ok()) << service.status();
   const v1::Launch after_kill = ShowJson(*service, launch);
   const v1::Item* mch = FindItem(after_kill, "WXPAY_MCH");
@@ -309,14 +284,14 @@ TEST(ChecklistIntegrationTest, LaunchLifecycleSurvivesRestartAndKill) {
   }
   EXPECT_TRUE(saw_mch);
 
-  stopped = service->process().Stop(SIGTERM);
+  stopped = service->process.Stop(SIGTERM);
   ASSERT_TRUE(stopped.ok()) << stopped.status();
-  EXPECT_EQ(WaitStatusExitCode(*stopped), 0) << service->process().output();
+  EXPECT_EQ(WaitStatusExitCode(*stopped), 0) << service->process.output();
 }
 
 TEST(ChecklistIntegrationTest, CreateRetryWithSameRequestIdReturnsTheSameLaunch) {
   TempDir data;
-  absl::StatusOr<Service> service = Service::Start(data.path());
+  absl::StatusOr<ServiceProcess> service = StartService(data.path());
   ASSERT_TRUE(service.ok()) << service.status();
   const std::vector<std::string> create = {"launch",
                                            "create",

@@ -15,6 +15,8 @@
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/testing/integration_testing.h"
+#include "tests/testing/process.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
@@ -22,38 +24,24 @@ namespace preflight {
 namespace {
 
 using ::testing::HasSubstr;
-using testing::Subprocess;
+using testing::ServiceProcess;
 using testing::TempDir;
 
-struct RunningService {
-  Subprocess process;
-  std::string address;
-};
-
-absl::StatusOr<RunningService> StartService(const std::string& data_dir,
+absl::StatusOr<ServiceProcess> StartService(const std::string& data_dir,
                                             const std::string& listen = "127.0.0.1:0") {
-  absl::StatusOr<Subprocess> process =
-      Subprocess::Start({CHECKLIST_SERVICE_BIN, "--listen=" + listen, "--data_dir=" + data_dir});
-  if (!process.ok()) return process.status();
-  absl::StatusOr<std::string> line = process->WaitForLine("listening on ", absl::Seconds(30));
-  if (!line.ok()) return line.status();
-  return RunningService{*std::move(process), line->substr(line->rfind(' ') + 1)};
+  return testing::StartProcess(testing::ChecklistArgv(listen, data_dir));
 }
 
 TEST(ChecklistServiceProcessTest, ServesHealthAndReflection) {
   TempDir dir;
-  absl::StatusOr<RunningService> service = StartService(dir.path());
+  absl::StatusOr<ServiceProcess> service = StartService(dir.path());
   ASSERT_TRUE(service.ok()) << service.status();
   auto channel = grpc::CreateChannel(service->address, grpc::InsecureChannelCredentials());
 
-  auto health = grpc::health::v1::Health::NewStub(channel);
   for (const char* name : {"", "preflight.v1.ChecklistService"}) {
-    grpc::ClientContext context;
-    grpc::health::v1::HealthCheckRequest request;
-    request.set_service(name);
-    grpc::health::v1::HealthCheckResponse response;
-    ASSERT_TRUE(health->Check(&context, request, &response).ok()) << name;
-    EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING) << name;
+    ASSERT_EQ(testing::HealthOf(service->address, name),
+              grpc::health::v1::HealthCheckResponse::SERVING)
+        << name;
   }
 
   auto reflection = grpc::reflection::v1alpha::ServerReflection::NewStub(channel);
@@ -78,7 +66,7 @@ TEST(ChecklistServiceProcessTest, ServesHealthAndReflection) {
 
 TEST(ChecklistServiceProcessTest, StopsCleanlyOnSigterm) {
   TempDir dir;
-  absl::StatusOr<RunningService> service = StartService(dir.path());
+  absl::StatusOr<ServiceProcess> service = StartService(dir.path());
   ASSERT_TRUE(service.ok()) << service.status();
   absl::StatusOr<int> status = service->process.Stop(SIGTERM);
   ASSERT_TRUE(status.ok()) << status.status();
@@ -112,7 +100,7 @@ TEST(ChecklistServiceProcessTest, RefusesABrokenTemplateNamingFileAndLine) {
 
 TEST(ChecklistServiceProcessTest, RefusesATakenPort) {
   TempDir first_dir, second_dir;
-  absl::StatusOr<RunningService> first = StartService(first_dir.path());
+  absl::StatusOr<ServiceProcess> first = StartService(first_dir.path());
   ASSERT_TRUE(first.ok()) << first.status();
   absl::StatusOr<testing::CommandResult> second = testing::RunCommand(
       {CHECKLIST_SERVICE_BIN, "--listen=" + first->address, "--data_dir=" + second_dir.path()});

@@ -24,21 +24,24 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "preflight/v1/checklist.grpc.pb.h"
-#include "tests/fault_harness.h"
+#include "tests/testing/fault_testing.h"
+#include "tests/testing/integration_testing.h"
+#include "tests/testing/process.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight {
 namespace {
 
-using fault::Eventually;
-using fault::Figure;
-using fault::Running;
-using fault::SetDeadline;
+using ::preflight::testing::Eventually;
+using ::preflight::testing::ServiceProcess;
+using ::preflight::testing::StartProcess;
+using testing::Figure;
 using ::testing::HasSubstr;
+using testing::SetDeadline;
 using testing::TempDir;
 
 // 20 rounds take about 45 s in the plain build and six minutes under ASan, where 5 must do.
-constexpr int kDefaultKillRounds = fault::kSanitizedBuild ? 5 : 20;
+constexpr int kDefaultKillRounds = testing::kSanitizedBuild ? 5 : 20;
 constexpr int kWriterThreads = 4;
 constexpr absl::Duration kRpcTimeout = absl::Seconds(10);
 
@@ -76,12 +79,10 @@ class ChecklistFaultTest : public ::testing::Test {
   std::string DbPath() const { return dir_.Join("data/checklist.db"); }
 
   void Start(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> argv = {CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0",
-                                     "--data_dir=" + dir_.Join("data")};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    absl::StatusOr<Running> running = fault::StartProcess(argv);
+    absl::StatusOr<ServiceProcess> running =
+        StartProcess(testing::ChecklistArgv("127.0.0.1:0", dir_.Join("data"), extra));
     ASSERT_TRUE(running.ok()) << running.status();
-    service_ = std::make_unique<Running>(*std::move(running));
+    service_ = std::make_unique<ServiceProcess>(*std::move(running));
     stub_ = v1::ChecklistService::NewStub(
         grpc::CreateChannel(service_->address, grpc::InsecureChannelCredentials()));
   }
@@ -98,7 +99,7 @@ class ChecklistFaultTest : public ::testing::Test {
   grpc::Status CreateLaunch(const std::string& request_id, v1::Launch* launch) {
     grpc::ClientContext context;
     SetDeadline(context, kRpcTimeout);
-    return stub_->CreateLaunch(&context, fault::LaunchRequest("owner@example.com", request_id),
+    return stub_->CreateLaunch(&context, testing::LaunchRequest("owner@example.com", request_id),
                                launch);
   }
 
@@ -198,7 +199,7 @@ class ChecklistFaultTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<Running> service_;
+  std::unique_ptr<ServiceProcess> service_;
   std::unique_ptr<v1::ChecklistService::Stub> stub_;
 };
 
@@ -246,7 +247,7 @@ void Writer(Ledger* ledger, int round, int thread, std::vector<std::string>* own
 }
 
 TEST_F(ChecklistFaultTest, SigkillDuringConcurrentWritesLosesNoAcknowledgedWrite) {
-  const int rounds = fault::EnvInt("PREFLIGHT_FAULT_KILL_ROUNDS", kDefaultKillRounds);
+  const int rounds = testing::EnvInt("PREFLIGHT_FAULT_KILL_ROUNDS", kDefaultKillRounds);
   Ledger ledger;
   std::vector<std::vector<std::string>> own(kWriterThreads);
   absl::BitGen random;

@@ -29,41 +29,31 @@
 #include "gtest/gtest.h"
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "preflight/v1/notifier.grpc.pb.h"
-#include "tests/fault_harness.h"
+#include "tests/testing/fault_testing.h"
+#include "tests/testing/integration_testing.h"
 #include "tests/testing/peers.h"
+#include "tests/testing/process.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight {
 namespace {
 
-using fault::Eventually;
-using fault::Figure;
-using fault::Running;
-using fault::SetDeadline;
-using fault::ToTime;
+using ::preflight::testing::Eventually;
+using ::preflight::testing::ServiceProcess;
+using ::preflight::testing::StartProcess;
+using testing::Figure;
 using testing::HttpReceiver;
 using testing::RecordedRequest;
 using testing::ScriptedResponse;
+using testing::SetDeadline;
 using testing::TempDir;
+using testing::ToTime;
 
 constexpr int kDefaultNotifierKills = 5;
 constexpr int kDefaultOutageSeconds = 20;
 constexpr absl::Duration kRpcTimeout = absl::Seconds(10);
 // The subscriber's first reconnect delay (EventSubscriberOptions::initial_backoff).
 constexpr absl::Duration kReconnectInitial = absl::Milliseconds(500);
-
-// The built-in policy without quiet hours, so the tests see deliveries at any hour.
-constexpr char kPolicy[] = R"pb(
-  default_time_zone: "Asia/Shanghai"
-  send_time: "09:30"
-  before_start_working_days: [ 3, 0 ]
-  before_due_working_days: [ 7, 3, 1 ]
-  overdue { every_working_days: 1 escalate_after_working_days: 3 }
-  post_launch_working_days: [ 10, 3, 1 ]
-  renewal_calendar_days: [ 90, 60, 30, 7 ]
-  late_after_minutes: 60
-  catch_up_window_days: 30
-)pb";
 
 std::string Ms(absl::Duration d) { return absl::StrCat(absl::ToInt64Milliseconds(d), "ms"); }
 
@@ -96,58 +86,8 @@ class SilentListener {
   int port_ = -1;
 };
 
-class NotifierFaultTest : public ::testing::Test {
+class NotifierFaultTest : public testing::ServicePairTest {
  protected:
-  void SetUp() override {
-    absl::StatusOr<std::unique_ptr<HttpReceiver>> receiver = HttpReceiver::Start();
-    ASSERT_TRUE(receiver.ok()) << receiver.status();
-    receiver_ = *std::move(receiver);
-    ASSERT_EQ(system(absl::StrCat("mkdir -p ", dir_.Join("notifier-data/notifier")).c_str()), 0);
-    std::ofstream(dir_.Join("notifier-data/notifier/reminder_policy.textproto")) << kPolicy;
-    StartChecklist("127.0.0.1:0");
-  }
-
-  void StartChecklist(const std::string& listen) {
-    absl::StatusOr<Running> checklist = fault::StartProcess(
-        {CHECKLIST_SERVICE_BIN, "--listen=" + listen, "--data_dir=" + dir_.Join("data")});
-    ASSERT_TRUE(checklist.ok()) << checklist.status();
-    checklist_ = std::make_unique<Running>(*std::move(checklist));
-    checklist_stub_ = v1::ChecklistService::NewStub(
-        grpc::CreateChannel(checklist_->address, grpc::InsecureChannelCredentials()));
-  }
-
-  void StartNotifier(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> argv = {NOTIFIER_SERVICE_BIN,
-                                     "--listen=127.0.0.1:0",
-                                     "--data_dir=" + dir_.Join("notifier-data"),
-                                     "--checklist_addr=" + checklist_->address,
-                                     "--tick=100ms",
-                                     "--retry_initial_backoff=200ms",
-                                     "--retry_max_backoff=1s",
-                                     "--reconnect_max_backoff=500ms",
-                                     "--http_timeout=1s"};
-    // Later flags win: the tests' own settings override the defaults above.
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    absl::StatusOr<Running> notifier = fault::StartProcess(argv);
-    ASSERT_TRUE(notifier.ok()) << notifier.status();
-    notifier_ = std::make_unique<Running>(*std::move(notifier));
-    notifier_stub_ = v1::NotifierService::NewStub(
-        grpc::CreateChannel(notifier_->address, grpc::InsecureChannelCredentials()));
-  }
-
-  template <typename Request, typename Response, typename Stub>
-  Response Call(Stub* stub,
-                grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                const Request& request) {
-    grpc::ClientContext context;
-    SetDeadline(context, kRpcTimeout);
-    context.set_wait_for_ready(true);
-    Response response;
-    const grpc::Status status = (stub->*method)(&context, request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_code() << ": " << status.error_message();
-    return response;
-  }
-
   void CreateWebhookRecipient(const std::string& id, const std::string& url,
                               bool subscribe_tenant = false) {
     v1::CreateRecipientRequest request;
@@ -161,7 +101,7 @@ class NotifierFaultTest : public ::testing::Test {
 
   std::string CreateLaunch(const std::string& owner, const std::string& request_id) {
     return Call(checklist_stub_.get(), &v1::ChecklistService::Stub::CreateLaunch,
-                fault::LaunchRequest(owner, request_id))
+                testing::LaunchRequest(owner, request_id))
         .name();
   }
 
@@ -182,26 +122,6 @@ class NotifierFaultTest : public ::testing::Test {
     return last;
   }
 
-  v1::SubscriptionStatus Subscription() {
-    return Call(notifier_stub_.get(), &v1::NotifierService::Stub::GetSubscriptionStatus,
-                v1::GetSubscriptionStatusRequest());
-  }
-
-  std::vector<v1::Delivery> Deliveries(const std::string& launch = "") {
-    std::vector<v1::Delivery> all;
-    v1::ListDeliveriesRequest request;
-    request.set_launch(launch);
-    request.set_page_size(500);
-    while (true) {
-      v1::ListDeliveriesResponse page =
-          Call(notifier_stub_.get(), &v1::NotifierService::Stub::ListDeliveries, request);
-      all.insert(all.end(), page.deliveries().begin(), page.deliveries().end());
-      if (page.next_page_token().empty()) break;
-      request.set_page_token(page.next_page_token());
-    }
-    return all;
-  }
-
   static bool AllFinal(const std::vector<v1::Delivery>& deliveries) {
     for (const v1::Delivery& delivery : deliveries) {
       if (delivery.state() == v1::DELIVERY_STATE_PENDING ||
@@ -211,17 +131,10 @@ class NotifierFaultTest : public ::testing::Test {
     }
     return !deliveries.empty();
   }
-
-  TempDir dir_;
-  std::unique_ptr<HttpReceiver> receiver_;
-  std::unique_ptr<Running> checklist_;
-  std::unique_ptr<Running> notifier_;
-  std::unique_ptr<v1::ChecklistService::Stub> checklist_stub_;
-  std::unique_ptr<v1::NotifierService::Stub> notifier_stub_;
 };
 
 TEST_F(NotifierFaultTest, SigkillDuringDeliveriesLosesNoReminderAndDuplicatesShareTheirKey) {
-  const int kills = fault::EnvInt("PREFLIGHT_FAULT_NOTIFIER_ROUNDS", kDefaultNotifierKills);
+  const int kills = testing::EnvInt("PREFLIGHT_FAULT_NOTIFIER_ROUNDS", kDefaultNotifierKills);
   // Slow answers keep a request in flight most of the time, so kills land mid-send.
   ScriptedResponse slow;
   slow.hang = absl::Milliseconds(60);
@@ -293,7 +206,7 @@ TEST_F(NotifierFaultTest, SigkillDuringDeliveriesLosesNoReminderAndDuplicatesSha
 
 TEST_F(NotifierFaultTest, ChecklistOutageBacksOffThenCatchesUp) {
   const absl::Duration outage =
-      absl::Seconds(fault::EnvInt("PREFLIGHT_FAULT_OUTAGE_SECONDS", kDefaultOutageSeconds));
+      absl::Seconds(testing::EnvInt("PREFLIGHT_FAULT_OUTAGE_SECONDS", kDefaultOutageSeconds));
   // A cap a fifth of the outage, so the ceiling visibly doubles up to it.
   const absl::Duration cap = std::max(absl::Seconds(2), outage / 5);
   StartNotifier({"--reconnect_max_backoff=" + Ms(cap)});

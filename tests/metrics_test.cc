@@ -1,10 +1,6 @@
 // The services' Prometheus metrics as an operator checks them: Debian's promtool lints what
 // both serve, and a real Prometheus scrapes both and answers queries over what they report.
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <fstream>
 #include <regex>
 #include <string>
@@ -18,21 +14,22 @@
 #include "nlohmann/json.hpp"
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "preflight/v1/notifier.grpc.pb.h"
-#include "tests/fault_harness.h"
 #include "tests/testing/http_client.h"
+#include "tests/testing/integration_testing.h"
+#include "tests/testing/process.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight {
 namespace {
 
-using ::preflight::fault::Eventually;
-using ::preflight::fault::Running;
-using ::preflight::fault::StartProcess;
+using ::preflight::testing::Eventually;
+using ::preflight::testing::ServiceProcess;
+using ::preflight::testing::StartProcess;
 using ::testing::HasSubstr;
 
 // The URL the service logged for its metrics endpoint.
-std::string MetricsUrl(const Running& service) {
+std::string MetricsUrl(const ServiceProcess& service) {
   std::smatch match;
   const std::string& output = service.process.output();
   if (!std::regex_search(output, match, std::regex(R"(metrics on (http://[0-9.:]+/metrics))"))) {
@@ -41,34 +38,18 @@ std::string MetricsUrl(const Running& service) {
   return match[1];
 }
 
-// A port nobody listens on now, below the ephemeral range where possible.
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t length = sizeof(address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  const int port = ntohs(address.sin_port);
-  close(fd);
-  return port;
-}
-
 class MetricsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<Running> checklist =
-        StartProcess({CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0",
-                      "--data_dir=" + dir_.Join("checklist"), "--metrics_listen=127.0.0.1:0"});
+    absl::StatusOr<ServiceProcess> checklist = StartProcess(testing::ChecklistArgv(
+        "127.0.0.1:0", dir_.Join("checklist"), {"--metrics_listen=127.0.0.1:0"}));
     ASSERT_TRUE(checklist.ok()) << checklist.status();
-    checklist_ = std::make_unique<Running>(*std::move(checklist));
-    absl::StatusOr<Running> notifier = StartProcess(
-        {NOTIFIER_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("notifier"),
-         "--checklist_addr=" + checklist_->address, "--metrics_listen=127.0.0.1:0",
-         "--tick=200ms"});
+    checklist_ = std::make_unique<ServiceProcess>(*std::move(checklist));
+    absl::StatusOr<ServiceProcess> notifier =
+        StartProcess(testing::NotifierArgv(dir_.Join("notifier"), checklist_->address,
+                                           {"--metrics_listen=127.0.0.1:0", "--tick=200ms"}));
     ASSERT_TRUE(notifier.ok()) << notifier.status();
-    notifier_ = std::make_unique<Running>(*std::move(notifier));
+    notifier_ = std::make_unique<ServiceProcess>(*std::move(notifier));
     ASSERT_FALSE(MetricsUrl(*checklist_).empty()) << checklist_->process.output();
     ASSERT_FALSE(MetricsUrl(*notifier_).empty()) << notifier_->process.output();
 
@@ -77,14 +58,14 @@ class MetricsTest : public ::testing::Test {
         grpc::CreateChannel(checklist_->address, grpc::InsecureChannelCredentials()));
     for (const char* id : {"metrics-1", "metrics-2"}) {
       grpc::ClientContext context;
-      fault::SetDeadline(context, absl::Seconds(10));
+      testing::SetDeadline(context, absl::Seconds(10));
       v1::Launch created;
       const grpc::Status status =
-          stub->CreateLaunch(&context, fault::LaunchRequest("owner@example.com", id), &created);
+          stub->CreateLaunch(&context, testing::LaunchRequest("owner@example.com", id), &created);
       ASSERT_TRUE(status.ok()) << status.error_message();
     }
     grpc::ClientContext context;
-    fault::SetDeadline(context, absl::Seconds(10));
+    testing::SetDeadline(context, absl::Seconds(10));
     v1::GetLaunchRequest missing;
     missing.set_name("launches/none");
     v1::Launch ignored;
@@ -93,7 +74,7 @@ class MetricsTest : public ::testing::Test {
     auto notifier_stub = v1::NotifierService::NewStub(
         grpc::CreateChannel(notifier_->address, grpc::InsecureChannelCredentials()));
     grpc::ClientContext status_context;
-    fault::SetDeadline(status_context, absl::Seconds(10));
+    testing::SetDeadline(status_context, absl::Seconds(10));
     v1::SubscriptionStatus subscription;
     ASSERT_TRUE(notifier_stub
                     ->GetSubscriptionStatus(&status_context, v1::GetSubscriptionStatusRequest(),
@@ -108,12 +89,12 @@ class MetricsTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<Running> checklist_;
-  std::unique_ptr<Running> notifier_;
+  std::unique_ptr<ServiceProcess> checklist_;
+  std::unique_ptr<ServiceProcess> notifier_;
 };
 
 TEST_F(MetricsTest, PromtoolAcceptsWhatBothServicesServe) {
-  for (const Running* service : {checklist_.get(), notifier_.get()}) {
+  for (const ServiceProcess* service : {checklist_.get(), notifier_.get()}) {
     absl::StatusOr<std::string> text = testing::HttpGet(MetricsUrl(*service));
     ASSERT_TRUE(text.ok()) << text.status();
     const std::string path = dir_.Join("metrics.txt");
@@ -155,7 +136,7 @@ std::optional<double> QueryOne(int port, const std::string& promql) {
 }
 
 TEST_F(MetricsTest, ARealPrometheusScrapesBothServices) {
-  const auto target = [](const Running& service) {
+  const auto target = [](const ServiceProcess& service) {
     const std::string url = MetricsUrl(service);
     return url.substr(strlen("http://"), url.size() - strlen("http://") - strlen("/metrics"));
   };
@@ -166,7 +147,7 @@ TEST_F(MetricsTest, ARealPrometheusScrapesBothServices) {
                         << target(*checklist_) << "']\n"
                         << "  - job_name: notifier\n    static_configs:\n      - targets: ['"
                         << target(*notifier_) << "']\n";
-  const int port = FreePort();
+  const int port = ::preflight::testing::UnusedLoopbackPort();
   absl::StatusOr<testing::Subprocess> prometheus = testing::Subprocess::Start(
       {"/usr/bin/prometheus", "--config.file=" + config, "--storage.tsdb.path=" + dir_.Join("tsdb"),
        absl::StrCat("--web.listen-address=127.0.0.1:", port), "--log.level=warn"});

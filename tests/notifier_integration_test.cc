@@ -28,118 +28,32 @@
 #include "gtest/gtest.h"
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "preflight/v1/notifier.grpc.pb.h"
+#include "tests/testing/integration_testing.h"
 #include "tests/testing/peers.h"
+#include "tests/testing/process.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight {
 namespace {
 
+using testing::Eventually;
 using ::testing::HasSubstr;
 using testing::HttpReceiver;
 using testing::RecordedRequest;
 using testing::ScriptedResponse;
-using testing::Subprocess;
+using testing::ServiceProcess;
 using testing::TempDir;
 
-constexpr absl::Duration kStartTimeout = absl::Seconds(20);
 constexpr absl::Duration kDeliveryTimeout = absl::Seconds(60);
 constexpr char kWebhookSecretEnv[] = "PREFLIGHT_TEST_WEBHOOK_SECRET";
 constexpr char kWebhookSecret[] = "integration-test-secret";
 
-// The built-in policy without quiet hours, so the tests see deliveries at any hour.
-constexpr char kPolicy[] = R"pb(
-  default_time_zone: "Asia/Shanghai"
-  send_time: "09:30"
-  before_start_working_days: [ 3, 0 ]
-  before_due_working_days: [ 7, 3, 1 ]
-  overdue { every_working_days: 1 escalate_after_working_days: 3 }
-  post_launch_working_days: [ 10, 3, 1 ]
-  renewal_calendar_days: [ 90, 60, 30, 7 ]
-  late_after_minutes: 60
-  catch_up_window_days: 30
-)pb";
-
-struct Running {
-  Subprocess process;
-  std::string address;
-};
-
-absl::StatusOr<Running> StartProcess(std::vector<std::string> argv) {
-  absl::StatusOr<Subprocess> process = Subprocess::Start(argv);
-  if (!process.ok()) return process.status();
-  absl::StatusOr<std::string> line = process->WaitForLine("listening on ", kStartTimeout);
-  if (!line.ok()) return line.status();
-  return Running{*std::move(process), line->substr(line->rfind(' ') + 1)};
-}
-
-// Polls `done` until it holds or `timeout` passes: waiting for the processes to act, not for
-// time to pass.
-bool Eventually(const std::function<bool()>& done, absl::Duration timeout = kDeliveryTimeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (done()) return true;
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  return done();
-}
-
-class PairTest : public ::testing::Test {
+class PairTest : public testing::ServicePairTest {
  protected:
   void SetUp() override {
     setenv(kWebhookSecretEnv, kWebhookSecret, 1);
-    absl::StatusOr<std::unique_ptr<HttpReceiver>> receiver = HttpReceiver::Start();
-    ASSERT_TRUE(receiver.ok()) << receiver.status();
-    receiver_ = *std::move(receiver);
-    std::ofstream(dir_.Join("notifier-policy.textproto")) << kPolicy;
-    ASSERT_EQ(system(absl::StrCat("mkdir -p ", dir_.Join("notifier-data/notifier"), " && cp ",
-                                  dir_.Join("notifier-policy.textproto"), " ",
-                                  dir_.Join("notifier-data/notifier/reminder_policy.textproto"))
-                         .c_str()),
-              0);
-    StartChecklist("127.0.0.1:0");
-  }
-
-  void StartChecklist(const std::string& listen) {
-    absl::StatusOr<Running> checklist = StartProcess(
-        {CHECKLIST_SERVICE_BIN, "--listen=" + listen, "--data_dir=" + dir_.Join("data")});
-    ASSERT_TRUE(checklist.ok()) << checklist.status();
-    checklist_ = std::make_unique<Running>(*std::move(checklist));
-    checklist_stub_ = v1::ChecklistService::NewStub(
-        grpc::CreateChannel(checklist_->address, grpc::InsecureChannelCredentials()));
-  }
-
-  void StartNotifier(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> argv = {NOTIFIER_SERVICE_BIN,
-                                     "--listen=127.0.0.1:0",
-                                     "--data_dir=" + dir_.Join("notifier-data"),
-                                     "--checklist_addr=" + checklist_->address,
-                                     "--tick=100ms",
-                                     "--retry_initial_backoff=200ms",
-                                     "--retry_max_backoff=1s",
-                                     "--reconnect_max_backoff=500ms",
-                                     "--http_timeout=1s"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    absl::StatusOr<Running> notifier = StartProcess(argv);
-    ASSERT_TRUE(notifier.ok()) << notifier.status();
-    notifier_ = std::make_unique<Running>(*std::move(notifier));
-    notifier_stub_ = v1::NotifierService::NewStub(
-        grpc::CreateChannel(notifier_->address, grpc::InsecureChannelCredentials()));
-  }
-
-  template <typename Request, typename Response, typename Stub>
-  Response Call(Stub* stub,
-                grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                const Request& request) {
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    context.AddMetadata("x-preflight-actor", "integration-test");
-    // The services are up; ride out a connection the loaded machine refused.
-    context.set_wait_for_ready(true);
-    Response response;
-    const grpc::Status status = (stub->*method)(&context, request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_code() << ": " << status.error_message();
-    return response;
+    ServicePairTest::SetUp();
   }
 
   v1::Recipient CreateRecipient(const std::string& id,
@@ -161,21 +75,10 @@ class PairTest : public ::testing::Test {
     return channel;
   }
 
-  // A launch due 20 days from now: several items are already past their latest start, so the
-  // notifier has reminders to catch up at once.
   std::string CreateLaunch(const std::string& owner, const std::string& request_id) {
-    v1::CreateLaunchRequest request;
-    v1::Launch* launch = request.mutable_launch();
-    launch->set_tenant("acme");
-    launch->set_display_name("Acme shop " + request_id);
-    launch->set_owner(owner);
-    launch->set_target_launch_date(
-        absl::FormatTime("%Y-%m-%d", absl::Now() + absl::Hours(24 * 20), absl::UTCTimeZone()));
-    launch->mutable_profile()->set_subject_type(v1::SUBJECT_TYPE_ENTERPRISE);
-    launch->mutable_profile()->set_hosting(v1::HOSTING_OWN_MAINLAND_SERVER);
-    launch->mutable_profile()->set_takes_payments(true);
-    request.set_request_id(request_id);
-    return Call(checklist_stub_.get(), &v1::ChecklistService::Stub::CreateLaunch, request).name();
+    return Call(checklist_stub_.get(), &v1::ChecklistService::Stub::CreateLaunch,
+                testing::LaunchRequest("acme", "Acme shop " + request_id, owner, request_id))
+        .name();
   }
 
   int64_t LastChecklistSequence(const std::string& launch) {
@@ -187,40 +90,11 @@ class PairTest : public ::testing::Test {
     return events.events().empty() ? 0 : events.events().rbegin()->sequence();
   }
 
-  v1::SubscriptionStatus Subscription() {
-    return Call(notifier_stub_.get(), &v1::NotifierService::Stub::GetSubscriptionStatus,
-                v1::GetSubscriptionStatusRequest());
-  }
-
-  std::vector<v1::Delivery> Deliveries(const std::string& launch = "",
-                                       v1::ChannelType channel = v1::CHANNEL_TYPE_UNSPECIFIED) {
-    std::vector<v1::Delivery> all;
-    v1::ListDeliveriesRequest request;
-    request.set_launch(launch);
-    request.set_channel(channel);
-    request.set_page_size(500);
-    while (true) {
-      v1::ListDeliveriesResponse page =
-          Call(notifier_stub_.get(), &v1::NotifierService::Stub::ListDeliveries, request);
-      all.insert(all.end(), page.deliveries().begin(), page.deliveries().end());
-      if (page.next_page_token().empty()) break;
-      request.set_page_token(page.next_page_token());
-    }
-    return all;
-  }
-
   static int CountIn(const std::vector<v1::Delivery>& deliveries, v1::DeliveryState state) {
     int count = 0;
     for (const v1::Delivery& delivery : deliveries) count += delivery.state() == state ? 1 : 0;
     return count;
   }
-
-  TempDir dir_;
-  std::unique_ptr<HttpReceiver> receiver_;
-  std::unique_ptr<Running> checklist_;
-  std::unique_ptr<Running> notifier_;
-  std::unique_ptr<v1::ChecklistService::Stub> checklist_stub_;
-  std::unique_ptr<v1::NotifierService::Stub> notifier_stub_;
 };
 
 TEST_F(PairTest, RemindersReachWebhookBotsEmailInboxAndLog) {
@@ -251,14 +125,16 @@ TEST_F(PairTest, RemindersReachWebhookBotsEmailInboxAndLog) {
 
   // Every delivery reaches a final state, and all of them are delivered.
   std::vector<v1::Delivery> deliveries;
-  ASSERT_TRUE(Eventually([&] {
-    deliveries = Deliveries(launch);
-    return !deliveries.empty() &&
-           CountIn(deliveries, v1::DELIVERY_STATE_DELIVERED) ==
-               static_cast<int>(deliveries.size()) &&
-           Subscription().applied_sequence() >= LastChecklistSequence(launch);
-  })) << "deliveries: "
-      << deliveries.size();
+  ASSERT_TRUE(Eventually(
+      [&] {
+        deliveries = Deliveries(launch);
+        return !deliveries.empty() &&
+               CountIn(deliveries, v1::DELIVERY_STATE_DELIVERED) ==
+                   static_cast<int>(deliveries.size()) &&
+               Subscription().applied_sequence() >= LastChecklistSequence(launch);
+      },
+      kDeliveryTimeout))
+      << "deliveries: " << deliveries.size();
 
   std::map<v1::ChannelType, int> per_channel;
   for (const v1::Delivery& delivery : deliveries) ++per_channel[delivery.channel()];
@@ -344,17 +220,19 @@ TEST_F(PairTest, FailingReceiversAreRetriedOrDeadLetteredWithoutStallingOthers) 
   const std::string launch = CreateLaunch("flaky", "fail-1");
 
   std::vector<v1::Delivery> deliveries;
-  ASSERT_TRUE(Eventually([&] {
-    deliveries = Deliveries(launch);
-    if (deliveries.empty()) return false;
-    for (const v1::Delivery& delivery : deliveries) {
-      if (delivery.state() == v1::DELIVERY_STATE_PENDING ||
-          delivery.state() == v1::DELIVERY_STATE_SENDING) {
-        return false;
-      }
-    }
-    return true;
-  }));
+  ASSERT_TRUE(Eventually(
+      [&] {
+        deliveries = Deliveries(launch);
+        if (deliveries.empty()) return false;
+        for (const v1::Delivery& delivery : deliveries) {
+          if (delivery.state() == v1::DELIVERY_STATE_PENDING ||
+              delivery.state() == v1::DELIVERY_STATE_SENDING) {
+            return false;
+          }
+        }
+        return true;
+      },
+      kDeliveryTimeout));
   // The receiver answered the first three requests to /flaky with 500, 429 and a hang. Which
   // deliveries met them depends on timing (a retry may meet the next scripted failure), so the
   // checks are over every attempt: each failure was retried, and every delivery got through.
@@ -411,12 +289,15 @@ TEST_F(PairTest, RetryAfterHoldsEveryDeliveryToTheEndpointAndTheLedgerHasSendTim
   const std::string launch = CreateLaunch("throttled", "throttle-1");
 
   std::vector<v1::Delivery> deliveries;
-  ASSERT_TRUE(Eventually([&] {
-    deliveries = Deliveries(launch);
-    if (deliveries.size() < 2) return false;
-    return CountIn(deliveries, v1::DELIVERY_STATE_DELIVERED) == static_cast<int>(deliveries.size());
-  })) << "deliveries: "
-      << deliveries.size();
+  ASSERT_TRUE(Eventually(
+      [&] {
+        deliveries = Deliveries(launch);
+        if (deliveries.size() < 2) return false;
+        return CountIn(deliveries, v1::DELIVERY_STATE_DELIVERED) ==
+               static_cast<int>(deliveries.size());
+      },
+      kDeliveryTimeout))
+      << "deliveries: " << deliveries.size();
 
   absl::StatusOr<std::vector<RecordedRequest>> requests = receiver_->Requests("/throttled");
   ASSERT_TRUE(requests.ok()) << requests.status();
@@ -467,10 +348,12 @@ TEST_F(PairTest, SigkillDuringABurstLosesNothingAndTheKeyDedupsEveryResend) {
   std::vector<std::string> launches;
   for (int i = 0; i < 6; ++i) launches.push_back(CreateLaunch("owner", absl::StrCat("burst-", i)));
 
-  ASSERT_TRUE(Eventually([&] {
-    absl::StatusOr<std::vector<RecordedRequest>> seen = receiver_->Requests("/burst");
-    return seen.ok() && seen->size() >= 10;
-  }));
+  ASSERT_TRUE(Eventually(
+      [&] {
+        absl::StatusOr<std::vector<RecordedRequest>> seen = receiver_->Requests("/burst");
+        return seen.ok() && seen->size() >= 10;
+      },
+      kDeliveryTimeout));
   ASSERT_TRUE(notifier_->process.Stop(SIGKILL).ok());
   StartNotifier();
 
@@ -508,15 +391,17 @@ TEST_F(PairTest, ChecklistRestartLosesNoEvent) {
   StartNotifier();
   CreateRecipient("owner", {Channel(v1::CHANNEL_TYPE_INBOX)});
   const std::string first = CreateLaunch("owner", "restart-1");
-  ASSERT_TRUE(Eventually(
-      [&] { return Subscription().applied_sequence() >= LastChecklistSequence(first); }));
+  ASSERT_TRUE(
+      Eventually([&] { return Subscription().applied_sequence() >= LastChecklistSequence(first); },
+                 kDeliveryTimeout));
 
   // Down: the notifier notices and keeps trying.
   const std::string address = checklist_->address;
   ASSERT_TRUE(checklist_->process.Stop(SIGKILL).ok());
-  ASSERT_TRUE(Eventually([&] { return !Subscription().connected(); }));
+  ASSERT_TRUE(Eventually([&] { return !Subscription().connected(); }, kDeliveryTimeout));
   const int reconnects_before = Subscription().reconnects();
-  ASSERT_TRUE(Eventually([&] { return Subscription().reconnects() > reconnects_before + 2; }));
+  ASSERT_TRUE(Eventually([&] { return Subscription().reconnects() > reconnects_before + 2; },
+                         kDeliveryTimeout));
 
   // Back on the same address, with new changes made before the notifier reconnects.
   StartChecklist(address);
@@ -528,10 +413,11 @@ TEST_F(PairTest, ChecklistRestartLosesNoEvent) {
   Call(checklist_stub_.get(), &v1::ChecklistService::Stub::UpdateItem, approve);
 
   const int64_t last = std::max(LastChecklistSequence(first), LastChecklistSequence(second));
-  ASSERT_TRUE(Eventually([&] { return Subscription().applied_sequence() == last; }));
+  ASSERT_TRUE(
+      Eventually([&] { return Subscription().applied_sequence() == last; }, kDeliveryTimeout));
   EXPECT_TRUE(Subscription().connected());
   // The second launch's reminders were decided from events sent while the notifier was away.
-  ASSERT_TRUE(Eventually([&] { return !Deliveries(second).empty(); }));
+  ASSERT_TRUE(Eventually([&] { return !Deliveries(second).empty(); }, kDeliveryTimeout));
   // The started item no longer gets start reminders in the forecast.
   v1::ListRemindersRequest forecast;
   forecast.set_launch(first);
@@ -568,15 +454,10 @@ TEST_F(PairTest, ServesHealthAndLoadsItsRecipientsFileAndRefusesABrokenOne) {
   ASSERT_EQ(li.channels_size(), 2);
   EXPECT_EQ(li.channels(1).secret_ref(), "env:LI_HOOK");
 
-  auto health = grpc::health::v1::Health::NewStub(
-      grpc::CreateChannel(notifier_->address, grpc::InsecureChannelCredentials()));
   for (const std::string name : {"", "preflight.v1.NotifierService"}) {
-    grpc::ClientContext context;
-    grpc::health::v1::HealthCheckRequest request;
-    request.set_service(name);
-    grpc::health::v1::HealthCheckResponse response;
-    ASSERT_TRUE(health->Check(&context, request, &response).ok()) << name;
-    EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING) << name;
+    ASSERT_EQ(testing::HealthOf(notifier_->address, name),
+              grpc::health::v1::HealthCheckResponse::SERVING)
+        << name;
   }
 
   // A clean stop, then a file with a bad channel: start-up is refused, naming the file.
@@ -584,9 +465,8 @@ TEST_F(PairTest, ServesHealthAndLoadsItsRecipientsFileAndRefusesABrokenOne) {
   std::ofstream(dir_.Join("broken.textproto"))
       << "recipients { name: \"recipients/x\" channels { type: CHANNEL_TYPE_WEBHOOK } }\n";
   absl::StatusOr<testing::CommandResult> refused = testing::RunCommand(
-      {NOTIFIER_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("notifier-data"),
-       "--checklist_addr=" + checklist_->address,
-       "--recipients_file=" + dir_.Join("broken.textproto")},
+      testing::NotifierArgv(dir_.Join("notifier-data"), checklist_->address,
+                            {"--recipients_file=" + dir_.Join("broken.textproto")}),
       absl::Seconds(20));
   ASSERT_TRUE(refused.ok()) << refused.status();
   EXPECT_EQ(refused->exit_code, 1);

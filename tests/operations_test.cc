@@ -25,42 +25,41 @@
 #include "nlohmann/json.hpp"
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "preflight/v1/notifier.grpc.pb.h"
-#include "tests/fault_harness.h"
 #include "tests/testing/http_client.h"
+#include "tests/testing/integration_testing.h"
+#include "tests/testing/process.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/text.h"
 
 namespace preflight {
 namespace {
 
 using grpc::health::v1::HealthCheckResponse;
-using ::preflight::fault::Eventually;
-using ::preflight::fault::Running;
-using ::preflight::fault::StartProcess;
+using ::preflight::testing::Eventually;
+using ::preflight::testing::HealthOf;
+using ::preflight::testing::ServiceProcess;
+using ::preflight::testing::StartProcess;
 using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::IsSupersetOf;
+using testing::Lines;
 using ::testing::Not;
 
 constexpr char kBufBin[] = PREFLIGHT_SOURCE_DIR "/.tools/bin/buf";
 
 class OperationsTest : public ::testing::Test {
  protected:
-  absl::StatusOr<Running> StartChecklist(const std::vector<std::string>& extra = {},
-                                         const std::string& listen = "127.0.0.1:0") {
-    std::vector<std::string> argv = {CHECKLIST_SERVICE_BIN, "--listen=" + listen,
-                                     "--data_dir=" + dir_.Join("checklist")};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return StartProcess(argv);
+  absl::StatusOr<ServiceProcess> StartChecklist(const std::vector<std::string>& extra = {},
+                                                const std::string& listen = "127.0.0.1:0") {
+    return StartProcess(testing::ChecklistArgv(listen, dir_.Join("checklist"), extra));
   }
-  absl::StatusOr<Running> StartNotifier(const std::string& checklist,
-                                        const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> argv = {
-        NOTIFIER_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("notifier"),
-        "--checklist_addr=" + checklist, "--reconnect_max_backoff=300ms"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return StartProcess(argv);
+  absl::StatusOr<ServiceProcess> StartNotifier(const std::string& checklist,
+                                               const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> flags = {"--reconnect_max_backoff=300ms"};
+    flags.insert(flags.end(), extra.begin(), extra.end());
+    return StartProcess(testing::NotifierArgv(dir_.Join("notifier"), checklist, flags));
   }
 
   static testing::CommandResult Run(const std::vector<std::string>& argv) {
@@ -82,24 +81,6 @@ class OperationsTest : public ::testing::Test {
   testing::TempDir dir_;
 };
 
-std::vector<std::string> Lines(const std::string& output) {
-  return absl::StrSplit(output, '\n', absl::SkipEmpty());
-}
-
-HealthCheckResponse::ServingStatus HealthOf(const std::string& address,
-                                            const std::string& service) {
-  auto stub = grpc::health::v1::Health::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  grpc::health::v1::HealthCheckRequest request;
-  request.set_service(service);
-  HealthCheckResponse response;
-  const grpc::Status status = stub->Check(&context, request, &response);
-  if (!status.ok()) return HealthCheckResponse::UNKNOWN;
-  return response.status();
-}
-
 TEST_F(OperationsTest, EveryBinaryAnswersVersionWithoutAbslsDebugBanner) {
   for (const auto& [binary, name] : {std::make_pair(CHECKLIST_SERVICE_BIN, "checklist-service"),
                                      std::make_pair(NOTIFIER_SERVICE_BIN, "notifier-service"),
@@ -116,7 +97,7 @@ TEST_F(OperationsTest, EveryBinaryAnswersVersionWithoutAbslsDebugBanner) {
 }
 
 TEST_F(OperationsTest, ASecondServiceOnAHeldDataFolderRefusesToStartAndNamesTheHolder) {
-  absl::StatusOr<Running> first = StartChecklist();
+  absl::StatusOr<ServiceProcess> first = StartChecklist();
   ASSERT_TRUE(first.ok()) << first.status();
   const testing::CommandResult second =
       Run({CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("checklist")});
@@ -137,14 +118,14 @@ TEST_F(OperationsTest, ASecondServiceOnAHeldDataFolderRefusesToStartAndNamesTheH
   // The kernel drops the lock with the process, however it ends: the lock file left behind by
   // a SIGKILL blocks nothing.
   ASSERT_TRUE(first->process.Stop(SIGKILL).ok());
-  absl::StatusOr<Running> after_kill = StartChecklist();
+  absl::StatusOr<ServiceProcess> after_kill = StartChecklist();
   ASSERT_TRUE(after_kill.ok()) << after_kill.status();
 }
 
 TEST_F(OperationsTest, BufCurlListsEveryServiceOfBothServersHealthIncluded) {
-  absl::StatusOr<Running> checklist = StartChecklist();
+  absl::StatusOr<ServiceProcess> checklist = StartChecklist();
   ASSERT_TRUE(checklist.ok()) << checklist.status();
-  absl::StatusOr<Running> notifier = StartNotifier(checklist->address);
+  absl::StatusOr<ServiceProcess> notifier = StartNotifier(checklist->address);
   ASSERT_TRUE(notifier.ok()) << notifier.status();
 
   const std::vector<std::string> standard = {
@@ -174,7 +155,7 @@ TEST_F(OperationsTest, BufCurlListsEveryServiceOfBothServersHealthIncluded) {
 // What grpcurl's `describe grpc.health.v1.Health` does: ask reflection for the file that holds
 // the symbol, then read the service from its descriptor.
 TEST_F(OperationsTest, ReflectionDescribesTheHealthServiceAndOurOwn) {
-  absl::StatusOr<Running> checklist = StartChecklist();
+  absl::StatusOr<ServiceProcess> checklist = StartChecklist();
   ASSERT_TRUE(checklist.ok()) << checklist.status();
   auto reflection = grpc::reflection::v1alpha::ServerReflection::NewStub(
       grpc::CreateChannel(checklist->address, grpc::InsecureChannelCredentials()));
@@ -236,12 +217,12 @@ std::vector<std::pair<std::string, std::string>> BadBodies(const std::string& fu
 }
 
 TEST_F(OperationsTest, UndecodableRequestsAreInvalidArgumentOnEveryMethodOfBothServers) {
-  absl::StatusOr<Running> checklist = StartChecklist();
+  absl::StatusOr<ServiceProcess> checklist = StartChecklist();
   ASSERT_TRUE(checklist.ok()) << checklist.status();
-  absl::StatusOr<Running> notifier = StartNotifier(checklist->address);
+  absl::StatusOr<ServiceProcess> notifier = StartNotifier(checklist->address);
   ASSERT_TRUE(notifier.ok()) << notifier.status();
   int checked = 0;
-  for (const Running* server : {&*checklist, &*notifier}) {
+  for (const ServiceProcess* server : {&*checklist, &*notifier}) {
     for (const std::string& method : BufListMethods(server->address)) {
       // Reflection's own handler is gRPC's; it answers its stream's errors itself.
       if (absl::StartsWith(method, "grpc.reflection.")) continue;
@@ -264,10 +245,10 @@ TEST_F(OperationsTest, UndecodableRequestsAreInvalidArgumentOnEveryMethodOfBothS
 }
 
 TEST_F(OperationsTest, NotifierHealthDropsWhileCutOffFromTheChecklistAndRecovers) {
-  absl::StatusOr<Running> checklist = StartChecklist();
+  absl::StatusOr<ServiceProcess> checklist = StartChecklist();
   ASSERT_TRUE(checklist.ok()) << checklist.status();
   const std::string checklist_address = checklist->address;
-  absl::StatusOr<Running> notifier =
+  absl::StatusOr<ServiceProcess> notifier =
       StartNotifier(checklist_address, {"--stream_unhealthy_after=1s"});
   ASSERT_TRUE(notifier.ok()) << notifier.status();
   const std::string name = "preflight.v1.NotifierService";
@@ -282,7 +263,7 @@ TEST_F(OperationsTest, NotifierHealthDropsWhileCutOffFromTheChecklistAndRecovers
   // The process itself still answers: only the named service is down.
   EXPECT_EQ(HealthOf(notifier->address, ""), HealthCheckResponse::SERVING);
 
-  absl::StatusOr<Running> back = StartChecklist({}, checklist_address);
+  absl::StatusOr<ServiceProcess> back = StartChecklist({}, checklist_address);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_TRUE(
       Eventually([&] { return HealthOf(notifier->address, name) == HealthCheckResponse::SERVING; },
@@ -299,17 +280,17 @@ TEST_F(OperationsTest, NotifierHealthDropsWhileCutOffFromTheChecklistAndRecovers
 // remounted read-only by the kernel): reads are served, writes refused with a clear status.
 TEST_F(OperationsTest, OnAReadOnlyFileSystemTheChecklistServesReadsAndRefusesWrites) {
   {
-    absl::StatusOr<Running> writable = StartChecklist();
+    absl::StatusOr<ServiceProcess> writable = StartChecklist();
     ASSERT_TRUE(writable.ok()) << writable.status();
     {
       auto stub = v1::ChecklistService::NewStub(
           grpc::CreateChannel(writable->address, grpc::InsecureChannelCredentials()));
       grpc::ClientContext context;
-      fault::SetDeadline(context, absl::Seconds(10));
+      testing::SetDeadline(context, absl::Seconds(10));
       v1::Launch created;
-      ASSERT_TRUE(
-          stub->CreateLaunch(&context, fault::LaunchRequest("owner@example.com", "ro-1"), &created)
-              .ok());
+      ASSERT_TRUE(stub->CreateLaunch(&context, testing::LaunchRequest("owner@example.com", "ro-1"),
+                                     &created)
+                      .ok());
     }
     // (With the channel gone: a server waits out its shutdown grace for connected clients.)
     ASSERT_TRUE(writable->process.Stop(SIGTERM).ok());
@@ -318,7 +299,7 @@ TEST_F(OperationsTest, OnAReadOnlyFileSystemTheChecklistServesReadsAndRefusesWri
   if (probe.exit_code != 0) GTEST_SKIP() << "no mount namespace here: " << probe.output;
 
   const std::string folder = dir_.Join("checklist");
-  absl::StatusOr<Running> read_only = StartProcess(
+  absl::StatusOr<ServiceProcess> read_only = StartProcess(
       {"/usr/bin/unshare", "--mount", "/bin/sh", "-c",
        absl::StrCat("mount --bind -o ro ", folder, " ", folder, " && exec ", CHECKLIST_SERVICE_BIN,
                     " --listen=127.0.0.1:0 --data_dir=", folder)});
@@ -327,22 +308,23 @@ TEST_F(OperationsTest, OnAReadOnlyFileSystemTheChecklistServesReadsAndRefusesWri
   auto stub = v1::ChecklistService::NewStub(
       grpc::CreateChannel(read_only->address, grpc::InsecureChannelCredentials()));
   grpc::ClientContext list_context;
-  fault::SetDeadline(list_context, absl::Seconds(10));
+  testing::SetDeadline(list_context, absl::Seconds(10));
   v1::ListLaunchesRequest list;
   v1::ListLaunchesResponse listed;
   ASSERT_TRUE(stub->ListLaunches(&list_context, list, &listed).ok());
   EXPECT_EQ(listed.launches_size(), 1);
   grpc::ClientContext create_context;
-  fault::SetDeadline(create_context, absl::Seconds(10));
+  testing::SetDeadline(create_context, absl::Seconds(10));
   v1::Launch created;
   const grpc::Status refused = stub->CreateLaunch(
-      &create_context, fault::LaunchRequest("owner@example.com", "ro-2"), &created);
+      &create_context, testing::LaunchRequest("owner@example.com", "ro-2"), &created);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(refused.error_message(), HasSubstr("read-only"));
 }
 
 TEST_F(OperationsTest, JsonLogLinesCarryTimeLevelComponentAndOneLinePerRpcWithoutSecrets) {
-  absl::StatusOr<Running> checklist = StartChecklist({"--log_format=json", "--require_auth"});
+  absl::StatusOr<ServiceProcess> checklist =
+      StartChecklist({"--log_format=json", "--require_auth"});
   ASSERT_TRUE(checklist.ok()) << checklist.status();
   std::ifstream token_file(dir_.Join("checklist/admin.token"));
   std::string token;
@@ -389,16 +371,16 @@ TEST_F(OperationsTest, JsonLogLinesCarryTimeLevelComponentAndOneLinePerRpcWithou
 }
 
 TEST_F(OperationsTest, TextLogLinesStartWithTimeAndLevel) {
-  absl::StatusOr<Running> checklist = StartChecklist();
+  absl::StatusOr<ServiceProcess> checklist = StartChecklist();
   ASSERT_TRUE(checklist.ok()) << checklist.status();
-  absl::StatusOr<Running> notifier = StartNotifier(checklist->address);
+  absl::StatusOr<ServiceProcess> notifier = StartNotifier(checklist->address);
   ASSERT_TRUE(notifier.ok()) << notifier.status();
   EXPECT_TRUE(notifier->process.WaitForLine("event subscriber: connected", absl::Seconds(20)).ok());
   ASSERT_TRUE(notifier->process.Stop(SIGTERM).ok());
   ASSERT_TRUE(checklist->process.Stop(SIGTERM).ok());
   const std::regex line_start(
       R"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z (DEBUG|INFO|WARNING|ERROR) [a-z][a-z -]*: .*)");
-  for (const Running* process : {&*checklist, &*notifier}) {
+  for (const ServiceProcess* process : {&*checklist, &*notifier}) {
     for (const std::string& line : Lines(process->process.output())) {
       EXPECT_TRUE(std::regex_match(line, line_start)) << line;
     }

@@ -18,6 +18,8 @@
 #include "gtest/gtest.h"
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "preflight/v1/notifier.grpc.pb.h"
+#include "tests/testing/integration_testing.h"
+#include "tests/testing/process.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/tls_certs.h"
@@ -26,39 +28,15 @@ namespace preflight {
 namespace {
 
 using testing::CommandResult;
+using testing::Eventually;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::Subprocess;
+using testing::ServiceProcess;
+using testing::StartProcess;
 using testing::TempDir;
 using testing::TestPki;
 
 constexpr absl::Duration kStartTimeout = absl::Seconds(20);
-
-struct Running {
-  Subprocess process;
-  // 127.0.0.1:PORT, also for a service listening on 0.0.0.0.
-  std::string address;
-};
-
-absl::StatusOr<Running> StartProcess(const std::vector<std::string>& argv) {
-  absl::StatusOr<Subprocess> process = Subprocess::Start(argv);
-  if (!process.ok()) return process.status();
-  absl::StatusOr<std::string> line = process->WaitForLine("listening on ", kStartTimeout);
-  if (!line.ok()) return line.status();
-  const std::string port = line->substr(line->rfind(':') + 1);
-  return Running{*std::move(process), "127.0.0.1:" + port};
-}
-
-// Polls `done` until it holds or `timeout` passes: waiting for the processes to act, not for
-// time to pass.
-bool Eventually(const std::function<bool()>& done, absl::Duration timeout = absl::Seconds(30)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (done()) return true;
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  return done();
-}
 
 class TlsTest : public ::testing::Test {
  protected:
@@ -79,11 +57,8 @@ class TlsTest : public ::testing::Test {
     return {"--tls_cert=" + pki_.client.cert_path, "--tls_key=" + pki_.client.key_path};
   }
 
-  absl::StatusOr<Running> StartChecklist(const std::vector<std::string>& extra) {
-    std::vector<std::string> argv = {CHECKLIST_SERVICE_BIN, "--listen=127.0.0.1:0",
-                                     "--data_dir=" + dir_.Join("data")};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return StartProcess(argv);
+  absl::StatusOr<ServiceProcess> StartChecklist(const std::vector<std::string>& extra) {
+    return StartProcess(testing::ChecklistArgv("127.0.0.1:0", dir_.Join("data"), extra));
   }
 
   // `preflight ARGS...` with a short timeout: a refused connection fails fast either way.
@@ -117,21 +92,12 @@ class TlsTest : public ::testing::Test {
 };
 
 v1::CreateLaunchRequest NewLaunch(const std::string& request_id, const std::string& name) {
-  v1::CreateLaunchRequest request;
-  v1::Launch* launch = request.mutable_launch();
-  launch->set_tenant("acme");
-  launch->set_display_name(name);
-  launch->set_owner("owner@example.com");
-  launch->set_target_launch_date(
-      absl::FormatTime("%Y-%m-%d", absl::Now() + absl::Hours(24 * 40), absl::UTCTimeZone()));
-  launch->mutable_profile()->set_subject_type(v1::SUBJECT_TYPE_ENTERPRISE);
-  launch->mutable_profile()->set_hosting(v1::HOSTING_OWN_MAINLAND_SERVER);
-  request.set_request_id(request_id);
-  return request;
+  return testing::LaunchRequest("acme", name, "owner@example.com", request_id,
+                                /*due_in_days=*/40, /*takes_payments=*/false);
 }
 
 TEST_F(TlsTest, ChecklistOverTlsIsReachableOnlyByClientsThatTrustIt) {
-  absl::StatusOr<Running> checklist = StartChecklist(ServerTlsFlags());
+  absl::StatusOr<ServiceProcess> checklist = StartChecklist(ServerTlsFlags());
   ASSERT_TRUE(checklist.ok()) << checklist.status();
   const std::string server = "--server=" + checklist->address;
 
@@ -164,7 +130,7 @@ TEST_F(TlsTest, ChecklistOverTlsIsReachableOnlyByClientsThatTrustIt) {
 }
 
 TEST_F(TlsTest, MutualTlsRequiresAClientCertificate) {
-  absl::StatusOr<Running> checklist = StartChecklist(ServerTlsFlags(/*mutual=*/true));
+  absl::StatusOr<ServiceProcess> checklist = StartChecklist(ServerTlsFlags(/*mutual=*/true));
   ASSERT_TRUE(checklist.ok()) << checklist.status();
   const std::string server = "--server=" + checklist->address;
   const std::string ca = "--tls_ca=" + pki_.ca.cert_path;
@@ -204,23 +170,19 @@ TEST_F(TlsTest, NotifierFollowsAChecklistOverMutualTls) {
   absl::StatusOr<testing::CertFiles> named = testing::MakeSignedCert(
       dir_.path(), "checklist", pki_.ca, "checklist.internal", {"DNS:checklist.internal"});
   ASSERT_TRUE(named.ok()) << named.status();
-  absl::StatusOr<Running> checklist =
+  absl::StatusOr<ServiceProcess> checklist =
       StartChecklist({"--tls_cert=" + named->cert_path, "--tls_key=" + named->key_path,
                       "--tls_client_ca=" + pki_.ca.cert_path});
   ASSERT_TRUE(checklist.ok()) << checklist.status();
 
-  std::vector<std::string> notifier_argv = {NOTIFIER_SERVICE_BIN,
-                                            "--listen=127.0.0.1:0",
-                                            "--data_dir=" + dir_.Join("notifier-data"),
-                                            "--checklist_addr=" + checklist->address,
-                                            "--checklist_tls_ca=" + pki_.ca.cert_path,
-                                            "--checklist_tls_cert=" + pki_.client.cert_path,
-                                            "--checklist_tls_key=" + pki_.client.key_path,
-                                            "--checklist_tls_server_name=checklist.internal",
-                                            "--reconnect_max_backoff=500ms",
-                                            "--tick=100ms"};
+  std::vector<std::string> notifier_argv = testing::NotifierArgv(
+      dir_.Join("notifier-data"), checklist->address,
+      {"--checklist_tls_ca=" + pki_.ca.cert_path, "--checklist_tls_cert=" + pki_.client.cert_path,
+       "--checklist_tls_key=" + pki_.client.key_path,
+       "--checklist_tls_server_name=checklist.internal", "--reconnect_max_backoff=500ms",
+       "--tick=100ms"});
   for (const std::string& flag : ServerTlsFlags()) notifier_argv.push_back(flag);
-  absl::StatusOr<Running> notifier = StartProcess(notifier_argv);
+  absl::StatusOr<ServiceProcess> notifier = StartProcess(notifier_argv);
   ASSERT_TRUE(notifier.ok()) << notifier.status();
 
   ClientTlsOptions client;
@@ -243,15 +205,17 @@ TEST_F(TlsTest, NotifierFollowsAChecklistOverMutualTls) {
   std::unique_ptr<v1::NotifierService::Stub> notifier_stub =
       v1::NotifierService::NewStub(Channel(notifier->address, notifier_client));
   v1::SubscriptionStatus status;
-  EXPECT_TRUE(Eventually([&] {
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    return notifier_stub
-               ->GetSubscriptionStatus(&context, v1::GetSubscriptionStatusRequest(), &status)
-               .ok() &&
-           status.connected() && status.applied_sequence() >= 1;
-  })) << status.DebugString()
-      << "\nnotifier output:\n"
+  EXPECT_TRUE(Eventually(
+      [&] {
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+        return notifier_stub
+                   ->GetSubscriptionStatus(&context, v1::GetSubscriptionStatusRequest(), &status)
+                   .ok() &&
+               status.connected() && status.applied_sequence() >= 1;
+      },
+      absl::Seconds(30)))
+      << status.DebugString() << "\nnotifier output:\n"
       << notifier->process.output();
 
   // The CLI reaches the TLS notifier with the same flags.
@@ -263,11 +227,10 @@ TEST_F(TlsTest, NotifierFollowsAChecklistOverMutualTls) {
 }
 
 TEST_F(TlsTest, NotifierWithoutTheChecklistsCaDoesNotConnect) {
-  absl::StatusOr<Running> checklist = StartChecklist(ServerTlsFlags());
+  absl::StatusOr<ServiceProcess> checklist = StartChecklist(ServerTlsFlags());
   ASSERT_TRUE(checklist.ok()) << checklist.status();
-  absl::StatusOr<Running> notifier = StartProcess(
-      {NOTIFIER_SERVICE_BIN, "--listen=127.0.0.1:0", "--data_dir=" + dir_.Join("notifier-data"),
-       "--checklist_addr=" + checklist->address, "--reconnect_max_backoff=500ms"});
+  absl::StatusOr<ServiceProcess> notifier = StartProcess(testing::NotifierArgv(
+      dir_.Join("notifier-data"), checklist->address, {"--reconnect_max_backoff=500ms"}));
   ASSERT_TRUE(notifier.ok()) << notifier.status();
   // A plaintext subscriber keeps failing and says so; it never counts as connected.
   EXPECT_TRUE(notifier->process.WaitForLine("event subscriber", kStartTimeout).ok())
@@ -308,14 +271,14 @@ TEST_F(TlsTest, ChecklistWithTlsAndRequiredAuthenticationListensBeyondLoopback) 
   std::vector<std::string> flags = ServerTlsFlags();
   flags.push_back("--require_auth");
   flags.push_back("--listen=0.0.0.0:0");
-  absl::StatusOr<Running> checklist = StartChecklist(flags);
+  absl::StatusOr<ServiceProcess> checklist = StartChecklist(flags);
   ASSERT_TRUE(checklist.ok()) << checklist.status();
   EXPECT_THAT(checklist->process.output(), Not(HasSubstr("WARNING")));
 }
 
 TEST_F(TlsTest, InsecureListensBeyondLoopbackWithAWarning) {
   for (const char* binary : {CHECKLIST_SERVICE_BIN, NOTIFIER_SERVICE_BIN}) {
-    absl::StatusOr<Running> running = StartProcess(
+    absl::StatusOr<ServiceProcess> running = StartProcess(
         {binary, "--listen=0.0.0.0:0", "--insecure",
          "--data_dir=" + dir_.Join(absl::StrCat("insecure-", absl::ToUnixNanos(absl::Now())))});
     ASSERT_TRUE(running.ok()) << binary << ": " << running.status();
@@ -330,7 +293,7 @@ TEST_F(TlsTest, InsecureListensBeyondLoopbackWithAWarning) {
 }
 
 TEST_F(TlsTest, OversizedRequestsAreRejected) {
-  absl::StatusOr<Running> checklist = StartChecklist({});
+  absl::StatusOr<ServiceProcess> checklist = StartChecklist({});
   ASSERT_TRUE(checklist.ok()) << checklist.status();
   std::unique_ptr<v1::ChecklistService::Stub> stub =
       v1::ChecklistService::NewStub(Channel(checklist->address, ClientTlsOptions{}));

@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "checklist-service/storage/sqlite_checklist_store.h"
+#include "checklist-service/testing/launch_service_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::checklist {
 namespace {
@@ -26,63 +26,26 @@ absl::Time ShanghaiTime(int y, int m, int d, int hh, int mm = 0) {
 }
 
 // Passes everything through to a real store, but can be told to fail commits.
-class FlakyStore final : public ChecklistStore {
+class FlakyStore final : public testing::ForwardingChecklistStore {
  public:
-  explicit FlakyStore(ChecklistStore* real) : real_(real) {}
+  using ForwardingChecklistStore::ForwardingChecklistStore;
   void FailCommits(absl::Status status) { failure_ = std::move(status); }
 
-  absl::StatusOr<LaunchState> LoadLaunch(absl::string_view id) override {
-    return real_->LoadLaunch(id);
-  }
-  absl::StatusOr<std::optional<std::string>> FindLaunchByRequestId(
-      absl::string_view tenant, absl::string_view request_id) override {
-    return real_->FindLaunchByRequestId(tenant, request_id);
-  }
-  absl::StatusOr<std::vector<LaunchState>> ListLaunches(const LaunchFilter& filter,
-                                                        absl::string_view after_id,
-                                                        int limit) override {
-    return real_->ListLaunches(filter, after_id, limit);
-  }
-  absl::StatusOr<std::vector<Event>> ListLaunchEvents(absl::string_view id, int64_t after,
-                                                      int limit) override {
-    return real_->ListLaunchEvents(id, after, limit);
-  }
-  absl::StatusOr<std::vector<Event>> ReadEvents(int64_t after, int limit) override {
-    return real_->ReadEvents(after, limit);
-  }
-  absl::StatusOr<int64_t> LastSequence() override { return real_->LastSequence(); }
-  absl::StatusOr<std::vector<LogEpoch>> LogEpochs() override { return real_->LogEpochs(); }
   absl::StatusOr<std::vector<Event>> Commit(const ChangeSet& changes) override {
     if (!failure_.ok()) return failure_;
-    return real_->Commit(changes);
-  }
-  absl::StatusOr<std::string> GetOrCreateSecret(absl::string_view name) override {
-    return real_->GetOrCreateSecret(name);
+    return ForwardingChecklistStore::Commit(changes);
   }
 
  private:
-  ChecklistStore* real_;
   absl::Status failure_;
 };
 
 class LaunchServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<TemplateCatalog> catalog =
-        TemplateCatalog::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/templates"});
-    ASSERT_TRUE(catalog.ok()) << catalog.status();
-    catalog_ = std::make_unique<TemplateCatalog>(*std::move(catalog));
-    absl::StatusOr<WorkingCalendar> calendar =
-        WorkingCalendar::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/calendar"});
-    ASSERT_TRUE(calendar.ok()) << calendar.status();
-    calendar_ = std::make_unique<WorkingCalendar>(*std::move(calendar));
-    absl::StatusOr<std::unique_ptr<SqliteChecklistStore>> store =
-        SqliteChecklistStore::Open(dir_.Join("checklist.db"), SqliteChecklistStore::Options{});
-    ASSERT_TRUE(store.ok()) << store.status();
-    real_store_ = *std::move(store);
-    store_ = std::make_unique<FlakyStore>(real_store_.get());
-    service_ =
-        std::make_unique<LaunchService>(store_.get(), catalog_.get(), calendar_.get(), &clock_);
+    ASSERT_OK(checklist_.Open());
+    store_ = std::make_unique<FlakyStore>(checklist_.store());
+    service_ = checklist_.NewService(store_.get());
   }
 
   static NewLaunch Shop() {
@@ -118,12 +81,9 @@ class LaunchServiceTest : public ::testing::Test {
     return item == nullptr ? ItemStatus::kNotStarted : item->status;
   }
 
-  testing::TempDir dir_;
   FakeClock clock_{ShanghaiTime(2026, 9, 1, 10)};
+  testing::ChecklistTestbed checklist_{&clock_};
   Actor actor_{"tester"};
-  std::unique_ptr<TemplateCatalog> catalog_;
-  std::unique_ptr<WorkingCalendar> calendar_;
-  std::unique_ptr<SqliteChecklistStore> real_store_;
   std::unique_ptr<FlakyStore> store_;
   std::unique_ptr<LaunchService> service_;
 };

@@ -11,17 +11,13 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "checklist-service/domain/launch_service.h"
-#include "checklist-service/domain/template_catalog.h"
-#include "checklist-service/storage/sqlite_checklist_store.h"
+#include "checklist-service/testing/checklist_server_testing.h"
+#include "checklist-service/testing/launch_service_testing.h"
 #include "common/clock.h"
-#include "common/page_token.h"
-#include "common/server_runner.h"
-#include "common/working_calendar.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "tests/testing/loopback_channel.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::checklist {
 namespace {
@@ -36,61 +32,21 @@ absl::Time ShanghaiTime(int y, int m, int d, int hh = 10) {
   return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0), zone);
 }
 
-#define EXPECT_STATUS(expr, grpc_code, text)                     \
-  do {                                                           \
-    const grpc::Status status_ = (expr);                         \
-    EXPECT_EQ(status_.error_code(), grpc::StatusCode::grpc_code) \
-        << "message: " << status_.error_message();               \
-    EXPECT_THAT(status_.error_message(), HasSubstr(text));       \
-  } while (false)
-
-#define ASSERT_OK(expr)                                                                   \
-  do {                                                                                    \
-    const grpc::Status status_ = (expr);                                                  \
-    ASSERT_TRUE(status_.ok()) << status_.error_code() << ": " << status_.error_message(); \
-  } while (false)
-
 class ChecklistGrpcServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<TemplateCatalog> catalog =
-        TemplateCatalog::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/templates"});
-    ASSERT_TRUE(catalog.ok()) << catalog.status();
-    catalog_ = std::make_unique<TemplateCatalog>(*std::move(catalog));
-    absl::StatusOr<WorkingCalendar> calendar =
-        WorkingCalendar::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/calendar"});
-    ASSERT_TRUE(calendar.ok()) << calendar.status();
-    calendar_ = std::make_unique<WorkingCalendar>(*std::move(calendar));
-    absl::StatusOr<std::unique_ptr<SqliteChecklistStore>> store =
-        SqliteChecklistStore::Open(dir_.Join("checklist.db"), SqliteChecklistStore::Options{});
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-    service_ =
-        std::make_unique<LaunchService>(store_.get(), catalog_.get(), calendar_.get(), &clock_);
-    grpc_service_ =
-        std::make_unique<ChecklistGrpcService>(service_.get(), PageTokenCodec("test-key"));
-    absl::StatusOr<StartedServer> started = StartServer(
-        ServerOptions{"127.0.0.1:0", "test", absl::Seconds(5), {}}, {grpc_service_.get()});
-    ASSERT_TRUE(started.ok()) << started.status();
-    server_ = std::move(started->server);
-    channel_ = testing::ConnectedLoopbackChannel(started->port);
-    stub_ = v1::ChecklistService::NewStub(channel_);
+    ASSERT_OK(checklist_.Open());
+    service_ = checklist_.NewService();
+    ASSERT_OK(server_.Start(service_.get()));
+    stub_ = server_.NewStub();
   }
 
-  void TearDown() override {
-    if (server_) server_->Shutdown();
-  }
+  void TearDown() override { server_.Shutdown(); }
 
+  // The shop, taking payments for e-commerce.
   static v1::CreateLaunchRequest ShopRequest(const std::string& tenant = "acme") {
-    v1::CreateLaunchRequest request;
-    v1::Launch* launch = request.mutable_launch();
-    launch->set_tenant(tenant);
-    launch->set_display_name("Acme shop");
-    launch->set_owner("zhang.wei@acme.cn");
-    launch->set_target_launch_date("2026-12-15");
-    v1::LaunchProfile* profile = launch->mutable_profile();
-    profile->set_subject_type(v1::SUBJECT_TYPE_ENTERPRISE);
-    profile->set_hosting(v1::HOSTING_OWN_MAINLAND_SERVER);
+    v1::CreateLaunchRequest request = testing::ShopLaunchRequest(tenant);
+    v1::LaunchProfile* profile = request.mutable_launch()->mutable_profile();
     profile->set_takes_payments(true);
     profile->add_service_categories("ecommerce");
     return request;
@@ -164,15 +120,10 @@ class ChecklistGrpcServiceTest : public ::testing::Test {
     return nullptr;
   }
 
-  testing::TempDir dir_;
   FakeClock clock_{ShanghaiTime(2026, 9, 1)};
-  std::unique_ptr<TemplateCatalog> catalog_;
-  std::unique_ptr<WorkingCalendar> calendar_;
-  std::unique_ptr<SqliteChecklistStore> store_;
+  testing::ChecklistTestbed checklist_{&clock_};
   std::unique_ptr<LaunchService> service_;
-  std::unique_ptr<ChecklistGrpcService> grpc_service_;
-  std::unique_ptr<grpc::Server> server_;
-  std::shared_ptr<grpc::Channel> channel_;
+  testing::ChecklistTestServer server_;
   std::unique_ptr<v1::ChecklistService::Stub> stub_;
 };
 

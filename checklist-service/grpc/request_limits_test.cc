@@ -9,76 +9,33 @@
 #include "absl/time/time.h"
 #include "checklist-service/domain/launch_service.h"
 #include "checklist-service/domain/limits.h"
-#include "checklist-service/domain/template_catalog.h"
-#include "checklist-service/grpc/checklist_grpc_service.h"
-#include "checklist-service/storage/sqlite_checklist_store.h"
+#include "checklist-service/testing/checklist_server_testing.h"
+#include "checklist-service/testing/launch_service_testing.h"
 #include "common/clock.h"
-#include "common/page_token.h"
-#include "common/working_calendar.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "tests/testing/loopback_channel.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::checklist {
 namespace {
 
 using ::testing::HasSubstr;
 
-#define EXPECT_STATUS(expr, grpc_code, text)                     \
-  do {                                                           \
-    const grpc::Status status_ = (expr);                         \
-    EXPECT_EQ(status_.error_code(), grpc::StatusCode::grpc_code) \
-        << "message: " << status_.error_message();               \
-    EXPECT_THAT(status_.error_message(), HasSubstr(text));       \
-  } while (false)
-
 class RequestLimitsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<TemplateCatalog> catalog =
-        TemplateCatalog::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/templates"});
-    ASSERT_TRUE(catalog.ok()) << catalog.status();
-    catalog_ = std::make_unique<TemplateCatalog>(*std::move(catalog));
-    absl::StatusOr<WorkingCalendar> calendar =
-        WorkingCalendar::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/calendar"});
-    ASSERT_TRUE(calendar.ok()) << calendar.status();
-    calendar_ = std::make_unique<WorkingCalendar>(*std::move(calendar));
-    absl::StatusOr<std::unique_ptr<SqliteChecklistStore>> store =
-        SqliteChecklistStore::Open(dir_.Join("checklist.db"), SqliteChecklistStore::Options{});
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    ASSERT_OK(checklist_.Open());
     LaunchServiceLimits limits;
     limits.max_launches_per_tenant = 2;
-    service_ = std::make_unique<LaunchService>(store_.get(), catalog_.get(), calendar_.get(),
-                                               &clock_, nullptr, limits);
-    grpc_service_ =
-        std::make_unique<ChecklistGrpcService>(service_.get(), PageTokenCodec("test-key"));
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(grpc_service_.get());
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    stub_ = v1::ChecklistService::NewStub(testing::ConnectedLoopbackChannel(port));
+    service_ = checklist_.NewService(nullptr, nullptr, limits);
+    ASSERT_OK(server_.Start(service_.get()));
+    stub_ = server_.NewStub();
   }
 
-  void TearDown() override {
-    if (server_) server_->Shutdown();
-  }
+  void TearDown() override { server_.Shutdown(); }
 
-  static v1::CreateLaunchRequest Shop() {
-    v1::CreateLaunchRequest request;
-    v1::Launch* launch = request.mutable_launch();
-    launch->set_tenant("acme");
-    launch->set_display_name("Acme shop");
-    launch->set_owner("zhang.wei@acme.cn");
-    launch->set_target_launch_date("2026-12-15");
-    launch->mutable_profile()->set_subject_type(v1::SUBJECT_TYPE_ENTERPRISE);
-    launch->mutable_profile()->set_hosting(v1::HOSTING_OWN_MAINLAND_SERVER);
-    return request;
-  }
+  static v1::CreateLaunchRequest Shop() { return testing::ShopLaunchRequest(); }
 
   grpc::Status Create(const v1::CreateLaunchRequest& request) {
     grpc::ClientContext context;
@@ -86,14 +43,10 @@ class RequestLimitsTest : public ::testing::Test {
     return stub_->CreateLaunch(&context, request, &launch);
   }
 
-  testing::TempDir dir_;
   FakeClock clock_{absl::FromCivil(absl::CivilSecond(2026, 9, 1, 2, 0, 0), absl::UTCTimeZone())};
-  std::unique_ptr<TemplateCatalog> catalog_;
-  std::unique_ptr<WorkingCalendar> calendar_;
-  std::unique_ptr<SqliteChecklistStore> store_;
+  testing::ChecklistTestbed checklist_{&clock_};
   std::unique_ptr<LaunchService> service_;
-  std::unique_ptr<ChecklistGrpcService> grpc_service_;
-  std::unique_ptr<grpc::Server> server_;
+  testing::ChecklistTestServer server_;
   std::unique_ptr<v1::ChecklistService::Stub> stub_;
 };
 

@@ -13,34 +13,23 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "checklist-service/domain/event_hub.h"
-#include "checklist-service/domain/event_watch_testing.h"
 #include "checklist-service/domain/launch_service.h"
-#include "checklist-service/domain/template_catalog.h"
-#include "checklist-service/grpc/checklist_grpc_service.h"
-#include "checklist-service/storage/sqlite_checklist_store.h"
+#include "checklist-service/testing/checklist_server_testing.h"
+#include "checklist-service/testing/launch_service_testing.h"
 #include "common/api/metadata_keys.h"
 #include "common/clock.h"
-#include "common/page_token.h"
-#include "common/server_runner.h"
-#include "common/working_calendar.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "tests/testing/loopback_channel.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::checklist {
 namespace {
 
 using ::testing::HasSubstr;
-using watch_testing::kPatience;
-using watch_testing::ObservedStore;
-
-std::vector<int64_t> Iota(int64_t first, int64_t last) {
-  std::vector<int64_t> out;
-  for (int64_t s = first; s <= last; ++s) out.push_back(s);
-  return out;
-}
+using testing::Iota;
+using testing::kPatience;
+using testing::ObservedChecklistStore;
 
 // One client-side watch: the call, and a reader thread that records what arrives.
 class ClientWatch {
@@ -151,71 +140,33 @@ class ClientWatch {
 class WatchEventsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<TemplateCatalog> catalog =
-        TemplateCatalog::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/templates"});
-    ASSERT_TRUE(catalog.ok()) << catalog.status();
-    catalog_ = std::make_unique<TemplateCatalog>(*std::move(catalog));
-    absl::StatusOr<WorkingCalendar> calendar =
-        WorkingCalendar::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/calendar"});
-    ASSERT_TRUE(calendar.ok()) << calendar.status();
-    calendar_ = std::make_unique<WorkingCalendar>(*std::move(calendar));
-    SqliteChecklistStore::Options options;
-    options.synchronous = SqliteChecklistStore::Options::Synchronous::kOff;
-    absl::StatusOr<std::unique_ptr<SqliteChecklistStore>> store =
-        SqliteChecklistStore::Open(dir_.Join("checklist.db"), options);
-    ASSERT_TRUE(store.ok()) << store.status();
-    real_store_ = *std::move(store);
-    store_ = std::make_unique<ObservedStore>(real_store_.get());
-    service_ = std::make_unique<LaunchService>(store_.get(), catalog_.get(), calendar_.get(),
-                                               &clock_, &hub_);
+    ASSERT_OK(checklist_.Open(testing::ChecklistTestbed::FastStore()));
+    real_store_ = checklist_.store();
+    store_ = std::make_unique<ObservedChecklistStore>(real_store_);
+    service_ = checklist_.NewService(store_.get(), &hub_);
   }
 
   void StartServer(WatchOptions watch_options = {},
                    absl::Duration stalled_write_grace = absl::Milliseconds(500)) {
-    grpc_service_ = std::make_unique<ChecklistGrpcService>(
-        service_.get(), PageTokenCodec("test-key"), watch_options, stalled_write_grace);
-    absl::StatusOr<StartedServer> started = preflight::StartServer(
-        ServerOptions{"127.0.0.1:0", "test", absl::Seconds(5), {}}, {grpc_service_.get()});
-    ASSERT_TRUE(started.ok()) << started.status();
-    server_ = std::move(started->server);
-    port_ = started->port;
-    channel_ = testing::ConnectedLoopbackChannel(started->port);
-    stub_ = v1::ChecklistService::NewStub(channel_);
+    ASSERT_OK(server_.Start(service_.get(), {/*port=*/0, watch_options, stalled_write_grace}));
+    stub_ = server_.NewStub();
   }
 
   void TearDown() override {
     // As the real server does: end open streams, then shut down.
     hub_.Close();
-    if (server_) server_->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    server_.Shutdown(absl::Seconds(5));
   }
 
   std::string CreateLaunch(const std::string& tenant = "acme") {
-    NewLaunch request;
-    request.tenant = tenant;
-    request.display_name = "Shop";
-    request.owner = "zhang.wei";
-    request.target_launch_date = absl::CivilDay(2026, 12, 15);
-    request.profile.subject_type = v1::SUBJECT_TYPE_ENTERPRISE;
-    request.profile.hosting = v1::HOSTING_OWN_MAINLAND_SERVER;
-    absl::StatusOr<LaunchState> state = service_->CreateLaunch(request, "", Actor{"tester"});
-    EXPECT_TRUE(state.ok()) << state.status();
-    return state.ok() ? state->launch.id : "";
+    return testing::CreateShopLaunch(*service_, tenant);
   }
 
   void Touch(const std::string& launch_id, const std::string& notes) {
-    ItemPatch patch;
-    patch.notes = notes;
-    absl::Status status =
-        service_->UpdateItem(launch_id, "MP_ACCOUNT", patch, std::nullopt, Actor{"tester"})
-            .status();
-    EXPECT_TRUE(status.ok()) << status;
+    testing::TouchItem(*service_, launch_id, notes);
   }
 
-  int64_t Head() {
-    absl::StatusOr<int64_t> head = store_->LastSequence();
-    EXPECT_TRUE(head.ok()) << head.status();
-    return head.value_or(0);
-  }
+  int64_t Head() { return testing::LastSequence(*store_); }
 
   // A client that grants the server only a small flow-control window, so that the server's
   // writes block soon when it stops reading.
@@ -224,7 +175,7 @@ class WatchEventsTest : public ::testing::Test {
     args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
     args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 16 * 1024);
     return v1::ChecklistService::NewStub(grpc::CreateCustomChannel(
-        absl::StrCat("127.0.0.1:", port_), grpc::InsecureChannelCredentials(), args));
+        absl::StrCat("127.0.0.1:", server_.port()), grpc::InsecureChannelCredentials(), args));
   }
 
   static v1::WatchEventsRequest Request(int64_t after, const std::string& tenant = "",
@@ -247,18 +198,13 @@ class WatchEventsTest : public ::testing::Test {
     return reader->Finish();
   }
 
-  testing::TempDir dir_;
   FakeClock clock_{absl::FromCivil(absl::CivilSecond(2026, 9, 1, 2, 0, 0), absl::UTCTimeZone())};
-  std::unique_ptr<TemplateCatalog> catalog_;
-  std::unique_ptr<WorkingCalendar> calendar_;
-  std::unique_ptr<SqliteChecklistStore> real_store_;
-  std::unique_ptr<ObservedStore> store_;
+  testing::ChecklistTestbed checklist_{&clock_};
+  SqliteChecklistStore* real_store_ = nullptr;
+  std::unique_ptr<ObservedChecklistStore> store_;
   EventHub hub_;
   std::unique_ptr<LaunchService> service_;
-  std::unique_ptr<ChecklistGrpcService> grpc_service_;
-  std::unique_ptr<grpc::Server> server_;
-  int port_ = 0;
-  std::shared_ptr<grpc::Channel> channel_;
+  testing::ChecklistTestServer server_;
   std::unique_ptr<v1::ChecklistService::Stub> stub_;
 };
 
@@ -391,11 +337,9 @@ TEST_F(WatchEventsTest, AServerWithAnOpenWatchShutsDownWellWithinItsGrace) {
 
   const absl::Time start = absl::Now();
   hub_.Close();
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
-  server_->Wait();
+  server_.Shutdown(absl::Seconds(5));
   EXPECT_LT(absl::Now() - start, absl::Seconds(2));
   EXPECT_EQ(watch.WaitForEnd().error_code(), grpc::StatusCode::UNAVAILABLE);
-  server_.reset();
 }
 
 TEST_F(WatchEventsTest, AStalledClientDoesNotHoldUpShutdown) {
@@ -408,13 +352,11 @@ TEST_F(WatchEventsTest, AStalledClientDoesNotHoldUpShutdown) {
 
   const absl::Time start = absl::Now();
   hub_.Close();
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
-  server_->Wait();
+  server_.Shutdown(absl::Seconds(5));
   EXPECT_LT(absl::Now() - start, absl::Seconds(2));
   const grpc::Status status = watch.ReadToEnd();
   EXPECT_FALSE(status.ok());
   EXPECT_LT(watch.sequences().size(), static_cast<size_t>(Head()));
-  server_.reset();
 }
 
 TEST_F(WatchEventsTest, AWatcherBlockedOnAStalledClientIsCancelledWhenItOverflows) {

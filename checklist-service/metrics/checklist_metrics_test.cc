@@ -2,10 +2,10 @@
 
 #include <memory>
 
-#include "checklist-service/storage/sqlite_checklist_store.h"
+#include "checklist-service/testing/launch_service_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::checklist {
 namespace {
@@ -16,33 +16,16 @@ using ::testing::Not;
 class ChecklistMetricsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<TemplateCatalog> catalog =
-        TemplateCatalog::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/templates"});
-    ASSERT_TRUE(catalog.ok()) << catalog.status();
-    catalog_ = std::make_unique<TemplateCatalog>(*std::move(catalog));
-    absl::StatusOr<WorkingCalendar> calendar =
-        WorkingCalendar::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/calendar"});
-    ASSERT_TRUE(calendar.ok()) << calendar.status();
-    calendar_ = std::make_unique<WorkingCalendar>(*std::move(calendar));
-    absl::StatusOr<std::unique_ptr<SqliteChecklistStore>> store =
-        SqliteChecklistStore::Open(dir_.Join("checklist.db"), SqliteChecklistStore::Options{});
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-    timed_ = InstrumentStore(store_.get(), registry_);
-    service_ = std::make_unique<LaunchService>(timed_.get(), catalog_.get(), calendar_.get(),
-                                               &clock_, &hub_);
-    RegisterChecklistMetrics(registry_, service_.get(), store_.get(), &hub_, &clock_,
-                             absl::Seconds(30));
+    ASSERT_OK(checklist_.Open());
+    store_ = checklist_.store();
+    timed_ = InstrumentStore(store_, registry_);
+    service_ = checklist_.NewService(timed_.get(), &hub_);
+    RegisterChecklistMetrics(registry_, service_.get(), store_, &hub_, &clock_, absl::Seconds(30));
   }
 
   absl::Status CreateLaunch(const std::string& target) {
-    NewLaunch launch;
-    launch.tenant = "acme";
-    launch.display_name = "Shop";
-    launch.owner = "zhang.wei";
+    NewLaunch launch = testing::ShopLaunch();
     launch.target_launch_date = *ParseCivilDayForTest(target);
-    launch.profile.subject_type = v1::SUBJECT_TYPE_ENTERPRISE;
-    launch.profile.hosting = v1::HOSTING_OWN_MAINLAND_SERVER;
     return service_->CreateLaunch(launch, "", Actor{"t"}).status();
   }
 
@@ -52,13 +35,11 @@ class ChecklistMetricsTest : public ::testing::Test {
     return day;
   }
 
-  testing::TempDir dir_;
   FakeClock clock_{absl::FromUnixSeconds(1788228000)};  // 2026-09-01 10:00 +08:00
+  testing::ChecklistTestbed checklist_{&clock_};
   EventHub hub_;
   metrics::Registry registry_;
-  std::unique_ptr<TemplateCatalog> catalog_;
-  std::unique_ptr<WorkingCalendar> calendar_;
-  std::unique_ptr<SqliteChecklistStore> store_;
+  SqliteChecklistStore* store_ = nullptr;
   std::unique_ptr<ChecklistStore> timed_;
   std::unique_ptr<LaunchService> service_;
 };

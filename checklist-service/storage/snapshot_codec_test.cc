@@ -3,7 +3,7 @@
 #include <string>
 #include <utility>
 
-#include "checklist-service/storage/snapshot_testing.h"
+#include "checklist-service/testing/snapshot_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -11,10 +11,10 @@ namespace preflight::checklist {
 namespace {
 
 using ::nlohmann::json;
-using storage_testing::ExpectItemEq;
-using storage_testing::ExpectLaunchEq;
-using storage_testing::FullItem;
-using storage_testing::FullLaunch;
+using testing::ExpectItemEq;
+using testing::ExpectLaunchEq;
+using testing::FullItem;
+using testing::FullLaunch;
 using ::testing::HasSubstr;
 
 TEST(SnapshotCodecTest, FullLaunchRoundTrips) {

@@ -11,7 +11,7 @@
 #include "SQLiteCpp/Statement.h"
 #include "absl/strings/str_cat.h"
 #include "checklist-service/storage/migrations.h"
-#include "checklist-service/storage/snapshot_testing.h"
+#include "checklist-service/testing/snapshot_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/temp_dir.h"
@@ -19,12 +19,12 @@
 namespace preflight::checklist {
 namespace {
 
-using storage_testing::ExpectEventEq;
-using storage_testing::ExpectItemEq;
-using storage_testing::ExpectLaunchEq;
-using storage_testing::FullItem;
-using storage_testing::FullLaunch;
 using ::testing::ElementsAre;
+using testing::ExpectEventEq;
+using testing::ExpectItemEq;
+using testing::ExpectLaunchEq;
+using testing::FullItem;
+using testing::FullLaunch;
 using ::testing::HasSubstr;
 
 std::vector<int64_t> Sequences(const std::vector<Event>& events) {

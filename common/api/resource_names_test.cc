@@ -4,6 +4,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::api {
 namespace {
@@ -11,8 +12,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
-
-std::string Msg(const absl::Status& status) { return std::string(status.message()); }
+using testing::StatusMessage;
 
 TEST(ResourceNamesTest, ParsesRecipientNames) {
   absl::StatusOr<RecipientKey> id = ParseRecipientName("recipients/li.na@acme-cn_1", "name");
@@ -31,7 +31,7 @@ TEST(ResourceNamesTest, ParsesRecipientNames) {
 
   absl::StatusOr<RecipientKey> empty = ParseRecipientName("", "recipient.name");
   EXPECT_EQ(empty.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(Msg(empty.status()), StartsWith("recipient.name: required"));
+  EXPECT_THAT(StatusMessage(empty.status()), StartsWith("recipient.name: required"));
 
   for (const char* bad :
        {"li.na", "recipients/", "recipients/Li.Na", "recipients/a/b", "recipient/li.na",
@@ -40,7 +40,7 @@ TEST(ResourceNamesTest, ParsesRecipientNames) {
         "tenants/a b/recipients/x", "/recipients/x"}) {
     absl::StatusOr<RecipientKey> parsed = ParseRecipientName(bad, "name");
     EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(Msg(parsed.status()), StartsWith("name: ")) << bad;
+    EXPECT_THAT(StatusMessage(parsed.status()), StartsWith("name: ")) << bad;
   }
   EXPECT_TRUE(ParseRecipientName("recipients/" + std::string(128, 'a'), "name").ok());
   EXPECT_FALSE(ParseRecipientName("recipients/" + std::string(129, 'a'), "name").ok());
@@ -50,7 +50,8 @@ TEST(ResourceNamesTest, ParsesLaunchAndItemNames) {
   absl::StatusOr<std::string> launch = ParseLaunchName("launches/shop-1", "launch");
   ASSERT_TRUE(launch.ok());
   EXPECT_EQ(*launch, "shop-1");
-  EXPECT_THAT(Msg(ParseLaunchName("launches/Shop", "launch").status()), StartsWith("launch: "));
+  EXPECT_THAT(StatusMessage(ParseLaunchName("launches/Shop", "launch").status()),
+              StartsWith("launch: "));
   EXPECT_FALSE(ParseLaunchName("launches/a/items/B", "launch").ok());
 
   absl::StatusOr<ItemKey> item =
@@ -64,9 +65,9 @@ TEST(ResourceNamesTest, ParsesLaunchAndItemNames) {
         "launches/shop/things/ICP", "launches//items/ICP", "launches/shop/items/ICP/x"}) {
     absl::StatusOr<ItemKey> parsed = ParseItemName(bad, "item");
     EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(Msg(parsed.status()), StartsWith("item: ")) << bad;
+    EXPECT_THAT(StatusMessage(parsed.status()), StartsWith("item: ")) << bad;
   }
-  EXPECT_THAT(Msg(ParseItemName("", "item").status()), StartsWith("item: required"));
+  EXPECT_THAT(StatusMessage(ParseItemName("", "item").status()), StartsWith("item: required"));
 }
 
 TEST(ResourceNamesTest, ParsesDeliveryNames) {
@@ -106,15 +107,16 @@ TEST(ResourceNamesTest, TenantAndTokenNamesRoundTrip) {
   ASSERT_TRUE(tenant.ok()) << tenant.status();
   EXPECT_EQ(*tenant, "acme.cn");
   for (const char* bad : {"tenants/", "tenants/Acme", "tenant/acme", "tenants/a/b"}) {
-    EXPECT_THAT(Msg(ParseTenantName(bad, "parent").status()), StartsWith("parent: ")) << bad;
+    EXPECT_THAT(StatusMessage(ParseTenantName(bad, "parent").status()), StartsWith("parent: "))
+        << bad;
   }
   EXPECT_EQ(TokenName("0123456789ab"), "tokens/0123456789ab");
   absl::StatusOr<std::string> token = ParseTokenName("tokens/0123456789ab", "name");
   ASSERT_TRUE(token.ok()) << token.status();
   EXPECT_EQ(*token, "0123456789ab");
-  EXPECT_THAT(Msg(ParseTokenName("tokens/xyz", "name").status()),
+  EXPECT_THAT(StatusMessage(ParseTokenName("tokens/xyz", "name").status()),
               HasSubstr("is not a token name (tokens/{id}"));
-  EXPECT_THAT(Msg(ParseTokenName("", "name").status()), StartsWith("name: required"));
+  EXPECT_THAT(StatusMessage(ParseTokenName("", "name").status()), StartsWith("name: required"));
 }
 
 TEST(ResourceNamesTest, SubscriptionTargetsAreTenantsOrLaunches) {
@@ -130,17 +132,17 @@ TEST(ResourceNamesTest, SubscriptionTargetsAreTenantsOrLaunches) {
   for (const char* bad : {"", "tenants/BAD TENANT", "launches/", "recipients/li.na", "acme"}) {
     absl::StatusOr<SubscriptionTarget> parsed = ParseSubscriptionTarget(bad, "sub");
     EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(Msg(parsed.status()), StartsWith("sub: ")) << bad;
+    EXPECT_THAT(StatusMessage(parsed.status()), StartsWith("sub: ")) << bad;
   }
 }
 
 TEST(ResourceNamesTest, ErrorsQuoteOnlyAShortPrefixOfHugeNames) {
   const std::string huge = "launches/" + std::string(70000, 'a');
-  const std::string message = Msg(ParseLaunchName(huge, "name").status());
+  const std::string message = StatusMessage(ParseLaunchName(huge, "name").status());
   EXPECT_LT(message.size(), 200u);
   EXPECT_THAT(message, HasSubstr("(70009 bytes) is not a launch name (launches/{launch})"));
-  EXPECT_LT(Msg(ParseItemName(huge, "item").status()).size(), 200u);
-  EXPECT_LT(Msg(ParseRecipientName(huge, "name").status()).size(), 300u);
+  EXPECT_LT(StatusMessage(ParseItemName(huge, "item").status()).size(), 200u);
+  EXPECT_LT(StatusMessage(ParseRecipientName(huge, "name").status()).size(), 300u);
 }
 
 TEST(ResourceNamesTest, ShorthandsAddTheCollection) {

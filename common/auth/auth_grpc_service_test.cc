@@ -19,32 +19,14 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "tests/testing/loopback_channel.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight::auth {
 namespace {
 
 using ::testing::HasSubstr;
-
-constexpr size_t kHugeBytes = 70'000;
-constexpr size_t kMaxMessageBytes = 512;
-
-#define EXPECT_STATUS(expr, grpc_code, text)                     \
-  do {                                                           \
-    const grpc::Status status_ = (expr);                         \
-    EXPECT_EQ(status_.error_code(), grpc::StatusCode::grpc_code) \
-        << "message: " << status_.error_message();               \
-    EXPECT_THAT(status_.error_message(), HasSubstr(text));       \
-  } while (false)
-
-#define EXPECT_SHORT_REFUSAL(expr, grpc_code, field)                                             \
-  do {                                                                                           \
-    const grpc::Status status_ = (expr);                                                         \
-    EXPECT_EQ(status_.error_code(), grpc::StatusCode::grpc_code)                                 \
-        << field << ": " << status_.error_message().substr(0, 300);                              \
-    EXPECT_LT(status_.error_message().size(), kMaxMessageBytes) << field;                        \
-    EXPECT_THAT(status_.error_message().substr(0, kMaxMessageBytes), HasSubstr(field)) << field; \
-  } while (false)
+using testing::kHugeBytes;
 
 class AuthGrpcServiceTest : public ::testing::Test {
  protected:

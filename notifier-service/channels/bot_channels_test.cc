@@ -8,21 +8,21 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "notifier-service/channels/channel_test_util.h"
 #include "notifier-service/channels/dingtalk_channel.h"
 #include "notifier-service/channels/feishu_channel.h"
 #include "notifier-service/channels/slack_channel.h"
 #include "notifier-service/channels/text_limits.h"
 #include "notifier-service/channels/wecom_channel.h"
+#include "notifier-service/testing/channel_testing.h"
 
 namespace preflight::notifier {
 namespace {
 
 using ::preflight::testing::RecordedRequest;
 using ::preflight::testing::ScriptedResponse;
-using testing_util::OpenSslBase64;
-using testing_util::OpenSslHmacSha256;
-using testing_util::PercentDecode;
+using testing::OpenSslBase64;
+using testing::OpenSslHmacSha256;
+using testing::PercentDecode;
 
 const absl::Time kNow = absl::FromUnixSeconds(1767225600) + absl::Milliseconds(123);
 
@@ -68,7 +68,7 @@ std::string Repeat(absl::string_view piece, int times) {
   return out;
 }
 
-class BotChannelTest : public testing_util::ReceiverTest {
+class BotChannelTest : public testing::ReceiverTest {
  protected:
   BotChannelTest() : clock_(kNow) {}
 

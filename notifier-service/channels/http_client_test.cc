@@ -1,15 +1,13 @@
 #include "notifier-service/channels/http_client.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <memory>
 #include <string>
 
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "notifier-service/testing/channel_testing.h"
 #include "tests/testing/peers.h"
+#include "tests/testing/process.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight::notifier {
@@ -19,43 +17,15 @@ using ::preflight::testing::HttpReceiver;
 using ::preflight::testing::RecordedRequest;
 using ::preflight::testing::ScriptedResponse;
 
-// A loopback port nobody listens on (bound, then released).
-int UnusedPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
-class HttpClientTest : public ::testing::Test {
+class HttpClientTest : public testing::ReceiverTest {
  protected:
-  static void SetUpTestSuite() {
-    auto started = HttpReceiver::Start();
-    ASSERT_TRUE(started.ok()) << started.status();
-    receiver_ = started->release();
-  }
-  static void TearDownTestSuite() {
-    delete receiver_;
-    receiver_ = nullptr;
-  }
-  void SetUp() override { ASSERT_TRUE(receiver_->Reset().ok()); }
-
   static HttpClientOptions Options() {
     HttpClientOptions options;
     options.connect_timeout = absl::Seconds(5);
     options.timeout = absl::Seconds(10);
     return options;
   }
-
-  static HttpReceiver* receiver_;
 };
-
-HttpReceiver* HttpClientTest::receiver_ = nullptr;
 
 TEST_F(HttpClientTest, PostsHeadersAndBody) {
   HttpClient client(Options());
@@ -152,8 +122,8 @@ TEST_F(HttpClientTest, ConnectionDroppedWithoutAnswer) {
 }
 
 TEST_F(HttpClientTest, ConnectionRefused) {
-  const HttpResponse response =
-      HttpClient(Options()).Post({absl::StrCat("http://127.0.0.1:", UnusedPort(), "/x"), {}, ""});
+  const HttpResponse response = HttpClient(Options()).Post(
+      {absl::StrCat("http://127.0.0.1:", testing::UnusedLoopbackPort(), "/x"), {}, ""});
   EXPECT_EQ(response.error, TransportError::kConnection) << response.error_message;
 }
 

@@ -7,15 +7,15 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "notifier-service/channels/channel_test_util.h"
 #include "notifier-service/channels/text_limits.h"
+#include "notifier-service/testing/channel_testing.h"
 
 namespace preflight::notifier {
 namespace {
 
 using ::preflight::testing::RecordedRequest;
 using ::preflight::testing::ScriptedResponse;
-using testing_util::OpenSslHmacSha256;
+using testing::OpenSslHmacSha256;
 
 const absl::Time kNow = absl::FromUnixSeconds(1767225600);
 
@@ -29,7 +29,7 @@ OutgoingMessage Message() {
   return message;
 }
 
-class WebhookChannelTest : public testing_util::ReceiverTest {
+class WebhookChannelTest : public testing::ReceiverTest {
  protected:
   WebhookChannelTest()
       : clock_(kNow),

@@ -12,6 +12,9 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/testing/loopback_server.h"
+#include "tests/testing/process.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::notifier {
 namespace {
@@ -99,23 +102,15 @@ v1::Launch ShopLaunch() {
 class ChecklistVersionClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(&fake_);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    channel_ =
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_), grpc::InsecureChannelCredentials());
+    ASSERT_OK(server_.Start({&fake_}));
+    channel_ = grpc::CreateChannel(server_.address(), grpc::InsecureChannelCredentials());
     fake_.AddLaunch(ShopLaunch());
   }
 
-  void TearDown() override {
-    if (server_) server_->Shutdown(std::chrono::system_clock::now());
-  }
+  void TearDown() override { server_.Shutdown(absl::ZeroDuration()); }
 
   FakeChecklist fake_;
-  int port_ = 0;
-  std::unique_ptr<grpc::Server> server_;
+  testing::LoopbackServer server_;
   std::shared_ptr<grpc::Channel> channel_;
 };
 
@@ -178,16 +173,7 @@ TEST_F(ChecklistVersionClientTest, SlowChecklistHitsTheDeadline) {
 
 TEST_F(ChecklistVersionClientTest, UnreachableChecklistIsUnavailable) {
   // A port that was just bound and released: nothing listens there any more.
-  int dead_port = 0;
-  {
-    FakeChecklist short_lived;
-    grpc::ServerBuilder builder;
-    builder.RegisterService(&short_lived);
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &dead_port);
-    std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-    ASSERT_NE(server, nullptr);
-    server->Shutdown();
-  }
+  const int dead_port = testing::UnusedLoopbackPort();
   ChecklistVersionClient client(grpc::CreateChannel(absl::StrCat("127.0.0.1:", dead_port),
                                                     grpc::InsecureChannelCredentials()));
   absl::StatusOr<std::map<std::string, int64_t>> versions = client.ItemVersions("shop");

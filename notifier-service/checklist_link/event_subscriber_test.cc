@@ -13,17 +13,14 @@
 #include "absl/time/clock.h"
 #include "checklist-service/domain/event_hub.h"
 #include "checklist-service/domain/launch_service.h"
-#include "checklist-service/domain/template_catalog.h"
-#include "checklist-service/grpc/checklist_grpc_service.h"
-#include "checklist-service/storage/sqlite_checklist_store.h"
+#include "checklist-service/testing/checklist_server_testing.h"
+#include "checklist-service/testing/launch_service_testing.h"
 #include "common/clock.h"
-#include "common/page_token.h"
 #include "common/server_runner.h"
-#include "common/working_calendar.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::notifier {
 namespace {
@@ -31,13 +28,8 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-constexpr absl::Duration kPatience = absl::Seconds(30);
-
-std::vector<int64_t> Iota(int64_t first, int64_t last) {
-  std::vector<int64_t> out;
-  for (int64_t s = first; s <= last; ++s) out.push_back(s);
-  return out;
-}
+using testing::Iota;
+using testing::kPatience;
 
 // Commits each event's effect with its cursor, like the engine; can be told to fail.
 class RecordingSink final : public EventSink {
@@ -112,35 +104,21 @@ class RecordingSink final : public EventSink {
 struct ChecklistServer {
   checklist::EventHub hub;
   std::unique_ptr<checklist::LaunchService> service;
-  std::unique_ptr<checklist::ChecklistGrpcService> grpc_service;
-  std::unique_ptr<grpc::Server> server;
+  testing::ChecklistTestServer server;
   int port = 0;
 
   // As the real server shuts down: end the watches, then the server.
   void Stop() {
     hub.Close();
-    server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
-    server->Wait();
+    server.Shutdown(absl::Seconds(5));
   }
 };
 
 class EventSubscriberTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<checklist::TemplateCatalog> catalog =
-        checklist::TemplateCatalog::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/templates"});
-    ASSERT_TRUE(catalog.ok()) << catalog.status();
-    catalog_ = std::make_unique<checklist::TemplateCatalog>(*std::move(catalog));
-    absl::StatusOr<WorkingCalendar> calendar =
-        WorkingCalendar::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/calendar"});
-    ASSERT_TRUE(calendar.ok()) << calendar.status();
-    calendar_ = std::make_unique<WorkingCalendar>(*std::move(calendar));
-    checklist::SqliteChecklistStore::Options options;
-    options.synchronous = checklist::SqliteChecklistStore::Options::Synchronous::kOff;
-    absl::StatusOr<std::unique_ptr<checklist::SqliteChecklistStore>> store =
-        checklist::SqliteChecklistStore::Open(dir_.Join("checklist.db"), options);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    ASSERT_OK(checklist_data_.Open(testing::ChecklistTestbed::FastStore()));
+    store_ = checklist_data_.store();
   }
 
   void TearDown() override {
@@ -151,17 +129,13 @@ class EventSubscriberTest : public ::testing::Test {
   // Starts a checklist server on `port` (0: any free one).
   std::unique_ptr<ChecklistServer> StartChecklist(int port = 0) {
     auto server = std::make_unique<ChecklistServer>();
-    server->service = std::make_unique<checklist::LaunchService>(
-        store_.get(), catalog_.get(), calendar_.get(), &clock_, &server->hub);
-    server->grpc_service = std::make_unique<checklist::ChecklistGrpcService>(
-        server->service.get(), PageTokenCodec("test-key"));
-    absl::StatusOr<StartedServer> started = StartServer(
-        ServerOptions{absl::StrCat("127.0.0.1:", port), "checklist", absl::Seconds(5), {}},
-        {server->grpc_service.get()});
-    EXPECT_TRUE(started.ok()) << started.status();
+    server->service = checklist_data_.NewService(nullptr, &server->hub);
+    testing::ChecklistTestServer::Options options;
+    options.port = port;
+    const absl::Status started = server->server.Start(server->service.get(), options);
+    EXPECT_TRUE(started.ok()) << started;
     if (!started.ok()) return nullptr;
-    server->server = std::move(started->server);
-    server->port = started->port;
+    server->port = server->server.port();
     return server;
   }
 
@@ -180,39 +154,18 @@ class EventSubscriberTest : public ::testing::Test {
 
   // Commits a change through `service` (one event per call after the launch's creation).
   static std::string CreateLaunch(checklist::LaunchService& service) {
-    checklist::NewLaunch request;
-    request.tenant = "acme";
-    request.display_name = "Shop";
-    request.owner = "zhang.wei";
-    request.target_launch_date = absl::CivilDay(2026, 12, 15);
-    request.profile.subject_type = v1::SUBJECT_TYPE_ENTERPRISE;
-    request.profile.hosting = v1::HOSTING_OWN_MAINLAND_SERVER;
-    absl::StatusOr<checklist::LaunchState> state =
-        service.CreateLaunch(request, "", checklist::Actor{"tester"});
-    EXPECT_TRUE(state.ok()) << state.status();
-    return state.ok() ? state->launch.id : "";
+    return testing::CreateShopLaunch(service);
   }
   static void Touch(checklist::LaunchService& service, const std::string& launch_id,
                     const std::string& notes) {
-    checklist::ItemPatch patch;
-    patch.notes = notes;
-    absl::Status status =
-        service.UpdateItem(launch_id, "MP_ACCOUNT", patch, std::nullopt, checklist::Actor{"t"})
-            .status();
-    EXPECT_TRUE(status.ok()) << status;
+    testing::TouchItem(service, launch_id, notes);
   }
 
-  int64_t Head() {
-    absl::StatusOr<int64_t> head = store_->LastSequence();
-    EXPECT_TRUE(head.ok()) << head.status();
-    return head.value_or(0);
-  }
+  int64_t Head() { return testing::LastSequence(*store_); }
 
-  testing::TempDir dir_;
   FakeClock clock_{absl::FromCivil(absl::CivilSecond(2026, 9, 1, 2, 0, 0), absl::UTCTimeZone())};
-  std::unique_ptr<checklist::TemplateCatalog> catalog_;
-  std::unique_ptr<WorkingCalendar> calendar_;
-  std::unique_ptr<checklist::SqliteChecklistStore> store_;
+  testing::ChecklistTestbed checklist_data_{&clock_};
+  checklist::SqliteChecklistStore* store_ = nullptr;
   std::unique_ptr<ChecklistServer> checklist_;
   std::unique_ptr<EventSubscriber> subscriber_;
 };
@@ -286,9 +239,9 @@ TEST_F(EventSubscriberTest, CatchesUpAfterTheChecklistRestartsWithNothingLostOrR
   EXPECT_THAT(subscriber_->Status().last_error, HasSubstr("UNAVAILABLE"));
   // Changes keep committing while it is down (another process, same database).
   {
-    checklist::LaunchService offline(store_.get(), catalog_.get(), calendar_.get(), &clock_);
-    for (int i = 0; i < 20; ++i) Touch(offline, launch, absl::StrCat("while down ", i));
-    CreateLaunch(offline);
+    std::unique_ptr<checklist::LaunchService> offline = checklist_data_.NewService();
+    for (int i = 0; i < 20; ++i) Touch(*offline, launch, absl::StrCat("while down ", i));
+    CreateLaunch(*offline);
   }
   // It comes back on the same port.
   checklist_ = StartChecklist(port);

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/clock.h"
+#include "common/testing/working_calendar_testing.h"
 #include "common/working_calendar.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -16,8 +17,6 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-constexpr char kCalendarFile[] = PREFLIGHT_SOURCE_DIR "/data/calendar/cn_mainland.textproto";
 
 absl::CivilDay D(int year, int month, int day) { return absl::CivilDay(year, month, day); }
 
@@ -75,16 +74,7 @@ ItemInfo Item(const std::string& code) {
 
 class LadderTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    absl::StatusOr<WorkingCalendar> calendar = WorkingCalendar::LoadFromFile(kCalendarFile);
-    ASSERT_TRUE(calendar.ok()) << calendar.status();
-    calendar_ = new WorkingCalendar(*std::move(calendar));
-  }
-  static void TearDownTestSuite() {
-    delete calendar_;
-    calendar_ = nullptr;
-  }
-  static const WorkingCalendar& cal() { return *calendar_; }
+  static const WorkingCalendar& cal() { return testing::SharedBuiltinCalendar(); }
 
   std::vector<Rung> Plan(const LaunchInfo& launch, const ItemInfo& item, absl::Time from,
                          absl::Time to) const {
@@ -92,12 +82,7 @@ class LadderTest : public ::testing::Test {
   }
 
   ReminderPolicy policy_ = DefaultReminderPolicy();
-
- private:
-  static WorkingCalendar* calendar_;
 };
-
-WorkingCalendar* LadderTest::calendar_ = nullptr;
 
 // National Day 2026: Oct 1-7 off, Sunday Sep 20 and Saturday Oct 10 are working days; the
 // Mid-Autumn Festival (Sep 25-27) comes just before.

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "common/testing/working_calendar_testing.h"
 #include "common/working_calendar.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -16,8 +17,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr char kCalendarFile[] = PREFLIGHT_SOURCE_DIR "/data/calendar/cn_mainland.textproto";
-
 absl::CivilDay D(int year, int month, int day) { return absl::CivilDay(year, month, day); }
 
 bool HasNonAscii(const std::string& text) {
@@ -29,16 +28,7 @@ bool HasNonAscii(const std::string& text) {
 
 class RendererTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    absl::StatusOr<WorkingCalendar> calendar = WorkingCalendar::LoadFromFile(kCalendarFile);
-    ASSERT_TRUE(calendar.ok()) << calendar.status();
-    calendar_ = new WorkingCalendar(*std::move(calendar));
-  }
-  static void TearDownTestSuite() {
-    delete calendar_;
-    calendar_ = nullptr;
-  }
-  static const WorkingCalendar& cal() { return *calendar_; }
+  static const WorkingCalendar& cal() { return testing::SharedBuiltinCalendar(); }
 
   RendererTest() {
     launch_.launch_id = "mall";
@@ -68,12 +58,7 @@ class RendererTest : public ::testing::Test {
 
   LaunchInfo launch_;
   ItemInfo item_;
-
- private:
-  static WorkingCalendar* calendar_;
 };
-
-WorkingCalendar* RendererTest::calendar_ = nullptr;
 
 TEST_F(RendererTest, DueReminderInBothLanguages) {
   item_.due = D(2026, 12, 10);

@@ -3,7 +3,6 @@
 // pass began, and a Retry-After counts from the answer and holds every delivery queued for that
 // endpoint, not only the one that got the 429.
 
-#include "notifier-service/checklist_link/event_translation.h"
 #include "notifier-service/engine/delivery_worker.h"
 
 #include <deque>
@@ -20,11 +19,10 @@
 #include "common/working_calendar.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "notifier-service/channels/log_channel.h"
-#include "notifier-service/domain/reminder_policy.h"
 #include "notifier-service/engine/notifier_engine.h"
 #include "notifier-service/storage/sqlite_notifier_store.h"
-#include "tests/testing/temp_dir.h"
+#include "notifier-service/testing/notifier_engine_testing.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::notifier {
 namespace {
@@ -85,14 +83,6 @@ class SlowReceiver final : public Channel {
   const absl::Duration latency_;
 };
 
-class FixedVersions final : public ItemVersionSource {
- public:
-  absl::StatusOr<std::map<std::string, int64_t>> ItemVersions(absl::string_view) override {
-    return versions;
-  }
-  std::map<std::string, int64_t> versions;
-};
-
 // What the worker reports to the metrics.
 class RecordingObserver final : public DeliveryObserver {
  public:
@@ -115,26 +105,18 @@ constexpr char kOther[] = "https://hooks.example/other";
 class DeliveryWorkerTimingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<WorkingCalendar> calendar =
-        WorkingCalendar::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/calendar"});
-    ASSERT_TRUE(calendar.ok()) << calendar.status();
-    calendar_ = std::make_unique<WorkingCalendar>(*std::move(calendar));
-    absl::StatusOr<std::unique_ptr<SqliteNotifierStore>> store =
-        SqliteNotifierStore::Open(dir_.path() + "/notifier.db", SqliteOptions{});
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
     auto receiver = std::make_unique<SlowReceiver>(&clock_, absl::Milliseconds(1500));
     receiver_ = receiver.get();
-    channels_[ChannelType::kWebhook] = std::move(receiver);
-    NotifierEngineOptions options;
-    options.send_threads = 0;
+    notifier_.channels()[ChannelType::kWebhook] = std::move(receiver);
+    testing::NotifierTestbed::Options options;
+    options.store_on_test_clock = false;
     // Retry-After, not the backoff, decides when a throttled delivery is tried again.
-    options.engine.retry_initial_backoff = absl::Milliseconds(1);
-    options.engine.retry_max_backoff = absl::Milliseconds(1);
-    options.observer = &observer_;
-    engine_ = std::make_unique<NotifierEngine>(store_.get(), &policy_, calendar_.get(), &channels_,
-                                               &budget_, &versions_, &clock_, options);
-    ASSERT_TRUE(engine_->Recover().ok());
+    options.engine.engine.retry_initial_backoff = absl::Milliseconds(1);
+    options.engine.engine.retry_max_backoff = absl::Milliseconds(1);
+    options.engine.observer = &observer_;
+    ASSERT_OK(notifier_.Open(options));
+    engine_ = notifier_.engine();
+    store_ = notifier_.store();
   }
 
   // A recipient on one webhook, subscribed to `subscriptions`.
@@ -148,44 +130,15 @@ class DeliveryWorkerTimingTest : public ::testing::Test {
     ASSERT_TRUE(created.ok()) << created.status();
   }
 
-  void Launch() {
-    v1::Event event;
-    event.set_sequence(++sequence_);
-    event.set_type(v1::Event::TYPE_LAUNCH_CREATED);
-    event.set_tenant("acme");
-    event.set_launch("launches/l1");
-    v1::Launch* launch = event.mutable_launch_snapshot();
-    launch->set_name("launches/l1");
-    launch->set_tenant("acme");
-    launch->set_display_name("Acme shop");
-    launch->set_owner("boss");
-    launch->set_time_zone("Asia/Shanghai");
-    launch->set_target_launch_date("2026-10-30");
-    launch->set_etag("1-aaaaaaaaaaaa");
-    launch->set_version(1);
-    ASSERT_TRUE(TranslateAndApply(*engine_->event_sink(), event).ok());
-  }
+  void Launch() { ASSERT_OK(notifier_.Apply(testing::LaunchEvent(++sequence_, "l1"))); }
 
   // An item of l1 assigned to li.na whose first start reminder is due at 09:30 on 17 September.
   void Item(const std::string& code) {
-    v1::Event event;
-    event.set_sequence(++sequence_);
-    event.set_type(v1::Event::TYPE_ITEM_CREATED);
-    event.set_tenant("acme");
-    event.set_launch("launches/l1");
-    event.set_item_code(code);
-    v1::Item* item = event.mutable_item_snapshot();
-    item->set_name(absl::StrCat("launches/l1/items/", code));
-    item->set_code(code);
-    item->set_title_en(code);
-    item->set_status(v1::ITEM_STATUS_NOT_STARTED);
-    item->set_assignee("li.na");
-    item->mutable_schedule()->set_latest_start_date("2026-09-21");
-    item->mutable_schedule()->set_latest_finish_date("2026-10-09");
-    item->set_etag("1-bbbbbbbbbbbb");
-    item->set_version(1);
-    ASSERT_TRUE(TranslateAndApply(*engine_->event_sink(), event).ok());
-    versions_.versions[code] = 1;
+    testing::ItemSpec item;
+    item.code = code;
+    item.title_en = code;
+    item.title_zh = "";
+    ASSERT_OK(notifier_.Apply(testing::ItemEvent(++sequence_, "l1", item)));
   }
 
   std::vector<Delivery> Deliveries() {
@@ -194,17 +147,12 @@ class DeliveryWorkerTimingTest : public ::testing::Test {
     return all.ok() ? *all : std::vector<Delivery>{};
   }
 
-  testing::TempDir dir_;
   FakeClock clock_{Shanghai(2026, 9, 17, 10, 0)};
-  ReminderPolicy policy_ = DefaultReminderPolicy();
-  std::unique_ptr<WorkingCalendar> calendar_;
-  ChannelSet channels_;
-  SlowReceiver* receiver_ = nullptr;
   RecordingObserver observer_;
-  RateBudget budget_;
-  FixedVersions versions_;
-  std::unique_ptr<SqliteNotifierStore> store_;
-  std::unique_ptr<NotifierEngine> engine_;
+  testing::NotifierTestbed notifier_{&clock_};
+  SlowReceiver* receiver_ = nullptr;
+  SqliteNotifierStore* store_ = nullptr;
+  NotifierEngine* engine_ = nullptr;
   int64_t sequence_ = 0;
 };
 

@@ -1,7 +1,6 @@
 // The engine end to end in one process: real SQLite store, real policy and calendar, a fake
 // clock that jumps across weeks, and recording channels. Asserts the exact sends.
 
-#include "notifier-service/checklist_link/event_translation.h"
 #include "notifier-service/engine/notifier_engine.h"
 
 #include <algorithm>
@@ -19,16 +18,18 @@
 #include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "notifier-service/channels/log_channel.h"
-#include "notifier-service/domain/reminder_policy.h"
 #include "notifier-service/storage/sqlite_notifier_store.h"
-#include "tests/testing/temp_dir.h"
+#include "notifier-service/testing/notifier_engine_testing.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::notifier {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using testing::ItemEvent;
+using testing::ItemSpec;
+using testing::LaunchEvent;
 using ::testing::UnorderedElementsAreArray;
 
 const absl::TimeZone& Shanghai() {
@@ -65,109 +66,32 @@ class RecordingChannel final : public Channel {
   const bool idempotent_;
 };
 
-// The checklist's item versions as the test says they are.
-class FakeVersions final : public ItemVersionSource {
- public:
-  absl::StatusOr<std::map<std::string, int64_t>> ItemVersions(
-      absl::string_view launch_id) override {
-    if (unavailable) return absl::UnavailableError("checklist down");
-    return versions[std::string(launch_id)];
-  }
-  std::map<std::string, std::map<std::string, int64_t>> versions;
-  bool unavailable = false;
-};
-
-v1::Event LaunchEvent(int64_t sequence, const std::string& id) {
-  v1::Event event;
-  event.set_sequence(sequence);
-  event.set_type(v1::Event::TYPE_LAUNCH_CREATED);
-  event.set_tenant("acme");
-  event.set_launch(absl::StrCat("launches/", id));
-  v1::Launch* launch = event.mutable_launch_snapshot();
-  launch->set_name(absl::StrCat("launches/", id));
-  launch->set_tenant("acme");
-  launch->set_display_name("Acme shop");
-  launch->set_owner("boss");
-  launch->set_time_zone("Asia/Shanghai");
-  launch->set_target_launch_date("2026-10-30");
-  launch->set_etag("1-aaaaaaaaaaaa");
-  launch->set_version(1);
-  return event;
-}
-
-struct ItemSpec {
-  std::string code = "ICP_FILING";
-  std::string assignee = "li.na";
-  int64_t version = 1;
-  v1::ItemStatus status = v1::ITEM_STATUS_NOT_STARTED;
-  std::string latest_start = "2026-09-21";
-  std::string latest_finish = "2026-10-09";
-  std::string due_date;
-};
-
-v1::Event ItemEvent(int64_t sequence, const std::string& launch_id, const ItemSpec& spec) {
-  v1::Event event;
-  event.set_sequence(sequence);
-  event.set_type(spec.version == 1 ? v1::Event::TYPE_ITEM_CREATED : v1::Event::TYPE_ITEM_UPDATED);
-  event.set_tenant("acme");
-  event.set_launch(absl::StrCat("launches/", launch_id));
-  event.set_item_code(spec.code);
-  v1::Item* item = event.mutable_item_snapshot();
-  item->set_name(absl::StrCat("launches/", launch_id, "/items/", spec.code));
-  item->set_code(spec.code);
-  item->set_title_en("ICP filing");
-  item->set_title_zh("ICP 备案");
-  item->set_status(spec.status);
-  item->set_assignee(spec.assignee);
-  item->set_due_date(spec.due_date);
-  item->mutable_schedule()->set_latest_start_date(spec.latest_start);
-  item->mutable_schedule()->set_latest_finish_date(spec.latest_finish);
-  item->set_etag(absl::StrCat(spec.version, "-bbbbbbbbbbbb"));
-  item->set_version(spec.version);
-  return event;
-}
-
 class NotifierEngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<WorkingCalendar> calendar =
-        WorkingCalendar::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/calendar"});
-    ASSERT_TRUE(calendar.ok()) << calendar.status();
-    calendar_ = std::make_unique<WorkingCalendar>(*std::move(calendar));
-    channels_[ChannelType::kLog] = std::make_unique<LogChannel>(&log_, &clock_);
     auto webhook = std::make_unique<RecordingChannel>(/*idempotent=*/true);
     webhook_ = webhook.get();
-    channels_[ChannelType::kWebhook] = std::move(webhook);
+    notifier_.channels()[ChannelType::kWebhook] = std::move(webhook);
     auto wecom = std::make_unique<RecordingChannel>(/*idempotent=*/false);
     wecom_ = wecom.get();
-    channels_[ChannelType::kWecom] = std::move(wecom);
+    notifier_.channels()[ChannelType::kWecom] = std::move(wecom);
+    notifier_.AddLogChannel();
     Open(nullptr);
   }
 
   // (Re)opens the store and the engine, as a process start does.
   void Open(CrashHook hook) {
-    engine_.reset();
-    store_.reset();
-    absl::StatusOr<std::unique_ptr<SqliteNotifierStore>> store =
-        SqliteNotifierStore::Open(dir_.path() + "/notifier.db", SqliteOptions{});
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-    NotifierEngineOptions options;
-    options.send_threads = 0;
-    engine_ =
-        std::make_unique<NotifierEngine>(store_.get(), &policy_, calendar_.get(), &channels_,
-                                         &budget_, &versions_, &clock_, options, std::move(hook));
-    ASSERT_TRUE(engine_->Recover().ok());
+    engine_ = nullptr;
+    store_ = nullptr;
+    testing::NotifierTestbed::Options options;
+    options.crash_hook = std::move(hook);
+    options.store_on_test_clock = false;
+    ASSERT_OK(notifier_.Open(options));
+    engine_ = notifier_.engine();
+    store_ = notifier_.store();
   }
 
-  void Apply(const v1::Event& event) {
-    ASSERT_TRUE(TranslateAndApply(*engine_->event_sink(), event).ok());
-    if (event.has_item_snapshot()) {
-      const std::string& etag = event.item_snapshot().etag();
-      versions_.versions["l1"][event.item_snapshot().code()] =
-          std::stoll(etag.substr(0, etag.find('-')));
-    }
-  }
+  void Apply(const v1::Event& event) { ASSERT_OK(notifier_.Apply(event)); }
 
   // Runs the engine every `step` from now until `until`.
   void RunUntil(absl::Time until, absl::Duration step = absl::Minutes(30)) {
@@ -195,18 +119,12 @@ class NotifierEngineTest : public ::testing::Test {
     return sends;
   }
 
-  testing::TempDir dir_;
   FakeClock clock_{At(2026, 9, 1, 0, 0)};
-  ReminderPolicy policy_ = DefaultReminderPolicy();
-  std::unique_ptr<WorkingCalendar> calendar_;
-  std::ostringstream log_;
-  ChannelSet channels_;
+  testing::NotifierTestbed notifier_{&clock_};
   RecordingChannel* webhook_ = nullptr;
   RecordingChannel* wecom_ = nullptr;
-  RateBudget budget_;
-  FakeVersions versions_;
-  std::unique_ptr<SqliteNotifierStore> store_;
-  std::unique_ptr<NotifierEngine> engine_;
+  SqliteNotifierStore* store_ = nullptr;
+  NotifierEngine* engine_ = nullptr;
 };
 
 TEST_F(NotifierEngineTest, LadderAcrossMidAutumnAndNationalDaySendsExactlyTheRungs) {
@@ -262,7 +180,7 @@ TEST_F(NotifierEngineTest, NothingIsSentForWorkApprovedWaivedOrMovedBeforeItsSen
   RunUntil(At(2026, 10, 21, 9, 0));
   const size_t before_fence = Deliveries().size();
   EXPECT_EQ(before_fence, before);
-  versions_.versions["l1"]["ICP_FILING"] = 3;
+  notifier_.versions().Set("l1", "ICP_FILING", 3);
   RunUntil(At(2026, 10, 21, 12, 0));  // due:2026-10-30:-7 would go at 09:30
   EXPECT_EQ(Deliveries().size(), before_fence);
   ItemSpec approved = moved;

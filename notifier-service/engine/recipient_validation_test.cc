@@ -5,6 +5,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "notifier-service/engine/notifier_limits.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::notifier {
 namespace {
@@ -21,9 +22,7 @@ Recipient WithChannel(ChannelType type, std::string target, std::string secret_r
 
 void ExpectInvalid(const Recipient& recipient, const std::string& text,
                    const std::vector<std::string>& allow = {}) {
-  const absl::Status status = ValidateRecipient(recipient, allow);
-  EXPECT_TRUE(absl::IsInvalidArgument(status)) << status;
-  EXPECT_THAT(status.message(), HasSubstr(text));
+  EXPECT_STATUS(ValidateRecipient(recipient, allow), INVALID_ARGUMENT, text);
 }
 
 TEST(RecipientValidationTest, EveryBotTypeFollowsTheUrlRules) {

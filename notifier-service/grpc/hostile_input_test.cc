@@ -9,42 +9,16 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "notifier-service/grpc/notifier_test_server.h"
+#include "notifier-service/testing/notifier_server_testing.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::notifier {
 namespace {
 
 using ::testing::HasSubstr;
+using testing::Huge;
 
-constexpr size_t kHugeBytes = 70'000;
-constexpr size_t kMaxMessageBytes = 512;
-
-std::string Huge(char fill = 'x') { return std::string(kHugeBytes, fill); }
-
-#define EXPECT_STATUS(expr, grpc_code, text)                     \
-  do {                                                           \
-    const grpc::Status status_ = (expr);                         \
-    EXPECT_EQ(status_.error_code(), grpc::StatusCode::grpc_code) \
-        << "message: " << status_.error_message();               \
-    EXPECT_THAT(status_.error_message(), HasSubstr(text));       \
-  } while (false)
-
-#define EXPECT_SHORT_REFUSAL(expr, grpc_code, field)                                             \
-  do {                                                                                           \
-    const grpc::Status status_ = (expr);                                                         \
-    EXPECT_EQ(status_.error_code(), grpc::StatusCode::grpc_code)                                 \
-        << field << ": " << status_.error_message().substr(0, 300);                              \
-    EXPECT_LT(status_.error_message().size(), kMaxMessageBytes) << field;                        \
-    EXPECT_THAT(status_.error_message().substr(0, kMaxMessageBytes), HasSubstr(field)) << field; \
-  } while (false)
-
-#define EXPECT_OK(expr)                                                                   \
-  do {                                                                                    \
-    const grpc::Status status_ = (expr);                                                  \
-    EXPECT_TRUE(status_.ok()) << status_.error_code() << ": " << status_.error_message(); \
-  } while (false)
-
-class NotifierHostileInputTest : public testing_util::NotifierServerTest {
+class NotifierHostileInputTest : public testing::NotifierServerTest {
  protected:
   static v1::Recipient Inbox(const std::string& name) {
     v1::Recipient recipient;

@@ -2,7 +2,6 @@
 // default reminder policy, calendar and log channel, served on a loopback port and called through
 // a real stub. Time comes from a FakeClock; sends happen inline (send_threads 0).
 
-#include "notifier-service/checklist_link/event_translation.h"
 #include "notifier-service/grpc/notifier_grpc_service.h"
 
 #include <map>
@@ -17,20 +16,15 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "common/page_token.h"
-#include "common/working_calendar.h"
 #include "common/api/etag.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "notifier-service/channels/log_channel.h"
-#include "notifier-service/engine/rate_budget.h"
-#include "notifier-service/domain/reminder_policy.h"
-#include "notifier-service/engine/item_version_source.h"
 #include "notifier-service/engine/notifier_engine.h"
 #include "notifier-service/grpc/notifier_proto_mapping.h"
-#include "notifier-service/storage/sqlite_notifier_store.h"
-#include "tests/testing/loopback_channel.h"
-#include "tests/testing/temp_dir.h"
+#include "notifier-service/testing/notifier_engine_testing.h"
+#include "notifier-service/testing/notifier_server_testing.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::notifier {
 namespace {
@@ -45,78 +39,25 @@ absl::Time Utc(int y, int m, int d, int hh = 0, int mm = 0) {
 
 int64_t Seconds(absl::Time t) { return absl::ToUnixSeconds(t); }
 
-#define EXPECT_STATUS(expr, grpc_code, text)                     \
-  do {                                                           \
-    const grpc::Status status_ = (expr);                         \
-    EXPECT_EQ(status_.error_code(), grpc::StatusCode::grpc_code) \
-        << "message: " << status_.error_message();               \
-    EXPECT_THAT(status_.error_message(), HasSubstr(text));       \
-  } while (false)
-
-#define ASSERT_OK(expr)                                                                   \
-  do {                                                                                    \
-    const grpc::Status status_ = (expr);                                                  \
-    ASSERT_TRUE(status_.ok()) << status_.error_code() << ": " << status_.error_message(); \
-  } while (false)
-
-// The checklist's versions as the tests set them.
-class FakeVersions final : public ItemVersionSource {
- public:
-  absl::StatusOr<std::map<std::string, int64_t>> ItemVersions(
-      absl::string_view launch_id) override {
-    absl::MutexLock lock(&mu_);
-    auto found = versions_.find(std::string(launch_id));
-    if (found == versions_.end()) return absl::NotFoundError("no such launch");
-    return found->second;
-  }
-  void Set(const std::string& launch_id, const std::string& code, int64_t version) {
-    absl::MutexLock lock(&mu_);
-    versions_[launch_id][code] = version;
-  }
-
- private:
-  absl::Mutex mu_;
-  std::map<std::string, std::map<std::string, int64_t>> versions_ ABSL_GUARDED_BY(mu_);
-};
-
 // Monday 2 March 2026, 08:00 in Shanghai: before the 09:30 send time, after no holiday.
 const absl::Time kStart = Utc(2026, 3, 2, 0, 0);
 
 class NotifierGrpcServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<WorkingCalendar> calendar =
-        WorkingCalendar::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/calendar"});
-    ASSERT_TRUE(calendar.ok()) << calendar.status();
-    calendar_ = std::make_unique<WorkingCalendar>(*std::move(calendar));
-    absl::StatusOr<std::unique_ptr<SqliteNotifierStore>> store = SqliteNotifierStore::Open(
-        dir_.Join("notifier.db"), SqliteNotifierStore::Options{}, &clock_);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-    channels_[ChannelType::kLog] = std::make_unique<LogChannel>(&log_, &clock_);
-    NotifierEngineOptions options;
-    options.send_threads = 0;
-    engine_ = std::make_unique<NotifierEngine>(store_.get(), &policy_, calendar_.get(), &channels_,
-                                               &budget_, &versions_, &clock_, options);
-    ASSERT_TRUE(engine_->Recover().ok());
-    service_ =
-        std::make_unique<NotifierGrpcService>(engine_.get(), PageTokenCodec("test-key"), [this] {
-          absl::MutexLock lock(&status_mu_);
-          return subscription_status_;
-        });
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    ASSERT_GT(port, 0);
-    stub_ = v1::NotifierService::NewStub(testing::ConnectedLoopbackChannel(port));
+    notifier_.AddLogChannel();
+    ASSERT_OK(notifier_.Open());
+    engine_ = notifier_.engine();
+    testing::NotifierTestServer::Options options;
+    options.subscription_status = [this] {
+      absl::MutexLock lock(&status_mu_);
+      return subscription_status_;
+    };
+    ASSERT_OK(server_.Start(engine_, options));
+    stub_ = server_.NewStub();
   }
 
-  void TearDown() override {
-    if (server_) server_->Shutdown();
-  }
+  void TearDown() override { server_.Shutdown(); }
 
   // ---- Calls ----------------------------------------------------------------------------------
 
@@ -203,44 +144,10 @@ class NotifierGrpcServiceTest : public ::testing::Test {
   // Launch "shop" of tenant acme (owner wang.wei), and its item ICP_FILING assigned to li.na:
   // latest start Thursday 5 March, due Thursday 12 March 2026.
   void FeedShopEvents() {
-    v1::Event launch_event;
-    launch_event.set_sequence(1);
-    launch_event.set_type(v1::Event::TYPE_LAUNCH_CREATED);
-    launch_event.set_tenant("acme");
-    launch_event.set_launch("launches/shop");
-    *launch_event.mutable_time() = ToTimestamp(clock_.Now());
-    v1::Launch* launch = launch_event.mutable_launch_snapshot();
-    launch->set_name("launches/shop");
-    launch->set_tenant("acme");
-    launch->set_display_name("Acme Shop");
-    launch->set_owner("wang.wei");
-    launch->set_time_zone("Asia/Shanghai");
-    launch->set_target_launch_date("2026-04-30");
-    launch->set_etag("1-abc");
-    launch->set_version(1);
-    ASSERT_TRUE(TranslateAndApply(*engine_->event_sink(), launch_event).ok());
-
-    v1::Event item_event;
-    item_event.set_sequence(2);
-    item_event.set_type(v1::Event::TYPE_ITEM_CREATED);
-    item_event.set_tenant("acme");
-    item_event.set_launch("launches/shop");
-    item_event.set_item_code("ICP_FILING");
-    *item_event.mutable_time() = ToTimestamp(clock_.Now());
-    v1::Item* item = item_event.mutable_item_snapshot();
-    item->set_name("launches/shop/items/ICP_FILING");
-    item->set_code("ICP_FILING");
-    item->set_title_en("ICP filing");
-    item->set_title_zh("ICP 备案");
-    item->set_status(v1::ITEM_STATUS_NOT_STARTED);
-    item->set_assignee("li.na");
-    item->set_etag("1-abc");
-    item->set_version(1);
-    item->mutable_schedule()->set_latest_start_date("2026-03-05");
-    item->mutable_schedule()->set_latest_finish_date("2026-03-12");
-    absl::Status applied = TranslateAndApply(*engine_->event_sink(), item_event);
-    ASSERT_TRUE(applied.ok()) << applied;
-    versions_.Set("shop", "ICP_FILING", 1);
+    ASSERT_OK(notifier_.Apply(
+        testing::LaunchEvent(1, testing::SpringLaunch("shop", "acme", "Acme Shop", clock_.Now()))));
+    ASSERT_OK(notifier_.Apply(
+        testing::ItemEvent(2, "shop", testing::SpringItem("acme", "li.na", clock_.Now()))));
   }
 
   // li.na on log + inbox, and "ops" subscribed to the tenant on log with a morning digest.
@@ -270,20 +177,12 @@ class NotifierGrpcServiceTest : public ::testing::Test {
     return out;
   }
 
-  testing::TempDir dir_;
   FakeClock clock_{kStart};
-  ReminderPolicy policy_ = DefaultReminderPolicy();
-  std::unique_ptr<WorkingCalendar> calendar_;
-  std::unique_ptr<SqliteNotifierStore> store_;
-  std::ostringstream log_;
-  ChannelSet channels_;
-  RateBudget budget_;
-  FakeVersions versions_;
-  std::unique_ptr<NotifierEngine> engine_;
+  testing::NotifierTestbed notifier_{&clock_};
+  NotifierEngine* engine_ = nullptr;
   absl::Mutex status_mu_;
   v1::SubscriptionStatus subscription_status_ ABSL_GUARDED_BY(status_mu_);
-  std::unique_ptr<NotifierGrpcService> service_;
-  std::unique_ptr<grpc::Server> server_;
+  testing::NotifierTestServer server_;
   std::unique_ptr<v1::NotifierService::Stub> stub_;
 };
 
@@ -695,7 +594,7 @@ TEST_F(NotifierGrpcServiceTest, TestNotificationGoesToLogAndInbox) {
   EXPECT_EQ(sent.deliveries(0).channel(), v1::CHANNEL_TYPE_LOG);
   EXPECT_EQ(sent.deliveries(1).channel(), v1::CHANNEL_TYPE_INBOX);
   // The log line carries the subject.
-  EXPECT_THAT(log_.str(), HasSubstr(absl::StrCat("subject=", sent.deliveries(0).subject())));
+  EXPECT_THAT(notifier_.log(), HasSubstr(absl::StrCat("subject=", sent.deliveries(0).subject())));
 
   v1::ListInboxMessagesRequest inbox_request;
   inbox_request.set_recipient("recipients/li.na");
@@ -737,7 +636,7 @@ TEST_F(NotifierGrpcServiceTest, TestNotificationOverOneChannel) {
   ASSERT_OK(SendTest("recipients/li.na", v1::CHANNEL_TYPE_INBOX, &sent));
   ASSERT_EQ(sent.deliveries_size(), 1);
   EXPECT_EQ(sent.deliveries(0).channel(), v1::CHANNEL_TYPE_INBOX);
-  EXPECT_EQ(log_.str(), "");
+  EXPECT_EQ(notifier_.log(), "");
 
   EXPECT_STATUS(SendTest("recipients/li.na", v1::CHANNEL_TYPE_EMAIL, &sent), INVALID_ARGUMENT,
                 "channel");

@@ -7,6 +7,7 @@
 #include "common/api/etag.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::notifier {
 namespace {
@@ -14,8 +15,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-std::string Msg(const absl::Status& status) { return std::string(status.message()); }
+using testing::StatusMessage;
 
 absl::Time Utc(int y, int m, int d, int hh = 0, int mm = 0) {
   return absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, 0), absl::UTCTimeZone());
@@ -41,7 +41,8 @@ TEST(NotifierTimeTest, TimestampsRoundTripWithNanos) {
 
   google::protobuf::Timestamp bad;
   bad.set_nanos(-1);
-  EXPECT_THAT(Msg(FromTimestamp(bad, "snooze_until").status()), StartsWith("snooze_until: "));
+  EXPECT_THAT(StatusMessage(FromTimestamp(bad, "snooze_until").status()),
+              StartsWith("snooze_until: "));
   bad.set_nanos(0);
   bad.set_seconds(253402300800LL);
   EXPECT_FALSE(FromTimestamp(bad, "snooze_until").ok());
@@ -55,7 +56,8 @@ TEST(NotifierTimeTest, DurationsNeedConsistentSigns) {
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(*parsed, absl::Milliseconds(90500));
   d.set_seconds(-1);
-  EXPECT_THAT(Msg(FromDurationProto(d, "snooze_for").status()), StartsWith("snooze_for: "));
+  EXPECT_THAT(StatusMessage(FromDurationProto(d, "snooze_for").status()),
+              StartsWith("snooze_for: "));
   d.set_seconds(0);
   d.set_nanos(-5);
   parsed = FromDurationProto(d, "snooze_for");
@@ -70,9 +72,9 @@ TEST(NotifierEnumTest, ChannelTypesRoundTrip) {
     EXPECT_EQ(static_cast<int>(ToProto(*type)), value);
   }
   EXPECT_EQ(ToProto(ChannelType::kWecom), v1::CHANNEL_TYPE_WECOM);
-  EXPECT_THAT(Msg(ChannelTypeFromProto(0, "channels[0].type").status()),
+  EXPECT_THAT(StatusMessage(ChannelTypeFromProto(0, "channels[0].type").status()),
               StartsWith("channels[0].type: required"));
-  EXPECT_THAT(Msg(ChannelTypeFromProto(9, "type").status()), HasSubstr("unknown"));
+  EXPECT_THAT(StatusMessage(ChannelTypeFromProto(9, "type").status()), HasSubstr("unknown"));
   absl::StatusOr<std::optional<ChannelType>> none = OptionalChannelTypeFromProto(0, "channel");
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
@@ -135,11 +137,12 @@ TEST(NotifierRecipientMappingTest, ToProtoCarriesEverythingAndSecretReferencesAs
 
 TEST(NotifierRecipientMappingTest, NewRecipientNamesTheBadField) {
   v1::Recipient proto;
-  EXPECT_THAT(Msg(NewRecipientFromProto(proto).status()), StartsWith("recipient.name: required"));
+  EXPECT_THAT(StatusMessage(NewRecipientFromProto(proto).status()),
+              StartsWith("recipient.name: required"));
   proto.set_name("recipients/li.na");
   proto.add_channels()->set_type(v1::CHANNEL_TYPE_LOG);
   proto.add_channels();  // type unset
-  EXPECT_THAT(Msg(NewRecipientFromProto(proto).status()),
+  EXPECT_THAT(StatusMessage(NewRecipientFromProto(proto).status()),
               StartsWith("recipient.channels[1].type: required"));
 }
 
@@ -198,22 +201,23 @@ TEST(NotifierRecipientMappingTest, MaskErrorsLeaveTheRecipientAlone) {
   google::protobuf::FieldMask mask;
   absl::Status status = ApplyRecipientMask(patch, mask, current);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(Msg(status), StartsWith("update_mask: required"));
+  EXPECT_THAT(StatusMessage(status), StartsWith("update_mask: required"));
 
   mask.add_paths("display_name");
   mask.add_paths("tenant");
   status = ApplyRecipientMask(patch, mask, current);
-  EXPECT_THAT(Msg(status), StartsWith("update_mask.paths[1]: unknown or immutable field"));
+  EXPECT_THAT(StatusMessage(status),
+              StartsWith("update_mask.paths[1]: unknown or immutable field"));
 
   mask.Clear();
   mask.add_paths("digest");
   mask.add_paths("digest");
-  EXPECT_THAT(Msg(ApplyRecipientMask(patch, mask, current)), HasSubstr("named twice"));
+  EXPECT_THAT(StatusMessage(ApplyRecipientMask(patch, mask, current)), HasSubstr("named twice"));
 
   mask.Clear();
   mask.add_paths("display_name");
   mask.add_paths("channels");
-  EXPECT_THAT(Msg(ApplyRecipientMask(patch, mask, current)),
+  EXPECT_THAT(StatusMessage(ApplyRecipientMask(patch, mask, current)),
               StartsWith("recipient.channels[0].type: required"));
   EXPECT_EQ(current.display_name, "Li Na");
 }

@@ -18,20 +18,14 @@
 #include "common/clock.h"
 #include "common/page_token.h"
 #include "common/api/tenant_id.h"
-#include "common/working_calendar.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "notifier-service/channels/log_channel.h"
-#include "notifier-service/engine/rate_budget.h"
-#include "notifier-service/domain/reminder_policy.h"
-#include "notifier-service/engine/item_version_source.h"
 #include "notifier-service/engine/notifier_engine.h"
 #include "notifier-service/engine/notifier_limits.h"
-#include "notifier-service/grpc/notifier_grpc_service.h"
-#include "notifier-service/storage/sqlite_notifier_store.h"
-#include "tests/testing/loopback_channel.h"
-#include "tests/testing/temp_dir.h"
+#include "notifier-service/testing/notifier_engine_testing.h"
+#include "notifier-service/testing/notifier_server_testing.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::notifier {
 namespace {
@@ -39,33 +33,12 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-#define EXPECT_STATUS(expr, grpc_code, text)                     \
-  do {                                                           \
-    const grpc::Status status_ = (expr);                         \
-    EXPECT_EQ(status_.error_code(), grpc::StatusCode::grpc_code) \
-        << "message: " << status_.error_message();               \
-    EXPECT_THAT(status_.error_message(), HasSubstr(text));       \
-  } while (false)
-
-#define ASSERT_OK(expr)                                                                   \
-  do {                                                                                    \
-    const grpc::Status status_ = (expr);                                                  \
-    ASSERT_TRUE(status_.ok()) << status_.error_code() << ": " << status_.error_message(); \
-  } while (false)
-
 constexpr char kWecomUrl[] =
     "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-wecom-secret-key";
 constexpr char kWecomRedacted[] = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***";
 constexpr char kFeishuUrl[] =
     "https://open.feishu.cn/open-apis/bot/v2/hook/feishu-hook-token-0123456789";
 constexpr char kFeishuRedacted[] = "https://open.feishu.cn/open-apis/bot/v2/hook/***";
-
-class NoVersions final : public ItemVersionSource {
- public:
-  absl::StatusOr<std::map<std::string, int64_t>> ItemVersions(absl::string_view) override {
-    return absl::NotFoundError("no launches in these tests");
-  }
-};
 
 // Records the endpoint it was given and answers like a provider that echoes the URL.
 class EchoingChannel final : public Channel {
@@ -103,48 +76,28 @@ class NotifierSecurityTest : public ::testing::Test {
  protected:
   void SetUp() override { Start({}); }
 
+  // (Re)starts the engine and the server, on a fresh store.
   void Start(std::vector<std::string> http_allow_hosts) {
-    if (server_) server_->Shutdown();
-    server_.reset();
-    service_.reset();
-    engine_.reset();
-    store_.reset();
-    absl::StatusOr<WorkingCalendar> calendar =
-        WorkingCalendar::LoadFromDirectories({PREFLIGHT_SOURCE_DIR "/data/calendar"});
-    ASSERT_TRUE(calendar.ok()) << calendar.status();
-    calendar_ = std::make_unique<WorkingCalendar>(*std::move(calendar));
-    absl::StatusOr<std::unique_ptr<SqliteNotifierStore>> store =
-        SqliteNotifierStore::Open(dir_.Join(absl::StrCat("notifier", ++opened_, ".db")),
-                                  SqliteNotifierStore::Options{}, &clock_);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-    channels_.clear();
-    channels_[ChannelType::kLog] = std::make_unique<LogChannel>(&log_, &clock_);
+    server_.Shutdown();
+    engine_ = nullptr;
+    notifier_.Close();
+    notifier_.channels().clear();
+    notifier_.AddLogChannel();
     for (ChannelType type : {ChannelType::kWebhook, ChannelType::kWecom, ChannelType::kFeishu}) {
       auto channel = std::make_unique<EchoingChannel>();
       echo_[type] = channel.get();
-      channels_[type] = std::move(channel);
+      notifier_.channels()[type] = std::move(channel);
     }
-    NotifierEngineOptions options;
-    options.send_threads = 0;
-    options.engine.http_allow_hosts = std::move(http_allow_hosts);
-    engine_ = std::make_unique<NotifierEngine>(store_.get(), &policy_, calendar_.get(), &channels_,
-                                               &budget_, &versions_, &clock_, options);
-    ASSERT_TRUE(engine_->Recover().ok());
-    service_ = std::make_unique<NotifierGrpcService>(engine_.get(), PageTokenCodec("test-key"),
-                                                     [] { return v1::SubscriptionStatus(); });
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    stub_ = v1::NotifierService::NewStub(testing::ConnectedLoopbackChannel(port));
+    testing::NotifierTestbed::Options options;
+    options.db_file = absl::StrCat("notifier", ++opened_, ".db");
+    options.engine.engine.http_allow_hosts = std::move(http_allow_hosts);
+    ASSERT_OK(notifier_.Open(options));
+    engine_ = notifier_.engine();
+    ASSERT_OK(server_.Start(engine_));
+    stub_ = server_.NewStub();
   }
 
-  void TearDown() override {
-    if (server_) server_->Shutdown();
-  }
+  void TearDown() override { server_.Shutdown(); }
 
   static v1::RecipientChannel Channel(v1::ChannelType type, const std::string& target,
                                       const std::string& secret_ref = "") {
@@ -183,20 +136,13 @@ class NotifierSecurityTest : public ::testing::Test {
     return recipient;
   }
 
-  testing::TempDir dir_;
   int opened_ = 0;
   FakeClock clock_{absl::FromUnixSeconds(1772409600)};
-  ReminderPolicy policy_ = DefaultReminderPolicy();
-  std::unique_ptr<WorkingCalendar> calendar_;
-  std::unique_ptr<SqliteNotifierStore> store_;
-  std::ostringstream log_;
-  ChannelSet channels_;
+  // Knows no launches: these tests have none.
+  testing::NotifierTestbed notifier_{&clock_};
   std::map<ChannelType, EchoingChannel*> echo_;
-  RateBudget budget_;
-  NoVersions versions_;
-  std::unique_ptr<NotifierEngine> engine_;
-  std::unique_ptr<NotifierGrpcService> service_;
-  std::unique_ptr<grpc::Server> server_;
+  NotifierEngine* engine_ = nullptr;
+  testing::NotifierTestServer server_;
   std::unique_ptr<v1::NotifierService::Stub> stub_;
 };
 
@@ -306,8 +252,9 @@ TEST_F(NotifierSecurityTest, MissingSecretDeadLettersWithAClearErrorAndNoValue) 
   *recipient.add_channels() = Channel(v1::CHANNEL_TYPE_WEBHOOK, "https://hooks.example.com/x",
                                       "env:PREFLIGHT_TEST_MISSING_SECRET");
   // One test message per channel type: the file reference goes on a second type.
-  *recipient.add_channels() = Channel(v1::CHANNEL_TYPE_FEISHU, kFeishuUrl,
-                                      absl::StrCat("file:", dir_.Join("no-such-secret")));
+  *recipient.add_channels() =
+      Channel(v1::CHANNEL_TYPE_FEISHU, kFeishuUrl,
+              absl::StrCat("file:", notifier_.dir().Join("no-such-secret")));
   ASSERT_OK(Create(recipient));
   grpc::ClientContext context;
   v1::SendTestNotificationRequest request;
@@ -329,7 +276,7 @@ TEST_F(NotifierSecurityTest, MissingSecretDeadLettersWithAClearErrorAndNoValue) 
 }
 
 TEST_F(NotifierSecurityTest, SecretFromAFileSignsTheDelivery) {
-  const std::string path = dir_.Join("hook-secret");
+  const std::string path = notifier_.dir().Join("hook-secret");
   std::ofstream(path) << "file-signing-secret\n";
   v1::Recipient recipient;
   recipient.set_name("recipients/hook");

@@ -11,34 +11,21 @@
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "notifier-service/grpc/notifier_test_server.h"
+#include "notifier-service/testing/notifier_server_testing.h"
+#include "tests/testing/status_matchers.h"
 
 namespace preflight::notifier {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::kAcmeAdmin;
+using testing::kAllTenantsAdmin;
+using testing::kGlobexAdmin;
 using ::testing::StartsWith;
 using ::testing::UnorderedElementsAre;
-using testing_util::kAcmeAdmin;
-using testing_util::kAllTenantsAdmin;
-using testing_util::kGlobexAdmin;
 
-#define EXPECT_STATUS(expr, grpc_code, text)                     \
-  do {                                                           \
-    const grpc::Status status_ = (expr);                         \
-    EXPECT_EQ(status_.error_code(), grpc::StatusCode::grpc_code) \
-        << "message: " << status_.error_message();               \
-    EXPECT_THAT(status_.error_message(), HasSubstr(text));       \
-  } while (false)
-
-#define ASSERT_OK(expr)                                                                   \
-  do {                                                                                    \
-    const grpc::Status status_ = (expr);                                                  \
-    ASSERT_TRUE(status_.ok()) << status_.error_code() << ": " << status_.error_message(); \
-  } while (false)
-
-class TenantRecipientsTest : public testing_util::NotifierServerTest {
+class TenantRecipientsTest : public testing::NotifierServerTest {
  protected:
   static v1::Recipient Inbox(const std::string& name, const std::string& tenant = "",
                              const std::string& display_name = "") {

@@ -1,8 +1,8 @@
 #pragma once
 
-// Test-only helpers shared by the channel tests (not part of the library: headers are not
-// globbed). Signatures are recomputed here with OpenSSL directly, independently of
-// common/crypto.h and the channels' own code.
+// Helpers shared by the channel tests: a per-suite HTTP receiver (tests/testing/peers.h), and
+// signatures recomputed with OpenSSL directly, independently of common/crypto.h and the channels'
+// own code. Header-only.
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -16,7 +16,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/peers.h"
 
-namespace preflight::notifier::testing_util {
+namespace preflight::testing {
 
 inline std::string OpenSslHmacSha256(absl::string_view key, absl::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
@@ -54,7 +54,7 @@ inline std::string PercentDecode(absl::string_view text) {
 class ReceiverTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto started = preflight::testing::HttpReceiver::Start();
+    auto started = HttpReceiver::Start();
     ASSERT_TRUE(started.ok()) << started.status();
     receiver_ = started->release();
   }
@@ -68,7 +68,7 @@ class ReceiverTest : public ::testing::Test {
   }
 
   // The only request that arrived (fails the test otherwise).
-  static preflight::testing::RecordedRequest OnlyRequest() {
+  static RecordedRequest OnlyRequest() {
     auto requests = receiver_->Requests();
     EXPECT_TRUE(requests.ok()) << requests.status();
     if (!requests.ok() || requests->size() != 1) {
@@ -78,7 +78,7 @@ class ReceiverTest : public ::testing::Test {
     return requests->front();
   }
 
-  static inline preflight::testing::HttpReceiver* receiver_ = nullptr;
+  static inline HttpReceiver* receiver_ = nullptr;
 };
 
-}  // namespace preflight::notifier::testing_util
+}  // namespace preflight::testing

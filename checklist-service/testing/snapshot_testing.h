@@ -11,11 +11,11 @@
 #include "checklist-service/domain/model.h"
 #include "gtest/gtest.h"
 
-namespace preflight::checklist::storage_testing {
+namespace preflight::testing {
 
 // A launch whose every field (optional dates included) differs from a default Launch.
-inline Launch FullLaunch(const std::string& id, const std::string& tenant = "tenant-a") {
-  Launch launch;
+inline checklist::Launch FullLaunch(const std::string& id, const std::string& tenant = "tenant-a") {
+  checklist::Launch launch;
   launch.id = id;
   launch.tenant = tenant;
   launch.display_name = "云上小店 mini program";
@@ -48,8 +48,8 @@ inline Launch FullLaunch(const std::string& id, const std::string& tenant = "ten
 }
 
 // An item whose every field (optional dates included) differs from a default Item.
-inline Item FullItem(const std::string& launch_id, const std::string& code) {
-  Item item;
+inline checklist::Item FullItem(const std::string& launch_id, const std::string& code) {
+  checklist::Item item;
   item.launch_id = launch_id;
   item.code = code;
   item.title_en = absl::StrCat("Qualification ", code);
@@ -57,12 +57,12 @@ inline Item FullItem(const std::string& launch_id, const std::string& code) {
   item.group = "filing";
   item.custom = true;
   item.external = true;
-  item.status = ItemStatus::kNotApplicable;
-  item.status_before_not_applicable = ItemStatus::kSubmitted;
+  item.status = checklist::ItemStatus::kNotApplicable;
+  item.status_before_not_applicable = checklist::ItemStatus::kSubmitted;
   item.applicability_reason = "hosting is WeChat cloud";
   item.depends_on = {{"SERVER", 0}, {"DOMAIN_RN", 3}};
   item.duration = {v1::DAY_UNIT_CALENDAR_DAYS, 3, 10, 24};
-  item.deadline = {DeadlineAnchor::kAfterGoLive, 30, v1::DAY_UNIT_WORKING_DAYS};
+  item.deadline = {checklist::DeadlineAnchor::kAfterGoLive, 30, v1::DAY_UNIT_WORKING_DAYS};
   item.due_date = absl::CivilDay(2026, 9, 30);
   item.assignee = "ops@example.com";
   item.notes = "curtain photo booked";
@@ -94,7 +94,7 @@ inline Item FullItem(const std::string& launch_id, const std::string& code) {
   return item;
 }
 
-inline void ExpectLaunchEq(const Launch& want, const Launch& got) {
+inline void ExpectLaunchEq(const checklist::Launch& want, const checklist::Launch& got) {
   SCOPED_TRACE(absl::StrCat("launch ", want.id));
   EXPECT_EQ(got.id, want.id);
   EXPECT_EQ(got.tenant, want.tenant);
@@ -131,7 +131,7 @@ inline void ExpectLaunchEq(const Launch& want, const Launch& got) {
   EXPECT_EQ(got.schedule.fees_expected, want.schedule.fees_expected);
 }
 
-inline void ExpectItemEq(const Item& want, const Item& got) {
+inline void ExpectItemEq(const checklist::Item& want, const checklist::Item& got) {
   SCOPED_TRACE(absl::StrCat("item ", want.launch_id, "/", want.code));
   EXPECT_EQ(got.launch_id, want.launch_id);
   EXPECT_EQ(got.code, want.code);
@@ -181,7 +181,7 @@ inline void ExpectItemEq(const Item& want, const Item& got) {
   EXPECT_EQ(got.schedule.done, want.schedule.done);
 }
 
-inline void ExpectEventEq(const Event& want, const Event& got) {
+inline void ExpectEventEq(const checklist::Event& want, const checklist::Event& got) {
   SCOPED_TRACE(absl::StrCat("event ", want.sequence));
   EXPECT_EQ(got.sequence, want.sequence);
   EXPECT_EQ(got.type, want.type);
@@ -197,4 +197,4 @@ inline void ExpectEventEq(const Event& want, const Event& got) {
   if (want.item.has_value()) ExpectItemEq(*want.item, *got.item);
 }
 
-}  // namespace preflight::checklist::storage_testing
+}  // namespace preflight::testing
