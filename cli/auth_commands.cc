@@ -2,9 +2,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/api/resource_names.h"
 #include "cli/render.h"
 #include "cli/requests.h"
+#include "common/api/resource_names.h"
 
 namespace preflight::cli {
 

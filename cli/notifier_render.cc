@@ -8,8 +8,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "common/api/resource_names.h"
 #include "cli/render.h"
+#include "common/api/resource_names.h"
 
 namespace preflight::cli {
 namespace {

@@ -8,14 +8,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "common/api/resource_names.h"
 #include "cli/requests.h"
+#include "common/api/resource_names.h"
 
 namespace preflight::cli {
 namespace {
 
 absl::Status Usage(absl::string_view message) { return absl::InvalidArgumentError(message); }
-
 
 // Paging fields shared by the list requests.
 template <typename Request>

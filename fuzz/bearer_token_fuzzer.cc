@@ -26,7 +26,8 @@ bool IsFixedMessage(absl::string_view message) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::string_view input(reinterpret_cast<const char*>(data), size);
   for (const absl::StatusOr<preflight::auth::BearerToken>& token :
-       {preflight::auth::ParseAuthorizationHeader(input), preflight::auth::ParseBearerToken(input)}) {
+       {preflight::auth::ParseAuthorizationHeader(input),
+        preflight::auth::ParseBearerToken(input)}) {
     if (!token.ok()) {
       // Refused tokens are UNAUTHENTICATED with one of the fixed messages, so nothing of the
       // input is ever echoed.

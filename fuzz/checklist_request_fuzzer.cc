@@ -12,6 +12,8 @@
 #include "checklist-service/domain/launch_service.h"
 #include "checklist-service/domain/validation.h"
 #include "checklist-service/grpc/proto_mapping.h"
+#include "common/api/etag.h"
+#include "common/api/resource_names.h"
 #include "fuzz/fuzz_support.h"
 #include "preflight/v1/checklist.pb.h"
 

@@ -21,10 +21,10 @@
 #include "fuzz/fuzz_support.h"
 #include "grpcpp/grpcpp.h"
 #include "notifier-service/channels/log_channel.h"
-#include "notifier-service/engine/rate_budget.h"
 #include "notifier-service/domain/reminder_policy.h"
 #include "notifier-service/engine/item_version_source.h"
 #include "notifier-service/engine/notifier_engine.h"
+#include "notifier-service/engine/rate_budget.h"
 #include "notifier-service/grpc/notifier_grpc_service.h"
 #include "notifier-service/storage/sqlite_notifier_store.h"
 

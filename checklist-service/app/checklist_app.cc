@@ -85,8 +85,8 @@ absl::Status RunChecklist(const ChecklistConfig& config) {
                 {{"builtin_data_dir", builtin_dir},
                  {"templates", static_cast<int64_t>(catalog->templates().size())}});
 
-  absl::StatusOr<std::unique_ptr<SqliteChecklistStore>> store =
-      SqliteChecklistStore::Open(data_dir + "/checklist.db", StoreOptions(config, lock->read_only()));
+  absl::StatusOr<std::unique_ptr<SqliteChecklistStore>> store = SqliteChecklistStore::Open(
+      data_dir + "/checklist.db", StoreOptions(config, lock->read_only()));
   if (!store.ok()) return store.status();
   absl::StatusOr<std::string> token_key = (*store)->GetOrCreateSecret("page_token_key");
   if (!token_key.ok()) return token_key.status();
@@ -98,8 +98,9 @@ absl::Status RunChecklist(const ChecklistConfig& config) {
   std::unique_ptr<ChecklistStore> timed_store = InstrumentStore(store->get(), registry);
   LaunchService service(timed_store.get(), &*catalog, &*calendar, &clock, &event_hub);
   RegisterChecklistMetrics(registry, &service, store->get(), &event_hub, &clock);
-  absl::StatusOr<auth::LocalAuth> auth = auth::SetUpLocalAuth(
-      data_dir, auth_enabled, &clock, PageTokenCodec(*token_key), StoreOptions(config, lock->read_only()));
+  absl::StatusOr<auth::LocalAuth> auth =
+      auth::SetUpLocalAuth(data_dir, auth_enabled, &clock, PageTokenCodec(*token_key),
+                           StoreOptions(config, lock->read_only()));
   if (!auth.ok()) return auth.status();
   if (!auth->bootstrap_token_path.empty()) {
     logging::Info(kProgram, absl::StrCat("wrote the first admin token to ",

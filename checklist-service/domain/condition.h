@@ -3,9 +3,9 @@
 #include <memory>
 #include <set>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "checklist-service/domain/model.h"
 
 namespace preflight::checklist {

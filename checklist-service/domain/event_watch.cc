@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/error_text.h"
 #include "common/api/tenant_id.h"
+#include "common/error_text.h"
 
 namespace preflight::checklist {
 

@@ -17,9 +17,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "checklist-service/domain/checklist_store.h"
 #include "checklist-service/domain/event_hub.h"
 #include "checklist-service/domain/model.h"
-#include "checklist-service/domain/checklist_store.h"
 
 namespace preflight::checklist {
 

@@ -46,12 +46,12 @@ absl::Status CheckTransition(const Item& item, ItemStatus to) {
   }
   const std::vector<ItemStatus> allowed = AllowedTransitions(item.status);
   if (std::find(allowed.begin(), allowed.end(), to) != allowed.end()) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat(
-      "item ", item.code, ": illegal transition ", ItemStatusName(item.status), " -> ",
-      ItemStatusName(to), "; allowed from ", ItemStatusName(item.status), ": ",
-      absl::StrJoin(allowed, ", ", [](std::string* out, ItemStatus s) {
-        absl::StrAppend(out, ItemStatusName(s));
-      })));
+  return absl::FailedPreconditionError(
+      absl::StrCat("item ", item.code, ": illegal transition ", ItemStatusName(item.status), " -> ",
+                   ItemStatusName(to), "; allowed from ", ItemStatusName(item.status), ": ",
+                   absl::StrJoin(allowed, ", ", [](std::string* out, ItemStatus s) {
+                     absl::StrAppend(out, ItemStatusName(s));
+                   })));
 }
 
 void ApplyTransition(Item& item, ItemStatus to, absl::CivilDay today, bool explicit_expiry) {
@@ -75,8 +75,8 @@ void ApplyTransition(Item& item, ItemStatus to, absl::CivilDay today, bool expli
       item.approved_date = today;
       if (!item.started_date) item.started_date = today;
       if (!explicit_expiry && item.validity_months > 0) {
-        item.expiry_date = absl::CivilDay(absl::CivilMonth(today) + item.validity_months) +
-                           (today.day() - 1);
+        item.expiry_date =
+            absl::CivilDay(absl::CivilMonth(today) + item.validity_months) + (today.day() - 1);
       }
       break;
     case ItemStatus::kRejected:
@@ -87,8 +87,7 @@ void ApplyTransition(Item& item, ItemStatus to, absl::CivilDay today, bool expli
   if (from == ItemStatus::kWaived) item.waiver_reason.clear();
 }
 
-absl::Status CheckDependenciesFinished(const LaunchState& state, const Item& item,
-                                       ItemStatus to) {
+absl::Status CheckDependenciesFinished(const LaunchState& state, const Item& item, ItemStatus to) {
   if (to != ItemStatus::kSubmitted && to != ItemStatus::kApproved) return absl::OkStatus();
   std::vector<std::string> open;
   for (const Dependency& dependency : item.depends_on) {

@@ -429,8 +429,7 @@ absl::StatusOr<Item> LaunchService::UpdateItem(const std::string& launch_id,
   LaunchState state = *std::move(loaded);
   Item* item = state.FindItem(code);
   if (item == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat("item ", api::ItemName(launch_id, code), " not found"));
+    return absl::NotFoundError(absl::StrCat("item ", api::ItemName(launch_id, code), " not found"));
   }
   if (absl::Status s = CheckExpectedVersion("the item", item->version, expected_version); !s.ok()) {
     return s;
@@ -512,8 +511,8 @@ absl::StatusOr<Item> LaunchService::AddItem(const std::string& launch_id, const 
                      " (expected one of: ", absl::StrJoin(groups, ", "), ")"));
   }
   if (state.FindItem(request.code) != nullptr) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("item.code: ", api::LaunchName(launch_id), " already has an item ", request.code));
+    return absl::AlreadyExistsError(absl::StrCat("item.code: ", api::LaunchName(launch_id),
+                                                 " already has an item ", request.code));
   }
   if (static_cast<int64_t>(state.items.size()) >= limits_.max_items_per_launch) {
     return absl::ResourceExhaustedError(absl::StrCat(api::LaunchName(launch_id), " has ",
@@ -530,8 +529,9 @@ absl::StatusOr<Item> LaunchService::AddItem(const std::string& launch_id, const 
   item.applicability_reason = absl::StrCat("custom item added by ", actor.name);
   for (const std::string& dependency : request.depends_on) {
     if (state.FindItem(dependency) == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat("item.depends_on: ", api::LaunchName(launch_id),
-                                                     " has no item ", QuoteForError(dependency)));
+      return absl::InvalidArgumentError(
+          absl::StrCat("item.depends_on: ", api::LaunchName(launch_id), " has no item ",
+                       QuoteForError(dependency)));
     }
     item.depends_on.push_back(Dependency{dependency, 0});
   }

@@ -10,12 +10,12 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
+#include "checklist-service/domain/checklist_store.h"
 #include "checklist-service/domain/event_hub.h"
 #include "checklist-service/domain/event_watch.h"
 #include "checklist-service/domain/limits.h"
 #include "checklist-service/domain/model.h"
 #include "checklist-service/domain/template_catalog.h"
-#include "checklist-service/domain/checklist_store.h"
 #include "common/clock.h"
 #include "common/working_calendar.h"
 

@@ -108,7 +108,8 @@ class Locator {
 };
 
 bool IsTemplateId(absl::string_view id) {
-  if (id.empty() || id.size() > api::kMaxTemplateIdLength || id.front() == '-' || id.back() == '-') {
+  if (id.empty() || id.size() > api::kMaxTemplateIdLength || id.front() == '-' ||
+      id.back() == '-') {
     return false;
   }
   return std::all_of(id.begin(), id.end(), [](char c) {

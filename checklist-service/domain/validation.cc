@@ -7,9 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "checklist-service/domain/launch_service.h"
+#include "common/api/tenant_id.h"
 #include "common/civil_date.h"
 #include "common/error_text.h"
-#include "common/api/tenant_id.h"
 #include "common/time_zone_name.h"
 
 namespace preflight::checklist {
@@ -238,7 +238,8 @@ absl::Status ValidateNewItem(const NewItem& request) {
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckText("item.group", request.group, api::kMaxItemCodeLength, false); !s.ok()) {
+  if (absl::Status s = CheckText("item.group", request.group, api::kMaxItemCodeLength, false);
+      !s.ok()) {
     return s;
   }
   if (!request.due_date) return Invalid("item.due_date", "required for a custom item");

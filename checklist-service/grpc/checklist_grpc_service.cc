@@ -241,8 +241,7 @@ grpc::Status ChecklistGrpcService::UpdateItem(grpc::ServerContext* context,
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   if (!request->has_item()) return Invalid("item", "required");
-  absl::StatusOr<api::ItemKey> name =
-      api::ParseItemName(request->item().name(), "item.name");
+  absl::StatusOr<api::ItemKey> name = api::ParseItemName(request->item().name(), "item.name");
   if (!name.ok()) return ToGrpcStatus(name.status());
   absl::StatusOr<ItemPatch> patch = ItemPatchFromProto(request->item(), request->update_mask());
   if (!patch.ok()) return ToGrpcStatus(patch.status());
@@ -253,7 +252,8 @@ grpc::Status ChecklistGrpcService::UpdateItem(grpc::ServerContext* context,
     if (!version.ok()) return ToGrpcStatus(version.status());
     expected_version = *version;
   }
-  if (absl::Status s = CheckLaunchVisible(*principal, name->launch_id); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = CheckLaunchVisible(*principal, name->launch_id); !s.ok())
+    return ToGrpcStatus(s);
   absl::StatusOr<Item> updated = service_->UpdateItem(
       name->launch_id, name->code, *patch, expected_version, ActorOf(*context, *principal));
   if (!updated.ok()) return ToGrpcStatus(updated.status());

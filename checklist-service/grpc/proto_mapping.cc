@@ -7,9 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "common/civil_date.h"
 #include "common/api/etag.h"
 #include "common/api/resource_names.h"
+#include "common/civil_date.h"
 #include "common/error_text.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -148,7 +148,6 @@ bool HasPath(const google::protobuf::FieldMask& mask, absl::string_view path) {
 }
 
 }  // namespace
-
 
 absl::StatusOr<std::optional<absl::CivilDay>> ParseOptionalDate(absl::string_view text,
                                                                 absl::string_view field) {

@@ -7,16 +7,15 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "checklist-service/domain/launch_service.h"
 #include "checklist-service/domain/model.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "preflight/v1/checklist.pb.h"
 
 namespace preflight::checklist {
-
 
 // An empty string is "no date".
 absl::StatusOr<std::optional<absl::CivilDay>> ParseOptionalDate(absl::string_view text,

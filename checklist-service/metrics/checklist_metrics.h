@@ -6,9 +6,9 @@
 #include <memory>
 
 #include "absl/time/time.h"
+#include "checklist-service/domain/checklist_store.h"
 #include "checklist-service/domain/event_hub.h"
 #include "checklist-service/domain/launch_service.h"
-#include "checklist-service/domain/checklist_store.h"
 #include "common/clock.h"
 #include "common/metrics/metrics.h"
 

@@ -23,9 +23,7 @@ constexpr int kSecretBytes = 32;
 
 std::string Str(absl::string_view s) { return std::string(s); }
 
-std::string ItemName(const Item& item) {
-  return api::ItemName(item.launch_id, item.code);
-}
+std::string ItemName(const Item& item) { return api::ItemName(item.launch_id, item.code); }
 
 // ---- Reads (any connection; the caller holds its mutex) ----
 

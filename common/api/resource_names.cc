@@ -39,9 +39,7 @@ bool AllOf(absl::string_view text, Predicate predicate) {
 bool IsLaunchIdChar(char c) {
   return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-' || c == '_';
 }
-bool IsItemCodeChar(char c) {
-  return absl::ascii_isupper(c) || absl::ascii_isdigit(c) || c == '_';
-}
+bool IsItemCodeChar(char c) { return absl::ascii_isupper(c) || absl::ascii_isdigit(c) || c == '_'; }
 bool IsRecipientIdChar(char c) {
   return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '.' || c == '_' || c == '-' ||
          c == '@';
@@ -68,7 +66,9 @@ bool IsRecipientId(absl::string_view id) {
   return !id.empty() && id.size() <= kMaxRecipientIdLength && AllOf(id, IsRecipientIdChar);
 }
 
-bool IsTokenId(absl::string_view id) { return id.size() == kTokenIdLength && AllOf(id, IsLowerHex); }
+bool IsTokenId(absl::string_view id) {
+  return id.size() == kTokenIdLength && AllOf(id, IsLowerHex);
+}
 
 std::string LaunchName(absl::string_view launch_id) { return absl::StrCat(kLaunches, launch_id); }
 
@@ -104,8 +104,8 @@ absl::StatusOr<std::string> ParseLaunchName(absl::string_view name, absl::string
 absl::StatusOr<ItemKey> ParseItemName(absl::string_view name, absl::string_view field) {
   if (name.empty()) return Invalid(field, "required");
   const std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
-  if (parts.size() != 4 || parts[0] != "launches" || parts[2] != "items" ||
-      !IsLaunchId(parts[1]) || !IsItemCode(parts[3])) {
+  if (parts.size() != 4 || parts[0] != "launches" || parts[2] != "items" || !IsLaunchId(parts[1]) ||
+      !IsItemCode(parts[3])) {
     return Malformed(field, name, "an item name (launches/{launch}/items/{code})");
   }
   return ItemKey{std::string(parts[1]), std::string(parts[3])};
@@ -172,8 +172,8 @@ absl::StatusOr<SubscriptionTarget> ParseSubscriptionTarget(absl::string_view tar
   if (absl::ConsumePrefix(&rest, kLaunches) && IsLaunchId(rest)) {
     return SubscriptionTarget{SubscriptionTarget::Kind::kLaunch, std::string(rest)};
   }
-  return Invalid(field,
-                 absl::StrCat(QuoteForError(target), " must be tenants/{tenant} or launches/{launch}"));
+  return Invalid(
+      field, absl::StrCat(QuoteForError(target), " must be tenants/{tenant} or launches/{launch}"));
 }
 
 std::string SubscriptionTargetName(const SubscriptionTarget& target) {

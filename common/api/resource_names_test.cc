@@ -54,8 +54,7 @@ TEST(ResourceNamesTest, ParsesLaunchAndItemNames) {
               StartsWith("launch: "));
   EXPECT_FALSE(ParseLaunchName("launches/a/items/B", "launch").ok());
 
-  absl::StatusOr<ItemKey> item =
-      ParseItemName("launches/shop/items/ICP_FILING", "item");
+  absl::StatusOr<ItemKey> item = ParseItemName("launches/shop/items/ICP_FILING", "item");
   ASSERT_TRUE(item.ok()) << item.status();
   EXPECT_EQ(item->launch_id, "shop");
   EXPECT_EQ(item->code, "ICP_FILING");

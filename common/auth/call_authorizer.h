@@ -1,8 +1,8 @@
 #pragma once
 
 #include "absl/status/statusor.h"
-#include "common/auth/authenticator.h"
 #include "common/api/metadata_keys.h"
+#include "common/auth/authenticator.h"
 #include "common/auth/principal.h"
 #include "grpcpp/server_context.h"
 

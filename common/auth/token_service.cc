@@ -5,10 +5,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "common/auth/tenant_scope.h"
-#include "common/crypto.h"
 #include "common/api/resource_names.h"
 #include "common/api/tenant_id.h"
+#include "common/auth/tenant_scope.h"
+#include "common/crypto.h"
 
 namespace preflight::auth {
 namespace {

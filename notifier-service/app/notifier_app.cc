@@ -152,8 +152,8 @@ backup::AdminGrpcService::Options AdminOptions(const NotifierConfig& config) {
 }  // namespace
 
 absl::Status RunNotifier(const NotifierConfig& config) {
-  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = PrepareListener(
-      kProgram, config.listen, config.tls, config.require_auth, config.insecure);
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      PrepareListener(kProgram, config.listen, config.tls, config.require_auth, config.insecure);
   if (!credentials.ok()) return credentials.status();
   // Before anything opens a database: a second process on this folder stops here.
   absl::StatusOr<DataDirLock> lock = DataDirLock::Acquire(config.data_dir, kProgram);

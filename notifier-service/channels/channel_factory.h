@@ -8,8 +8,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
-#include "notifier-service/domain/channel.h"
 #include "notifier-service/channels/email_channel.h"
+#include "notifier-service/domain/channel.h"
 
 namespace preflight::notifier {
 

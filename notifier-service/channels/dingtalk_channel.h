@@ -4,9 +4,9 @@
 #include <string>
 
 #include "common/clock.h"
-#include "notifier-service/domain/channel.h"
 #include "notifier-service/channels/http_client.h"
 #include "notifier-service/channels/http_outcome.h"
+#include "notifier-service/domain/channel.h"
 
 namespace preflight::notifier {
 

@@ -10,8 +10,8 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "notifier-service/domain/channel.h"
 #include "notifier-service/channels/http_client.h"
+#include "notifier-service/domain/channel.h"
 
 namespace preflight::notifier {
 

@@ -4,8 +4,8 @@
 
 #include "absl/status/statusor.h"
 #include "common/clock.h"
-#include "notifier-service/domain/channel.h"
 #include "notifier-service/channels/http_client.h"
+#include "notifier-service/domain/channel.h"
 
 namespace preflight::notifier {
 

@@ -3,9 +3,9 @@
 #include <cstddef>
 
 #include "common/clock.h"
-#include "notifier-service/domain/channel.h"
 #include "notifier-service/channels/http_client.h"
 #include "notifier-service/channels/http_outcome.h"
+#include "notifier-service/domain/channel.h"
 
 namespace preflight::notifier {
 

@@ -3,8 +3,8 @@
 #include <chrono>
 
 #include "absl/status/status.h"
-#include "common/api/resource_names.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/resource_names.h"
 #include "grpcpp/client_context.h"
 
 namespace preflight::notifier {

@@ -7,9 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/api/metadata_keys.h"
+#include "common/logging/log.h"
 #include "notifier-service/checklist_link/checklist_channel.h"
 #include "notifier-service/checklist_link/event_translation.h"
-#include "common/logging/log.h"
 
 namespace preflight::notifier {
 namespace {

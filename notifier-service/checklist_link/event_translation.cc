@@ -49,7 +49,8 @@ absl::StatusOr<std::optional<LaunchInfo>> LaunchFromEvent(const v1::Event& event
   if (!event.has_launch_snapshot()) return std::optional<LaunchInfo>();
   const v1::Launch& launch = event.launch_snapshot();
   LaunchInfo info;
-  absl::StatusOr<std::string> id = api::ParseLaunchName(launch.name(), "event.launch_snapshot.name");
+  absl::StatusOr<std::string> id =
+      api::ParseLaunchName(launch.name(), "event.launch_snapshot.name");
   if (!id.ok()) return id.status();
   info.launch_id = *id;
   info.tenant = launch.tenant();

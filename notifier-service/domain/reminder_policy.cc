@@ -17,7 +17,6 @@
 #include "common/text_proto.h"
 #include "notifier-service/domain/model.h"
 
-
 namespace preflight::notifier {
 namespace {
 

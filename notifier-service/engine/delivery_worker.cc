@@ -8,8 +8,8 @@
 #include "absl/strings/str_join.h"
 #include "common/crypto.h"
 #include "common/logging/log.h"
-#include "notifier-service/domain/url_safety.h"
 #include "notifier-service/domain/message_renderer.h"
+#include "notifier-service/domain/url_safety.h"
 #include "notifier-service/engine/secret_resolver.h"
 
 namespace preflight::notifier {

@@ -17,13 +17,13 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "notifier-service/domain/channel.h"
-#include "notifier-service/engine/rate_budget.h"
+#include "notifier-service/domain/notifier_store.h"
 #include "notifier-service/engine/crash_points.h"
 #include "notifier-service/engine/delivery_observer.h"
 #include "notifier-service/engine/engine_options.h"
 #include "notifier-service/engine/item_version_source.h"
+#include "notifier-service/engine/rate_budget.h"
 #include "notifier-service/engine/reminder_scheduler.h"
-#include "notifier-service/domain/notifier_store.h"
 
 namespace preflight::notifier {
 

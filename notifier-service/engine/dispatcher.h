@@ -6,12 +6,12 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "notifier-service/domain/notifier_store.h"
 #include "notifier-service/engine/crash_points.h"
 #include "notifier-service/engine/engine_options.h"
 #include "notifier-service/engine/item_version_source.h"
 #include "notifier-service/engine/reminder_scheduler.h"
 #include "notifier-service/engine/router.h"
-#include "notifier-service/domain/notifier_store.h"
 
 namespace preflight::notifier {
 

@@ -5,10 +5,10 @@
 
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
+#include "notifier-service/domain/event_sink.h"
+#include "notifier-service/domain/notifier_store.h"
 #include "notifier-service/engine/dispatcher.h"
 #include "notifier-service/engine/reminder_scheduler.h"
-#include "notifier-service/domain/notifier_store.h"
-#include "notifier-service/domain/event_sink.h"
 
 namespace preflight::notifier {
 

@@ -5,9 +5,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "notifier-service/domain/notifier_store.h"
 #include "notifier-service/engine/reminder_scheduler.h"
 #include "notifier-service/engine/router.h"
-#include "notifier-service/domain/notifier_store.h"
 
 namespace preflight::notifier {
 

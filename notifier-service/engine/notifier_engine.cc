@@ -5,8 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
 #include "common/logging/log.h"
-#include "notifier-service/domain/url_safety.h"
 #include "notifier-service/domain/message_renderer.h"
+#include "notifier-service/domain/url_safety.h"
 #include "notifier-service/engine/recipient_validation.h"
 
 namespace preflight::notifier {
@@ -89,8 +89,7 @@ absl::StatusOr<ItemRecord> NotifierEngine::Snooze(const std::string& launch_id,
   absl::StatusOr<std::optional<ItemRecord>> record = store_->GetItem(launch_id, code);
   if (!record.ok()) return record.status();
   if (!record->has_value()) {
-    return absl::NotFoundError(
-        absl::StrCat(api::ItemName(launch_id, code), ": no such item"));
+    return absl::NotFoundError(absl::StrCat(api::ItemName(launch_id, code), ": no such item"));
   }
   ItemRecord updated = **record;
   updated.snoozed_until = until;
@@ -109,8 +108,7 @@ absl::StatusOr<ItemRecord> NotifierEngine::Acknowledge(const std::string& launch
   absl::StatusOr<std::optional<ItemRecord>> record = store_->GetItem(launch_id, code);
   if (!record.ok()) return record.status();
   if (!record->has_value()) {
-    return absl::NotFoundError(
-        absl::StrCat(api::ItemName(launch_id, code), ": no such item"));
+    return absl::NotFoundError(absl::StrCat(api::ItemName(launch_id, code), ": no such item"));
   }
   ItemRecord updated = **record;
   updated.acknowledged_version = updated.info.version;
@@ -210,8 +208,7 @@ absl::StatusOr<Recipient> NotifierEngine::GetRecipient(const std::string& tenant
   absl::StatusOr<std::optional<Recipient>> found = store_->GetRecipient(tenant, id);
   if (!found.ok()) return found.status();
   if (!found->has_value()) {
-    return absl::NotFoundError(
-        absl::StrCat(api::RecipientName(tenant, id), ": no such recipient"));
+    return absl::NotFoundError(absl::StrCat(api::RecipientName(tenant, id), ": no such recipient"));
   }
   return **found;
 }

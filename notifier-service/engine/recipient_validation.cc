@@ -72,7 +72,8 @@ absl::Status ValidateRecipient(const Recipient& recipient,
                                 " may hold only lowercase letters, digits, '.', '_', '-' and '@'"));
   }
   if (!recipient.tenant.empty()) {
-    if (absl::Status s = api::ValidateTenantId("recipient.tenant", recipient.tenant); !s.ok()) return s;
+    if (absl::Status s = api::ValidateTenantId("recipient.tenant", recipient.tenant); !s.ok())
+      return s;
   }
   if (recipient.display_name.size() > limits::kMaxDisplayNameLength) {
     return Invalid("recipient.display_name",
@@ -149,8 +150,8 @@ absl::Status ValidateRecipient(const Recipient& recipient,
     const std::string& target = recipient.subscriptions[i];
     const std::string field = absl::StrCat("recipient.subscriptions[", i, "]");
     if (target.size() > api::kMaxSubscriptionTargetLength) {
-      return Invalid(field, absl::StrCat("too long (at most ", api::kMaxSubscriptionTargetLength,
-                                         " bytes)"));
+      return Invalid(
+          field, absl::StrCat("too long (at most ", api::kMaxSubscriptionTargetLength, " bytes)"));
     }
     absl::StatusOr<api::SubscriptionTarget> parsed = api::ParseSubscriptionTarget(target, field);
     if (!parsed.ok()) return parsed.status();

@@ -6,8 +6,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "notifier-service/domain/model.h"
-#include "notifier-service/domain/recipient.h"
 #include "notifier-service/domain/notifier_store.h"
+#include "notifier-service/domain/recipient.h"
 
 namespace preflight::notifier {
 

@@ -207,7 +207,8 @@ grpc::Status NotifierGrpcService::ListReminders(grpc::ServerContext* context,
   }
   std::optional<api::RecipientKey> recipient;
   if (!request->recipient().empty()) {
-    absl::StatusOr<api::RecipientKey> name = api::ParseRecipientName(request->recipient(), "recipient");
+    absl::StatusOr<api::RecipientKey> name =
+        api::ParseRecipientName(request->recipient(), "recipient");
     if (!name.ok()) return ToGrpcStatus(name.status());
     query.recipient_tenant = name->tenant;
     query.recipient_id = name->id;
@@ -277,8 +278,7 @@ grpc::Status NotifierGrpcService::ListDeliveries(grpc::ServerContext* context,
     filter.launch_id = *std::move(id);
   }
   if (!request->item().empty()) {
-    absl::StatusOr<api::ItemKey> item =
-        api::ParseItemName(request->item(), "item");
+    absl::StatusOr<api::ItemKey> item = api::ParseItemName(request->item(), "item");
     if (!item.ok()) return ToGrpcStatus(item.status());
     if (!filter.launch_id.empty() && filter.launch_id != item->launch_id) {
       return Invalid("item", absl::StrCat(QuoteForError(request->item()), " is not an item of ",
@@ -289,7 +289,8 @@ grpc::Status NotifierGrpcService::ListDeliveries(grpc::ServerContext* context,
   }
   std::optional<api::RecipientKey> recipient;
   if (!request->recipient().empty()) {
-    absl::StatusOr<api::RecipientKey> name = api::ParseRecipientName(request->recipient(), "recipient");
+    absl::StatusOr<api::RecipientKey> name =
+        api::ParseRecipientName(request->recipient(), "recipient");
     if (!name.ok()) return ToGrpcStatus(name.status());
     filter.recipient_tenant = name->tenant;
     filter.recipient_id = name->id;
@@ -491,7 +492,8 @@ grpc::Status NotifierGrpcService::SnoozeReminder(grpc::ServerContext* context,
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<api::ItemKey> item = api::ParseItemName(request->item(), "item");
   if (!item.ok()) return ToGrpcStatus(item.status());
-  if (absl::Status s = CheckLaunchVisible(*principal, item->launch_id); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = CheckLaunchVisible(*principal, item->launch_id); !s.ok())
+    return ToGrpcStatus(s);
   if (request->has_snooze_until() && request->has_snooze_for()) {
     return Invalid("snooze_for", "give either snooze_until or snooze_for, not both");
   }
@@ -527,7 +529,8 @@ grpc::Status NotifierGrpcService::AcknowledgeReminder(grpc::ServerContext* conte
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<api::ItemKey> item = api::ParseItemName(request->item(), "item");
   if (!item.ok()) return ToGrpcStatus(item.status());
-  if (absl::Status s = CheckLaunchVisible(*principal, item->launch_id); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = CheckLaunchVisible(*principal, item->launch_id); !s.ok())
+    return ToGrpcStatus(s);
   absl::StatusOr<ItemRecord> record = engine_->Acknowledge(item->launch_id, item->code);
   if (!record.ok()) return ToGrpcStatus(record.status());
   *response = ToProto(*record);
@@ -541,7 +544,8 @@ grpc::Status NotifierGrpcService::SendTestNotification(
       authorizer_->Authorize(*context, auth::Permission::kAdmin);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<api::RecipientKey> name = api::ParseRecipientName(request->recipient(), "recipient");
+  absl::StatusOr<api::RecipientKey> name =
+      api::ParseRecipientName(request->recipient(), "recipient");
   if (!name.ok()) return ToGrpcStatus(name.status());
   if (absl::Status s = CheckRecipientVisible(*principal, *name); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<std::optional<ChannelType>> channel =
@@ -563,7 +567,8 @@ grpc::Status NotifierGrpcService::ListInboxMessages(grpc::ServerContext* context
   if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
   // A person without a recipient record still has an inbox (the router's default channels), so
   // an unknown recipient simply has no messages.
-  absl::StatusOr<api::RecipientKey> name = api::ParseRecipientName(request->recipient(), "recipient");
+  absl::StatusOr<api::RecipientKey> name =
+      api::ParseRecipientName(request->recipient(), "recipient");
   if (!name.ok()) return ToGrpcStatus(name.status());
   // A scoped token reads only the inboxes of its own tenant's recipients: a person without a
   // recipient record (recipients/{id}, the default channels) may hear from every tenant.

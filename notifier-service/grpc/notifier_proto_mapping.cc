@@ -11,12 +11,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/api/etag.h"
+#include "common/api/tenant_id.h"
 #include "common/civil_date.h"
 #include "common/crypto.h"
 #include "common/error_text.h"
-#include "common/api/tenant_id.h"
 #include "google/protobuf/util/time_util.h"
-#include "common/api/etag.h"
 #include "notifier-service/domain/url_safety.h"
 
 namespace preflight::notifier {
@@ -261,7 +261,8 @@ absl::StatusOr<std::vector<RecipientChannel>> ChannelsFromProto(const v1::Recipi
 }  // namespace
 
 absl::StatusOr<Recipient> NewRecipientFromProto(const v1::Recipient& recipient) {
-  absl::StatusOr<api::RecipientKey> name = api::ParseRecipientName(recipient.name(), "recipient.name");
+  absl::StatusOr<api::RecipientKey> name =
+      api::ParseRecipientName(recipient.name(), "recipient.name");
   if (!name.ok()) return name.status();
   if (!name->tenant.empty() && !recipient.tenant().empty() && recipient.tenant() != name->tenant) {
     return Invalid("recipient.tenant",

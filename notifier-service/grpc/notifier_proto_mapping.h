@@ -12,14 +12,14 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/api/resource_names.h"
 #include "google/protobuf/duration.pb.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "notifier-service/domain/delivery.h"
-#include "notifier-service/domain/recipient.h"
-#include "common/api/resource_names.h"
-#include "notifier-service/engine/forecast.h"
 #include "notifier-service/domain/notifier_store.h"
+#include "notifier-service/domain/recipient.h"
+#include "notifier-service/engine/forecast.h"
 #include "preflight/v1/notifier.pb.h"
 
 namespace preflight::notifier {

@@ -5,9 +5,9 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "common/metrics/metrics.h"
-#include "notifier-service/engine/delivery_observer.h"
-#include "notifier-service/domain/notifier_store.h"
 #include "notifier-service/checklist_link/event_subscriber.h"
+#include "notifier-service/domain/notifier_store.h"
+#include "notifier-service/engine/delivery_observer.h"
 
 namespace preflight::notifier {
 

@@ -7,8 +7,8 @@
 #include "absl/strings/strip.h"
 #include "common/api/resource_names.h"
 #include "common/testing/working_calendar_testing.h"
-#include "notifier-service/checklist_link/event_translation.h"
 #include "notifier-service/channels/log_channel.h"
+#include "notifier-service/checklist_link/event_translation.h"
 
 namespace preflight::testing {
 namespace {

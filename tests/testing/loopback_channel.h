@@ -13,8 +13,8 @@ namespace preflight::testing {
 // returned. On a loaded machine a first connect now and then fails; an RPC would then fail fast
 // with UNAVAILABLE, while waiting here retries the connection.
 inline std::shared_ptr<grpc::Channel> ConnectedLoopbackChannel(int port) {
-  std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+  std::shared_ptr<grpc::Channel> channel =
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
   channel->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
   return channel;
 }

@@ -130,9 +130,9 @@ absl::StatusOr<std::string> Subprocess::WaitForLine(const std::string& needle,
       }
     }
     if (absl::Now() > deadline) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("no line with '", needle, "' within ", absl::FormatDuration(timeout),
-                       "; output so far:\n", output_));
+      return absl::DeadlineExceededError(absl::StrCat("no line with '", needle, "' within ",
+                                                      absl::FormatDuration(timeout),
+                                                      "; output so far:\n", output_));
     }
     if (!ReadSome(output_fd_, &output_, absl::Milliseconds(100))) {
       return absl::FailedPreconditionError(
