@@ -33,6 +33,7 @@
 #include "checklist-service/domain/template_catalog.h"
 #include "checklist-service/grpc/checklist_grpc_service.h"
 #include "checklist-service/storage/sqlite_checklist_store.h"
+#include "common/api/resource_names.h"
 #include "common/clock.h"
 #include "common/logging/log.h"
 #include "common/page_token.h"
@@ -229,7 +230,7 @@ class Bench {
     launch.profile.hosting = v1::HOSTING_OWN_MAINLAND_SERVER;
     absl::StatusOr<LaunchState> created = service_->CreateLaunch(launch, "", Actor{"bench"});
     if (!created.ok()) Die("launch", created.status().ToString());
-    item_name_ = absl::StrCat("launches/", created->launch.id, "/items/MP_ACCOUNT");
+    item_name_ = api::ItemName(created->launch.id, "MP_ACCOUNT");
     absl::StatusOr<int64_t> head = store_->LastSequence();
     if (!head.ok()) Die("head", head.status().ToString());
     head_ = *head;

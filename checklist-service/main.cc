@@ -9,8 +9,6 @@
 #include "checklist-service/app/checklist_app.h"
 #include "checklist-service/app/checklist_config.h"
 #include "common/data_paths.h"
-#include "common/logging/log.h"
-#include "common/server_runner.h"
 #include "common/service_setup.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "Address to serve on, HOST:PORT (port 0: any)");
@@ -62,18 +60,10 @@ ChecklistConfig ConfigFromFlags() {
 }  // namespace preflight::checklist
 
 int main(int argc, char** argv) {
-  preflight::BlockTerminationSignals();
-  preflight::SetUpService(
+  return preflight::RunServiceMain(
       argc, argv, preflight::checklist::kChecklistProgram,
       "Serves preflight.v1.ChecklistService.\n"
       "  checklist-service --listen=127.0.0.1:50051 --data_dir=DIR [--metrics_listen=HOST:PORT]\n"
-      "Beyond loopback: --tls_cert=PEM --tls_key=PEM [--tls_client_ca=PEM] and authentication.");
-  const absl::Status status =
-      preflight::checklist::RunChecklist(preflight::checklist::ConfigFromFlags());
-  if (!status.ok()) {
-    preflight::logging::Error(preflight::checklist::kChecklistProgram, "cannot serve",
-                              {{"error", status.ToString()}});
-  }
-  preflight::ShutDownLogging();
-  return status.ok() ? 0 : 1;
+      "Beyond loopback: --tls_cert=PEM --tls_key=PEM [--tls_client_ca=PEM] and authentication.",
+      [] { return preflight::checklist::RunChecklist(preflight::checklist::ConfigFromFlags()); });
 }

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/build_info.h"
 #include "common/logging/log.h"
+#include "common/server_runner.h"
 #include "google/protobuf/stubs/logging.h"
 #include "grpc/support/log.h"
 
@@ -85,5 +86,15 @@ void SetUpService(int argc, char** argv, absl::string_view program, absl::string
 std::string MetricsListenFlag() { return absl::GetFlag(FLAGS_metrics_listen); }
 
 void ShutDownLogging() { logging::Shutdown(); }
+
+int RunServiceMain(int argc, char** argv, absl::string_view program, absl::string_view usage,
+                   const std::function<absl::Status()>& run) {
+  BlockTerminationSignals();
+  SetUpService(argc, argv, program, usage);
+  const absl::Status status = run();
+  if (!status.ok()) logging::Error(program, "cannot serve", {{"error", status.ToString()}});
+  ShutDownLogging();
+  return status.ok() ? 0 : 1;
+}
 
 }  // namespace preflight

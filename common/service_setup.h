@@ -1,7 +1,9 @@
 #pragma once
 
+#include <functional>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace preflight {
@@ -18,5 +20,11 @@ std::string MetricsListenFlag();
 
 // Writes out pending log lines; call last in main.
 void ShutDownLogging();
+
+// A service's whole main: blocks SIGINT/SIGTERM for the server's signal thread, parses the flags
+// (SetUpService), calls `run`, logs why it could not serve if it failed, flushes the log and
+// returns the process's exit status (0 only when `run` returned OK).
+int RunServiceMain(int argc, char** argv, absl::string_view program, absl::string_view usage,
+                   const std::function<absl::Status()>& run);
 
 }  // namespace preflight

@@ -8,8 +8,6 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/data_paths.h"
-#include "common/logging/log.h"
-#include "common/server_runner.h"
 #include "common/service_setup.h"
 #include "notifier-service/app/notifier_app.h"
 #include "notifier-service/app/notifier_config.h"
@@ -128,18 +126,10 @@ NotifierConfig ConfigFromFlags() {
 }  // namespace preflight::notifier
 
 int main(int argc, char** argv) {
-  preflight::BlockTerminationSignals();
-  preflight::SetUpService(
+  return preflight::RunServiceMain(
       argc, argv, preflight::notifier::kProgram,
       "Serves preflight.v1.NotifierService and delivers the checklist's deadline reminders.\n"
       "  notifier-service --listen=127.0.0.1:50052 --data_dir=DIR --checklist_addr=HOST:PORT\n"
-      "Beyond loopback: --tls_cert=PEM --tls_key=PEM [--tls_client_ca=PEM] and authentication.");
-  const absl::Status status =
-      preflight::notifier::RunNotifier(preflight::notifier::ConfigFromFlags());
-  if (!status.ok()) {
-    preflight::logging::Error(preflight::notifier::kProgram, "cannot serve",
-                              {{"error", status.ToString()}});
-  }
-  preflight::ShutDownLogging();
-  return status.ok() ? 0 : 1;
+      "Beyond loopback: --tls_cert=PEM --tls_key=PEM [--tls_client_ca=PEM] and authentication.",
+      [] { return preflight::notifier::RunNotifier(preflight::notifier::ConfigFromFlags()); });
 }
