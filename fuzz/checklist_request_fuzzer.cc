@@ -21,6 +21,7 @@ namespace {
 
 using namespace preflight::checklist;  // NOLINT: a fuzz target, not a header.
 namespace v1 = preflight::v1;
+namespace api = preflight::api;
 
 void Expect(const absl::Status& status) {
   if (status.ok() || status.code() == absl::StatusCode::kInvalidArgument ||
@@ -59,8 +60,7 @@ void UpdateLaunch(absl::string_view payload) {
 void UpdateItem(absl::string_view payload) {
   v1::UpdateItemRequest request;
   if (!Parse(payload, &request)) return;
-  absl::StatusOr<std::pair<std::string, std::string>> name =
-      api::ParseItemName(request.item().name(), "item.name");
+  absl::StatusOr<api::ItemKey> name = api::ParseItemName(request.item().name(), "item.name");
   Expect(name.status());
   if (name.ok()) {
     // A name that parses must print back to itself: names are the API's keys.
