@@ -94,6 +94,19 @@ class ChecklistStore {
   // RESOURCE_EXHAUSTED when it is full.
   virtual absl::StatusOr<std::vector<Event>> Commit(const ChangeSet& changes) = 0;
 
+  // Group commit: commits independent change sets (different launches) together, as one durable
+  // transaction where the store can, and returns one result per change set, in order. Each
+  // change set is still all-or-nothing on its own: a failed version check fails only its own
+  // result. An OK result is durable; events of the OK ones are numbered consecutively in batch
+  // order. This default commits them one by one.
+  virtual std::vector<absl::StatusOr<std::vector<Event>>> CommitBatch(
+      const std::vector<const ChangeSet*>& batch) {
+    std::vector<absl::StatusOr<std::vector<Event>>> results;
+    results.reserve(batch.size());
+    for (const ChangeSet* changes : batch) results.push_back(Commit(*changes));
+    return results;
+  }
+
   // A random secret kept in the database under `name`, created on first use (page-token keys).
   virtual absl::StatusOr<std::string> GetOrCreateSecret(absl::string_view name) = 0;
 };

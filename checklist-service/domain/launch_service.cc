@@ -103,12 +103,13 @@ LaunchService::LaunchService(ChecklistStore* store, const TemplateCatalog* catal
       calendar_(calendar),
       clock_(clock),
       event_hub_(event_hub),
-      limits_(limits) {}
+      limits_(limits),
+      committer_(store, [event_hub](const std::vector<Event>& events) {
+        if (event_hub != nullptr) event_hub->Publish(events);
+      }) {}
 
 absl::StatusOr<std::vector<Event>> LaunchService::CommitAndPublish(const ChangeSet& changes) {
-  absl::StatusOr<std::vector<Event>> committed = store_->Commit(changes);
-  if (committed.ok() && event_hub_ != nullptr) event_hub_->Publish(*committed);
-  return committed;
+  return committer_.Commit(changes);
 }
 
 absl::StatusOr<std::unique_ptr<EventWatch>> LaunchService::StartWatch(
@@ -196,7 +197,8 @@ absl::StatusOr<LaunchState> LaunchService::CreateLaunch(const NewLaunch& origina
   }
   if (absl::Status s = ValidateProfile(*tmpl, request.profile); !s.ok()) return s;
 
-  absl::MutexLock lock(&write_mu_);
+  // Per tenant: the request-id check and the launch count below must not race another create.
+  KeyedMutex::Lock lock = tenant_locks_.Acquire(request.tenant);
   const std::string fingerprint = Fingerprint(request);
   if (!request_id.empty()) {
     absl::StatusOr<std::optional<std::string>> existing =
@@ -214,7 +216,7 @@ absl::StatusOr<LaunchState> LaunchService::CreateLaunch(const NewLaunch& origina
       return state;
     }
   }
-  // Counted under the writer lock, so concurrent creates cannot both take the last place.
+  // Counted under the tenant's lock, so concurrent creates cannot both take the last place.
   absl::StatusOr<int64_t> launches = store_->CountLaunches(request.tenant);
   if (!launches.ok()) return launches.status();
   if (*launches >= limits_.max_launches_per_tenant) {
@@ -316,7 +318,7 @@ absl::StatusOr<LaunchState> LaunchService::UpdateLaunch(const std::string& launc
   if (patch.service_categories) NormalizeCategories(*patch.service_categories);
   if (absl::Status s = ValidateLaunchPatch(patch); !s.ok()) return s;
 
-  absl::MutexLock lock(&write_mu_);
+  KeyedMutex::Lock lock = launch_locks_.Acquire(launch_id);
   absl::StatusOr<LaunchState> loaded = store_->LoadLaunch(launch_id);
   if (!loaded.ok()) return loaded.status();
   LaunchState state = *std::move(loaded);
@@ -423,7 +425,7 @@ absl::StatusOr<Item> LaunchService::UpdateItem(const std::string& launch_id,
                                                const Actor& actor) {
   if (absl::Status s = ValidateItemPatch(patch); !s.ok()) return s;
 
-  absl::MutexLock lock(&write_mu_);
+  KeyedMutex::Lock lock = launch_locks_.Acquire(launch_id);
   absl::StatusOr<LaunchState> loaded = store_->LoadLaunch(launch_id);
   if (!loaded.ok()) return loaded.status();
   LaunchState state = *std::move(loaded);
@@ -495,7 +497,7 @@ absl::StatusOr<Item> LaunchService::AddItem(const std::string& launch_id, const 
                                             const Actor& actor) {
   if (absl::Status s = ValidateNewItem(request); !s.ok()) return s;
 
-  absl::MutexLock lock(&write_mu_);
+  KeyedMutex::Lock lock = launch_locks_.Acquire(launch_id);
   absl::StatusOr<LaunchState> loaded = store_->LoadLaunch(launch_id);
   if (!loaded.ok()) return loaded.status();
   LaunchState state = *std::move(loaded);

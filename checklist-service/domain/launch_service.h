@@ -13,6 +13,8 @@
 #include "checklist-service/domain/checklist_store.h"
 #include "checklist-service/domain/event_hub.h"
 #include "checklist-service/domain/event_watch.h"
+#include "checklist-service/domain/group_commit.h"
+#include "checklist-service/domain/keyed_mutex.h"
 #include "checklist-service/domain/limits.h"
 #include "checklist-service/domain/model.h"
 #include "checklist-service/domain/template_catalog.h"
@@ -123,9 +125,11 @@ struct Actor {
 };
 
 // The checklist's use cases. Plain C++: the transport maps requests onto these calls and the store
-// hides SQL. Every change runs under one writer lock: load, validate, apply, recompute the
-// schedule, then commit the new state and its events in one store transaction, so a change is
-// either wholly durable with its events or not made at all.
+// hides SQL. Every change runs under its launch's lock (a create under its tenant's): load,
+// validate, apply, recompute the schedule, then commit the new state and its events as one
+// all-or-nothing change set, so a change is either wholly durable with its events or not made at
+// all. Changes to one launch are serialized; changes to different launches run side by side and
+// share a transaction and its fsync (GroupCommitter).
 class LaunchService {
  public:
   // With an `event_hub`, every committed change's events are published to it (for WatchEvents).
@@ -183,8 +187,8 @@ class LaunchService {
                            absl::Time now, ChangeSet& changes) const;
   const CompiledTemplate* TemplateOf(const Launch& launch) const;
   std::string NewLaunchId();
-  // Commits `changes` and, when it succeeds, publishes their events. Call with write_mu_ held,
-  // so the hub sees events in sequence order.
+  // Commits `changes` (group commit) and, when it succeeds, publishes their events: the
+  // committer publishes in sequence order. Call with the launch's lock held.
   absl::StatusOr<std::vector<Event>> CommitAndPublish(const ChangeSet& changes);
 
   ChecklistStore* const store_;
@@ -194,8 +198,11 @@ class LaunchService {
   EventHub* const event_hub_;
   const LaunchServiceLimits limits_;
 
-  // Serialises read-modify-write changes; reads go straight to the store.
-  absl::Mutex write_mu_;
+  // Serialise read-modify-write changes of one launch, and creates of one tenant; reads go
+  // straight to the store.
+  KeyedMutex launch_locks_;
+  KeyedMutex tenant_locks_;
+  GroupCommitter committer_;
 };
 
 }  // namespace preflight::checklist

@@ -24,17 +24,31 @@ class InstrumentedStore final : public ChecklistStore {
             {"result"})),
         ok_(commits_.WithLabels({"ok"})),
         aborted_(commits_.WithLabels({"aborted"})),
-        failed_(commits_.WithLabels({"error"})) {}
+        failed_(commits_.WithLabels({"error"})),
+        batch_sizes_(registry
+                         .AddHistogram("preflight_checklist_commit_batch_size",
+                                       "Change sets per store transaction (group commit).", {},
+                                       {1, 2, 4, 8, 16, 32, 64})
+                         .WithLabels({})) {}
 
   absl::StatusOr<std::vector<Event>> Commit(const ChangeSet& changes) override {
     const absl::Time start = absl::Now();
     absl::StatusOr<std::vector<Event>> committed = inner_->Commit(changes);
-    metrics::Histogram& outcome = committed.ok() ? ok_
-                                  : committed.status().code() == absl::StatusCode::kAborted
-                                      ? aborted_
-                                      : failed_;
-    outcome.ObserveDuration(absl::Now() - start);
+    Observe(committed, absl::Now() - start);
     return committed;
+  }
+
+  // Every change set of a group commit waited for the same transaction.
+  std::vector<absl::StatusOr<std::vector<Event>>> CommitBatch(
+      const std::vector<const ChangeSet*>& batch) override {
+    const absl::Time start = absl::Now();
+    std::vector<absl::StatusOr<std::vector<Event>>> results = inner_->CommitBatch(batch);
+    const absl::Duration elapsed = absl::Now() - start;
+    batch_sizes_.Observe(static_cast<double>(batch.size()));
+    for (const absl::StatusOr<std::vector<Event>>& committed : results) {
+      Observe(committed, elapsed);
+    }
+    return results;
   }
 
   absl::StatusOr<LaunchState> LoadLaunch(absl::string_view launch_id) override {
@@ -66,11 +80,20 @@ class InstrumentedStore final : public ChecklistStore {
   }
 
  private:
+  void Observe(const absl::StatusOr<std::vector<Event>>& committed, absl::Duration elapsed) {
+    metrics::Histogram& outcome = committed.ok() ? ok_
+                                  : committed.status().code() == absl::StatusCode::kAborted
+                                      ? aborted_
+                                      : failed_;
+    outcome.ObserveDuration(elapsed);
+  }
+
   ChecklistStore* const inner_;
   metrics::Family<metrics::Histogram>& commits_;
   metrics::Histogram& ok_;
   metrics::Histogram& aborted_;
   metrics::Histogram& failed_;
+  metrics::Histogram& batch_sizes_;
 };
 
 std::string Lower(absl::string_view name) { return absl::AsciiStrToLower(name); }

@@ -1,5 +1,7 @@
 #include "checklist-service/storage/sqlite_checklist_store.h"
 
+#include <sqlite3.h>
+
 #include <utility>
 
 #include "SQLiteCpp/Database.h"
@@ -12,6 +14,7 @@
 #include "common/api/resource_names.h"
 #include "common/civil_date.h"
 #include "common/crypto.h"
+#include "common/sqlite/error_status.h"
 #include "common/sqlite/query_limit.h"
 #include "common/sqlite/rows.h"
 #include "common/sqlite/secret.h"
@@ -223,6 +226,28 @@ std::string CommitContext(const ChangeSet& changes) {
   return "committing events";
 }
 
+// Writes one change set with its events numbered after `last_sequence`. An SQLite failure comes
+// back as a status, so the caller can roll back just this change set.
+absl::StatusOr<std::vector<Event>> ApplyChangeSet(SQLite::Database& db, const ChangeSet& changes,
+                                                  int64_t last_sequence) {
+  try {
+    if (changes.launch.has_value()) {
+      if (absl::Status s = WriteLaunch(db, *changes.launch); !s.ok()) return s;
+    }
+    for (const Item& item : changes.items) {
+      if (absl::Status s = WriteItem(db, item); !s.ok()) return s;
+    }
+    std::vector<Event> committed = changes.events;
+    for (Event& event : committed) {
+      event.sequence = ++last_sequence;
+      WriteEvent(db, event);
+    }
+    return committed;
+  } catch (const SQLite::Exception& e) {
+    return SqliteErrorToStatus(e, CommitContext(changes));
+  }
+}
+
 }  // namespace
 
 SqliteChecklistStore::SqliteChecklistStore(std::unique_ptr<SqliteReaderWriter> db)
@@ -373,26 +398,43 @@ absl::StatusOr<LogEpoch> SqliteChecklistStore::StartLogEpoch() {
 }
 
 absl::StatusOr<std::vector<Event>> SqliteChecklistStore::Commit(const ChangeSet& changes) {
-  // The IMMEDIATE transaction holds the write lock throughout, so the version checks and the
-  // sequence read below cannot be invalidated by another process before we commit; a failed
-  // check rolls everything back.
-  return db_->WriteTransaction(CommitContext(changes),
-                               [&](SQLite::Database& db) -> absl::StatusOr<std::vector<Event>> {
-                                 if (changes.launch.has_value()) {
-                                   if (absl::Status s = WriteLaunch(db, *changes.launch); !s.ok())
-                                     return s;
-                                 }
-                                 for (const Item& item : changes.items) {
-                                   if (absl::Status s = WriteItem(db, item); !s.ok()) return s;
-                                 }
-                                 std::vector<Event> committed = changes.events;
-                                 int64_t sequence = ReadLastSequence(db);
-                                 for (Event& event : committed) {
-                                   event.sequence = ++sequence;
-                                   WriteEvent(db, event);
-                                 }
-                                 return committed;
-                               });
+  std::vector<absl::StatusOr<std::vector<Event>>> results = CommitBatch({&changes});
+  return std::move(results.front());
+}
+
+std::vector<absl::StatusOr<std::vector<Event>>> SqliteChecklistStore::CommitBatch(
+    const std::vector<const ChangeSet*>& batch) {
+  std::vector<absl::StatusOr<std::vector<Event>>> results;
+  if (batch.empty()) return results;
+  const std::string context = batch.size() == 1
+                                  ? CommitContext(*batch.front())
+                                  : absl::StrCat("committing ", batch.size(), " change sets");
+  // One IMMEDIATE transaction holds the write lock throughout, so the version checks and the
+  // sequence read below cannot be invalidated by another process before we commit. Each change
+  // set runs in its own savepoint: a failed check rolls back only that change set.
+  absl::Status whole = db_->WriteTransaction(context, [&](SQLite::Database& db) -> absl::Status {
+    results.clear();
+    int64_t sequence = ReadLastSequence(db);
+    for (const ChangeSet* changes : batch) {
+      db.exec("SAVEPOINT change_set");
+      absl::StatusOr<std::vector<Event>> applied = ApplyChangeSet(db, *changes, sequence);
+      if (applied.ok()) {
+        db.exec("RELEASE change_set");
+        sequence += static_cast<int64_t>(applied->size());
+      } else {
+        // Some failures (a full disk, an I/O error) make SQLite roll the whole transaction
+        // back: then nothing of the batch can commit.
+        if (sqlite3_get_autocommit(db.getHandle()) != 0) return applied.status();
+        db.exec("ROLLBACK TO change_set");
+        db.exec("RELEASE change_set");
+      }
+      results.push_back(std::move(applied));
+    }
+    return absl::OkStatus();
+  });
+  // Nothing of the batch is durable unless the transaction committed.
+  if (!whole.ok()) results.assign(batch.size(), whole);
+  return results;
 }
 
 absl::StatusOr<std::string> SqliteChecklistStore::GetOrCreateSecret(absl::string_view name) {

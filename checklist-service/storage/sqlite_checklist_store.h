@@ -50,6 +50,9 @@ class SqliteChecklistStore final : public ChecklistStore {
   // backup does, so watchers that read past that point in the old epoch are refused.
   absl::StatusOr<LogEpoch> StartLogEpoch();
   absl::StatusOr<std::vector<Event>> Commit(const ChangeSet& changes) override;
+  // One IMMEDIATE transaction, one savepoint per change set, one fsync for the lot.
+  std::vector<absl::StatusOr<std::vector<Event>>> CommitBatch(
+      const std::vector<const ChangeSet*>& batch) override;
   absl::StatusOr<std::string> GetOrCreateSecret(absl::string_view name) override;
 
  private:
