@@ -135,6 +135,17 @@ EventWatch::Step EventWatch::Next() {
   }
 }
 
+bool EventWatch::HasReadyEvent() const {
+  if (end_.has_value() || cancelled_) return false;
+  // Exactly what Next() would send: a transport that holds a write back for the next one must
+  // get that next one.
+  const int64_t sent = in_flight_.value_or(last_sent_);
+  for (const std::shared_ptr<const Event>& event : pending_) {
+    if (event->sequence > sent && request_.filter.Matches(*event)) return true;
+  }
+  return false;
+}
+
 void EventWatch::ReadBacklog() {
   if (end_.has_value() || live_.load() || in_flight_.has_value()) return;
   const State state = subscription_->state();

@@ -112,6 +112,9 @@ class EventWatch {
   // What to do next; never blocks and never reads the store. With a write outstanding: kWait,
   // or kEnd when the watch must end. After kEnd every call says kEnd with the same status.
   Step Next();
+  // Whether the next Next() would hand out another event without reading the store or waiting
+  // (the rest of a backlog page, a burst of live events): the transport may batch its writes.
+  bool HasReadyEvent() const;
   // Reads the next backlog page; only after Next() said kRead.
   void ReadBacklog();
   // The write of the last kWrite's event completed; `ok` false: it failed (the client left).

@@ -3,9 +3,11 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -370,11 +372,12 @@ grpc::Status ChecklistGrpcService::ListTemplates(grpc::ServerContext* context,
 // page (one indexed query of page_size events) per task, so tasks of other streams interleave.
 // gRPC calls are made with no lock held. Reference-counted: the call holds a reference until the
 // task OnDone posts has run, and each posted task and the stalled-write alarm hold one.
-class ChecklistGrpcService::WatchReactor final : public grpc::ServerWriteReactor<v1::Event> {
+class ChecklistGrpcService::WatchReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
+  // `request` is nullopt when the request did not parse.
   WatchReactor(ChecklistGrpcService* owner, grpc::CallbackServerContext* context,
-               const v1::WatchEventsRequest& request)
-      : owner_(owner), context_(context), request_(request) {
+               std::optional<v1::WatchEventsRequest> request)
+      : owner_(owner), context_(context), request_(std::move(request)) {
     owner_->AddWatchReactor();
     Post([this] { Start(); });
   }
@@ -431,7 +434,12 @@ class ChecklistGrpcService::WatchReactor final : public grpc::ServerWriteReactor
 
   // Worker only, from here on.
   void Start() {
-    absl::StatusOr<WatchRequest> request = owner_->PrepareWatch(*context_, request_);
+    absl::StatusOr<WatchRequest> request =
+        request_.has_value()
+            ? owner_->PrepareWatch(*context_, *request_)
+            : absl::InvalidArgumentError(
+                  "the request is not a valid preflight.v1.WatchEventsRequest message (malformed "
+                  "protobuf, or a string field that is not UTF-8)");
     absl::StatusOr<std::unique_ptr<EventWatch>> watch =
         request.ok()
             ? owner_->service_->StartWatch(*request, owner_->watch_options_,
@@ -457,12 +465,18 @@ class ChecklistGrpcService::WatchReactor final : public grpc::ServerWriteReactor
     while (true) {
       EventWatch::Step step = watch_->Next();
       switch (step.kind) {
-        case Kind::kWrite:
+        case Kind::kWrite: {
           // message_ stays untouched until OnWriteDone: the watch allows one write at a time.
-          message_ = ToProto(*step.event);
+          message_ = owner_->encoded_events_.Get(*step.event);
           writing_ = true;
-          StartWrite(&message_);
+          wrote_any_ = true;
+          // While more events are ready (a backlog page, a burst of live ones), let gRPC gather
+          // them into one frame and one sendmsg; the last one of a run goes out at once.
+          grpc::WriteOptions options;
+          if (watch_->HasReadyEvent()) options.set_buffer_hint();
+          StartWrite(&message_, options);
           return;
+        }
         case Kind::kRead:
           watch_->ReadBacklog();
           continue;
@@ -471,15 +485,18 @@ class ChecklistGrpcService::WatchReactor final : public grpc::ServerWriteReactor
         case Kind::kEnd:
           finished_ = true;
           Finish(ToGrpcStatus(step.status));
-          if (writing_) CancelIfStillStalled();
+          // Even with no write outstanding here, earlier buffered writes may still sit in the
+          // transport behind a client that stopped reading.
+          if (wrote_any_) CancelIfStillStalled();
           return;
       }
     }
   }
 
-  // The stream was finished with a write outstanding (an overflow or shutdown). Its status is
-  // queued behind that write: a client that reads gets both, but one that stopped reading would
-  // hold the call (and the server's shutdown) open, so after a grace period it is cancelled.
+  // The stream was finished after writes that may not have reached the client (an overflow or
+  // shutdown with a write outstanding, or buffered writes stuck in flow control). Its status is
+  // queued behind them: a client that reads gets both, but one that stopped reading would hold
+  // the call (and the server's shutdown) open, so after a grace period it is cancelled.
   void CancelIfStillStalled() {
     absl::MutexLock lock(&call_mu_);
     if (call_done_) return;  // the write completed after all
@@ -498,13 +515,14 @@ class ChecklistGrpcService::WatchReactor final : public grpc::ServerWriteReactor
 
   ChecklistGrpcService* const owner_;
   grpc::CallbackServerContext* const context_;
-  const v1::WatchEventsRequest request_;
+  const std::optional<v1::WatchEventsRequest> request_;
   std::atomic<int> refs_{1};
 
   // Worker only.
   std::unique_ptr<EventWatch> watch_;
-  v1::Event message_;
+  grpc::ByteBuffer message_;
   bool writing_ = false;
+  bool wrote_any_ = false;
   bool finished_ = false;
 
   absl::Mutex call_mu_;
@@ -541,10 +559,20 @@ absl::StatusOr<WatchRequest> ChecklistGrpcService::PrepareWatch(
   return watch;
 }
 
-grpc::ServerWriteReactor<v1::Event>* ChecklistGrpcService::WatchEvents(
-    grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) {
-  // Everything, even the authorization, runs on the worker: this is a gRPC callback thread.
-  return new WatchReactor(this, context, *request);
+grpc::ServerWriteReactor<grpc::ByteBuffer>* ChecklistGrpcService::WatchEvents(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) {
+  std::optional<v1::WatchEventsRequest> request;
+  std::vector<grpc::Slice> slices;
+  if (raw_request->Dump(&slices).ok()) {
+    std::string bytes;
+    for (const grpc::Slice& slice : slices) {
+      bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    }
+    request.emplace();
+    if (!request->ParseFromString(bytes)) request.reset();
+  }
+  // Everything else, even the authorization, runs on the worker: this is a gRPC callback thread.
+  return new WatchReactor(this, context, std::move(request));
 }
 
 }  // namespace preflight::checklist

@@ -7,6 +7,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "checklist-service/domain/launch_service.h"
+#include "checklist-service/grpc/encoded_event_cache.h"
 #include "common/auth/call_authorizer.h"
 #include "common/page_token.h"
 #include "common/serial_executor.h"
@@ -19,8 +20,8 @@ namespace preflight::checklist {
 // WatchEvents is on the callback API, so an open stream holds no thread: its watch is driven by
 // gRPC's reactions and the event hub's notifications, on one worker thread shared by all streams.
 // Holds no state of its own beyond the page-token key and the open streams.
-class ChecklistGrpcService final
-    : public v1::ChecklistService::WithCallbackMethod_WatchEvents<v1::ChecklistService::Service> {
+class ChecklistGrpcService final : public v1::ChecklistService::WithRawCallbackMethod_WatchEvents<
+                                       v1::ChecklistService::Service> {
  public:
   // An accepted WatchEvents stream's initial metadata carries api::kLastSequenceMetadataKey and
   // api::kLogEpochMetadataKey (common/api/metadata_keys.h).
@@ -55,8 +56,10 @@ class ChecklistGrpcService final
   grpc::Status ListTemplates(grpc::ServerContext* context, const v1::ListTemplatesRequest* request,
                              v1::ListTemplatesResponse* response) override;
   // A callback-API stream: holds no thread while it waits or writes.
-  grpc::ServerWriteReactor<v1::Event>* WatchEvents(grpc::CallbackServerContext* context,
-                                                   const v1::WatchEventsRequest* request) override;
+  // Raw (ByteBuffer) on the wire, so that each event is serialized once for every stream that
+  // sends it (EncodedEventCache); the request is parsed here.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* WatchEvents(grpc::CallbackServerContext* context,
+                                                          const grpc::ByteBuffer* request) override;
 
  private:
   class WatchReactor;
@@ -79,6 +82,8 @@ class ChecklistGrpcService final
 
   absl::Mutex reactors_mu_;
   int watch_reactors_ ABSL_GUARDED_BY(reactors_mu_) = 0;
+  // Used only by tasks on watch_worker_.
+  EncodedEventCache encoded_events_;
   // Declared last, so it is stopped first, while everything its tasks use still exists.
   SerialExecutor watch_worker_;
 };

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+
+#include "absl/container/flat_hash_map.h"
+#include "checklist-service/domain/model.h"
+#include "grpcpp/support/byte_buffer.h"
+
+namespace preflight::checklist {
+
+// The wire form of events (a serialized v1::Event), made once and shared by every WatchEvents
+// stream that sends the event: a ByteBuffer copy only takes a reference to the same slices. With
+// N watchers a commit costs one conversion and one serialization instead of N. Keyed by
+// sequence, which names one event for the life of the process; the oldest entries go first once
+// `capacity` is reached. Not thread-safe: the watch worker owns it.
+class EncodedEventCache {
+ public:
+  static constexpr size_t kDefaultCapacity = 4096;
+
+  explicit EncodedEventCache(size_t capacity = kDefaultCapacity);
+  EncodedEventCache(const EncodedEventCache&) = delete;
+  EncodedEventCache& operator=(const EncodedEventCache&) = delete;
+
+  // The event's wire form, encoded now unless it is cached.
+  grpc::ByteBuffer Get(const Event& event);
+
+  int64_t encoded() const { return encoded_; }
+  size_t size() const { return buffers_.size(); }
+
+ private:
+  const size_t capacity_;
+  absl::flat_hash_map<int64_t, grpc::ByteBuffer> buffers_;
+  std::deque<int64_t> order_;  // oldest first
+  int64_t encoded_ = 0;
+};
+
+// Serializes one event for a raw (ByteBuffer) stream.
+grpc::ByteBuffer EncodeEvent(const Event& event);
+
+}  // namespace preflight::checklist
