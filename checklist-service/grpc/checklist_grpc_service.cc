@@ -1,10 +1,12 @@
 #include "checklist-service/grpc/checklist_grpc_service.h"
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -84,8 +86,18 @@ ChecklistGrpcService::ChecklistGrpcService(LaunchService* service, PageTokenCode
       service_(service),
       page_tokens_(std::move(page_tokens)),
       watch_options_(std::move(watch_options)),
-      stalled_write_grace_(stalled_write_grace),
-      watch_worker_("watch-worker") {}
+      stalled_write_grace_(stalled_write_grace) {
+  // One worker per core, up to four: fan-out is CPU work, more threads than cores only switch.
+  const unsigned workers = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  for (unsigned i = 0; i < workers; ++i) {
+    watch_workers_.push_back(std::make_unique<WatchWorker>(absl::StrCat("watch-worker-", i)));
+  }
+}
+
+ChecklistGrpcService::WatchWorker& ChecklistGrpcService::NextWatchWorker() {
+  return *watch_workers_[next_watch_worker_.fetch_add(1, std::memory_order_relaxed) %
+                         watch_workers_.size()];
+}
 
 ChecklistGrpcService::~ChecklistGrpcService() {
   // A reactor's last tasks (and its stalled-write alarm) may still run after the server is gone;
@@ -365,9 +377,9 @@ grpc::Status ChecklistGrpcService::ListTemplates(grpc::ServerContext* context,
 }
 
 // One WatchEvents stream. Every call into its EventWatch, and every StartWrite and Finish, is
-// made by a task on the service's watch worker, one at a time, so the stream's state needs no
-// lock; gRPC's reactions (OnWriteDone, OnCancel) and the hub's wake-ups only post a task. That
-// keeps blocking work off gRPC's callback threads, which must never block, and off the hub's
+// made by a task on the stream's watch worker (one of a few), one at a time, so the stream's state
+// needs no lock; gRPC's reactions (OnWriteDone, OnCancel) and the hub's wake-ups only post a task.
+// That keeps blocking work off gRPC's callback threads, which must never block, and off the hub's
 // publishing thread, which holds the writer lock: the backlog is read on the worker too, one
 // page (one indexed query of page_size events) per task, so tasks of other streams interleave.
 // gRPC calls are made with no lock held. Reference-counted: the call holds a reference until the
@@ -377,7 +389,10 @@ class ChecklistGrpcService::WatchReactor final : public grpc::ServerWriteReactor
   // `request` is nullopt when the request did not parse.
   WatchReactor(ChecklistGrpcService* owner, grpc::CallbackServerContext* context,
                std::optional<v1::WatchEventsRequest> request)
-      : owner_(owner), context_(context), request_(std::move(request)) {
+      : owner_(owner),
+        worker_(owner->NextWatchWorker()),
+        context_(context),
+        request_(std::move(request)) {
     owner_->AddWatchReactor();
     Post([this] { Start(); });
   }
@@ -407,7 +422,7 @@ class ChecklistGrpcService::WatchReactor final : public grpc::ServerWriteReactor
     if (alarm_set) stalled_write_alarm_.Cancel();
     // The watch is released (unsubscribed) on the worker, where it is used; that task drops the
     // call's reference.
-    owner_->watch_worker_.Post([this] {
+    worker_.executor.Post([this] {
       watch_.reset();
       Unref();
     });
@@ -426,7 +441,7 @@ class ChecklistGrpcService::WatchReactor final : public grpc::ServerWriteReactor
   // Quick: safe from any thread, also with the hub's lock held.
   void Post(std::function<void()> task) {
     Ref();
-    owner_->watch_worker_.Post([this, task = std::move(task)] {
+    worker_.executor.Post([this, task = std::move(task)] {
       task();
       Unref();
     });
@@ -467,7 +482,7 @@ class ChecklistGrpcService::WatchReactor final : public grpc::ServerWriteReactor
       switch (step.kind) {
         case Kind::kWrite: {
           // message_ stays untouched until OnWriteDone: the watch allows one write at a time.
-          message_ = owner_->encoded_events_.Get(*step.event);
+          message_ = worker_.encoded_events.Get(*step.event);
           writing_ = true;
           wrote_any_ = true;
           // While more events are ready (a backlog page, a burst of live ones), let gRPC gather
@@ -514,6 +529,7 @@ class ChecklistGrpcService::WatchReactor final : public grpc::ServerWriteReactor
   }
 
   ChecklistGrpcService* const owner_;
+  WatchWorker& worker_;
   grpc::CallbackServerContext* const context_;
   const std::optional<v1::WatchEventsRequest> request_;
   std::atomic<int> refs_{1};

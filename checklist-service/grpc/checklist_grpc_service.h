@@ -1,6 +1,9 @@
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -82,10 +85,19 @@ class ChecklistGrpcService final : public v1::ChecklistService::WithRawCallbackM
 
   absl::Mutex reactors_mu_;
   int watch_reactors_ ABSL_GUARDED_BY(reactors_mu_) = 0;
-  // Used only by tasks on watch_worker_.
-  EncodedEventCache encoded_events_;
-  // Declared last, so it is stopped first, while everything its tasks use still exists.
-  SerialExecutor watch_worker_;
+  // A serial worker that drives WatchEvents streams, and the wire forms its streams share. Each
+  // stream is pinned to one worker, so its state needs no lock; streams are spread over a few
+  // workers so that a commit's fan-out to many watchers uses every core.
+  struct WatchWorker {
+    explicit WatchWorker(const std::string& name) : executor(name) {}
+    EncodedEventCache encoded_events;  // only used by tasks on `executor`
+    SerialExecutor executor;           // last: stopped first, while the cache still exists
+  };
+  WatchWorker& NextWatchWorker();
+
+  std::atomic<size_t> next_watch_worker_{0};
+  // Declared last, so they are stopped first, while everything their tasks use still exists.
+  std::vector<std::unique_ptr<WatchWorker>> watch_workers_;
 };
 
 }  // namespace preflight::checklist
