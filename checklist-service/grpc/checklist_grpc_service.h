@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "checklist-service/domain/launch_service.h"
 #include "checklist-service/grpc/encoded_event_cache.h"
+#include "checklist-service/grpc/encoded_launch_cache.h"
 #include "common/auth/call_authorizer.h"
 #include "common/page_token.h"
 #include "common/serial_executor.h"
@@ -19,12 +20,14 @@
 namespace preflight::checklist {
 
 // preflight.v1.ChecklistService over gRPC: maps requests onto LaunchService and answers with its
-// results or its status. The unary methods are synchronous (gRPC's sync pool runs them);
+// results or its status. The writes are synchronous (gRPC's sync pool runs them, since they wait
+// for a durable commit); GetLaunch is a raw callback method answered from encoded responses;
 // WatchEvents is on the callback API, so an open stream holds no thread: its watch is driven by
-// gRPC's reactions and the event hub's notifications, on one worker thread shared by all streams.
-// Holds no state of its own beyond the page-token key and the open streams.
-class ChecklistGrpcService final : public v1::ChecklistService::WithRawCallbackMethod_WatchEvents<
-                                       v1::ChecklistService::Service> {
+// gRPC's reactions and the event hub's notifications, on a few worker threads.
+// Holds no state of its own beyond the page-token key, the encoded caches and the open streams.
+using ChecklistServiceBase = v1::ChecklistService::WithRawCallbackMethod_GetLaunch<
+    v1::ChecklistService::WithRawCallbackMethod_WatchEvents<v1::ChecklistService::Service>>;
+class ChecklistGrpcService final : public ChecklistServiceBase {
  public:
   // An accepted WatchEvents stream's initial metadata carries api::kLastSequenceMetadataKey and
   // api::kLogEpochMetadataKey (common/api/metadata_keys.h).
@@ -42,8 +45,11 @@ class ChecklistGrpcService final : public v1::ChecklistService::WithRawCallbackM
 
   grpc::Status CreateLaunch(grpc::ServerContext* context, const v1::CreateLaunchRequest* request,
                             v1::Launch* response) override;
-  grpc::Status GetLaunch(grpc::ServerContext* context, const v1::GetLaunchRequest* request,
-                         v1::Launch* response) override;
+  // Raw (ByteBuffer) on the callback API: the answer comes from EncodedLaunchCache while the
+  // launch is unchanged, so a repeated read costs neither a conversion nor a serialization.
+  grpc::ServerUnaryReactor* GetLaunch(grpc::CallbackServerContext* context,
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
   grpc::Status ListLaunches(grpc::ServerContext* context, const v1::ListLaunchesRequest* request,
                             v1::ListLaunchesResponse* response) override;
   grpc::Status UpdateLaunch(grpc::ServerContext* context, const v1::UpdateLaunchRequest* request,
@@ -70,6 +76,8 @@ class ChecklistGrpcService final : public v1::ChecklistService::WithRawCallbackM
   // NOT_FOUND, worded as for a missing launch, when the launch is another tenant's.
   absl::Status CheckLaunchVisible(const auth::Principal& principal,
                                   const std::string& launch_id) const;
+  grpc::Status GetLaunchEncoded(const grpc::CallbackServerContext& context,
+                                const v1::GetLaunchRequest& request, grpc::ByteBuffer* response);
   // Authorizes a WatchEvents call and maps its request (this may read the store).
   absl::StatusOr<WatchRequest> PrepareWatch(const grpc::CallbackServerContext& context,
                                             const v1::WatchEventsRequest& request) const;
@@ -82,6 +90,8 @@ class ChecklistGrpcService final : public v1::ChecklistService::WithRawCallbackM
   const PageTokenCodec page_tokens_;
   const WatchOptions watch_options_;
   const absl::Duration stalled_write_grace_;
+
+  EncodedLaunchCache encoded_launches_;
 
   absl::Mutex reactors_mu_;
   int watch_reactors_ ABSL_GUARDED_BY(reactors_mu_) = 0;

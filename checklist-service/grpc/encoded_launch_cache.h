@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <tuple>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
+#include "checklist-service/domain/model.h"
+#include "grpcpp/support/byte_buffer.h"
+
+namespace preflight::checklist {
+
+// GetLaunch answers in wire form (a serialized v1::Launch), kept per launch and view while the
+// launch does not change, so a read of an unchanged launch costs no conversion and no
+// serialization: the ByteBuffer handed to gRPC shares the cached slices. A cached answer is
+// reused only for a state with the same content key: the launch's version, every item's version
+// (their sum and count: versions only grow, so any change moves the sum) and the day its
+// schedule was computed for. Bounded; the oldest entries go first. Thread-safe.
+class EncodedLaunchCache {
+ public:
+  static constexpr size_t kDefaultCapacity = 2048;
+
+  explicit EncodedLaunchCache(size_t capacity = kDefaultCapacity);
+  EncodedLaunchCache(const EncodedLaunchCache&) = delete;
+  EncodedLaunchCache& operator=(const EncodedLaunchCache&) = delete;
+
+  // `state`'s answer with or without its items, encoded now unless cached.
+  grpc::ByteBuffer Get(const LaunchState& state, bool with_items);
+
+  int64_t encoded() const;
+
+ private:
+  // (launch version, sum of item versions, item count, schedule day)
+  using ContentKey = std::tuple<int64_t, int64_t, size_t, absl::CivilDay>;
+  struct Entry {
+    ContentKey content;
+    grpc::ByteBuffer buffer;
+  };
+  static ContentKey ContentOf(const LaunchState& state);
+
+  const size_t capacity_;
+  mutable absl::Mutex mu_;
+  // Keyed by launch id and view ('F' full, 'B' basic) .
+  absl::flat_hash_map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::string> order_ ABSL_GUARDED_BY(mu_);
+  int64_t encoded_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace preflight::checklist
