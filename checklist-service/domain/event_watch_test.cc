@@ -205,6 +205,7 @@ class EventWatchTest : public ::testing::Test {
     request.profile.hosting = v1::HOSTING_OWN_MAINLAND_SERVER;
     absl::StatusOr<LaunchState> state = service_->CreateLaunch(request, "", Actor{"tester"});
     EXPECT_TRUE(state.ok()) << state.status();
+    service_->AwaitPublished();
     return state.ok() ? state->launch.id : "";
   }
 
@@ -216,6 +217,7 @@ class EventWatchTest : public ::testing::Test {
         service_->UpdateItem(launch_id, "MP_ACCOUNT", patch, std::nullopt, Actor{"tester"})
             .status();
     EXPECT_TRUE(status.ok()) << status;
+    service_->AwaitPublished();
   }
 
   int64_t Head() {

@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "checklist-service/domain/item_lifecycle.h"
 #include "checklist-service/domain/rules.h"
@@ -104,12 +105,20 @@ LaunchService::LaunchService(ChecklistStore* store, const TemplateCatalog* catal
       clock_(clock),
       event_hub_(event_hub),
       limits_(limits),
-      committer_(store, [event_hub](const std::vector<Event>& events) {
-        if (event_hub != nullptr) event_hub->Publish(events);
+      committer_(store, [this](const std::vector<Event>& events) {
+        // Handed to the publisher in commit order; it fans them out while the writers return.
+        if (event_hub_ != nullptr) publisher_.Post([this, events] { event_hub_->Publish(events); });
       }) {}
 
 absl::StatusOr<std::vector<Event>> LaunchService::CommitAndPublish(const ChangeSet& changes) {
   return committer_.Commit(changes);
+}
+
+void LaunchService::AwaitPublished() {
+  // The publisher runs tasks in order: once this one runs, everything posted before it has.
+  absl::Notification done;
+  publisher_.Post([&done] { done.Notify(); });
+  done.WaitForNotification();
 }
 
 absl::StatusOr<std::unique_ptr<EventWatch>> LaunchService::StartWatch(

@@ -19,6 +19,7 @@
 #include "checklist-service/domain/model.h"
 #include "checklist-service/domain/template_catalog.h"
 #include "common/clock.h"
+#include "common/serial_executor.h"
 #include "common/working_calendar.h"
 
 namespace preflight::checklist {
@@ -171,6 +172,11 @@ class LaunchService {
   // cache the answer (checklist-service/metrics). Defined in launch_summary.cc.
   absl::StatusOr<LaunchSummary> Summarize() const;
 
+  // Returns once the events of every write that has returned are in the hub. Events are
+  // published just after their writer is answered; tests that look at the hub right after a
+  // write call this first.
+  void AwaitPublished();
+
   const TemplateCatalog& catalog() const { return *catalog_; }
 
  private:
@@ -187,8 +193,9 @@ class LaunchService {
                            absl::Time now, ChangeSet& changes) const;
   const CompiledTemplate* TemplateOf(const Launch& launch) const;
   std::string NewLaunchId();
-  // Commits `changes` (group commit) and, when it succeeds, publishes their events: the
-  // committer publishes in sequence order. Call with the launch's lock held.
+  // Commits `changes` (group commit) and, when it succeeds, has their events published: in
+  // sequence order, by publisher_, shortly after the writer is answered. Call with the launch's
+  // lock held.
   absl::StatusOr<std::vector<Event>> CommitAndPublish(const ChangeSet& changes);
 
   ChecklistStore* const store_;
@@ -203,6 +210,10 @@ class LaunchService {
   KeyedMutex launch_locks_;
   KeyedMutex tenant_locks_;
   GroupCommitter committer_;
+  // Publishes committed events to the hub, one batch at a time in commit order, so no writer
+  // waits for the fan-out to watchers. Declared last: it is stopped, and everything posted
+  // published, before the rest goes.
+  SerialExecutor publisher_{"event-publisher"};
 };
 
 }  // namespace preflight::checklist
