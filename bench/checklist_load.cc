@@ -51,7 +51,7 @@ struct Call {
 class Checklist {
  public:
   Checklist(const std::string& binary, const std::string& data_dir)
-      : process_({binary, "--listen=127.0.0.1:0", "--data_dir=" + data_dir, "--log_level=warning"},
+      : process_({binary, "--listen=127.0.0.1:0", "--data_dir=" + data_dir},
                  data_dir + ".log") {
     port_ = process_.WaitForListening();
     for (int i = 0; i < 4; ++i) {
@@ -434,6 +434,7 @@ DataSet MakeDataSet(const std::string& binary, const std::string& cache_dir, int
 }
 
 int Main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const std::string binary = FlagString(argc, argv, "checklist_bin", CHECKLIST_SERVICE_BIN);
   const std::string work =
       FlagString(argc, argv, "work_dir", absl::StrCat(BENCH_BINARY_DIR, "/bench-data/tmp"));
