@@ -5,8 +5,11 @@
 // driver that keeps K gRPC callback calls in flight, and the RESULT lines `./dev bench` collects
 // into its table. They drive the services only through their public gRPC API and binaries.
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -102,6 +105,21 @@ inline std::string FileHash(const std::string& path) {
     }
   }
   return absl::StrFormat("%016x", hash);
+}
+
+// A loopback port nobody listens on now (bound, then released).
+inline int UnusedLoopbackPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    Die("port", std::strerror(errno));
+  }
+  close(fd);
+  return ntohs(address.sin_port);
 }
 
 inline bool Run(const std::string& command) { return std::system(command.c_str()) == 0; }
@@ -284,8 +302,8 @@ inline LoopResult ClosedLoop(int in_flight, absl::Duration duration, int64_t max
 }
 
 // One line of `./dev bench`'s table: measure | value | ceiling/peer | ratio | goal | met?
-inline void PrintResult(absl::string_view measure, absl::string_view value,
-                        absl::string_view peer, double ratio, absl::string_view goal, bool met) {
+inline void PrintResult(absl::string_view measure, absl::string_view value, absl::string_view peer,
+                        double ratio, absl::string_view goal, bool met) {
   std::printf("RESULT\t%.*s\t%.*s\t%.*s\t%.3g\t%.*s\t%s\n", static_cast<int>(measure.size()),
               measure.data(), static_cast<int>(value.size()), value.data(),
               static_cast<int>(peer.size()), peer.data(), ratio, static_cast<int>(goal.size()),

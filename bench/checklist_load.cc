@@ -51,8 +51,7 @@ struct Call {
 class Checklist {
  public:
   Checklist(const std::string& binary, const std::string& data_dir)
-      : process_({binary, "--listen=127.0.0.1:0", "--data_dir=" + data_dir},
-                 data_dir + ".log") {
+      : process_({binary, "--listen=127.0.0.1:0", "--data_dir=" + data_dir}, data_dir + ".log") {
     port_ = process_.WaitForListening();
     for (int i = 0; i < 4; ++i) {
       channels_.push_back(Connect(port_, i));
@@ -132,18 +131,18 @@ class Checklist {
 };
 
 Starter GetLaunchStarter(Checklist* server, std::vector<std::string> names) {
-  return [server, names = std::move(names)](int slot, int64_t index,
-                                            std::function<void(bool)> done) {
-    auto* call = new Call<v1::GetLaunchRequest, v1::Launch>;
-    PrepareContext(call->context);
-    call->request.set_name(names[(index * 7919) % names.size()]);
-    call->request.set_view(v1::LAUNCH_VIEW_FULL);
-    server->stub(slot)->async()->GetLaunch(&call->context, &call->request, &call->response,
-                                           [call, done](grpc::Status status) {
-                                             delete call;
-                                             done(status.ok());
-                                           });
-  };
+  return
+      [server, names = std::move(names)](int slot, int64_t index, std::function<void(bool)> done) {
+        auto* call = new Call<v1::GetLaunchRequest, v1::Launch>;
+        PrepareContext(call->context);
+        call->request.set_name(names[(index * 7919) % names.size()]);
+        call->request.set_view(v1::LAUNCH_VIEW_FULL);
+        server->stub(slot)->async()->GetLaunch(&call->context, &call->request, &call->response,
+                                               [call, done](grpc::Status status) {
+                                                 delete call;
+                                                 done(status.ok());
+                                               });
+      };
 }
 
 Starter HealthStarter(Checklist* server) {
@@ -160,22 +159,21 @@ Starter HealthStarter(Checklist* server) {
 
 // UpdateItem of notes on `items[slot % size]`, notes "<tag>-<index>".
 Starter UpdateStarter(Checklist* server, std::vector<std::string> items, std::string tag) {
-  return [server, items = std::move(items), tag = std::move(tag)](
-             int slot, int64_t index, std::function<void(bool)> done) {
+  return [server, items = std::move(items), tag = std::move(tag)](int slot, int64_t index,
+                                                                  std::function<void(bool)> done) {
     auto* call = new Call<v1::UpdateItemRequest, v1::Item>;
     PrepareContext(call->context);
     call->request.mutable_item()->set_name(items[slot % items.size()]);
     call->request.mutable_item()->set_notes(absl::StrCat(tag, "-", index));
     call->request.mutable_update_mask()->add_paths("notes");
-    server->stub(slot)->async()->UpdateItem(&call->context, &call->request, &call->response,
-                                            [call, done](grpc::Status status) {
-                                              if (!status.ok()) {
-                                                std::fprintf(stderr, "UpdateItem: %s\n",
-                                                             status.error_message().c_str());
-                                              }
-                                              delete call;
-                                              done(status.ok());
-                                            });
+    server->stub(slot)->async()->UpdateItem(
+        &call->context, &call->request, &call->response, [call, done](grpc::Status status) {
+          if (!status.ok()) {
+            std::fprintf(stderr, "UpdateItem: %s\n", status.error_message().c_str());
+          }
+          delete call;
+          done(status.ok());
+        });
   };
 }
 
@@ -441,14 +439,15 @@ int Main(int argc, char** argv) {
   const std::string cache =
       FlagString(argc, argv, "cache_dir", absl::StrCat(BENCH_BINARY_DIR, "/bench-data"));
   const int rounds = FlagInt(argc, argv, "rounds", 3);
-  const absl::Duration round_time =
-      absl::Seconds(FlagDouble(argc, argv, "round_seconds", 2.0));
+  const absl::Duration round_time = absl::Seconds(FlagDouble(argc, argv, "round_seconds", 2.0));
   const int in_flight = FlagInt(argc, argv, "in_flight", 32);
   const int64_t launches = FlagInt(argc, argv, "launches", 3300);
   const int watchers = FlagInt(argc, argv, "watchers", 100);
   const int writes = FlagInt(argc, argv, "writes", 200);
   const std::string only = FlagString(argc, argv, "only", "");
-  auto wanted = [&](const char* part) { return only.empty() || only.find(part) != std::string::npos; };
+  auto wanted = [&](const char* part) {
+    return only.empty() || only.find(part) != std::string::npos;
+  };
 
   std::printf("checklist_load: %s\nload average before: %s\n", binary.c_str(),
               LoadAverage().c_str());

@@ -44,7 +44,11 @@ constexpr absl::Duration kPatience = absl::Seconds(180);
 class Sink {
  public:
   Sink() {
+    // Enough threads for every connection Alertmanager opens at once: a keep-alive connection
+    // holds one of the pool's threads while it is open.
+    server_.new_task_queue = [] { return new httplib::ThreadPool(512); };
     server_.set_keep_alive_max_count(1000000);
+    server_.set_keep_alive_timeout(2);
     server_.Post(".*", [this](const httplib::Request& request, httplib::Response& response) {
       {
         absl::MutexLock lock(&mu_);
@@ -124,14 +128,16 @@ class Bench {
     const std::string data = absl::StrCat(dir_, "/checklist-", ++serial_);
     Run("mkdir -p '" + data + "'");
     checklist_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{checklist_bin_, "--listen=127.0.0.1:0", "--data_dir=" + data,
-                                 },
+        std::vector<std::string>{
+            checklist_bin_,
+            "--listen=127.0.0.1:0",
+            "--data_dir=" + data,
+        },
         data + ".log");
     checklist_port_ = checklist_->WaitForListening();
     auto stub = v1::ChecklistService::NewStub(Connect(checklist_port_));
     const LoopResult made = ClosedLoop(
-        8, absl::Hours(1), launches,
-        [&stub](int, int64_t index, std::function<void(bool)> done) {
+        8, absl::Hours(1), launches, [&stub](int, int64_t index, std::function<void(bool)> done) {
           auto* call = new std::tuple<grpc::ClientContext, v1::CreateLaunchRequest, v1::Launch>;
           auto& [context, request, response] = *call;
           PrepareContext(context, absl::Seconds(120));
@@ -145,15 +151,14 @@ class Bench {
           launch->mutable_profile()->set_hosting(v1::HOSTING_OWN_MAINLAND_SERVER);
           launch->mutable_profile()->set_takes_payments(true);
           request.set_request_id(absl::StrCat("reminders-", index));
-          stub->async()->CreateLaunch(&context, &request, &response,
-                                      [call, done](grpc::Status status) {
-                                        if (!status.ok()) {
-                                          std::fprintf(stderr, "CreateLaunch: %s\n",
-                                                       status.error_message().c_str());
-                                        }
-                                        delete call;
-                                        done(status.ok());
-                                      });
+          stub->async()->CreateLaunch(
+              &context, &request, &response, [call, done](grpc::Status status) {
+                if (!status.ok()) {
+                  std::fprintf(stderr, "CreateLaunch: %s\n", status.error_message().c_str());
+                }
+                delete call;
+                done(status.ok());
+              });
         });
     if (made.errors > 0) Die("checklist", "CreateLaunch failed");
   }
@@ -190,10 +195,14 @@ class Bench {
         << "\"\n  channels { type: CHANNEL_TYPE_WEBHOOK target: \"" << sink.Url(path)
         << "\" }\n}\n";
     ChildProcess notifier(
-        {notifier_bin_, "--listen=127.0.0.1:0", "--data_dir=" + data,
-         absl::StrCat("--checklist_addr=127.0.0.1:", checklist_port_),
-         "--recipients_file=" + data + "/recipients.textproto", "--tick=100ms",
-         },
+        {
+            notifier_bin_,
+            "--listen=127.0.0.1:0",
+            "--data_dir=" + data,
+            absl::StrCat("--checklist_addr=127.0.0.1:", checklist_port_),
+            "--recipients_file=" + data + "/recipients.textproto",
+            "--tick=100ms",
+        },
         data + ".log");
     const int port = notifier.WaitForListening();
     auto stub = v1::NotifierService::NewStub(Connect(port));
@@ -247,14 +256,10 @@ class Bench {
            "receivers:\n  - name: sink\n    webhook_configs:\n      - url: '"
         << sink.Url(path) << "'\n        send_resolved: false\n";
     // A port of its own: Alertmanager has no port 0 that it reports.
-    int port = 0;
-    {
-      httplib::Server probe;
-      port = probe.bind_to_any_port("127.0.0.1");
-    }
+    const int port = UnusedLoopbackPort();
     ChildProcess alertmanager(
-        {alertmanager_bin_, "--config.file=" + data + "/alertmanager.yml",
-         "--storage.path=" + data, absl::StrCat("--web.listen-address=127.0.0.1:", port),
+        {alertmanager_bin_, "--config.file=" + data + "/alertmanager.yml", "--storage.path=" + data,
+         absl::StrCat("--web.listen-address=127.0.0.1:", port),
          "--cluster.listen-address=", "--log.level=warn"},
         data + ".log");
     httplib::Client client("127.0.0.1", port);
@@ -268,23 +273,22 @@ class Bench {
       }
       absl::SleepFor(absl::Milliseconds(10));
     }
-    const std::string starts = absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now() - absl::Minutes(1),
-                                                absl::UTCTimeZone());
+    const std::string starts =
+        absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now() - absl::Minutes(1), absl::UTCTimeZone());
     const absl::Time posted = absl::Now();
     for (int64_t first = 0; first < n; first += 500) {
       std::string body = "[";
       for (int64_t i = first; i < std::min(n, first + 500); ++i) {
-        absl::StrAppend(&body, i == first ? "" : ",", "{\"labels\":{\"alertname\":\"reminder", i,
-                        "\",\"launch\":\"launches/bench\",\"item\":\"ITEM", i,
-                        "\",\"recipient\":\"", kOwner,
-                        "\"},\"annotations\":{\"summary\":\"Item due soon\"},\"startsAt\":\"",
-                        starts, "\"}");
+        absl::StrAppend(
+            &body, i == first ? "" : ",", "{\"labels\":{\"alertname\":\"reminder", i,
+            "\",\"launch\":\"launches/bench\",\"item\":\"ITEM", i, "\",\"recipient\":\"", kOwner,
+            "\"},\"annotations\":{\"summary\":\"Item due soon\"},\"startsAt\":\"", starts, "\"}");
       }
       body += "]";
       auto response = client.Post("/api/v2/alerts", body, "application/json");
       if (!response || response->status != 200) {
-        Die("alertmanager", absl::StrCat("POST /api/v2/alerts: ",
-                                         response ? response->status : -1));
+        Die("alertmanager",
+            absl::StrCat("POST /api/v2/alerts: ", response ? response->status : -1));
       }
     }
     const absl::Time nth = sink.Await(path, n, kPatience);
@@ -338,7 +342,8 @@ int Main(int argc, char** argv) {
     am_rate.push_back(n / b.seconds);
     notifier_rss.push_back(a.peak_rss_kb / 1024.0);
     am_rss.push_back(b.peak_rss_kb / 1024.0);
-    absl::StrAppendFormat(&trail, "\n  A notifier %.2f s (%.0f/s, %.1f MiB)  B alertmanager %.2f s "
+    absl::StrAppendFormat(&trail,
+                          "\n  A notifier %.2f s (%.0f/s, %.1f MiB)  B alertmanager %.2f s "
                           "(%.0f/s, %.1f MiB; POST to last arrival %.2f s)",
                           a.seconds, n / a.seconds, a.peak_rss_kb / 1024.0, b.seconds,
                           n / b.seconds, b.peak_rss_kb / 1024.0, bench.post_to_sink_.back());
@@ -348,8 +353,7 @@ int Main(int argc, char** argv) {
   const double ratio = Median(notifier_rate) / Median(am_rate);
   PrintResult(absl::StrCat("notifier: ", n, " due reminders -> webhook / Alertmanager 0.25"),
               absl::StrFormat("%.0f deliveries/s", Median(notifier_rate)),
-              absl::StrFormat("%.0f deliveries/s", Median(am_rate)), ratio, ">= 1.5",
-              ratio >= 1.5);
+              absl::StrFormat("%.0f deliveries/s", Median(am_rate)), ratio, ">= 1.5", ratio >= 1.5);
   const double rss = Median(notifier_rss) / Median(am_rss);
   PrintResult("notifier peak RSS / Alertmanager peak RSS",
               absl::StrFormat("%.1f MiB", Median(notifier_rss)),
