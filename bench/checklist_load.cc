@@ -110,7 +110,8 @@ class Checklist {
   static v1::CreateLaunchRequest LaunchRequest(int64_t index) {
     v1::CreateLaunchRequest request;
     v1::Launch* launch = request.mutable_launch();
-    launch->set_tenant("bench");
+    // A tenant holds at most 1000 launches.
+    launch->set_tenant(absl::StrCat("bench", index / 500));
     launch->set_display_name(absl::StrCat("Bench shop ", index));
     launch->set_owner(absl::StrCat("owner", index % 50));
     launch->set_target_launch_date(

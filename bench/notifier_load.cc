@@ -142,7 +142,7 @@ class Bench {
           auto& [context, request, response] = *call;
           PrepareContext(context, absl::Seconds(120));
           v1::Launch* launch = request.mutable_launch();
-          launch->set_tenant("bench");
+          launch->set_tenant(absl::StrCat("bench", index / 500));  // at most 1000 a tenant
           launch->set_display_name(absl::StrCat("Reminder shop ", index));
           launch->set_owner(kOwner);
           launch->set_target_launch_date(absl::FormatTime(
