@@ -389,6 +389,9 @@ DataSet MakeDataSet(const std::string& binary, const std::string& cache_dir, int
     }
     data.names.clear();
   }
+  // Data sets of other binaries are stale: only this binary's are kept.
+  Run("find '" + cache_dir + "' -mindepth 1 -maxdepth 1 -type d -name '" + std::string(16, '?') +
+      "' ! -name '" + FileHash(binary) + "' -exec rm -rf {} +");
   Run("rm -rf '" + root + "' && mkdir -p '" + data.dir + "'");
   std::printf("data set: creating %lld launches through CreateLaunch into %s ...\n",
               static_cast<long long>(count), root.c_str());
