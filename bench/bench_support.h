@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -134,6 +135,9 @@ class ChildProcess {
     pid_ = fork();
     if (pid_ < 0) Die("fork", std::strerror(errno));
     if (pid_ == 0) {
+      // Ends with the benchmark, however it ends (Die, Ctrl-C): no service is left running.
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() == 1) _exit(1);
       const int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       if (fd >= 0) {
         dup2(fd, 1);
