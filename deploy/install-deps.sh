@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs whichever of deploy/debian-packages.txt are missing (Debian 12). Runs apt-get only when
-# something is missing, so it is quick on a machine that already has everything.
+# Installs whichever of deploy/debian-packages.txt (or of the list given as the argument, e.g.
+# deploy/bench-packages.txt) are missing (Debian 12). Runs apt-get only when something is missing,
+# so it is quick on a machine that already has everything.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-mapfile -t wanted < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$here/debian-packages.txt")
+mapfile -t wanted < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "${1:-$here/debian-packages.txt}")
 missing=()
 for pkg in "${wanted[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
