@@ -300,6 +300,12 @@ absl::StatusOr<LaunchPage> LaunchService::ListLaunches(const LaunchListFilter& f
       }
     }
     if (static_cast<int>(batch->size()) < want) return page;  // the store has no more
+    // The batch's last launch filled the page (at_risk_only skipped some before it): the store
+    // has more, so the page needs a token even though no launch is left over to prove it.
+    if (static_cast<int>(page.launches.size()) == page_size) {
+      page.next_after_id = cursor;
+      return page;
+    }
     if (scanned >= kMaxLaunchesScannedPerCall) {
       page.next_after_id = cursor;
       return page;
