@@ -245,6 +245,38 @@ TEST_F(LaunchServiceTest, ListLaunchesPagesThroughAtRiskFilter) {
   EXPECT_THAT(service_->ListLaunches(filter, "", 201).status().message(), HasSubstr("page_size"));
 }
 
+// BASIC reads no items but answers the same launch schedule as FULL, and the cached schedule
+// follows item changes and the calendar day.
+TEST_F(LaunchServiceTest, GetLaunchWithoutItemsKeepsScheduleCurrent) {
+  const LaunchState created = CreateShop();
+  const std::string& id = created.launch.id;
+  for (int round = 0; round < 2; ++round) {  // the second round is served from the cache
+    absl::StatusOr<LaunchState> basic = service_->GetLaunch(id, /*with_items=*/false);
+    ASSERT_TRUE(basic.ok()) << basic.status();
+    EXPECT_TRUE(basic->items.empty());
+    absl::StatusOr<LaunchState> full = service_->GetLaunch(id);
+    ASSERT_TRUE(full.ok()) << full.status();
+    EXPECT_FALSE(full->items.empty());
+    EXPECT_EQ(basic->launch.schedule.projected_launch, full->launch.schedule.projected_launch);
+    EXPECT_EQ(basic->launch.schedule.slack_working_days, full->launch.schedule.slack_working_days);
+    EXPECT_EQ(basic->launch.schedule.as_of, full->launch.schedule.as_of);
+  }
+  const absl::CivilDay first_day = service_->GetLaunch(id, false).value().launch.schedule.as_of;
+  clock_.SetTime(clock_.Now() + absl::Hours(24));
+  EXPECT_EQ(service_->GetLaunch(id, false).value().launch.schedule.as_of, first_day + 1);
+  EXPECT_EQ(service_->GetLaunch(id).value().launch.schedule.as_of, first_day + 1);
+
+  // An item change (the launch's version stays) must not be answered from the old entry.
+  ASSERT_TRUE(SetStatus(id, "BIZ", ItemStatus::kApproved).ok());
+  absl::StatusOr<LaunchState> after = service_->GetLaunch(id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(after->FindItem("BIZ")->schedule.done);
+  absl::StatusOr<LaunchState> basic = service_->GetLaunch(id, false);
+  ASSERT_TRUE(basic.ok());
+  EXPECT_EQ(basic->launch.schedule.fees_paid, after->launch.schedule.fees_paid);
+  EXPECT_EQ(basic->launch.schedule.critical_path, after->launch.schedule.critical_path);
+}
+
 // Regression: a page filled by the last launch of a store batch (after skipping on-time ones)
 // came back without a token, silently ending the listing.
 TEST_F(LaunchServiceTest, ListLaunchesAtRiskPagesReturnEveryAtRiskLaunchOnce) {
