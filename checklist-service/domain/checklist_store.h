@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -29,6 +30,14 @@ struct LogEpoch {
   int64_t base_sequence = 0;
 };
 
+// A launch as a read loads it. `items_version` is the sum of its items' versions: every commit
+// raises the launch's version or one item's (an added item counts 1), so (launch.version,
+// items_version) names one stored state of the launch, and caches can key on it.
+struct LaunchRead {
+  LaunchState state;
+  int64_t items_version = 0;
+};
+
 // One atomic change: the launch and items written and the events that record them. Either all
 // of it is durable when Commit returns OK, or none of it is.
 struct ChangeSet {
@@ -47,6 +56,19 @@ class ChecklistStore {
 
   // NOT_FOUND when there is no such launch.
   virtual absl::StatusOr<LaunchState> LoadLaunch(absl::string_view launch_id) = 0;
+
+  // The launch from one snapshot, with its items only when `with_items` (reads that do not return
+  // them need not decode them). NOT_FOUND when there is no such launch. This default loads
+  // everything through LoadLaunch; a store that can read less overrides it.
+  virtual absl::StatusOr<LaunchRead> ReadLaunch(absl::string_view launch_id, bool with_items) {
+    absl::StatusOr<LaunchState> state = LoadLaunch(launch_id);
+    if (!state.ok()) return state.status();
+    LaunchRead read;
+    for (const Item& item : state->items) read.items_version += item.version;
+    read.state = *std::move(state);
+    if (!with_items) read.state.items.clear();
+    return read;
+  }
 
   // The launch created with this (tenant, request_id), if any.
   virtual absl::StatusOr<std::optional<std::string>> FindLaunchByRequestId(

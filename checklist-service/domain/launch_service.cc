@@ -105,6 +105,7 @@ LaunchService::LaunchService(ChecklistStore* store, const TemplateCatalog* catal
       clock_(clock),
       event_hub_(event_hub),
       limits_(limits),
+      schedule_cache_(limits.schedule_cache_entries),
       committer_(store, [this](const std::vector<Event>& events) {
         // Handed to the publisher in commit order; it fans them out while the writers return.
         if (event_hub_ != nullptr) publisher_.Post([this, events] { event_hub_->Publish(events); });
@@ -150,6 +151,30 @@ void LaunchService::Recompute(LaunchState& state) const {
     item.schedule = it != result.items.end() ? it->second : ItemSchedule{};
   }
   state.launch.schedule = std::move(result.launch);
+}
+
+namespace {
+
+// Sets the schedules of `result` on `state` (items absent from `result` get none).
+void ApplySchedule(const ScheduleResult& result, LaunchState& state) {
+  for (Item& item : state.items) {
+    auto it = result.items.find(item.code);
+    item.schedule = it != result.items.end() ? it->second : ItemSchedule{};
+  }
+  state.launch.schedule = result.launch;
+}
+
+}  // namespace
+
+void LaunchService::RecomputeCached(LaunchState& state, int64_t items_version) {
+  ScheduleKey key{state.launch.id, state.launch.version, items_version, Today(state.launch)};
+  std::shared_ptr<const ScheduleResult> result = schedule_cache_.Find(key);
+  if (result == nullptr) {
+    result = std::make_shared<const ScheduleResult>(
+        ComputeSchedule(state.launch, state.items, key.today, *calendar_));
+    schedule_cache_.Insert(std::move(key), result);
+  }
+  ApplySchedule(*result, state);
 }
 
 std::map<std::string, ItemSchedule> LaunchService::PersistedSchedules(const LaunchState& state) {
@@ -271,11 +296,25 @@ absl::StatusOr<LaunchState> LaunchService::CreateLaunch(const NewLaunch& origina
   return state;
 }
 
-absl::StatusOr<LaunchState> LaunchService::GetLaunch(const std::string& launch_id) {
-  absl::StatusOr<LaunchState> state = store_->LoadLaunch(launch_id);
-  if (!state.ok()) return state.status();
-  Recompute(*state);
-  return state;
+absl::StatusOr<LaunchState> LaunchService::GetLaunch(const std::string& launch_id,
+                                                     bool with_items) {
+  absl::StatusOr<LaunchRead> read = store_->ReadLaunch(launch_id, with_items);
+  if (!read.ok()) return read.status();
+  if (!with_items) {
+    // Without items only a cached schedule can be used; on a miss read them after all (a commit
+    // in between just means the newer state is what gets computed and cached).
+    const ScheduleKey key{read->state.launch.id, read->state.launch.version, read->items_version,
+                          Today(read->state.launch)};
+    if (std::shared_ptr<const ScheduleResult> cached = schedule_cache_.Find(key)) {
+      read->state.launch.schedule = cached->launch;
+      return std::move(read->state);
+    }
+    read = store_->ReadLaunch(launch_id, /*with_items=*/true);
+    if (!read.ok()) return read.status();
+  }
+  RecomputeCached(read->state, read->items_version);
+  if (!with_items) read->state.items.clear();
+  return std::move(read->state);
 }
 
 absl::StatusOr<LaunchPage> LaunchService::ListLaunches(const LaunchListFilter& filter,
@@ -305,12 +344,20 @@ absl::StatusOr<LaunchPage> LaunchService::ListLaunches(const LaunchListFilter& f
       }
       cursor = state.launch.id;
       ++scanned;
-      Recompute(state);
+      int64_t items_version = 0;
+      for (const Item& item : state.items) items_version += item.version;
+      RecomputeCached(state, items_version);
       if (!filter.at_risk_only || state.launch.schedule.at_risk) {
         page.launches.push_back(std::move(state));
       }
     }
     if (static_cast<int>(batch->size()) < want) return page;  // the store has no more
+    // The batch's last launch filled the page (at_risk_only skipped some before it): the store
+    // has more, so the page needs a token even though no launch is left over to prove it.
+    if (static_cast<int>(page.launches.size()) == page_size) {
+      page.next_after_id = cursor;
+      return page;
+    }
     if (scanned >= kMaxLaunchesScannedPerCall) {
       page.next_after_id = cursor;
       return page;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -17,6 +18,7 @@
 #include "checklist-service/domain/keyed_mutex.h"
 #include "checklist-service/domain/limits.h"
 #include "checklist-service/domain/model.h"
+#include "checklist-service/domain/schedule_cache.h"
 #include "checklist-service/domain/template_catalog.h"
 #include "common/clock.h"
 #include "common/serial_executor.h"
@@ -107,6 +109,8 @@ struct EventPage {
 struct LaunchServiceLimits {
   int max_launches_per_tenant = kMaxLaunchesPerTenant;
   int max_items_per_launch = kMaxItemsPerLaunch;
+  // Schedules kept for reads (ScheduleCache); 0 recomputes on every read.
+  size_t schedule_cache_entries = 4096;
 };
 
 // Counts across every launch, as of today (for the metrics).
@@ -143,8 +147,9 @@ class LaunchService {
   // tenant already has max_launches_per_tenant launches.
   absl::StatusOr<LaunchState> CreateLaunch(const NewLaunch& request, const std::string& request_id,
                                            const Actor& actor);
-  // The launch with its items, schedules computed as of today.
-  absl::StatusOr<LaunchState> GetLaunch(const std::string& launch_id);
+  // The launch, schedules computed as of today (once per stored state and day: ScheduleCache);
+  // with its items unless `with_items` is false (then `items` is empty).
+  absl::StatusOr<LaunchState> GetLaunch(const std::string& launch_id, bool with_items = true);
   absl::StatusOr<LaunchPage> ListLaunches(const LaunchListFilter& filter,
                                           const std::string& after_id, int page_size);
   // `expected_version` (from an etag), when set, must match or the call is ABORTED.
@@ -184,6 +189,8 @@ class LaunchService {
   absl::CivilDay Today(const Launch& launch) const;
   // Fills in every item's and the launch's schedule as of today.
   void Recompute(LaunchState& state) const;
+  // Recompute for reads, through the schedule cache; `items_version` as in LaunchRead.
+  void RecomputeCached(LaunchState& state, int64_t items_version);
   // Item schedules as last stored, keyed by code: what subscribers of the event stream last saw.
   static std::map<std::string, ItemSchedule> PersistedSchedules(const LaunchState& state);
   // For every item of the (recomputed) `state` not in `changed_codes` whose dates moved from
@@ -205,6 +212,7 @@ class LaunchService {
   EventHub* const event_hub_;
   const LaunchServiceLimits limits_;
 
+  ScheduleCache schedule_cache_;
   // Serialise read-modify-write changes of one launch, and creates of one tenant; reads go
   // straight to the store.
   KeyedMutex launch_locks_;

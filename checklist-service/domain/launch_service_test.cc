@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <memory>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -241,6 +243,73 @@ TEST_F(LaunchServiceTest, ListLaunchesPagesThroughAtRiskFilter) {
   ASSERT_TRUE(risky.ok());
   EXPECT_TRUE(risky->launches.empty());
   EXPECT_THAT(service_->ListLaunches(filter, "", 201).status().message(), HasSubstr("page_size"));
+}
+
+// BASIC reads no items but answers the same launch schedule as FULL, and the cached schedule
+// follows item changes and the calendar day.
+TEST_F(LaunchServiceTest, GetLaunchWithoutItemsKeepsScheduleCurrent) {
+  const LaunchState created = CreateShop();
+  const std::string& id = created.launch.id;
+  for (int round = 0; round < 2; ++round) {  // the second round is served from the cache
+    absl::StatusOr<LaunchState> basic = service_->GetLaunch(id, /*with_items=*/false);
+    ASSERT_TRUE(basic.ok()) << basic.status();
+    EXPECT_TRUE(basic->items.empty());
+    absl::StatusOr<LaunchState> full = service_->GetLaunch(id);
+    ASSERT_TRUE(full.ok()) << full.status();
+    EXPECT_FALSE(full->items.empty());
+    EXPECT_EQ(basic->launch.schedule.projected_launch, full->launch.schedule.projected_launch);
+    EXPECT_EQ(basic->launch.schedule.slack_working_days, full->launch.schedule.slack_working_days);
+    EXPECT_EQ(basic->launch.schedule.as_of, full->launch.schedule.as_of);
+  }
+  const absl::CivilDay first_day = service_->GetLaunch(id, false).value().launch.schedule.as_of;
+  clock_.SetTime(clock_.Now() + absl::Hours(24));
+  EXPECT_EQ(service_->GetLaunch(id, false).value().launch.schedule.as_of, first_day + 1);
+  EXPECT_EQ(service_->GetLaunch(id).value().launch.schedule.as_of, first_day + 1);
+
+  // An item change (the launch's version stays) must not be answered from the old entry.
+  ASSERT_TRUE(SetStatus(id, "BIZ", ItemStatus::kApproved).ok());
+  absl::StatusOr<LaunchState> after = service_->GetLaunch(id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(after->FindItem("BIZ")->schedule.done);
+  absl::StatusOr<LaunchState> basic = service_->GetLaunch(id, false);
+  ASSERT_TRUE(basic.ok());
+  EXPECT_EQ(basic->launch.schedule.fees_paid, after->launch.schedule.fees_paid);
+  EXPECT_EQ(basic->launch.schedule.critical_path, after->launch.schedule.critical_path);
+}
+
+// Regression: a page filled by the last launch of a store batch (after skipping on-time ones)
+// came back without a token, silently ending the listing.
+TEST_F(LaunchServiceTest, ListLaunchesAtRiskPagesReturnEveryAtRiskLaunchOnce) {
+  std::set<std::string> at_risk;
+  NewLaunch rushed = Shop();
+  rushed.target_launch_date = absl::CivilDay(2026, 9, 11);  // the ICP filing alone cannot meet it
+  for (int i = 0; i < 18; ++i) {
+    if (i % 3 == 0) {
+      CreateShop();  // on time
+      continue;
+    }
+    absl::StatusOr<LaunchState> late = service_->CreateLaunch(rushed, "", actor_);
+    ASSERT_TRUE(late.ok()) << late.status();
+    ASSERT_TRUE(late->launch.schedule.at_risk);
+    at_risk.insert(late->launch.id);
+  }
+  LaunchListFilter filter;
+  filter.store_filter.tenant = "acme";
+  filter.at_risk_only = true;
+  for (int page_size = 1; page_size <= 13; ++page_size) {
+    SCOPED_TRACE(absl::StrCat("page_size ", page_size));
+    std::multiset<std::string> seen;
+    std::string after;
+    for (int pages = 0; pages < 100; ++pages) {
+      absl::StatusOr<LaunchPage> page = service_->ListLaunches(filter, after, page_size);
+      ASSERT_TRUE(page.ok()) << page.status();
+      ASSERT_LE(static_cast<int>(page->launches.size()), page_size);
+      for (const LaunchState& state : page->launches) seen.insert(state.launch.id);
+      if (page->next_after_id.empty()) break;
+      after = page->next_after_id;
+    }
+    EXPECT_EQ(seen, std::multiset<std::string>(at_risk.begin(), at_risk.end()));
+  }
 }
 
 }  // namespace

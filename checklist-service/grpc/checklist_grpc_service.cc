@@ -134,7 +134,7 @@ void ChecklistGrpcService::RemoveWatchReactor() {
 absl::Status ChecklistGrpcService::CheckLaunchVisible(const auth::Principal& principal,
                                                       const std::string& launch_id) const {
   if (principal.AllTenants()) return absl::OkStatus();
-  absl::StatusOr<LaunchState> state = service_->GetLaunch(launch_id);
+  absl::StatusOr<LaunchState> state = service_->GetLaunch(launch_id, /*with_items=*/false);
   if (!state.ok()) return state.status();
   // The same answer as for a launch that does not exist: another tenant's is not revealed.
   if (state->launch.tenant != principal.tenant) {
@@ -189,10 +189,14 @@ grpc::Status ChecklistGrpcService::GetLaunchEncoded(const grpc::CallbackServerCo
   absl::StatusOr<std::string> id = api::ParseLaunchName(request.name(), "name");
   if (!id.ok()) return ToGrpcStatus(id.status());
   if (grpc::Status s = CheckView(request.view()); !s.ok()) return s;
-  if (absl::Status s = CheckLaunchVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<LaunchState> state = service_->GetLaunch(*id);
+  // One read serves both the visibility check and the answer; BASIC reads no items.
+  const bool with_items = WantsItems(request.view(), /*default_full=*/true);
+  absl::StatusOr<LaunchState> state = service_->GetLaunch(*id, with_items);
   if (!state.ok()) return ToGrpcStatus(state.status());
-  *response = encoded_launches_.Get(*state, WantsItems(request.view(), /*default_full=*/true));
+  if (!principal->AllTenants() && state->launch.tenant != principal->tenant) {
+    return ToGrpcStatus(absl::NotFoundError(absl::StrCat("launch ", *id, " not found")));
+  }
+  *response = encoded_launches_.Get(*state, with_items);
   return grpc::Status::OK;
 }
 

@@ -18,7 +18,20 @@ EncodedLaunchCache::ContentKey EncodedLaunchCache::ContentOf(const LaunchState& 
   return {state.launch.version, item_versions, state.items.size(), state.launch.schedule.as_of};
 }
 
+namespace {
+
+grpc::ByteBuffer Encode(const LaunchState& state, bool with_items) {
+  const std::string bytes = ToProto(state, with_items).SerializeAsString();
+  grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+}  // namespace
+
 grpc::ByteBuffer EncodedLaunchCache::Get(const LaunchState& state, bool with_items) {
+  // A BASIC answer comes without items, so its state cannot tell an item change from none: it is
+  // small, and encoded every time.
+  if (!with_items) return Encode(state, false);
   const ContentKey content = ContentOf(state);
   const std::string key = absl::StrCat(with_items ? "F" : "B", state.launch.id);
   {
@@ -27,9 +40,7 @@ grpc::ByteBuffer EncodedLaunchCache::Get(const LaunchState& state, bool with_ite
     if (it != entries_.end() && it->second.content == content) return it->second.buffer;
   }
   // Encoded outside the lock: two readers of a launch that just changed may both encode it.
-  const std::string bytes = ToProto(state, with_items).SerializeAsString();
-  grpc::Slice slice(bytes);
-  grpc::ByteBuffer buffer(&slice, 1);
+  grpc::ByteBuffer buffer = Encode(state, with_items);
 
   absl::MutexLock lock(&mu_);
   ++encoded_;

@@ -15,8 +15,8 @@
 
 namespace preflight::checklist {
 
-// GetLaunch answers in wire form (a serialized v1::Launch), kept per launch and view while the
-// launch does not change, so a read of an unchanged launch costs no conversion and no
+// GetLaunch's FULL answers in wire form (a serialized v1::Launch), kept per launch while it does
+// not change, so a read of an unchanged launch costs no conversion and no
 // serialization: the ByteBuffer handed to gRPC shares the cached slices. A cached answer is
 // reused only for a state with the same content key: the launch's version, every item's version
 // (their sum and count: versions only grow, so any change moves the sum) and the day its
@@ -29,7 +29,8 @@ class EncodedLaunchCache {
   EncodedLaunchCache(const EncodedLaunchCache&) = delete;
   EncodedLaunchCache& operator=(const EncodedLaunchCache&) = delete;
 
-  // `state`'s answer with or without its items, encoded now unless cached.
+  // `state`'s answer with or without its items, encoded now unless cached (BASIC answers, without
+  // items, are never cached: see Get).
   grpc::ByteBuffer Get(const LaunchState& state, bool with_items);
 
   int64_t encoded() const;

@@ -37,14 +37,23 @@ v1::Launch Decode(const grpc::ByteBuffer& buffer) {
   return decoded;
 }
 
-TEST(EncodedLaunchCacheTest, AnUnchangedLaunchIsEncodedOncePerView) {
+TEST(EncodedLaunchCacheTest, AnUnchangedLaunchIsEncodedOnce) {
   EncodedLaunchCache cache;
   const LaunchState state = StateOf(1, {1, 1});
   EXPECT_EQ(Decode(cache.Get(state, true)).items_size(), 2);
   EXPECT_EQ(Decode(cache.Get(state, true)).items_size(), 2);
   EXPECT_EQ(cache.encoded(), 1);
-  EXPECT_EQ(Decode(cache.Get(state, false)).items_size(), 0);
-  EXPECT_EQ(cache.encoded(), 2);
+}
+
+// A BASIC read carries no items, so an item change would not show in its key: never cached.
+TEST(EncodedLaunchCacheTest, BasicAnswersAreEncodedEveryTime) {
+  EncodedLaunchCache cache;
+  LaunchState basic = StateOf(1, {});
+  basic.launch.schedule.at_risk = false;
+  EXPECT_FALSE(Decode(cache.Get(basic, false)).schedule().at_risk());
+  basic.launch.schedule.at_risk = true;  // an item moved the schedule; the launch's version did not
+  EXPECT_TRUE(Decode(cache.Get(basic, false)).schedule().at_risk());
+  EXPECT_EQ(cache.encoded(), 0);
 }
 
 TEST(EncodedLaunchCacheTest, AnyChangeOfTheLaunchItsItemsOrTheDayEncodesAgain) {

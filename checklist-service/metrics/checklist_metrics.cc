@@ -54,6 +54,9 @@ class InstrumentedStore final : public ChecklistStore {
   absl::StatusOr<LaunchState> LoadLaunch(absl::string_view launch_id) override {
     return inner_->LoadLaunch(launch_id);
   }
+  absl::StatusOr<LaunchRead> ReadLaunch(absl::string_view launch_id, bool with_items) override {
+    return inner_->ReadLaunch(launch_id, with_items);
+  }
   absl::StatusOr<std::optional<std::string>> FindLaunchByRequestId(
       absl::string_view tenant, absl::string_view request_id) override {
     return inner_->FindLaunchByRequestId(tenant, request_id);

@@ -278,6 +278,38 @@ absl::StatusOr<LaunchState> SqliteChecklistStore::LoadLaunch(absl::string_view l
       });
 }
 
+absl::StatusOr<LaunchRead> SqliteChecklistStore::ReadLaunch(absl::string_view launch_id,
+                                                            bool with_items) {
+  const std::string id(launch_id);
+  return db_->ReadSnapshot(
+      absl::StrCat("reading launch ", id),
+      [&](SQLite::Database& reader) -> absl::StatusOr<LaunchRead> {
+        SQLite::Statement query(reader, "SELECT payload FROM launches WHERE id = ?");
+        query.bind(1, id);
+        if (!query.executeStep()) {
+          return absl::NotFoundError(absl::StrCat("launch ", id, " not found"));
+        }
+        absl::StatusOr<Launch> launch = DecodeLaunch(query.getColumn(0).getString());
+        if (!launch.ok()) return launch.status();
+        LaunchRead read;
+        read.state.launch = *std::move(launch);
+        if (with_items) {
+          absl::StatusOr<std::vector<Item>> items = ReadItems(reader, id);
+          if (!items.ok()) return items.status();
+          read.state.items = *std::move(items);
+          for (const Item& item : read.state.items) read.items_version += item.version;
+        } else {
+          // The version column, so a view without items decodes none.
+          SQLite::Statement versions(
+              reader, "SELECT COALESCE(SUM(version), 0) FROM items WHERE launch_id = ?");
+          versions.bind(1, id);
+          versions.executeStep();
+          read.items_version = versions.getColumn(0).getInt64();
+        }
+        return read;
+      });
+}
+
 absl::StatusOr<std::optional<std::string>> SqliteChecklistStore::FindLaunchByRequestId(
     absl::string_view tenant, absl::string_view request_id) {
   if (request_id.empty()) return std::optional<std::string>();

@@ -35,6 +35,7 @@ class SqliteChecklistStore final : public ChecklistStore {
   SqliteChecklistStore& operator=(const SqliteChecklistStore&) = delete;
 
   absl::StatusOr<LaunchState> LoadLaunch(absl::string_view launch_id) override;
+  absl::StatusOr<LaunchRead> ReadLaunch(absl::string_view launch_id, bool with_items) override;
   absl::StatusOr<std::optional<std::string>> FindLaunchByRequestId(
       absl::string_view tenant, absl::string_view request_id) override;
   absl::StatusOr<std::vector<LaunchState>> ListLaunches(const LaunchFilter& filter,

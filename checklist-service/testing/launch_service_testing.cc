@@ -11,6 +11,7 @@ namespace preflight::testing {
 using checklist::ChangeSet;
 using checklist::Event;
 using checklist::LaunchFilter;
+using checklist::LaunchRead;
 using checklist::LaunchState;
 using checklist::LogEpoch;
 
@@ -100,6 +101,10 @@ std::vector<int64_t> Iota(int64_t first, int64_t last) {
 
 absl::StatusOr<LaunchState> ForwardingChecklistStore::LoadLaunch(absl::string_view id) {
   return real_->LoadLaunch(id);
+}
+absl::StatusOr<LaunchRead> ForwardingChecklistStore::ReadLaunch(absl::string_view id,
+                                                                bool with_items) {
+  return real_->ReadLaunch(id, with_items);
 }
 absl::StatusOr<std::optional<std::string>> ForwardingChecklistStore::FindLaunchByRequestId(
     absl::string_view tenant, absl::string_view request_id) {
