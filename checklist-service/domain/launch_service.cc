@@ -317,6 +317,14 @@ absl::StatusOr<LaunchState> LaunchService::GetLaunch(const std::string& launch_i
   return std::move(read->state);
 }
 
+absl::StatusOr<LaunchService::LaunchStamp> LaunchService::GetLaunchStamp(
+    const std::string& launch_id) {
+  absl::StatusOr<LaunchRead> read = store_->ReadLaunch(launch_id, /*with_items=*/false);
+  if (!read.ok()) return read.status();
+  return LaunchStamp{read->state.launch.tenant, read->state.launch.version, read->items_version,
+                     Today(read->state.launch)};
+}
+
 absl::StatusOr<LaunchPage> LaunchService::ListLaunches(const LaunchListFilter& filter,
                                                        const std::string& after_id, int page_size) {
   if (page_size < 0 || page_size > kMaxLaunchPageSize) {

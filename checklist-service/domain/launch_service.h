@@ -150,6 +150,18 @@ class LaunchService {
   // The launch, schedules computed as of today (once per stored state and day: ScheduleCache);
   // with its items unless `with_items` is false (then `items` is empty).
   absl::StatusOr<LaunchState> GetLaunch(const std::string& launch_id, bool with_items = true);
+
+  // What names the answer GetLaunch would give now, read without the items: a transport that
+  // keeps encoded answers can tell from it whether its copy is current.
+  struct LaunchStamp {
+    std::string tenant;
+    int64_t version = 0;
+    // The sum of the items' versions (LaunchRead::items_version).
+    int64_t items_version = 0;
+    // The day the schedule is computed for.
+    absl::CivilDay today;
+  };
+  absl::StatusOr<LaunchStamp> GetLaunchStamp(const std::string& launch_id);
   absl::StatusOr<LaunchPage> ListLaunches(const LaunchListFilter& filter,
                                           const std::string& after_id, int page_size);
   // `expected_version` (from an etag), when set, must match or the call is ABORTED.

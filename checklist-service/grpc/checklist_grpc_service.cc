@@ -191,6 +191,19 @@ grpc::Status ChecklistGrpcService::GetLaunchEncoded(const grpc::CallbackServerCo
   if (grpc::Status s = CheckView(request.view()); !s.ok()) return s;
   // One read serves both the visibility check and the answer; BASIC reads no items.
   const bool with_items = WantsItems(request.view(), /*default_full=*/true);
+  if (with_items) {
+    // The launch row alone tells whether the encoded answer is still current.
+    absl::StatusOr<LaunchService::LaunchStamp> stamp = service_->GetLaunchStamp(*id);
+    if (!stamp.ok()) return ToGrpcStatus(stamp.status());
+    if (!principal->AllTenants() && stamp->tenant != principal->tenant) {
+      return ToGrpcStatus(absl::NotFoundError(absl::StrCat("launch ", *id, " not found")));
+    }
+    if (std::optional<grpc::ByteBuffer> cached =
+            encoded_launches_.Find(*id, {stamp->version, stamp->items_version, stamp->today})) {
+      *response = *std::move(cached);
+      return grpc::Status::OK;
+    }
+  }
   absl::StatusOr<LaunchState> state = service_->GetLaunch(*id, with_items);
   if (!state.ok()) return ToGrpcStatus(state.status());
   if (!principal->AllTenants() && state->launch.tenant != principal->tenant) {

@@ -15,7 +15,15 @@ EncodedLaunchCache::EncodedLaunchCache(size_t capacity)
 EncodedLaunchCache::ContentKey EncodedLaunchCache::ContentOf(const LaunchState& state) {
   int64_t item_versions = 0;
   for (const Item& item : state.items) item_versions += item.version;
-  return {state.launch.version, item_versions, state.items.size(), state.launch.schedule.as_of};
+  return {state.launch.version, item_versions, state.launch.schedule.as_of};
+}
+
+std::optional<grpc::ByteBuffer> EncodedLaunchCache::Find(const std::string& launch_id,
+                                                         const ContentKey& content) {
+  absl::MutexLock lock(&mu_);
+  auto it = entries_.find(absl::StrCat("F", launch_id));
+  if (it == entries_.end() || it->second.content != content) return std::nullopt;
+  return it->second.buffer;
 }
 
 namespace {

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <tuple>
 
@@ -18,9 +19,11 @@ namespace preflight::checklist {
 // GetLaunch's FULL answers in wire form (a serialized v1::Launch), kept per launch while it does
 // not change, so a read of an unchanged launch costs no conversion and no
 // serialization: the ByteBuffer handed to gRPC shares the cached slices. A cached answer is
-// reused only for a state with the same content key: the launch's version, every item's version
-// (their sum and count: versions only grow, so any change moves the sum) and the day its
-// schedule was computed for. Bounded; the oldest entries go first. Thread-safe.
+// reused only for a state with the same content key: the launch's version, the sum of its items'
+// versions (versions only grow and an added item counts its own, so any change moves the sum;
+// LaunchRead::items_version) and the day its schedule was computed for. Find looks an answer up
+// by that key alone, so a current answer is found without reading or decoding the items.
+// Bounded; the oldest entries go first. Thread-safe.
 class EncodedLaunchCache {
  public:
   static constexpr size_t kDefaultCapacity = 2048;
@@ -33,11 +36,15 @@ class EncodedLaunchCache {
   // items, are never cached: see Get).
   grpc::ByteBuffer Get(const LaunchState& state, bool with_items);
 
+  // (launch version, sum of item versions, schedule day)
+  using ContentKey = std::tuple<int64_t, int64_t, absl::CivilDay>;
+
+  // The FULL answer for launch `launch_id` in state `content`, if it is cached.
+  std::optional<grpc::ByteBuffer> Find(const std::string& launch_id, const ContentKey& content);
+
   int64_t encoded() const;
 
  private:
-  // (launch version, sum of item versions, item count, schedule day)
-  using ContentKey = std::tuple<int64_t, int64_t, size_t, absl::CivilDay>;
   struct Entry {
     ContentKey content;
     grpc::ByteBuffer buffer;

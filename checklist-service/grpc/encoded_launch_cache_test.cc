@@ -68,9 +68,21 @@ TEST(EncodedLaunchCacheTest, AnyChangeOfTheLaunchItsItemsOrTheDayEncodesAgain) {
   tomorrow.launch.schedule.as_of = absl::CivilDay(2026, 12, 3);
   cache.Get(tomorrow, true);
   EXPECT_EQ(cache.encoded(), 4);
-  // An added item (version 1) changes the count even where the sum could repeat.
+  // An added item (version 1) raises the sum.
   cache.Get(StateOf(2, {2, 1, 1}), true);
   EXPECT_EQ(cache.encoded(), 5);
+}
+
+TEST(EncodedLaunchCacheTest, FindNeedsTheSameContentKey) {
+  EncodedLaunchCache cache;
+  cache.Get(StateOf(2, {3, 1}), true);
+  const absl::CivilDay day(2026, 12, 2);
+  ASSERT_TRUE(cache.Find("l1", {2, 4, day}).has_value());
+  EXPECT_EQ(Decode(*cache.Find("l1", {2, 4, day})).items(0).version(), 3);
+  EXPECT_FALSE(cache.Find("l1", {2, 5, day}).has_value());      // an item changed since
+  EXPECT_FALSE(cache.Find("l1", {3, 4, day}).has_value());      // the launch changed since
+  EXPECT_FALSE(cache.Find("l1", {2, 4, day + 1}).has_value());  // a new day
+  EXPECT_FALSE(cache.Find("l2", {2, 4, day}).has_value());
 }
 
 TEST(EncodedLaunchCacheTest, AnOlderStateNeverReplacesANewerAnswer) {
