@@ -32,6 +32,12 @@ ABSL_FLAG(std::string, restore_from, "",
           "Restore the databases of --data_dir from this backup folder (BACKUP/checklist, as "
           "`preflight admin backup BACKUP` wrote it), then exit; the service must be stopped "
           "(docs/operations.md)");
+ABSL_FLAG(int32_t, sqlite_reader_connections, 4,
+          "Read-only connections to checklist.db serving reads concurrently (at least 1)");
+ABSL_FLAG(int64_t, sqlite_cache_size_kib, 16 * 1024,
+          "SQLite page cache per connection to checklist.db, in KiB (0: SQLite's default)");
+ABSL_FLAG(int64_t, sqlite_mmap_size_bytes, int64_t{256} << 20,
+          "Bytes of checklist.db read through a memory map (0: none)");
 // Hidden fault-injection knobs for tests/fault_checklist_test.cc: a capped or read-only database.
 ABSL_FLAG(int64_t, sqlite_max_page_count, 0, "Testing only: cap checklist.db at N pages");
 ABSL_FLAG(bool, sqlite_read_only, false, "Testing only: open checklist.db read-only");
@@ -53,6 +59,9 @@ ChecklistConfig ConfigFromFlags() {
   config.restore_from = absl::GetFlag(FLAGS_restore_from);
   config.sqlite_max_page_count = absl::GetFlag(FLAGS_sqlite_max_page_count);
   config.sqlite_read_only = absl::GetFlag(FLAGS_sqlite_read_only);
+  config.sqlite_reader_connections = absl::GetFlag(FLAGS_sqlite_reader_connections);
+  config.sqlite_cache_size_kib = absl::GetFlag(FLAGS_sqlite_cache_size_kib);
+  config.sqlite_mmap_size_bytes = absl::GetFlag(FLAGS_sqlite_mmap_size_bytes);
   return config;
 }
 

@@ -1,5 +1,6 @@
 #include "checklist-service/app/checklist_app.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -37,6 +38,9 @@ SqliteChecklistStore::Options StoreOptions(const ChecklistConfig& config,
   options.max_page_count = config.sqlite_max_page_count;
   options.read_only = config.sqlite_read_only;
   options.read_only_media = read_only_file_system;
+  options.reader_connections = std::max(1, config.sqlite_reader_connections);
+  options.cache_size_kib = std::max<int64_t>(0, config.sqlite_cache_size_kib);
+  options.mmap_size_bytes = std::max<int64_t>(0, config.sqlite_mmap_size_bytes);
   return options;
 }
 

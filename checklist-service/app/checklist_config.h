@@ -19,6 +19,10 @@ struct ChecklistConfig {
   std::string data_dir;
   std::string builtin_data_dir;
   std::string restore_from;
+  // The store's working set (SqliteOptions).
+  int sqlite_reader_connections = 4;
+  int64_t sqlite_cache_size_kib = 16 * 1024;
+  int64_t sqlite_mmap_size_bytes = int64_t{256} << 20;
   // Fault injection for tests only: a capped or read-only checklist.db.
   int64_t sqlite_max_page_count = 0;
   bool sqlite_read_only = false;

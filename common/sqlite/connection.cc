@@ -54,6 +54,16 @@ std::unique_ptr<SQLite::Database> OpenReadOnly(const std::string& path,
                                             BusyTimeoutMillis(options));
 }
 
+// The working-set pragmas (see SqliteOptions); throws SQLite::Exception.
+void ApplyCachePragmas(SQLite::Database& db, const SqliteOptions& options) {
+  if (options.cache_size_kib > 0) {
+    db.exec(absl::StrCat("PRAGMA cache_size=-", options.cache_size_kib));
+  }
+  if (options.mmap_size_bytes > 0) {
+    db.execAndGet(absl::StrCat("PRAGMA mmap_size=", options.mmap_size_bytes));
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SQLite::Database>> OpenSqliteDatabase(
@@ -78,6 +88,7 @@ absl::StatusOr<std::unique_ptr<SQLite::Database>> OpenSqliteDatabase(
     }
     db->exec(absl::StrCat("PRAGMA synchronous=", SynchronousName(options.synchronous)));
     db->exec("PRAGMA foreign_keys=ON");
+    ApplyCachePragmas(*db, options);
   } catch (const SQLite::Exception& e) {
     return SqliteErrorToStatus(e, context);
   }
@@ -103,6 +114,7 @@ absl::StatusOr<std::unique_ptr<SQLite::Database>> OpenSqliteReader(const std::st
   try {
     std::unique_ptr<SQLite::Database> db = OpenReadOnly(path, options);
     db->exec("PRAGMA query_only=ON");
+    ApplyCachePragmas(*db, options);
     return db;
   } catch (const SQLite::Exception& e) {
     return SqliteErrorToStatus(e, absl::StrCat("opening database ", path, " for reading"));

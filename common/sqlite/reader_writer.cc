@@ -17,7 +17,35 @@ absl::StatusOr<std::unique_ptr<SqliteReaderWriter>> SqliteReaderWriter::Open(
   if (!writer.ok()) return writer.status();
   absl::StatusOr<std::unique_ptr<SQLite::Database>> reader = OpenSqliteReader(path, options);
   if (!reader.ok()) return reader.status();
-  return std::make_unique<SqliteReaderWriter>(*std::move(writer), *std::move(reader));
+  auto db = std::make_unique<SqliteReaderWriter>(*std::move(writer), *std::move(reader));
+  for (int i = 1; i < options.reader_connections; ++i) {
+    absl::StatusOr<std::unique_ptr<SQLite::Database>> more = OpenSqliteReader(path, options);
+    if (!more.ok()) return more.status();
+    db->AddReader(*std::move(more));
+  }
+  return db;
+}
+
+void SqliteReaderWriter::AddReader(std::unique_ptr<SQLite::Database> reader) {
+  absl::MutexLock lock(&pool_mu_);
+  readers_.push_back(std::make_unique<GuardedConnection>(std::move(reader)));
+  free_readers_.push_back(readers_.size() - 1);
+}
+
+size_t SqliteReaderWriter::AcquireReader() {
+  absl::MutexLock lock(&pool_mu_);
+  const auto any_free = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(pool_mu_) {
+    return !free_readers_.empty();
+  };
+  pool_mu_.Await(absl::Condition(&any_free));
+  const size_t index = free_readers_.back();
+  free_readers_.pop_back();
+  return index;
+}
+
+void SqliteReaderWriter::ReleaseReader(size_t index) {
+  absl::MutexLock lock(&pool_mu_);
+  free_readers_.push_back(index);
 }
 
 }  // namespace preflight

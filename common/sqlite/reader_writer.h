@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <utility>
@@ -9,43 +10,51 @@
 #include "SQLiteCpp/Transaction.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "common/sqlite/guarded_connection.h"
 #include "common/sqlite/migration_runner.h"
 #include "common/sqlite/sqlite_options.h"
 
 namespace preflight {
 
-// A database file (WAL) open twice: a writer connection, migrated at open, through which every
-// write goes one at a time, and a read-only reader connection with its own mutex, so a read
-// never waits for a commit's fsync. Every SQLite failure comes back as a status.
+// A database file (WAL) open several times: a writer connection, migrated at open, through which
+// every write goes one at a time, and a small pool of read-only reader connections, each with its
+// own mutex, so a read never waits for a commit's fsync nor (up to the pool's size) for another
+// read. Every SQLite failure comes back as a status.
 class SqliteReaderWriter {
  public:
-  // Opens or creates the database at `path` (a file: both connections must share it) with
-  // OpenSqliteDatabase, applying `migrations`, then its reader. INVALID_ARGUMENT naming `owner`
-  // ("the notifier store") for an in-memory or empty path.
+  // Opens or creates the database at `path` (a file: all connections must share it) with
+  // OpenSqliteDatabase, applying `migrations`, then options.reader_connections readers.
+  // INVALID_ARGUMENT naming `owner` ("the notifier store") for an in-memory or empty path.
   static absl::StatusOr<std::unique_ptr<SqliteReaderWriter>> Open(
       const std::string& path, const SqliteOptions& options,
       const std::vector<SqliteMigration>& migrations, absl::string_view owner);
 
   SqliteReaderWriter(std::unique_ptr<SQLite::Database> writer,
                      std::unique_ptr<SQLite::Database> reader)
-      : writer_(std::move(writer)), reader_(std::move(reader)) {}
+      : writer_(std::move(writer)) {
+    AddReader(std::move(reader));
+  }
   SqliteReaderWriter(const SqliteReaderWriter&) = delete;
   SqliteReaderWriter& operator=(const SqliteReaderWriter&) = delete;
 
   // body(reader), each statement its own snapshot.
   template <typename Body>
   SqliteGuardedResult<Body, SQLite::Database&> Read(absl::string_view context, Body&& body) {
-    return reader_.Run(context, std::forward<Body>(body));
+    ReaderLease lease(*this);
+    return lease.connection().Run(context, std::forward<Body>(body));
   }
 
   // body(reader) in one read transaction: every statement sees the same snapshot.
   template <typename Body>
   SqliteGuardedResult<Body, SQLite::Database&> ReadSnapshot(absl::string_view context,
                                                             Body&& body) {
-    return reader_.Transact(context, SQLite::TransactionBehavior::DEFERRED,
-                            std::forward<Body>(body));
+    ReaderLease lease(*this);
+    return lease.connection().Transact(context, SQLite::TransactionBehavior::DEFERRED,
+                                       std::forward<Body>(body));
   }
+
+  size_t reader_count() const { return readers_.size(); }
 
   // body(writer) in autocommit mode (a single statement needs no transaction).
   template <typename Body>
@@ -64,8 +73,30 @@ class SqliteReaderWriter {
   }
 
  private:
+  // A reader taken from the pool for one call; waits while every reader is busy.
+  class ReaderLease {
+   public:
+    explicit ReaderLease(SqliteReaderWriter& pool) : pool_(pool), index_(pool.AcquireReader()) {}
+    ~ReaderLease() { pool_.ReleaseReader(index_); }
+    ReaderLease(const ReaderLease&) = delete;
+    ReaderLease& operator=(const ReaderLease&) = delete;
+    GuardedConnection& connection() { return *pool_.readers_[index_]; }
+
+   private:
+    SqliteReaderWriter& pool_;
+    const size_t index_;
+  };
+
+  // Only before the object is shared (Open).
+  void AddReader(std::unique_ptr<SQLite::Database> reader);
+  size_t AcquireReader();
+  void ReleaseReader(size_t index);
+
   GuardedConnection writer_;
-  GuardedConnection reader_;
+  // Fixed after Open; each reader's own mutex guards its use, pool_mu_ only which are lent out.
+  std::vector<std::unique_ptr<GuardedConnection>> readers_;
+  absl::Mutex pool_mu_;
+  std::vector<size_t> free_readers_ ABSL_GUARDED_BY(pool_mu_);
 };
 
 }  // namespace preflight

@@ -2,18 +2,22 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "SQLiteCpp/Database.h"
 #include "SQLiteCpp/Statement.h"
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight {
 namespace {
 
 using ::testing::HasSubstr;
+using testing::IsOkAndHolds;
 
 const std::vector<SqliteMigration> kMigrations = {
     {1, {"CREATE TABLE notes (body TEXT NOT NULL UNIQUE) STRICT"}},
@@ -130,6 +134,47 @@ TEST_F(SqliteReaderWriterTest, ReadOnlyOpenAnswersWritesWithFailedPrecondition) 
   ASSERT_NE(db, nullptr);
   EXPECT_EQ(Count(*db).value_or(-1), 1);
   EXPECT_EQ(Insert(*db, "b").code(), absl::StatusCode::kFailedPrecondition);
+}
+
+// One slow read must not hold up the others: the pool lends each its own connection.
+TEST_F(SqliteReaderWriterTest, ConcurrentReadsUseSeparateConnections) {
+  SqliteOptions options;
+  options.reader_connections = 2;
+  std::unique_ptr<SqliteReaderWriter> db = Open(options);
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(db->reader_count(), 2u);
+  ASSERT_OK(Insert(*db, "a"));
+  absl::Notification inside, release;
+  std::thread slow([&] {
+    EXPECT_OK(db->ReadSnapshot("a slow read", [&](SQLite::Database& reader) {
+      reader.execAndGet("SELECT COUNT(*) FROM notes");
+      inside.Notify();
+      release.WaitForNotification();
+      return absl::OkStatus();
+    }));
+  });
+  inside.WaitForNotification();
+  EXPECT_THAT(Count(*db), IsOkAndHolds(1));  // would deadlock on a single reader
+  release.Notify();
+  slow.join();
+}
+
+TEST_F(SqliteReaderWriterTest, ReadersGetTheWorkingSetPragmas) {
+  SqliteOptions options;
+  options.cache_size_kib = 8192;
+  options.mmap_size_bytes = int64_t{64} << 20;
+  std::unique_ptr<SqliteReaderWriter> db = Open(options);
+  ASSERT_NE(db, nullptr);
+  EXPECT_THAT(db->Read("cache_size",
+                       [](SQLite::Database& reader) {
+                         return reader.execAndGet("PRAGMA cache_size").getInt64();
+                       }),
+              IsOkAndHolds(-8192));
+  EXPECT_THAT(db->Read("mmap_size",
+                       [](SQLite::Database& reader) {
+                         return reader.execAndGet("PRAGMA mmap_size").getInt64();
+                       }),
+              IsOkAndHolds(int64_t{64} << 20));
 }
 
 }  // namespace

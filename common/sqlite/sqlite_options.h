@@ -24,6 +24,16 @@ struct SqliteOptions {
   // When positive, caps the database at this many pages (PRAGMA max_page_count, applied after the
   // migrations; SQLite never caps below the current size). Lets tests provoke SQLITE_FULL.
   int64_t max_page_count = 0;
+
+  // Read-only connections SqliteReaderWriter opens, so concurrent reads do not queue on one
+  // connection's mutex (WAL lets each read its own snapshot). At least 1.
+  int reader_connections = 4;
+  // Page cache per connection in KiB (PRAGMA cache_size=-N): hot index and row pages stay in
+  // memory across transactions. 0 keeps SQLite's default (2 MiB).
+  int64_t cache_size_kib = 16 * 1024;
+  // Bytes of the file read through a memory map (PRAGMA mmap_size): the OS page cache is shared
+  // by every connection instead of copied into each. 0 disables it.
+  int64_t mmap_size_bytes = int64_t{256} << 20;
 };
 
 }  // namespace preflight
