@@ -361,7 +361,10 @@ class Replay final : public grpc::ClientReadReactor<v1::Event> {
   bool done_ = false;
 };
 
-std::string Fmt(double value, const char* unit) { return absl::StrFormat("%.4g %s", value, unit); }
+std::string Fmt(double value, const char* unit) {
+  return value >= 100 ? absl::StrFormat("%.0f %s", value, unit)
+                      : absl::StrFormat("%.3g %s", value, unit);
+}
 
 // A data folder with `count` launches made through CreateLaunch (16 in flight), cached by the
 // binary's hash; the launch names are in names.txt, the log's head in head.txt.
