@@ -32,11 +32,6 @@ std::string DigestKey(const std::vector<Delivery>& deliveries) {
   return absl::StrCat("digest:", Sha256Hex(absl::StrJoin(keys, "\n")).substr(0, 32));
 }
 
-int MaxInFlight(const EngineOptions& options, ChannelType type) {
-  auto found = options.max_in_flight.find(type);
-  return found == options.max_in_flight.end() ? 1 : std::max(1, found->second);
-}
-
 bool HasBudget(ChannelType type) {
   return type == ChannelType::kWecom || type == ChannelType::kDingtalk ||
          type == ChannelType::kFeishu || type == ChannelType::kSlack;
@@ -399,10 +394,6 @@ absl::StatusOr<int> DeliveryWorker::RunOnce(absl::Time now) {
   std::map<std::string, std::vector<Delivery>> by_endpoint;
   std::vector<Delivery> cancelled;
   for (Delivery& delivery : *due) {
-    {
-      absl::MutexLock lock(&mu_);
-      if (claimed_.count(delivery.id) > 0) continue;  // a lane has it already
-    }
     if (delivery.kind != RungKind::kTest) {
       auto found = remote.find(delivery.launch_id);
       if (found == remote.end()) {
@@ -442,13 +433,11 @@ absl::StatusOr<int> DeliveryWorker::RunOnce(absl::Time now) {
 
   int handed = 0;
   for (auto& [key, deliveries] : by_endpoint) {
-    const ChannelType type = deliveries.front().channel;
-    int free_lanes = MaxInFlight(options_, type);
     {
       absl::MutexLock lock(&mu_);
-      free_lanes -= busy_lanes_[key];
+      if (busy_.count(key) > 0) continue;
     }
-    if (free_lanes <= 0) continue;
+    const ChannelType type = deliveries.front().channel;
     // A Retry-After holds the endpoint whatever the deliveries' own next attempt says.
     const std::string endpoint = EndpointKey(type, deliveries.front().target);
     if (Held(endpoint, now)) continue;
@@ -456,55 +445,37 @@ absl::StatusOr<int> DeliveryWorker::RunOnce(absl::Time now) {
     std::vector<Unit> units =
         PlanUnits(std::move(deliveries), HasBudget(type) ? &bot : nullptr, now);
     if (units.empty()) continue;
-    // Round-robin into the free lanes, so the first (urgent, resent) units start first.
-    const size_t lane_count = std::min(units.size(), static_cast<size_t>(free_lanes));
-    std::vector<std::vector<Unit>> lanes(lane_count);
-    for (size_t i = 0; i < units.size(); ++i) lanes[i % lane_count].push_back(std::move(units[i]));
-    for (std::vector<Unit>& lane : lanes) {
-      std::vector<int64_t> ids;
-      for (const Unit& unit : lane) {
-        handed += static_cast<int>(unit.deliveries.size());
-        for (const Delivery& delivery : unit.deliveries) ids.push_back(delivery.id);
-      }
-      {
-        absl::MutexLock lock(&mu_);
-        ++busy_lanes_[key];
-        ++in_flight_;
-        claimed_.insert(ids.begin(), ids.end());
-      }
-      auto send_all = [this, key = key, endpoint, ids = std::move(ids),
-                       units = std::move(lane)]() -> absl::Status {
-        absl::Status result;
-        for (const Unit& unit : units) {
-          // Answered with a Retry-After (in this lane or another): the rest stay pending.
-          if (Held(endpoint, clock_->Now())) break;
-          absl::Status sent = SendUnit(unit);
-          if (absl::IsAborted(sent) && crash_hook_ != nullptr) {
-            result = sent;
-            break;
-          }
-          if (!sent.ok()) {
-            logging::Error("delivery", "recording a send failed",
-                           {{"key", unit.key}, {"error", RedactSecrets(sent.ToString())}});
-          }
+    for (const Unit& unit : units) handed += static_cast<int>(unit.deliveries.size());
+    {
+      absl::MutexLock lock(&mu_);
+      busy_.insert(key);
+      ++in_flight_;
+    }
+    auto send_all = [this, key = key, endpoint, units = std::move(units)]() -> absl::Status {
+      absl::Status result;
+      for (const Unit& unit : units) {
+        // Answered with a Retry-After: the rest stay pending until then.
+        if (Held(endpoint, clock_->Now())) break;
+        absl::Status sent = SendUnit(unit);
+        if (absl::IsAborted(sent) && crash_hook_ != nullptr) {
+          result = sent;
+          break;
         }
-        {
-          absl::MutexLock lock(&mu_);
-          if (--busy_lanes_[key] == 0) busy_lanes_.erase(key);
-          for (int64_t id : ids) claimed_.erase(id);
+        if (!sent.ok()) {
+          logging::Error("delivery", "recording a send failed",
+                         {{"key", unit.key}, {"error", RedactSecrets(sent.ToString())}});
         }
-        // Before in_flight_ drops: WaitIdle returning means no callback is still running.
-        if (lane_freed_) lane_freed_();
-        absl::MutexLock lock(&mu_);
-        --in_flight_;
-        return result;
-      };
-      if (threads_.empty()) {
-        absl::Status crashed = send_all();
-        if (!crashed.ok()) return crashed;
-      } else {
-        Submit([send_all = std::move(send_all)]() mutable { send_all().IgnoreError(); });
       }
+      absl::MutexLock lock(&mu_);
+      busy_.erase(key);
+      --in_flight_;
+      return result;
+    };
+    if (threads_.empty()) {
+      absl::Status crashed = send_all();
+      if (!crashed.ok()) return crashed;
+    } else {
+      Submit([send_all = std::move(send_all)]() mutable { send_all().IgnoreError(); });
     }
   }
   return handed;
