@@ -1,12 +1,15 @@
 // Fuzzes the checklist service's unary RPC handlers in-process: the real ChecklistGrpcService over
 // LaunchService, the built-in templates and calendar and a SqliteChecklistStore in a scratch
 // folder, all built once. The first byte picks the RPC, the rest is its serialized request; the
-// handler is called directly, as gRPC would after decoding. State accumulates across inputs, so
-// later inputs meet launches earlier ones created. WatchEvents (a stream) is not fuzzed here.
+// handler is called directly, as gRPC would after decoding. GetLaunch is a raw callback method
+// that parses its own request, so its bytes go, unparsed, through an in-process server with a
+// generic stub. State accumulates across inputs, so later inputs meet launches earlier ones
+// created. WatchEvents (a stream) is not fuzzed here.
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <future>
 #include <memory>
 #include <string>
 
@@ -20,7 +23,9 @@
 #include "common/page_token.h"
 #include "common/working_calendar.h"
 #include "fuzz/fuzz_support.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
+#include "grpcpp/support/byte_buffer.h"
 
 namespace {
 
@@ -47,6 +52,11 @@ struct Environment {
     launches = std::make_unique<LaunchService>(store.get(), catalog.get(), calendar.get(), &clock);
     service = std::make_unique<ChecklistGrpcService>(launches.get(),
                                                      preflight::PageTokenCodec("fuzz-key"));
+    grpc::ServerBuilder builder;
+    builder.RegisterService(service.get());
+    server = builder.BuildAndStart();
+    if (server == nullptr) std::abort();
+    generic_stub = std::make_unique<grpc::GenericStub>(server->InProcessChannel({}));
   }
 
   preflight::FakeClock clock{
@@ -56,7 +66,40 @@ struct Environment {
   std::unique_ptr<SqliteChecklistStore> store;
   std::unique_ptr<LaunchService> launches;
   std::unique_ptr<ChecklistGrpcService> service;
+  std::unique_ptr<grpc::Server> server;  // in-process only, for the raw callback methods
+  std::unique_ptr<grpc::GenericStub> generic_stub;
 };
+
+// Aborts on a status a handler must never answer: outside gRPC's range, INTERNAL or UNKNOWN
+// (the handler met something it did not expect: worth a crash report).
+void CheckStatus(const grpc::Status& status) {
+  if (status.error_code() < grpc::StatusCode::OK ||
+      status.error_code() > grpc::StatusCode::UNAUTHENTICATED) {
+    std::abort();
+  }
+  if (status.error_code() == grpc::StatusCode::INTERNAL ||
+      status.error_code() == grpc::StatusCode::UNKNOWN) {
+    std::abort();
+  }
+}
+
+// Sends `payload` as is to the raw GetLaunch handler; an OK answer must parse as a Launch.
+void CallGetLaunch(Environment* env, absl::string_view payload) {
+  const grpc::Slice slice(payload.data(), payload.size());
+  const grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  grpc::ClientContext context;
+  std::promise<grpc::Status> done;
+  env->generic_stub->UnaryCall(&context, "/preflight.v1.ChecklistService/GetLaunch",
+                               grpc::StubOptions(), &request, &response,
+                               [&done](grpc::Status status) { done.set_value(std::move(status)); });
+  const grpc::Status status = done.get_future().get();
+  CheckStatus(status);
+  if (status.ok()) {
+    v1::Launch launch;
+    if (!grpc::SerializationTraits<v1::Launch>::Deserialize(&response, &launch).ok()) std::abort();
+  }
+}
 
 // Parses the request and calls `method`; a status code outside gRPC's range is a bug.
 template <typename Request, typename Response>
@@ -68,15 +111,7 @@ void Call(grpc::Status (ChecklistGrpcService::*method)(grpc::ServerContext*, con
   grpc::ServerContext context;
   Response response;
   const grpc::Status status = (service->*method)(&context, &request, &response);
-  if (status.error_code() < grpc::StatusCode::OK ||
-      status.error_code() > grpc::StatusCode::UNAUTHENTICATED) {
-    std::abort();
-  }
-  // Internal errors mean the handler met something it did not expect: worth a crash report.
-  if (status.error_code() == grpc::StatusCode::INTERNAL ||
-      status.error_code() == grpc::StatusCode::UNKNOWN) {
-    std::abort();
-  }
+  CheckStatus(status);
   // An answer must serialize: a handler must never fill in invalid UTF-8 in a string field.
   if (status.ok()) {
     std::string wire;
@@ -98,7 +133,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       Call(&ChecklistGrpcService::CreateLaunch, service, selected.payload);
       break;
     case 1:
-      Call(&ChecklistGrpcService::GetLaunch, service, selected.payload);
+      CallGetLaunch(env, selected.payload);
       break;
     case 2:
       Call(&ChecklistGrpcService::ListLaunches, service, selected.payload);
