@@ -62,7 +62,9 @@ ABSL_FLAG(absl::Duration, retry_initial_backoff, absl::Seconds(30),
           "First retry delay of a failed delivery (doubles per attempt, with jitter)");
 ABSL_FLAG(absl::Duration, retry_max_backoff, absl::Hours(1), "Longest retry delay");
 ABSL_FLAG(int, max_attempts, 6, "Send attempts before a delivery is dead-lettered");
-ABSL_FLAG(absl::Duration, tick, absl::Seconds(1), "How often due reminders are looked for");
+ABSL_FLAG(absl::Duration, tick, absl::Seconds(1),
+          "Longest wait between passes when nothing wakes the loop (applied events and freed "
+          "send lanes wake it at once)");
 ABSL_FLAG(absl::Duration, reconnect_max_backoff, absl::Seconds(30),
           "Longest wait between attempts to reach the checklist service");
 ABSL_FLAG(std::string, restore_from, "",

@@ -15,9 +15,6 @@
 namespace preflight::notifier {
 namespace {
 
-struct CurlEasyDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
 struct CurlSlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
@@ -64,6 +61,46 @@ long ClampMillis(absl::Duration d) {
 
 }  // namespace
 
+// Idle easy handles. A handle keeps its connection cache across curl_easy_reset, so borrowing
+// one reuses the connection it left open to the same host (libcurl checks it is still alive).
+class HttpClient::HandlePool {
+ public:
+  ~HandlePool() {
+    for (CURL* handle : idle_) curl_easy_cleanup(handle);
+  }
+
+  // Null when libcurl cannot make a handle.
+  CURL* Borrow() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!idle_.empty()) {
+        CURL* handle = idle_.back();
+        idle_.pop_back();
+        return handle;
+      }
+    }
+    return curl_easy_init();
+  }
+
+  void Return(CURL* handle) {
+    // Every option back to its default (none may point at the finished request's buffers);
+    // the live connections and the DNS cache stay.
+    curl_easy_reset(handle);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (static_cast<int>(idle_.size()) < kMaxIdleHandles) {
+        idle_.push_back(handle);
+        return;
+      }
+    }
+    curl_easy_cleanup(handle);
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<CURL*> idle_;
+};
+
 void EnsureCurlInitialized() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -104,13 +141,16 @@ TransportError TransportErrorFromCurlCode(int code) {
   }
 }
 
-HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options)) {
+HttpClient::HttpClient(HttpClientOptions options)
+    : options_(std::move(options)), pool_(std::make_shared<HandlePool>()) {
   EnsureCurlInitialized();
 }
 
 HttpResponse HttpClient::Post(const HttpRequest& request) const {
   HttpResponse response;
-  std::unique_ptr<CURL, CurlEasyDeleter> curl(curl_easy_init());
+  // Back to the pool on every return path, with its connection left open.
+  auto give_back = [pool = pool_.get()](CURL* handle) { pool->Return(handle); };
+  std::unique_ptr<CURL, decltype(give_back)> curl(pool_->Borrow(), give_back);
   if (curl == nullptr) {
     response.error = TransportError::kOther;
     response.error_message = "curl_easy_init failed";
@@ -163,6 +203,7 @@ HttpResponse HttpClient::Post(const HttpRequest& request) const {
   curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(h, CURLOPT_USERAGENT, "preflight-notifier/1");
+  curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, ClampMillis(options_.connect_timeout));
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, ClampMillis(options_.timeout));
   if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());

@@ -4,6 +4,7 @@
 // transport failures included, comes back as data.
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -83,8 +84,10 @@ TransportError TransportErrorFromCurlCode(int code);
 // are allowed, so a URL from the configuration cannot reach file:// or other schemes. With
 // `restrict_destinations` the connection is pinned to the addresses that were checked, so a
 // second DNS answer cannot redirect it inside. Proxies come from the usual environment variables.
-// Error messages never quote the URL (it may hold a key). Thread-safe: each call uses its own
-// handle.
+// Error messages never quote the URL (it may hold a key). Thread-safe: each call borrows an
+// idle curl handle from the client's pool (or makes one) and gives it back afterwards, so the
+// handle's live connections are kept alive (HTTP keep-alive) for the next request to the same
+// host instead of a new TCP (and TLS) connection per request.
 class HttpClient {
  public:
   explicit HttpClient(HttpClientOptions options = {});
@@ -93,8 +96,16 @@ class HttpClient {
 
   const HttpClientOptions& options() const { return options_; }
 
+  // Idle handles kept for reuse; more concurrent requests than this still work, their extra
+  // handles are closed after use.
+  static constexpr int kMaxIdleHandles = 16;
+
  private:
+  class HandlePool;
+
   HttpClientOptions options_;
+  // Shared by copies of the client.
+  std::shared_ptr<HandlePool> pool_;
 };
 
 }  // namespace preflight::notifier

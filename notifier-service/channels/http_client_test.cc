@@ -1,8 +1,20 @@
 #include "notifier-service/channels/http_client.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "notifier-service/testing/channel_testing.h"
@@ -173,6 +185,93 @@ TEST(HttpClientTlsTest, VerifiesTheServerAgainstTheCaFile) {
   auto requests = (*receiver)->Requests();
   ASSERT_TRUE(requests.ok()) << requests.status();
   EXPECT_EQ(requests->size(), 1u);
+}
+
+// A keep-alive HTTP/1.1 server on 127.0.0.1 that answers every POST with 200 and counts the TCP
+// connections it accepted (the peer receiver cannot tell connections apart).
+class CountingServer {
+ public:
+  CountingServer() {
+    listener_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+    listen(listener_, 16);
+    socklen_t length = sizeof(address);
+    getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    acceptor_ = std::thread([this] { AcceptLoop(); });
+  }
+  ~CountingServer() {
+    stopping_ = true;
+    acceptor_.join();
+    for (std::thread& connection : connections_) connection.join();
+    close(listener_);
+  }
+
+  std::string Url() const { return absl::StrCat("http://127.0.0.1:", port_, "/hook"); }
+  int accepted() const { return accepted_; }
+
+ private:
+  void AcceptLoop() {
+    while (!stopping_) {
+      pollfd ready{listener_, POLLIN, 0};
+      if (poll(&ready, 1, 20) <= 0) continue;
+      const int fd = accept(listener_, nullptr, nullptr);
+      if (fd < 0) continue;
+      ++accepted_;
+      connections_.emplace_back([this, fd] { Serve(fd); });
+    }
+  }
+
+  void Serve(int fd) {
+    std::string buffer;
+    char chunk[4096];
+    while (!stopping_) {
+      pollfd ready{fd, POLLIN, 0};
+      if (poll(&ready, 1, 20) <= 0) continue;
+      const ssize_t got = read(fd, chunk, sizeof(chunk));
+      if (got <= 0) break;
+      buffer.append(chunk, static_cast<size_t>(got));
+      // Answer each complete request (headers, then Content-Length bytes of body).
+      while (true) {
+        const size_t end = buffer.find("\r\n\r\n");
+        if (end == std::string::npos) break;
+        size_t body = 0;
+        const size_t at = absl::AsciiStrToLower(buffer.substr(0, end)).find("content-length:");
+        if (at != std::string::npos) body = std::stoul(buffer.substr(at + 15));
+        if (buffer.size() < end + 4 + body) break;
+        buffer.erase(0, end + 4 + body);
+        constexpr absl::string_view kAnswer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        if (write(fd, kAnswer.data(), kAnswer.size()) < 0) break;
+      }
+    }
+    close(fd);
+  }
+
+  int listener_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> accepted_{0};
+  std::thread acceptor_;
+  std::vector<std::thread> connections_;
+};
+
+TEST(HttpClientKeepAliveTest, ReusesTheConnectionForTheNextRequest) {
+  CountingServer server;
+  HttpClient client;
+  for (int i = 0; i < 5; ++i) {
+    HttpRequest request;
+    request.url = server.Url();
+    request.body = absl::StrCat("{\"n\":", i, "}");
+    const HttpResponse response = client.Post(request);
+    ASSERT_TRUE(response.ok()) << response.error_message;
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(response.body, "ok");
+  }
+  // One TCP connection for all five requests (before: five).
+  EXPECT_EQ(server.accepted(), 1);
 }
 
 }  // namespace

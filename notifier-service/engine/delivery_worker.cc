@@ -32,6 +32,11 @@ std::string DigestKey(const std::vector<Delivery>& deliveries) {
   return absl::StrCat("digest:", Sha256Hex(absl::StrJoin(keys, "\n")).substr(0, 32));
 }
 
+int MaxInFlight(const EngineOptions& options, ChannelType type) {
+  auto found = options.max_in_flight.find(type);
+  return found == options.max_in_flight.end() ? 1 : std::max(1, found->second);
+}
+
 bool HasBudget(ChannelType type) {
   return type == ChannelType::kWecom || type == ChannelType::kDingtalk ||
          type == ChannelType::kFeishu || type == ChannelType::kSlack;
@@ -273,15 +278,11 @@ AttemptOutcome DeliveryWorker::FailureOutcome(const Unit& unit, const SendResult
   return outcome;
 }
 
-absl::Status DeliveryWorker::Hold(ChannelType channel, const std::string& target,
+void DeliveryWorker::HoldInMemory(ChannelType channel, const std::string& target,
                                   absl::Time until) {
-  {
-    absl::MutexLock lock(&mu_);
-    absl::Time& held = held_until_[EndpointKey(channel, target)];
-    held = std::max(held, until);
-  }
-  // Durable too, so the ledger shows when they will go and a restart does not send them early.
-  return store_->DeferPendingDeliveries(channel, target, until);
+  absl::MutexLock lock(&mu_);
+  absl::Time& held = held_until_[EndpointKey(channel, target)];
+  held = std::max(held, until);
 }
 
 bool DeliveryWorker::Held(const std::string& endpoint, absl::Time now) {
@@ -376,10 +377,17 @@ absl::Status DeliveryWorker::SendUnit(const Unit& unit) {
   if (observer_ != nullptr) {
     observer_->OnAttempt(first.channel, failure.attempt.outcome, answered_at - sent_at);
   }
+  const bool throttled =
+      result.kind == SendResult::Kind::kRetryable && result.retry_after.has_value();
+  // Held in memory before anything is recorded: the other lanes to this endpoint check the hold
+  // before each send, and must not start one while this outcome's fsync runs.
+  if (throttled) HoldInMemory(first.channel, first.target, answered_at + *result.retry_after);
   absl::Status recorded = store_->RecordAttempt(failure);
-  if (result.kind == SendResult::Kind::kRetryable && result.retry_after.has_value()) {
-    // Held in memory even if moving the others' next attempt fails (that error is returned).
-    absl::Status held = Hold(first.channel, first.target, answered_at + *result.retry_after);
+  if (throttled) {
+    // Durable too, so the ledger shows when the others will go and a restart does not send them
+    // early. Held in memory even if this fails (that error is returned).
+    absl::Status held = store_->DeferPendingDeliveries(first.channel, first.target,
+                                                       answered_at + *result.retry_after);
     if (recorded.ok()) return held;
   }
   return recorded;
@@ -394,6 +402,10 @@ absl::StatusOr<int> DeliveryWorker::RunOnce(absl::Time now) {
   std::map<std::string, std::vector<Delivery>> by_endpoint;
   std::vector<Delivery> cancelled;
   for (Delivery& delivery : *due) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (claimed_.count(delivery.id) > 0) continue;  // a lane has it already
+    }
     if (delivery.kind != RungKind::kTest) {
       auto found = remote.find(delivery.launch_id);
       if (found == remote.end()) {
@@ -433,11 +445,13 @@ absl::StatusOr<int> DeliveryWorker::RunOnce(absl::Time now) {
 
   int handed = 0;
   for (auto& [key, deliveries] : by_endpoint) {
+    const ChannelType type = deliveries.front().channel;
+    int free_lanes = MaxInFlight(options_, type);
     {
       absl::MutexLock lock(&mu_);
-      if (busy_.count(key) > 0) continue;
+      free_lanes -= busy_lanes_[key];
     }
-    const ChannelType type = deliveries.front().channel;
+    if (free_lanes <= 0) continue;
     // A Retry-After holds the endpoint whatever the deliveries' own next attempt says.
     const std::string endpoint = EndpointKey(type, deliveries.front().target);
     if (Held(endpoint, now)) continue;
@@ -445,37 +459,55 @@ absl::StatusOr<int> DeliveryWorker::RunOnce(absl::Time now) {
     std::vector<Unit> units =
         PlanUnits(std::move(deliveries), HasBudget(type) ? &bot : nullptr, now);
     if (units.empty()) continue;
-    for (const Unit& unit : units) handed += static_cast<int>(unit.deliveries.size());
-    {
-      absl::MutexLock lock(&mu_);
-      busy_.insert(key);
-      ++in_flight_;
-    }
-    auto send_all = [this, key = key, endpoint, units = std::move(units)]() -> absl::Status {
-      absl::Status result;
-      for (const Unit& unit : units) {
-        // Answered with a Retry-After: the rest stay pending until then.
-        if (Held(endpoint, clock_->Now())) break;
-        absl::Status sent = SendUnit(unit);
-        if (absl::IsAborted(sent) && crash_hook_ != nullptr) {
-          result = sent;
-          break;
-        }
-        if (!sent.ok()) {
-          logging::Error("delivery", "recording a send failed",
-                         {{"key", unit.key}, {"error", RedactSecrets(sent.ToString())}});
-        }
+    // Round-robin into the free lanes, so the first (urgent, resent) units start first.
+    const size_t lane_count = std::min(units.size(), static_cast<size_t>(free_lanes));
+    std::vector<std::vector<Unit>> lanes(lane_count);
+    for (size_t i = 0; i < units.size(); ++i) lanes[i % lane_count].push_back(std::move(units[i]));
+    for (std::vector<Unit>& lane : lanes) {
+      std::vector<int64_t> ids;
+      for (const Unit& unit : lane) {
+        handed += static_cast<int>(unit.deliveries.size());
+        for (const Delivery& delivery : unit.deliveries) ids.push_back(delivery.id);
       }
-      absl::MutexLock lock(&mu_);
-      busy_.erase(key);
-      --in_flight_;
-      return result;
-    };
-    if (threads_.empty()) {
-      absl::Status crashed = send_all();
-      if (!crashed.ok()) return crashed;
-    } else {
-      Submit([send_all = std::move(send_all)]() mutable { send_all().IgnoreError(); });
+      {
+        absl::MutexLock lock(&mu_);
+        ++busy_lanes_[key];
+        ++in_flight_;
+        claimed_.insert(ids.begin(), ids.end());
+      }
+      auto send_all = [this, key = key, endpoint, ids = std::move(ids),
+                       units = std::move(lane)]() -> absl::Status {
+        absl::Status result;
+        for (const Unit& unit : units) {
+          // Answered with a Retry-After (in this lane or another): the rest stay pending.
+          if (Held(endpoint, clock_->Now())) break;
+          absl::Status sent = SendUnit(unit);
+          if (absl::IsAborted(sent) && crash_hook_ != nullptr) {
+            result = sent;
+            break;
+          }
+          if (!sent.ok()) {
+            logging::Error("delivery", "recording a send failed",
+                           {{"key", unit.key}, {"error", RedactSecrets(sent.ToString())}});
+          }
+        }
+        {
+          absl::MutexLock lock(&mu_);
+          if (--busy_lanes_[key] == 0) busy_lanes_.erase(key);
+          for (int64_t id : ids) claimed_.erase(id);
+        }
+        // Before in_flight_ drops: WaitIdle returning means no callback is still running.
+        if (lane_freed_) lane_freed_();
+        absl::MutexLock lock(&mu_);
+        --in_flight_;
+        return result;
+      };
+      if (threads_.empty()) {
+        absl::Status crashed = send_all();
+        if (!crashed.ok()) return crashed;
+      } else {
+        Submit([send_all = std::move(send_all)]() mutable { send_all().IgnoreError(); });
+      }
     }
   }
   return handed;

@@ -37,8 +37,9 @@ using ChannelSet = std::map<ChannelType, std::unique_ptr<Channel>>;
 // where the channel deduplicates (webhooks; the inbox, which never left the database), and
 // becomes OUTCOME_UNKNOWN where it cannot (bots, email, log), instead of being sent twice.
 //
-// Deliveries to one endpoint (channel + target) go out one message at a time; endpoints are
-// served in parallel, so a hanging or failing receiver never holds up the others. Bot endpoints
+// Deliveries to one endpoint (channel + target) go out in up to EngineOptions::max_in_flight
+// lanes at once (by channel kind), each lane one message at a time; endpoints are served in
+// parallel, so a hanging or failing receiver never holds up the others. Bot endpoints
 // spend from a rate budget; what does not fit is folded into one digest message, and digest
 // recipients' non-urgent reminders are grouped the same way.
 //
@@ -60,9 +61,13 @@ class DeliveryWorker {
   // Resolves the leases a crash interrupted. Call once at start-up, before RunOnce.
   absl::Status RecoverInterrupted(absl::Time now);
 
-  // Starts sending every delivery due at `now` whose endpoint is not busy. Returns how many
-  // deliveries it handed to channels.
+  // Starts sending every delivery due at `now` that no lane has yet, in the lanes its endpoint
+  // has free. Returns how many deliveries it handed to channels.
   absl::StatusOr<int> RunOnce(absl::Time now);
+
+  // Called (on a send thread) each time a lane finishes, so the engine's loop can look for the
+  // work that waited for a free lane. Set before the first RunOnce.
+  void SetLaneFreed(std::function<void()> lane_freed) { lane_freed_ = std::move(lane_freed); }
 
   // Sends `deliveries` (already committed, PENDING) at once and waits for their outcome.
   absl::Status SendNow(const std::vector<Delivery>& deliveries);
@@ -89,9 +94,9 @@ class DeliveryWorker {
   // (counted from the answer) or dead-letter.
   AttemptOutcome FailureOutcome(const Unit& unit, const SendResult& result, int attempt,
                                 absl::Time sent, absl::Time answered);
-  // Holds the endpoint (EndpointKey) until `until` (the later of this and any earlier hold),
-  // and moves its other pending deliveries' next attempt there.
-  absl::Status Hold(ChannelType channel, const std::string& target, absl::Time until);
+  // Holds the endpoint (EndpointKey) until `until` (the later of this and any earlier hold): no
+  // lane starts a send to it before then.
+  void HoldInMemory(ChannelType channel, const std::string& target, absl::Time until);
   // Tells the observer that units[from...] wait for the rate budget.
   void ReportBudgetWait(const std::vector<Unit>& units, size_t from) const;
   // Whether the endpoint is held at `now`.
@@ -108,11 +113,15 @@ class DeliveryWorker {
   const EngineOptions options_;
   const CrashHook crash_hook_;
 
-  absl::Mutex mu_;
-  // Endpoints with a send in flight.
   // Null: nobody watches.
   DeliveryObserver* const observer_;
-  std::set<std::string> busy_ ABSL_GUARDED_BY(mu_);
+  std::function<void()> lane_freed_;
+
+  absl::Mutex mu_;
+  // Lanes queued or sending, by endpoint group (the key RunOnce groups deliveries under).
+  std::map<std::string, int> busy_lanes_ ABSL_GUARDED_BY(mu_);
+  // Deliveries a lane holds (queued or sending): later passes leave them to it.
+  std::set<int64_t> claimed_ ABSL_GUARDED_BY(mu_);
   // Endpoints (EndpointKey) a Retry-After holds, until when.
   std::map<std::string, absl::Time> held_until_ ABSL_GUARDED_BY(mu_);
   int in_flight_ ABSL_GUARDED_BY(mu_) = 0;

@@ -5,6 +5,7 @@
 
 #include "notifier-service/engine/delivery_worker.h"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <memory>
@@ -12,7 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
@@ -238,6 +241,131 @@ TEST_F(DeliveryWorkerTimingTest, EveryAttemptIsReportedWithItsOutcomeAndChannelL
   EXPECT_THAT(observer_.attempts,
               ::testing::ElementsAre("webhook retry 1.5s", "webhook delivered 1.5s"));
   EXPECT_EQ(observer_.outcome_unknown, 0);
+}
+
+// A webhook receiver whose Send blocks until the test opens the gate, counting how many requests
+// are in flight at once.
+class GatedReceiver final : public Channel {
+ public:
+  SendResult Send(const ChannelEndpoint& endpoint, const OutgoingMessage& message) override {
+    absl::MutexLock lock(&mu_);
+    ++in_flight_;
+    max_in_flight_ = std::max(max_in_flight_, in_flight_);
+    mu_.Await(absl::Condition(&open_));
+    --in_flight_;
+    ++answered_;
+    SendResult result;
+    result.kind = SendResult::Kind::kDelivered;
+    result.http_status = 200;
+    return result;
+  }
+  size_t MaxTextBytes() const override { return 4096; }
+  bool IdempotentResend() const override { return true; }
+
+  // Whether `count` requests were in flight at once within a generous real-time deadline (the
+  // deadline only guards against a hang; nothing waits for time to pass).
+  bool AwaitInFlight(int count) {
+    absl::MutexLock lock(&mu_);
+    auto reached = [this, count]()
+                       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return in_flight_ >= count; };
+    return mu_.AwaitWithTimeout(absl::Condition(&reached), absl::Seconds(30));
+  }
+  bool AwaitAnswered(int count) {
+    absl::MutexLock lock(&mu_);
+    auto reached = [this, count]()
+                       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return answered_ >= count; };
+    return mu_.AwaitWithTimeout(absl::Condition(&reached), absl::Seconds(30));
+  }
+  void Open() {
+    absl::MutexLock lock(&mu_);
+    open_ = true;
+  }
+  int max_in_flight() {
+    absl::MutexLock lock(&mu_);
+    return max_in_flight_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  bool open_ ABSL_GUARDED_BY(mu_) = false;
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  int max_in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  int answered_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// The engine with send threads, as in production.
+class ThreadedDeliveryTest : public ::testing::Test {
+ protected:
+  absl::Status Open(notifier::NotifierEngineOptions engine) {
+    auto receiver = std::make_unique<GatedReceiver>();
+    receiver_ = receiver.get();
+    notifier_.channels()[ChannelType::kWebhook] = std::move(receiver);
+    testing::NotifierTestbed::Options options;
+    options.engine = engine;
+    absl::Status opened = notifier_.Open(options);
+    if (!opened.ok()) return opened;
+    notifier::Recipient recipient;
+    recipient.id = "li.na";
+    recipient.channels = {RecipientChannel{ChannelType::kWebhook, kThrottled, ""}};
+    absl::StatusOr<notifier::Recipient> created = notifier_.engine()->CreateRecipient(recipient);
+    if (!created.ok()) return created.status();
+    return notifier_.Apply(testing::LaunchEvent(++sequence_, "l1"));
+  }
+
+  // An item of l1 assigned to li.na whose first start reminder is due now.
+  absl::Status Item(const std::string& code) {
+    testing::ItemSpec item;
+    item.code = code;
+    item.title_en = code;
+    item.title_zh = "";
+    return notifier_.Apply(testing::ItemEvent(++sequence_, "l1", item));
+  }
+
+  FakeClock clock_{Shanghai(2026, 9, 17, 10, 0)};
+  testing::NotifierTestbed notifier_{&clock_};
+  GatedReceiver* receiver_ = nullptr;
+  int64_t sequence_ = 0;
+};
+
+TEST_F(ThreadedDeliveryTest, SeveralDeliveriesToOneEndpointAreInFlightUpToTheLimit) {
+  notifier::NotifierEngineOptions options;
+  options.send_threads = 8;
+  options.engine.max_in_flight[ChannelType::kWebhook] = 3;
+  ASSERT_OK(Open(options));
+  for (const char* code : {"A", "B", "C", "D", "E"}) ASSERT_OK(Item(code));
+
+  absl::StatusOr<int> handed = notifier_.engine()->RunOnce();
+  ASSERT_TRUE(handed.ok()) << handed.status();
+  EXPECT_EQ(*handed, 5);
+  // Three requests to the same endpoint at once, not one after the other.
+  ASSERT_TRUE(receiver_->AwaitInFlight(3));
+  // A pass while every lane is busy starts nothing more (and sends nothing twice).
+  handed = notifier_.engine()->RunOnce();
+  ASSERT_TRUE(handed.ok()) << handed.status();
+  EXPECT_EQ(*handed, 0);
+  receiver_->Open();
+  notifier_.engine()->WaitIdle();
+  EXPECT_EQ(receiver_->max_in_flight(), 3);
+  absl::StatusOr<std::vector<Delivery>> all = notifier_.store()->ListDeliveries({}, 0, 100);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_THAT(*all, SizeIs(5));
+  for (const Delivery& delivery : *all) {
+    EXPECT_EQ(delivery.state, DeliveryState::kDelivered) << delivery.dedup_key;
+    EXPECT_THAT(delivery.history, SizeIs(1)) << delivery.dedup_key;
+  }
+}
+
+TEST_F(ThreadedDeliveryTest, TheLoopWakesOnANewEventWithoutWaitingForTheTick) {
+  notifier::NotifierEngineOptions options;
+  options.send_threads = 2;
+  // Far longer than the test's deadline: only a wake-up can make the send happen in time.
+  options.tick = absl::Hours(1);
+  ASSERT_OK(Open(options));
+  receiver_->Open();
+  notifier_.engine()->Start();
+  ASSERT_OK(Item("A"));
+  EXPECT_TRUE(receiver_->AwaitAnswered(1));
+  notifier_.engine()->Stop();
 }
 
 }  // namespace

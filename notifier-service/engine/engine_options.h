@@ -1,17 +1,27 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "notifier-service/domain/channel.h"
 
 namespace preflight::notifier {
 
 // Tunables of the engine that are operational rather than policy (the reminder policy file holds
 // what staff decide: ladders, send times, quiet hours, channel limits).
 struct EngineOptions {
-  // Items and deliveries handled per pass.
+  // Items and deliveries read per pass. Not a throughput cap: the engine's loop starts the next
+  // pass at once while passes make progress (see NotifierEngine::Start).
   int batch_size = 200;
+  // Sends in flight at once to one endpoint (channel + target), by channel kind; a kind not
+  // named here gets 1. Bots stay low: their rate budget paces them anyway and a burst of
+  // parallel requests is what trips their per-second limits (Feishu 5/s, DingTalk's block).
+  std::map<ChannelType, int> max_in_flight = {
+      {ChannelType::kWebhook, 8}, {ChannelType::kEmail, 4}, {ChannelType::kSlack, 2},
+      {ChannelType::kFeishu, 2},  {ChannelType::kWecom, 1}, {ChannelType::kDingtalk, 1},
+  };
   // Send attempts before a delivery is dead-lettered.
   int max_attempts = 6;
   // Retry backoff: initial * 2^(attempt-1), capped, with full jitter; Retry-After wins if longer.

@@ -23,13 +23,16 @@ NotifierEngine::NotifierEngine(NotifierStore* store, const ReminderPolicy* polic
       dispatcher_(store, &scheduler_, &router_, versions, options.engine, crash_hook),
       applier_(store, &scheduler_, &dispatcher_, clock, &decide_mu_),
       worker_(store, &scheduler_, channels, budget, versions, clock, options.engine,
-              options.send_threads, crash_hook, options.observer) {}
+              options.send_threads, crash_hook, options.observer) {
+  worker_.SetLaneFreed([this] { Wake(); });
+}
 
 NotifierEngine::~NotifierEngine() { Stop(); }
 
 absl::Status NotifierEngine::Recover() { return worker_.RecoverInterrupted(clock_->Now()); }
 
-absl::StatusOr<int> NotifierEngine::RunOnce() {
+absl::StatusOr<NotifierEngine::PassResult> NotifierEngine::Pass() {
+  PassResult result;
   {
     absl::MutexLock lock(&decide_mu_);
     absl::StatusOr<int> decided = dispatcher_.RunOnce(clock_->Now());
@@ -37,22 +40,46 @@ absl::StatusOr<int> NotifierEngine::RunOnce() {
       if (absl::IsAborted(decided.status())) return decided.status();
       logging::Error("dispatcher", "dispatch pass failed",
                      {{"error", RedactSecrets(decided.status().ToString())}});
+    } else {
+      result.decided = *decided;
     }
   }
-  return worker_.RunOnce(clock_->Now());
+  absl::StatusOr<int> handed = worker_.RunOnce(clock_->Now());
+  if (!handed.ok()) return handed.status();
+  result.handed = *handed;
+  return result;
+}
+
+absl::StatusOr<int> NotifierEngine::RunOnce() {
+  absl::StatusOr<PassResult> ran = Pass();
+  if (!ran.ok()) return ran.status();
+  return ran->handed;
+}
+
+void NotifierEngine::Wake() {
+  absl::MutexLock lock(&loop_mu_);
+  wake_ = true;
 }
 
 void NotifierEngine::Start() {
   loop_ = std::thread([this] {
     while (true) {
-      absl::StatusOr<int> ran = RunOnce();
+      {
+        // Cleared before the pass: a wake during it starts another pass.
+        absl::MutexLock lock(&loop_mu_);
+        if (stopping_) return;
+        wake_ = false;
+      }
+      absl::StatusOr<PassResult> ran = Pass();
       if (!ran.ok()) {
         logging::Error("delivery", "delivery pass failed",
                        {{"error", RedactSecrets(ran.status().ToString())}});
       }
+      // Progress: more may be due (the pass reads a batch at a time), so keep draining.
+      if (ran.ok() && (ran->decided > 0 || ran->handed > 0)) continue;
       absl::MutexLock lock(&loop_mu_);
-      auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(loop_mu_) { return stopping_; };
-      if (loop_mu_.AwaitWithTimeout(absl::Condition(&stopping), options_.tick)) return;
+      auto woken = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(loop_mu_) { return stopping_ || wake_; };
+      loop_mu_.AwaitWithTimeout(absl::Condition(&woken), options_.tick);
     }
   });
 }

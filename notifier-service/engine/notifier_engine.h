@@ -24,7 +24,9 @@ struct NotifierEngineOptions {
   EngineOptions engine;
   // Parallel sends (0: inline, for tests that step the engine by hand).
   int send_threads = 8;
-  // How often the background loop looks for due reminders and deliveries.
+  // The longest the background loop sleeps when nothing wakes it. It wakes at once on an applied
+  // event and on a freed send lane, and starts the next pass at once after a pass that made
+  // progress, so this only bounds how late a retry or rung that merely came due is noticed.
   absl::Duration tick = absl::Seconds(1);
   // Told of every send attempt (the metrics); null: nobody.
   DeliveryObserver* observer = nullptr;
@@ -42,7 +44,8 @@ class NotifierEngine {
                  CrashHook crash_hook = nullptr);
   ~NotifierEngine();
 
-  EventSink* event_sink() { return &applier_; }
+  // Wakes the background loop after each applied event.
+  EventSink* event_sink() { return &waking_sink_; }
 
   // Resolves deliveries a crash left SENDING. Call once before Start or RunOnce.
   absl::Status Recover();
@@ -51,9 +54,12 @@ class NotifierEngine {
   absl::StatusOr<int> RunOnce();
   // Waits for the sends RunOnce handed to the send threads.
   void WaitIdle() { worker_.WaitIdle(); }
-  // Runs RunOnce every tick on a thread of its own until Stop.
+  // Runs passes on a thread of its own until Stop: again at once while they make progress,
+  // else when woken (Wake, an applied event, a freed send lane) or after `tick`.
   void Start();
   void Stop();
+  // Makes the background loop start a pass now (new work arrived).
+  void Wake();
 
   absl::StatusOr<std::vector<ForecastEntry>> ListReminders(const ForecastQuery& query);
   absl::StatusOr<std::vector<Delivery>> ListDeliveries(const DeliveryFilter& filter,
@@ -92,6 +98,32 @@ class NotifierEngine {
   const Clock& clock() const { return *clock_; }
 
  private:
+  // Forwards to the applier and wakes the loop: a new event may make work due now.
+  class WakingSink final : public EventSink {
+   public:
+    WakingSink(EventSink* inner, NotifierEngine* engine) : inner_(inner), engine_(engine) {}
+    absl::StatusOr<int64_t> AppliedSequence() override { return inner_->AppliedSequence(); }
+    absl::StatusOr<std::string> LogEpoch() override { return inner_->LogEpoch(); }
+    absl::Status SetLogEpoch(const std::string& epoch) override {
+      return inner_->SetLogEpoch(epoch);
+    }
+    absl::Status Apply(const ChecklistEvent& event) override {
+      absl::Status applied = inner_->Apply(event);
+      if (applied.ok()) engine_->Wake();
+      return applied;
+    }
+
+   private:
+    EventSink* const inner_;
+    NotifierEngine* const engine_;
+  };
+
+  struct PassResult {
+    int decided = 0;
+    int handed = 0;
+  };
+  absl::StatusOr<PassResult> Pass();
+
   NotifierStore* const store_;
   const Clock* const clock_;
   const NotifierEngineOptions options_;
@@ -101,9 +133,11 @@ class NotifierEngine {
   Dispatcher dispatcher_;
   EventApplier applier_;
   DeliveryWorker worker_;
+  WakingSink waking_sink_{&applier_, this};
 
   absl::Mutex loop_mu_;
   bool stopping_ ABSL_GUARDED_BY(loop_mu_) = false;
+  bool wake_ ABSL_GUARDED_BY(loop_mu_) = false;
   std::thread loop_;
 };
 

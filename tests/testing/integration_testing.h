@@ -55,6 +55,11 @@ inline std::vector<std::string> NotifierArgv(const std::string& data_dir,
   return argv;
 }
 
+// Sends the notifier keeps in flight at once to one webhook endpoint (EngineOptions::max_in_flight
+// in notifier-service/engine/engine_options.h): a SIGKILL can interrupt that many, and each is
+// resent under its own Idempotency-Key.
+inline constexpr int kWebhookSendLanes = 8;
+
 // The built-in policy without quiet hours, so the tests see deliveries at any hour.
 inline constexpr char kAnyHourPolicy[] = R"pb(
   default_time_zone: "Asia/Shanghai"
