@@ -30,7 +30,7 @@ const Clock& DefaultClock() {
 }  // namespace
 
 SqliteNotifierStore::SqliteNotifierStore(std::unique_ptr<SqliteReaderWriter> db, const Clock* clock)
-    : db_(std::move(db)), clock_(clock) {}
+    : db_(std::move(db)), grouped_(db_.get()), clock_(clock) {}
 
 SqliteNotifierStore::~SqliteNotifierStore() = default;
 
@@ -158,15 +158,20 @@ absl::StatusOr<std::vector<Delivery>> SqliteNotifierStore::DeliveriesInState(Del
 absl::StatusOr<int> SqliteNotifierStore::LeaseDeliveries(const std::vector<int64_t>& ids,
                                                          absl::string_view unit_key,
                                                          absl::Time now) {
-  return db_->WriteTransaction("leasing deliveries", [&](SQLite::Database& db) {
-    return sql::LeaseDeliveries(db, ids, unit_key, now);
+  int first_attempt = 0;
+  absl::Status leased = grouped_.Write("leasing deliveries", [&](SQLite::Database& db) {
+    absl::StatusOr<int> attempt = sql::LeaseDeliveries(db, ids, unit_key, now);
+    if (!attempt.ok()) return attempt.status();
+    first_attempt = *attempt;
+    return absl::OkStatus();
   });
+  if (!leased.ok()) return leased;
+  return first_attempt;
 }
 
 absl::Status SqliteNotifierStore::RecordAttempt(const AttemptOutcome& outcome) {
-  return db_->WriteTransaction("recording a delivery attempt", [&](SQLite::Database& db) {
-    return sql::RecordAttempt(db, outcome);
-  });
+  return grouped_.Write("recording a delivery attempt",
+                        [&](SQLite::Database& db) { return sql::RecordAttempt(db, outcome); });
 }
 
 absl::Status SqliteNotifierStore::DeferPendingDeliveries(ChannelType channel,

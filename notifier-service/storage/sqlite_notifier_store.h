@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/clock.h"
+#include "common/sqlite/group_writer.h"
 #include "common/sqlite/reader_writer.h"
 #include "common/sqlite/sqlite_options.h"
 #include "notifier-service/domain/notifier_store.h"
@@ -105,6 +106,8 @@ class SqliteNotifierStore final : public NotifierStore {
   SqliteNotifierStore(std::unique_ptr<SqliteReaderWriter> db, const Clock* clock);
 
   const std::unique_ptr<SqliteReaderWriter> db_;
+  // Leases and outcomes, written by many send lanes at once: one fsync for those that coincide.
+  SqliteGroupWriter grouped_;
   const Clock* const clock_;
 };
 
