@@ -213,6 +213,9 @@ class NotifierStore {
   virtual absl::StatusOr<std::vector<DeliveryCount>> CountDeliveries() = 0;
   // Items whose reminder ladder has a rung still to come (a next check is planned).
   virtual absl::StatusOr<int64_t> CountScheduledItems() = 0;
+  // The earliest time something falls due: an item's next check or a pending delivery's next
+  // attempt (possibly in the past); nullopt when nothing is planned. The engine sleeps until then.
+  virtual absl::StatusOr<std::optional<absl::Time>> NextDueTime() = 0;
 };
 
 }  // namespace preflight::notifier

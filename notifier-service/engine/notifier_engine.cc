@@ -1,5 +1,6 @@
 #include "notifier-service/engine/notifier_engine.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -61,6 +62,16 @@ void NotifierEngine::Wake() {
   wake_ = true;
 }
 
+absl::Duration NotifierEngine::UntilNextDue() {
+  absl::StatusOr<std::optional<absl::Time>> next = store_->NextDueTime();
+  if (!next.ok() || !next->has_value()) return options_.tick;
+  const absl::Duration until = **next - clock_->Now();
+  // Already due but not sent (its endpoint's lanes are busy, its bot budget is spent): a freed
+  // lane wakes the loop, and the tick bounds the wait for the budget.
+  if (until <= absl::ZeroDuration()) return options_.tick;
+  return std::min(until, options_.tick);
+}
+
 void NotifierEngine::Start() {
   loop_ = std::thread([this] {
     while (true) {
@@ -77,9 +88,10 @@ void NotifierEngine::Start() {
       }
       // Progress: more may be due (the pass reads a batch at a time), so keep draining.
       if (ran.ok() && (ran->decided > 0 || ran->handed > 0)) continue;
+      const absl::Duration wait = UntilNextDue();
       absl::MutexLock lock(&loop_mu_);
       auto woken = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(loop_mu_) { return stopping_ || wake_; };
-      loop_mu_.AwaitWithTimeout(absl::Condition(&woken), options_.tick);
+      loop_mu_.AwaitWithTimeout(absl::Condition(&woken), wait);
     }
   });
 }

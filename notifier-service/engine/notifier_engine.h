@@ -55,7 +55,8 @@ class NotifierEngine {
   // Waits for the sends RunOnce handed to the send threads.
   void WaitIdle() { worker_.WaitIdle(); }
   // Runs passes on a thread of its own until Stop: again at once while they make progress,
-  // else when woken (Wake, an applied event, a freed send lane) or after `tick`.
+  // else when woken (Wake, an applied event, a freed send lane), when the next check or retry
+  // falls due (NotifierStore::NextDueTime), or after `tick`, whichever comes first.
   void Start();
   void Stop();
   // Makes the background loop start a pass now (new work arrived).
@@ -123,6 +124,8 @@ class NotifierEngine {
     int handed = 0;
   };
   absl::StatusOr<PassResult> Pass();
+  // How long the loop may sleep after a pass that found nothing to do.
+  absl::Duration UntilNextDue();
 
   NotifierStore* const store_;
   const Clock* const clock_;

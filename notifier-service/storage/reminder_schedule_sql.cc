@@ -61,6 +61,16 @@ int64_t CountScheduledItems(SQLite::Database& db) {
   return db.execAndGet("SELECT COUNT(*) FROM items WHERE next_check_time IS NOT NULL").getInt64();
 }
 
+std::optional<absl::Time> NextDueTime(SQLite::Database& db) {
+  SQLite::Statement query(db,
+                          "SELECT MIN(t) FROM ("
+                          "SELECT MIN(next_check_time) AS t FROM items "
+                          "UNION ALL SELECT MIN(next_attempt_time) FROM deliveries "
+                          "WHERE state = 'pending')");
+  if (!query.executeStep() || query.getColumn(0).isNull()) return std::nullopt;
+  return absl::FromUnixMicros(query.getColumn(0).getInt64());
+}
+
 void InsertHandledRung(SQLite::Database& db, const HandledRung& rung) {
   SQLite::Statement insert(db,
                            "INSERT INTO handled_rungs (launch_id, code, rung_id, outcome, time) "

@@ -33,6 +33,9 @@ absl::StatusOr<std::vector<ItemRecord>> ListScheduledItems(SQLite::Database& db,
 absl::Status UpdateItemControls(SQLite::Database& db, const ItemRecord& record);
 // Items with a next check planned.
 int64_t CountScheduledItems(SQLite::Database& db);
+// The earlier of the first item check and the first pending delivery's next attempt (two index
+// lookups: items_next_check_time, deliveries_state_next_attempt).
+std::optional<absl::Time> NextDueTime(SQLite::Database& db);
 
 // Records a handled rung; one already recorded keeps its first outcome.
 void InsertHandledRung(SQLite::Database& db, const HandledRung& rung);

@@ -265,4 +265,8 @@ absl::StatusOr<int64_t> SqliteNotifierStore::CountScheduledItems() {
   return db_->Read("counting scheduled items", sql::CountScheduledItems);
 }
 
+absl::StatusOr<std::optional<absl::Time>> SqliteNotifierStore::NextDueTime() {
+  return db_->Read("finding the next due time", sql::NextDueTime);
+}
+
 }  // namespace preflight::notifier

@@ -101,6 +101,7 @@ class SqliteNotifierStore final : public NotifierStore {
 
   absl::StatusOr<std::vector<DeliveryCount>> CountDeliveries() override;
   absl::StatusOr<int64_t> CountScheduledItems() override;
+  absl::StatusOr<std::optional<absl::Time>> NextDueTime() override;
 
  private:
   SqliteNotifierStore(std::unique_ptr<SqliteReaderWriter> db, const Clock* clock);

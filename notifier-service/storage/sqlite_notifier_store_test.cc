@@ -643,6 +643,29 @@ TEST_F(SqliteNotifierStoreTest, PendingDueAndInStateQueries) {
   EXPECT_THAT(store->DeliveriesInState(DeliveryState::kDelivered, 10), IsOkAndHolds(IsEmpty()));
 }
 
+TEST_F(SqliteNotifierStoreTest, NextDueTimeIsTheFirstItemCheckOrPendingRetry) {
+  std::unique_ptr<SqliteNotifierStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  EXPECT_THAT(store->NextDueTime(), IsOkAndHolds(std::nullopt));
+
+  EventEffects effects;
+  effects.sequence = 1;
+  effects.items = {MakeItem("L1", "LATER", kT0 + absl::Hours(5)), MakeItem("L1", "NEVER")};
+  ASSERT_TRUE(store->ApplyEvent(effects).ok());
+  EXPECT_THAT(store->NextDueTime(), IsOkAndHolds(kT0 + absl::Hours(5)));
+
+  Delivery retry = MakeDelivery("retry");
+  retry.next_attempt_time = kT0 + absl::Hours(2);
+  Delivery leased = MakeDelivery("leased");
+  leased.next_attempt_time = kT0 - absl::Hours(1);
+  std::vector<Delivery> inserted = Insert(*store, {retry, leased});
+  ASSERT_EQ(inserted.size(), 2u);
+  EXPECT_THAT(store->NextDueTime(), IsOkAndHolds(kT0 - absl::Hours(1)));
+  // A delivery being sent is not waiting for a time.
+  ASSERT_TRUE(store->LeaseDeliveries({inserted[1].id}, "", kT0).ok());
+  EXPECT_THAT(store->NextDueTime(), IsOkAndHolds(kT0 + absl::Hours(2)));
+}
+
 TEST_F(SqliteNotifierStoreTest, CountsDeliveriesByStateAndChannelAndScheduledItems) {
   std::unique_ptr<SqliteNotifierStore> store = OpenStore();
   ASSERT_NE(store, nullptr);
