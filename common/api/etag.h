@@ -1,7 +1,7 @@
 #pragma once
 
 // Etags (AIP-154) of both services: opaque to clients, computed by the server from a resource's
-// name and its version ("<version>-<12 hex digits of a SHA-256>"). Only this file knows their
+// name and its version ("<version>-<12 hex digits of a hash of both>"). Only this file knows their
 // form; a service that needs a version reads the resource's `version` field, never the etag.
 
 #include <cstdint>
