@@ -1,9 +1,10 @@
 #pragma once
 
 // The content of testdata/checklist_v2.db: the change sets that make_v2_fixture committed through
-// the schema-2 store (JSON payloads, commit f42a26b), and the states and events they leave. The
-// migration test opens that file with the current store and expects exactly these back, so this
-// file must only ever change together with a regenerated fixture.
+// the schema-2 store (JSON payloads), and the states and events they leave. The migration test
+// opens that file with the current store and expects exactly these back, so this file must only
+// ever change together with a regenerated fixture. make_v2_fixture.cc lives in commit 08f1b3e,
+// the last whose store wrote schema 2: regenerate from a checkout of that commit.
 
 #include <string>
 #include <vector>
