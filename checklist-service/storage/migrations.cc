@@ -1,6 +1,116 @@
 #include "checklist-service/storage/migrations.h"
 
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "SQLiteCpp/Statement.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "checklist-service/storage/legacy_json_codec.h"
+#include "checklist-service/storage/snapshot_proto_codec.h"
+
 namespace preflight::checklist {
+namespace {
+
+// ---- Migration 3: JSON payloads to binary (snapshot.proto) ----
+
+// Each converter turns one JSON payload into its binary encoding and checks that the binary
+// decodes, so a migrated database never holds a row the new code cannot read.
+absl::StatusOr<std::string> LaunchJsonToBinary(absl::string_view json) {
+  absl::StatusOr<Launch> launch = legacy_json::DecodeLaunch(json);
+  if (!launch.ok()) return launch.status();
+  std::string binary = EncodeLaunch(*launch);
+  if (absl::StatusOr<Launch> check = DecodeLaunch(binary); !check.ok()) return check.status();
+  return binary;
+}
+
+absl::StatusOr<std::string> ItemJsonToBinary(absl::string_view json) {
+  absl::StatusOr<Item> item = legacy_json::DecodeItem(json);
+  if (!item.ok()) return item.status();
+  std::string binary = EncodeItem(*item);
+  if (absl::StatusOr<Item> check = DecodeItem(binary); !check.ok()) return check.status();
+  return binary;
+}
+
+absl::StatusOr<std::string> EventJsonToBinary(absl::string_view json) {
+  Event event;
+  if (absl::Status s = legacy_json::DecodeEventPayload(json, &event); !s.ok()) return s;
+  std::string binary = EncodeEventPayload(event);
+  Event check;
+  if (absl::Status s = DecodeEventPayload(binary, &check); !s.ok()) return s;
+  return binary;
+}
+
+// Rows converted per round: bounds the memory a large database needs, and keeps the SELECT
+// finished before its rows are updated.
+constexpr int kConvertBatch = 256;
+
+// Rewrites every payload of `table` (JSON text, cast to BLOB by the rebuild) in binary. `key`
+// is the SQL naming a row in an error. DATA_LOSS, naming the row, on a payload that does not
+// convert: the caller's transaction then rolls the whole migration back.
+absl::Status ConvertPayloads(SQLite::Database& db, absl::string_view table, absl::string_view key,
+                             absl::StatusOr<std::string> (*convert)(absl::string_view)) {
+  SQLite::Statement select(db,
+                           absl::StrCat("SELECT rowid, ", key, ", payload FROM ", table,
+                                        " WHERE rowid > ? ORDER BY rowid LIMIT ", kConvertBatch));
+  SQLite::Statement update(db, absl::StrCat("UPDATE ", table, " SET payload = ? WHERE rowid = ?"));
+  std::vector<std::pair<int64_t, std::string>> converted;
+  int64_t after = std::numeric_limits<int64_t>::min();
+  while (true) {
+    converted.clear();
+    select.reset();
+    select.bind(1, after);
+    while (select.executeStep()) {
+      const SQLite::Column payload = select.getColumn(2);
+      const char* data = static_cast<const char*>(payload.getBlob());
+      absl::StatusOr<std::string> binary =
+          convert(absl::string_view(data, static_cast<size_t>(payload.getBytes())));
+      if (!binary.ok()) {
+        return absl::DataLossError(absl::StrCat("converting ", table, " row ",
+                                                select.getColumn(1).getString(),
+                                                " to binary: ", binary.status().message()));
+      }
+      converted.emplace_back(select.getColumn(0).getInt64(), *std::move(binary));
+    }
+    if (converted.empty()) return absl::OkStatus();
+    for (const auto& [rowid, binary] : converted) {
+      update.reset();
+      update.bindNoCopy(1, binary.data(), static_cast<int>(binary.size()));
+      update.bind(2, rowid);
+      update.exec();
+    }
+    after = converted.back().first;
+  }
+}
+
+absl::Status ConvertJsonPayloadsToBinary(SQLite::Database& db) {
+  if (absl::Status s = ConvertPayloads(db, "launches", "id", LaunchJsonToBinary); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = ConvertPayloads(db, "items", "launch_id || '/' || code", ItemJsonToBinary);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = ConvertPayloads(db, "events", "sequence", EventJsonToBinary); !s.ok()) {
+    return s;
+  }
+  // Step 10 of SQLite's table-rebuild procedure: the rebuilt tables must still satisfy every
+  // foreign key (items -> launches).
+  SQLite::Statement check(db, "PRAGMA foreign_key_check");
+  if (check.executeStep()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "foreign key check failed after rebuilding the tables: a row of ",
+        check.getColumn(0).getString(), " references a missing ", check.getColumn(2).getString()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 const std::vector<SqliteMigration>& ChecklistMigrations() {
   static const std::vector<SqliteMigration>* const kMigrations = new std::vector<SqliteMigration>{
@@ -69,6 +179,76 @@ const std::vector<SqliteMigration>& ChecklistMigrations() {
            "INSERT INTO log_epochs (ordinal, id, base_sequence, create_time) "
            "VALUES (1, lower(hex(randomblob(8))), 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
        }},
+      {3,
+       {
+           // Payloads become binary snapshots (snapshot.proto): decoding JSON was most of a
+           // launch read's CPU. SQLite cannot change a column's type in place, so the three
+           // tables are rebuilt by its documented procedure (create new, copy, drop old, rename,
+           // recreate the indexes), the JSON copied as a BLOB; the transform then rewrites each
+           // payload. One transaction: a row that does not convert leaves schema 2 untouched.
+           // The new tables keep every other column and constraint of migration 1.
+           "CREATE TABLE launches_v3 ("
+           "  id TEXT PRIMARY KEY NOT NULL,"
+           "  tenant TEXT NOT NULL,"
+           "  owner TEXT NOT NULL,"
+           "  target_date TEXT NOT NULL,"
+           "  request_id TEXT NOT NULL,"
+           "  request_fingerprint TEXT NOT NULL,"
+           "  version INTEGER NOT NULL CHECK (version >= 1),"
+           "  create_time INTEGER NOT NULL,"
+           "  update_time INTEGER NOT NULL,"
+           "  payload BLOB NOT NULL"
+           ") STRICT",
+           // References launches_v3: renaming that to launches below rewrites this reference,
+           // while the old launches can be dropped without items_v3 rows pointing at it.
+           "CREATE TABLE items_v3 ("
+           "  launch_id TEXT NOT NULL REFERENCES launches_v3 (id),"
+           "  code TEXT NOT NULL,"
+           "  ordinal INTEGER NOT NULL,"
+           "  version INTEGER NOT NULL CHECK (version >= 1),"
+           "  status TEXT NOT NULL,"
+           "  payload BLOB NOT NULL,"
+           "  PRIMARY KEY (launch_id, code)"
+           ") STRICT",
+           "CREATE TABLE events_v3 ("
+           "  sequence INTEGER PRIMARY KEY NOT NULL,"
+           "  type TEXT NOT NULL,"
+           "  tenant TEXT NOT NULL,"
+           "  launch_id TEXT NOT NULL,"
+           "  item_code TEXT NOT NULL,"
+           "  actor TEXT NOT NULL,"
+           "  time_micros INTEGER NOT NULL,"
+           "  summary TEXT NOT NULL,"
+           "  payload BLOB NOT NULL"
+           ") STRICT",
+           "INSERT INTO launches_v3 (id, tenant, owner, target_date, request_id, "
+           "request_fingerprint, version, create_time, update_time, payload) "
+           "SELECT id, tenant, owner, target_date, request_id, request_fingerprint, version, "
+           "create_time, update_time, CAST(payload AS BLOB) FROM launches ORDER BY rowid",
+           "INSERT INTO items_v3 (launch_id, code, ordinal, version, status, payload) "
+           "SELECT launch_id, code, ordinal, version, status, CAST(payload AS BLOB) FROM items "
+           "ORDER BY rowid",
+           "INSERT INTO events_v3 (sequence, type, tenant, launch_id, item_code, actor, "
+           "time_micros, summary, payload) "
+           "SELECT sequence, type, tenant, launch_id, item_code, actor, time_micros, summary, "
+           "CAST(payload AS BLOB) FROM events",
+           // Children first: with foreign keys on, dropping launches while items referenced it
+           // would fail.
+           "DROP TABLE items",
+           "DROP TABLE events",
+           "DROP TABLE launches",
+           "ALTER TABLE launches_v3 RENAME TO launches",
+           "ALTER TABLE items_v3 RENAME TO items",
+           "ALTER TABLE events_v3 RENAME TO events",
+           // The indexes of migration 1, which went with the old tables.
+           "CREATE UNIQUE INDEX launches_tenant_request_id ON launches (tenant, request_id) "
+           "WHERE request_id <> ''",
+           "CREATE INDEX launches_tenant_id ON launches (tenant, id)",
+           "CREATE INDEX launches_owner_id ON launches (owner, id)",
+           "CREATE INDEX launches_target_date ON launches (target_date, id)",
+           "CREATE INDEX events_launch_sequence ON events (launch_id, sequence)",
+       },
+       ConvertJsonPayloadsToBinary},
   };
   return *kMigrations;
 }

@@ -5,6 +5,7 @@
 
 #include "SQLiteCpp/Database.h"
 #include "SQLiteCpp/Statement.h"
+#include "absl/strings/str_cat.h"
 #include "common/sqlite/connection.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -22,6 +23,26 @@ std::vector<std::string> Columns(SQLite::Database& db, const std::string& table)
   std::vector<std::string> columns;
   while (query.executeStep()) columns.push_back(query.getColumn(0).getString());
   return columns;
+}
+
+std::string ColumnType(SQLite::Database& db, const std::string& table, const std::string& column) {
+  SQLite::Statement query(db, "SELECT type FROM pragma_table_info(?) WHERE name = ?");
+  query.bind(1, table);
+  query.bind(2, column);
+  return query.executeStep() ? query.getColumn(0).getString() : "";
+}
+
+std::string ForeignKeyTarget(SQLite::Database& db, const std::string& table) {
+  SQLite::Statement query(db, "SELECT \"table\" FROM pragma_foreign_key_list(?)");
+  query.bind(1, table);
+  return query.executeStep() ? query.getColumn(0).getString() : "";
+}
+
+std::vector<std::string> Indexes(SQLite::Database& db) {
+  std::vector<std::string> indexes;
+  SQLite::Statement query(db, "SELECT name FROM sqlite_schema WHERE type = 'index'");
+  while (query.executeStep()) indexes.push_back(query.getColumn(0).getString());
+  return indexes;
 }
 
 class MigrationsTest : public ::testing::Test {
@@ -56,20 +77,24 @@ TEST_F(MigrationsTest, CreatesTheDocumentedTables) {
               ElementsAre("sequence", "type", "tenant", "launch_id", "item_code", "actor",
                           "time_micros", "summary", "payload"));
   EXPECT_THAT(Columns(*db_, "secrets"), ElementsAre("name", "value"));
-
-  std::vector<std::string> indexes;
-  SQLite::Statement query(*db_, "SELECT name FROM sqlite_schema WHERE type = 'index'");
-  while (query.executeStep()) indexes.push_back(query.getColumn(0).getString());
-  EXPECT_THAT(indexes,
+  for (const char* table : {"launches", "items", "events"}) {
+    EXPECT_EQ(ColumnType(*db_, table, "payload"), "BLOB") << table;
+  }
+  EXPECT_EQ(ForeignKeyTarget(*db_, "items"), "launches");
+  EXPECT_THAT(Indexes(*db_),
               IsSupersetOf({"launches_tenant_request_id", "launches_tenant_id", "launches_owner_id",
                             "launches_target_date", "events_launch_sequence"}));
+  // Migration 3's temporary names are gone.
+  for (const char* table : {"launches_v3", "items_v3", "events_v3"}) {
+    EXPECT_FALSE(db_->tableExists(table)) << table;
+  }
 }
 
 TEST_F(MigrationsTest, RequestIdIsUniquePerTenantOnlyWhenSet) {
   auto insert = [&](const char* id, const char* tenant, const char* request_id) {
     SQLite::Statement stmt(*db_,
                            "INSERT INTO launches VALUES (?, ?, 'o', '2026-01-01', ?, '', 1, 0, 0, "
-                           "'{}')");
+                           "X'')");
     stmt.bind(1, id);
     stmt.bind(2, tenant);
     stmt.bind(3, request_id);
@@ -82,17 +107,23 @@ TEST_F(MigrationsTest, RequestIdIsUniquePerTenantOnlyWhenSet) {
   EXPECT_THROW(insert("e", "t1", "r1"), SQLite::Exception);
 }
 
-TEST_F(MigrationsTest, TablesAreStrictAndPayloadsMustBeJson) {
+TEST_F(MigrationsTest, TablesAreStrictAndPayloadsMustBeBlobs) {
   EXPECT_THROW(db_->exec("INSERT INTO launches VALUES ('a', 't', 'o', '2026-01-01', '', '', "
-                         "'not a number', 0, 0, '{}')"),
+                         "'not a number', 0, 0, X'')"),
                SQLite::Exception);
-  EXPECT_THROW(db_->exec("INSERT INTO launches VALUES ('a', 't', 'o', '2026-01-01', '', '', 1, 0, "
-                         "0, 'not json')"),
-               SQLite::Exception);
+  // A payload bound as text (as schema 2 had it) is refused.
+  for (const char* payload : {"'{}'", "NULL"}) {
+    EXPECT_THROW(db_->exec(absl::StrCat("INSERT INTO launches VALUES ('a', 't', 'o', '2026-01-01', "
+                                        "'', '', 1, 0, 0, ",
+                                        payload, ")")),
+                 SQLite::Exception)
+        << payload;
+  }
+  db_->exec("INSERT INTO launches VALUES ('a', 't', 'o', '2026-01-01', '', '', 1, 0, 0, X'0a01')");
 }
 
 TEST_F(MigrationsTest, ItemsNeedAnExistingLaunch) {
-  EXPECT_THROW(db_->exec("INSERT INTO items VALUES ('ghost', 'BIZ', 1, 1, 'NOT_STARTED', '{}')"),
+  EXPECT_THROW(db_->exec("INSERT INTO items VALUES ('ghost', 'BIZ', 1, 1, 'NOT_STARTED', X'')"),
                SQLite::Exception);
 }
 

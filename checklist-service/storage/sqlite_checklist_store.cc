@@ -10,7 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "checklist-service/storage/migrations.h"
-#include "checklist-service/storage/snapshot_codec.h"
+#include "checklist-service/storage/snapshot_proto_codec.h"
 #include "common/api/resource_names.h"
 #include "common/civil_date.h"
 #include "common/crypto.h"
@@ -28,13 +28,27 @@ std::string Str(absl::string_view s) { return std::string(s); }
 
 std::string ItemName(const Item& item) { return api::ItemName(item.launch_id, item.code); }
 
+// A BLOB column's bytes in place: the decoders parse straight from SQLite's buffer, valid until
+// the statement steps on.
+absl::string_view Blob(const SQLite::Column& column) {
+  const char* data = static_cast<const char*>(column.getBlob());  // before getBytes (SQLite docs)
+  return absl::string_view(data, static_cast<size_t>(column.getBytes()));
+}
+
+// Payloads bind as BLOBs (a STRICT BLOB column refuses TEXT) without a copy: `payload` outlives
+// the statement's exec.
+void BindPayload(SQLite::Statement& statement, int index, const std::string& payload) {
+  statement.bindNoCopy(index, static_cast<const void*>(payload.data()),
+                       static_cast<int>(payload.size()));
+}
+
 // ---- Reads (any connection; the caller holds its mutex) ----
 
 absl::StatusOr<std::vector<Item>> ReadItems(SQLite::Database& db, const std::string& launch_id) {
   SQLite::Statement query(db, "SELECT payload FROM items WHERE launch_id = ? ORDER BY ordinal");
   query.bind(1, launch_id);
-  return ReadSqliteRows(
-      query, [](SQLite::Statement& row) { return DecodeItem(row.getColumn(0).getString()); });
+  return ReadSqliteRows(query,
+                        [](SQLite::Statement& row) { return DecodeItem(Blob(row.getColumn(0))); });
 }
 
 absl::StatusOr<std::optional<LaunchState>> ReadLaunchState(SQLite::Database& db,
@@ -42,7 +56,7 @@ absl::StatusOr<std::optional<LaunchState>> ReadLaunchState(SQLite::Database& db,
   SQLite::Statement query(db, "SELECT payload FROM launches WHERE id = ?");
   query.bind(1, launch_id);
   if (!query.executeStep()) return std::nullopt;
-  absl::StatusOr<Launch> launch = DecodeLaunch(query.getColumn(0).getString());
+  absl::StatusOr<Launch> launch = DecodeLaunch(Blob(query.getColumn(0)));
   if (!launch.ok()) return launch.status();
   absl::StatusOr<std::vector<Item>> items = ReadItems(db, launch_id);
   if (!items.ok()) return items.status();
@@ -66,7 +80,7 @@ absl::StatusOr<Event> ReadEventRow(SQLite::Statement& query) {
   event.actor = query.getColumn(5).getString();
   event.time = absl::FromUnixMicros(query.getColumn(6).getInt64());
   event.summary = query.getColumn(7).getString();
-  if (absl::Status s = DecodeEventPayload(query.getColumn(8).getString(), &event); !s.ok()) {
+  if (absl::Status s = DecodeEventPayload(Blob(query.getColumn(8)), &event); !s.ok()) {
     return s;
   }
   return event;
@@ -114,7 +128,7 @@ absl::Status WriteLaunch(SQLite::Database& db, const Launch& launch) {
     insert.bind(7, launch.version);
     insert.bind(8, absl::ToUnixMicros(launch.create_time));
     insert.bind(9, absl::ToUnixMicros(launch.update_time));
-    insert.bind(10, payload);
+    BindPayload(insert, 10, payload);
     insert.exec();
     return absl::OkStatus();
   }
@@ -131,7 +145,7 @@ absl::Status WriteLaunch(SQLite::Database& db, const Launch& launch) {
   update.bind(6, launch.version);
   update.bind(7, absl::ToUnixMicros(launch.create_time));
   update.bind(8, absl::ToUnixMicros(launch.update_time));
-  update.bind(9, payload);
+  BindPayload(update, 9, payload);
   update.bind(10, launch.id);
   update.bind(11, launch.version - 1);
   if (update.exec() == 1) return absl::OkStatus();
@@ -174,7 +188,7 @@ absl::Status WriteItem(SQLite::Database& db, const Item& item) {
     insert.bind(2, item.code);
     insert.bind(3, item.version);
     insert.bind(4, status);
-    insert.bind(5, payload);
+    BindPayload(insert, 5, payload);
     insert.exec();
     return absl::OkStatus();
   }
@@ -184,7 +198,7 @@ absl::Status WriteItem(SQLite::Database& db, const Item& item) {
                            "WHERE launch_id = ? AND code = ? AND version = ?");
   update.bind(1, item.version);
   update.bind(2, status);
-  update.bind(3, payload);
+  BindPayload(update, 3, payload);
   update.bind(4, item.launch_id);
   update.bind(5, item.code);
   update.bind(6, item.version - 1);
@@ -202,6 +216,7 @@ absl::Status WriteItem(SQLite::Database& db, const Item& item) {
 }
 
 void WriteEvent(SQLite::Database& db, const Event& event) {
+  const std::string payload = EncodeEventPayload(event);
   SQLite::Statement insert(db,
                            "INSERT INTO events (sequence, type, tenant, launch_id, item_code, "
                            "actor, time_micros, summary, payload) "
@@ -214,7 +229,7 @@ void WriteEvent(SQLite::Database& db, const Event& event) {
   insert.bind(6, event.actor);
   insert.bind(7, absl::ToUnixMicros(event.time));
   insert.bind(8, event.summary);
-  insert.bind(9, EncodeEventPayload(event));
+  BindPayload(insert, 9, payload);
   insert.exec();
 }
 
@@ -289,7 +304,7 @@ absl::StatusOr<LaunchRead> SqliteChecklistStore::ReadLaunch(absl::string_view la
         if (!query.executeStep()) {
           return absl::NotFoundError(absl::StrCat("launch ", id, " not found"));
         }
-        absl::StatusOr<Launch> launch = DecodeLaunch(query.getColumn(0).getString());
+        absl::StatusOr<Launch> launch = DecodeLaunch(Blob(query.getColumn(0)));
         if (!launch.ok()) return launch.status();
         LaunchRead read;
         read.state.launch = *std::move(launch);
@@ -354,7 +369,7 @@ absl::StatusOr<std::vector<LaunchState>> SqliteChecklistStore::ListLaunches(
     if (filter.target_to.has_value()) query.bind(++index, FormatCivilDay(*filter.target_to));
     query.bind(++index, limit);
     return ReadSqliteRows(query, [&](SQLite::Statement& row) -> absl::StatusOr<LaunchState> {
-      absl::StatusOr<Launch> launch = DecodeLaunch(row.getColumn(1).getString());
+      absl::StatusOr<Launch> launch = DecodeLaunch(Blob(row.getColumn(1)));
       if (!launch.ok()) return launch.status();
       absl::StatusOr<std::vector<Item>> items = ReadItems(reader, row.getColumn(0).getString());
       if (!items.ok()) return items.status();

@@ -320,12 +320,14 @@ TEST_F(SqliteChecklistStoreTest, EverythingSurvivesCloseAndReopen) {
 }
 
 // Rows as the release before the API's enum values took their prefixes wrote them: the stored
-// names (event types, day units, deadline anchors) are the store's own and did not change, so an
-// existing database reads as it did, with no migration.
+// names (event types, day units, deadline anchors) are the store's own and did not change, so such
+// a database (JSON payloads, schema 2) reads as it did once migration 3 has made them binary.
 TEST_F(SqliteChecklistStoreTest, RowsWrittenBeforeTheEnumValueRenameReadBack) {
-  ASSERT_NE(OpenStore(), nullptr);  // the current schema, empty
   {
-    SQLite::Database raw(Path(), SQLite::OPEN_READWRITE);
+    SQLite::Database raw(Path(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    const std::vector<SqliteMigration> schema2(ChecklistMigrations().begin(),
+                                               ChecklistMigrations().begin() + 2);
+    ASSERT_TRUE(ApplySqliteMigrations(raw, schema2).ok());
     raw.exec(
         "INSERT INTO launches VALUES ('L1', 'tenant-a', 'o@example.com', '2026-10-08', '', '', 1, "
         "0, 0, '{\"id\": \"L1\", \"tenant\": \"tenant-a\", \"version\": 1}')");
@@ -359,6 +361,32 @@ TEST_F(SqliteChecklistStoreTest, RowsWrittenBeforeTheEnumValueRenameReadBack) {
   EXPECT_EQ((*events)[0].type, EventType::kItemUpdated);
   ASSERT_TRUE((*events)[0].item.has_value());
   EXPECT_EQ((*events)[0].item->duration.unit, v1::DAY_UNIT_CALENDAR_DAYS);
+}
+
+// A payload that is not a snapshot (a damaged file, a hand edit) fails the read with DATA_LOSS
+// rather than yielding a half-default launch.
+TEST_F(SqliteChecklistStoreTest, CorruptPayloadsAreDataLoss) {
+  {
+    std::unique_ptr<SqliteChecklistStore> store = OpenStore();
+    ASSERT_NE(store, nullptr);
+    Create(*store, "L1", {"BIZ"});
+  }
+  auto corrupt = [&](const char* sql) {
+    SQLite::Database raw(Path(), SQLite::OPEN_READWRITE);
+    raw.exec(sql);
+  };
+  corrupt("UPDATE items SET payload = X'ff'");
+  std::unique_ptr<SqliteChecklistStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<LaunchState> loaded = store->LoadLaunch("L1");
+  EXPECT_EQ(loaded.status().code(), absl::StatusCode::kDataLoss) << loaded.status();
+  EXPECT_THAT(loaded.status().message(), HasSubstr("item"));
+  // The launch alone still reads; then its own payload goes bad too.
+  EXPECT_TRUE(store->ReadLaunch("L1", /*with_items=*/false).ok());
+  corrupt("UPDATE launches SET payload = X''");
+  EXPECT_EQ(store->ReadLaunch("L1", false).status().code(), absl::StatusCode::kDataLoss);
+  corrupt("UPDATE events SET payload = X'0aff'");
+  EXPECT_EQ(store->ReadEvents(0, 10).status().code(), absl::StatusCode::kDataLoss);
 }
 
 TEST_F(SqliteChecklistStoreTest, DuplicateRequestIdInOneTenantIsAlreadyExists) {

@@ -9,7 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "benchmark/benchmark.h"
-#include "checklist-service/storage/snapshot_codec.h"
+#include "checklist-service/storage/legacy_json_codec.h"
+#include "checklist-service/storage/snapshot_proto_codec.h"
 #include "checklist-service/storage/sqlite_checklist_store.h"
 #include "tests/testing/temp_dir.h"
 
@@ -112,7 +113,7 @@ void BM_LoadLaunch25Items(benchmark::State& bench) {
 }
 BENCHMARK(BM_LoadLaunch25Items)->UseRealTime();
 
-// The JSON share of LoadLaunch: decoding one item payload.
+// The codec's share of LoadLaunch: decoding one item payload (binary since schema 3).
 void BM_DecodeItem(benchmark::State& bench) {
   const std::string payload = EncodeItem(MakeItem(7));
   for (auto _ : bench) {
@@ -122,6 +123,17 @@ void BM_DecodeItem(benchmark::State& bench) {
   bench.SetBytesProcessed(bench.iterations() * payload.size());
 }
 BENCHMARK(BM_DecodeItem);
+
+// The same item as the JSON payload of schema 2 (legacy_json_codec.h), for comparison.
+void BM_DecodeItemLegacyJson(benchmark::State& bench) {
+  const std::string payload = legacy_json::EncodeItem(MakeItem(7));
+  for (auto _ : bench) {
+    absl::StatusOr<Item> item = legacy_json::DecodeItem(payload);
+    benchmark::DoNotOptimize(item);
+  }
+  bench.SetBytesProcessed(bench.iterations() * payload.size());
+}
+BENCHMARK(BM_DecodeItemLegacyJson);
 
 }  // namespace
 }  // namespace preflight::checklist

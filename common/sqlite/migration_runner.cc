@@ -73,6 +73,13 @@ absl::Status ApplySqliteMigrations(SQLite::Database& db,
       if (current > latest) return NewerThanCode(current, latest);
       if (migration.version <= current) continue;
       for (const std::string& sql : migration.statements) db.exec(sql);
+      if (migration.transform) {
+        // Returning drops `tx` uncommitted: the statements roll back with the transform.
+        if (absl::Status s = migration.transform(db); !s.ok()) {
+          return absl::Status(s.code(), absl::StrCat("applying schema migration ",
+                                                     migration.version, ": ", s.message()));
+        }
+      }
       SQLite::Statement record(db,
                                "INSERT INTO schema_migrations (version, applied_at) "
                                "VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");

@@ -3,6 +3,7 @@
 // Versioned schema migrations. Each service keeps its own list of steps (the SQL); this applies
 // them and records the schema version in the table schema_migrations(version, applied_at).
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,11 +14,16 @@
 
 namespace preflight {
 
-// One schema step. Versions start at 1 and increase by one; a migration's statements run in a
-// single transaction together with the row recording its version.
+// One schema step. Versions start at 1 and increase by one; a migration's statements, then its
+// transform, run in a single transaction together with the row recording its version.
 struct SqliteMigration {
   int version = 0;
   std::vector<std::string> statements;
+  // Optional: a step SQL cannot express (rewriting rows through C++ code), run after the
+  // statements in the same transaction. A non-OK status (or a thrown SQLite::Exception) rolls
+  // the whole migration back and comes back from ApplySqliteMigrations with its code kept.
+  // Initialized, so that {version, statements} initializers need not name it.
+  std::function<absl::Status(SQLite::Database&)> transform = nullptr;
 };
 
 // Highest migration version recorded in `db`, 0 for a database never migrated.

@@ -1,10 +1,13 @@
 #include "common/sqlite/migration_runner.h"
 
+#include <sqlite3.h>
+
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "SQLiteCpp/Database.h"
+#include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/temp_dir.h"
@@ -74,6 +77,61 @@ TEST_F(MigrationRunnerTest, FailedMigrationLeavesNoTrace) {
   EXPECT_THAT(failed.message(), HasSubstr("applying schema migration 2"));
   EXPECT_EQ(SqliteSchemaVersion(db).value_or(-1), 1);
   EXPECT_FALSE(db.tableExists("half"));
+}
+
+TEST_F(MigrationRunnerTest, TransformRunsAfterTheStatementsInTheSameTransaction) {
+  SQLite::Database db = Connect();
+  ASSERT_TRUE(ApplySqliteMigrations(db, kV1).ok());
+  db.exec("INSERT INTO notes (body) VALUES ('a'), ('b')");
+  std::vector<SqliteMigration> migrations = kV1;
+  bool in_transaction = false;
+  migrations.push_back({2,
+                        {"ALTER TABLE notes ADD COLUMN length INTEGER"},
+                        [&](SQLite::Database& tx_db) -> absl::Status {
+                          // The column the statements added is there; autocommit is off.
+                          in_transaction = sqlite3_get_autocommit(tx_db.getHandle()) == 0;
+                          tx_db.exec("UPDATE notes SET length = length(body) + 10");
+                          return absl::OkStatus();
+                        }});
+  ASSERT_TRUE(ApplySqliteMigrations(db, migrations).ok());
+  EXPECT_TRUE(in_transaction);
+  EXPECT_EQ(SqliteSchemaVersion(db).value_or(-1), 2);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM notes WHERE length = 11"), 2);
+  // Applied once: a second run calls no transform.
+  migrations.back().transform = [](SQLite::Database&) {
+    return absl::InternalError("must not run again");
+  };
+  EXPECT_TRUE(ApplySqliteMigrations(db, migrations).ok());
+}
+
+TEST_F(MigrationRunnerTest, FailedTransformRollsBackTheWholeMigration) {
+  SQLite::Database db = Connect();
+  ASSERT_TRUE(ApplySqliteMigrations(db, kV1).ok());
+  db.exec("INSERT INTO notes (body) VALUES ('kept')");
+  std::vector<SqliteMigration> migrations = kV1;
+  migrations.push_back(
+      {2, {"CREATE TABLE half (x INTEGER) STRICT"}, [](SQLite::Database& tx_db) -> absl::Status {
+         tx_db.exec("DELETE FROM notes");
+         return absl::DataLossError("note 1 is unreadable");
+       }});
+  absl::Status failed = ApplySqliteMigrations(db, migrations);
+  EXPECT_EQ(failed.code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(failed.message(), "applying schema migration 2: note 1 is unreadable");
+  EXPECT_EQ(SqliteSchemaVersion(db).value_or(-1), 1);
+  EXPECT_FALSE(db.tableExists("half"));
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM notes"), 1);
+
+  // A transform that throws is reported like a failed statement, and rolled back too.
+  migrations.back().transform = [](SQLite::Database& tx_db) -> absl::Status {
+    tx_db.exec("DELETE FROM notes");
+    tx_db.exec("THIS IS NOT SQL");
+    return absl::OkStatus();
+  };
+  failed = ApplySqliteMigrations(db, migrations);
+  EXPECT_EQ(failed.code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(failed.message(), HasSubstr("applying schema migration 2"));
+  EXPECT_EQ(SqliteSchemaVersion(db).value_or(-1), 1);
+  EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM notes"), 1);
 }
 
 TEST_F(MigrationRunnerTest, MisnumberedMigrationsAreAProgrammingError) {

@@ -1,7 +1,9 @@
 #pragma once
 
-// JSON snapshots of launches and items: the row payloads of the checklist database and the
-// "after" state carried by events. Every model field is written; enums by name (day units and
+// JSON snapshots of launches and items: the row payloads of the checklist database up to schema 2
+// (and the "after" state its events carried). Kept only so migration 3 can read such databases
+// and rewrite them in the binary encoding (snapshot_proto_codec.h); nothing writes JSON rows any
+// more. Every model field is written; enums by name (day units and
 // deadline anchors by fixed names of their own, not the API's), dates as "YYYY-MM-DD", times as
 // unix microseconds (finer precision is dropped). Decoding ignores unknown keys and defaults
 // missing ones, so fields can be added without rewriting old rows.
@@ -14,7 +16,7 @@
 #include "checklist-service/domain/model.h"
 #include "nlohmann/json.hpp"
 
-namespace preflight::checklist {
+namespace preflight::checklist::legacy_json {
 
 nlohmann::json LaunchToJson(const Launch& launch);
 // DATA_LOSS when `json` is not a launch snapshot (wrong types, unknown enum names, bad dates).
@@ -35,4 +37,4 @@ std::string EncodeEventPayload(const Event& event);
 // Sets `event->launch` and `event->item` from an EncodeEventPayload text.
 absl::Status DecodeEventPayload(absl::string_view text, Event* event);
 
-}  // namespace preflight::checklist
+}  // namespace preflight::checklist::legacy_json

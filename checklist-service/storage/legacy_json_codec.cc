@@ -1,4 +1,4 @@
-#include "checklist-service/storage/snapshot_codec.h"
+#include "checklist-service/storage/legacy_json_codec.h"
 
 #include <array>
 #include <optional>
@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/civil_date.h"
 
-namespace preflight::checklist {
+namespace preflight::checklist::legacy_json {
 namespace {
 
 using nlohmann::json;
@@ -476,4 +476,4 @@ absl::Status DecodeEventPayload(absl::string_view text, Event* event) {
   return absl::OkStatus();
 }
 
-}  // namespace preflight::checklist
+}  // namespace preflight::checklist::legacy_json

@@ -1,4 +1,4 @@
-#include "checklist-service/storage/snapshot_codec.h"
+#include "checklist-service/storage/legacy_json_codec.h"
 
 #include <string>
 #include <utility>
@@ -7,24 +7,24 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace preflight::checklist {
+namespace preflight::checklist::legacy_json {
 namespace {
 
 using ::nlohmann::json;
-using testing::ExpectItemEq;
-using testing::ExpectLaunchEq;
-using testing::FullItem;
-using testing::FullLaunch;
+using ::preflight::testing::ExpectItemEq;
+using ::preflight::testing::ExpectLaunchEq;
+using ::preflight::testing::FullItem;
+using ::preflight::testing::FullLaunch;
 using ::testing::HasSubstr;
 
-TEST(SnapshotCodecTest, FullLaunchRoundTrips) {
+TEST(LegacyJsonCodecTest, FullLaunchRoundTrips) {
   const Launch launch = FullLaunch("L1");
   absl::StatusOr<Launch> decoded = DecodeLaunch(EncodeLaunch(launch));
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   ExpectLaunchEq(launch, *decoded);
 }
 
-TEST(SnapshotCodecTest, DefaultLaunchRoundTrips) {
+TEST(LegacyJsonCodecTest, DefaultLaunchRoundTrips) {
   const Launch launch;
   absl::StatusOr<Launch> decoded = DecodeLaunch(EncodeLaunch(launch));
   ASSERT_TRUE(decoded.ok()) << decoded.status();
@@ -33,14 +33,14 @@ TEST(SnapshotCodecTest, DefaultLaunchRoundTrips) {
   EXPECT_FALSE(decoded->schedule.projected_launch.has_value());
 }
 
-TEST(SnapshotCodecTest, FullItemRoundTrips) {
+TEST(LegacyJsonCodecTest, FullItemRoundTrips) {
   const Item item = FullItem("L1", "ICP_FILING");
   absl::StatusOr<Item> decoded = DecodeItem(EncodeItem(item));
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   ExpectItemEq(item, *decoded);
 }
 
-TEST(SnapshotCodecTest, DefaultItemRoundTrips) {
+TEST(LegacyJsonCodecTest, DefaultItemRoundTrips) {
   const Item item;
   absl::StatusOr<Item> decoded = DecodeItem(EncodeItem(item));
   ASSERT_TRUE(decoded.ok()) << decoded.status();
@@ -49,7 +49,7 @@ TEST(SnapshotCodecTest, DefaultItemRoundTrips) {
   EXPECT_FALSE(decoded->schedule.latest_start.has_value());
 }
 
-TEST(SnapshotCodecTest, EveryStatusRoundTrips) {
+TEST(LegacyJsonCodecTest, EveryStatusRoundTrips) {
   for (ItemStatus status : {ItemStatus::kNotStarted, ItemStatus::kInProgress,
                             ItemStatus::kSubmitted, ItemStatus::kApproved, ItemStatus::kRejected,
                             ItemStatus::kWaived, ItemStatus::kNotApplicable}) {
@@ -63,7 +63,7 @@ TEST(SnapshotCodecTest, EveryStatusRoundTrips) {
   }
 }
 
-TEST(SnapshotCodecTest, TimesAreStoredAsUnixMicros) {
+TEST(LegacyJsonCodecTest, TimesAreStoredAsUnixMicros) {
   Launch launch;
   launch.create_time = absl::FromUnixMicros(-1);  // before the epoch survives too
   launch.update_time = absl::FromUnixMicros(1767225600123456);
@@ -75,7 +75,7 @@ TEST(SnapshotCodecTest, TimesAreStoredAsUnixMicros) {
   EXPECT_EQ(decoded->create_time, launch.create_time);
 }
 
-TEST(SnapshotCodecTest, EnumsAndDatesAreReadableNames) {
+TEST(LegacyJsonCodecTest, EnumsAndDatesAreReadableNames) {
   const json j = ItemToJson(FullItem("L1", "MP_VERIFY"));
   EXPECT_EQ(j.at("status"), "NOT_APPLICABLE");
   EXPECT_EQ(j.at("duration").at("unit"), "CALENDAR_DAYS");
@@ -88,7 +88,7 @@ TEST(SnapshotCodecTest, EnumsAndDatesAreReadableNames) {
 
 // Day units keep the names they were stored under before the API's DayUnit values took the
 // DAY_UNIT_ prefix, so snapshots written before and after read alike in either release.
-TEST(SnapshotCodecTest, DayUnitsKeepTheirStoredNames) {
+TEST(LegacyJsonCodecTest, DayUnitsKeepTheirStoredNames) {
   for (const auto& [unit, stored] : {std::pair{v1::DAY_UNIT_WORKING_DAYS, "WORKING_DAYS"},
                                      std::pair{v1::DAY_UNIT_CALENDAR_DAYS, "CALENDAR_DAYS"},
                                      std::pair{v1::DAY_UNIT_UNSPECIFIED, "DAY_UNIT_UNSPECIFIED"}}) {
@@ -108,7 +108,7 @@ TEST(SnapshotCodecTest, DayUnitsKeepTheirStoredNames) {
   EXPECT_EQ(api_name.status().code(), absl::StatusCode::kDataLoss);
 }
 
-TEST(SnapshotCodecTest, UnknownFieldsAreIgnored) {
+TEST(LegacyJsonCodecTest, UnknownFieldsAreIgnored) {
   json j = ItemToJson(FullItem("L1", "DOMAIN"));
   j["added_in_a_later_release"] = {{"nested", 1}};
   j["schedule"]["future_flag"] = true;
@@ -117,7 +117,7 @@ TEST(SnapshotCodecTest, UnknownFieldsAreIgnored) {
   ExpectItemEq(FullItem("L1", "DOMAIN"), *decoded);
 }
 
-TEST(SnapshotCodecTest, MissingFieldsTakeDefaults) {
+TEST(LegacyJsonCodecTest, MissingFieldsTakeDefaults) {
   absl::StatusOr<Launch> decoded = DecodeLaunch(R"({"id": "L9", "tenant": "t"})");
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   Launch want;
@@ -126,7 +126,7 @@ TEST(SnapshotCodecTest, MissingFieldsTakeDefaults) {
   ExpectLaunchEq(want, *decoded);
 }
 
-TEST(SnapshotCodecTest, CorruptSnapshotsAreDataLoss) {
+TEST(LegacyJsonCodecTest, CorruptSnapshotsAreDataLoss) {
   for (const char* text : {
            "not json",
            "[1, 2]",
@@ -147,7 +147,7 @@ TEST(SnapshotCodecTest, CorruptSnapshotsAreDataLoss) {
   EXPECT_THAT(launch.status().message(), HasSubstr("hosting"));
 }
 
-TEST(SnapshotCodecTest, InvalidUtf8IsReplacedNotFatal) {
+TEST(LegacyJsonCodecTest, InvalidUtf8IsReplacedNotFatal) {
   Item item = FullItem("L1", "X");
   item.notes = std::string("bad \xff byte");
   absl::StatusOr<Item> decoded = DecodeItem(EncodeItem(item));
@@ -155,7 +155,7 @@ TEST(SnapshotCodecTest, InvalidUtf8IsReplacedNotFatal) {
   EXPECT_EQ(decoded->notes, "bad \xEF\xBF\xBD byte");
 }
 
-TEST(SnapshotCodecTest, EventPayloadCarriesOnlyTheSnapshotsSet) {
+TEST(LegacyJsonCodecTest, EventPayloadCarriesOnlyTheSnapshotsSet) {
   Event event;
   event.item = FullItem("L1", "MP_FILING");
   const std::string text = EncodeEventPayload(event);
@@ -180,4 +180,4 @@ TEST(SnapshotCodecTest, EventPayloadCarriesOnlyTheSnapshotsSet) {
 }
 
 }  // namespace
-}  // namespace preflight::checklist
+}  // namespace preflight::checklist::legacy_json
