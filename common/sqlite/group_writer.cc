@@ -14,22 +14,45 @@ SqliteGroupWriter::SqliteGroupWriter(SqliteReaderWriter* db, size_t max_batch)
 absl::Status SqliteGroupWriter::Write(absl::string_view context, const Body& body) {
   Pending self{context, &body, std::nullopt};
   absl::MutexLock lock(&mu_);
-  queue_.push_back(&self);
-  // Wait until a leader has committed this write, or nobody leads and this writer takes over.
-  auto done_or_leaderless = [this, &self]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return self.result.has_value() || !leading_;
-  };
-  mu_.Await(absl::Condition(&done_or_leaderless));
-  if (!self.result.has_value()) {
-    leading_ = true;
-    LeadUntilDone(&self);
-    leading_ = false;
-  }
+  Run({&self});
   return *std::move(self.result);
 }
 
-void SqliteGroupWriter::LeadUntilDone(Pending* self) {
-  while (!self->result.has_value()) {
+std::vector<absl::Status> SqliteGroupWriter::WriteEach(absl::string_view context,
+                                                       const std::vector<Body>& bodies) {
+  if (bodies.empty()) return {};
+  std::vector<Pending> writes;
+  writes.reserve(bodies.size());
+  for (const Body& body : bodies) writes.push_back(Pending{context, &body, std::nullopt});
+  std::vector<Pending*> queued;
+  for (Pending& write : writes) queued.push_back(&write);
+  {
+    absl::MutexLock lock(&mu_);
+    Run(queued);
+  }
+  std::vector<absl::Status> results;
+  results.reserve(writes.size());
+  for (Pending& write : writes) results.push_back(*std::move(write.result));
+  return results;
+}
+
+void SqliteGroupWriter::Run(const std::vector<Pending*>& writes) {
+  for (Pending* write : writes) queue_.push_back(write);
+  Pending* const last = writes.back();
+  // Wait until a leader has committed these writes, or nobody leads and this caller takes over.
+  auto done_or_leaderless = [this, last]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return last->result.has_value() || !leading_;
+  };
+  mu_.Await(absl::Condition(&done_or_leaderless));
+  if (!last->result.has_value()) {
+    leading_ = true;
+    LeadUntilDone(last);
+    leading_ = false;
+  }
+}
+
+void SqliteGroupWriter::LeadUntilDone(Pending* last) {
+  while (!last->result.has_value()) {
     std::vector<Pending*> batch;
     while (!queue_.empty() && batch.size() < max_batch_) {
       batch.push_back(queue_.front());

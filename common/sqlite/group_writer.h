@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "SQLiteCpp/Database.h"
 #include "absl/base/thread_annotations.h"
@@ -36,6 +37,9 @@ class SqliteGroupWriter {
   // What the body throws comes back as a status starting with `context`. Thread-safe; must not
   // be called from inside another write on the same database.
   absl::Status Write(absl::string_view context, const Body& body);
+  // Runs each of `bodies` as a write of its own (its own savepoint and status), queued together
+  // in order: one caller's batch (a dispatch pass's decisions) shares transactions too.
+  std::vector<absl::Status> WriteEach(absl::string_view context, const std::vector<Body>& bodies);
 
   // Batches committed so far and writes in them (for tests and metrics).
   struct Stats {
@@ -53,9 +57,11 @@ class SqliteGroupWriter {
     const Body* body;
     std::optional<absl::Status> result;
   };
-  // Commits queued writes, one batch at a time, until `self` has its result. Called with mu_
-  // held and leading_ set; returns the same way.
-  void LeadUntilDone(Pending* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Queues `writes` and returns once each has its result, leading batches when nobody does.
+  void Run(const std::vector<Pending*>& writes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Commits queued writes, one batch at a time, until `last` has its result (the queue is FIFO,
+  // so everything before it has too). Called with mu_ held and leading_ set; returns the same way.
+  void LeadUntilDone(Pending* last) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   SqliteReaderWriter* const db_;
   const size_t max_batch_;

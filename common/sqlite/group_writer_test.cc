@@ -128,5 +128,18 @@ TEST_F(SqliteGroupWriterTest, AFailedWriteFailsAloneAndLeavesNothingBehind) {
   EXPECT_EQ(writer_->stats().largest_batch, 5u);
 }
 
+TEST_F(SqliteGroupWriterTest, WriteEachSharesOneTransactionAndFailsOnlyTheFailedOnes) {
+  const std::vector<absl::Status> results =
+      writer_->WriteEach("a pass", {Insert("a"), Insert("a"), Insert("b")});
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_TRUE(results[0].ok()) << results[0];
+  EXPECT_FALSE(results[1].ok());
+  EXPECT_THAT(results[1].message(), HasSubstr("a pass"));
+  EXPECT_TRUE(results[2].ok()) << results[2];
+  EXPECT_EQ(Notes(), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(writer_->stats().batches, 1);
+  EXPECT_TRUE(writer_->WriteEach("nothing", {}).empty());
+}
+
 }  // namespace
 }  // namespace preflight

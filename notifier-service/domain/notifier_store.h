@@ -152,6 +152,15 @@ class NotifierStore {
   // Records handled rungs, inserts the deliveries (dedup by key) and updates the item's next
   // check, in one transaction. Returns the deliveries actually inserted, with their ids.
   virtual absl::StatusOr<std::vector<Delivery>> CommitDecision(const Decision& decision) = 0;
+  // CommitDecision for each, in order, each all or nothing with its own result; a store that can
+  // share one transaction among them overrides this.
+  virtual std::vector<absl::StatusOr<std::vector<Delivery>>> CommitDecisions(
+      const std::vector<Decision>& decisions) {
+    std::vector<absl::StatusOr<std::vector<Delivery>>> results;
+    results.reserve(decisions.size());
+    for (const Decision& decision : decisions) results.push_back(CommitDecision(decision));
+    return results;
+  }
   // Pending deliveries of one item (to cancel when the item changes).
   virtual absl::StatusOr<std::vector<Delivery>> PendingDeliveriesOfItem(absl::string_view launch_id,
                                                                         absl::string_view code) = 0;

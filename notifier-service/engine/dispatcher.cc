@@ -30,16 +30,29 @@ absl::StatusOr<int> Dispatcher::RunOnce(absl::Time now) {
   absl::StatusOr<std::vector<ItemRecord>> items = store_->ItemsToCheck(now, options_.batch_size);
   if (!items.ok()) return items.status();
   VersionCache cache;
-  int created = 0;
   absl::Status first_error;
+  std::vector<Decision> decisions;
+  decisions.reserve(items->size());
   for (const ItemRecord& record : *items) {
-    absl::StatusOr<int> made = DecideItem(record, now, cache);
-    if (made.ok()) {
-      created += *made;
+    absl::StatusOr<Decision> decision = DecideItem(record, now, cache);
+    if (decision.ok()) {
+      decisions.push_back(*std::move(decision));
+    } else if (first_error.ok()) {
+      first_error = decision.status();
+    }
+  }
+  // Items are independent (each decision touches its own rungs, deliveries and next check), so
+  // a pass commits them together: one transaction and one fsync, each still all or nothing.
+  int created = 0;
+  for (absl::StatusOr<std::vector<Delivery>>& inserted : store_->CommitDecisions(decisions)) {
+    if (!inserted.ok()) {
+      if (first_error.ok()) first_error = inserted.status();
       continue;
     }
-    if (absl::IsAborted(made.status()) && crash_hook_ != nullptr) return made.status();
-    if (first_error.ok()) first_error = made.status();
+    created += static_cast<int>(inserted->size());
+    if (crash_hook_ != nullptr && crash_hook_(kAfterDecide)) {
+      return absl::AbortedError("simulated crash after decide");
+    }
   }
   if (!first_error.ok()) return first_error;
   return created;
@@ -114,8 +127,8 @@ absl::StatusOr<std::vector<Delivery>> Dispatcher::MakeDeliveries(const LaunchInf
   return deliveries;
 }
 
-absl::StatusOr<int> Dispatcher::DecideItem(const ItemRecord& record, absl::Time now,
-                                           VersionCache& cache) {
+absl::StatusOr<Decision> Dispatcher::DecideItem(const ItemRecord& record, absl::Time now,
+                                                VersionCache& cache) {
   const ItemInfo& item = record.info;
   Decision decision;
   decision.launch_id = item.launch_id;
@@ -126,17 +139,13 @@ absl::StatusOr<int> Dispatcher::DecideItem(const ItemRecord& record, absl::Time 
   if (!launch->has_value()) {
     // Items arrive after their launch in the stream; without it there is nothing to plan.
     decision.next_check_time = std::nullopt;
-    absl::StatusOr<std::vector<Delivery>> none = store_->CommitDecision(decision);
-    if (!none.ok()) return none.status();
-    return 0;
+    return decision;
   }
   const LaunchInfo& launch_info = **launch;
 
   if (record.snoozed_until.has_value() && *record.snoozed_until > now) {
     decision.next_check_time = record.snoozed_until;
-    absl::StatusOr<std::vector<Delivery>> none = store_->CommitDecision(decision);
-    if (!none.ok()) return none.status();
-    return 0;
+    return decision;
   }
 
   // The version fence: the checklist must not know a newer version of the item than we do.
@@ -147,17 +156,13 @@ absl::StatusOr<int> Dispatcher::DecideItem(const ItemRecord& record, absl::Time 
   const absl::StatusOr<std::map<std::string, int64_t>>& versions = cached->second;
   if (!versions.ok() && !absl::IsNotFound(versions.status())) {
     decision.next_check_time = now + options_.fence_retry;
-    absl::StatusOr<std::vector<Delivery>> none = store_->CommitDecision(decision);
-    if (!none.ok()) return none.status();
-    return 0;
+    return decision;
   }
   if (versions.ok()) {
     auto version = versions->find(item.code);
     if (version != versions->end() && version->second > item.version) {
       decision.next_check_time = now + options_.fence_retry;
-      absl::StatusOr<std::vector<Delivery>> none = store_->CommitDecision(decision);
-      if (!none.ok()) return none.status();
-      return 0;
+      return decision;
     }
   }
 
@@ -206,12 +211,7 @@ absl::StatusOr<int> Dispatcher::DecideItem(const ItemRecord& record, absl::Time 
     }
   }
 
-  absl::StatusOr<std::vector<Delivery>> inserted = store_->CommitDecision(decision);
-  if (!inserted.ok()) return inserted.status();
-  if (crash_hook_ != nullptr && crash_hook_(kAfterDecide)) {
-    return absl::AbortedError("simulated crash after decide");
-  }
-  return static_cast<int>(inserted->size());
+  return decision;
 }
 
 }  // namespace preflight::notifier

@@ -44,7 +44,9 @@ class Dispatcher {
   // Versions fetched during one pass, per launch.
   using VersionCache = std::map<std::string, absl::StatusOr<std::map<std::string, int64_t>>>;
 
-  absl::StatusOr<int> DecideItem(const ItemRecord& record, absl::Time now, VersionCache& cache);
+  // What is due for one item now; committed by RunOnce with the pass's other decisions.
+  absl::StatusOr<Decision> DecideItem(const ItemRecord& record, absl::Time now,
+                                      VersionCache& cache);
 
   NotifierStore* const store_;
   const ReminderScheduler* const scheduler_;

@@ -134,6 +134,33 @@ absl::StatusOr<std::vector<Delivery>> SqliteNotifierStore::CommitDecision(
       [&](SQLite::Database& db) { return sql::CommitDecision(db, decision); });
 }
 
+std::vector<absl::StatusOr<std::vector<Delivery>>> SqliteNotifierStore::CommitDecisions(
+    const std::vector<Decision>& decisions) {
+  std::vector<std::vector<Delivery>> inserted(decisions.size());
+  std::vector<SqliteGroupWriter::Body> bodies;
+  bodies.reserve(decisions.size());
+  for (size_t i = 0; i < decisions.size(); ++i) {
+    bodies.push_back([&, i](SQLite::Database& db) -> absl::Status {
+      inserted[i] = sql::CommitDecision(db, decisions[i]);
+      return absl::OkStatus();
+    });
+  }
+  std::vector<absl::Status> written = grouped_.WriteEach("committing a pass's decisions", bodies);
+  std::vector<absl::StatusOr<std::vector<Delivery>>> results;
+  results.reserve(decisions.size());
+  for (size_t i = 0; i < decisions.size(); ++i) {
+    if (written[i].ok()) {
+      results.push_back(std::move(inserted[i]));
+    } else {
+      results.push_back(absl::Status(
+          written[i].code(),
+          absl::StrCat("item ", api::ItemName(decisions[i].launch_id, decisions[i].item_code), ": ",
+                       written[i].message())));
+    }
+  }
+  return results;
+}
+
 absl::StatusOr<std::vector<Delivery>> SqliteNotifierStore::PendingDeliveriesOfItem(
     absl::string_view launch_id, absl::string_view code) {
   return db_->Read(

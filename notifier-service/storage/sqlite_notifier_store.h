@@ -68,6 +68,8 @@ class SqliteNotifierStore final : public NotifierStore {
                                                         absl::string_view code) override;
 
   absl::StatusOr<std::vector<Delivery>> CommitDecision(const Decision& decision) override;
+  std::vector<absl::StatusOr<std::vector<Delivery>>> CommitDecisions(
+      const std::vector<Decision>& decisions) override;
   absl::StatusOr<std::vector<Delivery>> PendingDeliveriesOfItem(absl::string_view launch_id,
                                                                 absl::string_view code) override;
   absl::StatusOr<std::vector<Delivery>> DueDeliveries(absl::Time now, int limit) override;
