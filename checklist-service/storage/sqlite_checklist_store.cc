@@ -18,6 +18,7 @@
 #include "common/sqlite/query_limit.h"
 #include "common/sqlite/rows.h"
 #include "common/sqlite/secret.h"
+#include "common/sqlite/statement_cache.h"
 
 namespace preflight::checklist {
 namespace {
@@ -45,7 +46,7 @@ void BindPayload(SQLite::Statement& statement, int index, const std::string& pay
 // ---- Reads (any connection; the caller holds its mutex) ----
 
 absl::StatusOr<std::vector<Item>> ReadItems(SQLite::Database& db, const std::string& launch_id) {
-  SQLite::Statement query(db, "SELECT payload FROM items WHERE launch_id = ? ORDER BY ordinal");
+  CachedStatement query(db, "SELECT payload FROM items WHERE launch_id = ? ORDER BY ordinal");
   query.bind(1, launch_id);
   return ReadSqliteRows(query,
                         [](SQLite::Statement& row) { return DecodeItem(Blob(row.getColumn(0))); });
@@ -53,7 +54,7 @@ absl::StatusOr<std::vector<Item>> ReadItems(SQLite::Database& db, const std::str
 
 absl::StatusOr<std::optional<LaunchState>> ReadLaunchState(SQLite::Database& db,
                                                            const std::string& launch_id) {
-  SQLite::Statement query(db, "SELECT payload FROM launches WHERE id = ?");
+  CachedStatement query(db, "SELECT payload FROM launches WHERE id = ?");
   query.bind(1, launch_id);
   if (!query.executeStep()) return std::nullopt;
   absl::StatusOr<Launch> launch = DecodeLaunch(Blob(query.getColumn(0)));
@@ -99,14 +100,14 @@ absl::Status WriteLaunch(SQLite::Database& db, const Launch& launch) {
   }
   const std::string payload = EncodeLaunch(launch);
   if (launch.version == 1) {
-    SQLite::Statement exists(db, "SELECT 1 FROM launches WHERE id = ?");
+    CachedStatement exists(db, "SELECT 1 FROM launches WHERE id = ?");
     exists.bind(1, launch.id);
     if (exists.executeStep()) {
       return absl::AlreadyExistsError(absl::StrCat("launch ", launch.id, " already exists"));
     }
     if (!launch.request_id.empty()) {
-      SQLite::Statement same_request(db,
-                                     "SELECT id FROM launches WHERE tenant = ? AND request_id = ?");
+      CachedStatement same_request(db,
+                                   "SELECT id FROM launches WHERE tenant = ? AND request_id = ?");
       same_request.bind(1, launch.tenant);
       same_request.bind(2, launch.request_id);
       if (same_request.executeStep()) {
@@ -115,10 +116,10 @@ absl::Status WriteLaunch(SQLite::Database& db, const Launch& launch) {
                          "' was already used by launch ", same_request.getColumn(0).getString()));
       }
     }
-    SQLite::Statement insert(db,
-                             "INSERT INTO launches (id, tenant, owner, target_date, request_id, "
-                             "request_fingerprint, version, create_time, update_time, payload) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    CachedStatement insert(db,
+                           "INSERT INTO launches (id, tenant, owner, target_date, request_id, "
+                           "request_fingerprint, version, create_time, update_time, payload) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, launch.id);
     insert.bind(2, launch.tenant);
     insert.bind(3, launch.owner);
@@ -133,10 +134,10 @@ absl::Status WriteLaunch(SQLite::Database& db, const Launch& launch) {
     return absl::OkStatus();
   }
 
-  SQLite::Statement update(db,
-                           "UPDATE launches SET tenant = ?, owner = ?, target_date = ?, "
-                           "request_id = ?, request_fingerprint = ?, version = ?, create_time = ?, "
-                           "update_time = ?, payload = ? WHERE id = ? AND version = ?");
+  CachedStatement update(db,
+                         "UPDATE launches SET tenant = ?, owner = ?, target_date = ?, "
+                         "request_id = ?, request_fingerprint = ?, version = ?, create_time = ?, "
+                         "update_time = ?, payload = ? WHERE id = ? AND version = ?");
   update.bind(1, launch.tenant);
   update.bind(2, launch.owner);
   update.bind(3, FormatCivilDay(launch.target_launch_date));
@@ -150,7 +151,7 @@ absl::Status WriteLaunch(SQLite::Database& db, const Launch& launch) {
   update.bind(11, launch.version - 1);
   if (update.exec() == 1) return absl::OkStatus();
 
-  SQLite::Statement stored(db, "SELECT version FROM launches WHERE id = ?");
+  CachedStatement stored(db, "SELECT version FROM launches WHERE id = ?");
   stored.bind(1, launch.id);
   if (!stored.executeStep()) {
     return absl::NotFoundError(absl::StrCat("launch ", launch.id, " not found"));
@@ -168,13 +169,13 @@ absl::Status WriteItem(SQLite::Database& db, const Item& item) {
   const std::string payload = EncodeItem(item);
   const std::string status(ItemStatusName(item.status));
   if (item.version == 1) {
-    SQLite::Statement launch_exists(db, "SELECT 1 FROM launches WHERE id = ?");
+    CachedStatement launch_exists(db, "SELECT 1 FROM launches WHERE id = ?");
     launch_exists.bind(1, item.launch_id);
     if (!launch_exists.executeStep()) {
       return absl::FailedPreconditionError(
           absl::StrCat("item ", ItemName(item), " belongs to no stored launch"));
     }
-    SQLite::Statement exists(db, "SELECT 1 FROM items WHERE launch_id = ? AND code = ?");
+    CachedStatement exists(db, "SELECT 1 FROM items WHERE launch_id = ? AND code = ?");
     exists.bind(1, item.launch_id);
     exists.bind(2, item.code);
     if (exists.executeStep()) {
@@ -193,9 +194,9 @@ absl::Status WriteItem(SQLite::Database& db, const Item& item) {
     return absl::OkStatus();
   }
 
-  SQLite::Statement update(db,
-                           "UPDATE items SET version = ?, status = ?, payload = ? "
-                           "WHERE launch_id = ? AND code = ? AND version = ?");
+  CachedStatement update(db,
+                         "UPDATE items SET version = ?, status = ?, payload = ? "
+                         "WHERE launch_id = ? AND code = ? AND version = ?");
   update.bind(1, item.version);
   update.bind(2, status);
   BindPayload(update, 3, payload);
@@ -204,7 +205,7 @@ absl::Status WriteItem(SQLite::Database& db, const Item& item) {
   update.bind(6, item.version - 1);
   if (update.exec() == 1) return absl::OkStatus();
 
-  SQLite::Statement stored(db, "SELECT version FROM items WHERE launch_id = ? AND code = ?");
+  CachedStatement stored(db, "SELECT version FROM items WHERE launch_id = ? AND code = ?");
   stored.bind(1, item.launch_id);
   stored.bind(2, item.code);
   if (!stored.executeStep()) {
@@ -217,10 +218,10 @@ absl::Status WriteItem(SQLite::Database& db, const Item& item) {
 
 void WriteEvent(SQLite::Database& db, const Event& event) {
   const std::string payload = EncodeEventPayload(event);
-  SQLite::Statement insert(db,
-                           "INSERT INTO events (sequence, type, tenant, launch_id, item_code, "
-                           "actor, time_micros, summary, payload) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  CachedStatement insert(db,
+                         "INSERT INTO events (sequence, type, tenant, launch_id, item_code, "
+                         "actor, time_micros, summary, payload) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert.bind(1, event.sequence);
   insert.bind(2, Str(EventTypeName(event.type)));
   insert.bind(3, event.tenant);
@@ -299,7 +300,7 @@ absl::StatusOr<LaunchRead> SqliteChecklistStore::ReadLaunch(absl::string_view la
   return db_->ReadSnapshot(
       absl::StrCat("reading launch ", id),
       [&](SQLite::Database& reader) -> absl::StatusOr<LaunchRead> {
-        SQLite::Statement query(reader, "SELECT payload FROM launches WHERE id = ?");
+        CachedStatement query(reader, "SELECT payload FROM launches WHERE id = ?");
         query.bind(1, id);
         if (!query.executeStep()) {
           return absl::NotFoundError(absl::StrCat("launch ", id, " not found"));
@@ -341,7 +342,7 @@ absl::StatusOr<std::optional<std::string>> SqliteChecklistStore::FindLaunchByReq
 
 absl::StatusOr<int64_t> SqliteChecklistStore::CountLaunches(absl::string_view tenant) {
   return db_->Read("counting a tenant's launches", [&](SQLite::Database& reader) -> int64_t {
-    SQLite::Statement query(reader, "SELECT COUNT(*) FROM launches WHERE tenant = ?");
+    CachedStatement query(reader, "SELECT COUNT(*) FROM launches WHERE tenant = ?");
     query.bind(1, Str(tenant));
     query.executeStep();
     return query.getColumn(0).getInt64();
@@ -360,7 +361,7 @@ absl::StatusOr<std::vector<LaunchState>> SqliteChecklistStore::ListLaunches(
   absl::StrAppend(&sql, " ORDER BY id LIMIT ?");
 
   return db_->ReadSnapshot("listing launches", [&](SQLite::Database& reader) {
-    SQLite::Statement query(reader, sql);
+    CachedStatement query(reader, sql);
     int index = 0;
     query.bind(++index, Str(after_id));
     if (!filter.tenant.empty()) query.bind(++index, filter.tenant);
@@ -398,7 +399,7 @@ absl::StatusOr<std::vector<Event>> SqliteChecklistStore::QueryEvents(
   absl::StrAppend(&sql, " ORDER BY sequence LIMIT ?");
 
   return db_->Read("reading events", [&](SQLite::Database& reader) {
-    SQLite::Statement query(reader, sql);
+    CachedStatement query(reader, sql);
     int index = 0;
     query.bind(++index, after_sequence);
     if (launch_id.has_value()) query.bind(++index, *launch_id);
@@ -415,8 +416,7 @@ absl::StatusOr<std::vector<LogEpoch>> SqliteChecklistStore::LogEpochs() {
   return db_->Read(
       "reading the log epochs",
       [&](SQLite::Database& reader) -> absl::StatusOr<std::vector<LogEpoch>> {
-        SQLite::Statement query(reader,
-                                "SELECT id, base_sequence FROM log_epochs ORDER BY ordinal");
+        CachedStatement query(reader, "SELECT id, base_sequence FROM log_epochs ORDER BY ordinal");
         absl::StatusOr<std::vector<LogEpoch>> epochs =
             ReadSqliteRows(query, [](SQLite::Statement& row) {
               return LogEpoch{row.getColumn(0).getString(), row.getColumn(1).getInt64()};
@@ -433,10 +433,10 @@ absl::StatusOr<LogEpoch> SqliteChecklistStore::StartLogEpoch() {
     LogEpoch epoch;
     epoch.base_sequence = ReadLastSequence(db);
     epoch.id = db.execAndGet("SELECT lower(hex(randomblob(8)))").getString();
-    SQLite::Statement insert(db,
-                             "INSERT INTO log_epochs (ordinal, id, base_sequence, create_time) "
-                             "VALUES ((SELECT MAX(ordinal) + 1 FROM log_epochs), ?, ?, "
-                             "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
+    CachedStatement insert(db,
+                           "INSERT INTO log_epochs (ordinal, id, base_sequence, create_time) "
+                           "VALUES ((SELECT MAX(ordinal) + 1 FROM log_epochs), ?, ?, "
+                           "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
     insert.bind(1, epoch.id);
     insert.bind(2, epoch.base_sequence);
     insert.exec();

@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "common/sqlite/guarded.h"
+#include "common/sqlite/statement_cache.h"
 
 namespace preflight {
 
@@ -17,7 +18,8 @@ namespace preflight {
 // callers get a status and never touch the connection unlocked.
 class GuardedConnection {
  public:
-  explicit GuardedConnection(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+  explicit GuardedConnection(std::unique_ptr<SQLite::Database> db)
+      : db_(std::move(db)), statements_(db_.get()) {}
   GuardedConnection(const GuardedConnection&) = delete;
   GuardedConnection& operator=(const GuardedConnection&) = delete;
 
@@ -26,6 +28,8 @@ class GuardedConnection {
   template <typename Body>
   SqliteGuardedResult<Body, SQLite::Database&> Run(absl::string_view context, Body&& body) {
     absl::MutexLock lock(&mu_);
+    // CachedStatements the body makes on this connection reuse its prepared statements.
+    ScopedStatementCache use(&statements_);
     return SqliteGuarded(context, std::forward<Body>(body), *db_);
   }
 
@@ -47,6 +51,8 @@ class GuardedConnection {
  private:
   absl::Mutex mu_;
   std::unique_ptr<SQLite::Database> db_ ABSL_GUARDED_BY(mu_);
+  // After db_: its statements are finalized before the connection closes.
+  StatementCache statements_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace preflight

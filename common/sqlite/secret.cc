@@ -5,12 +5,13 @@
 #include "SQLiteCpp/Statement.h"
 #include "SQLiteCpp/Transaction.h"
 #include "absl/strings/str_cat.h"
+#include "common/sqlite/statement_cache.h"
 
 namespace preflight {
 namespace {
 
 std::optional<std::string> ReadSecret(SQLite::Database& db, const std::string& name) {
-  SQLite::Statement query(db, "SELECT value FROM secrets WHERE name = ?");
+  CachedStatement query(db, "SELECT value FROM secrets WHERE name = ?");
   query.bind(1, name);
   if (!query.executeStep()) return std::nullopt;
   return query.getColumn(0).getString();

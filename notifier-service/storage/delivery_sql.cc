@@ -5,6 +5,7 @@
 #include "SQLiteCpp/Statement.h"
 #include "absl/strings/str_cat.h"
 #include "common/sqlite/rows.h"
+#include "common/sqlite/statement_cache.h"
 #include "notifier-service/storage/inbox_sql.h"
 #include "notifier-service/storage/notifier_row_codec.h"
 
@@ -72,9 +73,9 @@ absl::StatusOr<Delivery> ReadDeliveryRow(SQLite::Statement& query) {
 
 absl::StatusOr<std::vector<DeliveryAttempt>> ReadHistory(SQLite::Database& db,
                                                          int64_t delivery_id) {
-  SQLite::Statement query(db,
-                          "SELECT attempt, time, outcome, http_status, provider_answer FROM ledger "
-                          "WHERE delivery_id = ? ORDER BY id");
+  CachedStatement query(db,
+                        "SELECT attempt, time, outcome, http_status, provider_answer FROM ledger "
+                        "WHERE delivery_id = ? ORDER BY id");
   query.bind(1, delivery_id);
   return ReadSqliteRows(query, [](SQLite::Statement& row) {
     DeliveryAttempt attempt;
@@ -102,9 +103,9 @@ absl::StatusOr<std::vector<Delivery>> ReadDeliveryRows(SQLite::Database& db,
 
 void AppendLedger(SQLite::Database& db, int64_t delivery_id, int attempt, absl::Time time,
                   const std::string& outcome, int http_status, const std::string& provider_answer) {
-  SQLite::Statement insert(db,
-                           "INSERT INTO ledger (delivery_id, attempt, time, outcome, http_status, "
-                           "provider_answer) VALUES (?, ?, ?, ?, ?, ?)");
+  CachedStatement insert(db,
+                         "INSERT INTO ledger (delivery_id, attempt, time, outcome, http_status, "
+                         "provider_answer) VALUES (?, ?, ?, ?, ?, ?)");
   insert.bind(1, delivery_id);
   insert.bind(2, attempt);
   insert.bind(3, Micros(time));
@@ -117,7 +118,7 @@ void AppendLedger(SQLite::Database& db, int64_t delivery_id, int attempt, absl::
 // The state and attempt count of a delivery, absent when there is no such delivery.
 std::optional<std::pair<std::string, int>> DeliveryStateAndAttempts(SQLite::Database& db,
                                                                     int64_t id) {
-  SQLite::Statement query(db, "SELECT state, attempts FROM deliveries WHERE id = ?");
+  CachedStatement query(db, "SELECT state, attempts FROM deliveries WHERE id = ?");
   query.bind(1, id);
   if (!query.executeStep()) return std::nullopt;
   return std::make_pair(query.getColumn(0).getString(), query.getColumn(1).getInt());
@@ -167,9 +168,9 @@ std::optional<int64_t> InsertDelivery(SQLite::Database& db, const Delivery& deli
 }
 
 void CancelIfPending(SQLite::Database& db, int64_t id, const std::string& reason, absl::Time now) {
-  SQLite::Statement cancel(db,
-                           "UPDATE deliveries SET state = 'cancelled', update_time = ? "
-                           "WHERE id = ? AND state = 'pending' RETURNING attempts");
+  CachedStatement cancel(db,
+                         "UPDATE deliveries SET state = 'cancelled', update_time = ? "
+                         "WHERE id = ? AND state = 'pending' RETURNING attempts");
   cancel.bind(1, Micros(now));
   cancel.bind(2, id);
   std::optional<int> attempts;
@@ -181,9 +182,9 @@ absl::StatusOr<int> LeaseDeliveries(SQLite::Database& db, const std::vector<int6
                                     absl::string_view unit_key, absl::Time now) {
   int first_attempt = 0;
   for (int64_t id : ids) {
-    SQLite::Statement query(db,
-                            "SELECT state, attempts, next_attempt_time FROM deliveries "
-                            "WHERE id = ?");
+    CachedStatement query(db,
+                          "SELECT state, attempts, next_attempt_time FROM deliveries "
+                          "WHERE id = ?");
     query.bind(1, id);
     if (!query.executeStep()) {
       return absl::NotFoundError(absl::StrCat("delivery ", id, " not found"));
@@ -197,9 +198,9 @@ absl::StatusOr<int> LeaseDeliveries(SQLite::Database& db, const std::vector<int6
       return absl::FailedPreconditionError(absl::StrCat("delivery ", id, " is not due yet"));
     }
     if (first_attempt == 0) first_attempt = query.getColumn(1).getInt() + 1;
-    SQLite::Statement update(db,
-                             "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, "
-                             "unit_key = ?, update_time = ? WHERE id = ?");
+    CachedStatement update(db,
+                           "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, "
+                           "unit_key = ?, update_time = ? WHERE id = ?");
     update.bind(1, Str(unit_key));
     update.bind(2, Micros(now));
     update.bind(3, id);
@@ -216,10 +217,10 @@ absl::Status RecordAttempt(SQLite::Database& db, const AttemptOutcome& outcome) 
       return absl::NotFoundError(absl::StrCat("delivery ", id, " not found"));
     }
     // Only a retry moves the next attempt; otherwise it keeps when the last one was due.
-    SQLite::Statement update(db,
-                             "UPDATE deliveries SET state = ?1, update_time = ?2, "
-                             "next_attempt_time = CASE WHEN ?1 = 'pending' THEN ?3 "
-                             "ELSE next_attempt_time END WHERE id = ?4");
+    CachedStatement update(db,
+                           "UPDATE deliveries SET state = ?1, update_time = ?2, "
+                           "next_attempt_time = CASE WHEN ?1 = 'pending' THEN ?3 "
+                           "ELSE next_attempt_time END WHERE id = ?4");
     update.bind(1, state);
     update.bind(2, Micros(outcome.attempt.time));
     update.bind(3, Micros(outcome.next_attempt_time));
@@ -234,9 +235,9 @@ absl::Status RecordAttempt(SQLite::Database& db, const AttemptOutcome& outcome) 
 
 void DeferPendingDeliveries(SQLite::Database& db, ChannelType channel, absl::string_view target,
                             absl::Time until) {
-  SQLite::Statement update(db,
-                           "UPDATE deliveries SET next_attempt_time = ?1 WHERE state = 'pending' "
-                           "AND next_attempt_time < ?1 AND channel = ?2 AND target = ?3");
+  CachedStatement update(db,
+                         "UPDATE deliveries SET next_attempt_time = ?1 WHERE state = 'pending' "
+                         "AND next_attempt_time < ?1 AND channel = ?2 AND target = ?3");
   update.bind(1, Micros(until));
   update.bind(2, Str(ChannelTypeName(channel)));
   update.bind(3, Str(target));
@@ -246,9 +247,9 @@ void DeferPendingDeliveries(SQLite::Database& db, ChannelType channel, absl::str
 absl::StatusOr<std::vector<Delivery>> PendingDeliveriesOfItem(SQLite::Database& db,
                                                               absl::string_view launch_id,
                                                               absl::string_view code) {
-  SQLite::Statement query(db, absl::StrCat("SELECT ", kDeliveryColumns,
-                                           " FROM deliveries WHERE launch_id = ? AND item_code = ? "
-                                           "AND state = 'pending' ORDER BY id"));
+  CachedStatement query(db, absl::StrCat("SELECT ", kDeliveryColumns,
+                                         " FROM deliveries WHERE launch_id = ? AND item_code = ? "
+                                         "AND state = 'pending' ORDER BY id"));
   query.bind(1, Str(launch_id));
   query.bind(2, Str(code));
   return ReadDeliveryRows(db, query, /*with_history=*/false);
@@ -267,8 +268,8 @@ absl::StatusOr<std::vector<Delivery>> DueDeliveries(SQLite::Database& db, absl::
 
 absl::StatusOr<std::vector<Delivery>> DeliveriesInState(SQLite::Database& db, DeliveryState state,
                                                         int limit) {
-  SQLite::Statement query(db, absl::StrCat("SELECT ", kDeliveryColumns,
-                                           " FROM deliveries WHERE state = ? ORDER BY id LIMIT ?"));
+  CachedStatement query(db, absl::StrCat("SELECT ", kDeliveryColumns,
+                                         " FROM deliveries WHERE state = ? ORDER BY id LIMIT ?"));
   query.bind(1, Str(DeliveryStateName(state)));
   query.bind(2, limit);
   return ReadDeliveryRows(db, query, /*with_history=*/false);
@@ -290,7 +291,7 @@ absl::StatusOr<std::vector<Delivery>> ListDeliveries(SQLite::Database& db,
   if (filter.channel.has_value()) absl::StrAppend(&sql, " AND channel = ?");
   absl::StrAppend(&sql, " ORDER BY id DESC LIMIT ?");
 
-  SQLite::Statement query(db, sql);
+  CachedStatement query(db, sql);
   int index = 0;
   if (before_id > 0) query.bind(++index, before_id);
   if (!filter.tenant.empty()) query.bind(++index, filter.tenant);

@@ -5,14 +5,15 @@
 #include "SQLiteCpp/Statement.h"
 #include "absl/strings/str_cat.h"
 #include "common/sqlite/rows.h"
+#include "common/sqlite/statement_cache.h"
 
 namespace preflight::notifier::sql {
 
 void InsertInboxMessage(SQLite::Database& db, const InboxMessage& message) {
-  SQLite::Statement insert(db,
-                           "INSERT INTO inbox (recipient_tenant, recipient_id, delivery_id, "
-                           "subject, body, create_time) VALUES (?, ?, ?, ?, ?, ?) "
-                           "ON CONFLICT (delivery_id) DO NOTHING");
+  CachedStatement insert(db,
+                         "INSERT INTO inbox (recipient_tenant, recipient_id, delivery_id, "
+                         "subject, body, create_time) VALUES (?, ?, ?, ?, ?, ?) "
+                         "ON CONFLICT (delivery_id) DO NOTHING");
   insert.bind(1, message.recipient_tenant);
   insert.bind(2, message.recipient_id);
   insert.bind(3, message.delivery_id);
@@ -30,7 +31,7 @@ absl::StatusOr<std::vector<InboxMessage>> ListInbox(SQLite::Database& db, absl::
       "FROM inbox WHERE recipient_tenant = ? AND recipient_id = ?";
   if (before_id > 0) absl::StrAppend(&sql, " AND id < ?");
   absl::StrAppend(&sql, " ORDER BY id DESC LIMIT ?");
-  SQLite::Statement query(db, sql);
+  CachedStatement query(db, sql);
   int index = 0;
   query.bind(++index, std::string(tenant));
   query.bind(++index, std::string(id));

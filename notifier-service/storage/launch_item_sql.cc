@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/civil_date.h"
 #include "common/sqlite/rows.h"
+#include "common/sqlite/statement_cache.h"
 #include "common/sqlite/time_columns.h"
 #include "notifier-service/storage/notifier_row_codec.h"
 
@@ -70,8 +71,7 @@ void UpsertLaunch(SQLite::Database& db, const LaunchInfo& launch) {
   upsert.bind(8, launch.version);
   upsert.exec();
   // Items stored before their launch was known learn its tenant now.
-  SQLite::Statement tenant(db,
-                           "UPDATE items SET tenant = ?1 WHERE launch_id = ?2 AND tenant <> ?1");
+  CachedStatement tenant(db, "UPDATE items SET tenant = ?1 WHERE launch_id = ?2 AND tenant <> ?1");
   tenant.bind(1, launch.tenant);
   tenant.bind(2, launch.launch_id);
   tenant.exec();
@@ -79,10 +79,10 @@ void UpsertLaunch(SQLite::Database& db, const LaunchInfo& launch) {
 
 absl::StatusOr<std::optional<LaunchInfo>> FindLaunch(SQLite::Database& db,
                                                      const std::string& launch_id) {
-  SQLite::Statement query(db,
-                          "SELECT launch_id, tenant, display_name, owner, time_zone, "
-                          "target_launch_date, went_live_date, version FROM launches "
-                          "WHERE launch_id = ?");
+  CachedStatement query(db,
+                        "SELECT launch_id, tenant, display_name, owner, time_zone, "
+                        "target_launch_date, went_live_date, version FROM launches "
+                        "WHERE launch_id = ?");
   query.bind(1, launch_id);
   if (!query.executeStep()) return std::optional<LaunchInfo>();
   LaunchInfo launch;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
 #include "common/sqlite/rows.h"
+#include "common/sqlite/statement_cache.h"
 #include "notifier-service/storage/notifier_row_codec.h"
 
 namespace preflight::notifier::sql {
@@ -40,7 +41,7 @@ absl::StatusOr<Recipient> ReadRecipientRow(SQLite::Statement& query) {
 
 std::optional<int64_t> StoredVersion(SQLite::Database& db, const std::string& tenant,
                                      const std::string& id) {
-  SQLite::Statement query(db, "SELECT version FROM recipients WHERE tenant = ? AND id = ?");
+  CachedStatement query(db, "SELECT version FROM recipients WHERE tenant = ? AND id = ?");
   query.bind(1, tenant);
   query.bind(2, id);
   if (!query.executeStep()) return std::nullopt;
@@ -49,16 +50,16 @@ std::optional<int64_t> StoredVersion(SQLite::Database& db, const std::string& te
 
 // Replaces the recipient's rows in recipient_subscriptions with its subscriptions.
 void WriteSubscriptions(SQLite::Database& db, const Recipient& recipient) {
-  SQLite::Statement clear(db,
-                          "DELETE FROM recipient_subscriptions WHERE recipient_tenant = ? AND "
-                          "recipient_id = ?");
+  CachedStatement clear(db,
+                        "DELETE FROM recipient_subscriptions WHERE recipient_tenant = ? AND "
+                        "recipient_id = ?");
   clear.bind(1, recipient.tenant);
   clear.bind(2, recipient.id);
   clear.exec();
   for (const std::string& target : recipient.subscriptions) {
-    SQLite::Statement insert(db,
-                             "INSERT INTO recipient_subscriptions (recipient_tenant, recipient_id, "
-                             "target) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+    CachedStatement insert(db,
+                           "INSERT INTO recipient_subscriptions (recipient_tenant, recipient_id, "
+                           "target) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
     insert.bind(1, recipient.tenant);
     insert.bind(2, recipient.id);
     insert.bind(3, target);
@@ -73,8 +74,8 @@ absl::Status CreateRecipient(SQLite::Database& db, const Recipient& recipient) {
     return absl::AlreadyExistsError(absl::StrCat(
         "recipient ", api::RecipientName(recipient.tenant, recipient.id), " already exists"));
   }
-  SQLite::Statement insert(db, absl::StrCat("INSERT INTO recipients (", kRecipientColumns,
-                                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  CachedStatement insert(db, absl::StrCat("INSERT INTO recipients (", kRecipientColumns,
+                                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   insert.bind(1, recipient.id);
   insert.bind(2, recipient.tenant);
   insert.bind(3, recipient.display_name);
@@ -93,8 +94,8 @@ absl::Status CreateRecipient(SQLite::Database& db, const Recipient& recipient) {
 absl::StatusOr<std::optional<Recipient>> FindRecipient(SQLite::Database& db,
                                                        absl::string_view tenant,
                                                        absl::string_view id) {
-  SQLite::Statement query(db, absl::StrCat("SELECT ", kRecipientColumns,
-                                           " FROM recipients WHERE tenant = ? AND id = ?"));
+  CachedStatement query(db, absl::StrCat("SELECT ", kRecipientColumns,
+                                         " FROM recipients WHERE tenant = ? AND id = ?"));
   query.bind(1, std::string(tenant));
   query.bind(2, std::string(id));
   if (!query.executeStep()) return std::optional<Recipient>();
@@ -111,7 +112,7 @@ absl::StatusOr<std::vector<Recipient>> ListRecipients(SQLite::Database& db,
       absl::StrCat("SELECT ", kRecipientColumns, " FROM recipients WHERE (tenant, id) > (?, ?)");
   if (!tenant.empty()) absl::StrAppend(&sql, " AND tenant = ?");
   absl::StrAppend(&sql, " ORDER BY tenant, id LIMIT ?");
-  SQLite::Statement query(db, sql);
+  CachedStatement query(db, sql);
   int index = 0;
   query.bind(++index, std::string(after_tenant));
   query.bind(++index, std::string(after_id));
@@ -153,10 +154,10 @@ absl::Status UpdateRecipient(SQLite::Database& db, const Recipient& recipient) {
                                            ", expected ", recipient.version - 1, ")"));
   }
   // create_time is the stored one: a recipient is created once. The tenant is part of the key.
-  SQLite::Statement update(db,
-                           "UPDATE recipients SET display_name = ?, language = ?, channels = ?, "
-                           "digest = ?, subscriptions = ?, version = ?, update_time = ? "
-                           "WHERE tenant = ? AND id = ?");
+  CachedStatement update(db,
+                         "UPDATE recipients SET display_name = ?, language = ?, channels = ?, "
+                         "digest = ?, subscriptions = ?, version = ?, update_time = ? "
+                         "WHERE tenant = ? AND id = ?");
   update.bind(1, recipient.display_name);
   update.bind(2, recipient.language);
   update.bind(3, EncodeChannels(recipient.channels));
@@ -185,7 +186,7 @@ absl::Status DeleteRecipient(SQLite::Database& db, absl::string_view tenant, abs
         absl::StrCat("recipient ", name, " is at version ", *stored, ", not ", *expected_version));
   }
   // Subscriptions go with it (ON DELETE CASCADE).
-  SQLite::Statement remove(db, "DELETE FROM recipients WHERE tenant = ? AND id = ?");
+  CachedStatement remove(db, "DELETE FROM recipients WHERE tenant = ? AND id = ?");
   remove.bind(1, tenant_key);
   remove.bind(2, key);
   remove.exec();

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
 #include "common/sqlite/rows.h"
+#include "common/sqlite/statement_cache.h"
 #include "common/sqlite/time_columns.h"
 #include "notifier-service/storage/delivery_sql.h"
 #include "notifier-service/storage/launch_item_sql.h"
@@ -14,9 +15,9 @@ namespace preflight::notifier::sql {
 
 absl::StatusOr<std::vector<ItemRecord>> ItemsToCheck(SQLite::Database& db, absl::Time now,
                                                      int limit) {
-  SQLite::Statement query(db, absl::StrCat("SELECT ", kItemColumns,
-                                           " FROM items WHERE next_check_time <= ? "
-                                           "ORDER BY next_check_time, launch_id, code LIMIT ?"));
+  CachedStatement query(db, absl::StrCat("SELECT ", kItemColumns,
+                                         " FROM items WHERE next_check_time <= ? "
+                                         "ORDER BY next_check_time, launch_id, code LIMIT ?"));
   query.bind(1, absl::ToUnixMicros(now));
   query.bind(2, limit);
   return ReadItemRows(query);
@@ -31,7 +32,7 @@ absl::StatusOr<std::vector<ItemRecord>> ListScheduledItems(
   if (!tenant.empty()) absl::StrAppend(&sql, " AND tenant = ?");
   if (!launch_id.empty()) absl::StrAppend(&sql, " AND launch_id = ?");
   absl::StrAppend(&sql, " ORDER BY launch_id, code LIMIT ?");
-  SQLite::Statement query(db, sql);
+  CachedStatement query(db, sql);
   int index = 0;
   query.bind(++index, std::string(after_launch_id));
   query.bind(++index, std::string(after_code));
@@ -42,9 +43,9 @@ absl::StatusOr<std::vector<ItemRecord>> ListScheduledItems(
 }
 
 absl::Status UpdateItemControls(SQLite::Database& db, const ItemRecord& record) {
-  SQLite::Statement update(db,
-                           "UPDATE items SET next_check_time = ?, snoozed_until = ?, "
-                           "acknowledged_version = ? WHERE launch_id = ? AND code = ?");
+  CachedStatement update(db,
+                         "UPDATE items SET next_check_time = ?, snoozed_until = ?, "
+                         "acknowledged_version = ? WHERE launch_id = ? AND code = ?");
   BindOptionalTime(update, 1, record.next_check_time);
   BindOptionalTime(update, 2, record.snoozed_until);
   update.bind(3, record.acknowledged_version);
@@ -62,19 +63,19 @@ int64_t CountScheduledItems(SQLite::Database& db) {
 }
 
 std::optional<absl::Time> NextDueTime(SQLite::Database& db) {
-  SQLite::Statement query(db,
-                          "SELECT MIN(t) FROM ("
-                          "SELECT MIN(next_check_time) AS t FROM items "
-                          "UNION ALL SELECT MIN(next_attempt_time) FROM deliveries "
-                          "WHERE state = 'pending')");
+  CachedStatement query(db,
+                        "SELECT MIN(t) FROM ("
+                        "SELECT MIN(next_check_time) AS t FROM items "
+                        "UNION ALL SELECT MIN(next_attempt_time) FROM deliveries "
+                        "WHERE state = 'pending')");
   if (!query.executeStep() || query.getColumn(0).isNull()) return std::nullopt;
   return absl::FromUnixMicros(query.getColumn(0).getInt64());
 }
 
 void InsertHandledRung(SQLite::Database& db, const HandledRung& rung) {
-  SQLite::Statement insert(db,
-                           "INSERT INTO handled_rungs (launch_id, code, rung_id, outcome, time) "
-                           "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+  CachedStatement insert(db,
+                         "INSERT INTO handled_rungs (launch_id, code, rung_id, outcome, time) "
+                         "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
   insert.bind(1, rung.launch_id);
   insert.bind(2, rung.item_code);
   insert.bind(3, rung.rung_id);
@@ -86,9 +87,9 @@ void InsertHandledRung(SQLite::Database& db, const HandledRung& rung) {
 absl::StatusOr<std::vector<HandledRung>> ListHandledRungs(SQLite::Database& db,
                                                           absl::string_view launch_id,
                                                           absl::string_view code) {
-  SQLite::Statement query(db,
-                          "SELECT launch_id, code, rung_id, outcome, time FROM handled_rungs "
-                          "WHERE launch_id = ? AND code = ? ORDER BY time, rung_id");
+  CachedStatement query(db,
+                        "SELECT launch_id, code, rung_id, outcome, time FROM handled_rungs "
+                        "WHERE launch_id = ? AND code = ? ORDER BY time, rung_id");
   query.bind(1, std::string(launch_id));
   query.bind(2, std::string(code));
   return ReadSqliteRows(query, [](SQLite::Statement& row) {
@@ -113,8 +114,8 @@ std::vector<Delivery> CommitDecision(SQLite::Database& db, const Decision& decis
     inserted.back().history.clear();
   }
   // An item the store does not know (a test notification) has no next check to update.
-  SQLite::Statement update(db,
-                           "UPDATE items SET next_check_time = ? WHERE launch_id = ? AND code = ?");
+  CachedStatement update(db,
+                         "UPDATE items SET next_check_time = ? WHERE launch_id = ? AND code = ?");
   BindOptionalTime(update, 1, decision.next_check_time);
   update.bind(2, decision.launch_id);
   update.bind(3, decision.item_code);

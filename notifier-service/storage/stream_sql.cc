@@ -2,6 +2,7 @@
 
 #include "SQLiteCpp/Statement.h"
 #include "absl/strings/str_cat.h"
+#include "common/sqlite/statement_cache.h"
 #include "notifier-service/storage/delivery_sql.h"
 #include "notifier-service/storage/launch_item_sql.h"
 #include "notifier-service/storage/reminder_schedule_sql.h"
@@ -17,7 +18,7 @@ std::string ReadStreamLogEpoch(SQLite::Database& db) {
 }
 
 void WriteStreamLogEpoch(SQLite::Database& db, absl::string_view epoch) {
-  SQLite::Statement update(db, "UPDATE cursor SET log_epoch = ? WHERE id = 1");
+  CachedStatement update(db, "UPDATE cursor SET log_epoch = ? WHERE id = 1");
   update.bind(1, std::string(epoch));
   update.exec();
 }
@@ -44,7 +45,7 @@ absl::Status ApplyEventEffects(SQLite::Database& db, const EventEffects& effects
       CancelIfPending(db, id, effects.cancel_reason, now);
     }
   }
-  SQLite::Statement cursor(db, "UPDATE cursor SET applied_sequence = ? WHERE id = 1");
+  CachedStatement cursor(db, "UPDATE cursor SET applied_sequence = ? WHERE id = 1");
   cursor.bind(1, effects.sequence);
   cursor.exec();
   return absl::OkStatus();
