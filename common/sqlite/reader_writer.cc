@@ -5,6 +5,22 @@
 
 namespace preflight {
 
+// PRAGMA synchronous levels: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA.
+SqliteReaderWriter::RelaxedSync::RelaxedSync(SQLite::Database& db)
+    : db_(db), previous_(db.execAndGet("PRAGMA synchronous").getInt()) {
+  if (previous_ > 1) db_.exec("PRAGMA synchronous=NORMAL");
+}
+
+SqliteReaderWriter::RelaxedSync::~RelaxedSync() {
+  if (previous_ <= 1) return;
+  try {
+    db_.exec(absl::StrCat("PRAGMA synchronous=", previous_));
+  } catch (const SQLite::Exception&) {
+    // Cannot happen outside a transaction on an open connection; if it did, the next commits
+    // would be NORMAL: still crash-safe, as every WAL commit is.
+  }
+}
+
 absl::StatusOr<std::unique_ptr<SqliteReaderWriter>> SqliteReaderWriter::Open(
     const std::string& path, const SqliteOptions& options,
     const std::vector<SqliteMigration>& migrations, absl::string_view owner) {

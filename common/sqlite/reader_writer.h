@@ -72,7 +72,38 @@ class SqliteReaderWriter {
                             std::forward<Body>(body));
   }
 
+  // WriteTransaction for a write that can be redone from its source after a power loss (the
+  // notifier's copy of the checklist's event log, with its cursor): committed with
+  // synchronous=NORMAL, so it survives a crash of the process but is not fsync'd on its own. The
+  // next ordinary commit's fsync of the WAL makes it durable too (the WAL is written in order), so
+  // nothing done after it on the strength of it can outlive it.
+  template <typename Body>
+  SqliteGuardedResult<Body, SQLite::Database&> ReplayableWriteTransaction(absl::string_view context,
+                                                                          Body&& body) {
+    using Result = SqliteGuardedResult<Body, SQLite::Database&>;
+    return writer_.Run(context, [&](SQLite::Database& db) -> Result {
+      RelaxedSync relaxed(db);
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      Result result = body(db);
+      if (result.ok()) tx.commit();
+      return result;
+    });
+  }
+
  private:
+  // synchronous=NORMAL for its scope (only ever stricter settings are relaxed), then back.
+  class RelaxedSync {
+   public:
+    explicit RelaxedSync(SQLite::Database& db);
+    ~RelaxedSync();
+    RelaxedSync(const RelaxedSync&) = delete;
+    RelaxedSync& operator=(const RelaxedSync&) = delete;
+
+   private:
+    SQLite::Database& db_;
+    int previous_;
+  };
+
   // A reader taken from the pool for one call; waits while every reader is busy.
   class ReaderLease {
    public:

@@ -99,6 +99,34 @@ TEST_F(SqliteReaderWriterTest, AFailedWriteTransactionLeavesNothing) {
   EXPECT_EQ(Count(*db).value_or(-1), 1);
 }
 
+TEST_F(SqliteReaderWriterTest, AReplayableWriteCommitsWithoutItsOwnFsyncThenRestoresFull) {
+  std::unique_ptr<SqliteReaderWriter> db = Open();
+  ASSERT_NE(db, nullptr);
+  auto synchronous = [&] {
+    return db->Write("reading synchronous", [](SQLite::Database& writer) {
+      return writer.execAndGet("PRAGMA synchronous").getInt();
+    });
+  };
+  ASSERT_THAT(synchronous(), IsOkAndHolds(2));  // FULL
+  int inside = -1;
+  ASSERT_TRUE(db->ReplayableWriteTransaction("replaying", [&](SQLite::Database& writer) {
+                  inside = writer.execAndGet("PRAGMA synchronous").getInt();
+                  writer.exec("INSERT INTO notes (body) VALUES ('replayed')");
+                  return absl::OkStatus();
+                }).ok());
+  EXPECT_EQ(inside, 1);  // NORMAL
+  EXPECT_THAT(Count(*db), IsOkAndHolds(1));
+  EXPECT_THAT(synchronous(), IsOkAndHolds(2));
+
+  // A failed one leaves nothing and restores the setting as well.
+  EXPECT_FALSE(db->ReplayableWriteTransaction("replaying", [&](SQLite::Database& writer) {
+                   writer.exec("INSERT INTO notes (body) VALUES ('dropped')");
+                   return absl::AbortedError("no");
+                 }).ok());
+  EXPECT_THAT(Count(*db), IsOkAndHolds(1));
+  EXPECT_THAT(synchronous(), IsOkAndHolds(2));
+}
+
 TEST_F(SqliteReaderWriterTest, WriteRunsInAutocommit) {
   std::unique_ptr<SqliteReaderWriter> db = Open();
   ASSERT_NE(db, nullptr);

@@ -237,7 +237,12 @@ absl::Status EventSubscriber::FollowOnce(bool& progressed, bool& refused) {
 absl::Status EventSubscriber::ApplyEvent(const v1::Event& event, int64_t& applied) {
   // Already committed (a replay after a reconnect): applying it again would duplicate effects.
   if (event.sequence() <= applied) return absl::OkStatus();
-  absl::Status status = TranslateAndApply(*sink_, event);
+  bool catching_up = false;
+  {
+    absl::MutexLock lock(&mu_);
+    catching_up = event.sequence() < status_.checklist_head;
+  }
+  absl::Status status = TranslateAndApply(*sink_, event, catching_up);
   if (!status.ok()) {
     return absl::Status(status.code(),
                         absl::StrCat("applying event ", event.sequence(), ": ", status.message()));

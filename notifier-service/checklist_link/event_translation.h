@@ -24,6 +24,7 @@ absl::StatusOr<std::optional<ItemInfo>> ItemFromEvent(const v1::Event& event);
 absl::StatusOr<ChecklistEvent> TranslateEvent(const v1::Event& event);
 
 // Translates `event` and applies it to `sink`: what the subscriber does with each event.
-absl::Status TranslateAndApply(EventSink& sink, const v1::Event& event);
+// `catching_up`: see ChecklistEvent::catching_up.
+absl::Status TranslateAndApply(EventSink& sink, const v1::Event& event, bool catching_up = false);
 
 }  // namespace preflight::notifier

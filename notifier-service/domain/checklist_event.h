@@ -19,6 +19,9 @@ struct ChecklistEvent {
   std::optional<LaunchInfo> launch;
   // The item's snapshot, for item and schedule events.
   std::optional<ItemInfo> item;
+  // More of the log is known to follow at once (the stream is replaying a backlog): the engine
+  // need not start a pass for this event alone.
+  bool catching_up = false;
 };
 
 }  // namespace preflight::notifier

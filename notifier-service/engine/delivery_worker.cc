@@ -394,6 +394,13 @@ absl::Status DeliveryWorker::SendUnit(const Unit& unit) {
 }
 
 absl::StatusOr<int> DeliveryWorker::RunOnce(absl::Time now) {
+  {
+    // Lanes already wait for a send thread: a new one could not start before they do, and
+    // reading the due deliveries again (mostly the ones those lanes hold) would only cost the
+    // event intake its CPU. A freed lane wakes the engine's loop.
+    absl::MutexLock lock(&mu_);
+    if (!threads_.empty() && in_flight_ >= static_cast<int>(threads_.size())) return 0;
+  }
   absl::StatusOr<std::vector<Delivery>> due = store_->DueDeliveries(now, options_.batch_size);
   if (!due.ok()) return due.status();
 

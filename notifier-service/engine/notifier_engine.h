@@ -22,8 +22,10 @@ namespace preflight::notifier {
 
 struct NotifierEngineOptions {
   EngineOptions engine;
-  // Parallel sends (0: inline, for tests that step the engine by hand).
-  int send_threads = 8;
+  // Parallel sends (0: inline, for tests that step the engine by hand). Several times the most
+  // lanes one endpoint may have (8, EngineOptions::max_in_flight), so one hanging endpoint never
+  // takes every thread from the others.
+  int send_threads = 32;
   // The longest the background loop sleeps when nothing wakes it. It wakes at once on an applied
   // event and on a freed send lane, and starts the next pass at once after a pass that made
   // progress, so this only bounds how late a retry or rung that merely came due is noticed.
@@ -110,13 +112,21 @@ class NotifierEngine {
     }
     absl::Status Apply(const ChecklistEvent& event) override {
       absl::Status applied = inner_->Apply(event);
-      if (applied.ok()) engine_->Wake();
+      if (!applied.ok()) return applied;
+      // While a backlog replays, a pass per event would contend with the intake for the decide
+      // lock and the database for little: every kWakeEvery events, and at the head, suffice.
+      if (!event.catching_up || ++since_wake_ >= kWakeEvery) {
+        since_wake_ = 0;
+        engine_->Wake();
+      }
       return applied;
     }
 
    private:
+    static constexpr int kWakeEvery = 100;
     EventSink* const inner_;
     NotifierEngine* const engine_;
+    int since_wake_ = 0;  // only the subscriber's thread applies events
   };
 
   struct PassResult {

@@ -68,7 +68,9 @@ absl::Status SqliteNotifierStore::ResetStream() {
 }
 
 absl::Status SqliteNotifierStore::ApplyEvent(const EventEffects& effects) {
-  return db_->WriteTransaction(
+  // Replayable: after a power loss the cursor goes back with the effects, and the checklist
+  // streams the events again. Deliveries, leases and outcomes stay fsync'd per commit.
+  return db_->ReplayableWriteTransaction(
       absl::StrCat("applying event ", effects.sequence),
       [&](SQLite::Database& db) { return sql::ApplyEventEffects(db, effects, *clock_); });
 }
