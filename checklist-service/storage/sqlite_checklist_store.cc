@@ -181,7 +181,7 @@ absl::Status WriteItem(SQLite::Database& db, const Item& item) {
     if (exists.executeStep()) {
       return absl::AlreadyExistsError(absl::StrCat("item ", ItemName(item), " already exists"));
     }
-    SQLite::Statement insert(
+    CachedStatement insert(
         db,
         "INSERT INTO items (launch_id, code, ordinal, version, status, payload) VALUES (?1, ?2, "
         "(SELECT COALESCE(MAX(ordinal), 0) + 1 FROM items WHERE launch_id = ?1), ?3, ?4, ?5)");
@@ -316,7 +316,7 @@ absl::StatusOr<LaunchRead> SqliteChecklistStore::ReadLaunch(absl::string_view la
           for (const Item& item : read.state.items) read.items_version += item.version;
         } else {
           // The version column, so a view without items decodes none.
-          SQLite::Statement versions(
+          CachedStatement versions(
               reader, "SELECT COALESCE(SUM(version), 0) FROM items WHERE launch_id = ?");
           versions.bind(1, id);
           versions.executeStep();
@@ -331,7 +331,7 @@ absl::StatusOr<std::optional<std::string>> SqliteChecklistStore::FindLaunchByReq
   if (request_id.empty()) return std::optional<std::string>();
   return db_->Read("finding a launch by request id",
                    [&](SQLite::Database& reader) -> std::optional<std::string> {
-                     SQLite::Statement query(
+                     CachedStatement query(
                          reader, "SELECT id FROM launches WHERE tenant = ? AND request_id = ?");
                      query.bind(1, Str(tenant));
                      query.bind(2, Str(request_id));

@@ -127,7 +127,7 @@ std::optional<std::pair<std::string, int>> DeliveryStateAndAttempts(SQLite::Data
 }  // namespace
 
 std::optional<int64_t> InsertDelivery(SQLite::Database& db, const Delivery& delivery) {
-  SQLite::Statement insert(
+  CachedStatement insert(
       db,
       "INSERT INTO deliveries (dedup_key, tenant, launch_id, item_code, rung_id, kind, "
       "item_version, recipient_id, reason, channel, target, secret_ref, state, subject, text, "
@@ -257,7 +257,7 @@ absl::StatusOr<std::vector<Delivery>> PendingDeliveriesOfItem(SQLite::Database& 
 
 absl::StatusOr<std::vector<Delivery>> DueDeliveries(SQLite::Database& db, absl::Time now,
                                                     int limit) {
-  SQLite::Statement query(
+  CachedStatement query(
       db, absl::StrCat("SELECT ", kDeliveryColumns,
                        " FROM deliveries WHERE state = 'pending' AND next_attempt_time <= ? "
                        "ORDER BY next_attempt_time, id LIMIT ?"));
@@ -308,8 +308,8 @@ absl::StatusOr<std::vector<Delivery>> ListDeliveries(SQLite::Database& db,
 }
 
 absl::StatusOr<std::optional<Delivery>> FindDelivery(SQLite::Database& db, int64_t id) {
-  SQLite::Statement query(
-      db, absl::StrCat("SELECT ", kDeliveryColumns, " FROM deliveries WHERE id = ?"));
+  CachedStatement query(db,
+                        absl::StrCat("SELECT ", kDeliveryColumns, " FROM deliveries WHERE id = ?"));
   query.bind(1, id);
   absl::StatusOr<std::vector<Delivery>> found = ReadDeliveryRows(db, query, /*with_history=*/true);
   if (!found.ok()) return found.status();
@@ -318,8 +318,8 @@ absl::StatusOr<std::optional<Delivery>> FindDelivery(SQLite::Database& db, int64
 }
 
 absl::StatusOr<std::vector<DeliveryCount>> CountDeliveries(SQLite::Database& db) {
-  SQLite::Statement query(
-      db, "SELECT state, channel, COUNT(*) FROM deliveries GROUP BY state, channel");
+  CachedStatement query(db,
+                        "SELECT state, channel, COUNT(*) FROM deliveries GROUP BY state, channel");
   return ReadSqliteRows(query, [](SQLite::Statement& row) -> absl::StatusOr<DeliveryCount> {
     const std::string state = row.getColumn(0).getString();
     const std::string channel = row.getColumn(1).getString();

@@ -53,7 +53,7 @@ absl::StatusOr<std::vector<ItemRecord>> ReadItemRows(SQLite::Statement& query) {
 }
 
 void UpsertLaunch(SQLite::Database& db, const LaunchInfo& launch) {
-  SQLite::Statement upsert(
+  CachedStatement upsert(
       db,
       "INSERT INTO launches (launch_id, tenant, display_name, owner, time_zone, "
       "target_launch_date, went_live_date, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
@@ -105,7 +105,7 @@ absl::StatusOr<std::optional<LaunchInfo>> FindLaunch(SQLite::Database& db,
 }
 
 void UpsertItem(SQLite::Database& db, const ItemRecord& record) {
-  SQLite::Statement upsert(
+  CachedStatement upsert(
       db,
       "INSERT INTO items (launch_id, code, tenant, info, version, next_check_time, snoozed_until, "
       "acknowledged_version) VALUES (?1, ?2, "
@@ -127,7 +127,7 @@ void UpsertItem(SQLite::Database& db, const ItemRecord& record) {
 absl::StatusOr<std::optional<ItemRecord>> FindItem(SQLite::Database& db,
                                                    absl::string_view launch_id,
                                                    absl::string_view code) {
-  SQLite::Statement query(
+  CachedStatement query(
       db, absl::StrCat("SELECT ", kItemColumns, " FROM items WHERE launch_id = ? AND code = ?"));
   query.bind(1, std::string(launch_id));
   query.bind(2, std::string(code));
@@ -139,7 +139,7 @@ absl::StatusOr<std::optional<ItemRecord>> FindItem(SQLite::Database& db,
 
 absl::StatusOr<std::vector<ItemRecord>> ListLaunchItems(SQLite::Database& db,
                                                         absl::string_view launch_id) {
-  SQLite::Statement query(
+  CachedStatement query(
       db, absl::StrCat("SELECT ", kItemColumns, " FROM items WHERE launch_id = ? ORDER BY code"));
   query.bind(1, std::string(launch_id));
   return ReadItemRows(query);

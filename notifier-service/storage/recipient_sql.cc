@@ -123,7 +123,7 @@ absl::StatusOr<std::vector<Recipient>> ListRecipients(SQLite::Database& db,
 
 absl::StatusOr<std::vector<Recipient>> SubscribersOf(SQLite::Database& db, absl::string_view tenant,
                                                      absl::string_view launch_id) {
-  SQLite::Statement query(
+  CachedStatement query(
       db, absl::StrCat("SELECT ", kRecipientColumns,
                        " FROM recipients WHERE (tenant, id) IN (SELECT recipient_tenant, "
                        "recipient_id FROM recipient_subscriptions WHERE target IN (?, ?)) "
