@@ -103,6 +103,25 @@ TEST_F(SqliteChecklistStoreTest, CreatedLaunchLoadsBackFieldByFieldInInsertionOr
     ExpectItemEq(created.items[i], loaded->items[i]);
 }
 
+TEST_F(SqliteChecklistStoreTest, ReadLaunchWithoutItemsHasTheSameLaunchAndItemsVersion) {
+  std::unique_ptr<SqliteChecklistStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  const LaunchState created = Create(*store, "L1", {"MP_ACCOUNT", "BIZ", "ICP_FILING"});
+  absl::StatusOr<LaunchRead> full = store->ReadLaunch("L1", /*with_items=*/true);
+  absl::StatusOr<LaunchRead> bare = store->ReadLaunch("L1", /*with_items=*/false);
+  ASSERT_TRUE(full.ok()) << full.status();
+  ASSERT_TRUE(bare.ok()) << bare.status();
+  EXPECT_EQ(full->state.items.size(), 3u);
+  EXPECT_TRUE(bare->state.items.empty());
+  ExpectLaunchEq(full->state.launch, bare->state.launch);
+  int64_t versions = 0;
+  for (const Item& item : created.items) versions += item.version;
+  EXPECT_EQ(full->items_version, versions);
+  EXPECT_EQ(bare->items_version, versions);
+  EXPECT_EQ(store->ReadLaunch("nope", false).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store->ReadLaunch("nope", true).status().code(), absl::StatusCode::kNotFound);
+}
+
 TEST_F(SqliteChecklistStoreTest, UnknownLaunchIsNotFound) {
   std::unique_ptr<SqliteChecklistStore> store = OpenStore();
   ASSERT_NE(store, nullptr);
