@@ -244,7 +244,7 @@ TEST_F(PairTest, FailingReceiversAreRetriedOrDeadLetteredWithoutStallingOthers) 
     if (recipient == "recipients/gone") {
       // 404 is terminal: one attempt, dead-lettered, visible.
       EXPECT_EQ(delivery.state(), v1::DELIVERY_STATE_DEAD_LETTERED);
-      ASSERT_EQ(delivery.attempts_size(), 1);
+      ASSERT_EQ(delivery.attempts_size(), 1) << delivery.DebugString();
       EXPECT_EQ(delivery.attempts(0).http_status(), 404);
       continue;
     }

@@ -175,6 +175,11 @@ class NotifierStore {
   // `now`: a pass working from an older read must not send a retry early or twice.
   virtual absl::StatusOr<int> LeaseDeliveries(const std::vector<int64_t>& ids,
                                               absl::string_view unit_key, absl::Time now) = 0;
+  // Undoes a lease whose send never started (the endpoint said Retry-After meanwhile): the
+  // deliveries are PENDING again from `next_attempt_time`, with the attempt count they had and no
+  // ledger entry. Only deliveries still SENDING change.
+  virtual absl::Status ReleaseLease(const std::vector<int64_t>& ids,
+                                    absl::Time next_attempt_time) = 0;
   // Records an attempt's outcome: new state, the ledger entry for each delivery, inbox messages.
   virtual absl::Status RecordAttempt(const AttemptOutcome& outcome) = 0;
   // Moves the next attempt of every PENDING delivery to `channel` + `target` that is due before

@@ -286,12 +286,16 @@ void DeliveryWorker::HoldInMemory(ChannelType channel, const std::string& target
 }
 
 bool DeliveryWorker::Held(const std::string& endpoint, absl::Time now) {
+  return HeldUntil(endpoint, now).has_value();
+}
+
+std::optional<absl::Time> DeliveryWorker::HeldUntil(const std::string& endpoint, absl::Time now) {
   absl::MutexLock lock(&mu_);
   auto held = held_until_.find(endpoint);
-  if (held == held_until_.end()) return false;
-  if (held->second > now) return true;
+  if (held == held_until_.end()) return std::nullopt;
+  if (held->second > now) return held->second;
   held_until_.erase(held);
-  return false;
+  return std::nullopt;
 }
 
 absl::Status DeliveryWorker::SendUnit(const Unit& unit) {
@@ -327,6 +331,14 @@ absl::Status DeliveryWorker::SendUnit(const Unit& unit) {
       outcome.inbox.push_back(std::move(message));
     }
     return store_->RecordAttempt(outcome);
+  }
+
+  // A 429 from another lane may have come while this lease committed: the endpoint asked to be
+  // left alone, so the unit goes back, unsent and uncounted, to wait for the end of the hold.
+  if (std::optional<absl::Time> held =
+          HeldUntil(EndpointKey(first.channel, first.target), clock_->Now());
+      held.has_value()) {
+    return store_->ReleaseLease(ids, *held);
   }
 
   auto channel = channels_->find(first.channel);

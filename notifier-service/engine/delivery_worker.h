@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -99,8 +100,9 @@ class DeliveryWorker {
   void HoldInMemory(ChannelType channel, const std::string& target, absl::Time until);
   // Tells the observer that units[from...] wait for the rate budget.
   void ReportBudgetWait(const std::vector<Unit>& units, size_t from) const;
-  // Whether the endpoint is held at `now`.
+  // Whether the endpoint is held at `now`; HeldUntil: until when, if it is.
   bool Held(const std::string& endpoint, absl::Time now);
+  std::optional<absl::Time> HeldUntil(const std::string& endpoint, absl::Time now);
   void Submit(std::function<void()> task);
   void ThreadLoop();
 

@@ -233,6 +233,18 @@ absl::Status RecordAttempt(SQLite::Database& db, const AttemptOutcome& outcome) 
   return absl::OkStatus();
 }
 
+void ReleaseLease(SQLite::Database& db, const std::vector<int64_t>& ids, absl::Time next_attempt) {
+  CachedStatement update(db,
+                         "UPDATE deliveries SET state = 'pending', attempts = attempts - 1, "
+                         "next_attempt_time = ?1 WHERE id = ?2 AND state = 'sending'");
+  for (int64_t id : ids) {
+    update.bind(1, Micros(next_attempt));
+    update.bind(2, id);
+    update.exec();
+    update.get().reset();
+  }
+}
+
 void DeferPendingDeliveries(SQLite::Database& db, ChannelType channel, absl::string_view target,
                             absl::Time until) {
   CachedStatement update(db,

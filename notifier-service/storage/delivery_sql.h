@@ -31,6 +31,8 @@ absl::StatusOr<int> LeaseDeliveries(SQLite::Database& db, const std::vector<int6
 // New states, a ledger entry per delivery carrying its own attempt count, and the inbox
 // messages; NOT_FOUND for an unknown delivery.
 absl::Status RecordAttempt(SQLite::Database& db, const AttemptOutcome& outcome);
+// See NotifierStore::ReleaseLease.
+void ReleaseLease(SQLite::Database& db, const std::vector<int64_t>& ids, absl::Time next_attempt);
 void DeferPendingDeliveries(SQLite::Database& db, ChannelType channel, absl::string_view target,
                             absl::Time until);
 

@@ -198,6 +198,14 @@ absl::StatusOr<int> SqliteNotifierStore::LeaseDeliveries(const std::vector<int64
   return first_attempt;
 }
 
+absl::Status SqliteNotifierStore::ReleaseLease(const std::vector<int64_t>& ids,
+                                               absl::Time next_attempt_time) {
+  return grouped_.Write("releasing a lease", [&](SQLite::Database& db) {
+    sql::ReleaseLease(db, ids, next_attempt_time);
+    return absl::OkStatus();
+  });
+}
+
 absl::Status SqliteNotifierStore::RecordAttempt(const AttemptOutcome& outcome) {
   return grouped_.Write("recording a delivery attempt",
                         [&](SQLite::Database& db) { return sql::RecordAttempt(db, outcome); });

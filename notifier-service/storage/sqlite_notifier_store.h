@@ -77,6 +77,7 @@ class SqliteNotifierStore final : public NotifierStore {
   absl::StatusOr<int> LeaseDeliveries(const std::vector<int64_t>& ids, absl::string_view unit_key,
                                       absl::Time now) override;
   absl::Status RecordAttempt(const AttemptOutcome& outcome) override;
+  absl::Status ReleaseLease(const std::vector<int64_t>& ids, absl::Time next_attempt_time) override;
   absl::Status DeferPendingDeliveries(ChannelType channel, absl::string_view target,
                                       absl::Time until) override;
   absl::StatusOr<std::vector<Delivery>> ListDeliveries(const DeliveryFilter& filter,

@@ -722,6 +722,28 @@ TEST_F(SqliteNotifierStoreTest, TheStreamEpochIsKeptAndAResetForgetsOnlyTheStrea
               ::testing::SizeIs(1));
 }
 
+TEST_F(SqliteNotifierStoreTest, ReleasingALeaseMakesItPendingLaterWithoutAnAttempt) {
+  std::unique_ptr<SqliteNotifierStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  std::vector<Delivery> inserted = Insert(*store, {MakeDelivery("a"), MakeDelivery("b")});
+  ASSERT_EQ(inserted.size(), 2u);
+  ASSERT_TRUE(store->LeaseDeliveries({inserted[0].id}, "a", kT0).ok());
+  const absl::Time hold_end = kT0 + absl::Seconds(30);
+  // "b" was never leased: releasing it changes nothing.
+  ASSERT_TRUE(store->ReleaseLease({inserted[0].id, inserted[1].id}, hold_end).ok());
+
+  const Delivery released = Stored(*store, inserted[0].id);
+  EXPECT_EQ(released.state, DeliveryState::kPending);
+  EXPECT_EQ(released.attempts, 0);
+  EXPECT_EQ(released.next_attempt_time, hold_end);
+  EXPECT_TRUE(released.history.empty());
+  EXPECT_EQ(Stored(*store, inserted[1].id).next_attempt_time, inserted[1].next_attempt_time);
+  // Not due before the hold ends; then leased again as its first attempt.
+  EXPECT_THAT(store->DueDeliveries(kT0 + absl::Seconds(1), 10),
+              IsOkAndHolds(::testing::ResultOf(Keys, ElementsAre("b"))));
+  EXPECT_THAT(store->LeaseDeliveries({inserted[0].id}, "a", hold_end), IsOkAndHolds(1));
+}
+
 TEST_F(SqliteNotifierStoreTest, LeaseIsAllOrNothing) {
   std::unique_ptr<SqliteNotifierStore> store = OpenStore();
   ASSERT_NE(store, nullptr);

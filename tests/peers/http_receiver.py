@@ -181,6 +181,10 @@ class QuietServer(ThreadingHTTPServer):
     """Clients that hang up or refuse our certificate are expected in tests: no tracebacks."""
 
     daemon_threads = True
+    # socketserver's default listen backlog is 5: a notifier with several send lanes per
+    # endpoint opens more connections at once, and the kernel would drop the rest (connect
+    # timeouts that are the receiver's, not the notifier's).
+    request_queue_size = 128
 
     def handle_error(self, request, client_address):
         error = sys.exc_info()[1]
