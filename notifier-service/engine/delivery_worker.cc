@@ -468,7 +468,7 @@ absl::StatusOr<int> DeliveryWorker::RunOnce(absl::Time now) {
     int free_lanes = MaxInFlight(options_, type);
     {
       absl::MutexLock lock(&mu_);
-      free_lanes -= busy_lanes_[key];
+      if (auto busy = busy_lanes_.find(key); busy != busy_lanes_.end()) free_lanes -= busy->second;
     }
     if (free_lanes <= 0) continue;
     // A Retry-After holds the endpoint whatever the deliveries' own next attempt says.

@@ -30,7 +30,8 @@ const Clock& DefaultClock() {
 }  // namespace
 
 SqliteNotifierStore::SqliteNotifierStore(std::unique_ptr<SqliteReaderWriter> db, const Clock* clock)
-    : db_(std::move(db)), grouped_(db_.get()), clock_(clock) {}
+    // Room for a whole dispatch pass (EngineOptions::batch_size, 200) in one transaction.
+    : db_(std::move(db)), grouped_(db_.get(), /*max_batch=*/256), clock_(clock) {}
 
 SqliteNotifierStore::~SqliteNotifierStore() = default;
 
