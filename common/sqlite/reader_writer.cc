@@ -6,8 +6,10 @@
 namespace preflight {
 
 // PRAGMA synchronous levels: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA.
-SqliteReaderWriter::RelaxedSync::RelaxedSync(SQLite::Database& db)
-    : db_(db), previous_(db.execAndGet("PRAGMA synchronous").getInt()) {
+SqliteReaderWriter::RelaxedSync::RelaxedSync(SQLite::Database& db, int& configured)
+    : db_(db),
+      previous_(configured >= 0 ? configured
+                                : (configured = db.execAndGet("PRAGMA synchronous").getInt())) {
   if (previous_ > 1) db_.exec("PRAGMA synchronous=NORMAL");
 }
 

@@ -82,7 +82,7 @@ class SqliteReaderWriter {
                                                                           Body&& body) {
     using Result = SqliteGuardedResult<Body, SQLite::Database&>;
     return writer_.Run(context, [&](SQLite::Database& db) -> Result {
-      RelaxedSync relaxed(db);
+      RelaxedSync relaxed(db, writer_synchronous_);
       SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
       Result result = body(db);
       if (result.ok()) tx.commit();
@@ -94,7 +94,8 @@ class SqliteReaderWriter {
   // synchronous=NORMAL for its scope (only ever stricter settings are relaxed), then back.
   class RelaxedSync {
    public:
-    explicit RelaxedSync(SQLite::Database& db);
+    // `configured`: the writer's own level, read from it once (-1 until then).
+    RelaxedSync(SQLite::Database& db, int& configured);
     ~RelaxedSync();
     RelaxedSync(const RelaxedSync&) = delete;
     RelaxedSync& operator=(const RelaxedSync&) = delete;
@@ -124,6 +125,8 @@ class SqliteReaderWriter {
   void ReleaseReader(size_t index);
 
   GuardedConnection writer_;
+  // PRAGMA synchronous of the writer as opened; only touched while its mutex is held.
+  int writer_synchronous_ = -1;
   // Fixed after Open; each reader's own mutex guards its use, pool_mu_ only which are lent out.
   std::vector<std::unique_ptr<GuardedConnection>> readers_;
   absl::Mutex pool_mu_;

@@ -24,25 +24,25 @@ class StatementCache {
   StatementCache(const StatementCache&) = delete;
   StatementCache& operator=(const StatementCache&) = delete;
 
+  struct Entry {
+    std::unique_ptr<SQLite::Statement> statement;
+    bool in_use = false;
+  };
+
   // The prepared statement for `sql` on this cache's connection, marked in use; nullptr when it
   // is in use already (a nested use of the same SQL) or the cache is full. Throws as
   // SQLite::Statement's constructor does.
-  SQLite::Statement* Acquire(const std::string& sql);
-  // Resets `statement` (clearing its bindings) and marks it free.
-  void Release(SQLite::Statement* statement);
+  Entry* Acquire(const std::string& sql);
+  // Resets the entry's statement (clearing its bindings) and marks it free.
+  static void Release(Entry* entry);
 
   SQLite::Database* db() const { return db_; }
   size_t size() const { return entries_.size(); }
 
  private:
-  struct Entry {
-    std::unique_ptr<SQLite::Statement> statement;
-    bool in_use = false;
-  };
   SQLite::Database* const db_;
-  // Entries on the heap: by_statement_ points at them across rehashes.
+  // Entries on the heap: CachedStatements point at them across rehashes.
   absl::flat_hash_map<std::string, std::unique_ptr<Entry>> entries_;
-  absl::flat_hash_map<const SQLite::Statement*, Entry*> by_statement_;
 };
 
 // Makes `cache` current on this thread for the scope (restoring the previous one after).
@@ -82,7 +82,7 @@ class CachedStatement {
   int getColumnCount() const { return statement_->getColumnCount(); }
 
  private:
-  StatementCache* cache_ = nullptr;  // null: statement_ is owned_
+  StatementCache::Entry* entry_ = nullptr;  // null: statement_ is owned_
   SQLite::Statement* statement_ = nullptr;
   std::unique_ptr<SQLite::Statement> owned_;
 };
