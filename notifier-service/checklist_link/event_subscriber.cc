@@ -45,6 +45,9 @@ absl::Status EventSubscriber::Start() {
   if (options_.checklist_address.empty()) {
     return absl::InvalidArgumentError("event subscriber: checklist_address is required");
   }
+  if (options_.max_batch < 1) {
+    return absl::InvalidArgumentError("event subscriber: max_batch must be at least 1");
+  }
   absl::MutexLock lock(&mu_);
   if (started_) return absl::FailedPreconditionError("event subscriber: already started");
   started_ = true;
@@ -208,19 +211,22 @@ absl::Status EventSubscriber::FollowOnce(bool& progressed, bool& refused) {
 
   const int64_t resumed_after = *applied;
   absl::Status outcome;
+  PendingBatch batch;
   v1::Event event;
   while (reader->Read(&event)) {
     {
       absl::MutexLock lock(&mu_);
       status_.checklist_head = std::max(status_.checklist_head, event.sequence());
     }
-    outcome = ApplyEvent(event, *applied);
+    outcome = Take(event, *applied, batch);
     if (!outcome.ok()) {
       // Drop the stream; the next one resumes from the sink's committed cursor.
       context.TryCancel();
       break;
     }
   }
+  // What arrived before the stream ended is as good as the rest.
+  if (outcome.ok()) outcome = Flush(batch, *applied);
   progressed = *applied > resumed_after;
   const grpc::Status finished = reader->Finish();
   {
@@ -234,23 +240,46 @@ absl::Status EventSubscriber::FollowOnce(bool& progressed, bool& refused) {
   return FromGrpc(finished);
 }
 
-absl::Status EventSubscriber::ApplyEvent(const v1::Event& event, int64_t& applied) {
+absl::Status EventSubscriber::Take(const v1::Event& event, int64_t& applied, PendingBatch& batch) {
   // Already committed (a replay after a reconnect): applying it again would duplicate effects.
   if (event.sequence() <= applied) return absl::OkStatus();
-  bool catching_up = false;
+  bool at_head = false;
   {
     absl::MutexLock lock(&mu_);
-    catching_up = event.sequence() < status_.checklist_head;
+    at_head = event.sequence() >= status_.checklist_head;
   }
-  absl::Status status = TranslateAndApply(*sink_, event, catching_up);
+  absl::StatusOr<ChecklistEvent> translated = TranslateEvent(event);
+  if (!translated.ok()) {
+    if (absl::Status flushed = Flush(batch, applied); !flushed.ok()) return flushed;
+    return absl::Status(
+        translated.status().code(),
+        absl::StrCat("applying event ", event.sequence(), ": ", translated.status().message()));
+  }
+  translated->catching_up = !at_head;
+  batch.events.push_back(*std::move(translated));
+  batch.last_event_time = FromTimestamp(event.time());
+  if (at_head || static_cast<int>(batch.events.size()) >= options_.max_batch) {
+    return Flush(batch, applied);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status EventSubscriber::Flush(PendingBatch& batch, int64_t& applied) {
+  if (batch.events.empty()) return absl::OkStatus();
+  const int64_t first = batch.events.front().sequence;
+  const int64_t last = batch.events.back().sequence;
+  absl::Status status = sink_->ApplyBatch(batch.events);
+  batch.events.clear();
   if (!status.ok()) {
-    return absl::Status(status.code(),
-                        absl::StrCat("applying event ", event.sequence(), ": ", status.message()));
+    return absl::Status(
+        status.code(), first == last ? absl::StrCat("applying event ", last, ": ", status.message())
+                                     : absl::StrCat("applying events ", first, " to ", last, ": ",
+                                                    status.message()));
   }
-  applied = event.sequence();
+  applied = last;
   absl::MutexLock lock(&mu_);
   status_.applied_sequence = applied;
-  status_.last_event_time = FromTimestamp(event.time());
+  status_.last_event_time = batch.last_event_time;
   return absl::OkStatus();
 }
 

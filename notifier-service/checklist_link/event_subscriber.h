@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
 #include "notifier-service/checklist_link/backoff.h"
+#include "notifier-service/domain/checklist_event.h"
 #include "notifier-service/domain/event_sink.h"
 #include "preflight/v1/checklist.grpc.pb.h"
 
@@ -38,6 +39,9 @@ struct SubscriberOptions {
   // connection is noticed. The checklist server accepts pings every 20 s or more.
   absl::Duration keepalive_time = absl::Seconds(30);
   absl::Duration keepalive_timeout = absl::Seconds(10);
+  // Events applied in one transaction while the stream replays a backlog; an event at the
+  // checklist's head is applied at once.
+  int max_batch = 256;
   // Sent with every WatchEvents call (e.g. credentials).
   std::vector<std::pair<std::string, std::string>> metadata;
 };
@@ -64,8 +68,9 @@ struct SubscriberStatus {
 
 // Follows ChecklistService.WatchEvents and feeds each event to the sink, in order, exactly once
 // in effect: the stream resumes after the sink's committed cursor, and anything at or below it
-// is skipped. When the stream ends or cannot be opened (the checklist is down or restarting, the
-// watcher was cut off, the sink failed), it backs off with jitter and reconnects. Logs one line
+// is skipped. A backlog is applied in batches (SubscriberOptions::max_batch), live events one by
+// one as they come. When the stream ends or cannot be opened (the checklist is down or restarting,
+// the watcher was cut off, the sink failed), it backs off with jitter and reconnects. Logs one line
 // per disconnect and per reconnect, never per event. Thread-safe.
 class EventSubscriber {
  public:
@@ -95,8 +100,17 @@ class EventSubscriber {
   // Opens one stream and applies its events until it ends; returns why it ended. Sets
   // `progressed` when at least one event was applied.
   absl::Status FollowOnce(bool& progressed, bool& refused);
-  // Applies one event unless the cursor is already past it.
-  absl::Status ApplyEvent(const v1::Event& event, int64_t& applied);
+  // Events received and not yet applied.
+  struct PendingBatch {
+    std::vector<ChecklistEvent> events;
+    absl::Time last_event_time;
+  };
+  // Translates `event` onto `batch` unless the cursor is already past it; applies the batch when
+  // it is full or the event is at the head. A malformed event fails after the ones before it are
+  // applied.
+  absl::Status Take(const v1::Event& event, int64_t& applied, PendingBatch& batch);
+  // Applies and clears `batch`, advancing `applied`.
+  absl::Status Flush(PendingBatch& batch, int64_t& applied);
   // Waits `delay` unless stopped first; false when stopped.
   bool WaitUnlessStopped(absl::Duration delay);
   std::shared_ptr<grpc::Channel> NewChannel() const;

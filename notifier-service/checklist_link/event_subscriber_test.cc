@@ -60,19 +60,25 @@ class RecordingSink final : public EventSink {
     return epoch_;
   }
 
-  absl::Status Apply(const ChecklistEvent& event) override {
+  // All or nothing, like the engine's transaction.
+  absl::Status ApplyBatch(absl::Span<const ChecklistEvent> events) override {
     absl::MutexLock lock(&mu_);
-    if (event.sequence == fail_at_) {
-      fail_at_ = -1;
-      return absl::InternalError("disk full");
+    for (const ChecklistEvent& event : events) {
+      if (event.sequence == fail_at_) {
+        fail_at_ = -1;
+        return absl::InternalError(absl::StrCat("event ", event.sequence, ": disk full"));
+      }
     }
-    if (event.sequence <= applied_) ++duplicates_;
-    applied_ = event.sequence;
-    sequences_.push_back(event.sequence);
+    batches_.push_back(static_cast<int>(events.size()));
+    for (const ChecklistEvent& event : events) {
+      if (event.sequence <= applied_) ++duplicates_;
+      applied_ = event.sequence;
+      sequences_.push_back(event.sequence);
+    }
     return absl::OkStatus();
   }
 
-  // The next Apply of `sequence` fails (once), committing nothing.
+  // The next batch holding `sequence` fails (once), committing nothing.
   void FailOnceAt(int64_t sequence) {
     absl::MutexLock lock(&mu_);
     fail_at_ = sequence;
@@ -89,6 +95,11 @@ class RecordingSink final : public EventSink {
     absl::MutexLock lock(&mu_);
     return duplicates_;
   }
+  // The size of each batch applied, in order.
+  std::vector<int> batches() {
+    absl::MutexLock lock(&mu_);
+    return batches_;
+  }
 
  private:
   absl::Mutex mu_;
@@ -98,6 +109,7 @@ class RecordingSink final : public EventSink {
   int failing_reads_ ABSL_GUARDED_BY(mu_) = 0;
   int duplicates_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<int64_t> sequences_ ABSL_GUARDED_BY(mu_);
+  std::vector<int> batches_ ABSL_GUARDED_BY(mu_);
 };
 
 // A running checklist server: its own hub (a closed hub stays closed) over the shared store.
@@ -206,7 +218,34 @@ TEST_F(EventSubscriberTest, ASinkFailureRetriesFromTheCommittedCursorWithoutDupl
   EXPECT_EQ(sink.duplicates(), 0);
   const SubscriberStatus status = subscriber_->Status();
   EXPECT_EQ(status.reconnects, 1);
-  EXPECT_THAT(status.last_error, HasSubstr("applying event 5: disk full"));
+  // The backlog came as one batch, which failed whole and was applied whole on the next stream.
+  EXPECT_THAT(status.last_error,
+              HasSubstr(absl::StrCat("applying events 1 to ", head, ": event 5: disk full")));
+}
+
+TEST_F(EventSubscriberTest, AppliesABacklogInBatchesAndLiveEventsOneByOne) {
+  checklist_ = StartChecklist();
+  ASSERT_NE(checklist_, nullptr);
+  const std::string launch = CreateLaunch(*checklist_->service);
+  for (int i = 0; i < 40; ++i) Touch(*checklist_->service, launch, absl::StrCat("old ", i));
+  const int64_t backlog = Head();
+  ASSERT_GT(backlog, 2 * 16);
+  RecordingSink sink;
+  SubscriberOptions options = Options(checklist_->port);
+  options.max_batch = 16;
+  StartSubscriber(&sink, options);
+  ASSERT_TRUE(subscriber_->WaitForSequence(backlog, kPatience));
+  for (int i = 0; i < 3; ++i) {
+    Touch(*checklist_->service, launch, absl::StrCat("live ", i));
+    ASSERT_TRUE(subscriber_->WaitForSequence(backlog + i + 1, kPatience));
+  }
+
+  std::vector<int> expected(backlog / 16, 16);
+  if (backlog % 16 != 0) expected.push_back(static_cast<int>(backlog % 16));
+  expected.insert(expected.end(), {1, 1, 1});
+  EXPECT_EQ(sink.batches(), expected);
+  EXPECT_EQ(sink.sequences(), Iota(1, backlog + 3));
+  EXPECT_EQ(sink.duplicates(), 0);
 }
 
 TEST_F(EventSubscriberTest, AFailedCursorReadIsRetried) {
@@ -297,6 +336,9 @@ TEST_F(EventSubscriberTest, StartChecksItsArguments) {
   EXPECT_EQ(no_address.Start().code(), absl::StatusCode::kInvalidArgument);
   EventSubscriber no_sink(nullptr, Options(1));
   EXPECT_EQ(no_sink.Start().code(), absl::StatusCode::kInvalidArgument);
+  SubscriberOptions no_batch = Options(1);
+  no_batch.max_batch = 0;
+  EXPECT_EQ(EventSubscriber(&sink, no_batch).Start().code(), absl::StatusCode::kInvalidArgument);
 
   SubscriberOptions options = Options(1);
   options.initial_backoff = absl::Hours(1);

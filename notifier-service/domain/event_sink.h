@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "notifier-service/domain/checklist_event.h"
 
 namespace preflight::notifier {
@@ -23,9 +24,14 @@ class EventSink {
   // Records the epoch of a stream that accepted the applied sequence.
   virtual absl::Status SetLogEpoch(const std::string& epoch) = 0;
 
-  // Applies one event and commits its effects together with the cursor (= event.sequence),
-  // atomically. On error nothing of it is kept, and the event will be offered again.
-  virtual absl::Status Apply(const ChecklistEvent& event) = 0;
+  // Applies consecutive events in order and commits all their effects together with the cursor
+  // (= the last event's sequence), atomically: one transaction for a whole backlog page. Events
+  // at or below the cursor are skipped. On error nothing of the batch is kept, and its events
+  // will be offered again.
+  virtual absl::Status ApplyBatch(absl::Span<const ChecklistEvent> events) = 0;
+  absl::Status Apply(const ChecklistEvent& event) {
+    return ApplyBatch(absl::MakeConstSpan(&event, 1));
+  }
 };
 
 }  // namespace preflight::notifier

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "notifier-service/domain/delivery.h"
 #include "notifier-service/domain/model.h"
 #include "notifier-service/domain/recipient.h"
@@ -124,9 +125,13 @@ class NotifierStore {
   // Deliveries, the ledger, the rungs already handled, recipients and inboxes stay, so no
   // reminder in the ledger is sent again.
   virtual absl::Status ResetStream() = 0;
-  // Commits an event's effects and advances the cursor. FAILED_PRECONDITION (nothing written)
-  // when effects.sequence is not greater than the applied sequence.
-  virtual absl::Status ApplyEvent(const EventEffects& effects) = 0;
+  // Commits the effects of consecutive events in one transaction, in order, and advances the
+  // cursor to the last one's sequence: all of them or none. FAILED_PRECONDITION (nothing
+  // written) when the sequences do not rise above the applied sequence and each other.
+  virtual absl::Status ApplyEvents(absl::Span<const EventEffects> batch) = 0;
+  absl::Status ApplyEvent(const EventEffects& effects) {
+    return ApplyEvents(absl::MakeConstSpan(&effects, 1));
+  }
 
   // ---- Launches and items -----------------------------------------------------------------------
   virtual absl::StatusOr<std::optional<LaunchInfo>> GetLaunch(absl::string_view launch_id) = 0;

@@ -58,18 +58,16 @@ absl::StatusOr<int> Dispatcher::RunOnce(absl::Time now) {
   return created;
 }
 
-absl::StatusOr<std::optional<absl::Time>> Dispatcher::NextCheckTime(const LaunchInfo& launch,
-                                                                    const ItemRecord& record,
-                                                                    absl::Time now) const {
+std::optional<absl::Time> Dispatcher::NextCheckTime(const LaunchInfo& launch,
+                                                    const ItemRecord& record,
+                                                    const std::vector<HandledRung>& handled,
+                                                    absl::Time now) const {
   const ItemInfo& item = record.info;
   if (record.acknowledged_version != 0 && record.acknowledged_version >= item.version) {
-    return std::optional<absl::Time>();
+    return std::nullopt;
   }
-  absl::StatusOr<std::vector<HandledRung>> handled =
-      store_->HandledRungs(item.launch_id, item.code);
-  if (!handled.ok()) return handled.status();
   std::set<std::string> handled_ids;
-  for (const HandledRung& rung : *handled) handled_ids.insert(rung.rung_id);
+  for (const HandledRung& rung : handled) handled_ids.insert(rung.rung_id);
   // A rung missed within the catch-up window is due now; otherwise the next one ahead.
   std::optional<absl::Time> next;
   for (const Rung& rung : scheduler_->Plan(launch, item, now - scheduler_->catch_up_window(),

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -35,10 +37,10 @@ class Dispatcher {
                                                        const ItemInfo& item, const Rung& rung,
                                                        bool late, absl::Time now) const;
 
-  // The first rung after `now` not yet handled, if any.
-  absl::StatusOr<std::optional<absl::Time>> NextCheckTime(const LaunchInfo& launch,
-                                                          const ItemRecord& record,
-                                                          absl::Time now) const;
+  // The first rung after `now` not in `handled` (the item's handled rungs), if any.
+  std::optional<absl::Time> NextCheckTime(const LaunchInfo& launch, const ItemRecord& record,
+                                          const std::vector<HandledRung>& handled,
+                                          absl::Time now) const;
 
  private:
   // Versions fetched during one pass, per launch.

@@ -19,11 +19,12 @@ EventApplier::EventApplier(NotifierStore* store, const ReminderScheduler* schedu
 
 absl::StatusOr<int64_t> EventApplier::AppliedSequence() { return store_->AppliedSequence(); }
 
-absl::StatusOr<std::string> EventApplier::CollectCancellations(const LaunchInfo& launch,
+absl::StatusOr<std::string> EventApplier::CollectCancellations(const EventBatchView& view,
+                                                               const LaunchInfo& launch,
                                                                const ItemRecord& record,
                                                                std::vector<int64_t>& cancel) const {
   absl::StatusOr<std::vector<Delivery>> pending =
-      store_->PendingDeliveriesOfItem(record.info.launch_id, record.info.code);
+      view.PendingDeliveriesOfItem(record.info.launch_id, record.info.code);
   if (!pending.ok()) return pending.status();
   const ItemInfo& item = record.info;
   const std::string& assignee = item.assignee.empty() ? launch.owner : item.assignee;
@@ -50,13 +51,33 @@ absl::StatusOr<std::string> EventApplier::CollectCancellations(const LaunchInfo&
   return reason;
 }
 
-absl::Status EventApplier::Apply(const ChecklistEvent& event) {
+absl::Status EventApplier::ApplyBatch(absl::Span<const ChecklistEvent> events) {
   absl::MutexLock lock(decide_mu_);
   absl::StatusOr<int64_t> applied = store_->AppliedSequence();
   if (!applied.ok()) return applied.status();
-  if (event.sequence <= *applied) return absl::OkStatus();  // replayed after a reconnect
-
   const absl::Time now = clock_->Now();
+  EventBatchView view(store_);
+  std::vector<EventEffects> batch;
+  batch.reserve(events.size());
+  int64_t last = *applied;
+  for (const ChecklistEvent& event : events) {
+    if (event.sequence <= last) continue;  // replayed after a reconnect
+    absl::StatusOr<EventEffects> effects = Decide(view, event, now);
+    if (!effects.ok()) {
+      if (events.size() == 1) return effects.status();
+      return absl::Status(effects.status().code(),
+                          absl::StrCat("event ", event.sequence, ": ", effects.status().message()));
+    }
+    view.Record(*effects);
+    batch.push_back(*std::move(effects));
+    last = event.sequence;
+  }
+  return store_->ApplyEvents(batch);
+}
+
+absl::StatusOr<EventEffects> EventApplier::Decide(const EventBatchView& view,
+                                                  const ChecklistEvent& event,
+                                                  absl::Time now) const {
   EventEffects effects;
   effects.sequence = event.sequence;
 
@@ -69,23 +90,23 @@ absl::Status EventApplier::Apply(const ChecklistEvent& event) {
     effects.launch = *launch;
     current_launch = *launch;
     // The owner, zone or go-live date may move every item's reminders.
-    absl::StatusOr<std::vector<ItemRecord>> items = store_->ListLaunchItems((*launch)->launch_id);
+    absl::StatusOr<std::vector<ItemRecord>> items = view.ListLaunchItems((*launch)->launch_id);
     if (!items.ok()) return items.status();
     to_replan = *std::move(items);
   } else if (item->has_value()) {
-    absl::StatusOr<std::optional<LaunchInfo>> stored = store_->GetLaunch((*item)->launch_id);
+    absl::StatusOr<std::optional<LaunchInfo>> stored = view.GetLaunch((*item)->launch_id);
     if (!stored.ok()) return stored.status();
     current_launch = *stored;
   }
 
   if (item->has_value()) {
     absl::StatusOr<std::optional<ItemRecord>> stored =
-        store_->GetItem((*item)->launch_id, (*item)->code);
+        view.GetItem((*item)->launch_id, (*item)->code);
     if (!stored.ok()) return stored.status();
     ItemRecord record = stored->value_or(ItemRecord{});
     // Events can repeat an item's state (a launch event, a replay); never go backwards.
     if (stored->has_value() && (*stored)->info.version > (*item)->version) {
-      return store_->ApplyEvent(effects);
+      return effects;
     }
     record.info = **item;
     // An acknowledgement lasts until the item changes. The rungs that came due meanwhile were
@@ -93,7 +114,7 @@ absl::Status EventApplier::Apply(const ChecklistEvent& event) {
     if (record.acknowledged_version != 0 && record.info.version > record.acknowledged_version) {
       if (current_launch.has_value() && stored->has_value()) {
         absl::StatusOr<std::vector<HandledRung>> handled =
-            store_->HandledRungs(record.info.launch_id, record.info.code);
+            view.HandledRungs(record.info.launch_id, record.info.code);
         if (!handled.ok()) return handled.status();
         std::set<std::string> handled_ids;
         for (const HandledRung& rung : *handled) handled_ids.insert(rung.rung_id);
@@ -114,12 +135,12 @@ absl::Status EventApplier::Apply(const ChecklistEvent& event) {
     if (!current_launch.has_value()) {
       record.next_check_time = std::nullopt;
     } else {
-      absl::StatusOr<std::optional<absl::Time>> next =
-          dispatcher_->NextCheckTime(*current_launch, record, now);
-      if (!next.ok()) return next.status();
-      record.next_check_time = *next;
+      absl::StatusOr<std::vector<HandledRung>> handled =
+          view.HandledRungs(record.info.launch_id, record.info.code);
+      if (!handled.ok()) return handled.status();
+      record.next_check_time = dispatcher_->NextCheckTime(*current_launch, record, *handled, now);
       absl::StatusOr<std::string> reason =
-          CollectCancellations(*current_launch, record, effects.cancel_delivery_ids);
+          CollectCancellations(view, *current_launch, record, effects.cancel_delivery_ids);
       if (!reason.ok()) return reason.status();
       if (!reason->empty()) reasons.push_back(*std::move(reason));
     }
@@ -128,7 +149,7 @@ absl::Status EventApplier::Apply(const ChecklistEvent& event) {
   if (!reasons.empty()) {
     effects.cancel_reason = absl::StrCat(reasons.front(), " (event ", event.sequence, ")");
   }
-  return store_->ApplyEvent(effects);
+  return effects;
 }
 
 }  // namespace preflight::notifier

@@ -4,10 +4,13 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "common/clock.h"
 #include "notifier-service/domain/event_sink.h"
 #include "notifier-service/domain/notifier_store.h"
 #include "notifier-service/engine/dispatcher.h"
+#include "notifier-service/engine/event_batch_view.h"
 #include "notifier-service/engine/reminder_scheduler.h"
 
 namespace preflight::notifier {
@@ -16,7 +19,9 @@ namespace preflight::notifier {
 // the item's next check, and the cancellation of pending deliveries the change made wrong (the
 // item is done, its deadline moved, it was reassigned, the owner changed). All of it commits with
 // the cursor in one transaction, so a crash replays the event from the stream, and a replayed
-// event (sequence at or below the cursor) is ignored.
+// event (sequence at or below the cursor) is ignored. A batch is decided event by event on an
+// EventBatchView, so each event sees the effects of those before it, and commits in one
+// transaction.
 class EventApplier final : public EventSink {
  public:
   // `decide_mu` is shared with the dispatcher's pass so a decision never overwrites the effects
@@ -29,14 +34,18 @@ class EventApplier final : public EventSink {
   absl::Status SetLogEpoch(const std::string& epoch) override {
     return store_->SetStreamLogEpoch(epoch);
   }
-  absl::Status Apply(const ChecklistEvent& event) override;
+  absl::Status ApplyBatch(absl::Span<const ChecklistEvent> events) override;
 
  private:
   // Appends to `cancel` the pending deliveries of `record` that `launch` and the item's new
   // state make wrong, and returns why (empty when none).
-  absl::StatusOr<std::string> CollectCancellations(const LaunchInfo& launch,
+  absl::StatusOr<std::string> CollectCancellations(const EventBatchView& view,
+                                                   const LaunchInfo& launch,
                                                    const ItemRecord& record,
                                                    std::vector<int64_t>& cancel) const;
+  // What `event` does, read from `view` (which the caller then tells of it).
+  absl::StatusOr<EventEffects> Decide(const EventBatchView& view, const ChecklistEvent& event,
+                                      absl::Time now) const;
 
   NotifierStore* const store_;
   const ReminderScheduler* const scheduler_;

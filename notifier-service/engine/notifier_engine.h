@@ -110,12 +110,13 @@ class NotifierEngine {
     absl::Status SetLogEpoch(const std::string& epoch) override {
       return inner_->SetLogEpoch(epoch);
     }
-    absl::Status Apply(const ChecklistEvent& event) override {
-      absl::Status applied = inner_->Apply(event);
-      if (!applied.ok()) return applied;
-      // While a backlog replays, a pass per event would contend with the intake for the decide
+    absl::Status ApplyBatch(absl::Span<const ChecklistEvent> events) override {
+      absl::Status applied = inner_->ApplyBatch(events);
+      if (!applied.ok() || events.empty()) return applied;
+      // While a backlog replays, a pass per batch would contend with the intake for the decide
       // lock and the database for little: every kWakeEvery events, and at the head, suffice.
-      if (!event.catching_up || ++since_wake_ >= kWakeEvery) {
+      since_wake_ += static_cast<int>(events.size());
+      if (!events.back().catching_up || since_wake_ >= kWakeEvery) {
         since_wake_ = 0;
         engine_->Wake();
       }

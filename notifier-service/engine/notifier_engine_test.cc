@@ -457,5 +457,74 @@ TEST_F(NotifierEngineTest, WaitingDeliveriesAreCancelledWhenTheItemIsDoneOrReass
   EXPECT_TRUE(webhook_->keys.empty());
 }
 
+// The intake applies a backlog in batches, each decided event by event on the effects of the
+// ones before it: a batch leaves exactly what the same events applied one by one leave. The
+// batch below repeats an item's older state after a newer one and then replays the launch, which
+// re-plans every item: decided on the store alone, both would undo the newer state.
+TEST_F(NotifierEngineTest, ABatchLeavesWhatTheSameEventsOneByOneLeave) {
+  testing::NotifierTestbed one_by_one(&clock_);
+  one_by_one.channels()[ChannelType::kWebhook] = std::make_unique<RecordingChannel>(true);
+  one_by_one.AddLogChannel();
+  testing::NotifierTestbed::Options options;
+  options.store_on_test_clock = false;
+  ASSERT_OK(one_by_one.Open(options));
+
+  Recipient li;
+  li.id = "li.na";
+  li.digest = true;
+  li.channels = {RecipientChannel{ChannelType::kWebhook, "https://hooks.example/li", ""}};
+  ItemSpec a;
+  a.code = "A";
+  a.status = v1::ITEM_STATUS_IN_PROGRESS;
+  ItemSpec b = a;
+  b.code = "B";
+  clock_.SetTime(At(2026, 9, 22, 15, 0));
+  for (testing::NotifierTestbed* bed : {&notifier_, &one_by_one}) {
+    ASSERT_OK(bed->engine()->CreateRecipient(li).status());
+    ASSERT_OK(bed->Apply(LaunchEvent(1, "l1")));
+    ASSERT_OK(bed->Apply(ItemEvent(2, "l1", a)));
+    ASSERT_OK(bed->Apply(ItemEvent(3, "l1", b)));
+    // Digests wait for the morning: two pending deliveries the batch can cancel.
+    ASSERT_OK(bed->engine()->RunOnce().status());
+  }
+  ItemSpec approved = a;
+  approved.version = 2;
+  approved.status = v1::ITEM_STATUS_APPROVED;
+  ItemSpec reassigned = b;
+  reassigned.version = 2;
+  reassigned.assignee = "wang.fang";
+  const std::vector<v1::Event> batch = {ItemEvent(4, "l1", approved),
+                                        ItemEvent(5, "l1", reassigned), ItemEvent(6, "l1", b),
+                                        LaunchEvent(7, "l1")};
+  ASSERT_OK(notifier_.ApplyBatch(batch));
+  for (const v1::Event& event : batch) ASSERT_OK(one_by_one.Apply(event));
+
+  const auto state_of = [](testing::NotifierTestbed& bed) {
+    std::string state = absl::StrCat("applied ", bed.store()->AppliedSequence().value_or(-1), "\n");
+    const std::vector<ItemRecord> items = bed.store()->ListLaunchItems("l1").value();
+    const std::vector<Delivery> deliveries = bed.store()->ListDeliveries({}, 0, 100).value();
+    for (const ItemRecord& record : items) {
+      absl::StrAppend(&state, record.info.code, " v", record.info.version, " ", record.info.status,
+                      " ", record.info.assignee, " next ",
+                      record.next_check_time.has_value() ? absl::FormatTime(*record.next_check_time)
+                                                         : std::string("none"),
+                      "\n");
+    }
+    for (const Delivery& delivery : deliveries) {
+      absl::StrAppend(&state, delivery.dedup_key, " ", static_cast<int>(delivery.state), " ",
+                      delivery.history.empty() ? "" : delivery.history.back().provider_answer,
+                      "\n");
+    }
+    return state;
+  };
+  const std::string batched = state_of(notifier_);
+  EXPECT_EQ(batched, state_of(one_by_one));
+  EXPECT_THAT(batched, ::testing::HasSubstr("applied 7\n"));
+  EXPECT_THAT(batched, ::testing::HasSubstr("A v2 APPROVED li.na next none\n"));
+  EXPECT_THAT(batched, ::testing::HasSubstr("B v2 IN_PROGRESS wang.fang"));
+  EXPECT_THAT(batched, ::testing::HasSubstr("item is APPROVED"));
+  EXPECT_THAT(batched, ::testing::HasSubstr("reassigned to wang.fang"));
+}
+
 }  // namespace
 }  // namespace preflight::notifier

@@ -68,12 +68,20 @@ absl::Status SqliteNotifierStore::ResetStream() {
   });
 }
 
-absl::Status SqliteNotifierStore::ApplyEvent(const EventEffects& effects) {
+absl::Status SqliteNotifierStore::ApplyEvents(absl::Span<const EventEffects> batch) {
+  if (batch.empty()) return absl::OkStatus();
   // Replayable: after a power loss the cursor goes back with the effects, and the checklist
   // streams the events again. Deliveries, leases and outcomes stay fsync'd per commit.
-  return db_->ReplayableWriteTransaction(
-      absl::StrCat("applying event ", effects.sequence),
-      [&](SQLite::Database& db) { return sql::ApplyEventEffects(db, effects, *clock_); });
+  const std::string context =
+      batch.size() == 1
+          ? absl::StrCat("applying event ", batch.front().sequence)
+          : absl::StrCat("applying events ", batch.front().sequence, " to ", batch.back().sequence);
+  return db_->ReplayableWriteTransaction(context, [&](SQLite::Database& db) -> absl::Status {
+    for (const EventEffects& effects : batch) {
+      if (absl::Status s = sql::ApplyEventEffects(db, effects, *clock_); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  });
 }
 
 // ---- Launches and items ----

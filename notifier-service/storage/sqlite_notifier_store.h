@@ -23,7 +23,7 @@ namespace preflight::notifier {
 // sets its transaction; the SQL of each concern is in the *_sql.h files beside it.
 //
 // Beyond the interface's contract:
-// - ApplyEvent skips listed deliveries that are unknown or no longer PENDING.
+// - ApplyEvents skips listed deliveries that are unknown or no longer PENDING.
 // - CommitDecision for an item the store does not know still records the rungs and deliveries
 //   (test notifications are about no real item); there is no next check to update.
 // - The ledger entry written by RecordAttempt carries each delivery's own attempt count (the
@@ -38,7 +38,7 @@ class SqliteNotifierStore final : public NotifierStore {
   // Opens or creates the database at `path` (a file: the two connections must share it) and
   // applies pending schema migrations. FAILED_PRECONDITION when the file was written by a newer
   // schema, or is opened read-only before being migrated. `clock` (the real clock when null;
-  // must outlive the store) dates the cancellations ApplyEvent writes.
+  // must outlive the store) dates the cancellations ApplyEvents writes.
   static absl::StatusOr<std::unique_ptr<SqliteNotifierStore>> Open(const std::string& path,
                                                                    Options options,
                                                                    const Clock* clock = nullptr);
@@ -51,7 +51,7 @@ class SqliteNotifierStore final : public NotifierStore {
   absl::StatusOr<std::string> StreamLogEpoch() override;
   absl::Status SetStreamLogEpoch(absl::string_view epoch) override;
   absl::Status ResetStream() override;
-  absl::Status ApplyEvent(const EventEffects& effects) override;
+  absl::Status ApplyEvents(absl::Span<const EventEffects> batch) override;
 
   absl::StatusOr<std::optional<LaunchInfo>> GetLaunch(absl::string_view launch_id) override;
   absl::StatusOr<std::optional<ItemRecord>> GetItem(absl::string_view launch_id,

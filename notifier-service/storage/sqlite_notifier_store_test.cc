@@ -360,6 +360,36 @@ TEST_F(SqliteNotifierStoreTest, ApplyEventAtOrBelowTheCursorIsRefusedAndWritesNo
   EXPECT_THAT(store->GetItem("L1", "ICP"), IsOkAndAbsent());
 }
 
+TEST_F(SqliteNotifierStoreTest, ApplyEventsCommitsABatchWholeOrNotAtAll) {
+  std::unique_ptr<SqliteNotifierStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  std::vector<EventEffects> batch(3);
+  batch[0].sequence = 1;
+  batch[0].launch = MakeLaunch("L1");
+  batch[1].sequence = 2;
+  batch[1].items = {MakeItem("L1", "ICP")};
+  batch[2].sequence = 3;
+  batch[2].launch = MakeLaunch("L1");
+  batch[2].launch->owner = "wang.wei";
+  ASSERT_TRUE(store->ApplyEvents(batch).ok());
+  EXPECT_THAT(store->AppliedSequence(), IsOkAndHolds(3));
+  EXPECT_EQ(store->GetLaunch("L1").value().value().owner, "wang.wei");
+  EXPECT_TRUE(store->GetItem("L1", "ICP").value().has_value());
+
+  // A batch whose sequences do not rise fails whole: its first event is not kept either.
+  std::vector<EventEffects> bad(2);
+  bad[0].sequence = 4;
+  bad[0].items = {MakeItem("L1", "MP_ACCOUNT")};
+  bad[1].sequence = 4;
+  absl::Status status = store->ApplyEvents(bad);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+  EXPECT_THAT(status.message(), HasSubstr("event 4 is not after the applied sequence 4"));
+  EXPECT_THAT(store->AppliedSequence(), IsOkAndHolds(3));
+  EXPECT_THAT(store->GetItem("L1", "MP_ACCOUNT"), IsOkAndAbsent());
+  EXPECT_TRUE(store->ApplyEvents({}).ok());
+  EXPECT_THAT(store->AppliedSequence(), IsOkAndHolds(3));
+}
+
 TEST_F(SqliteNotifierStoreTest, ApplyEventCancelsOnlyPendingDeliveriesWithALedgerEntry) {
   std::unique_ptr<SqliteNotifierStore> store = OpenStore();
   ASSERT_NE(store, nullptr);

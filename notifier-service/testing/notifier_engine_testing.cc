@@ -144,10 +144,19 @@ void NotifierTestbed::Close() {
   store_.reset();
 }
 
-absl::Status NotifierTestbed::Apply(const v1::Event& event) {
-  absl::Status applied = TranslateAndApply(*engine_->event_sink(), event);
+absl::Status NotifierTestbed::Apply(const v1::Event& event) { return ApplyBatch({event}); }
+
+absl::Status NotifierTestbed::ApplyBatch(const std::vector<v1::Event>& events) {
+  std::vector<notifier::ChecklistEvent> translated;
+  for (const v1::Event& event : events) {
+    absl::StatusOr<notifier::ChecklistEvent> one = notifier::TranslateEvent(event);
+    if (!one.ok()) return one.status();
+    translated.push_back(*std::move(one));
+  }
+  absl::Status applied = engine_->event_sink()->ApplyBatch(translated);
   if (!applied.ok()) return applied;
-  if (event.has_item_snapshot()) {
+  for (const v1::Event& event : events) {
+    if (!event.has_item_snapshot()) continue;
     const std::string launch_id = api::ParseLaunchName(event.launch(), "event.launch").value_or("");
     versions_.Set(launch_id, event.item_snapshot().code(), event.item_snapshot().version());
   }

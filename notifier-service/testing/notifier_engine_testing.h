@@ -12,6 +12,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -140,6 +141,8 @@ class NotifierTestbed {
   // Feeds `event` to the engine's event sink, as the subscriber does; an item snapshot's version
   // becomes the checklist's current version of that item (versions()).
   absl::Status Apply(const v1::Event& event);
+  // Feeds `events` as one batch, as the subscriber does with a backlog page.
+  absl::Status ApplyBatch(const std::vector<v1::Event>& events);
 
   const TempDir& dir() const { return dir_; }
   notifier::NotifierEngine* engine() const { return engine_.get(); }
