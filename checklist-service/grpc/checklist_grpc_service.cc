@@ -421,14 +421,18 @@ grpc::Status ChecklistGrpcService::ListTemplates(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-// One WatchEvents stream. Every call into its EventWatch, and every StartWrite and Finish, is
-// made by a task on the stream's watch worker (one of a few), one at a time, so the stream's state
-// needs no lock; gRPC's reactions (OnWriteDone, OnCancel) and the hub's wake-ups only post a task.
-// That keeps blocking work off gRPC's callback threads, which must never block, and off the hub's
-// publishing thread, which holds the writer lock: the backlog is read on the worker too, one
-// page (one indexed query of page_size events) per task, so tasks of other streams interleave.
-// gRPC calls are made with no lock held. Reference-counted: the call holds a reference until the
-// task OnDone posts has run, and each posted task and the stalled-write alarm hold one.
+// One WatchEvents stream. Its EventWatch and its message are guarded by mu_; gRPC calls are made
+// with no lock held (a reaction may run inline in them), in the order they were decided.
+// Blocking work stays off gRPC's callback threads, which must never block, and off the hub's
+// publishing thread, which holds the writer lock: the stream's watch worker (one of a few) starts
+// the watch and reads the backlog, one page (one indexed query) per task so tasks of other
+// streams interleave, and gRPC's reactions and the hub's wake-ups that need it only post a task.
+// One thing runs in the reaction itself: when a write completes and the next event is already
+// in memory (the rest of a backlog page, a burst of live events), OnWriteDone starts its write at
+// once. A trip through the worker per event cost more than the write, and capped a backlog
+// replay near 10,000 events/s.
+// Reference-counted: the call holds a reference until the task OnDone posts has run, and each
+// posted task, a running OnWriteDone and the stalled-write alarm hold one.
 class ChecklistGrpcService::WatchReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   // `request` is nullopt when the request did not parse.
@@ -443,16 +447,24 @@ class ChecklistGrpcService::WatchReactor final : public grpc::ServerWriteReactor
   }
 
   void OnWriteDone(bool ok) override {
-    Post([this, ok] {
-      writing_ = false;
+    Ref();
+    Action action;
+    {
+      absl::MutexLock lock(&mu_);
       if (watch_ != nullptr) watch_->WriteDone(ok);
-      Pump();
-    });
+      action = ok && watch_ != nullptr && watch_->HasReadyEvent() ? Decide(/*on_worker=*/false)
+                                                                  : Action(Action::kToWorker);
+    }
+    Perform(std::move(action));
+    Unref();
   }
 
   void OnCancel() override {
     Post([this] {
-      if (watch_ != nullptr) watch_->Cancel();
+      {
+        absl::MutexLock lock(&mu_);
+        if (watch_ != nullptr) watch_->Cancel();
+      }
       Pump();
     });
   }
@@ -465,16 +477,31 @@ class ChecklistGrpcService::WatchReactor final : public grpc::ServerWriteReactor
       alarm_set = alarm_set_;
     }
     if (alarm_set) stalled_write_alarm_.Cancel();
-    // The watch is released (unsubscribed) on the worker, where it is used; that task drops the
+    // The watch is released (unsubscribed) on the worker, where it may block; that task drops the
     // call's reference.
     worker_.executor.Post([this] {
-      watch_.reset();
+      std::unique_ptr<EventWatch> watch;
+      {
+        absl::MutexLock lock(&mu_);
+        watch = std::move(watch_);
+      }
+      watch.reset();
       Unref();
     });
   }
 
  private:
   using Kind = EventWatch::Step::Kind;
+
+  // A gRPC call decided under mu_, made after it is released.
+  struct Action {
+    enum Kind { kNone, kWrite, kFinish, kToWorker };
+    explicit Action(Kind kind = kNone) : kind(kind) {}
+    Kind kind;
+    grpc::WriteOptions options;      // kWrite
+    grpc::Status status;             // kFinish
+    bool cancel_if_stalled = false;  // kFinish
+  };
 
   ~WatchReactor() override { owner_->RemoveWatchReactor(); }
 
@@ -492,7 +519,7 @@ class ChecklistGrpcService::WatchReactor final : public grpc::ServerWriteReactor
     });
   }
 
-  // Worker only, from here on.
+  // Worker only.
   void Start() {
     absl::StatusOr<WatchRequest> request =
         request_.has_value()
@@ -506,50 +533,105 @@ class ChecklistGrpcService::WatchReactor final : public grpc::ServerWriteReactor
                                            [this](EventWatch::Wake) { Post([this] { Pump(); }); })
             : request.status();
     if (!watch.ok()) {
-      finished_ = true;
+      {
+        absl::MutexLock lock(&mu_);
+        finished_ = true;
+      }
       Finish(ToGrpcStatus(watch.status()));
       return;
     }
-    watch_ = *std::move(watch);
+    int64_t start_sequence;
+    std::string log_epoch;
+    {
+      absl::MutexLock lock(&mu_);
+      watch_ = *std::move(watch);
+      start_sequence = watch_->start_sequence();
+      log_epoch = watch_->log_epoch();
+    }
     // Headers go out now, so the client knows the watch was accepted even if nothing happens.
-    context_->AddInitialMetadata(api::kLastSequenceMetadataKey,
-                                 absl::StrCat(watch_->start_sequence()));
-    context_->AddInitialMetadata(api::kLogEpochMetadataKey, watch_->log_epoch());
+    context_->AddInitialMetadata(api::kLastSequenceMetadataKey, absl::StrCat(start_sequence));
+    context_->AddInitialMetadata(api::kLogEpochMetadataKey, log_epoch);
     StartSendInitialMetadata();
     Pump();
   }
 
-  // Does what the watch says until it has to wait for a write, an event or the end.
+  // Worker only: does what the watch says until it has to wait for a write, an event or the end.
   void Pump() {
-    if (finished_ || watch_ == nullptr) return;
+    Action action;
+    {
+      absl::MutexLock lock(&mu_);
+      action = Decide(/*on_worker=*/true);
+    }
+    Perform(std::move(action));
+  }
+
+  // The next gRPC call the stream makes, if any. Off the worker a backlog page is not read: the
+  // worker is asked to.
+  Action Decide(bool on_worker) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_ || watch_ == nullptr) return Action();
     while (true) {
       EventWatch::Step step = watch_->Next();
       switch (step.kind) {
         case Kind::kWrite: {
           // message_ stays untouched until OnWriteDone: the watch allows one write at a time.
           message_ = worker_.encoded_events.Get(*step.event);
-          writing_ = true;
           wrote_any_ = true;
+          ++issuing_;
+          Action action(Action::kWrite);
           // While more events are ready (a backlog page, a burst of live ones), let gRPC gather
           // them into one frame and one sendmsg; the last one of a run goes out at once.
-          grpc::WriteOptions options;
-          if (watch_->HasReadyEvent()) options.set_buffer_hint();
-          StartWrite(&message_, options);
-          return;
+          if (watch_->HasReadyEvent()) action.options.set_buffer_hint();
+          return action;
         }
         case Kind::kRead:
+          if (!on_worker) return Action(Action::kToWorker);
           watch_->ReadBacklog();
           continue;
         case Kind::kWait:
-          return;
-        case Kind::kEnd:
+          return Action();
+        case Kind::kEnd: {
           finished_ = true;
-          Finish(ToGrpcStatus(step.status));
+          Action action(Action::kFinish);
+          action.status = ToGrpcStatus(step.status);
           // Even with no write outstanding here, earlier buffered writes may still sit in the
           // transport behind a client that stopped reading.
-          if (wrote_any_) CancelIfStillStalled();
-          return;
+          action.cancel_if_stalled = wrote_any_;
+          // A write decided elsewhere may not be started yet: the finish follows it.
+          if (issuing_ > 0) {
+            deferred_finish_ = std::move(action);
+            return Action();
+          }
+          return action;
+        }
       }
+    }
+  }
+
+  // No lock held.
+  void Perform(Action action) {
+    switch (action.kind) {
+      case Action::kNone:
+        return;
+      case Action::kToWorker:
+        Post([this] { Pump(); });
+        return;
+      case Action::kWrite: {
+        StartWrite(&message_, action.options);
+        std::optional<Action> deferred;
+        {
+          absl::MutexLock lock(&mu_);
+          if (--issuing_ == 0 && deferred_finish_.has_value()) {
+            deferred = std::move(deferred_finish_);
+            deferred_finish_.reset();
+          }
+        }
+        if (deferred.has_value()) Perform(*std::move(deferred));
+        return;
+      }
+      case Action::kFinish:
+        Finish(action.status);
+        if (action.cancel_if_stalled) CancelIfStillStalled();
+        return;
     }
   }
 
@@ -579,12 +661,14 @@ class ChecklistGrpcService::WatchReactor final : public grpc::ServerWriteReactor
   const std::optional<v1::WatchEventsRequest> request_;
   std::atomic<int> refs_{1};
 
-  // Worker only.
-  std::unique_ptr<EventWatch> watch_;
-  grpc::ByteBuffer message_;
-  bool writing_ = false;
-  bool wrote_any_ = false;
-  bool finished_ = false;
+  absl::Mutex mu_;
+  std::unique_ptr<EventWatch> watch_ ABSL_GUARDED_BY(mu_);
+  grpc::ByteBuffer message_;  // written under mu_ only while no write is outstanding
+  bool wrote_any_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  // Writes decided and not yet started, and a finish decided meanwhile, made after them.
+  int issuing_ ABSL_GUARDED_BY(mu_) = 0;
+  std::optional<Action> deferred_finish_ ABSL_GUARDED_BY(mu_);
 
   absl::Mutex call_mu_;
   bool call_done_ ABSL_GUARDED_BY(call_mu_) = false;

@@ -100,8 +100,8 @@ class ChecklistGrpcService final : public ChecklistServiceBase {
   // workers so that a commit's fan-out to many watchers uses every core.
   struct WatchWorker {
     explicit WatchWorker(const std::string& name) : executor(name) {}
-    EncodedEventCache encoded_events;  // only used by tasks on `executor`
-    SerialExecutor executor;           // last: stopped first, while the cache still exists
+    EncodedEventCache encoded_events;
+    SerialExecutor executor;  // last: stopped first, while the cache still exists
   };
   WatchWorker& NextWatchWorker();
 

@@ -17,6 +17,7 @@ grpc::ByteBuffer EncodeEvent(const Event& event) {
 EncodedEventCache::EncodedEventCache(size_t capacity) : capacity_(std::max<size_t>(1, capacity)) {}
 
 grpc::ByteBuffer EncodedEventCache::Get(const Event& event) {
+  absl::MutexLock lock(&mu_);
   auto it = buffers_.find(event.sequence);
   if (it != buffers_.end()) return it->second;
   ++encoded_;
@@ -28,6 +29,16 @@ grpc::ByteBuffer EncodedEventCache::Get(const Event& event) {
   buffers_.emplace(event.sequence, buffer);
   order_.push_back(event.sequence);
   return buffer;
+}
+
+int64_t EncodedEventCache::encoded() const {
+  absl::MutexLock lock(&mu_);
+  return encoded_;
+}
+
+size_t EncodedEventCache::size() const {
+  absl::MutexLock lock(&mu_);
+  return buffers_.size();
 }
 
 }  // namespace preflight::checklist

@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <deque>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 #include "checklist-service/domain/model.h"
 #include "grpcpp/support/byte_buffer.h"
 
@@ -14,7 +16,8 @@ namespace preflight::checklist {
 // stream that sends the event: a ByteBuffer copy only takes a reference to the same slices. With
 // N watchers a commit costs one conversion and one serialization instead of N. Keyed by
 // sequence, which names one event for the life of the process; the oldest entries go first once
-// `capacity` is reached. Not thread-safe: the watch worker owns it.
+// `capacity` is reached. Thread-safe: a watch worker's streams share it, and a stream may encode
+// its next event on the gRPC thread that saw its last write complete.
 class EncodedEventCache {
  public:
   static constexpr size_t kDefaultCapacity = 4096;
@@ -24,16 +27,17 @@ class EncodedEventCache {
   EncodedEventCache& operator=(const EncodedEventCache&) = delete;
 
   // The event's wire form, encoded now unless it is cached.
-  grpc::ByteBuffer Get(const Event& event);
+  grpc::ByteBuffer Get(const Event& event) ABSL_LOCKS_EXCLUDED(mu_);
 
-  int64_t encoded() const { return encoded_; }
-  size_t size() const { return buffers_.size(); }
+  int64_t encoded() const ABSL_LOCKS_EXCLUDED(mu_);
+  size_t size() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   const size_t capacity_;
-  absl::flat_hash_map<int64_t, grpc::ByteBuffer> buffers_;
-  std::deque<int64_t> order_;  // oldest first
-  int64_t encoded_ = 0;
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<int64_t, grpc::ByteBuffer> buffers_ ABSL_GUARDED_BY(mu_);
+  std::deque<int64_t> order_ ABSL_GUARDED_BY(mu_);  // oldest first
+  int64_t encoded_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 // Serializes one event for a raw (ByteBuffer) stream.
