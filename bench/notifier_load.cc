@@ -106,6 +106,8 @@ constexpr char kAnyHourPolicy[] = R"pb(
 
 struct Run1 {
   double seconds = 0;
+  // The notifier: when its first request reached the sink (its intake and first decisions).
+  double first_seconds = 0;
   int64_t delivered = 0;
   int64_t peak_rss_kb = 0;
 };
@@ -225,7 +227,9 @@ class Bench {
       }
       run.delivered = last;
     } else {
+      const absl::Time first = sink.Await(path, 1, kPatience);
       const absl::Time nth = sink.Await(path, n, kPatience);
+      run.first_seconds = absl::ToDoubleSeconds(first - notifier.start_time());
       if (nth == absl::InfinitePast()) {
         Die("notifier", absl::StrCat("the sink got ", sink.Count(path).first, " of ", n,
                                      " requests; log:\n", notifier.Log()));
@@ -345,9 +349,10 @@ int Main(int argc, char** argv) {
     notifier_rss.push_back(a.peak_rss_kb / 1024.0);
     am_rss.push_back(b.peak_rss_kb / 1024.0);
     absl::StrAppendFormat(&trail,
-                          "\n  A notifier %.2f s (%.0f/s, %.1f MiB)  B alertmanager %.2f s "
-                          "(%.0f/s, %.1f MiB; POST to last arrival %.2f s)",
-                          a.seconds, n / a.seconds, a.peak_rss_kb / 1024.0, b.seconds,
+                          "\n  A notifier %.2f s (%.0f/s, %.1f MiB; first request at %.2f s)"
+                          "  B alertmanager %.2f s (%.0f/s, %.1f MiB; POST to last arrival %.2f s)",
+                          a.seconds, n / a.seconds, a.peak_rss_kb / 1024.0, a.first_seconds,
+                          b.seconds,
                           n / b.seconds, b.peak_rss_kb / 1024.0, bench.post_to_sink_.back());
   }
   std::printf("N = %lld deliveries at the sink, timed from process start, by round:%s\n",

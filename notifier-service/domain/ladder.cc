@@ -53,11 +53,12 @@ class Planner {
           absl::Time from, absl::Time to)
       : policy_(policy), calendar_(calendar), zone_(zone), from_(from), to_(to) {}
 
-  // Adds the rung planned for working day `day`; returns its send time.
-  absl::Time Add(std::string id, RungKind kind, absl::CivilDay deadline, absl::CivilDay day,
-                 int days_left, bool escalation) {
+  // Adds the rung planned for working day `day`, named OffsetId(prefix, deadline, sign, offset);
+  // returns its send time. The name is only made for a rung inside the window: most are not, and
+  // formatting their names was most of a plan's cost.
+  absl::Time Add(absl::string_view prefix, absl::string_view sign, int offset, RungKind kind,
+                 absl::CivilDay deadline, absl::CivilDay day, int days_left, bool escalation) {
     Rung rung;
-    rung.id = std::move(id);
     rung.kind = kind;
     rung.deadline = deadline;
     rung.days_left = days_left;
@@ -74,15 +75,17 @@ class Planner {
       rung.urgent = rung.urgent || rung.days_left <= 0;
     }
     const absl::Time send_time = rung.send_time;
-    if (send_time >= from_ && send_time < to_) rungs_.push_back(std::move(rung));
+    if (send_time >= from_ && send_time < to_) {
+      rung.id = OffsetId(prefix, deadline, sign, offset);
+      rungs_.push_back(std::move(rung));
+    }
     return send_time;
   }
 
   void AddBefore(absl::string_view prefix, RungKind kind, absl::CivilDay deadline,
                  const std::vector<int>& offsets) {
     for (int n : offsets) {
-      Add(OffsetId(prefix, deadline, "-", n), kind, deadline,
-          WorkingDaysBefore(calendar_, deadline, n), n, false);
+      Add(prefix, "-", n, kind, deadline, WorkingDaysBefore(calendar_, deadline, n), n, false);
     }
   }
 
@@ -105,8 +108,7 @@ class Planner {
     while (day <= last) {
       const bool escalation =
           policy_.escalate_after_working_days > 0 && k >= policy_.escalate_after_working_days;
-      const absl::Time sent =
-          Add(OffsetId("overdue", due, "+", k), RungKind::kOverdue, due, day, -k, escalation);
+      const absl::Time sent = Add("overdue", "+", k, RungKind::kOverdue, due, day, -k, escalation);
       if (sent >= to_) break;
       k += every;
       day = calendar_.AddWorkingDays(day, every).day;
@@ -116,8 +118,8 @@ class Planner {
   void AddRenewals(absl::CivilDay expiry) {
     for (int n : policy_.renewal_calendar_days) {
       const absl::CivilDay day = calendar_.RollBackward(expiry - n).day;
-      Add(OffsetId("renewal", expiry, "-", n), RungKind::kRenewal, expiry, day,
-          static_cast<int>(expiry - day), false);
+      Add("renewal", "-", n, RungKind::kRenewal, expiry, day, static_cast<int>(expiry - day),
+          false);
     }
   }
 

@@ -1,13 +1,37 @@
 #include "notifier-service/engine/dispatcher.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <set>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "notifier-service/domain/message_renderer.h"
 
 namespace preflight::notifier {
+namespace {
+
+// The first rung sent in [from, until) that is not in `handled`. The next few weeks are planned
+// first: that is where it almost always is, and planning a long lookahead whole (an overdue item
+// has a rung every working day) cost far more.
+std::optional<Rung> FirstUnhandledRung(const ReminderScheduler& scheduler, const LaunchInfo& launch,
+                                       const ItemInfo& item, const std::set<std::string>& handled,
+                                       absl::Time from, absl::Time until) {
+  constexpr absl::Duration kFirstLook = absl::Hours(24 * 62);
+  const absl::Time first_look = from + kFirstLook < until ? from + kFirstLook : until;
+  for (const auto& [window_from, window_to] :
+       {std::pair(from, first_look), std::pair(first_look, until)}) {
+    if (window_from >= window_to) continue;
+    for (Rung& rung : scheduler.Plan(launch, item, window_from, window_to)) {
+      if (handled.count(rung.id) == 0) return std::move(rung);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 std::string DeliveryDedupKey(absl::string_view launch_id, absl::string_view item_code,
                              absl::string_view rung_id, absl::string_view recipient,
@@ -69,12 +93,11 @@ std::optional<absl::Time> Dispatcher::NextCheckTime(const LaunchInfo& launch,
   std::set<std::string> handled_ids;
   for (const HandledRung& rung : handled) handled_ids.insert(rung.rung_id);
   // A rung missed within the catch-up window is due now; otherwise the next one ahead.
+  const absl::Time from = now - scheduler_->catch_up_window();
   std::optional<absl::Time> next;
-  for (const Rung& rung : scheduler_->Plan(launch, item, now - scheduler_->catch_up_window(),
-                                           now + options_.lookahead)) {
-    if (handled_ids.count(rung.id) > 0) continue;
-    next = std::max(rung.send_time, now - scheduler_->catch_up_window());
-    break;
+  if (std::optional<Rung> rung = FirstUnhandledRung(*scheduler_, launch, item, handled_ids, from,
+                                                    now + options_.lookahead)) {
+    next = std::max(rung->send_time, from);
   }
   if (next.has_value() && record.snoozed_until.has_value() && *record.snoozed_until > *next) {
     next = record.snoozed_until;
@@ -201,11 +224,10 @@ absl::StatusOr<Decision> Dispatcher::DecideItem(const ItemRecord& record, absl::
 
   // The next rung not handled, strictly after now.
   if (!acknowledged) {
-    for (const Rung& rung : scheduler_->Plan(launch_info, item, now + absl::Microseconds(1),
-                                             now + options_.lookahead)) {
-      if (handled_ids.count(rung.id) > 0) continue;
-      decision.next_check_time = rung.send_time;
-      break;
+    if (std::optional<Rung> rung =
+            FirstUnhandledRung(*scheduler_, launch_info, item, handled_ids,
+                               now + absl::Microseconds(1), now + options_.lookahead)) {
+      decision.next_check_time = rung->send_time;
     }
   }
 
