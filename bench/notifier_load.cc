@@ -352,8 +352,8 @@ int Main(int argc, char** argv) {
                           "\n  A notifier %.2f s (%.0f/s, %.1f MiB; first request at %.2f s)"
                           "  B alertmanager %.2f s (%.0f/s, %.1f MiB; POST to last arrival %.2f s)",
                           a.seconds, n / a.seconds, a.peak_rss_kb / 1024.0, a.first_seconds,
-                          b.seconds,
-                          n / b.seconds, b.peak_rss_kb / 1024.0, bench.post_to_sink_.back());
+                          b.seconds, n / b.seconds, b.peak_rss_kb / 1024.0,
+                          bench.post_to_sink_.back());
   }
   std::printf("N = %lld deliveries at the sink, timed from process start, by round:%s\n",
               static_cast<long long>(n), trail.c_str());
