@@ -106,6 +106,7 @@ LaunchService::LaunchService(ChecklistStore* store, const TemplateCatalog* catal
       event_hub_(event_hub),
       limits_(limits),
       schedule_cache_(limits.schedule_cache_entries),
+      written_(limits.written_launch_entries),
       committer_(store, [this](const std::vector<Event>& events) {
         // Handed to the publisher in commit order; it fans them out while the writers return.
         if (event_hub_ != nullptr) publisher_.Post([this, events] { event_hub_->Publish(events); });
@@ -120,6 +121,16 @@ void LaunchService::AwaitPublished() {
   absl::Notification done;
   publisher_.Post([&done] { done.Notify(); });
   done.WaitForNotification();
+}
+
+absl::StatusOr<LaunchState> LaunchService::LoadForWrite(const std::string& launch_id) {
+  absl::StatusOr<LaunchRead> stamp = store_->ReadLaunch(launch_id, /*with_items=*/false);
+  if (!stamp.ok()) return stamp.status();
+  if (std::optional<LaunchState> written =
+          written_.Take(launch_id, stamp->state.launch.version, stamp->items_version)) {
+    return *std::move(written);
+  }
+  return store_->LoadLaunch(launch_id);
 }
 
 absl::StatusOr<std::unique_ptr<EventWatch>> LaunchService::StartWatch(
@@ -383,7 +394,7 @@ absl::StatusOr<LaunchState> LaunchService::UpdateLaunch(const std::string& launc
   if (absl::Status s = ValidateLaunchPatch(patch); !s.ok()) return s;
 
   KeyedMutex::Lock lock = launch_locks_.Acquire(launch_id);
-  absl::StatusOr<LaunchState> loaded = store_->LoadLaunch(launch_id);
+  absl::StatusOr<LaunchState> loaded = LoadForWrite(launch_id);
   if (!loaded.ok()) return loaded.status();
   LaunchState state = *std::move(loaded);
   Launch& launch = state.launch;
@@ -490,7 +501,7 @@ absl::StatusOr<Item> LaunchService::UpdateItem(const std::string& launch_id,
   if (absl::Status s = ValidateItemPatch(patch); !s.ok()) return s;
 
   KeyedMutex::Lock lock = launch_locks_.Acquire(launch_id);
-  absl::StatusOr<LaunchState> loaded = store_->LoadLaunch(launch_id);
+  absl::StatusOr<LaunchState> loaded = LoadForWrite(launch_id);
   if (!loaded.ok()) return loaded.status();
   LaunchState state = *std::move(loaded);
   Item* item = state.FindItem(code);
@@ -554,7 +565,9 @@ absl::StatusOr<Item> LaunchService::UpdateItem(const std::string& launch_id,
   RecordScheduleMoves(state, persisted, {code}, actor, now, changes);
   absl::StatusOr<std::vector<Event>> committed = CommitAndPublish(changes);
   if (!committed.ok()) return committed.status();
-  return *state.FindItem(code);
+  Item updated = *state.FindItem(code);
+  written_.Put(std::move(state));
+  return updated;
 }
 
 absl::StatusOr<Item> LaunchService::AddItem(const std::string& launch_id, const NewItem& request,
@@ -562,7 +575,7 @@ absl::StatusOr<Item> LaunchService::AddItem(const std::string& launch_id, const 
   if (absl::Status s = ValidateNewItem(request); !s.ok()) return s;
 
   KeyedMutex::Lock lock = launch_locks_.Acquire(launch_id);
-  absl::StatusOr<LaunchState> loaded = store_->LoadLaunch(launch_id);
+  absl::StatusOr<LaunchState> loaded = LoadForWrite(launch_id);
   if (!loaded.ok()) return loaded.status();
   LaunchState state = *std::move(loaded);
   const CompiledTemplate* tmpl = TemplateOf(state.launch);
@@ -622,7 +635,9 @@ absl::StatusOr<Item> LaunchService::AddItem(const std::string& launch_id, const 
   RecordScheduleMoves(state, persisted, {request.code}, actor, now, changes);
   absl::StatusOr<std::vector<Event>> committed = CommitAndPublish(changes);
   if (!committed.ok()) return committed.status();
-  return *state.FindItem(request.code);
+  Item created = *state.FindItem(request.code);
+  written_.Put(std::move(state));
+  return created;
 }
 
 absl::StatusOr<Readiness> LaunchService::GetReadiness(const std::string& launch_id) {

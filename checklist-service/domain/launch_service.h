@@ -20,6 +20,7 @@
 #include "checklist-service/domain/model.h"
 #include "checklist-service/domain/schedule_cache.h"
 #include "checklist-service/domain/template_catalog.h"
+#include "checklist-service/domain/written_launch_cache.h"
 #include "common/clock.h"
 #include "common/serial_executor.h"
 #include "common/working_calendar.h"
@@ -111,6 +112,9 @@ struct LaunchServiceLimits {
   int max_items_per_launch = kMaxItemsPerLaunch;
   // Schedules kept for reads (ScheduleCache); 0 recomputes on every read.
   size_t schedule_cache_entries = 4096;
+  // Launches kept as last written, for the next write to them (WrittenLaunchCache); 0 loads
+  // every write's launch from the store.
+  size_t written_launch_entries = WrittenLaunchCache::kDefaultCapacity;
 };
 
 // Counts across every launch, as of today (for the metrics).
@@ -216,6 +220,9 @@ class LaunchService {
   // sequence order, by publisher_, shortly after the writer is answered. Call with the launch's
   // lock held.
   absl::StatusOr<std::vector<Event>> CommitAndPublish(const ChangeSet& changes);
+  // The launch a write starts from: as this process last committed it when the store still holds
+  // that state (WrittenLaunchCache), else loaded. Call with the launch's lock held.
+  absl::StatusOr<LaunchState> LoadForWrite(const std::string& launch_id);
 
   ChecklistStore* const store_;
   const TemplateCatalog* const catalog_;
@@ -225,6 +232,7 @@ class LaunchService {
   const LaunchServiceLimits limits_;
 
   ScheduleCache schedule_cache_;
+  WrittenLaunchCache written_;
   // Serialise read-modify-write changes of one launch, and creates of one tenant; reads go
   // straight to the store.
   KeyedMutex launch_locks_;

@@ -37,9 +37,16 @@ class FlakyStore final : public testing::ForwardingChecklistStore {
     if (!failure_.ok()) return failure_;
     return ForwardingChecklistStore::Commit(changes);
   }
+  absl::StatusOr<LaunchState> LoadLaunch(absl::string_view launch_id) override {
+    ++loads_;
+    return ForwardingChecklistStore::LoadLaunch(launch_id);
+  }
+  // LoadLaunch calls so far.
+  int loads() const { return loads_.load(); }
 
  private:
   absl::Status failure_;
+  std::atomic<int> loads_{0};
 };
 
 class LaunchServiceTest : public ::testing::Test {
@@ -164,6 +171,83 @@ TEST_F(LaunchServiceTest, FailedCommitChangesNothing) {
   EXPECT_EQ(now->FindItem("MP_ACCOUNT")->assignee, "");
   EXPECT_EQ(now->FindItem("MP_ACCOUNT")->status, ItemStatus::kNotStarted);
   EXPECT_EQ(*store_->LastSequence(), *last);
+}
+
+// A write starts from the state this service last committed, without loading the launch, and
+// leaves exactly what a service that loads it would see.
+TEST_F(LaunchServiceTest, ASecondWriteStartsFromTheCommittedStateWithoutLoadingIt) {
+  const LaunchState created = CreateShop();
+  const std::string& id = created.launch.id;
+  ItemPatch notes;
+  notes.notes = "first";
+  ASSERT_OK(service_->UpdateItem(id, "MP_ACCOUNT", notes, std::nullopt, actor_).status());
+  const int loads = store_->loads();
+  ItemPatch started;
+  started.status = ItemStatus::kInProgress;
+  absl::StatusOr<Item> item = service_->UpdateItem(id, "MP_ACCOUNT", started, 2, actor_);
+  ASSERT_OK(item.status());
+  EXPECT_EQ(item->version, 3);
+  EXPECT_EQ(item->notes, "first");
+  ItemPatch other;
+  other.assignee = "li.na";
+  ASSERT_OK(service_->UpdateItem(id, "ICP_FILING", other, std::nullopt, actor_).status());
+  EXPECT_EQ(store_->loads(), loads);
+
+  std::unique_ptr<LaunchService> fresh = checklist_.NewService(store_.get());
+  absl::StatusOr<LaunchState> stored = fresh->GetLaunch(id);
+  ASSERT_OK(stored.status());
+  EXPECT_EQ(stored->FindItem("MP_ACCOUNT")->status, ItemStatus::kInProgress);
+  EXPECT_EQ(stored->FindItem("MP_ACCOUNT")->version, 3);
+  EXPECT_EQ(stored->FindItem("ICP_FILING")->assignee, "li.na");
+}
+
+// Another writer's change makes a new stamp: the next write loads the launch and sees it.
+TEST_F(LaunchServiceTest, AChangeByAnotherWriterIsNeverMistakenForTheCachedState) {
+  const LaunchState created = CreateShop();
+  const std::string& id = created.launch.id;
+  ItemPatch mine;
+  mine.notes = "mine";
+  ASSERT_OK(service_->UpdateItem(id, "MP_ACCOUNT", mine, std::nullopt, actor_).status());
+  std::unique_ptr<LaunchService> other = checklist_.NewService(store_.get());
+  ItemPatch theirs;
+  theirs.notes = "theirs";
+  ASSERT_OK(other->UpdateItem(id, "MP_ACCOUNT", theirs, 2, actor_).status());
+  LaunchPatch renamed;
+  renamed.display_name = "Renamed elsewhere";
+  ASSERT_OK(other->UpdateLaunch(id, renamed, std::nullopt, actor_).status());
+
+  const int loads = store_->loads();
+  ItemPatch assignee;
+  assignee.assignee = "li.na";
+  absl::StatusOr<Item> item = service_->UpdateItem(id, "MP_ACCOUNT", assignee, 3, actor_);
+  ASSERT_OK(item.status());
+  EXPECT_EQ(item->notes, "theirs");
+  EXPECT_EQ(item->version, 4);
+  EXPECT_EQ(store_->loads(), loads + 1);
+  EXPECT_EQ(service_->GetLaunch(id)->launch.display_name, "Renamed elsewhere");
+}
+
+// A write whose commit fails keeps nothing in memory either: the next one loads the launch.
+TEST_F(LaunchServiceTest, AFailedCommitLeavesNoStateForTheNextWrite) {
+  const LaunchState created = CreateShop();
+  const std::string& id = created.launch.id;
+  ItemPatch first;
+  first.notes = "kept";
+  ASSERT_OK(service_->UpdateItem(id, "MP_ACCOUNT", first, std::nullopt, actor_).status());
+  store_->FailCommits(absl::UnavailableError("disk I/O error"));
+  ItemPatch lost;
+  lost.notes = "lost";
+  EXPECT_EQ(service_->UpdateItem(id, "MP_ACCOUNT", lost, std::nullopt, actor_).status().code(),
+            absl::StatusCode::kUnavailable);
+  store_->FailCommits(absl::OkStatus());
+  const int loads = store_->loads();
+  ItemPatch next;
+  next.assignee = "li.na";
+  absl::StatusOr<Item> item = service_->UpdateItem(id, "MP_ACCOUNT", next, 2, actor_);
+  ASSERT_OK(item.status());
+  EXPECT_EQ(item->notes, "kept");
+  EXPECT_EQ(item->version, 3);
+  EXPECT_EQ(store_->loads(), loads + 1);
 }
 
 TEST_F(LaunchServiceTest, UnchangedUpdateWritesNothing) {
