@@ -282,16 +282,37 @@ TEST(ApplyProfileTest, WechatCloudNeedsNoServerDomainOrFilings) {
   }
 }
 
-TEST(ApplyProfileTest, ServerOutsideMainlandNeedsADomainButNoFilings) {
+// A mini program can only call ICP-filed server domains, so a backend outside the mainland still
+// needs the filing track, in order (domain.md §9.1).
+TEST(ApplyProfileTest, ServerOutsideMainlandStillFilesItsRequestDomain) {
   std::vector<Item> items;
   ApplyProfile(Wechat(),
                MakeProfile(v1::SUBJECT_TYPE_ENTERPRISE, v1::HOSTING_OWN_SERVER_OUTSIDE_MAINLAND),
                kLaunch, &items);
-  for (const char* code : {"ICP_FILING", "PSB_FILING", "SERVER", "CLOUD_RN"}) {
-    EXPECT_EQ(Get(items, code).status, ItemStatus::kNotApplicable) << code;
-  }
-  for (const char* code : {"DOMAIN", "DOMAIN_RN"}) {
+  for (const char* code :
+       {"CLOUD_RN", "SERVER", "DOMAIN", "DOMAIN_RN", "ICP_FILING", "PSB_FILING"}) {
     EXPECT_EQ(Get(items, code).status, ItemStatus::kNotStarted) << code;
+  }
+  EXPECT_THAT(Get(items, "ICP_FILING").applicability_reason,
+              HasSubstr("must be filed wherever the server is"));
+  const auto depends_on = [&](const char* code, const char* on) {
+    for (const Dependency& dependency : Get(items, code).depends_on) {
+      if (dependency.code == on) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(depends_on("ICP_FILING", "SERVER"));
+  EXPECT_TRUE(depends_on("ICP_FILING", "DOMAIN_RN"));
+  EXPECT_TRUE(depends_on("PSB_FILING", "ICP_FILING"));
+}
+
+TEST(ApplyProfileTest, WechatCloudNeedsNoDomainOrFilings) {
+  std::vector<Item> items;
+  ApplyProfile(Wechat(), MakeProfile(v1::SUBJECT_TYPE_ENTERPRISE, v1::HOSTING_WECHAT_CLOUD),
+               kLaunch, &items);
+  for (const char* code :
+       {"CLOUD_RN", "SERVER", "DOMAIN", "DOMAIN_RN", "ICP_FILING", "PSB_FILING"}) {
+    EXPECT_EQ(Get(items, code).status, ItemStatus::kNotApplicable) << code;
   }
 }
 
@@ -410,7 +431,7 @@ TEST(ApplyProfileTest, StayingNotApplicableKeepsTheRememberedStatus) {
   profile.hosting = v1::HOSTING_WECHAT_CLOUD;
   ApplyProfile(Wechat(), profile, kLaunch, &items);
   // A second profile under which it still does not apply must not overwrite what was remembered.
-  profile.hosting = v1::HOSTING_OWN_SERVER_OUTSIDE_MAINLAND;
+  profile.takes_payments = !profile.takes_payments;
   ApplyProfile(Wechat(), profile, kLaunch, &items);
   EXPECT_EQ(Get(items, "ICP_FILING").status_before_not_applicable, ItemStatus::kApproved);
   profile.hosting = v1::HOSTING_OWN_MAINLAND_SERVER;

@@ -261,7 +261,7 @@ TEST_F(BuiltinTemplateTest, EnterpriseMiniGamesVerifyBeforeFiling) {
 
 TEST_F(BuiltinTemplateTest, ConditionsAndConstraintsAreCompiled) {
   const CompiledTemplate& tmpl = Wechat();
-  EXPECT_EQ(tmpl.AppliesWhen("ICP_FILING").text(), "hosting == own_mainland_server");
+  EXPECT_EQ(tmpl.AppliesWhen("ICP_FILING").text(), "hosting != wechat_cloud");
   // Items without applies_when, and unknown codes, always apply.
   EXPECT_EQ(tmpl.AppliesWhen("MP_ACCOUNT").text(), "");
   Profile profile;
