@@ -250,6 +250,38 @@ TEST_F(LaunchServiceTest, AFailedCommitLeavesNoStateForTheNextWrite) {
   EXPECT_EQ(store_->loads(), loads + 1);
 }
 
+// A mini program on its own server outside the mainland still files its request domain
+// (domain.md §9.1): ICP filing, the certificate and the server-domain configuration come before
+// code review, and the public-security filing after the ICP filing.
+TEST_F(LaunchServiceTest, AnOverseasServerPlansTheFilingTrackInOrder) {
+  NewLaunch request = Shop();
+  request.profile.hosting = v1::HOSTING_OWN_SERVER_OUTSIDE_MAINLAND;
+  absl::StatusOr<LaunchState> state = service_->CreateLaunch(request, "", actor_);
+  ASSERT_OK(state.status());
+  const auto schedule = [&](const char* code) {
+    const Item* item = state->FindItem(code);
+    EXPECT_NE(item, nullptr) << code;
+    if (item == nullptr) return ItemSchedule{};
+    EXPECT_NE(item->status, ItemStatus::kNotApplicable) << code;
+    return item->schedule;
+  };
+  const auto before = [&](const char* first, const char* then) {
+    const ItemSchedule a = schedule(first);
+    const ItemSchedule b = schedule(then);
+    ASSERT_TRUE(a.projected_finish.has_value() && b.projected_start.has_value())
+        << first << " " << then;
+    EXPECT_LE(*a.projected_finish, *b.projected_start) << first << " before " << then;
+  };
+  before("SERVER", "ICP_FILING");
+  before("DOMAIN_RN", "ICP_FILING");
+  before("DOMAIN", "TLS_CERT");
+  before("ICP_FILING", "SERVER_DOMAIN_CONFIG");
+  before("TLS_CERT", "SERVER_DOMAIN_CONFIG");
+  before("SERVER_DOMAIN_CONFIG", "CODE_REVIEW");
+  before("PRIVACY_GUIDE", "CODE_REVIEW");
+  before("ICP_FILING", "PSB_FILING");
+}
+
 TEST_F(LaunchServiceTest, UnchangedUpdateWritesNothing) {
   const LaunchState state = CreateShop();
   const int64_t last = *store_->LastSequence();

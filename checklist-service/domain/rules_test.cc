@@ -404,7 +404,8 @@ TEST(ApplyProfileTest, TogglingHostingRestoresEarlierStatuses) {
   Profile cloud = mainland;
   cloud.hosting = v1::HOSTING_WECHAT_CLOUD;
   EXPECT_THAT(ApplyProfile(Wechat(), cloud, kLaunch, &items),
-              ElementsAre("CLOUD_RN", "SERVER", "DOMAIN", "DOMAIN_RN", "ICP_FILING", "PSB_FILING"));
+              ElementsAre("CLOUD_RN", "SERVER", "DOMAIN", "DOMAIN_RN", "ICP_FILING", "TLS_CERT",
+                          "SERVER_DOMAIN_CONFIG", "PSB_FILING"));
   EXPECT_EQ(items.size(), count);
   EXPECT_EQ(Get(items, "ICP_FILING").status, ItemStatus::kNotApplicable);
   EXPECT_EQ(Get(items, "ICP_FILING").status_before_not_applicable, ItemStatus::kApproved);
@@ -413,7 +414,8 @@ TEST(ApplyProfileTest, TogglingHostingRestoresEarlierStatuses) {
   EXPECT_EQ(Get(items, "ICP_FILING").version, 7);
 
   EXPECT_THAT(ApplyProfile(Wechat(), mainland, kLaunch, &items),
-              ElementsAre("CLOUD_RN", "SERVER", "DOMAIN", "DOMAIN_RN", "ICP_FILING", "PSB_FILING"));
+              ElementsAre("CLOUD_RN", "SERVER", "DOMAIN", "DOMAIN_RN", "ICP_FILING", "TLS_CERT",
+                          "SERVER_DOMAIN_CONFIG", "PSB_FILING"));
   EXPECT_EQ(items.size(), count);
   EXPECT_EQ(Get(items, "SERVER").status, ItemStatus::kApproved);
   EXPECT_EQ(Get(items, "ICP_FILING").status, ItemStatus::kApproved);
