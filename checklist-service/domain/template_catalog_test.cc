@@ -166,6 +166,19 @@ TEST_F(BuiltinTemplateTest, HasEveryDomainItemAndAPermitPerCategoryRow) {
   }
 }
 
+// Subject verification has no successor: the sources name no step that waits for it, and its
+// notes must say so rather than leave a team wondering why nothing depends on it.
+TEST_F(BuiltinTemplateTest, SubjectVerificationSaysWhyNothingWaitsForIt) {
+  for (const v1::ItemDefinition& item : Wechat().proto().items()) {
+    for (const v1::Dependency& dependency : item.depends_on()) {
+      EXPECT_NE(dependency.code(), "MP_SUBJECT") << item.code();
+    }
+  }
+  const v1::ItemDefinition* subject = Wechat().FindItem("MP_SUBJECT");
+  ASSERT_NE(subject, nullptr);
+  EXPECT_THAT(subject->notes(), HasSubstr("No step waits for it here"));
+}
+
 TEST_F(BuiltinTemplateTest, GroupsAndCategories) {
   std::vector<std::string> groups;
   for (const v1::ItemGroup& group : Wechat().proto().groups()) groups.push_back(group.code());
