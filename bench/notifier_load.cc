@@ -227,13 +227,15 @@ class Bench {
       }
       run.delivered = last;
     } else {
+      // Await returns when the last request so far came: woken by the first, that is the first's
+      // time to within the wake-up.
       const absl::Time first = sink.Await(path, 1, kPatience);
       const absl::Time nth = sink.Await(path, n, kPatience);
-      run.first_seconds = absl::ToDoubleSeconds(first - notifier.start_time());
-      if (nth == absl::InfinitePast()) {
+      if (first == absl::InfinitePast() || nth == absl::InfinitePast()) {
         Die("notifier", absl::StrCat("the sink got ", sink.Count(path).first, " of ", n,
                                      " requests; log:\n", notifier.Log()));
       }
+      run.first_seconds = absl::ToDoubleSeconds(first - notifier.start_time());
       absl::Time ledger = absl::InfinitePast();
       const absl::Time deadline = absl::Now() + kPatience;
       while (absl::Now() < deadline) {

@@ -64,7 +64,7 @@ class ChecklistStore {
     absl::StatusOr<LaunchState> state = LoadLaunch(launch_id);
     if (!state.ok()) return state.status();
     LaunchRead read;
-    for (const Item& item : state->items) read.items_version += item.version;
+    read.items_version = state->ItemsVersion();
     read.state = *std::move(state);
     if (!with_items) read.state.items.clear();
     return read;

@@ -363,9 +363,7 @@ absl::StatusOr<LaunchPage> LaunchService::ListLaunches(const LaunchListFilter& f
       }
       cursor = state.launch.id;
       ++scanned;
-      int64_t items_version = 0;
-      for (const Item& item : state.items) items_version += item.version;
-      RecomputeCached(state, items_version);
+      RecomputeCached(state, state.ItemsVersion());
       if (!filter.at_risk_only || state.launch.schedule.at_risk) {
         page.launches.push_back(std::move(state));
       }

@@ -66,6 +66,12 @@ const Item* LaunchState::FindItem(absl::string_view code) const {
   return nullptr;
 }
 
+int64_t LaunchState::ItemsVersion() const {
+  int64_t sum = 0;
+  for (const Item& item : items) sum += item.version;
+  return sum;
+}
+
 Item* LaunchState::FindItem(absl::string_view code) {
   for (Item& item : items) {
     if (item.code == code) return &item;

@@ -207,6 +207,9 @@ struct LaunchState {
 
   const Item* FindItem(absl::string_view code) const;
   Item* FindItem(absl::string_view code);
+  // The sum of the items' versions. With the launch's version it names one stored state: every
+  // commit raises one of them, and items are never removed.
+  int64_t ItemsVersion() const;
 };
 
 enum class EventType {

@@ -11,7 +11,7 @@ std::optional<LaunchState> WrittenLaunchCache::Take(const std::string& launch_id
   if (it == entries_.end()) return std::nullopt;
   LaunchState state = std::move(it->second);
   entries_.erase(it);
-  if (state.launch.version != launch_version || ItemsVersion(state) != items_version) {
+  if (state.launch.version != launch_version || state.ItemsVersion() != items_version) {
     return std::nullopt;
   }
   return state;
@@ -30,12 +30,6 @@ void WrittenLaunchCache::Put(LaunchState state) {
 size_t WrittenLaunchCache::size() const {
   absl::MutexLock lock(&mu_);
   return entries_.size();
-}
-
-int64_t WrittenLaunchCache::ItemsVersion(const LaunchState& state) {
-  int64_t sum = 0;
-  for (const Item& item : state.items) sum += item.version;
-  return sum;
 }
 
 }  // namespace preflight::checklist

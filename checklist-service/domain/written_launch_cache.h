@@ -18,7 +18,7 @@ namespace preflight::checklist {
 // same state, works on it, and puts the new state back after its commit; a write that fails or
 // changes nothing puts nothing back, and the next one loads from the store.
 //
-// The stamp is the launch's version and the sum of its items' versions: every committed change
+// The stamp is the launch's version and LaunchState::ItemsVersion(): every committed change
 // raises one of them (items are never removed), so the pair never repeats for a launch, and a
 // change made any other way (another writer, a restore) is never mistaken for the cached state.
 // Thread-safe; bounded, dropping an arbitrary entry when full.
@@ -38,9 +38,6 @@ class WrittenLaunchCache {
   void Put(LaunchState state) ABSL_LOCKS_EXCLUDED(mu_);
 
   size_t size() const ABSL_LOCKS_EXCLUDED(mu_);
-
-  // The sum of the items' versions: the second half of the stamp.
-  static int64_t ItemsVersion(const LaunchState& state);
 
  private:
   const size_t capacity_;

@@ -27,7 +27,7 @@ LaunchState StateOf(const std::string& id, int64_t launch_version,
 TEST(WrittenLaunchCacheTest, TakesOnlyTheStampedStateAndOnlyOnce) {
   WrittenLaunchCache cache;
   cache.Put(StateOf("l1", 2, {1, 3}));
-  EXPECT_EQ(WrittenLaunchCache::ItemsVersion(StateOf("l1", 2, {1, 3})), 4);
+  EXPECT_EQ(StateOf("l1", 2, {1, 3}).ItemsVersion(), 4);
   std::optional<LaunchState> taken = cache.Take("l1", 2, 4);
   ASSERT_TRUE(taken.has_value());
   EXPECT_EQ(taken->items.size(), 2u);

@@ -117,11 +117,4 @@ absl::StatusOr<ChecklistEvent> TranslateEvent(const v1::Event& event) {
   return out;
 }
 
-absl::Status TranslateAndApply(EventSink& sink, const v1::Event& event, bool catching_up) {
-  absl::StatusOr<ChecklistEvent> translated = TranslateEvent(event);
-  if (!translated.ok()) return translated.status();
-  translated->catching_up = catching_up;
-  return sink.Apply(*translated);
-}
-
 }  // namespace preflight::notifier

@@ -9,7 +9,6 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "notifier-service/domain/checklist_event.h"
-#include "notifier-service/domain/event_sink.h"
 #include "preflight/v1/checklist.pb.h"
 
 namespace preflight::notifier {
@@ -22,9 +21,5 @@ absl::StatusOr<std::optional<ItemInfo>> ItemFromEvent(const v1::Event& event);
 
 // The whole event; INVALID_ARGUMENT, naming the event, for a malformed one.
 absl::StatusOr<ChecklistEvent> TranslateEvent(const v1::Event& event);
-
-// Translates `event` and applies it to `sink`: what the subscriber does with each event.
-// `catching_up`: see ChecklistEvent::catching_up.
-absl::Status TranslateAndApply(EventSink& sink, const v1::Event& event, bool catching_up = false);
 
 }  // namespace preflight::notifier
