@@ -94,6 +94,26 @@ void NoteChange(std::vector<std::string>& notes, absl::string_view field, const 
 
 std::string Quoted(const std::string& s) { return absl::StrCat("'", s, "'"); }
 
+// A launch goes live only once the items the template requires before going live (mini program
+// filing, code review) are approved or waived: WeChat publishes nothing before that, so a go-live
+// date recorded earlier would anchor post-launch deadlines on a day that did not happen.
+absl::Status CheckReadyToGoLive(const CompiledTemplate& tmpl, const LaunchState& state) {
+  std::vector<std::string> open;
+  for (const v1::ItemDefinition& definition : tmpl.proto().items()) {
+    if (!definition.required_before_go_live()) continue;
+    const Item* item = state.FindItem(definition.code());
+    if (item == nullptr || item->custom || item->status == ItemStatus::kApproved ||
+        item->status == ItemStatus::kWaived || item->status == ItemStatus::kNotApplicable) {
+      continue;
+    }
+    open.push_back(absl::StrCat(item->code, " (", ItemStatusName(item->status), ")"));
+  }
+  if (open.empty()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "launch.went_live_date: a launch goes live only after ", absl::StrJoin(open, ", "),
+      open.size() == 1 ? " is" : " are", " approved or waived"));
+}
+
 }  // namespace
 
 LaunchService::LaunchService(ChecklistStore* store, const TemplateCatalog* catalog,
@@ -467,6 +487,11 @@ absl::StatusOr<LaunchState> LaunchService::UpdateLaunch(const std::string& launc
       item->update_time = now;
       item->version = old == previous.end() ? 1 : old->version + 1;
     }
+  }
+  // Checked on the items as this change leaves them: a profile change in the same request may
+  // make an item apply or not.
+  if (launch.went_live_date && launch.went_live_date != before.went_live_date) {
+    if (absl::Status s = CheckReadyToGoLive(*tmpl, state); !s.ok()) return s;
   }
   // The launch event first, then what it caused, in template order.
   Recompute(state);

@@ -82,6 +82,20 @@ class LaunchServiceTest : public ::testing::Test {
     return service_->UpdateItem(id, code, patch, std::nullopt, actor_).status();
   }
 
+  // Approves every launch item whose dependencies allow it, over and over until none is left:
+  // the state of a launch ready to go live.
+  void ApproveEverythingBeforeLaunch(const std::string& id) {
+    for (bool progress = true; progress;) {
+      progress = false;
+      absl::StatusOr<LaunchState> state = service_->GetLaunch(id);
+      ASSERT_TRUE(state.ok()) << state.status();
+      for (const Item& item : state->items) {
+        if (IsDone(item.status) || item.deadline.anchor == DeadlineAnchor::kAfterGoLive) continue;
+        if (SetStatus(id, item.code, ItemStatus::kApproved).ok()) progress = true;
+      }
+    }
+  }
+
   ItemStatus StatusOf(const std::string& id, const std::string& code) {
     absl::StatusOr<LaunchState> state = service_->GetLaunch(id);
     EXPECT_TRUE(state.ok()) << state.status();
@@ -325,8 +339,31 @@ TEST_F(LaunchServiceTest, ConcurrentWritersProduceAGapFreeHistory) {
   }
 }
 
+TEST_F(LaunchServiceTest, GoingLiveWaitsForFilingAndCodeReview) {
+  const LaunchState state = CreateShop();
+  clock_.SetTime(ShanghaiTime(2026, 12, 20, 10));
+  LaunchPatch live;
+  live.went_live_date = absl::CivilDay(2026, 12, 18);
+  absl::StatusOr<LaunchState> refused =
+      service_->UpdateLaunch(state.launch.id, live, std::nullopt, actor_);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused.status().message(),
+            "launch.went_live_date: a launch goes live only after MP_FILING (NOT_STARTED), "
+            "CODE_REVIEW (NOT_STARTED) are approved or waived");
+  // Nothing was written.
+  absl::StatusOr<LaunchState> unchanged = service_->GetLaunch(state.launch.id);
+  ASSERT_TRUE(unchanged.ok());
+  EXPECT_FALSE(unchanged->launch.went_live_date.has_value());
+  EXPECT_EQ(unchanged->launch.version, state.launch.version);
+
+  ApproveEverythingBeforeLaunch(state.launch.id);
+  ASSERT_EQ(StatusOf(state.launch.id, "CODE_REVIEW"), ItemStatus::kApproved);
+  EXPECT_TRUE(service_->UpdateLaunch(state.launch.id, live, std::nullopt, actor_).ok());
+}
+
 TEST_F(LaunchServiceTest, WentLiveAnchorsPostLaunchDeadline) {
   const LaunchState state = CreateShop();
+  ApproveEverythingBeforeLaunch(state.launch.id);
   clock_.SetTime(ShanghaiTime(2026, 12, 20, 10));
   LaunchPatch live;
   live.went_live_date = absl::CivilDay(2026, 12, 18);

@@ -135,6 +135,23 @@ TEST(ValidateProfileTest, IndividualWithCompanyOnlyCategoryIsRefused) {
           .ok());
 }
 
+TEST(ValidateProfileTest, IndividualWithOrganisationOnlyPermitIsRefused) {
+  for (const char* category : {"social_live", "pharma", "finance", "game"}) {
+    const absl::Status status = ValidateProfile(
+        Wechat(),
+        MakeProfile(v1::SUBJECT_TYPE_INDIVIDUAL, v1::HOSTING_WECHAT_CLOUD, false, {category}));
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << category;
+    EXPECT_THAT(std::string(status.message()),
+                StartsWith("profile.service_categories: an individual cannot hold the permits"))
+        << category;
+  }
+  // The same categories are open to a company.
+  EXPECT_TRUE(
+      ValidateProfile(Wechat(), MakeProfile(v1::SUBJECT_TYPE_ENTERPRISE, v1::HOSTING_WECHAT_CLOUD,
+                                            false, {"social_live", "pharma", "finance", "game"}))
+          .ok());
+}
+
 // ---- ProfileBlockers
 // -----------------------------------------------------------------------------
 

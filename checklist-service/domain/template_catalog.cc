@@ -367,6 +367,12 @@ class Validator {
     if (!item.has_deadline()) return absl::OkStatus();
     const v1::Deadline& deadline = item.deadline();
     const Locator at = item_at.Child("deadline", -1, deadline);
+    if (item.required_before_go_live() && deadline.anchor() == v1::Deadline::ANCHOR_AFTER_GO_LIVE) {
+      return item_at.ErrorAt("required_before_go_live",
+                             absl::StrCat(what,
+                                          ": work due after going live cannot be required "
+                                          "before it"));
+    }
     if (deadline.anchor() == v1::Deadline::ANCHOR_AFTER_GO_LIVE) {
       if (deadline.days() <= 0) {
         return at.ErrorAt("days",
