@@ -270,6 +270,7 @@ std::string RenderLaunch(const v1::Launch& launch) {
   if (!profile.service_categories().empty()) {
     traits.push_back(absl::StrCat("categories ", absl::StrJoin(profile.service_categories(), ",")));
   }
+  if (!profile.province().empty()) traits.push_back(absl::StrCat("province ", profile.province()));
   fields.Add("profile", absl::StrJoin(traits, ", "));
   fields.AddIfSet("template", launch.template_id());
   fields.Add("etag", launch.etag());

@@ -51,6 +51,10 @@ absl::Status FillProfile(const Invocation& invocation, v1::LaunchProfile* profil
     }
     mark("profile.service_categories");
   }
+  if (invocation.Has("province")) {
+    profile->set_province(invocation.Get("province"));
+    mark("profile.province");
+  }
   return absl::OkStatus();
 }
 

@@ -17,10 +17,13 @@ struct Condition::Node {
   enum class Kind {
     kConstant,
     kSubjectIn,
+    kAccountSubjectIn,
+    kAccountSubjectChanged,
     kHostingIn,
     kPayments,
     kMiniGame,
     kCategory,
+    kProvinceIn,
     kNot,
     kAnd,
     kOr
@@ -29,7 +32,7 @@ struct Condition::Node {
   bool constant = true;
   // kSubjectIn / kHostingIn: the enum values that make the node true.
   std::vector<int> values;
-  // kCategory: any of these codes.
+  // kCategory: any of these codes; kProvinceIn: any of these province codes.
   std::vector<std::string> categories;
   // kNot: one child; kAnd / kOr: two.
   std::vector<std::shared_ptr<const Node>> children;
@@ -183,15 +186,18 @@ const Vocabulary& Hostings() {
 }
 
 constexpr absl::string_view kExpectedOperand =
-    "expected 'subject', 'hosting', 'payments', 'mini_game', 'category(...)', 'true', "
-    "'false', '!' or '('";
+    "expected 'subject', 'hosting', 'province', 'payments', 'mini_game', 'category(...)', "
+    "'account_subject', 'account_subject_changed', 'true', 'false', '!' or '('";
 
 // Recursive-descent parser. Precedence, loosest first: ||, &&, !; both binary operators are
 // left-associative.
 class Parser {
  public:
-  Parser(std::vector<Token> tokens, const std::set<std::string>& known_categories)
-      : tokens_(std::move(tokens)), known_categories_(known_categories) {}
+  Parser(std::vector<Token> tokens, const std::set<std::string>& known_categories,
+         const std::set<std::string>& known_provinces)
+      : tokens_(std::move(tokens)),
+        known_categories_(known_categories),
+        known_provinces_(known_provinces) {}
 
   absl::StatusOr<NodePtr> ParseAll() {
     absl::StatusOr<NodePtr> root = ParseOr(0);
@@ -313,6 +319,15 @@ class Parser {
       node->kind = Node::Kind::kHostingIn;
       return ParseComparison(Hostings(), std::move(node));
     }
+    if (name.text == "province") return ParseProvince(std::move(node));
+    if (name.text == "account_subject") {
+      node->kind = Node::Kind::kAccountSubjectIn;
+      return ParseComparison(Subjects(), std::move(node));
+    }
+    if (name.text == "account_subject_changed") {
+      node->kind = Node::Kind::kAccountSubjectChanged;
+      return NodePtr(std::move(node));
+    }
     return ErrorAt(name.column,
                    absl::StrCat("unknown name '", name.text, "' (", kExpectedOperand, ")"));
   }
@@ -392,9 +407,49 @@ class Parser {
     return NodePtr(std::move(node));
   }
 
+  // After `province`: `== XX`, `!= XX` or `in (XX, YY, ...)` with the template's province codes.
+  // A launch whose province is not known yet matches no `==` / `in` and every `!=`.
+  absl::StatusOr<NodePtr> ParseProvince(std::shared_ptr<Node> node) {
+    node->kind = Node::Kind::kProvinceIn;
+    const Token op = Next();
+    const bool in_list = op.kind == TokenKind::kIdentifier && op.text == "in";
+    if (op.kind != TokenKind::kEqual && op.kind != TokenKind::kNotEqual && !in_list) {
+      return ErrorAt(op.column, absl::StrCat("expected '==', '!=' or 'in' after 'province' but "
+                                             "found ",
+                                             Describe(op)));
+    }
+    if (in_list) {
+      if (absl::Status s = Expect(TokenKind::kLeftParen, "'(' after 'in'"); !s.ok()) return s;
+    }
+    for (;;) {
+      const Token& token = Peek();
+      if (token.kind != TokenKind::kIdentifier) {
+        return ErrorAt(token.column,
+                       absl::StrCat("expected a province code but found ", Describe(token)));
+      }
+      if (known_provinces_.count(token.text) == 0) {
+        return ErrorAt(token.column,
+                       absl::StrCat("unknown province '", token.text, "' (expected one of: ",
+                                    absl::StrJoin(known_provinces_, ", "), ")"));
+      }
+      node->categories.push_back(token.text);
+      Next();
+      if (!in_list) break;
+      if (Peek().kind == TokenKind::kComma) {
+        Next();
+        continue;
+      }
+      if (absl::Status s = Expect(TokenKind::kRightParen, "',' or ')'"); !s.ok()) return s;
+      break;
+    }
+    if (op.kind == TokenKind::kNotEqual) return Negate(std::move(node));
+    return NodePtr(std::move(node));
+  }
+
   std::vector<Token> tokens_;
   size_t position_ = 0;
   const std::set<std::string>& known_categories_;
+  const std::set<std::string>& known_provinces_;
 };
 
 bool Contains(const std::vector<int>& values, int value) {
@@ -407,6 +462,11 @@ bool EvaluateNode(const Node& node, const Profile& profile) {
       return node.constant;
     case Node::Kind::kSubjectIn:
       return Contains(node.values, profile.subject_type);
+    case Node::Kind::kAccountSubjectIn:
+      return Contains(node.values, profile.account_subject_type);
+    case Node::Kind::kAccountSubjectChanged:
+      return profile.account_subject_type != v1::SUBJECT_TYPE_UNSPECIFIED &&
+             profile.account_subject_type != profile.subject_type;
     case Node::Kind::kHostingIn:
       return Contains(node.values, profile.hosting);
     case Node::Kind::kPayments:
@@ -419,6 +479,9 @@ bool EvaluateNode(const Node& node, const Profile& profile) {
             return std::find(profile.service_categories.begin(), profile.service_categories.end(),
                              code) != profile.service_categories.end();
           });
+    case Node::Kind::kProvinceIn:
+      return std::find(node.categories.begin(), node.categories.end(), profile.province) !=
+             node.categories.end();
     case Node::Kind::kNot:
       return !EvaluateNode(*node.children[0], profile);
     case Node::Kind::kAnd:
@@ -439,7 +502,8 @@ Condition::Condition(Condition&&) noexcept = default;
 Condition& Condition::operator=(Condition&&) noexcept = default;
 
 absl::StatusOr<Condition> Condition::Parse(absl::string_view expression,
-                                           const std::set<std::string>& known_categories) {
+                                           const std::set<std::string>& known_categories,
+                                           const std::set<std::string>& known_provinces) {
   Condition condition;
   condition.text_ = std::string(expression);
   // An empty (or blank) expression is the always-true condition.
@@ -450,7 +514,7 @@ absl::StatusOr<Condition> Condition::Parse(absl::string_view expression,
   }
   absl::StatusOr<std::vector<Token>> tokens = Tokenize(expression);
   if (!tokens.ok()) return tokens.status();
-  Parser parser(*std::move(tokens), known_categories);
+  Parser parser(*std::move(tokens), known_categories, known_provinces);
   absl::StatusOr<NodePtr> root = parser.ParseAll();
   if (!root.ok()) return root.status();
   condition.root_ = *std::move(root);

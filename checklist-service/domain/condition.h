@@ -24,11 +24,12 @@ class Condition {
   Condition(Condition&&) noexcept;
   Condition& operator=(Condition&&) noexcept;
 
-  // Parses `expression`; category names must be in `known_categories`. Errors are
-  // INVALID_ARGUMENT with the column and the problem, e.g.
+  // Parses `expression`; category and province codes must be in `known_categories` and
+  // `known_provinces`. Errors are INVALID_ARGUMENT with the column and the problem, e.g.
   //   "column 12: unknown subject 'enterprize' (expected one of: enterprise, ...)".
   static absl::StatusOr<Condition> Parse(absl::string_view expression,
-                                         const std::set<std::string>& known_categories);
+                                         const std::set<std::string>& known_categories,
+                                         const std::set<std::string>& known_provinces = {});
 
   bool Evaluate(const Profile& profile) const;
   const std::string& text() const { return text_; }

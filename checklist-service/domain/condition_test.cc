@@ -31,14 +31,20 @@ Profile MakeProfile(v1::SubjectType subject, v1::Hosting hosting, bool payments 
 const Profile kEnterpriseMainland =
     MakeProfile(v1::SUBJECT_TYPE_ENTERPRISE, v1::HOSTING_OWN_MAINLAND_SERVER);
 
+const std::set<std::string>& Provinces() {
+  static const std::set<std::string>* const kProvinces =
+      new std::set<std::string>{"BJ", "GD", "ZJ"};
+  return *kProvinces;
+}
+
 bool Eval(const std::string& expression, const Profile& profile) {
-  absl::StatusOr<Condition> condition = Condition::Parse(expression, Categories());
+  absl::StatusOr<Condition> condition = Condition::Parse(expression, Categories(), Provinces());
   EXPECT_TRUE(condition.ok()) << expression << ": " << condition.status();
   return condition.ok() && condition->Evaluate(profile);
 }
 
 std::string ParseError(const std::string& expression) {
-  absl::StatusOr<Condition> condition = Condition::Parse(expression, Categories());
+  absl::StatusOr<Condition> condition = Condition::Parse(expression, Categories(), Provinces());
   EXPECT_FALSE(condition.ok()) << expression << " parsed";
   if (condition.ok()) return "";
   EXPECT_EQ(condition.status().code(), absl::StatusCode::kInvalidArgument);
@@ -55,6 +61,32 @@ TEST(ConditionTest, KeepsItsText) {
   absl::StatusOr<Condition> condition = Condition::Parse("payments && !mini_game", Categories());
   ASSERT_TRUE(condition.ok());
   EXPECT_EQ(condition->text(), "payments && !mini_game");
+}
+
+TEST(ConditionTest, Province) {
+  Profile zhejiang = kEnterpriseMainland;
+  zhejiang.province = "ZJ";
+  EXPECT_TRUE(Eval("province == ZJ", zhejiang));
+  EXPECT_FALSE(Eval("province != ZJ", zhejiang));
+  EXPECT_TRUE(Eval("province in (GD, ZJ)", zhejiang));
+  EXPECT_FALSE(Eval("province in (GD, BJ)", zhejiang));
+  // A province not known yet matches no list, and differs from every province.
+  EXPECT_FALSE(Eval("province in (GD, ZJ)", kEnterpriseMainland));
+  EXPECT_TRUE(Eval("province != ZJ", kEnterpriseMainland));
+  EXPECT_THAT(ParseError("province == XX"),
+              HasSubstr("column 13: unknown province 'XX' (expected one of: BJ, GD, ZJ)"));
+  EXPECT_THAT(ParseError("province ZJ"), HasSubstr("expected '==', '!=' or 'in' after 'province'"));
+}
+
+TEST(ConditionTest, AccountSubject) {
+  Profile migrated = kEnterpriseMainland;
+  EXPECT_FALSE(Eval("account_subject_changed", migrated));  // nothing recorded
+  migrated.account_subject_type = v1::SUBJECT_TYPE_INDIVIDUAL;
+  EXPECT_TRUE(Eval("account_subject_changed", migrated));
+  EXPECT_TRUE(Eval("account_subject == individual", migrated));
+  EXPECT_FALSE(Eval("account_subject in (enterprise, media)", migrated));
+  migrated.account_subject_type = v1::SUBJECT_TYPE_ENTERPRISE;
+  EXPECT_FALSE(Eval("account_subject_changed", migrated));  // the same subject again
 }
 
 TEST(ConditionTest, Constants) {
@@ -200,7 +232,9 @@ TEST(ConditionErrorTest, UnknownCategoryNamesTheKnownOnes) {
 TEST(ConditionErrorTest, UnknownName) {
   EXPECT_THAT(ParseError("payments || paymnets"),
               HasSubstr("column 13: unknown name 'paymnets' (expected 'subject', 'hosting', "
-                        "'payments', 'mini_game', 'category(...)', 'true', 'false', '!' or '(')"));
+                        "'province', 'payments', 'mini_game', 'category(...)', "
+                        "'account_subject', 'account_subject_changed', 'true', 'false', '!' "
+                        "or '(')"));
 }
 
 TEST(ConditionErrorTest, MissingOperator) {
@@ -233,9 +267,10 @@ TEST(ConditionErrorTest, UnbalancedParentheses) {
 
 TEST(ConditionErrorTest, DanglingOperator) {
   EXPECT_THAT(ParseError("payments &&"),
-              HasSubstr("column 12: expected 'subject', 'hosting', 'payments', 'mini_game', "
-                        "'category(...)', 'true', 'false', '!' or '(' but found the end of the "
-                        "condition"));
+              HasSubstr("column 12: expected 'subject', 'hosting', 'province', 'payments', "
+                        "'mini_game', 'category(...)', 'account_subject', "
+                        "'account_subject_changed', 'true', 'false', '!' or '(' but found the "
+                        "end of the condition"));
   EXPECT_THAT(ParseError("|| payments"), HasSubstr("column 1: expected 'subject'"));
   EXPECT_THAT(ParseError("|| payments"), HasSubstr("but found '||'"));
   EXPECT_THAT(ParseError("!"), HasSubstr("column 2: expected 'subject'"));

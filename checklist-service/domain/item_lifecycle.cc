@@ -74,9 +74,10 @@ void ApplyTransition(Item& item, ItemStatus to, absl::CivilDay today, bool expli
     case ItemStatus::kApproved:
       item.approved_date = today;
       if (!item.started_date) item.started_date = today;
-      if (!explicit_expiry && item.validity_months > 0) {
-        item.expiry_date =
-            absl::CivilDay(absl::CivilMonth(today) + item.validity_months) + (today.day() - 1);
+      if (!explicit_expiry) {
+        if (std::optional<absl::CivilDay> expiry = ExpiryOfApproval(item, today)) {
+          item.expiry_date = *expiry;
+        }
       }
       break;
     case ItemStatus::kRejected:
@@ -85,6 +86,26 @@ void ApplyTransition(Item& item, ItemStatus to, absl::CivilDay today, bool expli
       break;
   }
   if (from == ItemStatus::kWaived) item.waiver_reason.clear();
+}
+
+std::optional<absl::CivilDay> ExpiryOfApproval(const Item& item, absl::CivilDay issued) {
+  if (item.renew_by_month > 0) {
+    return absl::CivilDay(issued.year() + 1, item.renew_by_month, item.renew_by_day);
+  }
+  if (!item.validity_steps.empty()) {
+    std::optional<int> days;
+    for (const ValidityStep& step : item.validity_steps) {
+      if (!step.from || *step.from <= issued) days = step.days;
+    }
+    if (days) return issued + *days;
+    return std::nullopt;
+  }
+  if (item.validity_months > 0) {
+    // Month arithmetic; a day the target month lacks normalises into the next (Jan 31 + 1 month
+    // = Mar 3), as absl::CivilDay does.
+    return absl::CivilDay(absl::CivilMonth(issued) + item.validity_months) + (issued.day() - 1);
+  }
+  return std::nullopt;
 }
 
 absl::Status CheckDependenciesFinished(const LaunchState& state, const Item& item, ItemStatus to) {

@@ -22,6 +22,11 @@ absl::Status CheckTransition(const Item& item, ItemStatus to);
 // The transition must have passed CheckTransition.
 void ApplyTransition(Item& item, ItemStatus to, absl::CivilDay today, bool explicit_expiry);
 
+// When an approval of `item` issued on `issued` expires: the renewal day of the next year for
+// yearly items, the issue date plus the validity step's days (HTTPS certificates), or plus the
+// validity months; nullopt when the approval does not expire by itself.
+std::optional<absl::CivilDay> ExpiryOfApproval(const Item& item, absl::CivilDay issued);
+
 // FAILED_PRECONDITION when `to` needs the item's dependencies finished (submitting or approving)
 // and some applicable dependency in `state` is neither approved nor waived.
 absl::Status CheckDependenciesFinished(const LaunchState& state, const Item& item, ItemStatus to);

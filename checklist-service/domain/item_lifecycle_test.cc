@@ -85,6 +85,35 @@ TEST(ItemLifecycleTest, ApprovalSetsExpiryForQualificationsThatLapse) {
   EXPECT_FALSE(forever.expiry_date.has_value());
 }
 
+// CA/Browser Forum ballot SC-081v3's schedule, as the template gives it to TLS_CERT.
+TEST(ItemLifecycleTest, CertificateExpiryFollowsItsIssueDate) {
+  Item certificate = MakeItem(S::kSubmitted);
+  certificate.validity_steps = {{std::nullopt, 398},
+                                {absl::CivilDay(2026, 3, 15), 200},
+                                {absl::CivilDay(2027, 3, 15), 100},
+                                {absl::CivilDay(2029, 3, 15), 47}};
+  EXPECT_EQ(ExpiryOfApproval(certificate, absl::CivilDay(2026, 3, 14)),
+            absl::CivilDay(2026, 3, 14) + 398);
+  EXPECT_EQ(ExpiryOfApproval(certificate, absl::CivilDay(2026, 3, 15)),
+            absl::CivilDay(2026, 3, 15) + 200);
+  EXPECT_EQ(ExpiryOfApproval(certificate, absl::CivilDay(2027, 3, 15)),
+            absl::CivilDay(2027, 6, 23));  // 100 days
+  EXPECT_EQ(ExpiryOfApproval(certificate, absl::CivilDay(2029, 6, 1)),
+            absl::CivilDay(2029, 7, 18));  // 47 days
+  ApplyTransition(certificate, S::kApproved, absl::CivilDay(2026, 12, 3), false);
+  EXPECT_EQ(certificate.expiry_date, absl::CivilDay(2027, 6, 21));  // 200 days
+}
+
+TEST(ItemLifecycleTest, AnnualReportIsDueByTheSameDayNextYear) {
+  Item report = MakeItem(S::kSubmitted);
+  report.renew_by_month = 3;
+  report.renew_by_day = 31;
+  ApplyTransition(report, S::kApproved, absl::CivilDay(2027, 2, 10), false);
+  EXPECT_EQ(report.expiry_date, absl::CivilDay(2028, 3, 31));
+  // Filed late (after March) for the past year: the next one is still due next March.
+  EXPECT_EQ(ExpiryOfApproval(report, absl::CivilDay(2027, 5, 6)), absl::CivilDay(2028, 3, 31));
+}
+
 TEST(ItemLifecycleTest, ReopeningAnApprovalRestartsTheWork) {
   Item item = MakeItem(S::kApproved);
   item.started_date = absl::CivilDay(2025, 9, 1);

@@ -39,7 +39,7 @@ std::string Fingerprint(const NewLaunch& r) {
       r.tenant, "\x1f", r.display_name, "\x1f", r.owner, "\x1f", DateOrNone(r.target_launch_date),
       "\x1f", r.time_zone, "\x1f", r.template_id, "\x1f", r.profile.subject_type, "\x1f",
       r.profile.hosting, "\x1f", r.profile.takes_payments, "\x1f", r.profile.mini_game, "\x1f",
-      absl::StrJoin(r.profile.service_categories, ",")));
+      absl::StrJoin(r.profile.service_categories, ","), "\x1f", r.profile.province));
 }
 
 absl::Status CheckExpectedVersion(absl::string_view what, int64_t current,
@@ -93,6 +93,60 @@ void NoteChange(std::vector<std::string>& notes, absl::string_view field, const 
 }
 
 std::string Quoted(const std::string& s) { return absl::StrCat("'", s, "'"); }
+
+// Sets the status of each named material of `item`; returns a "material X: A -> B" note per
+// change. A code the item does not have is INVALID_ARGUMENT naming the entry; a material the
+// profile does not call for is FAILED_PRECONDITION.
+absl::StatusOr<std::vector<std::string>> SetMaterials(
+    Item& item, const std::vector<std::pair<std::string, MaterialStatus>>& wanted) {
+  std::vector<std::string> notes;
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    const auto& [code, status] = wanted[i];
+    auto it = std::find_if(item.materials.begin(), item.materials.end(),
+                           [&](const Material& m) { return m.code == code; });
+    if (it == item.materials.end()) {
+      std::vector<std::string> known;
+      for (const Material& m : item.materials) known.push_back(m.code);
+      return absl::InvalidArgumentError(absl::StrCat(
+          "item.materials[", i, "].code: item ", item.code, " has no material ",
+          QuoteForError(code),
+          known.empty() ? std::string(" (it lists none)")
+                        : absl::StrCat(" (expected one of: ", absl::StrJoin(known, ", "), ")")));
+    }
+    if (!it->applies) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("item.materials[", i, "]: material ", code, " of item ", item.code,
+                       " does not apply to this launch's profile"));
+    }
+    if (it->status == status) continue;
+    notes.push_back(absl::StrCat("material ", code, ": ", MaterialStatusName(it->status), " -> ",
+                                 MaterialStatusName(status)));
+    it->status = status;
+  }
+  return notes;
+}
+
+// A subject change after the account items (the mini program account) were approved leaves
+// those accounts under the old subject: remember it, so that the template's conditions can ask
+// for the migration. Changing back to the account's subject forgets it again.
+void RecordAccountSubject(const CompiledTemplate& tmpl, LaunchState& state,
+                          v1::SubjectType subject_before) {
+  Profile& profile = state.launch.profile;
+  if (profile.subject_type == subject_before) return;
+  if (profile.account_subject_type == profile.subject_type) {
+    profile.account_subject_type = v1::SUBJECT_TYPE_UNSPECIFIED;
+    return;
+  }
+  if (profile.account_subject_type != v1::SUBJECT_TYPE_UNSPECIFIED) return;
+  for (const v1::ItemDefinition& definition : tmpl.proto().items()) {
+    if (!definition.records_account_subject()) continue;
+    const Item* item = state.FindItem(definition.code());
+    if (item != nullptr && !item->custom && item->status == ItemStatus::kApproved) {
+      profile.account_subject_type = subject_before;
+      return;
+    }
+  }
+}
 
 // A launch goes live only once the items the template requires before going live (mini program
 // filing, code review) are approved or waived: WeChat publishes nothing before that, so a go-live
@@ -440,6 +494,8 @@ absl::StatusOr<LaunchState> LaunchService::UpdateLaunch(const std::string& launc
   if (patch.takes_payments) launch.profile.takes_payments = *patch.takes_payments;
   if (patch.mini_game) launch.profile.mini_game = *patch.mini_game;
   if (patch.service_categories) launch.profile.service_categories = *patch.service_categories;
+  if (patch.province) launch.profile.province = *patch.province;
+  RecordAccountSubject(*tmpl, state, before.profile.subject_type);
   if (absl::Status s = ValidateProfile(*tmpl, launch.profile); !s.ok()) return s;
   if (launch.went_live_date && *launch.went_live_date > Today(launch)) {
     return absl::InvalidArgumentError(
@@ -464,6 +520,13 @@ absl::StatusOr<LaunchState> LaunchService::UpdateLaunch(const std::string& launc
   NoteChange(notes, "profile.service_categories", before.profile.service_categories,
              launch.profile.service_categories, [](const std::vector<std::string>& v) {
                return absl::StrCat("[", absl::StrJoin(v, ","), "]");
+             });
+  NoteChange(notes, "profile.province", before.profile.province, launch.profile.province,
+             [](const std::string& p) { return p.empty() ? std::string("(none)") : Quoted(p); });
+  NoteChange(notes, "account_subject_type", before.profile.account_subject_type,
+             launch.profile.account_subject_type, [](v1::SubjectType t) {
+               return t == v1::SUBJECT_TYPE_UNSPECIFIED ? std::string("(none)")
+                                                        : std::string(SubjectTypeName(t));
              });
   if (notes.empty()) {
     // Nothing changed: no write, no event.
@@ -541,6 +604,12 @@ absl::StatusOr<Item> LaunchService::UpdateItem(const std::string& launch_id,
   if (patch.assignee) item->assignee = *patch.assignee;
   if (patch.notes) item->notes = *patch.notes;
   if (patch.evidence) item->evidence = *patch.evidence;
+  std::vector<std::string> material_notes;
+  if (patch.materials) {
+    absl::StatusOr<std::vector<std::string>> changed = SetMaterials(*item, *patch.materials);
+    if (!changed.ok()) return changed.status();
+    material_notes = *std::move(changed);
+  }
   if (patch.official_number) item->official_number = *patch.official_number;
   if (patch.waiver_reason) item->waiver_reason = *patch.waiver_reason;
   if (patch.due_date) {
@@ -568,6 +637,7 @@ absl::StatusOr<Item> LaunchService::UpdateItem(const std::string& launch_id,
   NoteChange(notes, "notes", before.notes, item->notes, Quoted);
   NoteChange(notes, "evidence", before.evidence, item->evidence,
              [](const std::vector<Evidence>& v) { return absl::StrCat(v.size(), " link(s)"); });
+  for (std::string& note : material_notes) notes.push_back(std::move(note));
   NoteChange(notes, "official_number", before.official_number, item->official_number, Quoted);
   NoteChange(notes, "expiry_date", before.expiry_date, item->expiry_date, DateOrNone);
   NoteChange(notes, "waiver_reason", before.waiver_reason, item->waiver_reason, Quoted);
@@ -678,7 +748,7 @@ absl::StatusOr<Readiness> LaunchService::GetReadiness(const std::string& launch_
     }
     // Post-launch obligations (public-security filing) are due after going live, so they do not
     // hold the launch back.
-    if (item.deadline.anchor == DeadlineAnchor::kAfterGoLive) continue;
+    if (DueAfterLaunch(item.deadline)) continue;
     readiness.blockers.push_back(Blocker{
         item.code,
         absl::StrCat(item.code, " (", item.title_en, ") is ", ItemStatusName(item.status),

@@ -49,6 +49,7 @@ struct LaunchPatch {
   std::optional<bool> takes_payments;
   std::optional<bool> mini_game;
   std::optional<std::vector<std::string>> service_categories;
+  std::optional<std::string> province;
 };
 
 struct ItemPatch {
@@ -56,6 +57,8 @@ struct ItemPatch {
   std::optional<std::string> assignee;
   std::optional<std::string> notes;
   std::optional<std::vector<Evidence>> evidence;
+  // Materials named by code, each with the status to set; the others keep theirs.
+  std::optional<std::vector<std::pair<std::string, MaterialStatus>>> materials;
   std::optional<std::string> official_number;
   std::optional<std::optional<absl::CivilDay>> expiry_date;
   std::optional<std::string> waiver_reason;

@@ -90,7 +90,7 @@ class LaunchServiceTest : public ::testing::Test {
       absl::StatusOr<LaunchState> state = service_->GetLaunch(id);
       ASSERT_TRUE(state.ok()) << state.status();
       for (const Item& item : state->items) {
-        if (IsDone(item.status) || item.deadline.anchor == DeadlineAnchor::kAfterGoLive) continue;
+        if (IsDone(item.status) || DueAfterLaunch(item.deadline)) continue;
         if (SetStatus(id, item.code, ItemStatus::kApproved).ok()) progress = true;
       }
     }
@@ -359,6 +359,99 @@ TEST_F(LaunchServiceTest, GoingLiveWaitsForFilingAndCodeReview) {
   ApproveEverythingBeforeLaunch(state.launch.id);
   ASSERT_EQ(StatusOf(state.launch.id, "CODE_REVIEW"), ItemStatus::kApproved);
   EXPECT_TRUE(service_->UpdateLaunch(state.launch.id, live, std::nullopt, actor_).ok());
+}
+
+TEST_F(LaunchServiceTest, AnIndividualBecomingACompanyMigratesItsApprovedAccount) {
+  NewLaunch request = Shop();
+  request.profile.subject_type = v1::SUBJECT_TYPE_INDIVIDUAL;
+  request.profile.takes_payments = false;
+  request.profile.service_categories = {"tools"};
+  absl::StatusOr<LaunchState> created = service_->CreateLaunch(request, "", actor_);
+  ASSERT_TRUE(created.ok()) << created.status();
+  const std::string id = created->launch.id;
+  ASSERT_OK(SetStatus(id, "MP_ACCOUNT", ItemStatus::kApproved));
+
+  LaunchPatch company;
+  company.subject_type = v1::SUBJECT_TYPE_ENTERPRISE;
+  absl::StatusOr<LaunchState> changed = service_->UpdateLaunch(id, company, std::nullopt, actor_);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(changed->launch.profile.account_subject_type, v1::SUBJECT_TYPE_INDIVIDUAL);
+  EXPECT_EQ(changed->FindItem("MP_SUBJECT_MIGRATION")->status, ItemStatus::kNotStarted);
+  // Verification and filing under the new subject wait for the migration.
+  EXPECT_EQ(SetStatus(id, "MP_VERIFY", ItemStatus::kSubmitted).code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  // Changing back: account and launch agree again.
+  LaunchPatch individual;
+  individual.subject_type = v1::SUBJECT_TYPE_INDIVIDUAL;
+  changed = service_->UpdateLaunch(id, individual, std::nullopt, actor_);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(changed->launch.profile.account_subject_type, v1::SUBJECT_TYPE_UNSPECIFIED);
+  EXPECT_EQ(changed->FindItem("MP_SUBJECT_MIGRATION")->status, ItemStatus::kNotApplicable);
+}
+
+TEST_F(LaunchServiceTest, ASubjectChangeBeforeTheAccountExistsNeedsNoMigration) {
+  NewLaunch request = Shop();
+  request.profile.subject_type = v1::SUBJECT_TYPE_INDIVIDUAL;
+  request.profile.takes_payments = false;
+  request.profile.service_categories = {};
+  absl::StatusOr<LaunchState> created = service_->CreateLaunch(request, "", actor_);
+  ASSERT_TRUE(created.ok()) << created.status();
+  LaunchPatch company;
+  company.subject_type = v1::SUBJECT_TYPE_ENTERPRISE;
+  absl::StatusOr<LaunchState> changed =
+      service_->UpdateLaunch(created->launch.id, company, std::nullopt, actor_);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(changed->launch.profile.account_subject_type, v1::SUBJECT_TYPE_UNSPECIFIED);
+  EXPECT_EQ(changed->FindItem("MP_SUBJECT_MIGRATION")->status, ItemStatus::kNotApplicable);
+}
+
+TEST_F(LaunchServiceTest, MaterialsAreTrackedOneByOne) {
+  NewLaunch request = Shop();
+  request.profile.province = "ZJ";
+  absl::StatusOr<LaunchState> created = service_->CreateLaunch(request, "", actor_);
+  ASSERT_TRUE(created.ok()) << created.status();
+  const std::string id = created->launch.id;
+  const int missing = MaterialsMissing(*created->FindItem("ICP_FILING"));
+  EXPECT_GT(missing, 5);
+
+  ItemPatch ready;
+  ready.materials = {{"business_licence", MaterialStatus::kReady},
+                     {"authorisation_letter", MaterialStatus::kNotNeeded}};
+  absl::StatusOr<Item> item = service_->UpdateItem(id, "ICP_FILING", ready, std::nullopt, actor_);
+  ASSERT_TRUE(item.ok()) << item.status();
+  EXPECT_EQ(MaterialsMissing(*item), missing - 2);
+  absl::StatusOr<EventPage> events = service_->ListEvents(id, 0, 200);
+  ASSERT_TRUE(events.ok());
+  EXPECT_THAT(events->events.back().summary,
+              HasSubstr("material business_licence: MISSING -> READY"));
+
+  ItemPatch unknown;
+  unknown.materials = {{"passport", MaterialStatus::kReady}};
+  absl::Status status =
+      service_->UpdateItem(id, "ICP_FILING", unknown, std::nullopt, actor_).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("item.materials[0].code: item ICP_FILING has no material 'passport'"));
+
+  // Xinjiang's certificate is not asked for in Zhejiang.
+  ItemPatch elsewhere;
+  elsewhere.materials = {{"party_building_certificate", MaterialStatus::kReady}};
+  status = service_->UpdateItem(id, "ICP_FILING", elsewhere, std::nullopt, actor_).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(LaunchServiceTest, ACertificateApprovedTodayExpiresAfterTheBallotsLimit) {
+  const LaunchState state = CreateShop();
+  clock_.SetTime(ShanghaiTime(2026, 12, 3, 10));
+  ASSERT_OK(SetStatus(state.launch.id, "BIZ", ItemStatus::kApproved));
+  ASSERT_OK(SetStatus(state.launch.id, "CLOUD_RN", ItemStatus::kApproved));
+  ASSERT_OK(SetStatus(state.launch.id, "DOMAIN", ItemStatus::kApproved));
+  ASSERT_OK(SetStatus(state.launch.id, "TLS_CERT", ItemStatus::kApproved));
+  absl::StatusOr<LaunchState> after = service_->GetLaunch(state.launch.id);
+  ASSERT_TRUE(after.ok());
+  // Issued 2026-12-03, after 2026-03-15: at most 200 days.
+  EXPECT_EQ(after->FindItem("TLS_CERT")->expiry_date, absl::CivilDay(2027, 6, 21));
 }
 
 TEST_F(LaunchServiceTest, WentLiveAnchorsPostLaunchDeadline) {

@@ -20,6 +20,8 @@ inline constexpr size_t kMaxNameLength = 200;
 inline constexpr size_t kMaxNotesLength = 4000;
 inline constexpr size_t kMaxUriLength = 2048;
 inline constexpr size_t kMaxCategoryLength = 64;
+// Province codes (LaunchProfile.province, the template's provinces), e.g. "ZJ".
+inline constexpr size_t kMaxProvinceCodeLength = 16;
 // The x-preflight-actor header is cut to this length.
 inline constexpr size_t kMaxActorLength = 200;
 
@@ -27,9 +29,14 @@ inline constexpr size_t kMaxActorLength = 200;
 inline constexpr size_t kMaxCategories = 32;
 inline constexpr size_t kMaxEvidence = 50;
 inline constexpr size_t kMaxDependencies = 32;
+// Materials of one item: the template's, and the entries of one UpdateItem.
+inline constexpr int kMaxMaterialsPerItem = 32;
 
 // Numbers.
 inline constexpr int kMaxDurationDays = 365;
+// Template validities: ten years at most.
+inline constexpr int kMaxValidityMonths = 120;
+inline constexpr int kMaxValidityDays = 3660;
 // Dates outside this range are almost certainly typos.
 inline constexpr int kMinYear = 2000;
 inline constexpr int kMaxYear = 2100;

@@ -50,7 +50,36 @@ bool IsDone(ItemStatus status) {
 bool Profile::operator==(const Profile& other) const {
   return subject_type == other.subject_type && hosting == other.hosting &&
          takes_payments == other.takes_payments && mini_game == other.mini_game &&
-         service_categories == other.service_categories;
+         service_categories == other.service_categories && province == other.province &&
+         account_subject_type == other.account_subject_type;
+}
+
+absl::string_view MaterialStatusName(MaterialStatus status) {
+  switch (status) {
+    case MaterialStatus::kMissing:
+      return "MISSING";
+    case MaterialStatus::kReady:
+      return "READY";
+    case MaterialStatus::kNotNeeded:
+      return "NOT_NEEDED";
+  }
+  return "MISSING";
+}
+
+std::optional<MaterialStatus> ParseMaterialStatus(absl::string_view name) {
+  for (MaterialStatus status :
+       {MaterialStatus::kMissing, MaterialStatus::kReady, MaterialStatus::kNotNeeded}) {
+    if (MaterialStatusName(status) == name) return status;
+  }
+  return std::nullopt;
+}
+
+int MaterialsMissing(const Item& item) {
+  int missing = 0;
+  for (const Material& material : item.materials) {
+    if (material.applies && material.status == MaterialStatus::kMissing) ++missing;
+  }
+  return missing;
 }
 
 Fen FeesPaid(const Item& item) {

@@ -45,6 +45,13 @@ struct Profile {
   bool mini_game = false;
   // Sorted and free of duplicates.
   std::vector<std::string> service_categories;
+  // Province code of the filing subject (one of the template's provinces, e.g. "ZJ"); empty when
+  // not known yet.
+  std::string province;
+  // Set by the service, never by a request: the subject the mini program account was registered
+  // under, recorded when the subject type changes after that account was approved; unspecified
+  // while account and launch agree.
+  v1::SubjectType account_subject_type = v1::SUBJECT_TYPE_UNSPECIFIED;
 
   bool operator==(const Profile& other) const;
 };
@@ -54,6 +61,30 @@ struct Evidence {
   std::string description;
   bool operator==(const Evidence& other) const {
     return uri == other.uri && description == other.description;
+  }
+};
+
+// Where one document of an item's material checklist stands, as its team set it.
+enum class MaterialStatus { kMissing, kReady, kNotNeeded };
+
+absl::string_view MaterialStatusName(MaterialStatus status);
+std::optional<MaterialStatus> ParseMaterialStatus(absl::string_view name);
+
+// One document an item needs. The template sets everything but `status`; `applies` follows the
+// launch's profile, and a material that stops applying keeps its status for when it applies again.
+struct Material {
+  std::string code;
+  std::string title_en;
+  std::string title_zh;
+  std::string note;
+  std::string source;
+  bool applies = true;
+  MaterialStatus status = MaterialStatus::kMissing;
+
+  bool operator==(const Material& other) const {
+    return code == other.code && title_en == other.title_en && title_zh == other.title_zh &&
+           note == other.note && source == other.source && applies == other.applies &&
+           status == other.status;
   }
 };
 
@@ -72,13 +103,40 @@ struct DurationSpec {
   int max = 0;
 };
 
-enum class DeadlineAnchor { kBeforeLaunch, kAfterGoLive };
+enum class DeadlineAnchor { kBeforeLaunch, kAfterGoLive, kYearly, kAfterApprovalOf };
 
 struct Deadline {
   DeadlineAnchor anchor = DeadlineAnchor::kBeforeLaunch;
   // For kAfterGoLive: how long after going live the item must be done.
   int days = 0;
   v1::DayUnit unit = v1::DAY_UNIT_CALENDAR_DAYS;
+  // For kYearly: the due day of each year.
+  int month = 0;
+  int day = 0;
+  // For kAfterApprovalOf: due within `months` after item `item` is approved.
+  std::string item;
+  int months = 0;
+
+  bool operator==(const Deadline& other) const {
+    return anchor == other.anchor && days == other.days && unit == other.unit &&
+           month == other.month && day == other.day && item == other.item && months == other.months;
+  }
+};
+
+// Work due after going live (the public-security filing) or every year after it (an annual
+// report): it never holds the launch up.
+inline bool DueAfterLaunch(const Deadline& deadline) {
+  return deadline.anchor == DeadlineAnchor::kAfterGoLive ||
+         deadline.anchor == DeadlineAnchor::kYearly;
+}
+
+// The longest validity of an approval issued on or after `from` (none: before every dated step).
+struct ValidityStep {
+  std::optional<absl::CivilDay> from;
+  int days = 0;
+  bool operator==(const ValidityStep& other) const {
+    return from == other.from && days == other.days;
+  }
 };
 
 // Dates an item must keep, and where it is projected to land. Computed by the schedule.
@@ -125,11 +183,18 @@ struct Item {
   std::string assignee;
   std::string notes;
   std::vector<Evidence> evidence;
+  // The template's material checklist, in its order.
+  std::vector<Material> materials;
   std::string official_number;
   std::string official_number_label;
   std::optional<absl::CivilDay> expiry_date;
   // Months an approval lasts (WeChat verification: 12); 0 when it does not expire.
   int validity_months = 0;
+  // Instead of months: the longest validity by issue date (HTTPS certificates), in date order.
+  std::vector<ValidityStep> validity_steps;
+  // Instead of months: renewed every year by this month/day (an annual report).
+  int renew_by_month = 0;
+  int renew_by_day = 0;
   std::string waiver_reason;
 
   int attempts = 0;
@@ -195,6 +260,9 @@ struct Launch {
   // The schedule summary as of the last recompute.
   LaunchSchedule schedule;
 };
+
+// Materials that apply and are still missing.
+int MaterialsMissing(const Item& item);
 
 // What has been paid for `item` so far: every attempt for per-attempt fees, else the one-off fee
 // once submitted or approved; nothing for an item that does not apply.

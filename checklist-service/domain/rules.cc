@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/civil_date.h"
 #include "common/error_text.h"
 
 namespace preflight::checklist {
@@ -27,8 +28,12 @@ Fen ToFen(const v1::Money& money) {
   return money.units() * kFenPerYuan + money.nanos() / kNanosPerFen;
 }
 
-// Copies everything the template says about an item; status and progress are left alone.
-void CopyDefinition(const v1::ItemDefinition& definition, v1::SubjectType subject, Item& item) {
+// Copies everything the template says about an item for `profile`; status and progress are left
+// alone. Returns the duration rule that replaced the item's default duration, if any.
+const v1::DurationRule* CopyDefinition(const CompiledTemplate& tmpl,
+                                       const v1::ItemDefinition& definition, const Profile& profile,
+                                       Item& item) {
+  const v1::SubjectType subject = profile.subject_type;
   item.code = definition.code();
   item.title_en = definition.title_en();
   item.title_zh = definition.title_zh();
@@ -40,36 +45,80 @@ void CopyDefinition(const v1::ItemDefinition& definition, v1::SubjectType subjec
     item.depends_on.push_back({dependency.code(), dependency.lag_working_days()});
   }
 
-  const v1::DurationSpec& duration = definition.duration();
+  const v1::DurationRule* rule = tmpl.MatchingDurationRule(definition, profile);
+  const v1::DurationSpec& duration = rule != nullptr ? rule->duration() : definition.duration();
   item.duration.unit = duration.unit();
   item.duration.min = duration.min();
   item.duration.typical = duration.typical();
   item.duration.max = duration.max();
 
   item.deadline = Deadline();
-  if (definition.deadline().anchor() == v1::Deadline::ANCHOR_AFTER_GO_LIVE) {
-    item.deadline.anchor = DeadlineAnchor::kAfterGoLive;
-    item.deadline.days = definition.deadline().days();
-    item.deadline.unit = definition.deadline().unit();
+  const v1::Deadline& deadline = definition.deadline();
+  switch (deadline.anchor()) {
+    case v1::Deadline::ANCHOR_AFTER_GO_LIVE:
+      item.deadline.anchor = DeadlineAnchor::kAfterGoLive;
+      item.deadline.days = deadline.days();
+      item.deadline.unit = deadline.unit();
+      break;
+    case v1::Deadline::ANCHOR_YEARLY:
+      item.deadline.anchor = DeadlineAnchor::kYearly;
+      item.deadline.month = deadline.month();
+      item.deadline.day = deadline.day();
+      break;
+    case v1::Deadline::ANCHOR_AFTER_APPROVAL_OF:
+      item.deadline.anchor = DeadlineAnchor::kAfterApprovalOf;
+      item.deadline.item = deadline.item();
+      item.deadline.months = deadline.months();
+      break;
+    default:
+      break;
   }
 
   const v1::Fee* fee = FeeFor(definition, subject);
   item.fee_per_attempt = fee == nullptr ? 0 : ToFen(fee->amount());
   item.fee_charged_per_attempt = fee != nullptr && fee->per_attempt();
-  // An estimated fee makes the item's figures estimates too.
-  item.estimate = definition.estimate() || (fee != nullptr && fee->estimate());
+  // An estimated fee or duration makes the item's figures estimates too.
+  item.estimate = definition.estimate() || (fee != nullptr && fee->estimate()) ||
+                  (rule != nullptr && rule->estimate());
 
-  item.validity_months = definition.validity().months();
+  const v1::Validity& validity = definition.validity();
+  item.validity_months = validity.months();
+  item.validity_steps.clear();
+  for (const v1::ValidityStep& step : validity.max_days_by_issue_date()) {
+    // The catalogue checked the dates when it loaded.
+    item.validity_steps.push_back({ParseCivilDay(step.from_date()), step.days()});
+  }
+  item.renew_by_month = validity.renew_by_month();
+  item.renew_by_day = validity.renew_by_day();
+
+  // The template's checklist, keeping what the team marked on each material already there.
+  std::vector<Material> materials;
+  for (int i = 0; i < definition.materials_size(); ++i) {
+    const v1::MaterialDefinition& m = definition.materials(i);
+    Material material;
+    material.code = m.code();
+    material.title_en = m.title_en();
+    material.title_zh = m.title_zh();
+    material.note = m.note();
+    material.source = m.source();
+    material.applies = tmpl.MaterialNeeded(definition, i, profile);
+    for (const Material& old : item.materials) {
+      if (old.code == material.code) material.status = old.status;
+    }
+    materials.push_back(std::move(material));
+  }
+  item.materials = std::move(materials);
   item.official_number_label = definition.official_number_label();
   item.source = definition.source();
+  if (rule != nullptr && !rule->source().empty()) {
+    item.source =
+        item.source.empty() ? rule->source() : absl::StrCat(item.source, ",", rule->source());
+  }
+  return rule;
 }
 
 bool SameDuration(const DurationSpec& a, const DurationSpec& b) {
   return a.unit == b.unit && a.min == b.min && a.typical == b.typical && a.max == b.max;
-}
-
-bool SameDeadline(const Deadline& a, const Deadline& b) {
-  return a.anchor == b.anchor && a.days == b.days && a.unit == b.unit;
 }
 
 // Compares the fields ApplyProfile writes.
@@ -78,11 +127,13 @@ bool SameRulesState(const Item& a, const Item& b) {
          a.external == b.external && a.status == b.status &&
          a.status_before_not_applicable == b.status_before_not_applicable &&
          a.applicability_reason == b.applicability_reason && a.depends_on == b.depends_on &&
-         SameDuration(a.duration, b.duration) && SameDeadline(a.deadline, b.deadline) &&
+         SameDuration(a.duration, b.duration) && a.deadline == b.deadline &&
          a.fee_per_attempt == b.fee_per_attempt &&
          a.fee_charged_per_attempt == b.fee_charged_per_attempt && a.estimate == b.estimate &&
-         a.validity_months == b.validity_months &&
-         a.official_number_label == b.official_number_label && a.source == b.source;
+         a.validity_months == b.validity_months && a.validity_steps == b.validity_steps &&
+         a.renew_by_month == b.renew_by_month && a.renew_by_day == b.renew_by_day &&
+         a.materials == b.materials && a.official_number_label == b.official_number_label &&
+         a.source == b.source;
 }
 
 }  // namespace
@@ -107,6 +158,12 @@ absl::Status ValidateProfile(const CompiledTemplate& tmpl, const Profile& profil
       return absl::InvalidArgumentError(
           absl::StrCat("profile.service_categories: unknown category ", QuoteForError(category)));
     }
+  }
+  if (!profile.province.empty() && !tmpl.HasProvince(profile.province)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "profile.province: unknown province ", QuoteForError(profile.province),
+        " (expected a code of the template's provinces, such as ZJ or GD; ListTemplates lists "
+        "them)"));
   }
   for (int i = 0; i < tmpl.proto().constraints_size(); ++i) {
     const v1::Constraint& constraint = tmpl.proto().constraints(i);
@@ -136,14 +193,14 @@ std::vector<std::string> ApplyProfile(const CompiledTemplate& tmpl, const Profil
   std::vector<std::string> changed;
   for (const v1::ItemDefinition& definition : tmpl.proto().items()) {
     const bool applies = tmpl.AppliesWhen(definition.code()).Evaluate(profile);
-    const std::string& reason =
-        applies ? definition.applies_reason() : definition.not_applicable_reason();
+    std::string reason = applies ? definition.applies_reason() : definition.not_applicable_reason();
     auto existing = std::find_if(items->begin(), items->end(),
                                  [&](const Item& item) { return item.code == definition.code(); });
     if (existing == items->end()) {
       Item item;
       item.launch_id = launch_id;
-      CopyDefinition(definition, profile.subject_type, item);
+      const v1::DurationRule* rule = CopyDefinition(tmpl, definition, profile, item);
+      if (applies && rule != nullptr) absl::StrAppend(&reason, " ", rule->note());
       item.status = applies ? ItemStatus::kNotStarted : ItemStatus::kNotApplicable;
       item.status_before_not_applicable = ItemStatus::kNotStarted;
       item.applicability_reason = reason;
@@ -155,7 +212,8 @@ std::vector<std::string> ApplyProfile(const CompiledTemplate& tmpl, const Profil
     if (existing->custom) continue;
     Item& item = *existing;
     const Item before = item;
-    CopyDefinition(definition, profile.subject_type, item);
+    const v1::DurationRule* rule = CopyDefinition(tmpl, definition, profile, item);
+    if (applies && rule != nullptr) absl::StrAppend(&reason, " ", rule->note());
     if (applies && item.status == ItemStatus::kNotApplicable) {
       item.status = item.status_before_not_applicable;
     } else if (!applies && item.status != ItemStatus::kNotApplicable) {

@@ -15,6 +15,8 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::IsSupersetOf;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 constexpr char kLaunch[] = "l-test";
@@ -473,7 +475,7 @@ TEST(ApplyProfileTest, NewlyApplicableItemsAppearAndNothingIsRemoved) {
 
   profile.takes_payments = true;
   EXPECT_THAT(ApplyProfile(Wechat(), profile, kLaunch, &items),
-              ElementsAre("WXPAY_MCH", "WXPAY_BIND"));
+              ElementsAre("WXPAY_MCH", "WXPAY_BIND", "WXPAY_TEST_WINDOW"));
   EXPECT_EQ(Get(items, "WXPAY_MCH").status, ItemStatus::kNotStarted);
   EXPECT_EQ(Get(items, "WXPAY_MCH").applicability_reason,
             Wechat().FindItem("WXPAY_MCH")->applies_reason());
@@ -534,6 +536,123 @@ TEST(ApplyProfileTest, CustomItemWithATemplateCodeIsLeftAlone) {
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].title_en, "Mine");
   EXPECT_TRUE(items[0].custom);
+}
+
+// ---- Province, materials, obligations (issue 12)
+// -----------------------------------------------------------------------------
+
+const Material* FindMaterial(const Item& item, const std::string& code) {
+  for (const Material& material : item.materials) {
+    if (material.code == code) return &material;
+  }
+  return nullptr;
+}
+
+TEST(ValidateProfileTest, ProvinceMustBeOneOfTheTemplates) {
+  Profile profile = MakeProfile(v1::SUBJECT_TYPE_ENTERPRISE, v1::HOSTING_OWN_MAINLAND_SERVER);
+  profile.province = "ZJ";
+  EXPECT_TRUE(ValidateProfile(Wechat(), profile).ok());
+  profile.province = "zj";
+  const absl::Status status = ValidateProfile(Wechat(), profile);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), StartsWith("profile.province: unknown province 'zj'"));
+}
+
+TEST(ApplyProfileTest, ZhejiangFilingsTakeLongerAndSayWhy) {
+  Profile profile = MakeProfile(v1::SUBJECT_TYPE_ENTERPRISE, v1::HOSTING_OWN_MAINLAND_SERVER);
+  std::vector<Item> items;
+  ApplyProfile(Wechat(), profile, kLaunch, &items);
+  EXPECT_EQ(Get(items, "ICP_FILING").duration.max, 24);
+
+  profile.province = "ZJ";
+  EXPECT_THAT(ApplyProfile(Wechat(), profile, kLaunch, &items), Contains("ICP_FILING"));
+  const Item& zhejiang = Get(items, "ICP_FILING");
+  EXPECT_EQ(zhejiang.duration.max, 34);
+  EXPECT_THAT(zhejiang.applicability_reason, HasSubstr("Zhejiang's bureau may take up to 30 WD"));
+  EXPECT_THAT(zhejiang.source, HasSubstr("S15"));
+
+  profile.province = "BJ";
+  ApplyProfile(Wechat(), profile, kLaunch, &items);
+  EXPECT_EQ(Get(items, "ICP_FILING").duration.typical, 15);
+  EXPECT_TRUE(Get(items, "ICP_FILING").estimate);
+
+  profile.province = "SC";  // a province with no rule of its own
+  ApplyProfile(Wechat(), profile, kLaunch, &items);
+  EXPECT_EQ(Get(items, "ICP_FILING").duration.max, 24);
+  EXPECT_THAT(Get(items, "ICP_FILING").applicability_reason, Not(HasSubstr("bureau")));
+}
+
+TEST(ApplyProfileTest, IcpFilingMaterialsFollowTheProvinceAndKeepTheirStatus) {
+  Profile profile = MakeProfile(v1::SUBJECT_TYPE_ENTERPRISE, v1::HOSTING_OWN_MAINLAND_SERVER);
+  std::vector<Item> items;
+  ApplyProfile(Wechat(), profile, kLaunch, &items);
+  const Item& icp = Get(items, "ICP_FILING");
+  std::vector<std::string> codes;
+  for (const Material& material : icp.materials) codes.push_back(material.code);
+  EXPECT_THAT(codes, IsSupersetOf({"business_licence", "subject_principal_id", "site_principal_id",
+                                   "verification_form", "face_check", "residence_permit"}));
+  ASSERT_NE(FindMaterial(icp, "residence_permit"), nullptr);
+  EXPECT_FALSE(FindMaterial(icp, "residence_permit")->applies);  // no province yet
+  EXPECT_TRUE(FindMaterial(icp, "business_licence")->applies);
+  EXPECT_EQ(MaterialsMissing(icp), 6);
+
+  Mutable(items, "ICP_FILING").materials[0].status = MaterialStatus::kReady;
+  profile.province = "SH";
+  ApplyProfile(Wechat(), profile, kLaunch, &items);
+  const Item& shanghai = Get(items, "ICP_FILING");
+  EXPECT_TRUE(FindMaterial(shanghai, "residence_permit")->applies);
+  EXPECT_EQ(FindMaterial(shanghai, "business_licence")->status, MaterialStatus::kReady);
+  EXPECT_FALSE(FindMaterial(shanghai, "party_building_certificate")->applies);
+
+  profile.province = "XJ";
+  ApplyProfile(Wechat(), profile, kLaunch, &items);
+  EXPECT_TRUE(FindMaterial(Get(items, "ICP_FILING"), "party_building_certificate")->applies);
+  EXPECT_FALSE(FindMaterial(Get(items, "ICP_FILING"), "residence_permit")->applies);
+
+  // An individual has no business licence to upload.
+  profile.subject_type = v1::SUBJECT_TYPE_INDIVIDUAL;
+  ApplyProfile(Wechat(), profile, kLaunch, &items);
+  EXPECT_FALSE(FindMaterial(Get(items, "ICP_FILING"), "business_licence")->applies);
+}
+
+TEST(ApplyProfileTest, PermitsWithAValidityHaveOne) {
+  Profile profile = MakeProfile(v1::SUBJECT_TYPE_ENTERPRISE, v1::HOSTING_OWN_MAINLAND_SERVER, false,
+                                {"pharma", "medical", "food"});
+  std::vector<Item> items;
+  ApplyProfile(Wechat(), profile, kLaunch, &items);
+  EXPECT_EQ(Get(items, "PERMIT_PHARMA").validity_months, 60);
+  EXPECT_EQ(Get(items, "PERMIT_MEDICAL").validity_months, 12);
+  EXPECT_EQ(Get(items, "PERMIT_FOOD").validity_months, 60);
+  EXPECT_EQ(Get(items, "DOMAIN").validity_months, 12);
+  EXPECT_EQ(Get(items, "TLS_CERT").validity_steps.size(), 4u);
+}
+
+TEST(ApplyProfileTest, SubjectChangeAfterTheAccountNeedsAMigration) {
+  Profile profile = MakeProfile(v1::SUBJECT_TYPE_ENTERPRISE, v1::HOSTING_WECHAT_CLOUD);
+  std::vector<Item> items;
+  ApplyProfile(Wechat(), profile, kLaunch, &items);
+  EXPECT_EQ(Get(items, "MP_SUBJECT_MIGRATION").status, ItemStatus::kNotApplicable);
+
+  profile.account_subject_type = v1::SUBJECT_TYPE_INDIVIDUAL;
+  ApplyProfile(Wechat(), profile, kLaunch, &items);
+  const Item& migration = Get(items, "MP_SUBJECT_MIGRATION");
+  EXPECT_EQ(migration.status, ItemStatus::kNotStarted);
+  EXPECT_EQ(migration.fee_per_attempt, 30000);
+  for (const char* code : {"MP_SUBJECT", "MP_VERIFY", "MP_FILING"}) {
+    EXPECT_THAT(DependencyCodes(Get(items, code)), Contains("MP_SUBJECT_MIGRATION")) << code;
+  }
+
+  // Back to an individual: WeChat migrates only to organisations, so that is a blocker.
+  profile.subject_type = v1::SUBJECT_TYPE_ENTERPRISE;
+  profile.account_subject_type = v1::SUBJECT_TYPE_ENTERPRISE;
+  EXPECT_THAT(ProfileBlockers(Wechat(), profile), IsEmpty());
+  Profile to_individual = MakeProfile(v1::SUBJECT_TYPE_INDIVIDUAL, v1::HOSTING_WECHAT_CLOUD);
+  to_individual.account_subject_type = v1::SUBJECT_TYPE_ENTERPRISE;
+  std::vector<std::string> blockers;
+  for (const Blocker& blocker : ProfileBlockers(Wechat(), to_individual)) {
+    blockers.push_back(blocker.code);
+  }
+  EXPECT_THAT(blockers, Contains("ACCOUNT_SUBJECT_TO_INDIVIDUAL"));
 }
 
 }  // namespace

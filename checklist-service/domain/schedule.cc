@@ -89,7 +89,7 @@ class Scheduler {
       if (!index_.emplace(item.code, static_cast<int>(nodes_.size())).second) continue;
       Node node;
       node.item = &item;
-      node.post_launch = item.deadline.anchor == DeadlineAnchor::kAfterGoLive;
+      node.post_launch = DueAfterLaunch(item.deadline);
       nodes_.push_back(std::move(node));
     }
     for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
@@ -144,6 +144,9 @@ class Scheduler {
       if (!node.post_launch) {
         latest_finish.Offer(calendar_.RollBackward(launch_.target_launch_date));
         if (item.due_date) latest_finish.Offer(calendar_.RollBackward(*item.due_date));
+        if (std::optional<absl::CivilDay> window_end = ApprovalWindowEnd(item)) {
+          latest_finish.Offer(calendar_.RollBackward(*window_end));
+        }
         for (const auto& [s, lag] : node.successors) {
           const Node& successor = nodes_[s];
           // Post-launch successors do not tighten their predecessors' latest dates.
@@ -154,6 +157,8 @@ class Scheduler {
         }
       } else if (item.due_date) {
         latest_finish.Offer(calendar_.RollBackward(*item.due_date));
+      } else if (item.deadline.anchor == DeadlineAnchor::kYearly) {
+        latest_finish.Offer(calendar_.RollBackward(FirstYearlyDue(node)));
       } else {
         const absl::CivilDay anchor = launch_.went_live_date.value_or(launch_.target_launch_date);
         if (item.deadline.unit == v1::DAY_UNIT_WORKING_DAYS) {
@@ -167,6 +172,34 @@ class Scheduler {
       node.schedule.latest_start = latest_start.day;
       node.latest_unconfirmed = latest_finish.unconfirmed() || latest_start.unconfirmed;
     }
+  }
+
+  // kAfterApprovalOf: the end of the window the named item's approval opened; nothing before it
+  // is approved (the window has not started).
+  std::optional<absl::CivilDay> ApprovalWindowEnd(const Item& item) const {
+    if (item.deadline.anchor != DeadlineAnchor::kAfterApprovalOf) return std::nullopt;
+    const auto it = index_.find(item.deadline.item);
+    if (it == index_.end()) return std::nullopt;
+    const Item& opener = *nodes_[it->second].item;
+    if (opener.status != ItemStatus::kApproved || !opener.approved_date) return std::nullopt;
+    const absl::CivilDay approved = *opener.approved_date;
+    return absl::CivilDay(absl::CivilMonth(approved) + item.deadline.months) + (approved.day() - 1);
+  }
+
+  // kYearly: the due day in the year after the item's dependencies were last approved, or after
+  // the launch (went live, else its target) while they are not.
+  absl::CivilDay FirstYearlyDue(const Node& node) const {
+    absl::CivilDay base = launch_.went_live_date.value_or(launch_.target_launch_date);
+    std::optional<absl::CivilDay> approved;
+    for (const auto& [p, lag] : node.predecessors) {
+      const Item& predecessor = *nodes_[p].item;
+      if (predecessor.status == ItemStatus::kApproved && predecessor.approved_date &&
+          (!approved || *predecessor.approved_date > *approved)) {
+        approved = predecessor.approved_date;
+      }
+    }
+    if (approved) base = *approved;
+    return absl::CivilDay(base.year() + 1, node.item->deadline.month, node.item->deadline.day);
   }
 
   // Projects one item from its status. `earliest` stands in for "today" where the item still has

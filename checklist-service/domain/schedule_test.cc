@@ -425,6 +425,49 @@ TEST_F(ScheduleTest, PostLaunchDeadlineInWorkingDays) {
   EXPECT_THAT(result.items.at("REPORT").latest_start, Optional(D(2026, 9, 23)));
 }
 
+TEST_F(ScheduleTest, YearlyItemIsDueTheYearAfterItsDependencyWasApproved) {
+  Launch launch = MakeLaunch(D(2026, 12, 15));
+  Item licence = MakeItem("LICENCE", 40);
+  Item report = MakeItem("REPORT", 2, {{"LICENCE", 0}});
+  report.deadline.anchor = DeadlineAnchor::kYearly;
+  report.deadline.month = 3;
+  report.deadline.day = 31;
+  // Not approved yet: the year after the launch's target.
+  ScheduleResult result = Compute(launch, {licence, report}, D(2026, 9, 1));
+  EXPECT_THAT(result.items.at("REPORT").latest_finish, Optional(D(2027, 3, 31)));
+  // It is work after the launch: it does not hold the launch up.
+  EXPECT_THAT(result.launch.critical_path, ElementsAre("LICENCE"));
+
+  launch.target_launch_date = D(2027, 6, 1);
+  result = Compute(launch, {licence, report}, D(2026, 9, 1));
+  EXPECT_THAT(result.items.at("REPORT").latest_finish, Optional(D(2028, 3, 31)));
+
+  // Approved: the year after the approval, whatever the target.
+  licence.status = ItemStatus::kApproved;
+  licence.approved_date = D(2026, 5, 20);
+  result = Compute(launch, {licence, report}, D(2026, 9, 1));
+  EXPECT_THAT(result.items.at("REPORT").latest_finish, Optional(D(2027, 3, 31)));
+}
+
+TEST_F(ScheduleTest, ApprovalWindowBoundsTheLatestFinish) {
+  const Launch launch = MakeLaunch(D(2026, 12, 15));
+  Item merchant = MakeItem("MCH", 4);
+  Item release = MakeItem("RELEASE", 0, {{"MCH", 0}});
+  release.deadline.anchor = DeadlineAnchor::kAfterApprovalOf;
+  release.deadline.item = "MCH";
+  release.deadline.months = 3;
+  // The window opens with the approval; before it only the target bounds the release.
+  ScheduleResult result = Compute(launch, {merchant, release}, D(2026, 6, 1));
+  EXPECT_THAT(result.items.at("RELEASE").latest_finish, Optional(D(2026, 12, 15)));
+
+  merchant.status = ItemStatus::kApproved;
+  merchant.approved_date = D(2026, 6, 10);
+  result = Compute(launch, {merchant, release}, D(2026, 6, 15));
+  EXPECT_THAT(result.items.at("RELEASE").latest_finish, Optional(D(2026, 9, 10)));
+  // The launch itself must come by then.
+  EXPECT_THAT(result.items.at("MCH").latest_finish, Optional(D(2026, 9, 10)));
+}
+
 TEST_F(ScheduleTest, DueDateOverridesDeadlines) {
   // G (2 WD) due Sat Oct 3, 2026 (a holiday): rolls back to Wed Sep 30; latest start Sep 28.
   // Its predecessor H (1 WD) must finish by Sep 28 and start by Thu Sep 24 (Sep 25-27 off).

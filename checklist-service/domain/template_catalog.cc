@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "checklist-service/domain/validation.h"
 #include "common/api/limits.h"
+#include "common/civil_date.h"
 #include "common/text_proto.h"
 #include "google/protobuf/descriptor.h"
 
@@ -138,10 +139,7 @@ bool IsLowerSnake(absl::string_view code) {
 bool Blank(const std::string& text) { return absl::StripAsciiWhitespace(text).empty(); }
 
 // What validation produces besides the verdict: the parsed conditions.
-struct Compiled {
-  std::map<std::string, Condition, std::less<>> applies_when;
-  std::vector<Condition> constraint_when;
-};
+using Compiled = TemplateConditions;
 
 class Validator {
  public:
@@ -151,9 +149,10 @@ class Validator {
   absl::StatusOr<Compiled> Run() {
     // In order: later checks rely on what earlier ones established (known codes, categories).
     using Check = absl::Status (Validator::*)();
-    for (Check check : {&Validator::CheckHeader, &Validator::CheckSources, &Validator::CheckGroups,
-                        &Validator::CheckCategories, &Validator::CheckItems,
-                        &Validator::CheckConstraints, &Validator::CheckCycles}) {
+    for (Check check :
+         {&Validator::CheckHeader, &Validator::CheckSources, &Validator::CheckGroups,
+          &Validator::CheckCategories, &Validator::CheckProvinces, &Validator::CheckItems,
+          &Validator::CheckConstraints, &Validator::CheckCycles}) {
       if (absl::Status s = (this->*check)(); !s.ok()) return s;
     }
     return std::move(compiled_);
@@ -230,6 +229,27 @@ class Validator {
     return absl::OkStatus();
   }
 
+  absl::Status CheckProvinces() {
+    for (int i = 0; i < tmpl_.provinces_size(); ++i) {
+      const v1::Province& province = tmpl_.provinces(i);
+      const Locator at = root_.Child("provinces", i, province);
+      if (!IsUpperSnake(province.code()) || province.code().size() > kMaxProvinceCodeLength) {
+        return at.ErrorAt("code", absl::StrCat("province code '", province.code(),
+                                               "' must be upper case (A-Z, 0-9, _), at most ",
+                                               kMaxProvinceCodeLength, " characters"));
+      }
+      if (!provinces_.insert(province.code()).second) {
+        return at.ErrorAt("code", absl::StrCat("duplicate province code '", province.code(), "'"));
+      }
+      if (absl::Status s = CheckTitles(at, "province", province.code(), province.title_en(),
+                                       province.title_zh());
+          !s.ok()) {
+        return s;
+      }
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status CheckItems() {
     // Codes first, so dependencies may point forward.
     for (int i = 0; i < tmpl_.items_size(); ++i) {
@@ -293,6 +313,8 @@ class Validator {
       }
     }
     if (absl::Status s = CheckDuration(at, what, item); !s.ok()) return s;
+    if (absl::Status s = CheckDurationRules(at, what, item); !s.ok()) return s;
+    if (absl::Status s = CheckMaterials(at, what, item); !s.ok()) return s;
     if (absl::Status s = CheckFees(at, what, item); !s.ok()) return s;
     if (absl::Status s = CheckDeadline(at, what, item); !s.ok()) return s;
     if (absl::Status s = CheckValidity(at, what, item); !s.ok()) return s;
@@ -302,8 +324,71 @@ class Validator {
   absl::Status CheckDuration(const Locator& item_at, const std::string& what,
                              const v1::ItemDefinition& item) {
     if (!item.has_duration()) return item_at.ErrorHere(absl::StrCat(what, ": duration required"));
-    const v1::DurationSpec& d = item.duration();
-    const Locator at = item_at.Child("duration", -1, d);
+    return CheckDurationSpec(item_at.Child("duration", -1, item.duration()), what, item.duration());
+  }
+
+  absl::Status CheckDurationRules(const Locator& item_at, const std::string& what,
+                                  const v1::ItemDefinition& item) {
+    std::vector<Condition>& conditions = compiled_.duration_rule_when[item.code()];
+    for (int j = 0; j < item.duration_rules_size(); ++j) {
+      const v1::DurationRule& rule = item.duration_rules(j);
+      const Locator at = item_at.Child("duration_rules", j, rule);
+      const std::string rule_what = absl::StrCat(what, ": duration rule ", j + 1);
+      if (Blank(rule.when())) return at.ErrorHere(absl::StrCat(rule_what, ": when required"));
+      absl::StatusOr<Condition> when = ParseCondition(at, "when", rule_what, rule.when());
+      if (!when.ok()) return when.status();
+      conditions.push_back(*std::move(when));
+      if (!rule.has_duration()) {
+        return at.ErrorHere(absl::StrCat(rule_what, ": duration required"));
+      }
+      if (absl::Status s = CheckDurationSpec(at.Child("duration", -1, rule.duration()), rule_what,
+                                             rule.duration());
+          !s.ok()) {
+        return s;
+      }
+      if (Blank(rule.note())) return at.ErrorHere(absl::StrCat(rule_what, ": note required"));
+      if (absl::Status s = CheckSourceKeys(at, rule_what, rule.source()); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status CheckMaterials(const Locator& item_at, const std::string& what,
+                              const v1::ItemDefinition& item) {
+    if (item.materials_size() > kMaxMaterialsPerItem) {
+      return item_at.ErrorAt("materials",
+                             absl::StrCat(what, ": at most ", kMaxMaterialsPerItem, " materials"));
+    }
+    std::vector<Condition>& conditions = compiled_.material_when[item.code()];
+    std::set<std::string> codes;
+    for (int j = 0; j < item.materials_size(); ++j) {
+      const v1::MaterialDefinition& material = item.materials(j);
+      const Locator at = item_at.Child("materials", j, material);
+      if (!IsLowerSnake(material.code())) {
+        return at.ErrorAt("code", absl::StrCat(what, ": material code '", material.code(),
+                                               "' must be lower snake case (a-z, 0-9, _)"));
+      }
+      if (!codes.insert(material.code()).second) {
+        return at.ErrorAt("code",
+                          absl::StrCat(what, ": duplicate material code '", material.code(), "'"));
+      }
+      const std::string material_what = absl::StrCat(what, ": material ", material.code());
+      if (absl::Status s = CheckTitles(at, "material", material.code(), material.title_en(),
+                                       material.title_zh());
+          !s.ok()) {
+        return s;
+      }
+      absl::StatusOr<Condition> when = ParseCondition(at, "when", material_what, material.when());
+      if (!when.ok()) return when.status();
+      conditions.push_back(*std::move(when));
+      if (absl::Status s = CheckSourceKeys(at, material_what, material.source()); !s.ok()) {
+        return s;
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status CheckDurationSpec(const Locator& at, const std::string& what,
+                                 const v1::DurationSpec& d) {
     if (d.unit() == v1::DAY_UNIT_UNSPECIFIED) {
       return at.ErrorAt("unit", absl::StrCat(what,
                                              ": duration unit required (DAY_UNIT_WORKING_DAYS or "
@@ -391,6 +476,58 @@ class Validator {
       return at.ErrorAt("days",
                         absl::StrCat(what, ": deadline days only apply to ANCHOR_AFTER_GO_LIVE"));
     }
+    const bool yearly = deadline.anchor() == v1::Deadline::ANCHOR_YEARLY;
+    if (yearly) {
+      if (absl::Status s =
+              CheckMonthDay(at, what, "month", "day", deadline.month(), deadline.day());
+          !s.ok()) {
+        return s;
+      }
+    } else if (deadline.month() != 0 || deadline.day() != 0) {
+      return at.ErrorAt(deadline.month() != 0 ? "month" : "day",
+                        absl::StrCat(what, ": deadline month and day only apply to ANCHOR_YEARLY"));
+    }
+    if (yearly && item.required_before_go_live()) {
+      return item_at.ErrorAt("required_before_go_live",
+                             absl::StrCat(what,
+                                          ": work due every year after going live cannot be "
+                                          "required before it"));
+    }
+    if (deadline.anchor() == v1::Deadline::ANCHOR_AFTER_APPROVAL_OF) {
+      const bool depends = std::any_of(
+          item.depends_on().begin(), item.depends_on().end(),
+          [&](const v1::Dependency& dependency) { return dependency.code() == deadline.item(); });
+      if (!depends) {
+        return at.ErrorAt("item", absl::StrCat(what, ": deadline item '", deadline.item(),
+                                               "' must be one of the item's dependencies"));
+      }
+      if (deadline.months() <= 0 || deadline.months() > kMaxValidityMonths) {
+        return at.ErrorAt("months", absl::StrCat(what, ": deadline months must be between 1 and ",
+                                                 kMaxValidityMonths));
+      }
+    } else if (!deadline.item().empty() || deadline.months() != 0) {
+      return at.ErrorAt(!deadline.item().empty() ? "item" : "months",
+                        absl::StrCat(what,
+                                     ": deadline item and months only apply to "
+                                     "ANCHOR_AFTER_APPROVAL_OF"));
+    }
+    return absl::OkStatus();
+  }
+
+  // A day every year has: February 29 is refused.
+  absl::Status CheckMonthDay(const Locator& at, const std::string& what,
+                             absl::string_view month_field, absl::string_view day_field, int month,
+                             int day) {
+    if (month < 1 || month > 12) {
+      return at.ErrorAt(month_field, absl::StrCat(what, ": ", month_field,
+                                                  " must be between 1 and 12, got ", month));
+    }
+    const absl::CivilDay in_a_common_year(2027, month, day);
+    if (day < 1 || in_a_common_year.month() != month || in_a_common_year.day() != day) {
+      return at.ErrorAt(
+          day_field, absl::StrCat(what, ": ", day_field, " ", day, " is not a day of month ", month,
+                                  " in every year"));
+    }
     return absl::OkStatus();
   }
 
@@ -402,9 +539,53 @@ class Validator {
     if (validity.months() < 0) {
       return at.ErrorAt("months", absl::StrCat(what, ": validity months must not be negative"));
     }
-    if (validity.months() == 0 && !validity.reminder_days_before().empty()) {
+    const bool by_issue_date = !validity.max_days_by_issue_date().empty();
+    const bool yearly = validity.renew_by_month() != 0 || validity.renew_by_day() != 0;
+    if ((validity.months() > 0) + by_issue_date + yearly > 1) {
+      return at.ErrorHere(absl::StrCat(
+          what, ": validity takes one of months, max_days_by_issue_date or renew_by_month/day"));
+    }
+    if (validity.months() > kMaxValidityMonths) {
+      return at.ErrorAt(
+          "months", absl::StrCat(what, ": validity months must be at most ", kMaxValidityMonths));
+    }
+    if (validity.months() == 0 && !by_issue_date && !yearly &&
+        !validity.reminder_days_before().empty()) {
       return at.ErrorAt("reminder_days_before",
-                        absl::StrCat(what, ": renewal reminders need validity months > 0"), 0);
+                        absl::StrCat(what, ": renewal reminders need a validity"), 0);
+    }
+    if (yearly) {
+      if (absl::Status s = CheckMonthDay(at, what, "renew_by_month", "renew_by_day",
+                                         validity.renew_by_month(), validity.renew_by_day());
+          !s.ok()) {
+        return s;
+      }
+    }
+    std::optional<absl::CivilDay> previous;
+    for (int k = 0; k < validity.max_days_by_issue_date_size(); ++k) {
+      const v1::ValidityStep& step = validity.max_days_by_issue_date(k);
+      const Locator step_at = at.Child("max_days_by_issue_date", k, step);
+      if (step.days() <= 0 || step.days() > kMaxValidityDays) {
+        return step_at.ErrorAt("days", absl::StrCat(what, ": validity days must be between 1 and ",
+                                                    kMaxValidityDays, ", got ", step.days()));
+      }
+      if (step.from_date().empty()) {
+        if (k != 0) {
+          return step_at.ErrorAt("from_date",
+                                 absl::StrCat(what, ": only the first step may omit from_date"));
+        }
+        continue;
+      }
+      const std::optional<absl::CivilDay> from = ParseCivilDay(step.from_date());
+      if (!from) {
+        return step_at.ErrorAt("from_date", absl::StrCat(what, ": from_date '", step.from_date(),
+                                                         "' is not a YYYY-MM-DD date"));
+      }
+      if (previous && *from <= *previous) {
+        return step_at.ErrorAt("from_date",
+                               absl::StrCat(what, ": steps must be in increasing from_date order"));
+      }
+      previous = from;
     }
     for (int k = 0; k < validity.reminder_days_before_size(); ++k) {
       const int days = validity.reminder_days_before(k);
@@ -502,7 +683,7 @@ class Validator {
 
   absl::StatusOr<Condition> ParseCondition(const Locator& at, absl::string_view field,
                                            absl::string_view what, const std::string& text) {
-    absl::StatusOr<Condition> condition = Condition::Parse(text, categories_);
+    absl::StatusOr<Condition> condition = Condition::Parse(text, categories_, provinces_);
     if (!condition.ok()) {
       return at.ErrorAt(field, absl::StrCat(what, ": ", field, " \"", text,
                                             "\": ", condition.status().message()));
@@ -530,6 +711,7 @@ class Validator {
   std::set<std::string> source_keys_;
   std::set<std::string> groups_;
   std::set<std::string> categories_;
+  std::set<std::string> provinces_;
   std::map<std::string, int> item_index_;
   Compiled compiled_;
 };
@@ -564,14 +746,42 @@ bool CompiledTemplate::HasGroup(absl::string_view code) const {
                      [&](const v1::ItemGroup& group) { return group.code() == code; });
 }
 
+bool CompiledTemplate::HasProvince(absl::string_view code) const {
+  return std::any_of(proto_.provinces().begin(), proto_.provinces().end(),
+                     [&](const v1::Province& province) { return province.code() == code; });
+}
+
 const Condition& CompiledTemplate::AppliesWhen(absl::string_view code) const {
-  const auto it = applies_when_.find(code);
-  return it == applies_when_.end() ? AlwaysTrue() : it->second;
+  const auto it = conditions_.applies_when.find(code);
+  return it == conditions_.applies_when.end() ? AlwaysTrue() : it->second;
 }
 
 const Condition& CompiledTemplate::ConstraintWhen(int index) const {
-  if (index < 0 || index >= static_cast<int>(constraint_when_.size())) return NeverTrue();
-  return constraint_when_[index];
+  if (index < 0 || index >= static_cast<int>(conditions_.constraint_when.size())) {
+    return NeverTrue();
+  }
+  return conditions_.constraint_when[index];
+}
+
+const v1::DurationRule* CompiledTemplate::MatchingDurationRule(const v1::ItemDefinition& definition,
+                                                               const Profile& profile) const {
+  const auto it = conditions_.duration_rule_when.find(definition.code());
+  if (it == conditions_.duration_rule_when.end()) return nullptr;
+  for (int i = 0; i < definition.duration_rules_size() && i < static_cast<int>(it->second.size());
+       ++i) {
+    if (it->second[i].Evaluate(profile)) return &definition.duration_rules(i);
+  }
+  return nullptr;
+}
+
+bool CompiledTemplate::MaterialNeeded(const v1::ItemDefinition& definition, int index,
+                                      const Profile& profile) const {
+  const auto it = conditions_.material_when.find(definition.code());
+  if (it == conditions_.material_when.end() || index < 0 ||
+      index >= static_cast<int>(it->second.size())) {
+    return true;
+  }
+  return it->second[index].Evaluate(profile);
 }
 
 absl::StatusOr<CompiledTemplate> TemplateCatalog::Compile(const v1::Template& proto,
@@ -581,8 +791,7 @@ absl::StatusOr<CompiledTemplate> TemplateCatalog::Compile(const v1::Template& pr
   CompiledTemplate result;
   result.proto_ = proto;
   result.source_path_ = source_name;
-  result.applies_when_ = std::move(compiled->applies_when);
-  result.constraint_when_ = std::move(compiled->constraint_when);
+  result.conditions_ = *std::move(compiled);
   return result;
 }
 
@@ -596,8 +805,7 @@ absl::StatusOr<CompiledTemplate> TemplateCatalog::CompileText(const std::string&
   absl::StatusOr<Compiled> compiled = Validator(result.proto_, source_name, &info).Run();
   if (!compiled.ok()) return compiled.status();
   result.source_path_ = source_name;
-  result.applies_when_ = std::move(compiled->applies_when);
-  result.constraint_when_ = std::move(compiled->constraint_when);
+  result.conditions_ = *std::move(compiled);
   return result;
 }
 
@@ -636,8 +844,7 @@ absl::StatusOr<TemplateCatalog> TemplateCatalog::LoadFromDirectories(
       absl::StatusOr<Compiled> checked = Validator(compiled.proto_, file, &info).Run();
       if (!checked.ok()) return checked.status();
       compiled.source_path_ = file;
-      compiled.applies_when_ = std::move(checked->applies_when);
-      compiled.constraint_when_ = std::move(checked->constraint_when);
+      compiled.conditions_ = *std::move(checked);
       if (const CompiledTemplate* earlier = catalog.Find(compiled.id()); earlier != nullptr) {
         const int line = LineOf(info, compiled.proto_, "id");
         return absl::InvalidArgumentError(

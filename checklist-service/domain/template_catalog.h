@@ -15,6 +15,18 @@ inline constexpr absl::string_view kDefaultTemplateId = "wechat-miniprogram-cn";
 // The group of custom items (AddItem) that name none of their template's groups.
 inline constexpr absl::string_view kCustomItemGroup = "custom";
 
+// Every condition of a template, parsed once when it loads.
+struct TemplateConditions {
+  // Item code -> applies_when.
+  std::map<std::string, Condition, std::less<>> applies_when;
+  // Constraint index -> when.
+  std::vector<Condition> constraint_when;
+  // Item code -> the `when` of each duration rule, in order.
+  std::map<std::string, std::vector<Condition>, std::less<>> duration_rule_when;
+  // Item code -> the `when` of each material, in order.
+  std::map<std::string, std::vector<Condition>, std::less<>> material_when;
+};
+
 // A validated template with its conditions parsed.
 class CompiledTemplate {
  public:
@@ -26,17 +38,23 @@ class CompiledTemplate {
   const v1::ItemDefinition* FindItem(absl::string_view code) const;
   bool HasCategory(absl::string_view code) const;
   bool HasGroup(absl::string_view code) const;
+  bool HasProvince(absl::string_view code) const;
   // Condition of item `code` (always-true when the item has no applies_when).
   const Condition& AppliesWhen(absl::string_view code) const;
   // Condition of constraint number `index` in proto().constraints().
   const Condition& ConstraintWhen(int index) const;
+  // The first duration rule of item `code` that holds for `profile`; nullptr when none does.
+  const v1::DurationRule* MatchingDurationRule(const v1::ItemDefinition& definition,
+                                               const Profile& profile) const;
+  // Whether material number `index` of item `definition` is needed for `profile`.
+  bool MaterialNeeded(const v1::ItemDefinition& definition, int index,
+                      const Profile& profile) const;
 
  private:
   friend class TemplateCatalog;
   v1::Template proto_;
   std::string source_path_;
-  std::map<std::string, Condition, std::less<>> applies_when_;
-  std::vector<Condition> constraint_when_;
+  TemplateConditions conditions_;
 };
 
 // Every template the service knows, loaded once at start-up. Immutable afterwards.

@@ -627,13 +627,112 @@ TEST(TemplateCompileTest, BeforeLaunchDeadlineTakesNoDays) {
 
 TEST(TemplateCompileTest, RemindersNeedAValidity) {
   const std::string text = Template(Item("A", "  validity { reminder_days_before: [30] }\n"));
-  EXPECT_EQ(CompileError(text),
-            At(text, "validity") + "item A: renewal reminders need validity months > 0");
+  EXPECT_EQ(CompileError(text), At(text, "validity") + "item A: renewal reminders need a validity");
   const std::string negative = Template(
       Item("A", "  validity {\n    months: 12\n    reminder_days_before: [30, -7]\n  }\n"));
   EXPECT_EQ(CompileError(negative),
             At(negative, "reminder_days_before") +
                 "item A: reminder_days_before must be between 1 and 365, got -7");
+}
+
+TEST(TemplateCompileTest, ProvincesAreCheckedAndUsableInConditions) {
+  const std::string provinces =
+      "provinces { code: \"ZJ\" title_en: \"Zhejiang\" title_zh: \"浙江\" }\n";
+  const std::string rule =
+      "  duration { unit: DAY_UNIT_WORKING_DAYS min: 1 typical: 2 max: 3 }\n"
+      "  duration_rules {\n    when: \"province == ZJ\"\n"
+      "    duration { unit: DAY_UNIT_WORKING_DAYS min: 1 typical: 2 max: 9 }\n"
+      "    note: \"slower\"\n  }\n";
+  absl::StatusOr<CompiledTemplate> ok =
+      TemplateCatalog::CompileText(Template(Item("A", rule), provinces), kSource);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  Profile zhejiang;
+  zhejiang.province = "ZJ";
+  const v1::DurationRule* matched = ok->MatchingDurationRule(*ok->FindItem("A"), zhejiang);
+  ASSERT_NE(matched, nullptr);
+  EXPECT_EQ(matched->duration().max(), 9);
+  EXPECT_EQ(ok->MatchingDurationRule(*ok->FindItem("A"), Profile()), nullptr);
+
+  const std::string unknown = Template(Item("A", rule));  // no provinces listed
+  EXPECT_THAT(CompileError(unknown), HasSubstr("item A: duration rule 1: when \"province == ZJ\": "
+                                               "column 13: unknown province 'ZJ'"));
+  const std::string twice = Template(Item("A"), provinces + provinces);
+  EXPECT_THAT(CompileError(twice), HasSubstr("duplicate province code 'ZJ'"));
+  const std::string lower =
+      Template(Item("A"), "provinces { code: \"zj\" title_en: \"Z\" title_zh: \"浙\" }\n");
+  EXPECT_THAT(CompileError(lower), HasSubstr("province code 'zj' must be upper case"));
+  const std::string no_note = Template(Item(
+      "A",
+      "  duration { unit: DAY_UNIT_WORKING_DAYS min: 1 typical: 2 max: 3 }\n"
+      "  duration_rules { when: \"true\" duration { unit: DAY_UNIT_WORKING_DAYS max: 1 } }\n"));
+  EXPECT_THAT(CompileError(no_note), HasSubstr("item A: duration rule 1: note required"));
+}
+
+TEST(TemplateCompileTest, MaterialsNeedUniqueCodesAndTitles) {
+  const std::string material =
+      "  materials { code: \"licence\" title_en: \"Licence\" title_zh: \"执照\" }\n";
+  EXPECT_TRUE(TemplateCatalog::CompileText(Template(Item("A", material)), kSource).ok());
+  EXPECT_THAT(CompileError(Template(Item("A", material + material))),
+              HasSubstr("item A: duplicate material code 'licence'"));
+  EXPECT_THAT(CompileError(Template(Item(
+                  "A", "  materials { code: \"Licence\" title_en: \"L\" title_zh: \"执\" }\n"))),
+              HasSubstr("item A: material code 'Licence' must be lower snake case"));
+  EXPECT_THAT(
+      CompileError(Template(Item("A",
+                                 "  materials { code: \"licence\" title_en: \"L\" title_zh: \"执\" "
+                                 "when: \"category(drinks)\" }\n"))),
+      HasSubstr("unknown category 'drinks'"));
+}
+
+TEST(TemplateCompileTest, YearlyAndWindowDeadlines) {
+  EXPECT_TRUE(
+      TemplateCatalog::CompileText(
+          Template(Item("A", "  deadline { anchor: ANCHOR_YEARLY month: 3 day: 31 }\n")), kSource)
+          .ok());
+  EXPECT_THAT(
+      CompileError(Template(Item("A", "  deadline { anchor: ANCHOR_YEARLY month: 2 day: 29 }\n"))),
+      HasSubstr("item A: day 29 is not a day of month 2 in every year"));
+  EXPECT_THAT(CompileError(Template(Item("A", "  deadline { month: 3 day: 31 }\n"))),
+              HasSubstr("item A: deadline month and day only apply to ANCHOR_YEARLY"));
+  EXPECT_THAT(
+      CompileError(Template(Item("A") + Item("B",
+                                             "  deadline { anchor: ANCHOR_AFTER_APPROVAL_OF "
+                                             "item: \"A\" months: 3 }\n"))),
+      HasSubstr("item B: deadline item 'A' must be one of the item's dependencies"));
+  EXPECT_TRUE(TemplateCatalog::CompileText(
+                  Template(Item("A") + Item("B",
+                                            "  depends_on { code: \"A\" }\n"
+                                            "  deadline { anchor: ANCHOR_AFTER_APPROVAL_OF "
+                                            "item: \"A\" months: 3 }\n")),
+                  kSource)
+                  .ok());
+}
+
+TEST(TemplateCompileTest, ValidityByIssueDateOrRenewalDay) {
+  EXPECT_TRUE(
+      TemplateCatalog::CompileText(
+          Template(Item("A",
+                        "  validity {\n"
+                        "    max_days_by_issue_date { days: 398 }\n"
+                        "    max_days_by_issue_date { from_date: \"2026-03-15\" days: 200 }\n"
+                        "    reminder_days_before: [30]\n  }\n")),
+          kSource)
+          .ok());
+  EXPECT_THAT(CompileError(Template(Item(
+                  "A",
+                  "  validity {\n"
+                  "    max_days_by_issue_date { from_date: \"2027-03-15\" days: 100 }\n"
+                  "    max_days_by_issue_date { from_date: \"2026-03-15\" days: 200 }\n  }\n"))),
+              HasSubstr("item A: steps must be in increasing from_date order"));
+  EXPECT_THAT(CompileError(Template(Item("A",
+                                         "  validity {\n    months: 12\n    renew_by_month: 3\n"
+                                         "    renew_by_day: 31\n  }\n"))),
+              HasSubstr("item A: validity takes one of months, max_days_by_issue_date or "
+                        "renew_by_month/day"));
+  EXPECT_THAT(
+      CompileError(Template(Item(
+          "A", "  validity { max_days_by_issue_date { from_date: \"15.3.2026\" days: 1 } }\n"))),
+      HasSubstr("from_date '15.3.2026' is not a YYYY-MM-DD date"));
 }
 
 TEST(TemplateCompileTest, UnknownSourceKey) {

@@ -60,6 +60,10 @@ absl::Status CheckTenant(const std::string& tenant) {
   return api::ValidateTenantId("launch.tenant", tenant);
 }
 
+absl::Status CheckProvince(const std::string& province) {
+  return CheckText("launch.profile.province", province, kMaxProvinceCodeLength, false);
+}
+
 absl::Status CheckCategories(const std::vector<std::string>& categories) {
   if (categories.size() > kMaxCategories) {
     return Invalid(
@@ -125,6 +129,7 @@ absl::Status ValidateNewLaunch(const NewLaunch& request, absl::string_view reque
     return s;
   }
   if (absl::Status s = CheckCategories(request.profile.service_categories); !s.ok()) return s;
+  if (absl::Status s = CheckProvince(request.profile.province); !s.ok()) return s;
   if (request_id.size() > api::kMaxRequestIdLength) {
     return Invalid("request_id", absl::StrCat("too long (at most ", api::kMaxRequestIdLength, ")"));
   }
@@ -164,6 +169,9 @@ absl::Status ValidateLaunchPatch(const LaunchPatch& patch) {
   if (patch.service_categories) {
     if (absl::Status s = CheckCategories(*patch.service_categories); !s.ok()) return s;
   }
+  if (patch.province) {
+    if (absl::Status s = CheckProvince(*patch.province); !s.ok()) return s;
+  }
   return absl::OkStatus();
 }
 
@@ -198,6 +206,22 @@ absl::Status ValidateItemPatch(const ItemPatch& patch) {
   }
   if (patch.due_date && patch.due_date->has_value()) {
     if (absl::Status s = CheckDate("item.due_date", **patch.due_date); !s.ok()) return s;
+  }
+  if (patch.materials) {
+    if (patch.materials->size() > static_cast<size_t>(kMaxMaterialsPerItem)) {
+      return Invalid("item.materials", absl::StrCat("at most ", kMaxMaterialsPerItem,
+                                                    " materials, got ", patch.materials->size()));
+    }
+    for (size_t i = 0; i < patch.materials->size(); ++i) {
+      const std::string& code = (*patch.materials)[i].first;
+      const std::string field = absl::StrCat("item.materials[", i, "].code");
+      if (absl::Status s = CheckText(field, code, api::kMaxItemCodeLength, true); !s.ok()) return s;
+      for (size_t j = 0; j < i; ++j) {
+        if ((*patch.materials)[j].first == code) {
+          return Invalid(field, absl::StrCat(QuoteForError(code), " is named twice"));
+        }
+      }
+    }
   }
   if (patch.evidence) {
     if (patch.evidence->size() > kMaxEvidence) {

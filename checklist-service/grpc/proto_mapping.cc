@@ -51,10 +51,26 @@ v1::DurationSpec ToProto(const DurationSpec& d) {
 
 v1::Deadline ToProto(const Deadline& d) {
   v1::Deadline out;
-  out.set_anchor(d.anchor == DeadlineAnchor::kAfterGoLive ? v1::Deadline::ANCHOR_AFTER_GO_LIVE
-                                                          : v1::Deadline::ANCHOR_BEFORE_LAUNCH);
+  switch (d.anchor) {
+    case DeadlineAnchor::kBeforeLaunch:
+      out.set_anchor(v1::Deadline::ANCHOR_BEFORE_LAUNCH);
+      break;
+    case DeadlineAnchor::kAfterGoLive:
+      out.set_anchor(v1::Deadline::ANCHOR_AFTER_GO_LIVE);
+      break;
+    case DeadlineAnchor::kYearly:
+      out.set_anchor(v1::Deadline::ANCHOR_YEARLY);
+      break;
+    case DeadlineAnchor::kAfterApprovalOf:
+      out.set_anchor(v1::Deadline::ANCHOR_AFTER_APPROVAL_OF);
+      break;
+  }
   out.set_days(d.days);
   out.set_unit(d.unit);
+  out.set_month(d.month);
+  out.set_day(d.day);
+  out.set_item(d.item);
+  out.set_months(d.months);
   return out;
 }
 
@@ -72,6 +88,34 @@ v1::Event::Type ToProto(EventType type) {
       return v1::Event::TYPE_SCHEDULE_CHANGED;
   }
   return v1::Event::TYPE_UNSPECIFIED;
+}
+
+v1::MaterialStatus MaterialStatusToProto(MaterialStatus status) {
+  switch (status) {
+    case MaterialStatus::kMissing:
+      return v1::MATERIAL_STATUS_MISSING;
+    case MaterialStatus::kReady:
+      return v1::MATERIAL_STATUS_READY;
+    case MaterialStatus::kNotNeeded:
+      return v1::MATERIAL_STATUS_NOT_NEEDED;
+  }
+  return v1::MATERIAL_STATUS_UNSPECIFIED;
+}
+
+absl::StatusOr<MaterialStatus> MaterialStatusFromProto(v1::MaterialStatus status,
+                                                       const std::string& field) {
+  switch (status) {
+    case v1::MATERIAL_STATUS_MISSING:
+      return MaterialStatus::kMissing;
+    case v1::MATERIAL_STATUS_READY:
+      return MaterialStatus::kReady;
+    case v1::MATERIAL_STATUS_NOT_NEEDED:
+      return MaterialStatus::kNotNeeded;
+    case v1::MATERIAL_STATUS_NOT_APPLICABLE:
+      return Invalid(field, "NOT_APPLICABLE is set by the launch profile, not by hand");
+    default:
+      return Invalid(field, "required: MATERIAL_STATUS_MISSING, _READY or _NOT_NEEDED");
+  }
 }
 
 absl::StatusOr<ItemStatus> StatusFromProto(v1::ItemStatus status) {
@@ -116,6 +160,7 @@ Profile ProfileFromProto(const v1::LaunchProfile& p) {
   profile.takes_payments = p.takes_payments();
   profile.mini_game = p.mini_game();
   profile.service_categories.assign(p.service_categories().begin(), p.service_categories().end());
+  profile.province = p.province();
   return profile;
 }
 
@@ -227,6 +272,17 @@ v1::Item ToProto(const Item& item) {
     evidence->set_uri(e.uri);
     evidence->set_description(e.description);
   }
+  for (const Material& m : item.materials) {
+    v1::Material* material = out.add_materials();
+    material->set_code(m.code);
+    material->set_title_en(m.title_en);
+    material->set_title_zh(m.title_zh);
+    material->set_status(m.applies ? MaterialStatusToProto(m.status)
+                                   : v1::MATERIAL_STATUS_NOT_APPLICABLE);
+    material->set_note(m.note);
+    material->set_source(m.source);
+  }
+  out.set_materials_missing(MaterialsMissing(item));
   out.set_official_number(item.official_number);
   out.set_official_number_label(item.official_number_label);
   out.set_expiry_date(DateText(item.expiry_date));
@@ -272,6 +328,8 @@ v1::Launch ToProto(const Launch& launch) {
   profile->set_hosting(launch.profile.hosting);
   profile->set_takes_payments(launch.profile.takes_payments);
   profile->set_mini_game(launch.profile.mini_game);
+  profile->set_province(launch.profile.province);
+  out.set_account_subject_type(launch.profile.account_subject_type);
   for (const std::string& c : launch.profile.service_categories) {
     profile->add_service_categories(c);
   }
@@ -351,7 +409,8 @@ absl::StatusOr<LaunchPatch> LaunchPatchFromProto(const v1::Launch& launch,
                                                      "profile.hosting",
                                                      "profile.takes_payments",
                                                      "profile.mini_game",
-                                                     "profile.service_categories"};
+                                                     "profile.service_categories",
+                                                     "profile.province"};
   if (absl::Status s = CheckMask(mask, kPaths); !s.ok()) return s;
   if (absl::Status s = CheckProfileEnums(launch.profile(), "launch.profile"); !s.ok()) return s;
   LaunchPatch patch;
@@ -384,14 +443,15 @@ absl::StatusOr<LaunchPatch> LaunchPatchFromProto(const v1::Launch& launch,
     patch.service_categories.emplace(profile.service_categories().begin(),
                                      profile.service_categories().end());
   }
+  if (whole_profile || HasPath(mask, "profile.province")) patch.province = profile.province();
   return patch;
 }
 
 absl::StatusOr<ItemPatch> ItemPatchFromProto(const v1::Item& item,
                                              const google::protobuf::FieldMask& mask) {
   static const std::set<absl::string_view> kPaths = {
-      "status",          "assignee",    "notes",         "evidence",
-      "official_number", "expiry_date", "waiver_reason", "due_date"};
+      "status",      "assignee",      "notes",    "evidence", "official_number",
+      "expiry_date", "waiver_reason", "due_date", "materials"};
   if (absl::Status s = CheckMask(mask, kPaths); !s.ok()) return s;
   ItemPatch patch;
   if (HasPath(mask, "status")) {
@@ -405,6 +465,16 @@ absl::StatusOr<ItemPatch> ItemPatchFromProto(const v1::Item& item,
     patch.evidence.emplace();
     for (const v1::Evidence& e : item.evidence()) {
       patch.evidence->push_back(Evidence{e.uri(), e.description()});
+    }
+  }
+  if (HasPath(mask, "materials")) {
+    patch.materials.emplace();
+    for (int i = 0; i < item.materials_size(); ++i) {
+      const v1::Material& m = item.materials(i);
+      absl::StatusOr<MaterialStatus> status =
+          MaterialStatusFromProto(m.status(), absl::StrCat("item.materials[", i, "].status"));
+      if (!status.ok()) return status.status();
+      patch.materials->emplace_back(m.code(), *status);
     }
   }
   if (HasPath(mask, "official_number")) patch.official_number = item.official_number();

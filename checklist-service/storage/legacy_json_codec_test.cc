@@ -13,12 +13,12 @@ namespace {
 using ::nlohmann::json;
 using ::preflight::testing::ExpectItemEq;
 using ::preflight::testing::ExpectLaunchEq;
-using ::preflight::testing::FullItem;
-using ::preflight::testing::FullLaunch;
+using ::preflight::testing::Schema2FullItem;
+using ::preflight::testing::Schema2FullLaunch;
 using ::testing::HasSubstr;
 
 TEST(LegacyJsonCodecTest, FullLaunchRoundTrips) {
-  const Launch launch = FullLaunch("L1");
+  const Launch launch = Schema2FullLaunch("L1");
   absl::StatusOr<Launch> decoded = DecodeLaunch(EncodeLaunch(launch));
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   ExpectLaunchEq(launch, *decoded);
@@ -34,7 +34,7 @@ TEST(LegacyJsonCodecTest, DefaultLaunchRoundTrips) {
 }
 
 TEST(LegacyJsonCodecTest, FullItemRoundTrips) {
-  const Item item = FullItem("L1", "ICP_FILING");
+  const Item item = Schema2FullItem("L1", "ICP_FILING");
   absl::StatusOr<Item> decoded = DecodeItem(EncodeItem(item));
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   ExpectItemEq(item, *decoded);
@@ -53,7 +53,7 @@ TEST(LegacyJsonCodecTest, EveryStatusRoundTrips) {
   for (ItemStatus status : {ItemStatus::kNotStarted, ItemStatus::kInProgress,
                             ItemStatus::kSubmitted, ItemStatus::kApproved, ItemStatus::kRejected,
                             ItemStatus::kWaived, ItemStatus::kNotApplicable}) {
-    Item item = FullItem("L1", "X");
+    Item item = Schema2FullItem("L1", "X");
     item.status = status;
     item.status_before_not_applicable = status;
     absl::StatusOr<Item> decoded = DecodeItem(EncodeItem(item));
@@ -76,12 +76,12 @@ TEST(LegacyJsonCodecTest, TimesAreStoredAsUnixMicros) {
 }
 
 TEST(LegacyJsonCodecTest, EnumsAndDatesAreReadableNames) {
-  const json j = ItemToJson(FullItem("L1", "MP_VERIFY"));
+  const json j = ItemToJson(Schema2FullItem("L1", "MP_VERIFY"));
   EXPECT_EQ(j.at("status"), "NOT_APPLICABLE");
   EXPECT_EQ(j.at("duration").at("unit"), "CALENDAR_DAYS");
   EXPECT_EQ(j.at("deadline").at("anchor"), "AFTER_GO_LIVE");
   EXPECT_EQ(j.at("due_date"), "2026-09-30");
-  const json launch = LaunchToJson(FullLaunch("L1"));
+  const json launch = LaunchToJson(Schema2FullLaunch("L1"));
   EXPECT_EQ(launch.at("profile").at("subject_type"), "SUBJECT_TYPE_INDIVIDUAL_BUSINESS");
   EXPECT_EQ(launch.at("target_launch_date"), "2026-10-08");
 }
@@ -92,7 +92,7 @@ TEST(LegacyJsonCodecTest, DayUnitsKeepTheirStoredNames) {
   for (const auto& [unit, stored] : {std::pair{v1::DAY_UNIT_WORKING_DAYS, "WORKING_DAYS"},
                                      std::pair{v1::DAY_UNIT_CALENDAR_DAYS, "CALENDAR_DAYS"},
                                      std::pair{v1::DAY_UNIT_UNSPECIFIED, "DAY_UNIT_UNSPECIFIED"}}) {
-    Item item = FullItem("L1", "X");
+    Item item = Schema2FullItem("L1", "X");
     item.duration.unit = unit;
     item.deadline.unit = unit;
     const json j = ItemToJson(item);
@@ -109,12 +109,12 @@ TEST(LegacyJsonCodecTest, DayUnitsKeepTheirStoredNames) {
 }
 
 TEST(LegacyJsonCodecTest, UnknownFieldsAreIgnored) {
-  json j = ItemToJson(FullItem("L1", "DOMAIN"));
+  json j = ItemToJson(Schema2FullItem("L1", "DOMAIN"));
   j["added_in_a_later_release"] = {{"nested", 1}};
   j["schedule"]["future_flag"] = true;
   absl::StatusOr<Item> decoded = ItemFromJson(j);
   ASSERT_TRUE(decoded.ok()) << decoded.status();
-  ExpectItemEq(FullItem("L1", "DOMAIN"), *decoded);
+  ExpectItemEq(Schema2FullItem("L1", "DOMAIN"), *decoded);
 }
 
 TEST(LegacyJsonCodecTest, MissingFieldsTakeDefaults) {
@@ -148,7 +148,7 @@ TEST(LegacyJsonCodecTest, CorruptSnapshotsAreDataLoss) {
 }
 
 TEST(LegacyJsonCodecTest, InvalidUtf8IsReplacedNotFatal) {
-  Item item = FullItem("L1", "X");
+  Item item = Schema2FullItem("L1", "X");
   item.notes = std::string("bad \xff byte");
   absl::StatusOr<Item> decoded = DecodeItem(EncodeItem(item));
   ASSERT_TRUE(decoded.ok()) << decoded.status();
@@ -157,18 +157,18 @@ TEST(LegacyJsonCodecTest, InvalidUtf8IsReplacedNotFatal) {
 
 TEST(LegacyJsonCodecTest, EventPayloadCarriesOnlyTheSnapshotsSet) {
   Event event;
-  event.item = FullItem("L1", "MP_FILING");
+  event.item = Schema2FullItem("L1", "MP_FILING");
   const std::string text = EncodeEventPayload(event);
   EXPECT_FALSE(json::parse(text).contains("launch"));
 
   Event decoded;
-  decoded.launch = FullLaunch("stale");
+  decoded.launch = Schema2FullLaunch("stale");
   ASSERT_TRUE(DecodeEventPayload(text, &decoded).ok());
   EXPECT_FALSE(decoded.launch.has_value());
   ASSERT_TRUE(decoded.item.has_value());
   ExpectItemEq(*event.item, *decoded.item);
 
-  event.launch = FullLaunch("L1");
+  event.launch = Schema2FullLaunch("L1");
   Event both;
   ASSERT_TRUE(DecodeEventPayload(EncodeEventPayload(event), &both).ok());
   ASSERT_TRUE(both.launch.has_value());

@@ -126,7 +126,7 @@ TEST_F(MigrationV3Test, Schema2StoreOpensAndReadsIdentically) {
   EXPECT_EQ(store.FindLaunchByRequestId("tenant-a", "req-L-alpha").value_or(std::nullopt),
             "L-alpha");
   ChangeSet duplicate;
-  duplicate.launch = ::preflight::testing::FullLaunch("L-other", "tenant-a");
+  duplicate.launch = ::preflight::testing::Schema2FullLaunch("L-other", "tenant-a");
   duplicate.launch->request_id = "req-L-alpha";
   EXPECT_EQ(store.Commit(duplicate).status().code(), absl::StatusCode::kAlreadyExists);
 

@@ -59,6 +59,32 @@ pb::ItemStatus ToStored(ItemStatus status) {
   return pb::ITEM_STATUS_UNSPECIFIED;  // not an ItemStatus: decoding refuses it
 }
 
+pb::MaterialStatus ToStored(MaterialStatus status) {
+  switch (status) {
+    case MaterialStatus::kMissing:
+      return pb::MATERIAL_STATUS_MISSING;
+    case MaterialStatus::kReady:
+      return pb::MATERIAL_STATUS_READY;
+    case MaterialStatus::kNotNeeded:
+      return pb::MATERIAL_STATUS_NOT_NEEDED;
+  }
+  return pb::MATERIAL_STATUS_UNSPECIFIED;  // decoding refuses it
+}
+
+MaterialStatus FromStored(pb::MaterialStatus status) {
+  switch (status) {
+    case pb::MATERIAL_STATUS_MISSING:
+      return MaterialStatus::kMissing;
+    case pb::MATERIAL_STATUS_READY:
+      return MaterialStatus::kReady;
+    case pb::MATERIAL_STATUS_NOT_NEEDED:
+      return MaterialStatus::kNotNeeded;
+    default:
+      throw BadSnapshot(
+          absl::StrCat("materials.status: unknown status ", static_cast<int>(status)));
+  }
+}
+
 ItemStatus FromStored(pb::ItemStatus status, const char* field) {
   switch (status) {
     case pb::ITEM_STATUS_NOT_STARTED:
@@ -185,6 +211,10 @@ pb::DeadlineAnchor ToStored(DeadlineAnchor anchor) {
       return pb::DEADLINE_ANCHOR_BEFORE_LAUNCH;
     case DeadlineAnchor::kAfterGoLive:
       return pb::DEADLINE_ANCHOR_AFTER_GO_LIVE;
+    case DeadlineAnchor::kYearly:
+      return pb::DEADLINE_ANCHOR_YEARLY;
+    case DeadlineAnchor::kAfterApprovalOf:
+      return pb::DEADLINE_ANCHOR_AFTER_APPROVAL_OF;
   }
   return pb::DEADLINE_ANCHOR_UNSPECIFIED;
 }
@@ -195,6 +225,10 @@ DeadlineAnchor FromStored(pb::DeadlineAnchor anchor) {
       return DeadlineAnchor::kBeforeLaunch;
     case pb::DEADLINE_ANCHOR_AFTER_GO_LIVE:
       return DeadlineAnchor::kAfterGoLive;
+    case pb::DEADLINE_ANCHOR_YEARLY:
+      return DeadlineAnchor::kYearly;
+    case pb::DEADLINE_ANCHOR_AFTER_APPROVAL_OF:
+      return DeadlineAnchor::kAfterApprovalOf;
     default:
       throw BadSnapshot(absl::StrCat("deadline.anchor: unknown value ", static_cast<int>(anchor)));
   }
@@ -214,6 +248,8 @@ void ToProto(const Launch& launch, pb::Launch* out) {
   profile->set_hosting(ToStored(launch.profile.hosting));
   profile->set_takes_payments(launch.profile.takes_payments);
   profile->set_mini_game(launch.profile.mini_game);
+  profile->set_province(launch.profile.province);
+  profile->set_account_subject_type(ToStored(launch.profile.account_subject_type));
   for (const std::string& category : launch.profile.service_categories) {
     profile->add_service_categories(category);
   }
@@ -260,6 +296,11 @@ Launch FromProto(pb::Launch* in) {
   launch.profile.hosting = FromStored(profile->hosting());
   launch.profile.takes_payments = profile->takes_payments();
   launch.profile.mini_game = profile->mini_game();
+  launch.profile.province = profile->province();
+  // Rows from before the field carry 0: the account and the launch agreed then.
+  if (profile->account_subject_type() != pb::SUBJECT_TYPE_INVALID) {
+    launch.profile.account_subject_type = FromStored(profile->account_subject_type());
+  }
   launch.profile.service_categories = TakeAll(profile->mutable_service_categories());
   launch.template_id = Take(in->mutable_template_id());
   if (in->has_went_live_day()) launch.went_live_date = DayFromNumber(in->went_live_day());
@@ -315,6 +356,17 @@ void ToProto(const Item& item, pb::Item* out) {
   deadline->set_anchor(ToStored(item.deadline.anchor));
   deadline->set_days(item.deadline.days);
   deadline->set_unit(ToStored(item.deadline.unit));
+  deadline->set_month(item.deadline.month);
+  deadline->set_day(item.deadline.day);
+  deadline->set_item(item.deadline.item);
+  deadline->set_months(item.deadline.months);
+  for (const ValidityStep& step : item.validity_steps) {
+    pb::ValidityStep* stored = out->add_validity_steps();
+    if (step.from) stored->set_from_day(DayNumber(*step.from));
+    stored->set_days(step.days);
+  }
+  out->set_renew_by_month(item.renew_by_month);
+  out->set_renew_by_day(item.renew_by_day);
   if (item.due_date.has_value()) out->set_due_day(DayNumber(*item.due_date));
   out->set_assignee(item.assignee);
   out->set_notes(item.notes);
@@ -322,6 +374,16 @@ void ToProto(const Item& item, pb::Item* out) {
     pb::Evidence* e = out->add_evidence();
     e->set_uri(evidence.uri);
     e->set_description(evidence.description);
+  }
+  for (const Material& material : item.materials) {
+    pb::Material* m = out->add_materials();
+    m->set_code(material.code);
+    m->set_title_en(material.title_en);
+    m->set_title_zh(material.title_zh);
+    m->set_note(material.note);
+    m->set_source(material.source);
+    m->set_applies(material.applies);
+    m->set_status(ToStored(material.status));
   }
   out->set_official_number(item.official_number);
   out->set_official_number_label(item.official_number_label);
@@ -387,12 +449,36 @@ Item FromProto(pb::Item* in) {
   item.deadline.anchor = FromStored(deadline.anchor());
   item.deadline.days = deadline.days();
   item.deadline.unit = FromStored(deadline.unit(), "deadline.unit");
+  item.deadline.month = deadline.month();
+  item.deadline.day = deadline.day();
+  item.deadline.item = deadline.item();
+  item.deadline.months = deadline.months();
+  for (const pb::ValidityStep& step : in->validity_steps()) {
+    item.validity_steps.push_back(
+        {step.has_from_day() ? std::optional<absl::CivilDay>(DayFromNumber(step.from_day()))
+                             : std::nullopt,
+         step.days()});
+  }
+  item.renew_by_month = in->renew_by_month();
+  item.renew_by_day = in->renew_by_day();
   if (in->has_due_day()) item.due_date = DayFromNumber(in->due_day());
   item.assignee = Take(in->mutable_assignee());
   item.notes = Take(in->mutable_notes());
   item.evidence.reserve(in->evidence_size());
   for (pb::Evidence& e : *in->mutable_evidence()) {
     item.evidence.push_back(Evidence{Take(e.mutable_uri()), Take(e.mutable_description())});
+  }
+  item.materials.reserve(in->materials_size());
+  for (pb::Material& m : *in->mutable_materials()) {
+    Material material;
+    material.code = Take(m.mutable_code());
+    material.title_en = Take(m.mutable_title_en());
+    material.title_zh = Take(m.mutable_title_zh());
+    material.note = Take(m.mutable_note());
+    material.source = Take(m.mutable_source());
+    material.applies = m.applies();
+    material.status = FromStored(m.status());
+    item.materials.push_back(std::move(material));
   }
   item.official_number = Take(in->mutable_official_number());
   item.official_number_label = Take(in->mutable_official_number_label());

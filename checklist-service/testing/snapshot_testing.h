@@ -26,6 +26,8 @@ inline checklist::Launch FullLaunch(const std::string& id, const std::string& te
   launch.profile.hosting = v1::HOSTING_OWN_MAINLAND_SERVER;
   launch.profile.takes_payments = true;
   launch.profile.mini_game = true;
+  launch.profile.province = "ZJ";
+  launch.profile.account_subject_type = v1::SUBJECT_TYPE_INDIVIDUAL;
   launch.profile.service_categories = {"food", "social-live"};
   launch.template_id = "cn-miniprogram-2025";
   launch.went_live_date = absl::CivilDay(2026, 10, 12);
@@ -62,7 +64,13 @@ inline checklist::Item FullItem(const std::string& launch_id, const std::string&
   item.applicability_reason = "hosting is WeChat cloud";
   item.depends_on = {{"SERVER", 0}, {"DOMAIN_RN", 3}};
   item.duration = {v1::DAY_UNIT_CALENDAR_DAYS, 3, 10, 24};
-  item.deadline = {checklist::DeadlineAnchor::kAfterGoLive, 30, v1::DAY_UNIT_WORKING_DAYS};
+  item.deadline = {checklist::DeadlineAnchor::kAfterGoLive,
+                   30,
+                   v1::DAY_UNIT_WORKING_DAYS,
+                   3,
+                   31,
+                   "WXPAY_MCH",
+                   3};
   item.due_date = absl::CivilDay(2026, 9, 30);
   item.assignee = "ops@example.com";
   item.notes = "curtain photo booked";
@@ -71,6 +79,13 @@ inline checklist::Item FullItem(const std::string& launch_id, const std::string&
   item.official_number_label = "备案号";
   item.expiry_date = absl::CivilDay(2027, 9, 30);
   item.validity_months = 12;
+  item.validity_steps = {{std::nullopt, 398}, {absl::CivilDay(2026, 3, 15), 200}};
+  item.renew_by_month = 3;
+  item.renew_by_day = 31;
+  item.materials = {{"business_licence", "Business licence", "营业执照", "scan \"both\" sides",
+                     "S11", true, checklist::MaterialStatus::kReady},
+                    {"residence_permit", "Residence permit", "居住证", "", "", false,
+                     checklist::MaterialStatus::kNotNeeded}};
   item.waiver_reason = "covered by parent company";
   item.attempts = 2;
   item.fee_per_attempt = 30000;
@@ -94,6 +109,29 @@ inline checklist::Item FullItem(const std::string& launch_id, const std::string&
   return item;
 }
 
+// FullLaunch and FullItem as schema 2's JSON rows could hold them: without the fields added
+// since (province, account subject, materials, yearly and windowed deadlines, validity steps).
+inline checklist::Launch Schema2FullLaunch(const std::string& id,
+                                           const std::string& tenant = "tenant-a") {
+  checklist::Launch launch = FullLaunch(id, tenant);
+  launch.profile.province.clear();
+  launch.profile.account_subject_type = v1::SUBJECT_TYPE_UNSPECIFIED;
+  return launch;
+}
+
+inline checklist::Item Schema2FullItem(const std::string& launch_id, const std::string& code) {
+  checklist::Item item = FullItem(launch_id, code);
+  item.deadline.month = 0;
+  item.deadline.day = 0;
+  item.deadline.item.clear();
+  item.deadline.months = 0;
+  item.validity_steps.clear();
+  item.renew_by_month = 0;
+  item.renew_by_day = 0;
+  item.materials.clear();
+  return item;
+}
+
 inline void ExpectLaunchEq(const checklist::Launch& want, const checklist::Launch& got) {
   SCOPED_TRACE(absl::StrCat("launch ", want.id));
   EXPECT_EQ(got.id, want.id);
@@ -106,6 +144,8 @@ inline void ExpectLaunchEq(const checklist::Launch& want, const checklist::Launc
   EXPECT_EQ(got.profile.hosting, want.profile.hosting);
   EXPECT_EQ(got.profile.takes_payments, want.profile.takes_payments);
   EXPECT_EQ(got.profile.mini_game, want.profile.mini_game);
+  EXPECT_EQ(got.profile.province, want.profile.province);
+  EXPECT_EQ(got.profile.account_subject_type, want.profile.account_subject_type);
   EXPECT_EQ(got.profile.service_categories, want.profile.service_categories);
   EXPECT_EQ(got.template_id, want.template_id);
   EXPECT_EQ(got.went_live_date, want.went_live_date);
@@ -151,6 +191,11 @@ inline void ExpectItemEq(const checklist::Item& want, const checklist::Item& got
   EXPECT_EQ(got.deadline.anchor, want.deadline.anchor);
   EXPECT_EQ(got.deadline.days, want.deadline.days);
   EXPECT_EQ(got.deadline.unit, want.deadline.unit);
+  EXPECT_EQ(got.deadline, want.deadline);
+  EXPECT_EQ(got.validity_steps, want.validity_steps);
+  EXPECT_EQ(got.renew_by_month, want.renew_by_month);
+  EXPECT_EQ(got.renew_by_day, want.renew_by_day);
+  EXPECT_EQ(got.materials, want.materials);
   EXPECT_EQ(got.due_date, want.due_date);
   EXPECT_EQ(got.assignee, want.assignee);
   EXPECT_EQ(got.notes, want.notes);

@@ -53,24 +53,24 @@ inline V2Fixture MakeV2Fixture() {
   V2Fixture fixture;
 
   // L-alpha: every field set, items in every status, then a launch update and two item updates.
-  Launch alpha = FullLaunch("L-alpha", "tenant-a");
+  Launch alpha = Schema2FullLaunch("L-alpha", "tenant-a");
   std::vector<Item> alpha_items;
   {
-    Item biz = FullItem("L-alpha", "BIZ_LICENCE");
+    Item biz = Schema2FullItem("L-alpha", "BIZ_LICENCE");
     biz.status = ItemStatus::kApproved;
     biz.status_before_not_applicable = ItemStatus::kNotStarted;
     alpha_items.push_back(biz);
-    Item icp = FullItem("L-alpha", "ICP_FILING");
+    Item icp = Schema2FullItem("L-alpha", "ICP_FILING");
     icp.status = ItemStatus::kWaived;
     icp.waiver_reason = "主体已有备案";
     icp.deadline = {DeadlineAnchor::kBeforeLaunch, 0, v1::DAY_UNIT_CALENDAR_DAYS};
     alpha_items.push_back(icp);
-    Item pay = FullItem("L-alpha", "WECHAT_PAY");
+    Item pay = Schema2FullItem("L-alpha", "WECHAT_PAY");
     pay.status = ItemStatus::kNotApplicable;
     pay.status_before_not_applicable = ItemStatus::kInProgress;
     pay.duration = {v1::DAY_UNIT_WORKING_DAYS, 1, 2, 5};
     alpha_items.push_back(pay);
-    Item custom = FullItem("L-alpha", "CUSTOM_1");
+    Item custom = Schema2FullItem("L-alpha", "CUSTOM_1");
     custom.status = ItemStatus::kSubmitted;
     custom.title_en = "Legal review";
     custom.notes = "line one\nline two, \"quoted\", tab\there";
@@ -78,7 +78,7 @@ inline V2Fixture MakeV2Fixture() {
     custom.evidence.clear();
     custom.depends_on.clear();
     alpha_items.push_back(custom);
-    Item rejected = FullItem("L-alpha", "MP_VERIFY");
+    Item rejected = Schema2FullItem("L-alpha", "MP_VERIFY");
     rejected.status = ItemStatus::kRejected;
     rejected.attempts = 3;
     rejected.fee_per_attempt = 30000;
@@ -174,7 +174,7 @@ inline V2Fixture MakeV2Fixture() {
   }
 
   // L-gamma: items added by a later commit that carries no launch.
-  Launch gamma = FullLaunch("L-gamma", "tenant-a");
+  Launch gamma = Schema2FullLaunch("L-gamma", "tenant-a");
   gamma.request_id = "";
   gamma.went_live_date.reset();
   gamma.schedule.projected_launch.reset();
@@ -185,7 +185,7 @@ inline V2Fixture MakeV2Fixture() {
     create.launch = gamma;
     fixture.commits.push_back(create);
   }
-  Item gamma_item = FullItem("L-gamma", "ADDED_LATER");
+  Item gamma_item = Schema2FullItem("L-gamma", "ADDED_LATER");
   gamma_item.custom = true;
   gamma_item.expiry_date.reset();
   gamma_item.schedule = {};
