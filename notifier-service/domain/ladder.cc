@@ -69,10 +69,7 @@ class Planner {
     const absl::CivilDay sent_on = absl::ToCivilDay(rung.send_time, zone_);
     if (sent_on != day) {
       // Quiet hours moved it to a later day: tell the truth about the slack left then.
-      rung.days_left = kind == RungKind::kRenewal
-                           ? static_cast<int>(deadline - sent_on)
-                           : calendar_.WorkingDaysBetween(sent_on, deadline).days;
-      rung.urgent = rung.urgent || rung.days_left <= 0;
+      rung = RungSentOn(std::move(rung), sent_on, policy_, calendar_);
     }
     const absl::Time send_time = rung.send_time;
     if (send_time >= from_ && send_time < to_) {
@@ -226,6 +223,28 @@ std::vector<Rung> PlanRungs(const LaunchInfo& launch, const ItemInfo& item,
   }
   if (item.expiry && item.status == "APPROVED") planner.AddRenewals(*item.expiry);
   return planner.Take();
+}
+
+Rung RungSentOn(Rung rung, absl::CivilDay sent_on, const ReminderPolicy& policy,
+                const WorkingCalendar& calendar) {
+  if (rung.kind == RungKind::kRenewal) {
+    rung.days_left = static_cast<int>(rung.deadline - sent_on);
+  } else {
+    rung.days_left = calendar.WorkingDaysBetween(sent_on, rung.deadline).days;
+    // Saturday after a Friday deadline counts no working day past it, yet it is past: never
+    // "due today" once the day is gone.
+    if (sent_on > rung.deadline) rung.days_left = std::min(rung.days_left, -1);
+  }
+  if (sent_on > rung.deadline &&
+      (rung.kind == RungKind::kBeforeDue || rung.kind == RungKind::kPostLaunch)) {
+    // A reminder after the due date that still says "finish by" it misleads: it is an overdue
+    // one, under the rung's own id so it is not sent twice.
+    rung.kind = RungKind::kOverdue;
+    rung.escalation = policy.escalate_after_working_days > 0 &&
+                      -rung.days_left >= policy.escalate_after_working_days;
+  }
+  rung.urgent = rung.kind == RungKind::kOverdue || rung.days_left <= 0;
+  return rung;
 }
 
 bool MoreUrgent(const Rung& a, const Rung& b) {

@@ -42,13 +42,24 @@ absl::Time NextSendableTime(absl::Time t, absl::TimeZone zone, const ReminderPol
 // "n working days before D" is the working day W with exactly n working days in (W, D], so a
 // deadline on a non-working day counts from the working day before it.
 // days_left is counted from the local day the rung is actually sent (working days; calendar days
-// for renewals): it equals -n / +k unless quiet hours pushed the send to a later day. A rung is
+// for renewals): it equals -n / +k unless quiet hours pushed the send to a later day, and then
+// the rung is as RungSentOn makes it (a due rung pushed past its deadline is overdue). A rung is
 // urgent when overdue or when days_left <= 0. Cost grows with the rungs in the window, not with
 // how long ago the item fell due; an infinite `to` stops overdue rungs ten years after the later
 // of `from` and the due date.
 std::vector<Rung> PlanRungs(const LaunchInfo& launch, const ItemInfo& item,
                             const ReminderPolicy& policy, const WorkingCalendar& calendar,
                             absl::Time from, absl::Time to);
+
+// `rung` as it reads when it goes out on local day `sent_on` (its planned day or later): days
+// left counted from that day (calendar days for renewals), urgent when none are left. Once the
+// deadline is behind `sent_on` the rung says so: at least one working day past it (the days right
+// after a deadline may all be days off), and a before-due or post-launch rung becomes kOverdue,
+// escalated as the overdue rung of that day would be. Start and renewal rungs keep their kind:
+// a passed latest start or expiry is not an overdue item, and their wording covers it. The id is
+// kept, so the rung is still handled, and deduplicated, exactly once.
+Rung RungSentOn(Rung rung, absl::CivilDay sent_on, const ReminderPolicy& policy,
+                const WorkingCalendar& calendar);
 
 // True when `a` deserves sending before `b`: overdue beats due and post-launch, which beat
 // renewals, which beat start; then the nearer deadline, fewer days left, escalation, the later

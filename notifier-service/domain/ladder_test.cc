@@ -256,6 +256,109 @@ TEST_F(LadderTest, SendTimeInsideWrappingQuietHours) {
                   "overdue:2026-10-12:+3 @ 2026-10-15 22:00+08:00"));
 }
 
+// A rung on its deadline's evening that quiet hours push to the next morning goes out after the
+// deadline: a due or post-launch rung then is an overdue reminder (same id); a start rung stays
+// one (its wording covers a passed start), since the item itself is not overdue.
+TEST_F(LadderTest, QuietHoursPushingARungPastItsDeadlineMakeItOverdue) {
+  policy_.send_minute_of_day = 22 * 60;
+  policy_.before_start_working_days = {0};
+  policy_.before_due_working_days = {0};
+  policy_.post_launch_working_days = {0};
+  const absl::TimeZone sh = Shanghai();
+  const absl::Time from = At(sh, 2026, 11, 1, 0, 0);
+  const absl::Time to = At(sh, 2026, 11, 14, 0, 0);
+
+  ItemInfo item = Item("ICP_FILING");
+  item.latest_start = D(2026, 11, 4);
+  item.due = D(2026, 11, 11);
+  std::vector<Rung> rungs = Plan(Launch(), item, from, to);
+  EXPECT_THAT(Sends(rungs, sh), ElementsAre("start:2026-11-04:-0 @ 2026-11-05 08:30+08:00",
+                                            "due:2026-11-11:-0 @ 2026-11-12 08:30+08:00",
+                                            "overdue:2026-11-11:+1 @ 2026-11-13 08:30+08:00"));
+  const Rung* start = Find(rungs, "start:2026-11-04:-0");
+  EXPECT_EQ(start->kind, RungKind::kBeforeStart);
+  EXPECT_EQ(start->days_left, -1);
+  EXPECT_TRUE(start->urgent);
+  const Rung* due = Find(rungs, "due:2026-11-11:-0");
+  EXPECT_EQ(due->kind, RungKind::kOverdue);
+  EXPECT_EQ(due->deadline, D(2026, 11, 11));
+  EXPECT_EQ(due->days_left, -1);
+  EXPECT_TRUE(due->urgent);
+  EXPECT_FALSE(due->escalation);
+
+  item.latest_start.reset();
+  item.post_launch = true;
+  rungs = Plan(Launch(), item, from, to);
+  const Rung* post = Find(rungs, "postlaunch:2026-11-11:-0");
+  ASSERT_NE(post, nullptr);
+  EXPECT_EQ(post->kind, RungKind::kOverdue);
+  EXPECT_EQ(post->days_left, -1);
+  EXPECT_TRUE(post->urgent);
+}
+
+// What a rung says depends on the day it goes out: before its deadline as planned, after it
+// overdue (due and post-launch rungs), and never "due today" on the days off after a deadline.
+TEST_F(LadderTest, RungSentOnAfterItsDeadline) {
+  Rung due;
+  due.id = "due:2026-11-13:-1";
+  due.kind = RungKind::kBeforeDue;
+  due.deadline = D(2026, 11, 13);  // a Friday
+  due.days_left = 1;
+
+  // On its planned day and on the deadline itself: still a before-due reminder.
+  Rung sent = RungSentOn(due, D(2026, 11, 12), policy_, cal());
+  EXPECT_EQ(sent.kind, RungKind::kBeforeDue);
+  EXPECT_EQ(sent.days_left, 1);
+  EXPECT_FALSE(sent.urgent);
+  sent = RungSentOn(due, D(2026, 11, 13), policy_, cal());
+  EXPECT_EQ(sent.kind, RungKind::kBeforeDue);
+  EXPECT_EQ(sent.days_left, 0);
+  EXPECT_TRUE(sent.urgent);
+
+  // Saturday and Sunday: no working day has gone by, but the deadline has.
+  for (const absl::CivilDay day : {D(2026, 11, 14), D(2026, 11, 15), D(2026, 11, 16)}) {
+    sent = RungSentOn(due, day, policy_, cal());
+    EXPECT_EQ(sent.id, "due:2026-11-13:-1") << day;
+    EXPECT_EQ(sent.kind, RungKind::kOverdue) << day;
+    EXPECT_EQ(sent.deadline, D(2026, 11, 13)) << day;
+    EXPECT_EQ(sent.days_left, -1) << day;
+    EXPECT_TRUE(sent.urgent) << day;
+    EXPECT_FALSE(sent.escalation) << day;
+  }
+  // Escalated from the policy's third working day overdue, like the overdue rungs.
+  sent = RungSentOn(due, D(2026, 11, 18), policy_, cal());
+  EXPECT_EQ(sent.days_left, -3);
+  EXPECT_TRUE(sent.escalation);
+
+  Rung post = due;
+  post.id = "postlaunch:2026-11-13:-1";
+  post.kind = RungKind::kPostLaunch;
+  sent = RungSentOn(post, D(2026, 11, 17), policy_, cal());
+  EXPECT_EQ(sent.kind, RungKind::kOverdue);
+  EXPECT_EQ(sent.days_left, -2);
+  EXPECT_EQ(sent.id, "postlaunch:2026-11-13:-1");
+
+  // A passed latest start is not an overdue item: the start rung says how long ago it was.
+  Rung start = due;
+  start.id = "start:2026-11-13:-0";
+  start.kind = RungKind::kBeforeStart;
+  start.days_left = 0;
+  sent = RungSentOn(start, D(2026, 11, 14), policy_, cal());
+  EXPECT_EQ(sent.kind, RungKind::kBeforeStart);
+  EXPECT_EQ(sent.days_left, -1);
+  EXPECT_TRUE(sent.urgent);
+
+  // Renewals count calendar days and keep their kind after the expiry.
+  Rung renewal = due;
+  renewal.id = "renewal:2026-11-13:-7";
+  renewal.kind = RungKind::kRenewal;
+  renewal.days_left = 7;
+  sent = RungSentOn(renewal, D(2026, 11, 15), policy_, cal());
+  EXPECT_EQ(sent.kind, RungKind::kRenewal);
+  EXPECT_EQ(sent.days_left, -2);
+  EXPECT_TRUE(sent.urgent);
+}
+
 TEST_F(LadderTest, NextSendableTimeDefersNeverDrops) {
   const absl::TimeZone sh = Shanghai();
   auto next = [&](absl::Time t) { return NextSendableTime(t, sh, policy_, cal(), false); };
@@ -660,6 +763,27 @@ TEST_F(LadderTest, CatchUpWindowAndFutureRungs) {
   EXPECT_FALSE(stale.send.has_value());
   EXPECT_THAT(Ids(stale.skipped), ElementsAre("start:2026-09-23:-3"));
   EXPECT_FALSE(ChooseCatchUp({}, At(sh, 2026, 10, 30, 9, 0), policy_).send.has_value());
+}
+
+// The catch-up for an item first seen the morning after its due date, before the first overdue
+// rung: the last before-due rung is chosen and, sent on that day, is an overdue reminder.
+TEST_F(LadderTest, CatchUpOfAnItemCreatedOverdue) {
+  ItemInfo item = Item("ICP_FILING");
+  item.due = D(2026, 11, 11);
+  const absl::TimeZone sh = Shanghai();
+  const absl::Time now = At(sh, 2026, 11, 12, 9, 0);
+  const std::vector<Rung> missed = Plan(Launch(), item, now - policy_.catch_up_window, now);
+  ASSERT_EQ(Ids(missed), (std::vector<std::string>{"due:2026-11-11:-7", "due:2026-11-11:-3",
+                                                   "due:2026-11-11:-1"}));
+  const CatchUp catch_up = ChooseCatchUp(missed, now, policy_);
+  ASSERT_TRUE(catch_up.send.has_value());
+  EXPECT_EQ(catch_up.send->id, "due:2026-11-11:-1");
+  EXPECT_TRUE(catch_up.late);
+  const Rung sent = RungSentOn(*catch_up.send, absl::ToCivilDay(now, sh), policy_, cal());
+  EXPECT_EQ(sent.id, "due:2026-11-11:-1");
+  EXPECT_EQ(sent.kind, RungKind::kOverdue);
+  EXPECT_EQ(sent.days_left, -1);
+  EXPECT_TRUE(sent.urgent);
 }
 
 }  // namespace

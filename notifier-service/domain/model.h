@@ -74,6 +74,8 @@ struct Rung {
   // Stable id within the item: "<kind>:<deadline>:<offset>", e.g. "due:2026-12-10:-3" or
   // "overdue:2026-12-10:+4". A moved deadline yields new ids, so an old rung never matches.
   std::string id;
+  // What the reminder is when sent: a due or post-launch rung that goes out after its deadline
+  // is kOverdue, though its id keeps the planned prefix (see RungSentOn).
   RungKind kind = RungKind::kBeforeDue;
   // The date it is about: latest start, due date or expiry.
   absl::CivilDay deadline;

@@ -203,12 +203,11 @@ absl::StatusOr<Decision> Dispatcher::DecideItem(const ItemRecord& record, absl::
     }
   }
   if (!missed.empty()) {
-    ReminderScheduler::CatchUpChoice choice = scheduler_->ChooseCatchUp(std::move(missed), now);
+    ReminderScheduler::CatchUpChoice choice =
+        scheduler_->ChooseCatchUp(launch_info, std::move(missed), now);
     if (choice.send.has_value()) {
-      const Rung rung =
-          choice.late ? scheduler_->AsOf(launch_info, *choice.send, now) : *choice.send;
       absl::StatusOr<std::vector<Delivery>> deliveries =
-          MakeDeliveries(launch_info, item, rung, choice.late, now);
+          MakeDeliveries(launch_info, item, *choice.send, choice.late, now);
       if (!deliveries.ok()) return deliveries.status();
       decision.deliveries = *std::move(deliveries);
       decision.handled.push_back(HandledRung{item.launch_id, item.code, choice.send->id,

@@ -41,9 +41,10 @@ absl::StatusOr<std::vector<ForecastEntry>> Forecast(NotifierStore* store,
       }
       std::vector<std::pair<Rung, bool>> planned;  // rung, late
       if (!missed.empty()) {
-        ReminderScheduler::CatchUpChoice choice = scheduler.ChooseCatchUp(std::move(missed), now);
+        ReminderScheduler::CatchUpChoice choice =
+            scheduler.ChooseCatchUp(**launch, std::move(missed), now);
         if (choice.send.has_value()) {
-          Rung rung = choice.late ? scheduler.AsOf(**launch, *choice.send, now) : *choice.send;
+          Rung rung = *std::move(choice.send);
           rung.send_time = scheduler.NextSendable(**launch, now, rung.urgent);
           planned.emplace_back(std::move(rung), choice.late);
         }

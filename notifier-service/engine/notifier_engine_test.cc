@@ -228,6 +228,101 @@ TEST_F(NotifierEngineTest, CatchUpSendsOnlyTheMostUrgentMissedRungLateAndOutOfQu
   }
 }
 
+// An item first seen the morning after its due date, before the first overdue rung (09:30): the
+// catch-up sends the last before-due rung, and it must read as what it is by then, an overdue
+// reminder, everywhere the kind shows (delivery, webhook JSON, forecast), under its own rung id so
+// it is sent once.
+TEST_F(NotifierEngineTest, AnItemCreatedOverdueIsRemindedAsOverdue) {
+  clock_.SetTime(At(2026, 11, 12, 9, 0));  // Thursday; due Wednesday
+  Apply(LaunchEvent(1, "l1"));
+  ItemSpec spec;
+  spec.status = v1::ITEM_STATUS_IN_PROGRESS;  // no start rungs
+  spec.latest_finish = "2026-11-11";
+  Apply(ItemEvent(2, "l1", spec));
+
+  ForecastQuery query;
+  query.horizon = absl::Minutes(10);
+  absl::StatusOr<std::vector<ForecastEntry>> forecast = engine_->ListReminders(query);
+  ASSERT_OK(forecast.status());
+  ASSERT_EQ(forecast->size(), 1u);
+  EXPECT_EQ(forecast->front().rung.id, "due:2026-11-11:-1");
+  EXPECT_EQ(forecast->front().rung.kind, RungKind::kOverdue);
+  EXPECT_EQ(forecast->front().rung.days_left, -1);
+  EXPECT_TRUE(forecast->front().rung.urgent);
+
+  ASSERT_TRUE(engine_->RunOnce().ok());
+  std::vector<Delivery> deliveries = Deliveries();
+  ASSERT_EQ(deliveries.size(), 2u);  // log + inbox
+  for (const Delivery& delivery : deliveries) {
+    EXPECT_EQ(delivery.rung_id, "due:2026-11-11:-1");
+    EXPECT_EQ(delivery.kind, RungKind::kOverdue);
+    EXPECT_TRUE(delivery.urgent);
+    EXPECT_TRUE(delivery.late);
+    EXPECT_THAT(delivery.subject,
+                ::testing::HasSubstr("overdue by 1 working day (due 2026-11-11)"));
+    EXPECT_THAT(delivery.text, ::testing::HasSubstr("已逾期 1 个工作日"));
+    EXPECT_THAT(delivery.text, ::testing::HasSubstr("Overdue: act now"));
+    EXPECT_THAT(delivery.text, ::testing::Not(::testing::HasSubstr("Finish and submit it by")));
+    EXPECT_THAT(delivery.text, ::testing::Not(::testing::HasSubstr("前完成并提交")));
+    EXPECT_THAT(delivery.data_json, ::testing::HasSubstr(R"("kind":"overdue")"));
+    EXPECT_THAT(delivery.data_json, ::testing::HasSubstr(R"("days_left":-1)"));
+    EXPECT_THAT(delivery.data_json, ::testing::HasSubstr(R"("rung":"due:2026-11-11:-1")"));
+  }
+
+  // The regular ladder goes on: the first overdue rung at 09:30, the next on Friday, and the
+  // caught-up rung is never sent again.
+  RunUntil(At(2026, 11, 13, 12, 0));
+  std::map<std::string, int> sends;
+  for (const auto& [rung, recipient, time] : InboxSends()) ++sends[rung];
+  EXPECT_EQ(sends, (std::map<std::string, int>{{"due:2026-11-11:-1", 1},
+                                               {"overdue:2026-11-11:+1", 1},
+                                               {"overdue:2026-11-11:+2", 1}}));
+  EXPECT_EQ(Deliveries().size(), 6u);
+}
+
+// Due on a Friday, first seen on the Saturday: no working day has passed since, yet the deadline
+// has; the reminder goes out on Monday morning as overdue by one working day, not "due today".
+TEST_F(NotifierEngineTest, AnItemSeenOnTheWeekendAfterItsDueDateIsOverdue) {
+  clock_.SetTime(At(2026, 11, 14, 10, 0));
+  Apply(LaunchEvent(1, "l1"));
+  ItemSpec spec;
+  spec.status = v1::ITEM_STATUS_IN_PROGRESS;
+  spec.latest_finish = "2026-11-13";
+  Apply(ItemEvent(2, "l1", spec));
+  ASSERT_TRUE(engine_->RunOnce().ok());
+  std::vector<Delivery> deliveries = Deliveries();
+  ASSERT_EQ(deliveries.size(), 2u);
+  for (const Delivery& delivery : deliveries) {
+    EXPECT_EQ(delivery.rung_id, "due:2026-11-13:-1");
+    EXPECT_EQ(delivery.kind, RungKind::kOverdue);
+    EXPECT_THAT(delivery.subject,
+                ::testing::HasSubstr("overdue by 1 working day (due 2026-11-13)"));
+    EXPECT_THAT(delivery.data_json, ::testing::HasSubstr(R"("days_left":-1)"));
+    EXPECT_EQ(delivery.next_attempt_time, At(2026, 11, 16, 8, 30));
+  }
+}
+
+// A catch-up within late_after is sent as planned, unless its deadline has passed meanwhile.
+TEST_F(NotifierEngineTest, ACatchUpOnTimeButPastItsDeadlineIsOverdue) {
+  notifier_.policy().late_after = absl::Hours(48);  // the engine reads it live
+  clock_.SetTime(At(2026, 11, 12, 9, 0));           // due:-1 was Tuesday 09:30: not late yet
+  Apply(LaunchEvent(1, "l1"));
+  ItemSpec spec;
+  spec.status = v1::ITEM_STATUS_IN_PROGRESS;
+  spec.latest_finish = "2026-11-11";
+  Apply(ItemEvent(2, "l1", spec));
+  ASSERT_TRUE(engine_->RunOnce().ok());
+  std::vector<Delivery> deliveries = Deliveries();
+  ASSERT_EQ(deliveries.size(), 2u);
+  for (const Delivery& delivery : deliveries) {
+    EXPECT_EQ(delivery.rung_id, "due:2026-11-11:-1");
+    EXPECT_FALSE(delivery.late);
+    EXPECT_EQ(delivery.kind, RungKind::kOverdue);
+    EXPECT_TRUE(delivery.urgent);
+    EXPECT_THAT(delivery.data_json, ::testing::HasSubstr(R"("days_left":-1)"));
+  }
+}
+
 // Crash between the steps of a delivery, restart, and count what the receivers saw.
 class CrashTest : public NotifierEngineTest,
                   public ::testing::WithParamInterface<absl::string_view> {};

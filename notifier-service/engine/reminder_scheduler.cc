@@ -39,25 +39,22 @@ absl::Time ReminderScheduler::DigestTime(const LaunchInfo& launch, absl::Time no
                       /*urgent=*/false);
 }
 
-ReminderScheduler::CatchUpChoice ReminderScheduler::ChooseCatchUp(std::vector<Rung> missed,
+ReminderScheduler::CatchUpChoice ReminderScheduler::ChooseCatchUp(const LaunchInfo& launch,
+                                                                  std::vector<Rung> missed,
                                                                   absl::Time now) const {
   CatchUp chosen = notifier::ChooseCatchUp(std::move(missed), now, *policy_);
   CatchUpChoice choice;
-  choice.send = std::move(chosen.send);
   choice.late = chosen.late;
   choice.skipped = std::move(chosen.skipped);
-  return choice;
-}
-
-Rung ReminderScheduler::AsOf(const LaunchInfo& launch, Rung rung, absl::Time now) const {
-  const absl::CivilDay today = absl::ToCivilDay(now, ZoneOf(launch));
-  if (rung.kind == RungKind::kRenewal) {
-    rung.days_left = static_cast<int>(rung.deadline - today);
-  } else {
-    rung.days_left = static_cast<int>(calendar_->WorkingDaysBetween(today, rung.deadline).days);
+  if (chosen.send.has_value()) {
+    const absl::CivilDay today = absl::ToCivilDay(now, ZoneOf(launch));
+    // Past its deadline even when on time (a long late_after): never "finish by" a passed date.
+    if (chosen.late || today > chosen.send->deadline) {
+      chosen.send = RungSentOn(*std::move(chosen.send), today, *policy_, *calendar_);
+    }
+    choice.send = std::move(chosen.send);
   }
-  rung.urgent = rung.kind == RungKind::kOverdue || rung.days_left <= 0;
-  return rung;
+  return choice;
 }
 
 absl::Duration ReminderScheduler::catch_up_window() const { return policy_->catch_up_window; }

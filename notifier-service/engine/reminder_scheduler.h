@@ -31,14 +31,16 @@ class ReminderScheduler {
   absl::Time DigestTime(const LaunchInfo& launch, absl::Time now) const;
   // Of the missed rungs, the one to send (marked late if overdue for the policy) and the rest.
   struct CatchUpChoice {
+    // As it goes out at `now`: a late one, or one whose deadline has passed since its planned
+    // day, reads as of today (RungSentOn), so a caught-up reminder never claims more time than
+    // is left and one sent after the due date is an overdue reminder; an on-time one as planned.
+    // Its id is the planned rung's.
     std::optional<Rung> send;
     bool late = false;
     std::vector<Rung> skipped;
   };
-  CatchUpChoice ChooseCatchUp(std::vector<Rung> missed, absl::Time now) const;
-  // A rung sent late, as of `now`: its days left (and urgency) counted from today, so a caught-up
-  // reminder never claims more time than is left.
-  Rung AsOf(const LaunchInfo& launch, Rung rung, absl::Time now) const;
+  CatchUpChoice ChooseCatchUp(const LaunchInfo& launch, std::vector<Rung> missed,
+                              absl::Time now) const;
   // Whether a rung id still describes the item: its deadline is still the item's, and its kind
   // still applies (not done, not started for start rungs, still approved for renewals).
   bool RungStillValid(const ItemInfo& item, absl::string_view rung_id) const;
