@@ -195,6 +195,8 @@ struct Item {
   // Instead of months: renewed every year by this month/day (an annual report).
   int renew_by_month = 0;
   int renew_by_day = 0;
+  // Calendar days before expiry at which renewals are reminded; empty: the notifier's policy.
+  std::vector<int> renewal_reminder_days;
   std::string waiver_reason;
 
   int attempts = 0;

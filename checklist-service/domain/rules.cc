@@ -90,6 +90,8 @@ const v1::DurationRule* CopyDefinition(const CompiledTemplate& tmpl,
   }
   item.renew_by_month = validity.renew_by_month();
   item.renew_by_day = validity.renew_by_day();
+  item.renewal_reminder_days.assign(validity.reminder_days_before().begin(),
+                                    validity.reminder_days_before().end());
 
   // The template's checklist, keeping what the team marked on each material already there.
   std::vector<Material> materials;
@@ -132,8 +134,8 @@ bool SameRulesState(const Item& a, const Item& b) {
          a.fee_charged_per_attempt == b.fee_charged_per_attempt && a.estimate == b.estimate &&
          a.validity_months == b.validity_months && a.validity_steps == b.validity_steps &&
          a.renew_by_month == b.renew_by_month && a.renew_by_day == b.renew_by_day &&
-         a.materials == b.materials && a.official_number_label == b.official_number_label &&
-         a.source == b.source;
+         a.renewal_reminder_days == b.renewal_reminder_days && a.materials == b.materials &&
+         a.official_number_label == b.official_number_label && a.source == b.source;
 }
 
 }  // namespace

@@ -283,6 +283,7 @@ v1::Item ToProto(const Item& item) {
     material->set_source(m.source);
   }
   out.set_materials_missing(MaterialsMissing(item));
+  for (int days : item.renewal_reminder_days) out.add_renewal_reminder_days(days);
   out.set_official_number(item.official_number);
   out.set_official_number_label(item.official_number_label);
   out.set_expiry_date(DateText(item.expiry_date));

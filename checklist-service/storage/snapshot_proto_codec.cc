@@ -367,6 +367,7 @@ void ToProto(const Item& item, pb::Item* out) {
   }
   out->set_renew_by_month(item.renew_by_month);
   out->set_renew_by_day(item.renew_by_day);
+  for (int days : item.renewal_reminder_days) out->add_renewal_reminder_days(days);
   if (item.due_date.has_value()) out->set_due_day(DayNumber(*item.due_date));
   out->set_assignee(item.assignee);
   out->set_notes(item.notes);
@@ -461,6 +462,8 @@ Item FromProto(pb::Item* in) {
   }
   item.renew_by_month = in->renew_by_month();
   item.renew_by_day = in->renew_by_day();
+  item.renewal_reminder_days.assign(in->renewal_reminder_days().begin(),
+                                    in->renewal_reminder_days().end());
   if (in->has_due_day()) item.due_date = DayFromNumber(in->due_day());
   item.assignee = Take(in->mutable_assignee());
   item.notes = Take(in->mutable_notes());

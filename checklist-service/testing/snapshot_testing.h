@@ -82,6 +82,7 @@ inline checklist::Item FullItem(const std::string& launch_id, const std::string&
   item.validity_steps = {{std::nullopt, 398}, {absl::CivilDay(2026, 3, 15), 200}};
   item.renew_by_month = 3;
   item.renew_by_day = 31;
+  item.renewal_reminder_days = {30, 14, 7};
   item.materials = {{"business_licence", "Business licence", "营业执照", "scan \"both\" sides",
                      "S11", true, checklist::MaterialStatus::kReady},
                     {"residence_permit", "Residence permit", "居住证", "", "", false,
@@ -128,6 +129,7 @@ inline checklist::Item Schema2FullItem(const std::string& launch_id, const std::
   item.validity_steps.clear();
   item.renew_by_month = 0;
   item.renew_by_day = 0;
+  item.renewal_reminder_days.clear();
   item.materials.clear();
   return item;
 }
@@ -196,6 +198,7 @@ inline void ExpectItemEq(const checklist::Item& want, const checklist::Item& got
   EXPECT_EQ(got.renew_by_month, want.renew_by_month);
   EXPECT_EQ(got.renew_by_day, want.renew_by_day);
   EXPECT_EQ(got.materials, want.materials);
+  EXPECT_EQ(got.renewal_reminder_days, want.renewal_reminder_days);
   EXPECT_EQ(got.due_date, want.due_date);
   EXPECT_EQ(got.assignee, want.assignee);
   EXPECT_EQ(got.notes, want.notes);
