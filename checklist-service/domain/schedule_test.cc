@@ -582,6 +582,7 @@ TEST_F(ScheduleTest, Target2027IsUnconfirmed) {
   EXPECT_THAT(result.items.at("A").latest_start, Optional(D(2027, 1, 4)));
   EXPECT_TRUE(result.items.at("A").unconfirmed_calendar);
   EXPECT_TRUE(result.launch.unconfirmed_calendar);
+  EXPECT_THAT(result.launch.unconfirmed_years, ElementsAre(2027));
 
   // The same work against a 2026 target is confirmed.
   result = Compute(MakeLaunch(D(2026, 12, 28)), items, D(2026, 12, 1));
@@ -604,6 +605,59 @@ TEST_F(ScheduleTest, ProjectionInto2027IsUnconfirmedForSuccessorsToo) {
   EXPECT_TRUE(result.items.at("B").unconfirmed_calendar);
   EXPECT_TRUE(result.launch.unconfirmed_calendar);
   EXPECT_TRUE(result.launch.at_risk);
+}
+
+TEST_F(ScheduleTest, UnconfirmedYearsNameOnlyTheYearsTouched) {
+  // From Mon Dec 28, 2026: A (5 WD) runs into 2027 and B inherits it; C (1 WD) stays in 2026.
+  std::vector<Item> items = {MakeItem("A", 5), MakeItem("B", 0, {{"A", 0}}), MakeItem("C", 1)};
+  ScheduleResult result = Compute(MakeLaunch(D(2026, 12, 31)), items, D(2026, 12, 28));
+  EXPECT_THAT(result.items.at("A").unconfirmed_years, ElementsAre(2027));
+  EXPECT_THAT(result.items.at("B").unconfirmed_years, ElementsAre(2027));
+  EXPECT_THAT(result.items.at("C").unconfirmed_years, IsEmpty());
+  EXPECT_FALSE(result.items.at("C").unconfirmed_calendar);
+  EXPECT_THAT(result.launch.unconfirmed_years, ElementsAre(2027));
+
+  // Against a Feb 2028 target A's latest dates lie in 2028 and its slack spans 2027 too; both
+  // are named, in order, and 2026 (announced) is not.
+  items = {MakeItem("A", 5)};
+  result = Compute(MakeLaunch(D(2028, 2, 1)), items, D(2026, 12, 1));
+  EXPECT_THAT(result.items.at("A").unconfirmed_years, ElementsAre(2027, 2028));
+  EXPECT_TRUE(result.items.at("A").unconfirmed_calendar);
+  EXPECT_THAT(result.launch.unconfirmed_years, ElementsAre(2027, 2028));
+
+  // All in 2026: nothing to name.
+  result = Compute(MakeLaunch(D(2026, 12, 28)), items, D(2026, 12, 1));
+  EXPECT_THAT(result.items.at("A").unconfirmed_years, IsEmpty());
+  EXPECT_THAT(result.launch.unconfirmed_years, IsEmpty());
+  EXPECT_FALSE(result.launch.unconfirmed_calendar);
+}
+
+TEST_F(ScheduleTest, EstimatedDurationsOnTheCriticalPathAreListed) {
+  // A (estimate, 10 WD) -> B (3 WD) is the critical path; C (estimate, 2 WD) has slack; D
+  // (estimate) is approved, so its dates are records rather than plans.
+  Item a = MakeItem("A", 10);
+  a.estimate = true;
+  Item c = MakeItem("C", 2);
+  c.estimate = true;
+  Item d = MakeItem("D", 5, {}, ItemStatus::kApproved);
+  d.estimate = true;
+  d.approved_date = D(2026, 8, 20);
+  std::vector<Item> items = {a, MakeItem("B", 3, {{"A", 0}}), c, d};
+  ScheduleResult result = Compute(MakeLaunch(D(2026, 12, 1)), items, D(2026, 9, 1));
+  EXPECT_THAT(result.launch.critical_path, ElementsAre("A", "B"));
+  EXPECT_THAT(result.launch.estimated_critical_items, ElementsAre("A"));
+  EXPECT_TRUE(result.items.at("A").duration_estimated);
+  EXPECT_FALSE(result.items.at("B").duration_estimated);
+  EXPECT_TRUE(result.items.at("C").duration_estimated);
+  EXPECT_FALSE(result.items.at("D").duration_estimated);
+
+  // Once A is approved the path is B alone, and nothing on it is an estimate.
+  items[0].status = ItemStatus::kApproved;
+  items[0].approved_date = D(2026, 9, 1);
+  result = Compute(MakeLaunch(D(2026, 12, 1)), items, D(2026, 9, 1));
+  EXPECT_THAT(result.launch.critical_path, ElementsAre("B"));
+  EXPECT_THAT(result.launch.estimated_critical_items, IsEmpty());
+  EXPECT_FALSE(result.items.at("A").duration_estimated);
 }
 
 TEST_F(ScheduleTest, NotApplicableItemsGetAnEmptyDoneEntry) {
