@@ -19,6 +19,7 @@
 namespace preflight::checklist {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 absl::Time ShanghaiTime(int y, int m, int d, int hh, int mm = 0) {
@@ -339,6 +340,10 @@ TEST_F(LaunchServiceTest, WentLiveAnchorsPostLaunchDeadline) {
   // 30 calendar days after 2026-12-18 is 2027-01-17, a Sunday: due the Friday before.
   EXPECT_EQ(*psb->schedule.latest_finish, absl::CivilDay(2027, 1, 15));
   EXPECT_TRUE(psb->schedule.unconfirmed_calendar);  // 2027 is not announced yet
+  // It names the year it lacks, and only that one: 2026 is announced.
+  EXPECT_THAT(psb->schedule.unconfirmed_years, ElementsAre(2027));
+  EXPECT_THAT(updated->launch.schedule.unconfirmed_years, ElementsAre(2027));
+  EXPECT_TRUE(updated->launch.schedule.unconfirmed_calendar);
 }
 
 TEST_F(LaunchServiceTest, ListLaunchesPagesThroughAtRiskFilter) {
