@@ -19,6 +19,7 @@
 namespace preflight::checklist {
 namespace {
 
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -344,6 +345,39 @@ TEST_F(LaunchServiceTest, WentLiveAnchorsPostLaunchDeadline) {
   EXPECT_THAT(psb->schedule.unconfirmed_years, ElementsAre(2027));
   EXPECT_THAT(updated->launch.schedule.unconfirmed_years, ElementsAre(2027));
   EXPECT_TRUE(updated->launch.schedule.unconfirmed_calendar);
+}
+
+TEST_F(LaunchServiceTest, PaidGameWaitsMonthsForItsPublishingNumberAnEstimate) {
+  // A mini game that sells items needs a 版号: planned at the template's 18/60/186 WD, an
+  // estimate, and long enough to set the critical path.
+  NewLaunch request = Shop();
+  request.profile.mini_game = true;
+  request.profile.service_categories = {"game"};
+  absl::StatusOr<LaunchState> state = service_->CreateLaunch(request, "", actor_);
+  ASSERT_TRUE(state.ok()) << state.status();
+  const Item* game = state->FindItem("PERMIT_GAME");
+  ASSERT_NE(game, nullptr);
+  EXPECT_EQ(game->status, ItemStatus::kNotStarted);
+  EXPECT_EQ(game->duration.min, 18);
+  EXPECT_EQ(game->duration.typical, 60);
+  EXPECT_EQ(game->duration.max, 186);
+  EXPECT_TRUE(game->estimate);
+  // From Tue Sep 1, 2026, 60 working days (past Mid-Autumn, National Day and its make-up
+  // Saturday) end on Mon Nov 30.
+  EXPECT_EQ(game->schedule.projected_finish, absl::CivilDay(2026, 11, 30));
+  EXPECT_TRUE(game->schedule.duration_estimated);
+  EXPECT_TRUE(game->schedule.critical);
+
+  const LaunchSchedule& launch = state->launch.schedule;
+  EXPECT_THAT(launch.critical_path, Contains("PERMIT_GAME"));
+  EXPECT_THAT(launch.estimated_critical_items, Contains("PERMIT_GAME"));
+  EXPECT_TRUE(launch.at_risk);  // the Dec 15 target no longer holds
+  // Every item listed is on the critical path with an estimated duration, in path order.
+  std::vector<std::string> estimated_on_path;
+  for (const std::string& code : launch.critical_path) {
+    if (state->FindItem(code)->estimate) estimated_on_path.push_back(code);
+  }
+  EXPECT_EQ(launch.estimated_critical_items, estimated_on_path);
 }
 
 TEST_F(LaunchServiceTest, ListLaunchesPagesThroughAtRiskFilter) {
