@@ -93,8 +93,8 @@ struct ItemSchedule {
   // True when unconfirmed_years is non-empty.
   bool unconfirmed_calendar = false;
   bool done = false;
-  // The item's duration is an estimate (its `estimate` flag) and its projected dates still rest
-  // on it: false once it is done.
+  // The item's duration is an estimate (its template definition's `estimate` flag, else the
+  // item's) and its projected dates still rest on it: false once it is done.
   bool duration_estimated = false;
   // Years, ascending, that a date of this item was counted Monday-Friday in because the calendar
   // has no holiday notice for them yet.

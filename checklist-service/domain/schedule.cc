@@ -67,8 +67,8 @@ class Extreme {
 class Scheduler {
  public:
   Scheduler(const Launch& launch, const std::vector<Item>& items, absl::CivilDay today,
-            const WorkingCalendar& calendar)
-      : launch_(launch), items_(items), today_(today), calendar_(calendar) {}
+            const WorkingCalendar& calendar, const CompiledTemplate* tmpl)
+      : launch_(launch), items_(items), today_(today), calendar_(calendar), tmpl_(tmpl) {}
 
   ScheduleResult Run() {
     BuildGraph();
@@ -86,6 +86,17 @@ class Scheduler {
  private:
   bool Waived(const Node& node) const { return node.item->status == ItemStatus::kWaived; }
   bool NotDone(const Node& node) const { return !IsDone(node.item->status); }
+
+  // Whether the item's planned duration is an estimate. Item::estimate is also set by an
+  // estimated fee (a domain's ¥80), which says nothing about how long the item takes.
+  bool DurationIsEstimate(const Item& item) const {
+    if (tmpl_ != nullptr && !item.custom) {
+      if (const v1::ItemDefinition* definition = tmpl_->FindItem(item.code)) {
+        return definition->estimate();
+      }
+    }
+    return item.estimate;
+  }
 
   // F = first day the item's result is available when it starts on `start`.
   CalendarDay Finish(const Item& item, absl::CivilDay start) const {
@@ -296,7 +307,7 @@ class Scheduler {
       ItemSchedule& schedule = node.schedule;
       schedule.done = IsDone(node.item->status);
       // A finished item's dates are records, not plans.
-      schedule.duration_estimated = node.item->estimate && !schedule.done;
+      schedule.duration_estimated = DurationIsEstimate(*node.item) && !schedule.done;
       schedule.unconfirmed_years = Union(node.latest_years, node.projection_years);
       if (!schedule.done && schedule.projected_finish && schedule.latest_finish) {
         const WorkingDayCount slack =
@@ -407,6 +418,7 @@ class Scheduler {
   const std::vector<Item>& items_;
   const absl::CivilDay today_;
   const WorkingCalendar& calendar_;
+  const CompiledTemplate* const tmpl_;
 
   std::vector<Node> nodes_;
   std::map<std::string, int> index_;
@@ -422,8 +434,9 @@ class Scheduler {
 }  // namespace
 
 ScheduleResult ComputeSchedule(const Launch& launch, const std::vector<Item>& items,
-                               absl::CivilDay today, const WorkingCalendar& calendar) {
-  return Scheduler(launch, items, today, calendar).Run();
+                               absl::CivilDay today, const WorkingCalendar& calendar,
+                               const CompiledTemplate* tmpl) {
+  return Scheduler(launch, items, today, calendar, tmpl).Run();
 }
 
 }  // namespace preflight::checklist

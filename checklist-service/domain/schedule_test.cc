@@ -660,6 +660,49 @@ TEST_F(ScheduleTest, EstimatedDurationsOnTheCriticalPathAreListed) {
   EXPECT_FALSE(result.items.at("A").duration_estimated);
 }
 
+TEST_F(ScheduleTest, TemplateDecidesWhoseDurationIsAnEstimate) {
+  // FEE's only estimate is its fee, which sets Item::estimate too; SLOW's definition is one.
+  constexpr char kTiny[] = R"txt(
+    id: "tiny"
+    title_en: "Tiny"
+    title_zh: "小"
+    groups { code: "g" title_en: "G" title_zh: "组" }
+    items {
+      code: "FEE" title_en: "Fee" title_zh: "费" group: "g" applies_reason: "always"
+      duration { unit: DAY_UNIT_WORKING_DAYS min: 1 typical: 1 max: 1 }
+      fees { amount { currency_code: "CNY" units: 80 } estimate: true }
+    }
+    items {
+      code: "SLOW" title_en: "Slow" title_zh: "慢" group: "g" applies_reason: "always"
+      duration { unit: DAY_UNIT_WORKING_DAYS min: 5 typical: 5 max: 9 }
+      depends_on { code: "FEE" }
+      estimate: true
+    }
+  )txt";
+  absl::StatusOr<CompiledTemplate> tmpl = TemplateCatalog::CompileText(kTiny, "tiny.textproto");
+  ASSERT_TRUE(tmpl.ok()) << tmpl.status();
+  Item fee = MakeItem("FEE", 1);
+  fee.estimate = true;
+  Item slow = MakeItem("SLOW", 5, {{"FEE", 0}});
+  slow.estimate = true;
+  Item custom = MakeItem("MINE", 2);
+  custom.custom = true;
+  custom.estimate = true;
+  const std::vector<Item> items = {fee, slow, custom};
+
+  ScheduleResult result =
+      ComputeSchedule(MakeLaunch(D(2026, 12, 1)), items, D(2026, 9, 1), *calendar_, &*tmpl);
+  EXPECT_THAT(result.launch.critical_path, ElementsAre("FEE", "SLOW"));
+  EXPECT_FALSE(result.items.at("FEE").duration_estimated);
+  EXPECT_TRUE(result.items.at("SLOW").duration_estimated);
+  EXPECT_TRUE(result.items.at("MINE").duration_estimated);  // not the template's: its own flag
+  EXPECT_THAT(result.launch.estimated_critical_items, ElementsAre("SLOW"));
+
+  // Without the template only the items' flags are known.
+  result = Compute(MakeLaunch(D(2026, 12, 1)), items, D(2026, 9, 1));
+  EXPECT_THAT(result.launch.estimated_critical_items, ElementsAre("FEE", "SLOW"));
+}
+
 TEST_F(ScheduleTest, NotApplicableItemsGetAnEmptyDoneEntry) {
   const std::vector<Item> items = {MakeItem("N", 5, {}, ItemStatus::kNotApplicable)};
   const ScheduleResult result = Compute(MakeLaunch(D(2026, 12, 1)), items, D(2026, 9, 1));
