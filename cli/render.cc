@@ -70,17 +70,34 @@ std::string WorkingDays(int days) {
   return absl::StrCat(days, days == 1 || days == -1 ? " working day" : " working days");
 }
 
+// "2027 not in the holiday calendar yet (counted Mon-Fri)" for a schedule's unconfirmed years.
+std::string UnconfirmedCalendarText(const google::protobuf::RepeatedField<int32_t>& years) {
+  // A server older than unconfirmed_years sends only the flag.
+  if (years.empty()) return "counts Mon-Fri beyond the known holiday calendar";
+  return absl::StrCat(absl::StrJoin(years, ", "),
+                      " not in the holiday calendar yet (counted Mon-Fri)");
+}
+
+// A date that rests on an estimated duration reads "~2027-03-01".
+std::string EstimatedDate(const std::string& date, bool estimated) {
+  return estimated && !date.empty() ? absl::StrCat("~", date) : date;
+}
+
 // "projected 2026-08-20, on track with 8 working days of slack" and the like.
 std::string ProjectionText(const v1::LaunchSchedule& schedule) {
   if (schedule.projected_launch_date().empty()) return "not scheduled";
-  std::string text = schedule.projected_launch_date();
+  const auto& estimated = schedule.estimated_critical_items();
+  std::string text = EstimatedDate(schedule.projected_launch_date(), !estimated.empty());
+  if (!estimated.empty()) {
+    absl::StrAppend(&text, " (estimate: ", absl::StrJoin(estimated, ", "), ")");
+  }
   if (schedule.at_risk()) {
     absl::StrAppend(&text, "  AT RISK (", WorkingDays(-schedule.slack_working_days()), " late)");
   } else {
     absl::StrAppend(&text, "  on track (slack ", WorkingDays(schedule.slack_working_days()), ")");
   }
   if (schedule.unconfirmed_calendar()) {
-    absl::StrAppend(&text, "  [counts Mon-Fri beyond the known holiday calendar]");
+    absl::StrAppend(&text, "  [", UnconfirmedCalendarText(schedule.unconfirmed_years()), "]");
   }
   return text;
 }
@@ -139,7 +156,9 @@ std::vector<std::string> ItemRow(const v1::Item& item) {
           OrNone(item.assignee()),
           applies ? OrNone(schedule.latest_start_date()) : std::string(kNone),
           applies ? OrNone(schedule.latest_finish_date()) : std::string(kNone),
-          applies ? OrNone(schedule.projected_finish_date()) : std::string(kNone),
+          applies ? OrNone(EstimatedDate(schedule.projected_finish_date(),
+                                         schedule.duration_estimated()))
+                  : std::string(kNone),
           show_slack ? absl::StrCat(schedule.slack_working_days()) : std::string(kNone),
           ItemNote(item)};
 }
@@ -301,7 +320,8 @@ std::string RenderLaunch(const v1::Launch& launch) {
   absl::StrAppend(&out, "\n", applicable, " applicable items, ", done, " done; ",
                   launch.items_size() - applicable, " not applicable.\n");
   absl::StrAppend(&out,
-                  "legend: * critical path  ! at risk  ? counted Mon-Fri (calendar unknown)  "
+                  "legend: * critical path  ! at risk  ? counted Mon-Fri (year not in the "
+                  "holiday calendar yet)  ~ rests on an estimated duration  "
                   "START BY = latest start, DUE = latest finish, SLACK in working days; "
                   "n/a items last, with the reason they do not apply\n");
   return out;
@@ -312,7 +332,9 @@ std::string RenderLaunchList(const v1::ListLaunchesResponse& response) {
   Table table({"NAME", "DISPLAY NAME", "TENANT", "OWNER", "TARGET", "PROJECTED", "RISK"});
   for (const v1::Launch& launch : response.launches()) {
     table.AddRow({launch.name(), launch.display_name(), launch.tenant(), launch.owner(),
-                  launch.target_launch_date(), OrNone(launch.schedule().projected_launch_date()),
+                  launch.target_launch_date(),
+                  OrNone(EstimatedDate(launch.schedule().projected_launch_date(),
+                                       !launch.schedule().estimated_critical_items().empty())),
                   launch.schedule().at_risk() ? "AT RISK" : "ok"});
   }
   std::string out = table.Render();
@@ -342,12 +364,16 @@ std::string RenderItem(const v1::Item& item) {
   fields.AddIfSet("fixed due", item.due_date());
   if (!schedule.projected_finish_date().empty()) {
     std::string projected = schedule.projected_finish_date();
+    if (schedule.duration_estimated()) projected = absl::StrCat("~", projected, " (estimate)");
     if (!schedule.done()) {
       absl::StrAppend(&projected, " (slack ", WorkingDays(schedule.slack_working_days()), ")");
     }
     if (schedule.critical()) absl::StrAppend(&projected, " critical");
     if (schedule.at_risk()) absl::StrAppend(&projected, " AT RISK");
     fields.Add("projected", projected);
+  }
+  if (schedule.unconfirmed_calendar()) {
+    fields.Add("calendar", UnconfirmedCalendarText(schedule.unconfirmed_years()));
   }
   if (!item.depends_on().empty()) fields.Add("depends on", absl::StrJoin(item.depends_on(), ", "));
   if (item.fee_per_attempt().units() != 0 || item.fee_per_attempt().nanos() != 0) {

@@ -203,6 +203,31 @@ TEST(RenderLaunchTest, WithoutItemsShowsOnlyTheHeader) {
   EXPECT_THAT(out, Not(HasSubstr("CODE")));
 }
 
+TEST(RenderLaunchTest, NamesMissingCalendarYearsAndMarksEstimates) {
+  v1::Launch launch = FromText<v1::Launch>(kLaunch);
+  v1::LaunchSchedule* schedule = launch.mutable_schedule();
+  schedule->set_unconfirmed_calendar(true);
+  schedule->add_unconfirmed_years(2027);
+  schedule->add_estimated_critical_items("PERMIT_GAME");
+  schedule->add_estimated_critical_items("CODE_REVIEW");
+  v1::Item* verify = launch.mutable_items(1);
+  ASSERT_EQ(verify->code(), "MP_VERIFY");
+  verify->mutable_schedule()->set_duration_estimated(true);
+  const std::string out = RenderLaunch(launch);
+  EXPECT_THAT(out, HasSubstr("projected      ~2026-09-04 (estimate: PERMIT_GAME, CODE_REVIEW)  "
+                             "AT RISK (3 working days late)  "
+                             "[2027 not in the holiday calendar yet (counted Mon-Fri)]\n"));
+  EXPECT_THAT(LineWith(out, "MP_VERIFY  "), HasSubstr("2026-08-20  ~2026-08-25  -3"));
+  EXPECT_THAT(out, HasSubstr("~ rests on an estimated duration"));
+
+  // Several years are all named; a server that sends only the flag still gets a note.
+  schedule->add_unconfirmed_years(2028);
+  EXPECT_THAT(RenderLaunch(launch), HasSubstr("[2027, 2028 not in the holiday calendar yet"));
+  schedule->clear_unconfirmed_years();
+  EXPECT_THAT(RenderLaunch(launch),
+              HasSubstr("[counts Mon-Fri beyond the known holiday calendar]"));
+}
+
 TEST(RenderItemTest, ShowsStatusScheduleAndFees) {
   v1::Item item = FromText<v1::Item>(R"pb(
     name: "launches/l1/items/MP_VERIFY"
@@ -232,6 +257,15 @@ TEST(RenderItemTest, ShowsStatusScheduleAndFees) {
   EXPECT_THAT(out, HasSubstr("depends on  MP_ACCOUNT\n"));
   EXPECT_THAT(out, HasSubstr("etag        5-def\n"));
   EXPECT_THAT(out, Not(HasSubstr("assignee")));
+  EXPECT_THAT(out, Not(HasSubstr("calendar")));
+
+  item.mutable_schedule()->set_duration_estimated(true);
+  item.mutable_schedule()->set_unconfirmed_calendar(true);
+  item.mutable_schedule()->add_unconfirmed_years(2027);
+  const std::string flagged = RenderItem(item);
+  EXPECT_THAT(flagged, HasSubstr("projected   ~2026-08-18 (estimate) (slack 2 working days)\n"));
+  EXPECT_THAT(flagged,
+              HasSubstr("calendar    2027 not in the holiday calendar yet (counted Mon-Fri)\n"));
 }
 
 TEST(RenderReadinessTest, NotReadyWithBlockers) {

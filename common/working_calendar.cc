@@ -198,6 +198,27 @@ bool SpanUnconfirmed(const std::set<int>& known_years, absl::CivilDay a, absl::C
   return false;
 }
 
+// The years between `a` and `b` (inclusive, either order) that no file lists, ascending. Only
+// listed once SpanUnconfirmed said there are some, so confirmed spans allocate nothing.
+std::vector<int> UnknownYears(const std::set<int>& known_years, absl::CivilDay a,
+                              absl::CivilDay b) {
+  std::vector<int> years;
+  if (!SpanUnconfirmed(known_years, a, b)) return years;
+  const int64_t last = std::max(a, b).year();
+  for (int64_t year = std::min(a, b).year(); year <= last; ++year) {
+    if (known_years.count(static_cast<int>(year)) == 0) years.push_back(static_cast<int>(year));
+  }
+  return years;
+}
+
+// `day`, reached from `from`, with the unknown years between them.
+CalendarDay WithUnknownYears(const std::set<int>& known_years, absl::CivilDay from,
+                             absl::CivilDay day) {
+  std::vector<int> years = UnknownYears(known_years, from, day);
+  const bool unconfirmed = !years.empty();
+  return {day, unconfirmed, std::move(years)};
+}
+
 // Number of Monday-Friday days among the `n` days starting at the Monday 1970-01-05 (negative n
 // counts backwards). f(n + 1) - f(n) is 1 exactly when that Monday + n is a weekday.
 int64_t WeekdaysFromMonday(int64_t n) {
@@ -292,19 +313,19 @@ CalendarDay WorkingCalendar::AddWorkingDays(absl::CivilDay from, int n) const {
     day += step;
     if (IsWorkingDay(day)) --remaining;
   }
-  return {day, SpanUnconfirmed(known_years_, from, day)};
+  return WithUnknownYears(known_years_, from, day);
 }
 
 CalendarDay WorkingCalendar::RollForward(absl::CivilDay day) const {
   absl::CivilDay rolled = day;
   while (!IsWorkingDay(rolled)) ++rolled;
-  return {rolled, SpanUnconfirmed(known_years_, day, rolled)};
+  return WithUnknownYears(known_years_, day, rolled);
 }
 
 CalendarDay WorkingCalendar::RollBackward(absl::CivilDay day) const {
   absl::CivilDay rolled = day;
   while (!IsWorkingDay(rolled)) --rolled;
-  return {rolled, SpanUnconfirmed(known_years_, day, rolled)};
+  return WithUnknownYears(known_years_, day, rolled);
 }
 
 WorkingDayCount WorkingCalendar::WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to) const {
@@ -324,7 +345,9 @@ WorkingDayCount WorkingCalendar::WorkingDaysBetween(absl::CivilDay from, absl::C
        ++it) {
     if (IsWeekend(*it)) ++count;
   }
-  return {static_cast<int>(count), SpanUnconfirmed(known_years_, from, to)};
+  std::vector<int> years = UnknownYears(known_years_, from, to);
+  const bool unconfirmed = !years.empty();
+  return {static_cast<int>(count), unconfirmed, std::move(years)};
 }
 
 std::set<int> WorkingCalendar::known_years() const { return known_years_; }

@@ -17,11 +17,16 @@ namespace preflight {
 struct CalendarDay {
   absl::CivilDay day;
   bool unconfirmed = false;
+  // The years consulted that the calendar does not know, ascending; non-empty exactly when
+  // `unconfirmed`, so a message can say which year's holidays are missing.
+  std::vector<int> unconfirmed_years;
 };
 
 struct WorkingDayCount {
   int days = 0;
   bool unconfirmed = false;
+  // As in CalendarDay.
+  std::vector<int> unconfirmed_years;
 };
 
 // Mainland China working days: Monday-Friday minus public holidays, plus make-up working days
@@ -58,7 +63,8 @@ class WorkingCalendar {
   CalendarDay RollBackward(absl::CivilDay day) const;
   // Number of working days d with from < d <= to; negative (counting to < d <= from) when
   // to < from. AddWorkingDays(from, WorkingDaysBetween(from, to).days) == to whenever `to` is a
-  // working day.
+  // working day. Linear in the holidays and make-up days of the range, and, when it is
+  // unconfirmed, in its years.
   WorkingDayCount WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to) const;
 
   std::set<int> known_years() const;

@@ -15,6 +15,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 using ::testing::Optional;
 
 constexpr char kDataFile[] = PREFLIGHT_SOURCE_DIR "/data/calendar/cn_mainland.textproto";
@@ -238,6 +239,24 @@ TEST_F(MainlandCalendarTest, Dates2027AreUnconfirmedMondayToFriday) {
   // The same kind of call inside 2026 is confirmed.
   EXPECT_FALSE(cal().AddWorkingDays(D(2026, 12, 1), 5).unconfirmed);
   EXPECT_FALSE(cal().WorkingDaysBetween(D(2026, 12, 1), D(2026, 12, 31)).unconfirmed);
+}
+
+TEST_F(MainlandCalendarTest, UnconfirmedResultsNameTheMissingYears) {
+  // Only the years outside 2024-2026 that the span touches, ascending, whichever the direction.
+  EXPECT_THAT(cal().AddWorkingDays(D(2026, 12, 31), 1).unconfirmed_years, ElementsAre(2027));
+  EXPECT_THAT(cal().AddWorkingDays(D(2027, 1, 4), -3).unconfirmed_years, ElementsAre(2027));
+  // New Year's Day 2024 is off: rolling back lands in 2023.
+  EXPECT_THAT(cal().RollBackward(D(2024, 1, 1)).unconfirmed_years, ElementsAre(2023));
+  EXPECT_THAT(cal().RollBackward(D(2026, 1, 3)).unconfirmed_years, IsEmpty());
+  EXPECT_THAT(cal().RollForward(D(2027, 1, 2)).unconfirmed_years, ElementsAre(2027));
+  EXPECT_THAT(cal().WorkingDaysBetween(D(2028, 6, 1), D(2023, 6, 1)).unconfirmed_years,
+              ElementsAre(2023, 2027, 2028));
+  EXPECT_THAT(cal().WorkingDaysBetween(D(2024, 1, 2), D(2026, 12, 31)).unconfirmed_years,
+              IsEmpty());
+  // Nothing known: every year of the span.
+  const WorkingCalendar empty;
+  EXPECT_THAT(empty.WorkingDaysBetween(D(2026, 12, 1), D(2027, 1, 8)).unconfirmed_years,
+              ElementsAre(2026, 2027));
 }
 
 TEST_F(MainlandCalendarTest, BetweenAgreesWithDayByDayCounting) {

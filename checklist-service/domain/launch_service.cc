@@ -229,8 +229,8 @@ const CompiledTemplate* LaunchService::TemplateOf(const Launch& launch) const {
 }
 
 void LaunchService::Recompute(LaunchState& state) const {
-  ScheduleResult result =
-      ComputeSchedule(state.launch, state.items, Today(state.launch), *calendar_);
+  ScheduleResult result = ComputeSchedule(state.launch, state.items, Today(state.launch),
+                                          *calendar_, TemplateOf(state.launch));
   for (Item& item : state.items) {
     auto it = result.items.find(item.code);
     item.schedule = it != result.items.end() ? it->second : ItemSchedule{};
@@ -255,8 +255,8 @@ void LaunchService::RecomputeCached(LaunchState& state, int64_t items_version) {
   ScheduleKey key{state.launch.id, state.launch.version, items_version, Today(state.launch)};
   std::shared_ptr<const ScheduleResult> result = schedule_cache_.Find(key);
   if (result == nullptr) {
-    result = std::make_shared<const ScheduleResult>(
-        ComputeSchedule(state.launch, state.items, key.today, *calendar_));
+    result = std::make_shared<const ScheduleResult>(ComputeSchedule(
+        state.launch, state.items, key.today, *calendar_, TemplateOf(state.launch)));
     schedule_cache_.Insert(std::move(key), result);
   }
   ApplySchedule(*result, state);

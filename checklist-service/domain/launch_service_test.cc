@@ -19,6 +19,8 @@
 namespace preflight::checklist {
 namespace {
 
+using ::testing::Contains;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 absl::Time ShanghaiTime(int y, int m, int d, int hh, int mm = 0) {
@@ -469,6 +471,48 @@ TEST_F(LaunchServiceTest, WentLiveAnchorsPostLaunchDeadline) {
   // 30 calendar days after 2026-12-18 is 2027-01-17, a Sunday: due the Friday before.
   EXPECT_EQ(*psb->schedule.latest_finish, absl::CivilDay(2027, 1, 15));
   EXPECT_TRUE(psb->schedule.unconfirmed_calendar);  // 2027 is not announced yet
+  // It names the year it lacks, and only that one: 2026 is announced.
+  EXPECT_THAT(psb->schedule.unconfirmed_years, ElementsAre(2027));
+  EXPECT_THAT(updated->launch.schedule.unconfirmed_years, ElementsAre(2027));
+  EXPECT_TRUE(updated->launch.schedule.unconfirmed_calendar);
+}
+
+TEST_F(LaunchServiceTest, PaidGameWaitsMonthsForItsPublishingNumberAnEstimate) {
+  // A mini game that sells items needs a 版号: planned at the template's 18/60/186 WD, an
+  // estimate, and long enough to set the critical path.
+  NewLaunch request = Shop();
+  request.profile.mini_game = true;
+  request.profile.service_categories = {"game"};
+  absl::StatusOr<LaunchState> state = service_->CreateLaunch(request, "", actor_);
+  ASSERT_TRUE(state.ok()) << state.status();
+  const Item* game = state->FindItem("PERMIT_GAME");
+  ASSERT_NE(game, nullptr);
+  EXPECT_EQ(game->status, ItemStatus::kNotStarted);
+  EXPECT_EQ(game->duration.min, 18);
+  EXPECT_EQ(game->duration.typical, 60);
+  EXPECT_EQ(game->duration.max, 186);
+  EXPECT_TRUE(game->estimate);
+  // From Tue Sep 1, 2026, 60 working days (past Mid-Autumn, National Day and its make-up
+  // Saturday) end on Mon Nov 30.
+  EXPECT_EQ(game->schedule.projected_finish, absl::CivilDay(2026, 11, 30));
+  EXPECT_TRUE(game->schedule.duration_estimated);
+  EXPECT_TRUE(game->schedule.critical);
+
+  const LaunchSchedule& launch = state->launch.schedule;
+  EXPECT_THAT(launch.critical_path, Contains("PERMIT_GAME"));
+  EXPECT_THAT(launch.estimated_critical_items, Contains("PERMIT_GAME"));
+  EXPECT_TRUE(launch.at_risk);  // the Dec 15 target no longer holds
+  EXPECT_THAT(launch.critical_path,
+              ElementsAre("BIZ", "PERMIT_GAME", "MP_CATEGORY", "MP_FILING", "CODE_REVIEW"));
+  // Of these the template marks all but the business licence and the filing as estimates.
+  EXPECT_THAT(launch.estimated_critical_items,
+              ElementsAre("PERMIT_GAME", "MP_CATEGORY", "CODE_REVIEW"));
+
+  // The domain is an estimate for its ¥80 fee only: its duration is not.
+  const Item* domain = state->FindItem("DOMAIN");
+  ASSERT_NE(domain, nullptr);
+  EXPECT_TRUE(domain->estimate);
+  EXPECT_FALSE(domain->schedule.duration_estimated);
 }
 
 TEST_F(LaunchServiceTest, ListLaunchesPagesThroughAtRiskFilter) {

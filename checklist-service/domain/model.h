@@ -148,10 +148,19 @@ struct ItemSchedule {
   int slack_working_days = 0;
   bool critical = false;
   bool at_risk = false;
+  // True when unconfirmed_years is non-empty.
   bool unconfirmed_calendar = false;
   bool done = false;
+  // The item's duration is an estimate (its template definition's `estimate` flag, else the
+  // item's) and its projected dates still rest on it: false once it is done.
+  bool duration_estimated = false;
+  // Years, ascending, that a date of this item was counted Monday-Friday in because the calendar
+  // has no holiday notice for them yet.
+  std::vector<int> unconfirmed_years;
 
-  // Compares only the dates the event stream reports as "schedule moved".
+  // Compares only the dates the event stream reports as "schedule moved". The calendar and
+  // estimate flags are left out on purpose: every read recomputes them, and a year added to the
+  // calendar that moves no date should not bump and rewrite every item that counted in it.
   bool SameDates(const ItemSchedule& other) const {
     return latest_start == other.latest_start && latest_finish == other.latest_finish &&
            projected_finish == other.projected_finish;
@@ -233,9 +242,15 @@ struct LaunchSchedule {
   std::vector<std::string> critical_path;
   bool at_risk = false;
   int slack_working_days = 0;
+  // True when unconfirmed_years is non-empty.
   bool unconfirmed_calendar = false;
   Fen fees_paid = 0;
   Fen fees_expected = 0;
+  // Every item's unconfirmed years and the launch's own (projected launch, slack), ascending.
+  std::vector<int> unconfirmed_years;
+  // Codes on the critical path, in its order, whose durations are estimates: the projected
+  // launch rests on them.
+  std::vector<std::string> estimated_critical_items;
 };
 
 struct Launch {

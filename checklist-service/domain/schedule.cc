@@ -1,11 +1,32 @@
 #include "checklist-service/domain/schedule.h"
 
 #include <algorithm>
+#include <iterator>
 #include <set>
 #include <utility>
 
 namespace preflight::checklist {
 namespace {
+
+// Years a date was counted Monday-Friday in for want of a holiday notice; ascending, distinct.
+using Years = std::vector<int>;
+
+void Merge(Years& into, const Years& from) {
+  if (from.empty()) return;
+  if (into.empty()) {
+    into = from;
+    return;
+  }
+  Years merged;
+  merged.reserve(into.size() + from.size());
+  std::set_union(into.begin(), into.end(), from.begin(), from.end(), std::back_inserter(merged));
+  into = std::move(merged);
+}
+
+Years Union(Years a, const Years& b) {
+  Merge(a, b);
+  return a;
+}
 
 // One applicable item in the dependency graph.
 struct Node {
@@ -16,45 +37,45 @@ struct Node {
   std::vector<std::pair<int, int>> successors;
 
   ItemSchedule schedule;
-  // Whether an unconfirmed calendar day lies behind the latest dates / the projected dates;
-  // successors and predecessors inherit them through the passes.
-  bool latest_unconfirmed = false;
-  bool projection_unconfirmed = false;
+  // The unconfirmed years behind the latest dates / the projected dates; successors and
+  // predecessors inherit them through the passes.
+  Years latest_years;
+  Years projection_years;
 };
 
-// Keeps the earliest (or latest) of several candidate days, remembering whether any candidate
-// consulted was unconfirmed: the outcome of a min/max depends on all of them.
+// Keeps the earliest (or latest) of several candidate days, collecting the unconfirmed years of
+// every candidate consulted: the outcome of a min/max depends on all of them.
 class Extreme {
  public:
   explicit Extreme(bool keep_latest) : keep_latest_(keep_latest) {}
 
-  void Offer(absl::CivilDay day, bool unconfirmed) {
-    unconfirmed_ = unconfirmed_ || unconfirmed;
+  void Offer(absl::CivilDay day, const Years& years) {
+    Merge(years_, years);
     if (!day_ || (keep_latest_ ? day > *day_ : day < *day_)) day_ = day;
   }
-  void Offer(const CalendarDay& day) { Offer(day.day, day.unconfirmed); }
+  void Offer(const CalendarDay& day) { Offer(day.day, day.unconfirmed_years); }
 
   std::optional<absl::CivilDay> day() const { return day_; }
-  bool unconfirmed() const { return unconfirmed_; }
+  const Years& years() const { return years_; }
 
  private:
   bool keep_latest_;
   std::optional<absl::CivilDay> day_;
-  bool unconfirmed_ = false;
+  Years years_;
 };
 
 class Scheduler {
  public:
   Scheduler(const Launch& launch, const std::vector<Item>& items, absl::CivilDay today,
-            const WorkingCalendar& calendar)
-      : launch_(launch), items_(items), today_(today), calendar_(calendar) {}
+            const WorkingCalendar& calendar, const CompiledTemplate* tmpl)
+      : launch_(launch), items_(items), today_(today), calendar_(calendar), tmpl_(tmpl) {}
 
   ScheduleResult Run() {
     BuildGraph();
     SortTopologically();
     const CalendarDay t = calendar_.RollForward(today_);
     t_ = t.day;
-    t_unconfirmed_ = t.unconfirmed;
+    t_years_ = t.unconfirmed_years;
     BackwardPass();
     ForwardPass();
     Slack();
@@ -65,6 +86,17 @@ class Scheduler {
  private:
   bool Waived(const Node& node) const { return node.item->status == ItemStatus::kWaived; }
   bool NotDone(const Node& node) const { return !IsDone(node.item->status); }
+
+  // Whether the item's planned duration is an estimate. Item::estimate is also set by an
+  // estimated fee (a domain's ¥80), which says nothing about how long the item takes.
+  bool DurationIsEstimate(const Item& item) const {
+    if (tmpl_ != nullptr && !item.custom) {
+      if (const v1::ItemDefinition* definition = tmpl_->FindItem(item.code)) {
+        return definition->estimate();
+      }
+    }
+    return item.estimate;
+  }
 
   // F = first day the item's result is available when it starts on `start`.
   CalendarDay Finish(const Item& item, absl::CivilDay start) const {
@@ -153,7 +185,7 @@ class Scheduler {
           if (successor.post_launch || !successor.schedule.latest_start) continue;
           const CalendarDay bound =
               calendar_.AddWorkingDays(*successor.schedule.latest_start, -lag);
-          latest_finish.Offer(bound.day, bound.unconfirmed || successor.latest_unconfirmed);
+          latest_finish.Offer(bound.day, Union(bound.unconfirmed_years, successor.latest_years));
         }
       } else if (item.due_date) {
         latest_finish.Offer(calendar_.RollBackward(*item.due_date));
@@ -170,7 +202,7 @@ class Scheduler {
       const CalendarDay latest_start = LatestStart(item, *latest_finish.day());
       node.schedule.latest_finish = latest_finish.day();
       node.schedule.latest_start = latest_start.day;
-      node.latest_unconfirmed = latest_finish.unconfirmed() || latest_start.unconfirmed;
+      node.latest_years = Union(latest_finish.years(), latest_start.unconfirmed_years);
     }
   }
 
@@ -204,17 +236,17 @@ class Scheduler {
 
   // Projects one item from its status. `earliest` stands in for "today" where the item still has
   // to start (or restart): t, or for post-launch items no earlier than the launch.
-  void Project(Node& node, absl::CivilDay earliest, bool earliest_unconfirmed) {
+  void Project(Node& node, absl::CivilDay earliest, const Years& earliest_years) {
     const Item& item = *node.item;
     ItemSchedule& schedule = node.schedule;
-    bool unconfirmed = false;
+    Years years;
     switch (item.status) {
       case ItemStatus::kApproved: {
         if (item.approved_date) {
           schedule.projected_finish = *item.approved_date;
         } else {
           schedule.projected_finish = t_;
-          unconfirmed = t_unconfirmed_;
+          years = t_years_;
         }
         schedule.projected_start =
             item.started_date.value_or(item.approved_date.value_or(*schedule.projected_finish));
@@ -222,7 +254,7 @@ class Scheduler {
       }
       case ItemStatus::kNotStarted: {
         Extreme start(/*keep_latest=*/true);
-        start.Offer(earliest, earliest_unconfirmed);
+        start.Offer(earliest, earliest_years);
         for (const auto& [p, lag] : node.predecessors) {
           const Node& predecessor = nodes_[p];
           // A launch item does not wait for post-launch work.
@@ -230,76 +262,76 @@ class Scheduler {
           if (!predecessor.schedule.projected_finish) continue;  // waived, or a broken cycle
           const CalendarDay bound =
               calendar_.AddWorkingDays(*predecessor.schedule.projected_finish, lag);
-          start.Offer(bound.day, bound.unconfirmed || predecessor.projection_unconfirmed);
+          start.Offer(bound.day, Union(bound.unconfirmed_years, predecessor.projection_years));
         }
         const CalendarDay finish = Finish(item, *start.day());
         schedule.projected_start = start.day();
         schedule.projected_finish = finish.day;
-        unconfirmed = start.unconfirmed() || finish.unconfirmed;
+        years = Union(start.years(), finish.unconfirmed_years);
         break;
       }
       case ItemStatus::kInProgress: {
         const absl::CivilDay start = item.started_date.value_or(t_);
         Extreme finish(/*keep_latest=*/true);
         finish.Offer(Finish(item, start));
-        finish.Offer(t_, t_unconfirmed_);
+        finish.Offer(t_, t_years_);
         schedule.projected_start = start;
         schedule.projected_finish = finish.day();
-        unconfirmed = finish.unconfirmed();
+        years = finish.years();
         break;
       }
       case ItemStatus::kSubmitted: {
         schedule.projected_start = item.started_date.value_or(item.submitted_date.value_or(t_));
         Extreme finish(/*keep_latest=*/true);
         finish.Offer(Finish(item, item.submitted_date.value_or(t_)));
-        finish.Offer(t_, t_unconfirmed_);
+        finish.Offer(t_, t_years_);
         schedule.projected_finish = finish.day();
-        unconfirmed = finish.unconfirmed();
+        years = finish.years();
         break;
       }
       case ItemStatus::kRejected: {
         const CalendarDay finish = Finish(item, earliest);
         schedule.projected_start = earliest;
         schedule.projected_finish = finish.day;
-        unconfirmed = earliest_unconfirmed || finish.unconfirmed;
+        years = Union(earliest_years, finish.unconfirmed_years);
         break;
       }
       case ItemStatus::kWaived:
       case ItemStatus::kNotApplicable:
         break;
     }
-    node.projection_unconfirmed = unconfirmed;
+    node.projection_years = std::move(years);
   }
 
   void ForwardPass() {
     // Launch items first: they decide the projected launch, which post-launch items wait for.
     for (int i : order_) {
-      if (!nodes_[i].post_launch) Project(nodes_[i], t_, t_unconfirmed_);
+      if (!nodes_[i].post_launch) Project(nodes_[i], t_, t_years_);
     }
 
-    launch_unconfirmed_ = t_unconfirmed_;
+    launch_years_ = t_years_;
     if (launch_.went_live_date) {
       projected_launch_ = *launch_.went_live_date;
     } else {
       Extreme launch(/*keep_latest=*/true);
-      launch.Offer(t_, t_unconfirmed_);
+      launch.Offer(t_, t_years_);
       for (const Node& node : nodes_) {
         if (node.post_launch || !node.schedule.projected_finish) continue;
-        launch.Offer(*node.schedule.projected_finish, node.projection_unconfirmed);
+        launch.Offer(*node.schedule.projected_finish, node.projection_years);
       }
       projected_launch_ = *launch.day();
-      launch_unconfirmed_ = launch.unconfirmed();
+      launch_years_ = launch.years();
     }
 
     // Post-launch work starts no earlier than the anchor (went-live, else target) and, before
     // going live, no earlier than the projected launch.
     Extreme earliest(/*keep_latest=*/true);
-    earliest.Offer(t_, t_unconfirmed_);
+    earliest.Offer(t_, t_years_);
     earliest.Offer(
         calendar_.RollForward(launch_.went_live_date.value_or(launch_.target_launch_date)));
-    if (!launch_.went_live_date) earliest.Offer(projected_launch_, launch_unconfirmed_);
+    if (!launch_.went_live_date) earliest.Offer(projected_launch_, launch_years_);
     for (int i : order_) {
-      if (nodes_[i].post_launch) Project(nodes_[i], *earliest.day(), earliest.unconfirmed());
+      if (nodes_[i].post_launch) Project(nodes_[i], *earliest.day(), earliest.years());
     }
   }
 
@@ -307,13 +339,17 @@ class Scheduler {
     for (Node& node : nodes_) {
       ItemSchedule& schedule = node.schedule;
       schedule.done = IsDone(node.item->status);
-      schedule.unconfirmed_calendar = node.latest_unconfirmed || node.projection_unconfirmed;
-      if (schedule.done || !schedule.projected_finish || !schedule.latest_finish) continue;
-      const WorkingDayCount slack =
-          calendar_.WorkingDaysBetween(*schedule.projected_finish, *schedule.latest_finish);
-      schedule.slack_working_days = slack.days;
-      schedule.at_risk = slack.days < 0;
-      schedule.unconfirmed_calendar = schedule.unconfirmed_calendar || slack.unconfirmed;
+      // A finished item's dates are records, not plans.
+      schedule.duration_estimated = DurationIsEstimate(*node.item) && !schedule.done;
+      schedule.unconfirmed_years = Union(node.latest_years, node.projection_years);
+      if (!schedule.done && schedule.projected_finish && schedule.latest_finish) {
+        const WorkingDayCount slack =
+            calendar_.WorkingDaysBetween(*schedule.projected_finish, *schedule.latest_finish);
+        schedule.slack_working_days = slack.days;
+        schedule.at_risk = slack.days < 0;
+        Merge(schedule.unconfirmed_years, slack.unconfirmed_years);
+      }
+      schedule.unconfirmed_calendar = !schedule.unconfirmed_years.empty();
     }
   }
 
@@ -364,6 +400,9 @@ class Scheduler {
     for (int i : path) {
       nodes_[i].schedule.critical = true;
       critical_path_.push_back(nodes_[i].item->code);
+      if (nodes_[i].schedule.duration_estimated) {
+        estimated_critical_items_.push_back(nodes_[i].item->code);
+      }
     }
   }
 
@@ -377,12 +416,12 @@ class Scheduler {
         calendar_.WorkingDaysBetween(projected_launch_, launch_.target_launch_date);
     launch.slack_working_days = slack.days;
     launch.at_risk = !launch_.went_live_date && projected_launch_ > launch_.target_launch_date;
-    launch.unconfirmed_calendar = launch_unconfirmed_ || slack.unconfirmed;
+    launch.unconfirmed_years = Union(launch_years_, slack.unconfirmed_years);
+    launch.estimated_critical_items = estimated_critical_items_;
 
     for (const Node& node : nodes_) {
       result.items[node.item->code] = node.schedule;
-      launch.unconfirmed_calendar =
-          launch.unconfirmed_calendar || node.schedule.unconfirmed_calendar;
+      Merge(launch.unconfirmed_years, node.schedule.unconfirmed_years);
       const Item& item = *node.item;
       const Fen fee = item.fee_per_attempt;
       const Fen paid = FeesPaid(item);
@@ -398,6 +437,7 @@ class Scheduler {
       launch.fees_paid += paid;
       launch.fees_expected += expected;
     }
+    launch.unconfirmed_calendar = !launch.unconfirmed_years.empty();
     for (const Item& item : items_) {
       if (item.status != ItemStatus::kNotApplicable || index_.count(item.code) > 0) continue;
       ItemSchedule schedule;
@@ -411,22 +451,25 @@ class Scheduler {
   const std::vector<Item>& items_;
   const absl::CivilDay today_;
   const WorkingCalendar& calendar_;
+  const CompiledTemplate* const tmpl_;
 
   std::vector<Node> nodes_;
   std::map<std::string, int> index_;
   std::vector<int> order_;
   absl::CivilDay t_;
-  bool t_unconfirmed_ = false;
+  Years t_years_;
   absl::CivilDay projected_launch_;
-  bool launch_unconfirmed_ = false;
+  Years launch_years_;
   std::vector<std::string> critical_path_;
+  std::vector<std::string> estimated_critical_items_;
 };
 
 }  // namespace
 
 ScheduleResult ComputeSchedule(const Launch& launch, const std::vector<Item>& items,
-                               absl::CivilDay today, const WorkingCalendar& calendar) {
-  return Scheduler(launch, items, today, calendar).Run();
+                               absl::CivilDay today, const WorkingCalendar& calendar,
+                               const CompiledTemplate* tmpl) {
+  return Scheduler(launch, items, today, calendar, tmpl).Run();
 }
 
 }  // namespace preflight::checklist

@@ -625,6 +625,7 @@ TEST_F(ScheduleTest, Target2027IsUnconfirmed) {
   EXPECT_THAT(result.items.at("A").latest_start, Optional(D(2027, 1, 4)));
   EXPECT_TRUE(result.items.at("A").unconfirmed_calendar);
   EXPECT_TRUE(result.launch.unconfirmed_calendar);
+  EXPECT_THAT(result.launch.unconfirmed_years, ElementsAre(2027));
 
   // The same work against a 2026 target is confirmed.
   result = Compute(MakeLaunch(D(2026, 12, 28)), items, D(2026, 12, 1));
@@ -647,6 +648,102 @@ TEST_F(ScheduleTest, ProjectionInto2027IsUnconfirmedForSuccessorsToo) {
   EXPECT_TRUE(result.items.at("B").unconfirmed_calendar);
   EXPECT_TRUE(result.launch.unconfirmed_calendar);
   EXPECT_TRUE(result.launch.at_risk);
+}
+
+TEST_F(ScheduleTest, UnconfirmedYearsNameOnlyTheYearsTouched) {
+  // From Mon Dec 28, 2026: A (5 WD) runs into 2027 and B inherits it; C (1 WD) stays in 2026.
+  std::vector<Item> items = {MakeItem("A", 5), MakeItem("B", 0, {{"A", 0}}), MakeItem("C", 1)};
+  ScheduleResult result = Compute(MakeLaunch(D(2026, 12, 31)), items, D(2026, 12, 28));
+  EXPECT_THAT(result.items.at("A").unconfirmed_years, ElementsAre(2027));
+  EXPECT_THAT(result.items.at("B").unconfirmed_years, ElementsAre(2027));
+  EXPECT_THAT(result.items.at("C").unconfirmed_years, IsEmpty());
+  EXPECT_FALSE(result.items.at("C").unconfirmed_calendar);
+  EXPECT_THAT(result.launch.unconfirmed_years, ElementsAre(2027));
+
+  // Against a Feb 2028 target A's latest dates lie in 2028 and its slack spans 2027 too; both
+  // are named, in order, and 2026 (announced) is not.
+  items = {MakeItem("A", 5)};
+  result = Compute(MakeLaunch(D(2028, 2, 1)), items, D(2026, 12, 1));
+  EXPECT_THAT(result.items.at("A").unconfirmed_years, ElementsAre(2027, 2028));
+  EXPECT_TRUE(result.items.at("A").unconfirmed_calendar);
+  EXPECT_THAT(result.launch.unconfirmed_years, ElementsAre(2027, 2028));
+
+  // All in 2026: nothing to name.
+  result = Compute(MakeLaunch(D(2026, 12, 28)), items, D(2026, 12, 1));
+  EXPECT_THAT(result.items.at("A").unconfirmed_years, IsEmpty());
+  EXPECT_THAT(result.launch.unconfirmed_years, IsEmpty());
+  EXPECT_FALSE(result.launch.unconfirmed_calendar);
+}
+
+TEST_F(ScheduleTest, EstimatedDurationsOnTheCriticalPathAreListed) {
+  // A (estimate, 10 WD) -> B (3 WD) is the critical path; C (estimate, 2 WD) has slack; D
+  // (estimate) is approved, so its dates are records rather than plans.
+  Item a = MakeItem("A", 10);
+  a.estimate = true;
+  Item c = MakeItem("C", 2);
+  c.estimate = true;
+  Item d = MakeItem("D", 5, {}, ItemStatus::kApproved);
+  d.estimate = true;
+  d.approved_date = D(2026, 8, 20);
+  std::vector<Item> items = {a, MakeItem("B", 3, {{"A", 0}}), c, d};
+  ScheduleResult result = Compute(MakeLaunch(D(2026, 12, 1)), items, D(2026, 9, 1));
+  EXPECT_THAT(result.launch.critical_path, ElementsAre("A", "B"));
+  EXPECT_THAT(result.launch.estimated_critical_items, ElementsAre("A"));
+  EXPECT_TRUE(result.items.at("A").duration_estimated);
+  EXPECT_FALSE(result.items.at("B").duration_estimated);
+  EXPECT_TRUE(result.items.at("C").duration_estimated);
+  EXPECT_FALSE(result.items.at("D").duration_estimated);
+
+  // Once A is approved the path is B alone, and nothing on it is an estimate.
+  items[0].status = ItemStatus::kApproved;
+  items[0].approved_date = D(2026, 9, 1);
+  result = Compute(MakeLaunch(D(2026, 12, 1)), items, D(2026, 9, 1));
+  EXPECT_THAT(result.launch.critical_path, ElementsAre("B"));
+  EXPECT_THAT(result.launch.estimated_critical_items, IsEmpty());
+  EXPECT_FALSE(result.items.at("A").duration_estimated);
+}
+
+TEST_F(ScheduleTest, TemplateDecidesWhoseDurationIsAnEstimate) {
+  // FEE's only estimate is its fee, which sets Item::estimate too; SLOW's definition is one.
+  constexpr char kTiny[] = R"txt(
+    id: "tiny"
+    title_en: "Tiny"
+    title_zh: "小"
+    groups { code: "g" title_en: "G" title_zh: "组" }
+    items {
+      code: "FEE" title_en: "Fee" title_zh: "费" group: "g" applies_reason: "always"
+      duration { unit: DAY_UNIT_WORKING_DAYS min: 1 typical: 1 max: 1 }
+      fees { amount { currency_code: "CNY" units: 80 } estimate: true }
+    }
+    items {
+      code: "SLOW" title_en: "Slow" title_zh: "慢" group: "g" applies_reason: "always"
+      duration { unit: DAY_UNIT_WORKING_DAYS min: 5 typical: 5 max: 9 }
+      depends_on { code: "FEE" }
+      estimate: true
+    }
+  )txt";
+  absl::StatusOr<CompiledTemplate> tmpl = TemplateCatalog::CompileText(kTiny, "tiny.textproto");
+  ASSERT_TRUE(tmpl.ok()) << tmpl.status();
+  Item fee = MakeItem("FEE", 1);
+  fee.estimate = true;
+  Item slow = MakeItem("SLOW", 5, {{"FEE", 0}});
+  slow.estimate = true;
+  Item custom = MakeItem("MINE", 2);
+  custom.custom = true;
+  custom.estimate = true;
+  const std::vector<Item> items = {fee, slow, custom};
+
+  ScheduleResult result =
+      ComputeSchedule(MakeLaunch(D(2026, 12, 1)), items, D(2026, 9, 1), *calendar_, &*tmpl);
+  EXPECT_THAT(result.launch.critical_path, ElementsAre("FEE", "SLOW"));
+  EXPECT_FALSE(result.items.at("FEE").duration_estimated);
+  EXPECT_TRUE(result.items.at("SLOW").duration_estimated);
+  EXPECT_TRUE(result.items.at("MINE").duration_estimated);  // not the template's: its own flag
+  EXPECT_THAT(result.launch.estimated_critical_items, ElementsAre("SLOW"));
+
+  // Without the template only the items' flags are known.
+  result = Compute(MakeLaunch(D(2026, 12, 1)), items, D(2026, 9, 1));
+  EXPECT_THAT(result.launch.estimated_critical_items, ElementsAre("FEE", "SLOW"));
 }
 
 TEST_F(ScheduleTest, NotApplicableItemsGetAnEmptyDoneEntry) {

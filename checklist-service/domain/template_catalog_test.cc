@@ -253,6 +253,26 @@ TEST_F(BuiltinTemplateTest, PublicSecurityFilingIsDueAfterGoLive) {
   EXPECT_EQ(Def("WXPAY_MCH").official_number_label(), "商户号");
 }
 
+TEST_F(BuiltinTemplateTest, GamePublishingNumberPlansMonthsAndCitesEveryNumber) {
+  // The 版号 takes months, not the 文网文's 20 WD: an estimate whose min, typical and max each
+  // name the source they come from.
+  const v1::ItemDefinition& game = Def("PERMIT_GAME");
+  EXPECT_EQ(game.duration().unit(), v1::DAY_UNIT_WORKING_DAYS);
+  EXPECT_EQ(game.duration().min(), 18);
+  EXPECT_EQ(game.duration().typical(), 60);
+  EXPECT_EQ(game.duration().max(), 186);
+  EXPECT_TRUE(game.estimate());
+  std::set<std::string> cited;
+  for (const v1::SourceRef& source : Wechat().proto().sources()) cited.insert(source.key());
+  for (const char* key : {"G1", "G2", "G3", "G4", "G5"}) {
+    EXPECT_THAT(game.source(), HasSubstr(key));
+    EXPECT_EQ(cited.count(key), 1u) << key;
+  }
+  EXPECT_THAT(game.notes(), HasSubstr("min 18 WD"));
+  EXPECT_THAT(game.notes(), HasSubstr("typical 60 WD"));
+  EXPECT_THAT(game.notes(), HasSubstr("max 186 WD"));
+}
+
 TEST_F(BuiltinTemplateTest, EnterpriseMiniGamesVerifyBeforeFiling) {
   // The mini-game-only edge MP_VERIFY -> MP_FILING goes through a checkpoint item.
   const v1::ItemDefinition& gate = Def("MINIGAME_VERIFY_BEFORE_FILING");

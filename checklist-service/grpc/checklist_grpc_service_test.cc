@@ -246,6 +246,36 @@ TEST_F(ChecklistGrpcServiceTest, CreateLaunchRejectsBadInput) {
 
 // ---- GetLaunch ----------------------------------------------------------------------------------
 
+TEST_F(ChecklistGrpcServiceTest, ScheduleNamesMissingCalendarYearsAndEstimates) {
+  // A paid mini game with a 2027 target: the 版号 (an estimate) sets the critical path, and the
+  // dates counted in unannounced 2027 say so by year.
+  v1::CreateLaunchRequest request = ShopRequest();
+  request.mutable_launch()->set_target_launch_date("2027-03-15");
+  request.mutable_launch()->mutable_profile()->set_mini_game(true);
+  v1::Launch launch;
+  ASSERT_OK(Create(request, &launch));
+  const v1::LaunchSchedule& schedule = launch.schedule();
+  EXPECT_TRUE(schedule.unconfirmed_calendar());
+  EXPECT_THAT(schedule.unconfirmed_years(), ::testing::ElementsAre(2027));
+  EXPECT_THAT(schedule.critical_path(), Contains("PERMIT_GAME"));
+  EXPECT_THAT(schedule.estimated_critical_items(), Contains("PERMIT_GAME"));
+  const v1::Item* game = FindItem(launch, "PERMIT_GAME");
+  ASSERT_NE(game, nullptr);
+  EXPECT_TRUE(game->estimate());
+  EXPECT_EQ(game->duration().typical(), 60);
+  EXPECT_EQ(game->duration().max(), 186);
+  EXPECT_TRUE(game->schedule().duration_estimated());
+  // Its latest dates count back from March 2027.
+  EXPECT_THAT(game->schedule().unconfirmed_years(), ::testing::ElementsAre(2027));
+  // Once approved, an estimated item's dates are records, not estimates.
+  EXPECT_TRUE(FindItem(launch, "PRIVACY_GUIDE")->schedule().duration_estimated());
+  v1::Item item;
+  ASSERT_OK(SetStatus(launch.name(), "MP_ACCOUNT", v1::ITEM_STATUS_APPROVED, &item));
+  ASSERT_OK(SetStatus(launch.name(), "PRIVACY_GUIDE", v1::ITEM_STATUS_APPROVED, &item));
+  EXPECT_TRUE(item.estimate());
+  EXPECT_FALSE(item.schedule().duration_estimated());
+}
+
 TEST_F(ChecklistGrpcServiceTest, GetLaunchReturnsViews) {
   const v1::Launch created = CreateShop();
   v1::Launch full, basic;

@@ -243,6 +243,10 @@ v1::LaunchSchedule ToProto(const LaunchSchedule& schedule) {
   out.set_unconfirmed_calendar(schedule.unconfirmed_calendar);
   *out.mutable_fees_paid() = ToMoney(schedule.fees_paid);
   *out.mutable_fees_expected() = ToMoney(schedule.fees_expected);
+  for (const std::string& code : schedule.estimated_critical_items) {
+    out.add_estimated_critical_items(code);
+  }
+  for (int year : schedule.unconfirmed_years) out.add_unconfirmed_years(year);
   return out;
 }
 
@@ -305,6 +309,8 @@ v1::Item ToProto(const Item& item) {
   schedule->set_at_risk(item.schedule.at_risk);
   schedule->set_unconfirmed_calendar(item.schedule.unconfirmed_calendar);
   schedule->set_done(item.schedule.done);
+  schedule->set_duration_estimated(item.schedule.duration_estimated);
+  for (int year : item.schedule.unconfirmed_years) schedule->add_unconfirmed_years(year);
   out.set_started_date(DateText(item.started_date));
   out.set_submitted_date(DateText(item.submitted_date));
   out.set_approved_date(DateText(item.approved_date));

@@ -278,6 +278,10 @@ void ToProto(const Launch& launch, pb::Launch* out) {
   s->set_unconfirmed_calendar(schedule.unconfirmed_calendar);
   s->set_fees_paid(schedule.fees_paid);
   s->set_fees_expected(schedule.fees_expected);
+  for (int year : schedule.unconfirmed_years) s->add_unconfirmed_years(year);
+  for (const std::string& code : schedule.estimated_critical_items) {
+    s->add_estimated_critical_items(code);
+  }
 }
 
 Launch FromProto(pb::Launch* in) {
@@ -326,6 +330,8 @@ Launch FromProto(pb::Launch* in) {
   schedule.unconfirmed_calendar = s->unconfirmed_calendar();
   schedule.fees_paid = s->fees_paid();
   schedule.fees_expected = s->fees_expected();
+  schedule.unconfirmed_years.assign(s->unconfirmed_years().begin(), s->unconfirmed_years().end());
+  schedule.estimated_critical_items = TakeAll(s->mutable_estimated_critical_items());
   return launch;
 }
 
@@ -418,6 +424,8 @@ void ToProto(const Item& item, pb::Item* out) {
   s->set_at_risk(schedule.at_risk);
   s->set_unconfirmed_calendar(schedule.unconfirmed_calendar);
   s->set_done(schedule.done);
+  for (int year : schedule.unconfirmed_years) s->add_unconfirmed_years(year);
+  s->set_duration_estimated(schedule.duration_estimated);
 }
 
 Item FromProto(pb::Item* in) {
@@ -513,6 +521,8 @@ Item FromProto(pb::Item* in) {
   schedule.at_risk = s.at_risk();
   schedule.unconfirmed_calendar = s.unconfirmed_calendar();
   schedule.done = s.done();
+  schedule.unconfirmed_years.assign(s.unconfirmed_years().begin(), s.unconfirmed_years().end());
+  schedule.duration_estimated = s.duration_estimated();
   return item;
 }
 

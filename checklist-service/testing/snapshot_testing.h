@@ -13,7 +13,9 @@
 
 namespace preflight::testing {
 
-// A launch whose every field (optional dates included) differs from a default Launch.
+// A launch whose every field (optional dates included) differs from a default Launch, except
+// the schedule's unconfirmed_years and estimated_critical_items: they came after
+// testdata/checklist_v2.db, which holds launches made by this function (see v2_fixture.h).
 inline checklist::Launch FullLaunch(const std::string& id, const std::string& tenant = "tenant-a") {
   checklist::Launch launch;
   launch.id = id;
@@ -49,7 +51,8 @@ inline checklist::Launch FullLaunch(const std::string& id, const std::string& te
   return launch;
 }
 
-// An item whose every field (optional dates included) differs from a default Item.
+// An item whose every field (optional dates included) differs from a default Item, except the
+// schedule's unconfirmed_years and duration_estimated (as for FullLaunch).
 inline checklist::Item FullItem(const std::string& launch_id, const std::string& code) {
   checklist::Item item;
   item.launch_id = launch_id;
@@ -171,6 +174,8 @@ inline void ExpectLaunchEq(const checklist::Launch& want, const checklist::Launc
   EXPECT_EQ(got.schedule.unconfirmed_calendar, want.schedule.unconfirmed_calendar);
   EXPECT_EQ(got.schedule.fees_paid, want.schedule.fees_paid);
   EXPECT_EQ(got.schedule.fees_expected, want.schedule.fees_expected);
+  EXPECT_EQ(got.schedule.unconfirmed_years, want.schedule.unconfirmed_years);
+  EXPECT_EQ(got.schedule.estimated_critical_items, want.schedule.estimated_critical_items);
 }
 
 inline void ExpectItemEq(const checklist::Item& want, const checklist::Item& got) {
@@ -227,6 +232,8 @@ inline void ExpectItemEq(const checklist::Item& want, const checklist::Item& got
   EXPECT_EQ(got.schedule.at_risk, want.schedule.at_risk);
   EXPECT_EQ(got.schedule.unconfirmed_calendar, want.schedule.unconfirmed_calendar);
   EXPECT_EQ(got.schedule.done, want.schedule.done);
+  EXPECT_EQ(got.schedule.unconfirmed_years, want.schedule.unconfirmed_years);
+  EXPECT_EQ(got.schedule.duration_estimated, want.schedule.duration_estimated);
 }
 
 inline void ExpectEventEq(const checklist::Event& want, const checklist::Event& got) {

@@ -318,12 +318,18 @@ Section ReminderSection(const LaunchInfo& launch, const ItemInfo& item, const Ru
           {zh ? "期间假期" : "Holidays before then", FormatHolidays(holidays, lang)});
     }
   }
-  if (CountsWorkingDays(rung) && calendar.WorkingDaysBetween(sent_on, rung.deadline).unconfirmed) {
-    section.lines.push_back(
-        {zh ? "说明" : "Note",
-         zh ? "相关年份的法定节假日安排尚未公布，工作日暂按周一至周五计算。"
-            : "the holiday schedule for that year is not announced yet; working days are "
-              "counted Monday to Friday."});
+  if (CountsWorkingDays(rung)) {
+    const WorkingDayCount count = calendar.WorkingDaysBetween(sent_on, rung.deadline);
+    if (count.unconfirmed) {
+      // Name the years, so the reader knows which holiday notice the dates wait for.
+      const std::string years = absl::StrJoin(count.unconfirmed_years, zh ? "、" : ", ");
+      section.lines.push_back(
+          {zh ? "说明" : "Note",
+           zh ? absl::StrCat(years, " 年的法定节假日安排尚未公布，工作日暂按周一至周五计算。")
+              : absl::StrCat("the holiday schedule for ", years,
+                             " is not announced yet; working days are counted Monday to "
+                             "Friday.")});
+    }
   }
   if (rung.escalation) {
     const std::string owner =

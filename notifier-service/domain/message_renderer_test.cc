@@ -140,9 +140,9 @@ TEST_F(RendererTest, UnannouncedYearIsFlagged) {
   item_.due = D(2027, 1, 15);
   const Rung rung = PlannedRung("due:2027-01-15:-7", D(2026, 12, 20), D(2027, 1, 15));
   const RenderedMessage message = RenderReminder(launch_, item_, rung, "", false, cal());
-  EXPECT_THAT(message.text, HasSubstr("相关年份的法定节假日安排尚未公布"));
+  EXPECT_THAT(message.text, HasSubstr("2027 年的法定节假日安排尚未公布"));
   EXPECT_THAT(message.text,
-              HasSubstr("Note: the holiday schedule for that year is not announced yet; working "
+              HasSubstr("Note: the holiday schedule for 2027 is not announced yet; working "
                         "days are counted Monday to Friday.\n"));
 }
 
