@@ -73,6 +73,7 @@ TEST(FormatMoneyTest, YuanWithThousandsAndCents) {
 TEST(StatusLabelTest, UsesTheCliSpelling) {
   EXPECT_EQ(StatusLabel(v1::ITEM_STATUS_IN_PROGRESS), "in_progress");
   EXPECT_EQ(StatusLabel(v1::ITEM_STATUS_NOT_APPLICABLE), "n/a");
+  EXPECT_EQ(StatusLabel(v1::ITEM_STATUS_RETURNED), "returned");
 }
 
 const char kLaunch[] = R"pb(

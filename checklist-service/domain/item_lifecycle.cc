@@ -17,10 +17,13 @@ std::vector<ItemStatus> AllowedTransitions(ItemStatus from) {
     case S::kInProgress:
       return {S::kNotStarted, S::kSubmitted, S::kApproved, S::kWaived};
     case S::kSubmitted:
-      // Back to in progress is a withdrawn application.
-      return {S::kApproved, S::kRejected, S::kInProgress};
+      // Back to in progress is a withdrawn application; returned asks for more material.
+      return {S::kApproved, S::kRejected, S::kReturned, S::kInProgress};
     case S::kRejected:
       return {S::kInProgress, S::kSubmitted, S::kWaived};
+    case S::kReturned:
+      // Submitted again is the resubmission; in progress gives the application up.
+      return {S::kSubmitted, S::kInProgress, S::kWaived};
     case S::kApproved:
       // Reopened for a renewal (yearly WeChat verification) or a change filing.
       return {S::kInProgress};
@@ -82,6 +85,7 @@ void ApplyTransition(Item& item, ItemStatus to, absl::CivilDay today, bool expli
     case ItemStatus::kRejected:
     case ItemStatus::kWaived:
     case ItemStatus::kNotApplicable:
+    case ItemStatus::kReturned:
       break;
   }
   if (from == ItemStatus::kWaived) item.waiver_reason.clear();

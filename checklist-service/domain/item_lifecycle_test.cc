@@ -12,8 +12,8 @@ namespace {
 using ::testing::HasSubstr;
 using S = ItemStatus;
 
-constexpr S kAll[] = {S::kNotStarted, S::kInProgress, S::kSubmitted,    S::kApproved,
-                      S::kRejected,   S::kWaived,     S::kNotApplicable};
+constexpr S kAll[] = {S::kNotStarted, S::kInProgress, S::kSubmitted,     S::kApproved,
+                      S::kRejected,   S::kWaived,     S::kNotApplicable, S::kReturned};
 
 Item MakeItem(S status) {
   Item item;
@@ -27,8 +27,9 @@ TEST(ItemLifecycleTest, TransitionTableIsExactlyTheDocumentedOne) {
   const std::map<S, std::set<S>> legal = {
       {S::kNotStarted, {S::kInProgress, S::kSubmitted, S::kApproved, S::kWaived}},
       {S::kInProgress, {S::kNotStarted, S::kSubmitted, S::kApproved, S::kWaived}},
-      {S::kSubmitted, {S::kApproved, S::kRejected, S::kInProgress}},
+      {S::kSubmitted, {S::kApproved, S::kRejected, S::kReturned, S::kInProgress}},
       {S::kRejected, {S::kInProgress, S::kSubmitted, S::kWaived}},
+      {S::kReturned, {S::kSubmitted, S::kInProgress, S::kWaived}},
       {S::kApproved, {S::kInProgress}},
       {S::kWaived, {S::kNotStarted, S::kInProgress}},
       {S::kNotApplicable, {}},

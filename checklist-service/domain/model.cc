@@ -6,7 +6,7 @@
 namespace preflight::checklist {
 namespace {
 
-constexpr std::array<std::pair<ItemStatus, absl::string_view>, 7> kStatusNames = {{
+constexpr std::array<std::pair<ItemStatus, absl::string_view>, 8> kStatusNames = {{
     {ItemStatus::kNotStarted, "NOT_STARTED"},
     {ItemStatus::kInProgress, "IN_PROGRESS"},
     {ItemStatus::kSubmitted, "SUBMITTED"},
@@ -14,6 +14,7 @@ constexpr std::array<std::pair<ItemStatus, absl::string_view>, 7> kStatusNames =
     {ItemStatus::kRejected, "REJECTED"},
     {ItemStatus::kWaived, "WAIVED"},
     {ItemStatus::kNotApplicable, "NOT_APPLICABLE"},
+    {ItemStatus::kReturned, "RETURNED"},
 }};
 
 // The names the event log stores (events.type). Fixed: they are not the API's v1::Event::Type

@@ -27,9 +27,12 @@ enum class ItemStatus {
   kInProgress,
   kSubmitted,
   kApproved,
+  // Failed or refused: trying again is a new application.
   kRejected,
   kWaived,
   kNotApplicable,
+  // Sent back for more material within the same application (补充资料).
+  kReturned,
 };
 
 // "NOT_STARTED", "IN_PROGRESS", ... (the API enum names without their prefix).

@@ -224,7 +224,10 @@ class Scheduler {
         unconfirmed = finish.unconfirmed();
         break;
       }
-      case ItemStatus::kRejected: {
+      // Rejected work is redone; returned work gets its material added. Either is reviewed
+      // again in full, from t.
+      case ItemStatus::kRejected:
+      case ItemStatus::kReturned: {
         const CalendarDay finish = Finish(item, earliest);
         schedule.projected_start = earliest;
         schedule.projected_finish = finish.day;

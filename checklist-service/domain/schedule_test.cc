@@ -259,6 +259,9 @@ TEST_F(ScheduleTest, ProjectsEachStatus) {
   Item rejected = MakeItem("REJECTED", 5, {}, ItemStatus::kRejected);
   rejected.started_date = D(2026, 9, 1);
   rejected.submitted_date = D(2026, 9, 8);
+  Item returned = MakeItem("RETURNED", 5, {}, ItemStatus::kReturned);
+  returned.started_date = D(2026, 9, 1);
+  returned.submitted_date = D(2026, 9, 8);
   const std::vector<Item> items = {approved,
                                    approved_undated,
                                    MakeItem("NOT_STARTED", 5),
@@ -268,6 +271,7 @@ TEST_F(ScheduleTest, ProjectsEachStatus) {
                                    submitted,
                                    submitted_only,
                                    rejected,
+                                   returned,
                                    MakeItem("WAIVED", 5, {}, ItemStatus::kWaived)};
   const ScheduleResult result = Compute(MakeLaunch(D(2026, 12, 1)), items, D(2026, 9, 23));
   auto start = [&](const std::string& code) { return result.items.at(code).projected_start; };
@@ -301,6 +305,10 @@ TEST_F(ScheduleTest, ProjectsEachStatus) {
   // Rejected: rework from today.
   EXPECT_THAT(start("REJECTED"), Optional(D(2026, 9, 23)));
   EXPECT_THAT(finish("REJECTED"), Optional(D(2026, 10, 8)));
+  // Returned for more material: reviewed again in full, from today; not done.
+  EXPECT_THAT(start("RETURNED"), Optional(D(2026, 9, 23)));
+  EXPECT_THAT(finish("RETURNED"), Optional(D(2026, 10, 8)));
+  EXPECT_FALSE(result.items.at("RETURNED").done);
   // Waived: done, no dates at all.
   const ItemSchedule& waived = result.items.at("WAIVED");
   EXPECT_TRUE(waived.done);

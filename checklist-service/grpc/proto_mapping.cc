@@ -90,6 +90,8 @@ absl::StatusOr<ItemStatus> StatusFromProto(v1::ItemStatus status) {
       return ItemStatus::kWaived;
     case v1::ITEM_STATUS_NOT_APPLICABLE:
       return ItemStatus::kNotApplicable;
+    case v1::ITEM_STATUS_RETURNED:
+      return ItemStatus::kReturned;
     case v1::ITEM_STATUS_UNSPECIFIED:
       return Invalid("item.status", "required when 'status' is in update_mask");
     default:
@@ -184,6 +186,8 @@ v1::ItemStatus ToProto(ItemStatus status) {
       return v1::ITEM_STATUS_WAIVED;
     case ItemStatus::kNotApplicable:
       return v1::ITEM_STATUS_NOT_APPLICABLE;
+    case ItemStatus::kReturned:
+      return v1::ITEM_STATUS_RETURNED;
   }
   return v1::ITEM_STATUS_UNSPECIFIED;
 }

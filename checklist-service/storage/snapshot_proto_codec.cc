@@ -55,6 +55,8 @@ pb::ItemStatus ToStored(ItemStatus status) {
       return pb::ITEM_STATUS_WAIVED;
     case ItemStatus::kNotApplicable:
       return pb::ITEM_STATUS_NOT_APPLICABLE;
+    case ItemStatus::kReturned:
+      return pb::ITEM_STATUS_RETURNED;
   }
   return pb::ITEM_STATUS_UNSPECIFIED;  // not an ItemStatus: decoding refuses it
 }
@@ -75,6 +77,8 @@ ItemStatus FromStored(pb::ItemStatus status, const char* field) {
       return ItemStatus::kWaived;
     case pb::ITEM_STATUS_NOT_APPLICABLE:
       return ItemStatus::kNotApplicable;
+    case pb::ITEM_STATUS_RETURNED:
+      return ItemStatus::kReturned;
     default:
       throw BadSnapshot(absl::StrCat(field, ": unknown status ", static_cast<int>(status)));
   }

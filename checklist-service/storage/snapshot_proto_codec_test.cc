@@ -63,9 +63,10 @@ TEST(SnapshotProtoCodecTest, EpochAndNegativeDatesKeepPresence) {
 }
 
 TEST(SnapshotProtoCodecTest, EveryEnumValueRoundTrips) {
-  for (ItemStatus status : {ItemStatus::kNotStarted, ItemStatus::kInProgress,
-                            ItemStatus::kSubmitted, ItemStatus::kApproved, ItemStatus::kRejected,
-                            ItemStatus::kWaived, ItemStatus::kNotApplicable}) {
+  for (ItemStatus status :
+       {ItemStatus::kNotStarted, ItemStatus::kInProgress, ItemStatus::kSubmitted,
+        ItemStatus::kApproved, ItemStatus::kRejected, ItemStatus::kWaived,
+        ItemStatus::kNotApplicable, ItemStatus::kReturned}) {
     Item item = FullItem("L1", "X");
     item.status = status;
     item.status_before_not_applicable = status;
@@ -117,6 +118,9 @@ TEST(SnapshotProtoCodecTest, EnumsAreStoredUnderTheirOwnNumbers) {
   EXPECT_EQ(stored.duration().unit(), 3);
   EXPECT_EQ(stored.deadline().anchor(), 2);
   EXPECT_EQ(stored.due_day(), 20726);  // 2026-09-30
+  item.status = ItemStatus::kReturned;
+  ASSERT_TRUE(stored.ParseFromString(EncodeItem(item)));
+  EXPECT_EQ(stored.status(), 8);
 
   pb::Launch launch;
   ASSERT_TRUE(launch.ParseFromString(EncodeLaunch(FullLaunch("L1"))));
