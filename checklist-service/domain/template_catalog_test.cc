@@ -597,6 +597,46 @@ TEST(TemplateCompileTest, FeeAmountRequired) {
   EXPECT_EQ(CompileError(text), At(text, "fees {") + "item A: fee amount required");
 }
 
+TEST(TemplateCompileTest, FeeIsChargedPerOrderOrPerAttemptNotBoth) {
+  const std::string text =
+      Template(Item("A",
+                    "  fees {\n    amount { currency_code: \"CNY\" units: 300 }\n"
+                    "    per_attempt: true\n    per_order: true\n  }\n"));
+  EXPECT_EQ(CompileError(text), At(text, "per_order: true") +
+                                    "item A: fee rule 1 sets both per_order and per_attempt; a fee "
+                                    "is charged per order or per attempt");
+}
+
+TEST(TemplateCompileTest, ResubmissionsPerOrderNeedPerOrder) {
+  const std::string text =
+      Template(Item("A",
+                    "  fees {\n    amount { currency_code: \"CNY\" units: 30 }\n"
+                    "    per_attempt: true\n"
+                    "    resubmissions_per_order: 3\n  }\n"));
+  EXPECT_EQ(CompileError(text),
+            At(text, "resubmissions_per_order") +
+                "item A: fee rule 1 sets resubmissions_per_order without per_order; only a fee "
+                "charged per order covers resubmissions");
+}
+
+TEST(TemplateCompileTest, ResubmissionsPerOrderInRange) {
+  for (const char* count : {"-1", "101"}) {
+    const std::string text = Template(
+        Item("A", absl::StrCat("  fees {\n    amount { currency_code: \"CNY\" units: 300 }\n"
+                               "    per_order: true\n    resubmissions_per_order: ",
+                               count, "\n  }\n")));
+    EXPECT_EQ(CompileError(text),
+              At(text, "resubmissions_per_order") +
+                  "item A: fee rule 1: resubmissions_per_order must be between 0 and 100, got " +
+                  count);
+  }
+  const std::string ok =
+      Template(Item("A",
+                    "  fees {\n    amount { currency_code: \"CNY\" units: 300 }\n"
+                    "    per_order: true\n    resubmissions_per_order: 3\n  }\n"));
+  EXPECT_TRUE(TemplateCatalog::CompileText(ok, kSource).ok());
+}
+
 TEST(TemplateCompileTest, FeeRuleAfterDefaultIsUnreachable) {
   const std::string text = Template(Item("A",
                                          "  fees { amount { currency_code: \"CNY\" units: 300 } }\n"
