@@ -1,5 +1,6 @@
 #include "checklist-service/domain/model.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -54,10 +55,19 @@ bool Profile::operator==(const Profile& other) const {
          service_categories == other.service_categories;
 }
 
-Fen FeesPaid(const Item& item) {
-  if (item.status == ItemStatus::kNotApplicable) return 0;
-  if (item.fee_charged_per_attempt) return item.attempts * item.fee_per_attempt;
-  return item.attempts > 0 || item.status == ItemStatus::kApproved ? item.fee_per_attempt : 0;
+int PaidOrders(const Item& item) {
+  if (item.status == ItemStatus::kNotApplicable || item.fee_per_attempt == 0) return 0;
+  if (item.fee_charged_per_order) return item.paid_orders;
+  if (item.fee_charged_per_attempt) return item.attempts;
+  return item.attempts > 0 || item.status == ItemStatus::kApproved ? 1 : 0;
+}
+
+Fen FeesPaid(const Item& item) { return PaidOrders(item) * item.fee_per_attempt; }
+
+int FreeResubmissionsLeft(const Item& item) {
+  if (!item.fee_charged_per_order || item.paid_orders == 0) return 0;
+  if (item.status != ItemStatus::kSubmitted && item.status != ItemStatus::kReturned) return 0;
+  return std::max(0, item.resubmissions_per_order - item.resubmissions_in_order);
 }
 
 const Item* LaunchState::FindItem(absl::string_view code) const {

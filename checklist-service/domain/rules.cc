@@ -56,6 +56,8 @@ void CopyDefinition(const v1::ItemDefinition& definition, v1::SubjectType subjec
   const v1::Fee* fee = FeeFor(definition, subject);
   item.fee_per_attempt = fee == nullptr ? 0 : ToFen(fee->amount());
   item.fee_charged_per_attempt = fee != nullptr && fee->per_attempt();
+  item.fee_charged_per_order = fee != nullptr && fee->per_order();
+  item.resubmissions_per_order = fee == nullptr ? 0 : fee->resubmissions_per_order();
   // An estimated fee makes the item's figures estimates too.
   item.estimate = definition.estimate() || (fee != nullptr && fee->estimate());
 
@@ -80,7 +82,9 @@ bool SameRulesState(const Item& a, const Item& b) {
          a.applicability_reason == b.applicability_reason && a.depends_on == b.depends_on &&
          SameDuration(a.duration, b.duration) && SameDeadline(a.deadline, b.deadline) &&
          a.fee_per_attempt == b.fee_per_attempt &&
-         a.fee_charged_per_attempt == b.fee_charged_per_attempt && a.estimate == b.estimate &&
+         a.fee_charged_per_attempt == b.fee_charged_per_attempt &&
+         a.fee_charged_per_order == b.fee_charged_per_order &&
+         a.resubmissions_per_order == b.resubmissions_per_order && a.estimate == b.estimate &&
          a.validity_months == b.validity_months &&
          a.official_number_label == b.official_number_label && a.source == b.source;
 }

@@ -549,6 +549,43 @@ TEST_F(ScheduleTest, PerAttemptFees) {
   EXPECT_EQ(fees.expected, 0);
 }
 
+// WeChat verification: ¥300 per order, which covers 3 resubmissions after a return.
+TEST_F(ScheduleTest, PerOrderFees) {
+  constexpr Fen k300Yuan = 30000;
+  const auto order_item = [](ItemStatus status, int paid_orders, int resubmissions) {
+    Item item = FeeItem(status, k300Yuan, false, paid_orders + resubmissions);
+    item.fee_charged_per_order = true;
+    item.resubmissions_per_order = 3;
+    item.paid_orders = paid_orders;
+    item.resubmissions_in_order = resubmissions;
+    return item;
+  };
+  // Returned after the first submission: paid once, the resubmission is covered.
+  Fees fees = FeesOf(order_item(ItemStatus::kReturned, 1, 0));
+  EXPECT_EQ(fees.paid, 30000);
+  EXPECT_EQ(fees.expected, 0);
+  // Returned after three covered resubmissions: the next one is a new order.
+  fees = FeesOf(order_item(ItemStatus::kReturned, 1, 3));
+  EXPECT_EQ(fees.paid, 30000);
+  EXPECT_EQ(fees.expected, 30000);
+  // Under review in the second order.
+  fees = FeesOf(order_item(ItemStatus::kSubmitted, 2, 1));
+  EXPECT_EQ(fees.paid, 60000);
+  EXPECT_EQ(fees.expected, 0);
+  // Failed: a new order; given up and in progress: the same.
+  fees = FeesOf(order_item(ItemStatus::kRejected, 1, 2));
+  EXPECT_EQ(fees.paid, 30000);
+  EXPECT_EQ(fees.expected, 30000);
+  fees = FeesOf(order_item(ItemStatus::kInProgress, 1, 0));
+  EXPECT_EQ(fees.expected, 30000);
+  fees = FeesOf(order_item(ItemStatus::kNotStarted, 0, 0));
+  EXPECT_EQ(fees.paid, 0);
+  EXPECT_EQ(fees.expected, 30000);
+  fees = FeesOf(order_item(ItemStatus::kApproved, 2, 3));
+  EXPECT_EQ(fees.paid, 60000);
+  EXPECT_EQ(fees.expected, 0);
+}
+
 TEST_F(ScheduleTest, OneOffFees) {
   // ¥80 once: due until paid; approval counts as paid even with no recorded attempt.
   Fees fees = FeesOf(FeeItem(ItemStatus::kNotStarted, 8000, false, 0));

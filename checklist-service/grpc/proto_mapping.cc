@@ -239,6 +239,8 @@ v1::Item ToProto(const Item& item) {
   *out.mutable_fee_per_attempt() = ToMoney(item.fee_per_attempt);
   out.set_fee_charged_per_attempt(item.fee_charged_per_attempt);
   *out.mutable_fees_paid() = ToMoney(FeesPaid(item));
+  out.set_paid_orders(PaidOrders(item));
+  out.set_free_resubmissions_left(FreeResubmissionsLeft(item));
   *out.mutable_duration() = ToProto(item.duration);
   *out.mutable_deadline() = ToProto(item.deadline);
   out.set_due_date(DateText(item.due_date));
