@@ -235,7 +235,18 @@ TEST_F(BuiltinTemplateTest, WechatVerificationFeesAndRenewal) {
   EXPECT_TRUE(verify.fees(1).estimate());
   EXPECT_TRUE(verify.fees(2).subject_types().empty());
   EXPECT_EQ(verify.fees(2).amount().units(), 300);
-  EXPECT_TRUE(verify.fees(2).per_attempt());
+  // One payment buys an order that covers 3 resubmissions of returned material (domain.md §9.3),
+  // for the ¥30 individual fee as for the ¥300 one; government bodies pay nothing.
+  for (int rule : {1, 2}) {
+    EXPECT_TRUE(verify.fees(rule).per_order()) << rule;
+    EXPECT_FALSE(verify.fees(rule).per_attempt()) << rule;
+    EXPECT_EQ(verify.fees(rule).resubmissions_per_order(), 3) << rule;
+  }
+  EXPECT_THAT(verify.fees(2).note(), AllOf(HasSubstr("up to 3 resubmissions"),
+                                           HasSubstr("a fourth resubmission is a new order"),
+                                           HasSubstr("W8"), HasSubstr("W9"), HasSubstr("W10")));
+  EXPECT_THAT(verify.notes(), AllOf(HasSubstr("RETURNED"), HasSubstr("REJECTED"), HasSubstr("W8"),
+                                    HasSubstr("W9"), HasSubstr("W10")));
   EXPECT_EQ(verify.validity().months(), 12);
   EXPECT_THAT(verify.validity().reminder_days_before(), ElementsAre(90, 60, 30, 7));
   EXPECT_EQ(Def("ICP_LICENSE").validity().months(), 60);
