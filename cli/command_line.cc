@@ -73,7 +73,7 @@ const std::vector<FlagSpec>& Flags() {
       {"page_token", "TOKEN", "continue a previous listing"},
       {"all", "", "follow page tokens and print every page"},
       // Items.
-      {"status", "STATUS", "not_started|in_progress|submitted|approved|rejected|waived"},
+      {"status", "STATUS", "not_started|in_progress|submitted|returned|approved|rejected|waived"},
       {"assignee", "NAME", "person doing the work"},
       {"notes", "TEXT", "free-form notes"},
       {"evidence", "URI[,URI...]", "document links (replaces the list; empty to clear)"},

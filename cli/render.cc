@@ -125,6 +125,12 @@ std::string ItemMarks(const v1::Item& item) {
   return marks;
 }
 
+// "2 free resubmissions left": what the open paid order still covers.
+std::string FreeResubmissions(const v1::Item& item) {
+  const int left = item.free_resubmissions_left();
+  return absl::StrCat(left, left == 1 ? " free resubmission left" : " free resubmissions left");
+}
+
 // The last column of an item row: why it does not apply, why it is waived, what it cost so far.
 std::string ItemNote(const v1::Item& item) {
   std::vector<std::string> notes;
@@ -138,6 +144,7 @@ std::string ItemNote(const v1::Item& item) {
     if (item.fees_paid().units() != 0 || item.fees_paid().nanos() != 0) {
       notes.push_back(absl::StrCat("paid ", FormatMoney(item.fees_paid())));
     }
+    if (item.free_resubmissions_left() > 0) notes.push_back(FreeResubmissions(item));
     if (item.custom()) notes.push_back("custom");
   }
   notes.erase(std::remove(notes.begin(), notes.end(), std::string()), notes.end());
@@ -377,9 +384,16 @@ std::string RenderItem(const v1::Item& item) {
   }
   if (!item.depends_on().empty()) fields.Add("depends on", absl::StrJoin(item.depends_on(), ", "));
   if (item.fee_per_attempt().units() != 0 || item.fee_per_attempt().nanos() != 0) {
-    fields.Add("fees paid", absl::StrCat(FormatMoney(item.fees_paid()), " (",
-                                         FormatMoney(item.fee_per_attempt()),
-                                         item.fee_charged_per_attempt() ? " per attempt)" : ")"));
+    std::string fee = FormatMoney(item.fee_per_attempt());
+    if (item.fee_charged_per_attempt()) {
+      absl::StrAppend(&fee, " per attempt");
+    } else if (item.paid_orders() > 1 || item.free_resubmissions_left() > 0) {
+      // Only a fee charged per order has several orders or free resubmissions.
+      absl::StrAppend(&fee, " per order, ", item.paid_orders(),
+                      item.paid_orders() == 1 ? " order" : " orders");
+    }
+    if (item.free_resubmissions_left() > 0) absl::StrAppend(&fee, "; ", FreeResubmissions(item));
+    fields.Add("fees paid", absl::StrCat(FormatMoney(item.fees_paid()), " (", fee, ")"));
   }
   if (!item.official_number().empty()) {
     fields.Add(item.official_number_label().empty() ? "official no." : item.official_number_label(),

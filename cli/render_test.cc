@@ -73,6 +73,7 @@ TEST(FormatMoneyTest, YuanWithThousandsAndCents) {
 TEST(StatusLabelTest, UsesTheCliSpelling) {
   EXPECT_EQ(StatusLabel(v1::ITEM_STATUS_IN_PROGRESS), "in_progress");
   EXPECT_EQ(StatusLabel(v1::ITEM_STATUS_NOT_APPLICABLE), "n/a");
+  EXPECT_EQ(StatusLabel(v1::ITEM_STATUS_RETURNED), "returned");
 }
 
 const char kLaunch[] = R"pb(
@@ -191,6 +192,24 @@ TEST(RenderLaunchTest, OneAlignedRowPerItemWithNotApplicableLast) {
   for (const std::string& line : Lines(out)) EXPECT_THAT(line, Not(::testing::EndsWith(" ")));
 }
 
+TEST(RenderLaunchTest, ReturnedItemRowSaysWhatItsOrderStillCovers) {
+  v1::Launch launch = FromText<v1::Launch>(R"pb(
+    name: "launches/l1"
+    items {
+      code: "MP_VERIFY"
+      title_en: "WeChat verification"
+      status: ITEM_STATUS_RETURNED
+      attempts: 2
+      fees_paid { currency_code: "CNY" units: 300 }
+      paid_orders: 1
+      free_resubmissions_left: 2
+    }
+  )pb");
+  const std::string row = LineWith(RenderLaunch(launch), "MP_VERIFY  ");
+  EXPECT_THAT(row, HasSubstr(" returned "));
+  EXPECT_THAT(row, HasSubstr("  attempts 2; paid ¥300; 2 free resubmissions left"));
+}
+
 TEST(RenderLaunchTest, WithoutItemsShowsOnlyTheHeader) {
   v1::Launch launch = FromText<v1::Launch>(kLaunch);
   launch.clear_items();
@@ -266,6 +285,34 @@ TEST(RenderItemTest, ShowsStatusScheduleAndFees) {
   EXPECT_THAT(flagged, HasSubstr("projected   ~2026-08-18 (estimate) (slack 2 working days)\n"));
   EXPECT_THAT(flagged,
               HasSubstr("calendar    2027 not in the holiday calendar yet (counted Mon-Fri)\n"));
+}
+
+TEST(RenderItemTest, ShowsPaidOrdersAndFreeResubmissions) {
+  v1::Item item = FromText<v1::Item>(R"pb(
+    name: "launches/l1/items/MP_VERIFY"
+    code: "MP_VERIFY"
+    title_en: "WeChat verification"
+    status: ITEM_STATUS_RETURNED
+    attempts: 6
+    fee_per_attempt { currency_code: "CNY" units: 300 }
+    fees_paid { currency_code: "CNY" units: 600 }
+    paid_orders: 2
+    free_resubmissions_left: 2
+    depends_on: "MP_ACCOUNT"
+  )pb");
+  std::string out = RenderItem(item);
+  EXPECT_THAT(out, HasSubstr("status      returned (attempts 6)\n"));
+  EXPECT_THAT(out, HasSubstr("fees paid   ¥600 (¥300 per order, 2 orders; 2 free resubmissions "
+                             "left)\n"));
+  item.set_paid_orders(1);
+  item.set_free_resubmissions_left(1);
+  item.mutable_fees_paid()->set_units(300);
+  out = RenderItem(item);
+  EXPECT_THAT(out, HasSubstr("fees paid   ¥300 (¥300 per order, 1 order; 1 free resubmission "
+                             "left)\n"));
+  // A one-off fee, paid: nothing about orders.
+  item.set_free_resubmissions_left(0);
+  EXPECT_THAT(RenderItem(item), HasSubstr("fees paid   ¥300 (¥300)\n"));
 }
 
 TEST(RenderReadinessTest, NotReadyWithBlockers) {

@@ -30,6 +30,7 @@ TEST(ParseEnumTest, AcceptsShortNamesInAnyCase) {
   EXPECT_EQ(*ParseSubjectType("Individual_Business"), v1::SUBJECT_TYPE_INDIVIDUAL_BUSINESS);
   EXPECT_EQ(*ParseHosting("wechat_cloud"), v1::HOSTING_WECHAT_CLOUD);
   EXPECT_EQ(*ParseItemStatus("IN_PROGRESS"), v1::ITEM_STATUS_IN_PROGRESS);
+  EXPECT_EQ(*ParseItemStatus("returned"), v1::ITEM_STATUS_RETURNED);
 }
 
 TEST(ParseEnumTest, RefusesUnknownAndUnspecifiedListingTheChoices) {

@@ -4,9 +4,19 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 
 namespace preflight::checklist {
+namespace {
+
+// "¥300", or "¥0.50" when the fee has fen.
+std::string FormatYuan(Fen fen) {
+  if (fen % 100 == 0) return absl::StrCat("¥", fen / 100);
+  return absl::StrFormat("¥%d.%02d", fen / 100, fen % 100);
+}
+
+}  // namespace
 
 std::vector<ItemStatus> AllowedTransitions(ItemStatus from) {
   using S = ItemStatus;
@@ -17,10 +27,13 @@ std::vector<ItemStatus> AllowedTransitions(ItemStatus from) {
     case S::kInProgress:
       return {S::kNotStarted, S::kSubmitted, S::kApproved, S::kWaived};
     case S::kSubmitted:
-      // Back to in progress is a withdrawn application.
-      return {S::kApproved, S::kRejected, S::kInProgress};
+      // Back to in progress is a withdrawn application; returned asks for more material.
+      return {S::kApproved, S::kRejected, S::kReturned, S::kInProgress};
     case S::kRejected:
       return {S::kInProgress, S::kSubmitted, S::kWaived};
+    case S::kReturned:
+      // Submitted again is the resubmission; in progress gives the application up.
+      return {S::kSubmitted, S::kInProgress, S::kWaived};
     case S::kApproved:
       // Reopened for a renewal (yearly WeChat verification) or a change filing.
       return {S::kInProgress};
@@ -68,6 +81,15 @@ void ApplyTransition(Item& item, ItemStatus to, absl::CivilDay today, bool expli
       break;
     case ItemStatus::kSubmitted:
       ++item.attempts;
+      // Material sent after a return belongs to the open order while it has resubmissions left;
+      // every other submission (the first, after a failure, a withdrawal or a renewal) opens one.
+      if (from == ItemStatus::kReturned &&
+          item.resubmissions_in_order < item.resubmissions_per_order) {
+        ++item.resubmissions_in_order;
+      } else {
+        ++item.paid_orders;
+        item.resubmissions_in_order = 0;
+      }
       item.submitted_date = today;
       if (!item.started_date) item.started_date = today;
       break;
@@ -83,6 +105,7 @@ void ApplyTransition(Item& item, ItemStatus to, absl::CivilDay today, bool expli
     case ItemStatus::kRejected:
     case ItemStatus::kWaived:
     case ItemStatus::kNotApplicable:
+    case ItemStatus::kReturned:
       break;
   }
   if (from == ItemStatus::kWaived) item.waiver_reason.clear();
@@ -106,6 +129,33 @@ std::optional<absl::CivilDay> ExpiryOfApproval(const Item& item, absl::CivilDay 
     return absl::CivilDay(absl::CivilMonth(issued) + item.validity_months) + (issued.day() - 1);
   }
   return std::nullopt;
+}
+
+std::string DescribeFeeChange(const Item& before, const Item& after) {
+  if (after.status == before.status) return "";
+  const bool submitted = after.status == ItemStatus::kSubmitted;
+  if (submitted && after.fee_charged_per_attempt && after.fee_per_attempt > 0) {
+    return absl::StrCat("paid attempt (", FormatYuan(after.fee_per_attempt), ")");
+  }
+  if (!after.fee_charged_per_order || after.fee_per_attempt == 0) return "";
+  if (submitted && after.paid_orders == before.paid_orders) {
+    return absl::StrCat("resubmission ", after.resubmissions_in_order, " of ",
+                        after.resubmissions_per_order, " within the paid order");
+  }
+  if (submitted) return absl::StrCat("new paid order (", FormatYuan(after.fee_per_attempt), ")");
+  if (after.status == ItemStatus::kReturned) {
+    const int left = FreeResubmissionsLeft(after);
+    if (left == 0) return "no free resubmission left: the next submission opens a new paid order";
+    return absl::StrCat(left, " free resubmission", left == 1 ? "" : "s",
+                        " left in the paid order");
+  }
+  // Approval ends the order as intended; anything else leaves it unused.
+  const bool order_was_open =
+      before.status == ItemStatus::kSubmitted || before.status == ItemStatus::kReturned;
+  if (order_was_open && after.status != ItemStatus::kApproved) {
+    return "the paid order is closed: the next submission opens a new one";
+  }
+  return "";
 }
 
 absl::Status CheckDependenciesFinished(const LaunchState& state, const Item& item, ItemStatus to) {

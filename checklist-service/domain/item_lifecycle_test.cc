@@ -2,7 +2,9 @@
 
 #include <map>
 #include <set>
+#include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -12,8 +14,8 @@ namespace {
 using ::testing::HasSubstr;
 using S = ItemStatus;
 
-constexpr S kAll[] = {S::kNotStarted, S::kInProgress, S::kSubmitted,    S::kApproved,
-                      S::kRejected,   S::kWaived,     S::kNotApplicable};
+constexpr S kAll[] = {S::kNotStarted, S::kInProgress, S::kSubmitted,     S::kApproved,
+                      S::kRejected,   S::kWaived,     S::kNotApplicable, S::kReturned};
 
 Item MakeItem(S status) {
   Item item;
@@ -27,8 +29,9 @@ TEST(ItemLifecycleTest, TransitionTableIsExactlyTheDocumentedOne) {
   const std::map<S, std::set<S>> legal = {
       {S::kNotStarted, {S::kInProgress, S::kSubmitted, S::kApproved, S::kWaived}},
       {S::kInProgress, {S::kNotStarted, S::kSubmitted, S::kApproved, S::kWaived}},
-      {S::kSubmitted, {S::kApproved, S::kRejected, S::kInProgress}},
+      {S::kSubmitted, {S::kApproved, S::kRejected, S::kReturned, S::kInProgress}},
       {S::kRejected, {S::kInProgress, S::kSubmitted, S::kWaived}},
+      {S::kReturned, {S::kSubmitted, S::kInProgress, S::kWaived}},
       {S::kApproved, {S::kInProgress}},
       {S::kWaived, {S::kNotStarted, S::kInProgress}},
       {S::kNotApplicable, {}},
@@ -65,6 +68,121 @@ TEST(ItemLifecycleTest, EverySubmissionIsANewAttempt) {
   EXPECT_EQ(item.attempts, 2);
   EXPECT_EQ(item.submitted_date, day + 5);
   EXPECT_EQ(item.started_date, day);  // the work started on the first day
+}
+
+// WeChat verification (domain.md §9.3): one ¥300 order covers the submission and 3 resubmissions
+// after the application is returned for more material.
+Item VerifyItem() {
+  Item item = MakeItem(S::kNotStarted);
+  item.fee_per_attempt = 30000;
+  item.fee_charged_per_order = true;
+  item.resubmissions_per_order = 3;
+  return item;
+}
+
+// Returns the item for more material and resubmits it; the fee note of the resubmission.
+std::string ReturnAndResubmit(Item& item, absl::CivilDay day) {
+  ApplyTransition(item, S::kReturned, day, false);
+  const Item before = item;
+  ApplyTransition(item, S::kSubmitted, day + 1, false);
+  return DescribeFeeChange(before, item);
+}
+
+TEST(ItemLifecycleTest, OneOrderCoversThreeResubmissionsOfReturnedMaterial) {
+  Item item = VerifyItem();
+  const absl::CivilDay day(2026, 9, 1);
+  Item before = item;
+  ApplyTransition(item, S::kSubmitted, day, false);
+  EXPECT_EQ(DescribeFeeChange(before, item), "new paid order (¥300)");
+  EXPECT_EQ(item.paid_orders, 1);
+  EXPECT_EQ(FreeResubmissionsLeft(item), 3);
+  for (int round = 1; round <= 3; ++round) {
+    EXPECT_EQ(ReturnAndResubmit(item, day + 2 * round),
+              absl::StrCat("resubmission ", round, " of 3 within the paid order"));
+    EXPECT_EQ(item.paid_orders, 1) << "round " << round;
+    EXPECT_EQ(FeesPaid(item), 30000) << "round " << round;
+    EXPECT_EQ(FreeResubmissionsLeft(item), 3 - round);
+  }
+  EXPECT_EQ(item.attempts, 4);
+  EXPECT_EQ(item.submitted_date, day + 7);
+
+  // The fourth resubmission is beyond the order: a second one, ¥600 in all, with 3 of its own.
+  before = item;
+  ApplyTransition(item, S::kReturned, day + 8, false);
+  EXPECT_EQ(DescribeFeeChange(before, item),
+            "no free resubmission left: the next submission opens a new paid order");
+  before = item;
+  ApplyTransition(item, S::kSubmitted, day + 9, false);
+  EXPECT_EQ(DescribeFeeChange(before, item), "new paid order (¥300)");
+  EXPECT_EQ(item.paid_orders, 2);
+  EXPECT_EQ(item.resubmissions_in_order, 0);
+  EXPECT_EQ(FeesPaid(item), 60000);
+  EXPECT_EQ(FreeResubmissionsLeft(item), 3);
+  EXPECT_EQ(ReturnAndResubmit(item, day + 10), "resubmission 1 of 3 within the paid order");
+  EXPECT_EQ(FeesPaid(item), 60000);
+}
+
+TEST(ItemLifecycleTest, AFailureOrAWithdrawalNeedsANewOrder) {
+  Item item = VerifyItem();
+  const absl::CivilDay day(2026, 9, 1);
+  ApplyTransition(item, S::kSubmitted, day, false);
+  ReturnAndResubmit(item, day + 1);
+  // Failed (认证失败): the free resubmissions left in that order are gone.
+  Item before = item;
+  ApplyTransition(item, S::kRejected, day + 3, false);
+  EXPECT_EQ(DescribeFeeChange(before, item),
+            "the paid order is closed: the next submission opens a new one");
+  EXPECT_EQ(FreeResubmissionsLeft(item), 0);
+  before = item;
+  ApplyTransition(item, S::kSubmitted, day + 4, false);
+  EXPECT_EQ(DescribeFeeChange(before, item), "new paid order (¥300)");
+  EXPECT_EQ(item.paid_orders, 2);
+  EXPECT_EQ(FeesPaid(item), 60000);
+
+  // Returned, then given up (back to in progress): the next submission is a new order too.
+  ApplyTransition(item, S::kReturned, day + 5, false);
+  before = item;
+  ApplyTransition(item, S::kInProgress, day + 6, false);
+  EXPECT_EQ(DescribeFeeChange(before, item),
+            "the paid order is closed: the next submission opens a new one");
+  ApplyTransition(item, S::kSubmitted, day + 7, false);
+  EXPECT_EQ(item.paid_orders, 3);
+  EXPECT_EQ(FeesPaid(item), 90000);
+
+  // Approved, then reopened for the yearly re-verification (年审): a new order at the same fee.
+  before = item;
+  ApplyTransition(item, S::kApproved, day + 8, false);
+  EXPECT_EQ(DescribeFeeChange(before, item), "");
+  ApplyTransition(item, S::kInProgress, day + 300, false);
+  ApplyTransition(item, S::kSubmitted, day + 301, false);
+  EXPECT_EQ(item.paid_orders, 4);
+  EXPECT_EQ(FeesPaid(item), 120000);
+}
+
+TEST(ItemLifecycleTest, IndividualOrderCostsThirtyYuan) {
+  Item item = VerifyItem();
+  item.fee_per_attempt = 3000;
+  const absl::CivilDay day(2026, 9, 1);
+  const Item before = item;
+  ApplyTransition(item, S::kSubmitted, day, false);
+  EXPECT_EQ(DescribeFeeChange(before, item), "new paid order (¥30)");
+  for (int round = 1; round <= 3; ++round) ReturnAndResubmit(item, day + 2 * round);
+  EXPECT_EQ(FeesPaid(item), 3000);
+  ReturnAndResubmit(item, day + 10);
+  EXPECT_EQ(FeesPaid(item), 6000);
+}
+
+TEST(ItemLifecycleTest, PerAttemptFeesChargeEveryResubmission) {
+  Item item = MakeItem(S::kNotStarted);
+  item.fee_per_attempt = 8000;
+  item.fee_charged_per_attempt = true;
+  const absl::CivilDay day(2026, 9, 1);
+  ApplyTransition(item, S::kSubmitted, day, false);
+  EXPECT_EQ(ReturnAndResubmit(item, day + 1), "paid attempt (¥80)");
+  EXPECT_EQ(item.attempts, 2);
+  EXPECT_EQ(PaidOrders(item), 2);
+  EXPECT_EQ(FeesPaid(item), 16000);
+  EXPECT_EQ(FreeResubmissionsLeft(item), 0);
 }
 
 TEST(ItemLifecycleTest, ApprovalSetsExpiryForQualificationsThatLapse) {

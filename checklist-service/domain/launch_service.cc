@@ -633,6 +633,10 @@ absl::StatusOr<Item> LaunchService::UpdateItem(const std::string& launch_id,
   NoteChange(notes, "status", before.status, item->status, ItemStatusName);
   NoteChange(notes, "attempts", before.attempts, item->attempts,
              [](int n) { return absl::StrCat(n); });
+  // Whether the submission cost a new order, so the audit log shows what was paid.
+  if (std::string fee = DescribeFeeChange(before, *item); !fee.empty()) {
+    notes.push_back(std::move(fee));
+  }
   NoteChange(notes, "assignee", before.assignee, item->assignee, Quoted);
   NoteChange(notes, "notes", before.notes, item->notes, Quoted);
   NoteChange(notes, "evidence", before.evidence, item->evidence,

@@ -128,6 +128,65 @@ TEST_F(LaunchServiceTest, IndividualLaunchPaysThirtyYuanAndHasNoMerchantNumber) 
   EXPECT_EQ(merchant->status, ItemStatus::kNotApplicable);
 }
 
+// WeChat verification fees as charged (domain.md §9.3): one ¥300 order covers 3 resubmissions of
+// returned material; a fourth resubmission or a failure opens a new paid order. The launch's
+// fees_paid follows, and the audit log says which submissions were paid.
+TEST_F(LaunchServiceTest, VerificationIsPaidPerOrderNotPerResubmission) {
+  const LaunchState state = CreateShop();
+  const std::string& id = state.launch.id;
+  ASSERT_OK(SetStatus(id, "MP_ACCOUNT", ItemStatus::kApproved));
+  const auto fees_paid = [&] {
+    absl::StatusOr<LaunchState> now = service_->GetLaunch(id, /*with_items=*/false);
+    EXPECT_TRUE(now.ok()) << now.status();
+    return now.ok() ? now->launch.schedule.fees_paid : -1;
+  };
+  // The summary of MP_VERIFY's latest item update.
+  const auto last_note = [&] {
+    absl::StatusOr<std::vector<Event>> events = store_->ReadEvents(0, 100000);
+    EXPECT_TRUE(events.ok()) << events.status();
+    std::string summary;
+    for (const Event& event : *events) {
+      if (event.type == EventType::kItemUpdated && event.item_code == "MP_VERIFY") {
+        summary = event.summary;
+      }
+    }
+    return summary;
+  };
+  const auto set = [&](ItemStatus status) {
+    ASSERT_OK(SetStatus(id, "MP_VERIFY", status));
+    clock_.AdvanceTime(absl::Hours(24));
+  };
+  EXPECT_EQ(fees_paid(), 0);
+  set(ItemStatus::kSubmitted);
+  EXPECT_THAT(last_note(), HasSubstr("new paid order (¥300)"));
+  EXPECT_EQ(fees_paid(), 30000);
+  for (int round = 1; round <= 3; ++round) {
+    set(ItemStatus::kReturned);
+    set(ItemStatus::kSubmitted);
+    EXPECT_THAT(last_note(), HasSubstr(absl::StrCat("status: RETURNED -> SUBMITTED; attempts: ",
+                                                    round, " -> ", round + 1, "; resubmission ",
+                                                    round, " of 3 within the paid order")));
+    EXPECT_EQ(fees_paid(), 30000) << "round " << round;
+  }
+  set(ItemStatus::kReturned);
+  EXPECT_THAT(last_note(), HasSubstr("no free resubmission left"));
+  set(ItemStatus::kSubmitted);
+  EXPECT_THAT(last_note(), HasSubstr("new paid order (¥300)"));
+  EXPECT_EQ(fees_paid(), 60000);
+
+  set(ItemStatus::kRejected);
+  EXPECT_THAT(last_note(), HasSubstr("the paid order is closed"));
+  set(ItemStatus::kSubmitted);
+  EXPECT_EQ(fees_paid(), 90000);
+  absl::StatusOr<LaunchState> now = service_->GetLaunch(id);
+  ASSERT_TRUE(now.ok()) << now.status();
+  const Item* verify = now->FindItem("MP_VERIFY");
+  ASSERT_NE(verify, nullptr);
+  EXPECT_EQ(verify->attempts, 6);
+  EXPECT_EQ(verify->paid_orders, 3);
+  EXPECT_EQ(FreeResubmissionsLeft(*verify), 3);
+}
+
 TEST_F(LaunchServiceTest, ProfileToggleKeepsProgress) {
   const LaunchState state = CreateShop();
   const std::string& id = state.launch.id;

@@ -1,12 +1,13 @@
 #include "checklist-service/domain/model.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
 namespace preflight::checklist {
 namespace {
 
-constexpr std::array<std::pair<ItemStatus, absl::string_view>, 7> kStatusNames = {{
+constexpr std::array<std::pair<ItemStatus, absl::string_view>, 8> kStatusNames = {{
     {ItemStatus::kNotStarted, "NOT_STARTED"},
     {ItemStatus::kInProgress, "IN_PROGRESS"},
     {ItemStatus::kSubmitted, "SUBMITTED"},
@@ -14,6 +15,7 @@ constexpr std::array<std::pair<ItemStatus, absl::string_view>, 7> kStatusNames =
     {ItemStatus::kRejected, "REJECTED"},
     {ItemStatus::kWaived, "WAIVED"},
     {ItemStatus::kNotApplicable, "NOT_APPLICABLE"},
+    {ItemStatus::kReturned, "RETURNED"},
 }};
 
 // The names the event log stores (events.type). Fixed: they are not the API's v1::Event::Type
@@ -82,10 +84,19 @@ int MaterialsMissing(const Item& item) {
   return missing;
 }
 
-Fen FeesPaid(const Item& item) {
-  if (item.status == ItemStatus::kNotApplicable) return 0;
-  if (item.fee_charged_per_attempt) return item.attempts * item.fee_per_attempt;
-  return item.attempts > 0 || item.status == ItemStatus::kApproved ? item.fee_per_attempt : 0;
+int PaidOrders(const Item& item) {
+  if (item.status == ItemStatus::kNotApplicable || item.fee_per_attempt == 0) return 0;
+  if (item.fee_charged_per_order) return item.paid_orders;
+  if (item.fee_charged_per_attempt) return item.attempts;
+  return item.attempts > 0 || item.status == ItemStatus::kApproved ? 1 : 0;
+}
+
+Fen FeesPaid(const Item& item) { return PaidOrders(item) * item.fee_per_attempt; }
+
+int FreeResubmissionsLeft(const Item& item) {
+  if (!item.fee_charged_per_order || item.paid_orders == 0) return 0;
+  if (item.status != ItemStatus::kSubmitted && item.status != ItemStatus::kReturned) return 0;
+  return std::max(0, item.resubmissions_per_order - item.resubmissions_in_order);
 }
 
 const Item* LaunchState::FindItem(absl::string_view code) const {

@@ -27,9 +27,12 @@ enum class ItemStatus {
   kInProgress,
   kSubmitted,
   kApproved,
+  // Failed or refused: trying again is a new application.
   kRejected,
   kWaived,
   kNotApplicable,
+  // Sent back for more material within the same application (补充资料).
+  kReturned,
 };
 
 // "NOT_STARTED", "IN_PROGRESS", ... (the API enum names without their prefix).
@@ -209,9 +212,19 @@ struct Item {
   std::string waiver_reason;
 
   int attempts = 0;
+  // The fee of the rule for the launch's subject: per attempt, per order or once.
   Fen fee_per_attempt = 0;
-  // True when every submission is charged again (WeChat verification); false for one-off fees.
+  // True when every submission is charged again; false for one-off and per-order fees.
   bool fee_charged_per_attempt = false;
+  // True when one payment buys an order covering the submission and up to
+  // `resubmissions_per_order` resubmissions after RETURNED (WeChat verification).
+  bool fee_charged_per_order = false;
+  int resubmissions_per_order = 0;
+  // Orders opened so far, whatever the fee (so a subject change loses no count): every
+  // submission except a resubmission after RETURNED that the open order covers.
+  int paid_orders = 0;
+  // Resubmissions the latest order has covered so far.
+  int resubmissions_in_order = 0;
 
   std::optional<absl::CivilDay> started_date;
   std::optional<absl::CivilDay> submitted_date;
@@ -281,9 +294,15 @@ struct Launch {
 // Materials that apply and are still missing.
 int MaterialsMissing(const Item& item);
 
-// What has been paid for `item` so far: every attempt for per-attempt fees, else the one-off fee
-// once submitted or approved; nothing for an item that does not apply.
+// Orders paid for so far: the orders opened for per-order fees, every attempt for per-attempt
+// fees, one for a one-off fee once submitted or approved; 0 for a free item or one that does not
+// apply.
+int PaidOrders(const Item& item);
+// What has been paid for `item` so far: PaidOrders times the fee.
 Fen FeesPaid(const Item& item);
+// Resubmissions after RETURNED that the open order still covers: for per-order fees while the
+// item is SUBMITTED or RETURNED, else 0 (the next submission opens a new order).
+int FreeResubmissionsLeft(const Item& item);
 
 // A launch with all its items, applicable or not.
 struct LaunchState {

@@ -77,6 +77,8 @@ const v1::DurationRule* CopyDefinition(const CompiledTemplate& tmpl,
   const v1::Fee* fee = FeeFor(definition, subject);
   item.fee_per_attempt = fee == nullptr ? 0 : ToFen(fee->amount());
   item.fee_charged_per_attempt = fee != nullptr && fee->per_attempt();
+  item.fee_charged_per_order = fee != nullptr && fee->per_order();
+  item.resubmissions_per_order = fee == nullptr ? 0 : fee->resubmissions_per_order();
   // An estimated fee or duration makes the item's figures estimates too.
   item.estimate = definition.estimate() || (fee != nullptr && fee->estimate()) ||
                   (rule != nullptr && rule->estimate());
@@ -131,7 +133,9 @@ bool SameRulesState(const Item& a, const Item& b) {
          a.applicability_reason == b.applicability_reason && a.depends_on == b.depends_on &&
          SameDuration(a.duration, b.duration) && a.deadline == b.deadline &&
          a.fee_per_attempt == b.fee_per_attempt &&
-         a.fee_charged_per_attempt == b.fee_charged_per_attempt && a.estimate == b.estimate &&
+         a.fee_charged_per_attempt == b.fee_charged_per_attempt &&
+         a.fee_charged_per_order == b.fee_charged_per_order &&
+         a.resubmissions_per_order == b.resubmissions_per_order && a.estimate == b.estimate &&
          a.validity_months == b.validity_months && a.validity_steps == b.validity_steps &&
          a.renew_by_month == b.renew_by_month && a.renew_by_day == b.renew_by_day &&
          a.renewal_reminder_days == b.renewal_reminder_days && a.materials == b.materials &&

@@ -251,7 +251,9 @@ TEST(ApplyProfileTest, CopiesEveryDefinitionField) {
   EXPECT_EQ(verify.duration.typical, 3);
   EXPECT_EQ(verify.duration.max, 15);
   EXPECT_EQ(verify.fee_per_attempt, 30000);
-  EXPECT_TRUE(verify.fee_charged_per_attempt);
+  EXPECT_FALSE(verify.fee_charged_per_attempt);
+  EXPECT_TRUE(verify.fee_charged_per_order);
+  EXPECT_EQ(verify.resubmissions_per_order, 3);
   EXPECT_EQ(verify.validity_months, 12);
   EXPECT_EQ(verify.source, "W9,W10,W8,W7");
   EXPECT_FALSE(verify.estimate);
@@ -342,7 +344,8 @@ TEST(ApplyProfileTest, IndividualWithoutPayments) {
   ApplyProfile(Wechat(), profile, kLaunch, &items);
   const Item& verify = Get(items, "MP_VERIFY");
   EXPECT_EQ(verify.fee_per_attempt, 3000);
-  EXPECT_TRUE(verify.fee_charged_per_attempt);
+  EXPECT_TRUE(verify.fee_charged_per_order);
+  EXPECT_EQ(verify.resubmissions_per_order, 3);
   EXPECT_TRUE(verify.estimate);  // the ¥30 fee is from secondary sources only
   EXPECT_EQ(verify.status, ItemStatus::kNotApplicable);
   EXPECT_THAT(verify.applicability_reason, HasSubstr("individual"));
@@ -366,6 +369,33 @@ TEST(ApplyProfileTest, FeeFollowsSubjectType) {
       Wechat(), MakeProfile(v1::SUBJECT_TYPE_MEDIA, v1::HOSTING_WECHAT_CLOUD), kLaunch, &items);
   EXPECT_THAT(changed, ElementsAre("MP_VERIFY"));
   EXPECT_EQ(Get(items, "MP_VERIFY").fee_per_attempt, 30000);
+}
+
+// An item stored under the old per-attempt rule takes the per-order one at the next ApplyProfile,
+// keeps its counts (and so its fees), and is reported as changed.
+TEST(ApplyProfileTest, PerOrderFeeRuleReachesAStoredPerAttemptItem) {
+  const Profile profile = MakeProfile(v1::SUBJECT_TYPE_ENTERPRISE, v1::HOSTING_WECHAT_CLOUD, true);
+  std::vector<Item> items;
+  ApplyProfile(Wechat(), profile, kLaunch, &items);
+  Item& verify = Mutable(items, "MP_VERIFY");
+  verify.fee_charged_per_attempt = true;
+  verify.fee_charged_per_order = false;
+  verify.resubmissions_per_order = 0;
+  verify.status = ItemStatus::kRejected;
+  verify.attempts = 2;
+  verify.paid_orders = 2;
+  EXPECT_EQ(FeesPaid(verify), 60000);
+  EXPECT_THAT(ApplyProfile(Wechat(), profile, kLaunch, &items), ElementsAre("MP_VERIFY"));
+  EXPECT_TRUE(verify.fee_charged_per_order);
+  EXPECT_FALSE(verify.fee_charged_per_attempt);
+  EXPECT_EQ(verify.resubmissions_per_order, 3);
+  EXPECT_EQ(verify.paid_orders, 2);
+  EXPECT_EQ(FeesPaid(verify), 60000);
+
+  // A changed resubmission limit alone is a change too.
+  verify.resubmissions_per_order = 2;
+  EXPECT_THAT(ApplyProfile(Wechat(), profile, kLaunch, &items), ElementsAre("MP_VERIFY"));
+  EXPECT_THAT(ApplyProfile(Wechat(), profile, kLaunch, &items), IsEmpty());
 }
 
 TEST(ApplyProfileTest, EnterpriseMiniGameFilingWaitsForVerification) {

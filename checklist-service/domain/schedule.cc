@@ -289,7 +289,10 @@ class Scheduler {
         years = finish.years();
         break;
       }
-      case ItemStatus::kRejected: {
+      // Rejected work is redone; returned work gets its material added. Either is reviewed
+      // again in full, from t.
+      case ItemStatus::kRejected:
+      case ItemStatus::kReturned: {
         const CalendarDay finish = Finish(item, earliest);
         schedule.projected_start = earliest;
         schedule.projected_finish = finish.day;
@@ -427,7 +430,14 @@ class Scheduler {
       const Fen paid = FeesPaid(item);
       Fen expected = 0;
       if (!IsDone(item.status)) {
-        if (item.fee_charged_per_attempt) {
+        if (item.fee_charged_per_order) {
+          // Under review, or returned with resubmissions the order still covers: paid for.
+          // Otherwise the next submission opens a new order.
+          const bool covered =
+              item.status == ItemStatus::kSubmitted ||
+              (item.status == ItemStatus::kReturned && FreeResubmissionsLeft(item) > 0);
+          expected = covered ? 0 : fee;
+        } else if (item.fee_charged_per_attempt) {
           // The next submission is charged again; a pending one has been paid for.
           expected = item.status == ItemStatus::kSubmitted ? 0 : fee;
         } else {

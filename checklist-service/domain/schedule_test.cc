@@ -259,6 +259,9 @@ TEST_F(ScheduleTest, ProjectsEachStatus) {
   Item rejected = MakeItem("REJECTED", 5, {}, ItemStatus::kRejected);
   rejected.started_date = D(2026, 9, 1);
   rejected.submitted_date = D(2026, 9, 8);
+  Item returned = MakeItem("RETURNED", 5, {}, ItemStatus::kReturned);
+  returned.started_date = D(2026, 9, 1);
+  returned.submitted_date = D(2026, 9, 8);
   const std::vector<Item> items = {approved,
                                    approved_undated,
                                    MakeItem("NOT_STARTED", 5),
@@ -268,6 +271,7 @@ TEST_F(ScheduleTest, ProjectsEachStatus) {
                                    submitted,
                                    submitted_only,
                                    rejected,
+                                   returned,
                                    MakeItem("WAIVED", 5, {}, ItemStatus::kWaived)};
   const ScheduleResult result = Compute(MakeLaunch(D(2026, 12, 1)), items, D(2026, 9, 23));
   auto start = [&](const std::string& code) { return result.items.at(code).projected_start; };
@@ -301,6 +305,10 @@ TEST_F(ScheduleTest, ProjectsEachStatus) {
   // Rejected: rework from today.
   EXPECT_THAT(start("REJECTED"), Optional(D(2026, 9, 23)));
   EXPECT_THAT(finish("REJECTED"), Optional(D(2026, 10, 8)));
+  // Returned for more material: reviewed again in full, from today; not done.
+  EXPECT_THAT(start("RETURNED"), Optional(D(2026, 9, 23)));
+  EXPECT_THAT(finish("RETURNED"), Optional(D(2026, 10, 8)));
+  EXPECT_FALSE(result.items.at("RETURNED").done);
   // Waived: done, no dates at all.
   const ItemSchedule& waived = result.items.at("WAIVED");
   EXPECT_TRUE(waived.done);
@@ -581,6 +589,43 @@ TEST_F(ScheduleTest, PerAttemptFees) {
   // Government bodies verify for free.
   fees = FeesOf(FeeItem(ItemStatus::kRejected, 0, true, 2));
   EXPECT_EQ(fees.paid, 0);
+  EXPECT_EQ(fees.expected, 0);
+}
+
+// WeChat verification: ¥300 per order, which covers 3 resubmissions after a return.
+TEST_F(ScheduleTest, PerOrderFees) {
+  constexpr Fen k300Yuan = 30000;
+  const auto order_item = [](ItemStatus status, int paid_orders, int resubmissions) {
+    Item item = FeeItem(status, k300Yuan, false, paid_orders + resubmissions);
+    item.fee_charged_per_order = true;
+    item.resubmissions_per_order = 3;
+    item.paid_orders = paid_orders;
+    item.resubmissions_in_order = resubmissions;
+    return item;
+  };
+  // Returned after the first submission: paid once, the resubmission is covered.
+  Fees fees = FeesOf(order_item(ItemStatus::kReturned, 1, 0));
+  EXPECT_EQ(fees.paid, 30000);
+  EXPECT_EQ(fees.expected, 0);
+  // Returned after three covered resubmissions: the next one is a new order.
+  fees = FeesOf(order_item(ItemStatus::kReturned, 1, 3));
+  EXPECT_EQ(fees.paid, 30000);
+  EXPECT_EQ(fees.expected, 30000);
+  // Under review in the second order.
+  fees = FeesOf(order_item(ItemStatus::kSubmitted, 2, 1));
+  EXPECT_EQ(fees.paid, 60000);
+  EXPECT_EQ(fees.expected, 0);
+  // Failed: a new order; given up and in progress: the same.
+  fees = FeesOf(order_item(ItemStatus::kRejected, 1, 2));
+  EXPECT_EQ(fees.paid, 30000);
+  EXPECT_EQ(fees.expected, 30000);
+  fees = FeesOf(order_item(ItemStatus::kInProgress, 1, 0));
+  EXPECT_EQ(fees.expected, 30000);
+  fees = FeesOf(order_item(ItemStatus::kNotStarted, 0, 0));
+  EXPECT_EQ(fees.paid, 0);
+  EXPECT_EQ(fees.expected, 30000);
+  fees = FeesOf(order_item(ItemStatus::kApproved, 2, 3));
+  EXPECT_EQ(fees.paid, 60000);
   EXPECT_EQ(fees.expected, 0);
 }
 

@@ -26,6 +26,8 @@ using google::protobuf::Message;
 using ParseInfoTree = google::protobuf::TextFormat::ParseInfoTree;
 
 constexpr int kNanosPerFen = 10'000'000;
+// A sanity bound on the resubmissions one paid order covers (WeChat verification's is 3).
+constexpr int kMaxResubmissionsPerOrder = 100;
 
 // Enum values that took their enum's prefix (buf lint's ENUM_VALUE_PREFIX). Templates written
 // with the old names are refused like any unknown value, with the new name in the message
@@ -442,6 +444,26 @@ class Validator {
       if (amount.nanos() >= 1'000'000'000 || amount.nanos() % kNanosPerFen != 0) {
         return money_at.ErrorAt("nanos", absl::StrCat(what, ": fee nanos ", amount.nanos(),
                                                       " is not a whole number of fen"));
+      }
+      // One payment cannot be both per submission and per order.
+      if (fee.per_order() && fee.per_attempt()) {
+        return at.ErrorAt("per_order", absl::StrCat(what, ": fee rule ", j + 1,
+                                                    " sets both per_order and per_attempt; a "
+                                                    "fee is charged per order or per attempt"));
+      }
+      if (fee.resubmissions_per_order() != 0 && !fee.per_order()) {
+        return at.ErrorAt("resubmissions_per_order",
+                          absl::StrCat(what, ": fee rule ", j + 1,
+                                       " sets resubmissions_per_order without per_order; only a "
+                                       "fee charged per order covers resubmissions"));
+      }
+      if (fee.resubmissions_per_order() < 0 ||
+          fee.resubmissions_per_order() > kMaxResubmissionsPerOrder) {
+        return at.ErrorAt(
+            "resubmissions_per_order",
+            absl::StrCat(what, ": fee rule ", j + 1,
+                         ": resubmissions_per_order must be between 0 and ",
+                         kMaxResubmissionsPerOrder, ", got ", fee.resubmissions_per_order()));
       }
     }
     return absl::OkStatus();

@@ -235,7 +235,18 @@ TEST_F(BuiltinTemplateTest, WechatVerificationFeesAndRenewal) {
   EXPECT_TRUE(verify.fees(1).estimate());
   EXPECT_TRUE(verify.fees(2).subject_types().empty());
   EXPECT_EQ(verify.fees(2).amount().units(), 300);
-  EXPECT_TRUE(verify.fees(2).per_attempt());
+  // One payment buys an order that covers 3 resubmissions of returned material (domain.md §9.3),
+  // for the ¥30 individual fee as for the ¥300 one; government bodies pay nothing.
+  for (int rule : {1, 2}) {
+    EXPECT_TRUE(verify.fees(rule).per_order()) << rule;
+    EXPECT_FALSE(verify.fees(rule).per_attempt()) << rule;
+    EXPECT_EQ(verify.fees(rule).resubmissions_per_order(), 3) << rule;
+  }
+  EXPECT_THAT(verify.fees(2).note(), AllOf(HasSubstr("up to 3 resubmissions"),
+                                           HasSubstr("a fourth resubmission is a new order"),
+                                           HasSubstr("W8"), HasSubstr("W9"), HasSubstr("W10")));
+  EXPECT_THAT(verify.notes(), AllOf(HasSubstr("RETURNED"), HasSubstr("REJECTED"), HasSubstr("W8"),
+                                    HasSubstr("W9"), HasSubstr("W10")));
   EXPECT_EQ(verify.validity().months(), 12);
   EXPECT_THAT(verify.validity().reminder_days_before(), ElementsAre(90, 60, 30, 7));
   EXPECT_EQ(Def("ICP_LICENSE").validity().months(), 60);
@@ -615,6 +626,46 @@ TEST(TemplateCompileTest, FeeInWholeFen) {
 TEST(TemplateCompileTest, FeeAmountRequired) {
   const std::string text = Template(Item("A", "  fees { per_attempt: true }\n"));
   EXPECT_EQ(CompileError(text), At(text, "fees {") + "item A: fee amount required");
+}
+
+TEST(TemplateCompileTest, FeeIsChargedPerOrderOrPerAttemptNotBoth) {
+  const std::string text =
+      Template(Item("A",
+                    "  fees {\n    amount { currency_code: \"CNY\" units: 300 }\n"
+                    "    per_attempt: true\n    per_order: true\n  }\n"));
+  EXPECT_EQ(CompileError(text), At(text, "per_order: true") +
+                                    "item A: fee rule 1 sets both per_order and per_attempt; a fee "
+                                    "is charged per order or per attempt");
+}
+
+TEST(TemplateCompileTest, ResubmissionsPerOrderNeedPerOrder) {
+  const std::string text =
+      Template(Item("A",
+                    "  fees {\n    amount { currency_code: \"CNY\" units: 30 }\n"
+                    "    per_attempt: true\n"
+                    "    resubmissions_per_order: 3\n  }\n"));
+  EXPECT_EQ(CompileError(text),
+            At(text, "resubmissions_per_order") +
+                "item A: fee rule 1 sets resubmissions_per_order without per_order; only a fee "
+                "charged per order covers resubmissions");
+}
+
+TEST(TemplateCompileTest, ResubmissionsPerOrderInRange) {
+  for (const char* count : {"-1", "101"}) {
+    const std::string text = Template(
+        Item("A", absl::StrCat("  fees {\n    amount { currency_code: \"CNY\" units: 300 }\n"
+                               "    per_order: true\n    resubmissions_per_order: ",
+                               count, "\n  }\n")));
+    EXPECT_EQ(CompileError(text),
+              At(text, "resubmissions_per_order") +
+                  "item A: fee rule 1: resubmissions_per_order must be between 0 and 100, got " +
+                  count);
+  }
+  const std::string ok =
+      Template(Item("A",
+                    "  fees {\n    amount { currency_code: \"CNY\" units: 300 }\n"
+                    "    per_order: true\n    resubmissions_per_order: 3\n  }\n"));
+  EXPECT_TRUE(TemplateCatalog::CompileText(ok, kSource).ok());
 }
 
 TEST(TemplateCompileTest, FeeRuleAfterDefaultIsUnreachable) {

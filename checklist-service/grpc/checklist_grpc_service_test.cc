@@ -519,6 +519,65 @@ TEST_F(ChecklistGrpcServiceTest, UpdateItemWalksTheLifecycleAndCountsFees) {
   EXPECT_EQ(after.schedule().fees_paid().units(), 600);
 }
 
+// WeChat verification: a return for more material (RETURNED) is resubmitted within the ¥300 order
+// up to 3 times; the fourth resubmission is a second order.
+TEST_F(ChecklistGrpcServiceTest, ReturnedVerificationIsResubmittedWithinItsPaidOrder) {
+  const v1::Launch launch = CreateShop();
+  v1::Item item;
+  ASSERT_OK(SetStatus(launch.name(), "MP_ACCOUNT", v1::ITEM_STATUS_APPROVED, &item));
+  ASSERT_OK(SetStatus(launch.name(), "MP_VERIFY", v1::ITEM_STATUS_SUBMITTED, &item));
+  EXPECT_EQ(item.paid_orders(), 1);
+  EXPECT_EQ(item.free_resubmissions_left(), 3);
+  EXPECT_FALSE(item.fee_charged_per_attempt());
+  for (int left = 2; left >= 0; --left) {
+    ASSERT_OK(SetStatus(launch.name(), "MP_VERIFY", v1::ITEM_STATUS_RETURNED, &item));
+    EXPECT_EQ(item.status(), v1::ITEM_STATUS_RETURNED);
+    EXPECT_FALSE(item.schedule().done());
+    ASSERT_OK(SetStatus(launch.name(), "MP_VERIFY", v1::ITEM_STATUS_SUBMITTED, &item));
+    EXPECT_EQ(item.free_resubmissions_left(), left);
+    EXPECT_EQ(item.paid_orders(), 1);
+    EXPECT_EQ(item.fees_paid().units(), 300);
+  }
+  v1::Launch covered;
+  ASSERT_OK(Get(launch.name(), &covered));
+  ASSERT_OK(SetStatus(launch.name(), "MP_VERIFY", v1::ITEM_STATUS_RETURNED, &item));
+  EXPECT_EQ(item.free_resubmissions_left(), 0);
+  v1::Launch returned;
+  ASSERT_OK(Get(launch.name(), &returned));
+  EXPECT_EQ(returned.schedule().fees_paid().units(), 300);
+  // The next submission is a new order: ¥300 more still to pay than while it was covered.
+  EXPECT_EQ(returned.schedule().fees_expected().units(),
+            covered.schedule().fees_expected().units() + 300);
+  ASSERT_OK(SetStatus(launch.name(), "MP_VERIFY", v1::ITEM_STATUS_SUBMITTED, &item));
+  EXPECT_EQ(item.attempts(), 5);
+  EXPECT_EQ(item.paid_orders(), 2);
+  EXPECT_EQ(item.free_resubmissions_left(), 3);
+  EXPECT_EQ(item.fees_paid().units(), 600);
+  v1::Launch after;
+  ASSERT_OK(Get(launch.name(), &after));
+  EXPECT_EQ(after.schedule().fees_paid().units(), 600);
+  const std::vector<v1::Event> events = AllEvents(launch.name());
+  std::vector<std::string> notes;
+  for (const v1::Event& event : events) {
+    if (event.item_code() == "MP_VERIFY" && event.type() == v1::Event::TYPE_ITEM_UPDATED) {
+      notes.push_back(event.summary());
+    }
+  }
+  ASSERT_FALSE(notes.empty());
+  EXPECT_THAT(notes.back(), HasSubstr("RETURNED -> SUBMITTED; attempts: 4 -> 5; new paid order"));
+
+  // Output only, like attempts.
+  grpc::ClientContext context;
+  v1::UpdateItemRequest request;
+  request.mutable_item()->set_name(item.name());
+  request.mutable_item()->set_paid_orders(1);
+  request.mutable_update_mask()->add_paths("paid_orders");
+  EXPECT_STATUS(stub_->UpdateItem(&context, request, &item), INVALID_ARGUMENT, "paid_orders");
+  // Returned is only for a submitted item.
+  EXPECT_STATUS(SetStatus(launch.name(), "DOMAIN", v1::ITEM_STATUS_RETURNED, &item),
+                FAILED_PRECONDITION, "NOT_STARTED -> RETURNED");
+}
+
 TEST_F(ChecklistGrpcServiceTest, UpdateItemEnforcesTransitionsDependenciesAndEtags) {
   const v1::Launch launch = CreateShop();
   v1::Item item;

@@ -134,6 +134,8 @@ absl::StatusOr<ItemStatus> StatusFromProto(v1::ItemStatus status) {
       return ItemStatus::kWaived;
     case v1::ITEM_STATUS_NOT_APPLICABLE:
       return ItemStatus::kNotApplicable;
+    case v1::ITEM_STATUS_RETURNED:
+      return ItemStatus::kReturned;
     case v1::ITEM_STATUS_UNSPECIFIED:
       return Invalid("item.status", "required when 'status' is in update_mask");
     default:
@@ -229,6 +231,8 @@ v1::ItemStatus ToProto(ItemStatus status) {
       return v1::ITEM_STATUS_WAIVED;
     case ItemStatus::kNotApplicable:
       return v1::ITEM_STATUS_NOT_APPLICABLE;
+    case ItemStatus::kReturned:
+      return v1::ITEM_STATUS_RETURNED;
   }
   return v1::ITEM_STATUS_UNSPECIFIED;
 }
@@ -296,6 +300,8 @@ v1::Item ToProto(const Item& item) {
   *out.mutable_fee_per_attempt() = ToMoney(item.fee_per_attempt);
   out.set_fee_charged_per_attempt(item.fee_charged_per_attempt);
   *out.mutable_fees_paid() = ToMoney(FeesPaid(item));
+  out.set_paid_orders(PaidOrders(item));
+  out.set_free_resubmissions_left(FreeResubmissionsLeft(item));
   *out.mutable_duration() = ToProto(item.duration);
   *out.mutable_deadline() = ToProto(item.deadline);
   out.set_due_date(DateText(item.due_date));

@@ -149,8 +149,8 @@ void RegisterChecklistMetrics(metrics::Registry& registry, const LaunchService* 
         if (!now.has_value()) return samples;
         for (ItemStatus status :
              {ItemStatus::kNotStarted, ItemStatus::kInProgress, ItemStatus::kSubmitted,
-              ItemStatus::kApproved, ItemStatus::kRejected, ItemStatus::kWaived,
-              ItemStatus::kNotApplicable}) {
+              ItemStatus::kReturned, ItemStatus::kApproved, ItemStatus::kRejected,
+              ItemStatus::kWaived, ItemStatus::kNotApplicable}) {
           auto it = now->items_by_status.find(status);
           samples.push_back(
               {{Lower(ItemStatusName(status))},

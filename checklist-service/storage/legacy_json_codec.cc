@@ -328,6 +328,9 @@ Item DecodeItemObject(const json& j) {
   Read(j, "attempts", &item.attempts);
   Read(j, "fee_per_attempt", &item.fee_per_attempt);
   Read(j, "fee_charged_per_attempt", &item.fee_charged_per_attempt);
+  // JSON rows predate order counting and the RETURNED status: every submission opened an order
+  // (as in snapshot_proto_codec.cc for binary rows without paid_orders).
+  item.paid_orders = item.attempts;
   ReadDay(j, "started_date", &item.started_date);
   ReadDay(j, "submitted_date", &item.submitted_date);
   ReadDay(j, "approved_date", &item.approved_date);

@@ -55,6 +55,8 @@ pb::ItemStatus ToStored(ItemStatus status) {
       return pb::ITEM_STATUS_WAIVED;
     case ItemStatus::kNotApplicable:
       return pb::ITEM_STATUS_NOT_APPLICABLE;
+    case ItemStatus::kReturned:
+      return pb::ITEM_STATUS_RETURNED;
   }
   return pb::ITEM_STATUS_UNSPECIFIED;  // not an ItemStatus: decoding refuses it
 }
@@ -101,6 +103,8 @@ ItemStatus FromStored(pb::ItemStatus status, const char* field) {
       return ItemStatus::kWaived;
     case pb::ITEM_STATUS_NOT_APPLICABLE:
       return ItemStatus::kNotApplicable;
+    case pb::ITEM_STATUS_RETURNED:
+      return ItemStatus::kReturned;
     default:
       throw BadSnapshot(absl::StrCat(field, ": unknown status ", static_cast<int>(status)));
   }
@@ -400,6 +404,10 @@ void ToProto(const Item& item, pb::Item* out) {
   out->set_attempts(item.attempts);
   out->set_fee_per_attempt(item.fee_per_attempt);
   out->set_fee_charged_per_attempt(item.fee_charged_per_attempt);
+  out->set_paid_orders(item.paid_orders);
+  out->set_resubmissions_in_order(item.resubmissions_in_order);
+  out->set_fee_charged_per_order(item.fee_charged_per_order);
+  out->set_resubmissions_per_order(item.resubmissions_per_order);
   if (item.started_date.has_value()) out->set_started_day(DayNumber(*item.started_date));
   if (item.submitted_date.has_value()) out->set_submitted_day(DayNumber(*item.submitted_date));
   if (item.approved_date.has_value()) out->set_approved_day(DayNumber(*item.approved_date));
@@ -499,6 +507,14 @@ Item FromProto(pb::Item* in) {
   item.attempts = in->attempts();
   item.fee_per_attempt = in->fee_per_attempt();
   item.fee_charged_per_attempt = in->fee_charged_per_attempt();
+  // Rows from before orders were counted have no paid_orders. Their history has no RETURNED
+  // status, so each submission opened an order: `attempts` is exactly the count, and it keeps
+  // the fees of a per-attempt item as they were. The per-order settings read as unset until the
+  // template is applied to the item again (ApplyProfile, on the launch's next profile change).
+  item.paid_orders = in->has_paid_orders() ? in->paid_orders() : item.attempts;
+  item.resubmissions_in_order = in->resubmissions_in_order();
+  item.fee_charged_per_order = in->fee_charged_per_order();
+  item.resubmissions_per_order = in->resubmissions_per_order();
   if (in->has_started_day()) item.started_date = DayFromNumber(in->started_day());
   if (in->has_submitted_day()) item.submitted_date = DayFromNumber(in->submitted_day());
   if (in->has_approved_day()) item.approved_date = DayFromNumber(in->approved_day());

@@ -104,9 +104,10 @@ TEST(SnapshotProtoCodecTest, EpochAndNegativeDatesKeepPresence) {
 }
 
 TEST(SnapshotProtoCodecTest, EveryEnumValueRoundTrips) {
-  for (ItemStatus status : {ItemStatus::kNotStarted, ItemStatus::kInProgress,
-                            ItemStatus::kSubmitted, ItemStatus::kApproved, ItemStatus::kRejected,
-                            ItemStatus::kWaived, ItemStatus::kNotApplicable}) {
+  for (ItemStatus status :
+       {ItemStatus::kNotStarted, ItemStatus::kInProgress, ItemStatus::kSubmitted,
+        ItemStatus::kApproved, ItemStatus::kRejected, ItemStatus::kWaived,
+        ItemStatus::kNotApplicable, ItemStatus::kReturned}) {
     Item item = FullItem("L1", "X");
     item.status = status;
     item.status_before_not_applicable = status;
@@ -158,6 +159,9 @@ TEST(SnapshotProtoCodecTest, EnumsAreStoredUnderTheirOwnNumbers) {
   EXPECT_EQ(stored.duration().unit(), 3);
   EXPECT_EQ(stored.deadline().anchor(), 2);
   EXPECT_EQ(stored.due_day(), 20726);  // 2026-09-30
+  item.status = ItemStatus::kReturned;
+  ASSERT_TRUE(stored.ParseFromString(EncodeItem(item)));
+  EXPECT_EQ(stored.status(), 8);
 
   pb::Launch launch;
   ASSERT_TRUE(launch.ParseFromString(EncodeLaunch(FullLaunch("L1"))));
@@ -165,6 +169,38 @@ TEST(SnapshotProtoCodecTest, EnumsAreStoredUnderTheirOwnNumbers) {
   EXPECT_EQ(launch.profile().subject_type(), 3);
   EXPECT_EQ(launch.profile().hosting(), 2);
   EXPECT_EQ(launch.create_time_micros(), 1767225600123456);
+}
+
+// Rows written before orders were counted have no paid_orders (field 34) or per-order fields.
+// Every submission then opened an order, so paid_orders reads as attempts: a per-attempt item's
+// fees stay what they were. A row that has the field keeps it, 0 included.
+TEST(SnapshotProtoCodecTest, RowsWithoutOrderCountsReadPaidOrdersFromAttempts) {
+  Item item = FullItem("L1", "MP_VERIFY");
+  item.status = ItemStatus::kRejected;
+  item.fee_charged_per_order = false;
+  item.resubmissions_per_order = 0;
+  item.resubmissions_in_order = 0;
+  item.attempts = 4;
+  pb::Item stored;
+  ASSERT_TRUE(stored.ParseFromString(EncodeItem(item)));
+  stored.clear_paid_orders();
+  absl::StatusOr<Item> old_row = DecodeItem(stored.SerializeAsString());
+  ASSERT_TRUE(old_row.ok()) << old_row.status();
+  EXPECT_EQ(old_row->paid_orders, 4);
+  EXPECT_EQ(old_row->resubmissions_in_order, 0);
+  EXPECT_FALSE(old_row->fee_charged_per_order);
+  EXPECT_TRUE(old_row->fee_charged_per_attempt);
+  EXPECT_EQ(FeesPaid(*old_row), 4 * 30000);
+
+  // Written now: kept as is, 0 included, even where it differs from attempts.
+  for (int paid_orders : {0, 1}) {
+    item.paid_orders = paid_orders;
+    ASSERT_TRUE(stored.ParseFromString(EncodeItem(item)));
+    EXPECT_TRUE(stored.has_paid_orders());
+    absl::StatusOr<Item> decoded = DecodeItem(EncodeItem(item));
+    ASSERT_TRUE(decoded.ok()) << decoded.status();
+    EXPECT_EQ(decoded->paid_orders, paid_orders);
+  }
 }
 
 TEST(SnapshotProtoCodecTest, TextIsKeptByteForByte) {

@@ -94,6 +94,10 @@ inline checklist::Item FullItem(const std::string& launch_id, const std::string&
   item.attempts = 2;
   item.fee_per_attempt = 30000;
   item.fee_charged_per_attempt = true;
+  item.fee_charged_per_order = true;
+  item.resubmissions_per_order = 3;
+  item.paid_orders = 3;
+  item.resubmissions_in_order = 1;
   item.started_date = absl::CivilDay(2026, 3, 2);
   item.submitted_date = absl::CivilDay(2026, 3, 9);
   item.approved_date = absl::CivilDay(2026, 4, 1);
@@ -134,6 +138,16 @@ inline checklist::Item Schema2FullItem(const std::string& launch_id, const std::
   item.renew_by_day = 0;
   item.renewal_reminder_days.clear();
   item.materials.clear();
+  return item;
+}
+
+// `item` as reading a JSON row (legacy_json_codec.h) of it gives it back: those rows predate
+// order counting, so paid_orders reads as attempts and the other per-order fields as unset.
+inline checklist::Item AsReadFromJsonRow(checklist::Item item) {
+  item.fee_charged_per_order = false;
+  item.resubmissions_per_order = 0;
+  item.paid_orders = item.attempts;
+  item.resubmissions_in_order = 0;
   return item;
 }
 
@@ -216,6 +230,10 @@ inline void ExpectItemEq(const checklist::Item& want, const checklist::Item& got
   EXPECT_EQ(got.attempts, want.attempts);
   EXPECT_EQ(got.fee_per_attempt, want.fee_per_attempt);
   EXPECT_EQ(got.fee_charged_per_attempt, want.fee_charged_per_attempt);
+  EXPECT_EQ(got.fee_charged_per_order, want.fee_charged_per_order);
+  EXPECT_EQ(got.resubmissions_per_order, want.resubmissions_per_order);
+  EXPECT_EQ(got.paid_orders, want.paid_orders);
+  EXPECT_EQ(got.resubmissions_in_order, want.resubmissions_in_order);
   EXPECT_EQ(got.started_date, want.started_date);
   EXPECT_EQ(got.submitted_date, want.submitted_date);
   EXPECT_EQ(got.approved_date, want.approved_date);

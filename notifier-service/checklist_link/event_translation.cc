@@ -22,6 +22,7 @@ absl::StatusOr<std::optional<absl::CivilDay>> ParseDate(absl::string_view text,
   return std::optional<absl::CivilDay>(day);
 }
 
+// REJECTED and RETURNED are not done: they need a new application, or more material.
 bool IsDoneStatus(v1::ItemStatus status) {
   return status == v1::ITEM_STATUS_APPROVED || status == v1::ITEM_STATUS_WAIVED ||
          status == v1::ITEM_STATUS_NOT_APPLICABLE;

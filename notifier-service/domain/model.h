@@ -37,7 +37,8 @@ struct ItemInfo {
   std::string code;
   std::string title_en;
   std::string title_zh;
-  // "NOT_STARTED", "IN_PROGRESS", "SUBMITTED", "APPROVED", "REJECTED", "WAIVED", "NOT_APPLICABLE".
+  // "NOT_STARTED", "IN_PROGRESS", "SUBMITTED", "RETURNED", "APPROVED", "REJECTED", "WAIVED",
+  // "NOT_APPLICABLE". RETURNED (sent back for more material) needs work, like IN_PROGRESS.
   std::string status;
   // Approved, waived or not applicable: no reminder is ever sent about it, except renewals.
   bool done = false;

@@ -159,6 +159,25 @@ TEST_F(NotifierEngineTest, LadderAcrossMidAutumnAndNationalDaySendsExactlyTheRun
   EXPECT_EQ(inbox->size(), 8u);
 }
 
+// Returned for more material: work has begun (no start reminders) but is not done, so the due
+// and overdue rungs go out as for an item in progress.
+TEST_F(NotifierEngineTest, AReturnedItemStillNeedsWork) {
+  Apply(LaunchEvent(1, "l1"));
+  ItemSpec returned;
+  returned.status = v1::ITEM_STATUS_RETURNED;
+  Apply(ItemEvent(2, "l1", returned));
+  RunUntil(At(2026, 10, 12, 12, 0));
+
+  using Send = std::tuple<std::string, std::string, std::string>;
+  EXPECT_THAT(InboxSends(), UnorderedElementsAreArray(std::vector<Send>{
+                                {"due:2026-10-09:-7", "li.na", "2026-09-22 09:30"},
+                                {"due:2026-10-09:-3", "li.na", "2026-09-29 09:30"},
+                                {"due:2026-10-09:-1", "li.na", "2026-10-08 09:30"},
+                                {"overdue:2026-10-09:+1", "li.na", "2026-10-10 09:30"},
+                                {"overdue:2026-10-09:+2", "li.na", "2026-10-12 09:30"},
+                            }));
+}
+
 TEST_F(NotifierEngineTest, NothingIsSentForWorkApprovedWaivedOrMovedBeforeItsSendTime) {
   Apply(LaunchEvent(1, "l1"));
   Apply(ItemEvent(2, "l1", ItemSpec{}));

@@ -208,6 +208,13 @@ inline V2Fixture MakeV2Fixture() {
       fixture.events.push_back(event);
     }
   }
+  // The schema-2 store wrote no order counts: the states read back are what the JSON rows give.
+  for (LaunchState& launch : fixture.launches) {
+    for (Item& item : launch.items) item = AsReadFromJsonRow(item);
+  }
+  for (Event& event : fixture.events) {
+    if (event.item.has_value()) event.item = AsReadFromJsonRow(*event.item);
+  }
   return fixture;
 }
 
