@@ -3,6 +3,7 @@
 
 #include "checklist-service/grpc/checklist_grpc_service.h"
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -245,6 +246,58 @@ TEST_F(ChecklistGrpcServiceTest, CreateLaunchRejectsBadInput) {
 }
 
 // ---- GetLaunch ----------------------------------------------------------------------------------
+
+TEST_F(ChecklistGrpcServiceTest, ProvinceAndMaterialsTravelThroughTheApi) {
+  v1::CreateLaunchRequest create = ShopRequest("acme");
+  create.mutable_launch()->mutable_profile()->set_province("ZJ");
+  v1::Launch launch;
+  ASSERT_TRUE(Create(create, &launch).ok());
+  EXPECT_EQ(launch.profile().province(), "ZJ");
+  const v1::Item* icp = FindItem(launch, "ICP_FILING");
+  ASSERT_NE(icp, nullptr);
+  EXPECT_EQ(icp->duration().max(), 34);  // Zhejiang
+  std::map<std::string, v1::MaterialStatus> statuses;
+  for (const v1::Material& m : icp->materials()) statuses[m.code()] = m.status();
+  EXPECT_EQ(statuses["residence_permit"], v1::MATERIAL_STATUS_MISSING);  // asked for in ZJ
+  EXPECT_EQ(statuses["party_building_certificate"], v1::MATERIAL_STATUS_NOT_APPLICABLE);
+  const int missing = icp->materials_missing();
+
+  grpc::ClientContext context;
+  v1::UpdateItemRequest request;
+  request.mutable_item()->set_name(absl::StrCat(launch.name(), "/items/ICP_FILING"));
+  v1::Material* ready = request.mutable_item()->add_materials();
+  ready->set_code("business_licence");
+  ready->set_status(v1::MATERIAL_STATUS_READY);
+  request.mutable_update_mask()->add_paths("materials");
+  v1::Item item;
+  ASSERT_TRUE(stub_->UpdateItem(&context, request, &item).ok());
+  EXPECT_EQ(item.materials_missing(), missing - 1);
+
+  grpc::ClientContext by_hand;
+  ready->set_status(v1::MATERIAL_STATUS_NOT_APPLICABLE);
+  EXPECT_STATUS(stub_->UpdateItem(&by_hand, request, &item), INVALID_ARGUMENT,
+                "item.materials[0].status");
+
+  v1::CreateLaunchRequest bad = ShopRequest("acme");
+  bad.mutable_launch()->mutable_profile()->set_province("Zhejiang");
+  grpc::ClientContext bad_context;
+  EXPECT_STATUS(stub_->CreateLaunch(&bad_context, bad, &launch), INVALID_ARGUMENT,
+                "profile.province: unknown province 'Zhejiang'");
+}
+
+TEST_F(ChecklistGrpcServiceTest, GoingLiveBeforeCodeReviewIsAFailedPrecondition) {
+  const v1::Launch launch = CreateShop();
+  clock_.SetTime(ShanghaiTime(2026, 9, 10));
+  grpc::ClientContext context;
+  v1::UpdateLaunchRequest request;
+  request.mutable_launch()->set_name(launch.name());
+  request.mutable_launch()->set_went_live_date("2026-09-09");
+  request.mutable_update_mask()->add_paths("went_live_date");
+  v1::Launch updated;
+  EXPECT_STATUS(stub_->UpdateLaunch(&context, request, &updated), FAILED_PRECONDITION,
+                "launch.went_live_date: a launch goes live only after MP_FILING (NOT_STARTED), "
+                "CODE_REVIEW (NOT_STARTED) are approved or waived");
+}
 
 TEST_F(ChecklistGrpcServiceTest, ScheduleNamesMissingCalendarYearsAndEstimates) {
   // A paid mini game with a 2027 target: the 版号 (an estimate) sets the critical path, and the
