@@ -403,6 +403,22 @@ std::string RenderItem(const v1::Item& item) {
   std::vector<std::string> uris;
   for (const v1::Evidence& evidence : item.evidence()) uris.push_back(evidence.uri());
   if (!uris.empty()) fields.Add("evidence", absl::StrJoin(uris, ", "));
+  std::vector<std::string> missing;
+  std::vector<std::string> done;
+  for (const v1::Material& material : item.materials()) {
+    if (material.status() == v1::MATERIAL_STATUS_MISSING) missing.push_back(material.code());
+    if (material.status() == v1::MATERIAL_STATUS_READY ||
+        material.status() == v1::MATERIAL_STATUS_NOT_NEEDED) {
+      done.push_back(material.code());
+    }
+  }
+  if (!missing.empty() || !done.empty()) {
+    fields.Add("materials",
+               missing.empty()
+                   ? absl::StrCat("all ", done.size(), " ready")
+                   : absl::StrCat(missing.size(), " missing: ", absl::StrJoin(missing, ", "), " (",
+                                  done.size(), " ready or not needed)"));
+  }
   fields.AddIfSet("notes", item.notes());
   fields.Add("etag", item.etag());
   return out + fields.Render();

@@ -287,6 +287,19 @@ TEST(RenderItemTest, ShowsStatusScheduleAndFees) {
               HasSubstr("calendar    2027 not in the holiday calendar yet (counted Mon-Fri)\n"));
 }
 
+TEST(RenderItemTest, SaysWhichMaterialsAreMissing) {
+  const v1::Item item = FromText<v1::Item>(R"pb(
+    name: "launches/l1/items/ICP_FILING"
+    title_en: "ICP filing"
+    materials { code: "business_licence" status: MATERIAL_STATUS_READY }
+    materials { code: "face_check" status: MATERIAL_STATUS_MISSING }
+    materials { code: "residence_permit" status: MATERIAL_STATUS_NOT_APPLICABLE }
+    materials { code: "authorisation_letter" status: MATERIAL_STATUS_NOT_NEEDED }
+  )pb");
+  EXPECT_THAT(RenderItem(item),
+              HasSubstr("materials  1 missing: face_check (2 ready or not needed)\n"));
+}
+
 TEST(RenderItemTest, ShowsPaidOrdersAndFreeResubmissions) {
   v1::Item item = FromText<v1::Item>(R"pb(
     name: "launches/l1/items/MP_VERIFY"

@@ -228,6 +228,22 @@ absl::StatusOr<v1::UpdateItemRequest> BuildUpdateItemRequest(const Invocation& i
     }
     paths.emplace_back("evidence");
   }
+  if (invocation.Has("materials")) {
+    // code=status pairs; the server merges them into the item's material checklist.
+    for (const std::string& entry : SplitList(invocation.Get("materials"))) {
+      const std::vector<std::string> parts = absl::StrSplit(entry, absl::MaxSplits('=', 1));
+      if (parts.size() != 2 || parts[0].empty()) {
+        return Usage(absl::StrCat("--materials: expected CODE=STATUS, got '", entry, "'"));
+      }
+      absl::StatusOr<int> status =
+          ParseEnumFlag(v1::MaterialStatus_descriptor(), "MATERIAL_STATUS_", "materials", parts[1]);
+      if (!status.ok()) return status.status();
+      v1::Material* material = item->add_materials();
+      material->set_code(parts[0]);
+      material->set_status(static_cast<v1::MaterialStatus>(*status));
+    }
+    paths.emplace_back("materials");
+  }
   if (paths.empty()) {
     return Usage("'item update' changes nothing: give at least one field flag, e.g. --status");
   }

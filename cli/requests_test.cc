@@ -149,6 +149,28 @@ TEST(BuildUpdateItemRequestTest, EveryFieldFlagHasItsPath) {
   EXPECT_EQ(request->etag(), "4-abc");
 }
 
+TEST(BuildUpdateItemRequestTest, MaterialsAreCodeStatusPairs) {
+  absl::StatusOr<v1::UpdateItemRequest> request = BuildUpdateItemRequest(
+      ParseInvocation({"item", "update", "abc", "ICP_FILING",
+                       "--materials=business_licence=ready, authorisation_letter=not_needed"}));
+  ASSERT_TRUE(request.ok()) << request.status();
+  ASSERT_EQ(request->item().materials_size(), 2);
+  EXPECT_EQ(request->item().materials(0).code(), "business_licence");
+  EXPECT_EQ(request->item().materials(0).status(), v1::MATERIAL_STATUS_READY);
+  EXPECT_EQ(request->item().materials(1).status(), v1::MATERIAL_STATUS_NOT_NEEDED);
+  EXPECT_THAT(request->update_mask().paths(), ElementsAre("materials"));
+
+  request = BuildUpdateItemRequest(
+      ParseInvocation({"item", "update", "abc", "ICP_FILING", "--materials=business_licence"}));
+  EXPECT_THAT(std::string(request.status().message()),
+              HasSubstr("--materials: expected CODE=STATUS, got 'business_licence'"));
+  request = BuildUpdateItemRequest(
+      ParseInvocation({"item", "update", "abc", "ICP_FILING", "--materials=a=done"}));
+  EXPECT_THAT(std::string(request.status().message()),
+              HasSubstr("--materials: unknown value 'done' (one of: missing, ready, not_needed, "
+                        "not_applicable)"));
+}
+
 TEST(BuildUpdateItemRequestTest, RefusesEmptyUpdateAndUnknownStatus) {
   EXPECT_FALSE(BuildUpdateItemRequest(ParseInvocation({"item", "update", "abc", "BIZ"})).ok());
   absl::StatusOr<v1::UpdateItemRequest> request =
