@@ -101,7 +101,9 @@ absl::StatusOr<std::vector<std::string>> SetMaterials(
     Item& item, const std::vector<std::pair<std::string, MaterialStatus>>& wanted) {
   std::vector<std::string> notes;
   for (size_t i = 0; i < wanted.size(); ++i) {
-    const auto& [code, status] = wanted[i];
+    // Named copies: C++17 lambdas cannot capture structured bindings.
+    const std::string& code = wanted[i].first;
+    const MaterialStatus status = wanted[i].second;
     auto it = std::find_if(item.materials.begin(), item.materials.end(),
                            [&](const Material& m) { return m.code == code; });
     if (it == item.materials.end()) {
