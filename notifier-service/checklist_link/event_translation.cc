@@ -1,14 +1,21 @@
 #include "notifier-service/checklist_link/event_translation.h"
 
+#include <string>
+#include <vector>
+
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "common/api/resource_names.h"
+#include "common/logging/log.h"
+#include "notifier-service/domain/reminder_policy.h"
 
 namespace preflight::notifier {
 namespace {
+
+constexpr char kComponent[] = "event translation";
 
 // "" -> nullopt; "YYYY-MM-DD" -> the day.
 absl::StatusOr<std::optional<absl::CivilDay>> ParseDate(absl::string_view text,
@@ -103,6 +110,19 @@ absl::StatusOr<std::optional<ItemInfo>> ItemFromEvent(const v1::Event& event) {
       ParseDate(item.expiry_date(), "item.expiry_date");
   if (!expiry.ok()) return expiry.status();
   info.expiry = *expiry;
+  absl::StatusOr<std::optional<absl::CivilDay>> approved =
+      ParseDate(item.approved_date(), "item.approved_date");
+  if (!approved.ok()) return approved.status();
+  info.approved = *approved;
+  std::vector<std::string> problems;
+  info.renewal_days = CheckItemRenewalDays(item.renewal_reminder_days(), &problems);
+  for (const std::string& problem : problems) {
+    // Only these days are dropped: the rest of the event still applies (failing it would stall
+    // the stream on one bad number).
+    logging::Warning(kComponent,
+                     absl::StrCat("event ", event.sequence(), ": item ", info.code, ": ", problem),
+                     {{"launch", info.launch_id}, {"item", info.code}});
+  }
   return std::optional<ItemInfo>(std::move(info));
 }
 

@@ -112,9 +112,13 @@ class Planner {
     }
   }
 
-  void AddRenewals(absl::CivilDay expiry) {
-    for (int n : policy_.renewal_calendar_days) {
-      const absl::CivilDay day = calendar_.RollBackward(expiry - n).day;
+  void AddRenewals(absl::CivilDay expiry, const std::vector<int>& days,
+                   const std::optional<absl::CivilDay>& approved) {
+    for (int n : days) {
+      const absl::CivilDay day = RenewalRungDay(calendar_, expiry, n);
+      // A 47-day certificate has no "60 days before expiry": that day came before the approval,
+      // and catch-up would send it the moment the certificate is approved.
+      if (approved && day < *approved) continue;
       Add("renewal", "-", n, RungKind::kRenewal, expiry, day, static_cast<int>(expiry - day),
           false);
     }
@@ -221,8 +225,18 @@ std::vector<Rung> PlanRungs(const LaunchInfo& launch, const ItemInfo& item,
     }
     planner.AddOverdue(*item.due);
   }
-  if (item.expiry && item.status == "APPROVED") planner.AddRenewals(*item.expiry);
+  if (item.expiry && item.status == "APPROVED") {
+    planner.AddRenewals(*item.expiry, RenewalDays(item, policy), item.approved);
+  }
   return planner.Take();
+}
+
+const std::vector<int>& RenewalDays(const ItemInfo& item, const ReminderPolicy& policy) {
+  return item.renewal_days.empty() ? policy.renewal_calendar_days : item.renewal_days;
+}
+
+absl::CivilDay RenewalRungDay(const WorkingCalendar& calendar, absl::CivilDay expiry, int n) {
+  return calendar.RollBackward(expiry - n).day;
 }
 
 Rung RungSentOn(Rung rung, absl::CivilDay sent_on, const ReminderPolicy& policy,

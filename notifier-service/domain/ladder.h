@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/working_calendar.h"
 #include "notifier-service/domain/model.h"
@@ -37,8 +38,8 @@ absl::Time NextSendableTime(absl::Time t, absl::TimeZone zone, const ReminderPol
 // - post-launch rungs "postlaunch:<due>:-n" (kPostLaunch) while post_launch && due && !done;
 // - overdue rungs "overdue:<due>:+k" while !done && due is set, on the k-th working day after the
 //   due date for k = every, 2*every, ...; escalation from k >= escalate_after (when not 0);
-// - renewal rungs "renewal:<expiry>:-n" when expiry is set and the status is APPROVED, n calendar
-//   days before expiry, moved back to the previous working day.
+// - renewal rungs "renewal:<expiry>:-n" when expiry is set and the status is APPROVED, for each n
+//   of RenewalDays, on RenewalRungDay; none dated before the item's approval day.
 // "n working days before D" is the working day W with exactly n working days in (W, D], so a
 // deadline on a non-working day counts from the working day before it.
 // days_left is counted from the local day the rung is actually sent (working days; calendar days
@@ -50,6 +51,14 @@ absl::Time NextSendableTime(absl::Time t, absl::TimeZone zone, const ReminderPol
 std::vector<Rung> PlanRungs(const LaunchInfo& launch, const ItemInfo& item,
                             const ReminderPolicy& policy, const WorkingCalendar& calendar,
                             absl::Time from, absl::Time to);
+
+// The calendar days before expiry of the item's renewal rungs: its own (from its template) when
+// it has any, else the policy's. Either way rung ids read "renewal:<expiry>:-n".
+const std::vector<int>& RenewalDays(const ItemInfo& item, const ReminderPolicy& policy);
+
+// The day of the renewal rung n calendar days before `expiry`: that day, or the working day
+// before it when it is not one (a "30 days before" reminder never comes with less left).
+absl::CivilDay RenewalRungDay(const WorkingCalendar& calendar, absl::CivilDay expiry, int n);
 
 // `rung` as it reads when it goes out on local day `sent_on` (its planned day or later): days
 // left counted from that day (calendar days for renewals), urgent when none are left. Once the

@@ -460,6 +460,73 @@ TEST_F(LadderTest, RenewalsMoveBackToAWorkingDay) {
   EXPECT_THAT(Plan(Launch(), item, At(sh, 2026, 1, 1, 0, 0), At(sh, 2027, 1, 1, 0, 0)), IsEmpty());
 }
 
+// A 47-day HTTPS certificate approved Fri 2026-11-06 expires Wed 2026-12-23. Its template
+// reminds 30, 14 and 7 days ahead: Mon Nov 23, Wed Dec 9 and Wed Dec 16.
+TEST_F(LadderTest, RenewalsUseTheItemsDaysAndNeverPrecedeTheApproval) {
+  ItemInfo item = Item("TLS_CERT");
+  item.status = "APPROVED";
+  item.done = true;
+  item.started = true;
+  item.expiry = D(2026, 12, 23);
+  item.approved = D(2026, 11, 6);
+  item.renewal_days = {30, 14, 7};
+  const absl::TimeZone sh = Shanghai();
+  const absl::Time from = At(sh, 2026, 1, 1, 0, 0);
+  const absl::Time to = At(sh, 2027, 1, 1, 0, 0);
+  std::vector<Rung> rungs = Plan(Launch(), item, from, to);
+  EXPECT_THAT(Sends(rungs, sh), ElementsAre("renewal:2026-12-23:-30 @ 2026-11-23 09:30+08:00",
+                                            "renewal:2026-12-23:-14 @ 2026-12-09 09:30+08:00",
+                                            "renewal:2026-12-23:-7 @ 2026-12-16 09:30+08:00"));
+  ASSERT_FALSE(rungs.empty());
+  EXPECT_EQ(rungs[0].kind, RungKind::kRenewal);
+  EXPECT_EQ(rungs[0].days_left, 30);
+
+  // Days from the policy keep their ids; 90 (Thu Sep 24) and 60 (Sat Oct 24 -> Fri Oct 23) days
+  // before come before the approval and are never planned.
+  item.renewal_days.clear();
+  EXPECT_THAT(Sends(Plan(Launch(), item, from, to), sh),
+              ElementsAre("renewal:2026-12-23:-30 @ 2026-11-23 09:30+08:00",
+                          "renewal:2026-12-23:-7 @ 2026-12-16 09:30+08:00"));
+
+  // A rung on the approval day itself is not before it.
+  item.renewal_days = {30, 14, 7};
+  item.approved = D(2026, 11, 23);
+  EXPECT_THAT(Sends(Plan(Launch(), item, from, to), sh),
+              ElementsAre("renewal:2026-12-23:-30 @ 2026-11-23 09:30+08:00",
+                          "renewal:2026-12-23:-14 @ 2026-12-09 09:30+08:00",
+                          "renewal:2026-12-23:-7 @ 2026-12-16 09:30+08:00"));
+  item.approved = D(2026, 11, 24);
+  EXPECT_THAT(Sends(Plan(Launch(), item, from, to), sh),
+              ElementsAre("renewal:2026-12-23:-14 @ 2026-12-09 09:30+08:00",
+                          "renewal:2026-12-23:-7 @ 2026-12-16 09:30+08:00"));
+
+  // No approval day known (an older checklist): the whole ladder, as before.
+  item.approved.reset();
+  item.renewal_days.clear();
+  EXPECT_THAT(Sends(Plan(Launch(), item, from, to), sh),
+              ElementsAre("renewal:2026-12-23:-90 @ 2026-09-24 09:30+08:00",
+                          "renewal:2026-12-23:-60 @ 2026-10-23 09:30+08:00",
+                          "renewal:2026-12-23:-30 @ 2026-11-23 09:30+08:00",
+                          "renewal:2026-12-23:-7 @ 2026-12-16 09:30+08:00"));
+}
+
+// Catch-up right after the approval: nothing was missed, so nothing is sent.
+TEST_F(LadderTest, CatchUpAtTheApprovalOfAShortLivedCertificateSendsNothing) {
+  ItemInfo item = Item("TLS_CERT");
+  item.status = "APPROVED";
+  item.done = true;
+  item.started = true;
+  item.expiry = D(2026, 12, 23);
+  item.approved = D(2026, 11, 6);
+  item.renewal_days = {30, 14, 7};
+  const absl::TimeZone sh = Shanghai();
+  const absl::Time now = At(sh, 2026, 11, 6, 15, 0);
+  const CatchUp catch_up =
+      ChooseCatchUp(Plan(Launch(), item, now - policy_.catch_up_window, now), now, policy_);
+  EXPECT_FALSE(catch_up.send.has_value());
+  EXPECT_THAT(catch_up.skipped, IsEmpty());
+}
+
 TEST_F(LadderTest, OverdueEscalationWithEveryOtherDay) {
   policy_.overdue_every_working_days = 2;
   policy_.escalate_after_working_days = 3;

@@ -53,6 +53,11 @@ struct ItemInfo {
   bool post_launch = false;
   // When an approved qualification expires (WeChat verification); renewals count down to it.
   std::optional<absl::CivilDay> expiry;
+  // Calendar days before `expiry` of its renewal rungs, from the item's template (a 47-day
+  // certificate: 30, 14, 7); empty: the policy's renewal_calendar_days.
+  std::vector<int> renewal_days;
+  // The day the item was last approved: no renewal rung is planned before it.
+  std::optional<absl::CivilDay> approved;
   // Whether work has begun (IN_PROGRESS or later): start reminders stop then.
   bool started = false;
 };

@@ -22,10 +22,9 @@ namespace {
 
 using ::google::protobuf::TextFormat;
 
-// Bounds that keep a ladder meaningful and its planning cheap: about two years of working days,
-// two years of calendar days.
+// Bounds that keep a ladder meaningful and its planning cheap: about two years of working days
+// (and kMaxCalendarDayOffset, two years of calendar days).
 constexpr int kMaxWorkingDayOffset = 500;
-constexpr int kMaxCalendarDayOffset = 730;
 constexpr int kMaxCatchUpWindowDays = 366;
 
 // Builds "source:line: message" errors, naming the line of a field when it is known.
@@ -306,6 +305,36 @@ bool ReminderPolicy::operator==(const ReminderPolicy& other) const {
          escalate_after_working_days == other.escalate_after_working_days &&
          late_after == other.late_after && catch_up_window == other.catch_up_window &&
          channel_limits == other.channel_limits;
+}
+
+std::vector<int> CheckItemRenewalDays(absl::Span<const int32_t> days,
+                                      std::vector<std::string>* problems) {
+  // The bounds of CheckOffsets, but an item's days come from the event stream: a bad value is
+  // left out (and said why) rather than failing the event, which would stall the stream. 0 is
+  // out too, as in the templates: a renewal reminder on the expiry day is too late to act on.
+  std::vector<int> kept;
+  std::set<int> seen;
+  for (size_t i = 0; i < days.size(); ++i) {
+    const int offset = days[i];
+    std::string problem;
+    if (offset < 1 || offset > kMaxCalendarDayOffset) {
+      problem = absl::StrCat("renewal_reminder_days[", i, "] is ", offset,
+                             "; it must be between 1 and ", kMaxCalendarDayOffset, " (ignored)");
+    } else if (seen.count(offset) > 0) {
+      problem =
+          absl::StrCat("renewal_reminder_days[", i, "]: ", offset, " is listed twice (ignored)");
+    } else if (static_cast<int>(kept.size()) >= kMaxItemRenewalDays) {
+      problem = absl::StrCat("renewal_reminder_days[", i, "]: at most ", kMaxItemRenewalDays,
+                             " days are used (", offset, " ignored)");
+    }
+    if (!problem.empty()) {
+      if (problems != nullptr) problems->push_back(std::move(problem));
+      continue;
+    }
+    seen.insert(offset);
+    kept.push_back(offset);
+  }
+  return kept;
 }
 
 std::optional<int> ParseMinuteOfDay(absl::string_view text) {

@@ -4,6 +4,7 @@
 // hours, catch-up after downtime, and each channel's limits. Loaded from
 // data/notifier/reminder_policy.textproto (schema: proto/preflight/v1/reminder_policy.proto).
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "google/protobuf/text_format.h"
 #include "notifier-service/domain/channel.h"
 #include "preflight/v1/reminder_policy.pb.h"
@@ -31,6 +33,13 @@ struct ChannelLimit {
   }
   bool operator!=(const ChannelLimit& other) const { return !(*this == other); }
 };
+
+// The furthest a renewal rung may lie before its expiry, in calendar days (about two years): for
+// the policy's renewal_calendar_days and an item's own renewal days alike.
+inline constexpr int kMaxCalendarDayOffset = 730;
+// An item's own renewal days beyond this many are ignored: no template needs more, and every one
+// is a rung planned on each look at the item.
+inline constexpr int kMaxItemRenewalDays = 16;
 
 // Limits of a channel the policy does not list: generous, the receiver is our own.
 inline constexpr ChannelLimit kUnlistedChannelLimit = {600, 100, 1 << 20};
@@ -91,6 +100,13 @@ absl::StatusOr<ReminderPolicy> ReminderPolicyFromProto(
 // 21:00-08:30 and non-working days, start [3, 0], due [7, 3, 1], overdue every working day
 // escalating from 3, post-launch [10, 3, 1], renewals [90, 60, 30, 7] calendar days.
 ReminderPolicy DefaultReminderPolicy();
+
+// The renewal days an item brought (ItemInfo.renewal_days) that the ladder may use: those in
+// [1, kMaxCalendarDayOffset], each once, in the given order, at most kMaxItemRenewalDays of
+// them. Each value left out gets a line in `problems` (when given) saying why, e.g.
+// "renewal_reminder_days[1] is 0; it must be between 1 and 730 (ignored)".
+std::vector<int> CheckItemRenewalDays(absl::Span<const int32_t> days,
+                                      std::vector<std::string>* problems);
 
 // Parses a strict local "HH:MM" (00:00-23:59) into minutes after midnight.
 std::optional<int> ParseMinuteOfDay(absl::string_view text);

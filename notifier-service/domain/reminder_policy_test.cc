@@ -1,7 +1,9 @@
 #include "notifier-service/domain/reminder_policy.h"
 
+#include <cstdint>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -121,6 +123,33 @@ TEST(ReminderPolicyTest, EqualityNoticesEveryField) {
   changed = base;
   changed.late_after = absl::Minutes(59);
   EXPECT_TRUE(changed != base);
+}
+
+// An item's renewal days arrive on the event stream: bad ones are left out, each with a reason,
+// and the rest are used.
+TEST(ReminderPolicyTest, ItemRenewalDaysKeepTheValidOnes) {
+  std::vector<std::string> problems;
+  EXPECT_THAT(CheckItemRenewalDays(std::vector<int32_t>{30, 14, 7}, &problems),
+              ElementsAre(30, 14, 7));
+  EXPECT_THAT(problems, ElementsAre());
+  EXPECT_THAT(CheckItemRenewalDays(std::vector<int32_t>{}, &problems), ElementsAre());
+
+  EXPECT_THAT(CheckItemRenewalDays(std::vector<int32_t>{0, 180, -7, 731, 180, 730, 1}, &problems),
+              ElementsAre(180, 730, 1));
+  EXPECT_THAT(problems,
+              ElementsAre("renewal_reminder_days[0] is 0; it must be between 1 and 730 (ignored)",
+                          "renewal_reminder_days[2] is -7; it must be between 1 and 730 (ignored)",
+                          "renewal_reminder_days[3] is 731; it must be between 1 and 730 (ignored)",
+                          "renewal_reminder_days[4]: 180 is listed twice (ignored)"));
+
+  // A runaway list: the first kMaxItemRenewalDays are planned, the rest said to be ignored.
+  std::vector<int32_t> many;
+  for (int n = 1; n <= kMaxItemRenewalDays + 2; ++n) many.push_back(n);
+  problems.clear();
+  EXPECT_EQ(CheckItemRenewalDays(many, &problems).size(), static_cast<size_t>(kMaxItemRenewalDays));
+  EXPECT_THAT(problems, ElementsAre(HasSubstr("[16]: at most 16 days are used (17 ignored)"),
+                                    HasSubstr("[17]: at most 16 days are used (18 ignored)")));
+  EXPECT_THAT(CheckItemRenewalDays(std::vector<int32_t>{0, 7}, nullptr), ElementsAre(7));
 }
 
 TEST(ReminderPolicyTest, HoursAndMinutes) {

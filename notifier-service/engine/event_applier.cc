@@ -33,9 +33,12 @@ absl::StatusOr<std::string> EventApplier::CollectCancellations(const EventBatchV
     if (delivery.kind == RungKind::kTest) continue;
     std::string why;
     if (!scheduler_->RungStillValid(item, delivery.rung_id)) {
-      why = item.done ? absl::StrCat("item is ", item.status)
-                      : absl::StrCat("item changed (version ", item.version,
-                                     "): the reminder no longer applies");
+      // An approved item keeps its renewals: when one no longer applies, its ladder changed.
+      const bool approved_renewal =
+          delivery.kind == RungKind::kRenewal && item.status == "APPROVED";
+      why = item.done && !approved_renewal ? absl::StrCat("item is ", item.status)
+                                           : absl::StrCat("item changed (version ", item.version,
+                                                          "): the reminder no longer applies");
     } else if ((delivery.reason == "assignee" || absl::StartsWith(delivery.reason, "owner (")) &&
                delivery.recipient_id != assignee) {
       why = absl::StrCat("reassigned to ", assignee.empty() ? "nobody" : assignee);

@@ -571,6 +571,89 @@ TEST_F(NotifierEngineTest, WaitingDeliveriesAreCancelledWhenTheItemIsDoneOrReass
   EXPECT_TRUE(webhook_->keys.empty());
 }
 
+// The checklist's snapshot of an approved certificate: `spec` plus its approval day, expiry and
+// its template's renewal days.
+v1::Event CertificateEvent(int64_t sequence, const ItemSpec& spec, const std::string& approved,
+                           const std::string& expiry, std::vector<int> renewal_days) {
+  v1::Event event = ItemEvent(sequence, "l1", spec);
+  v1::Item* item = event.mutable_item_snapshot();
+  item->set_approved_date(approved);
+  item->set_expiry_date(expiry);
+  for (int days : renewal_days) item->add_renewal_reminder_days(days);
+  return event;
+}
+
+// A 47-day HTTPS certificate approved Fri 6 Nov expires Wed 23 Dec. Its template reminds 30, 14
+// and 7 days ahead; the policy's 90 and 60 days ahead came before the approval, and catch-up
+// once sent one of them the moment the certificate was approved.
+TEST_F(NotifierEngineTest, AShortLivedCertificateIsRemindedOnItsTemplatesDaysOnly) {
+  clock_.SetTime(At(2026, 11, 2, 9, 0));
+  Apply(LaunchEvent(1, "l1"));
+  ItemSpec spec;
+  spec.code = "TLS_CERT";
+  spec.status = v1::ITEM_STATUS_SUBMITTED;
+  spec.latest_start = "";
+  spec.latest_finish = "";
+  Apply(ItemEvent(2, "l1", spec));
+  RunUntil(At(2026, 11, 6, 15, 0));
+  EXPECT_THAT(Deliveries(), IsEmpty());
+
+  spec.version = 2;
+  spec.status = v1::ITEM_STATUS_APPROVED;
+  Apply(CertificateEvent(3, spec, "2026-11-06", "2026-12-23", {30, 14, 7}));
+  RunUntil(At(2026, 11, 9, 12, 0));
+  EXPECT_THAT(Deliveries(), IsEmpty());
+
+  RunUntil(At(2026, 12, 24, 12, 0));
+  using Send = std::tuple<std::string, std::string, std::string>;
+  EXPECT_THAT(InboxSends(), UnorderedElementsAreArray(std::vector<Send>{
+                                {"renewal:2026-12-23:-30", "li.na", "2026-11-23 09:30"},
+                                {"renewal:2026-12-23:-14", "li.na", "2026-12-09 09:30"},
+                                {"renewal:2026-12-23:-7", "li.na", "2026-12-16 09:30"},
+                            }));
+  for (const Delivery& delivery : Deliveries()) {
+    EXPECT_EQ(delivery.state, DeliveryState::kDelivered) << delivery.dedup_key;
+    EXPECT_EQ(delivery.kind, RungKind::kRenewal) << delivery.dedup_key;
+    EXPECT_FALSE(delivery.late) << delivery.dedup_key;
+  }
+}
+
+// A renewal reminder waiting for the morning's digest is cancelled when the item's renewal days
+// change so that its rung is no longer on the ladder.
+TEST_F(NotifierEngineTest, AWaitingRenewalIsCancelledWhenItsDayLeavesTheLadder) {
+  Recipient li;
+  li.id = "li.na";
+  li.digest = true;
+  li.channels = {RecipientChannel{ChannelType::kWebhook, "https://hooks.example/li", ""}};
+  ASSERT_TRUE(engine_->CreateRecipient(li).ok());
+  // First seen the afternoon of its "30 days before" rung (the policy's days): caught up late,
+  // the digest waits for the next morning.
+  clock_.SetTime(At(2026, 11, 23, 15, 0));
+  Apply(LaunchEvent(1, "l1"));
+  ItemSpec spec;
+  spec.code = "TLS_CERT";
+  spec.status = v1::ITEM_STATUS_APPROVED;
+  spec.latest_start = "";
+  spec.latest_finish = "";
+  Apply(CertificateEvent(2, spec, "2026-11-06", "2026-12-23", {}));
+  ASSERT_TRUE(engine_->RunOnce().ok());
+  std::vector<Delivery> waiting = Deliveries();
+  ASSERT_EQ(waiting.size(), 1u);
+  EXPECT_EQ(waiting[0].rung_id, "renewal:2026-12-23:-30");
+  EXPECT_EQ(waiting[0].state, DeliveryState::kPending);
+
+  spec.version = 2;
+  Apply(CertificateEvent(3, spec, "2026-11-06", "2026-12-23", {14, 7}));
+  RunUntil(At(2026, 11, 24, 12, 0));
+  std::vector<Delivery> after = Deliveries();
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].state, DeliveryState::kCancelled);
+  ASSERT_FALSE(after[0].history.empty());
+  EXPECT_THAT(after[0].history.back().provider_answer,
+              ::testing::HasSubstr("the reminder no longer applies"));
+  EXPECT_TRUE(webhook_->keys.empty());
+}
+
 // The intake applies a backlog in batches, each decided event by event on the effects of the
 // ones before it: a batch leaves exactly what the same events applied one by one leave. The
 // batch below repeats an item's older state after a newer one and then replays the launch, which

@@ -1,9 +1,12 @@
 #include "notifier-service/engine/reminder_scheduler.h"
 
+#include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 
 namespace preflight::notifier {
@@ -72,7 +75,15 @@ bool ReminderScheduler::RungStillValid(const ItemInfo& item, absl::string_view r
   if (kind == "due") return !item.done && !item.post_launch && item.due == date;
   if (kind == "postlaunch") return !item.done && item.post_launch && item.due == date;
   if (kind == "overdue") return !item.done && item.due == date;
-  if (kind == "renewal") return item.status == "APPROVED" && item.expiry == date;
+  if (kind == "renewal") {
+    if (item.status != "APPROVED" || item.expiry != date) return false;
+    // The item's renewal days may have changed, or its approval moved past the rung's day.
+    int n = 0;
+    if (!absl::ConsumePrefix(&parts[2], "-") || !absl::SimpleAtoi(parts[2], &n)) return false;
+    const std::vector<int>& days = RenewalDays(item, *policy_);
+    if (std::find(days.begin(), days.end(), n) == days.end()) return false;
+    return !item.approved || RenewalRungDay(*calendar_, date, n) >= *item.approved;
+  }
   return false;
 }
 

@@ -42,7 +42,8 @@ class ReminderScheduler {
   CatchUpChoice ChooseCatchUp(const LaunchInfo& launch, std::vector<Rung> missed,
                               absl::Time now) const;
   // Whether a rung id still describes the item: its deadline is still the item's, and its kind
-  // still applies (not done, not started for start rungs, still approved for renewals).
+  // still applies (not done, not started for start rungs, still approved for renewals, whose
+  // offset must also be one of the item's RenewalDays and its day not before the approval).
   bool RungStillValid(const ItemInfo& item, absl::string_view rung_id) const;
   absl::Duration catch_up_window() const;
   const ReminderPolicy& policy() const { return *policy_; }

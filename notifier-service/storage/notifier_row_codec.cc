@@ -3,6 +3,7 @@
 #include <exception>
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
@@ -45,6 +46,9 @@ std::string EncodeItemInfo(const ItemInfo& info) {
       {"expiry", DayToJson(info.expiry)},
       {"started", info.started},
   };
+  // Written only when present, so the rows of items without them keep their exact text.
+  if (!info.renewal_days.empty()) json["renewal_days"] = info.renewal_days;
+  if (info.approved.has_value()) json["approved"] = DayToJson(info.approved);
   return json.dump();
 }
 
@@ -66,6 +70,11 @@ absl::StatusOr<ItemInfo> DecodeItemInfo(std::string launch_id, std::string code,
     info.post_launch = json.at("post_launch").get<bool>();
     info.expiry = DayFromJson(json, "expiry");
     info.started = json.at("started").get<bool>();
+    // Rows written before items carried them have neither: the policy's days, no approval day.
+    if (auto days = json.find("renewal_days"); days != json.end() && !days->is_null()) {
+      info.renewal_days = days->get<std::vector<int>>();
+    }
+    info.approved = DayFromJson(json, "approved");
   } catch (const std::exception& e) {
     return absl::DataLossError(absl::StrCat(
         "stored item ", api::ItemName(info.launch_id, info.code), " is unreadable: ", e.what()));

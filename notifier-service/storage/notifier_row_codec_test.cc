@@ -45,6 +45,24 @@ void ExpectInfoEq(const ItemInfo& want, const ItemInfo& got) {
   EXPECT_EQ(got.post_launch, want.post_launch);
   EXPECT_EQ(got.expiry, want.expiry);
   EXPECT_EQ(got.started, want.started);
+  EXPECT_EQ(got.renewal_days, want.renewal_days);
+  EXPECT_EQ(got.approved, want.approved);
+}
+
+// An approved 47-day certificate: its template's renewal days and its approval day.
+ItemInfo CertificateInfo() {
+  ItemInfo info;
+  info.launch_id = "L1";
+  info.code = "TLS_CERT";
+  info.version = 3;
+  info.title_en = "HTTPS certificate";
+  info.status = "APPROVED";
+  info.done = true;
+  info.started = true;
+  info.expiry = absl::CivilDay(2026, 12, 23);
+  info.approved = absl::CivilDay(2026, 11, 6);
+  info.renewal_days = {30, 14, 7};
+  return info;
 }
 
 // The exact texts databases in the field hold: any change here needs a migration.
@@ -56,6 +74,16 @@ TEST(NotifierRowCodecTest, ItemInfoTextIsStable) {
   EXPECT_EQ(EncodeItemInfo(ItemInfo{}),
             R"({"assignee":"","done":false,"due":null,"expiry":null,"latest_start":null,)"
             R"("post_launch":false,"started":false,"status":"","title_en":"","title_zh":""})");
+}
+
+// Items without renewal days or an approval day keep the text above; the new members are added
+// only when present.
+TEST(NotifierRowCodecTest, ItemInfoTextWithRenewalDaysAndApproval) {
+  EXPECT_EQ(EncodeItemInfo(CertificateInfo()),
+            R"({"approved":"2026-11-06","assignee":"","done":true,"due":null,)"
+            R"("expiry":"2026-12-23","latest_start":null,"post_launch":false,)"
+            R"("renewal_days":[30,14,7],"started":true,"status":"APPROVED",)"
+            R"("title_en":"HTTPS certificate","title_zh":""})");
 }
 
 TEST(NotifierRowCodecTest, ItemInfoRoundTrips) {
@@ -70,6 +98,25 @@ TEST(NotifierRowCodecTest, ItemInfoRoundTrips) {
   decoded = DecodeItemInfo("L2", "X", 0, EncodeItemInfo(bare));
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   ExpectInfoEq(bare, *decoded);
+
+  const ItemInfo certificate = CertificateInfo();
+  decoded = DecodeItemInfo("L1", "TLS_CERT", 3, EncodeItemInfo(certificate));
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  ExpectInfoEq(certificate, *decoded);
+}
+
+// A row written before items carried renewal days and an approval day: the policy's days, no
+// approval day.
+TEST(NotifierRowCodecTest, OldItemInfoRowHasNoRenewalDaysNorApproval) {
+  absl::StatusOr<ItemInfo> decoded = DecodeItemInfo(
+      "L1", "MP_VERIFY", 2,
+      R"({"assignee":"li.na","done":true,"due":null,"expiry":"2026-11-04",)"
+      R"("latest_start":null,"post_launch":false,"started":true,)"
+      R"("status":"APPROVED","title_en":"WeChat verification","title_zh":"微信认证"})");
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_THAT(decoded->renewal_days, ElementsAre());
+  EXPECT_FALSE(decoded->approved.has_value());
+  EXPECT_EQ(decoded->expiry, absl::CivilDay(2026, 11, 4));
 }
 
 TEST(NotifierRowCodecTest, ItemInfoDatesMayBeLeftOut) {
@@ -88,7 +135,12 @@ TEST(NotifierRowCodecTest, UnreadableItemInfoIsDataLossNamingTheItem) {
   for (const std::string& text :
        {std::string("not json"), std::string("{}"), std::string("[]"),
         std::string(R"({"title_en":1})"),
-        std::string(good).replace(good.find("2025-04-15"), 10, "2025-13-45")}) {
+        std::string(good).replace(good.find("2025-04-15"), 10, "2025-13-45"),
+        std::string(R"({"title_en":"a","title_zh":"b","status":"APPROVED","done":true,)"
+                    R"("assignee":"","post_launch":false,"started":true,)"
+                    R"("renewal_days":["thirty"]})"),
+        std::string(R"({"title_en":"a","title_zh":"b","status":"APPROVED","done":true,)"
+                    R"("assignee":"","post_launch":false,"started":true,"approved":"soon"})")}) {
     absl::StatusOr<ItemInfo> decoded = DecodeItemInfo("L1", "ICP_FILING", 7, text);
     EXPECT_EQ(decoded.status().code(), absl::StatusCode::kDataLoss) << text;
     EXPECT_THAT(decoded.status().message(),

@@ -56,6 +56,8 @@ ItemRecord MakeItem(const std::string& launch_id, const std::string& code,
   record.info.post_launch = true;
   record.info.expiry = std::nullopt;
   record.info.started = true;
+  record.info.renewal_days = {60, 30, 7};
+  record.info.approved = absl::CivilDay(2026, 1, 20);
   record.next_check_time = next_check;
   record.snoozed_until = kT0 + absl::Hours(5);
   record.acknowledged_version = 2;
@@ -124,6 +126,8 @@ void ExpectItemEq(const ItemRecord& want, const ItemRecord& got) {
   EXPECT_EQ(got.info.post_launch, want.info.post_launch);
   EXPECT_EQ(got.info.expiry, want.info.expiry);
   EXPECT_EQ(got.info.started, want.info.started);
+  EXPECT_EQ(got.info.renewal_days, want.info.renewal_days);
+  EXPECT_EQ(got.info.approved, want.info.approved);
   EXPECT_EQ(got.next_check_time, want.next_check_time);
   EXPECT_EQ(got.snoozed_until, want.snoozed_until);
   EXPECT_EQ(got.acknowledged_version, want.acknowledged_version);
