@@ -25,6 +25,10 @@ std::string FormatCivilDay(absl::CivilDay day) {
   return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
 }
 
+absl::CivilDay AddMonths(absl::CivilDay day, int months) {
+  return absl::CivilDay(absl::CivilMonth(day) + months) + (day.day() - 1);
+}
+
 bool IsWeekend(absl::CivilDay day) {
   const absl::Weekday wd = absl::GetWeekday(day);
   return wd == absl::Weekday::saturday || wd == absl::Weekday::sunday;

@@ -17,4 +17,8 @@ std::string FormatCivilDay(absl::CivilDay day);
 
 bool IsWeekend(absl::CivilDay day);
 
+// The same day `months` months later; a day the target month lacks runs over into the next
+// (Jan 31 + 1 month = Mar 3), as absl::CivilDay normalises.
+absl::CivilDay AddMonths(absl::CivilDay day, int months);
+
 }  // namespace preflight

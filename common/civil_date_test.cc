@@ -72,5 +72,11 @@ TEST(IsWeekendTest, SaturdayAndSundayOnly) {
   EXPECT_FALSE(IsWeekend(absl::CivilDay(2026, 10, 12)));
 }
 
+TEST(AddMonthsTest, KeepsTheDayOrRunsOverIntoTheNextMonth) {
+  EXPECT_EQ(AddMonths(absl::CivilDay(2026, 9, 5), 12), absl::CivilDay(2027, 9, 5));
+  EXPECT_EQ(AddMonths(absl::CivilDay(2026, 6, 10), 3), absl::CivilDay(2026, 9, 10));
+  EXPECT_EQ(AddMonths(absl::CivilDay(2027, 1, 31), 1), absl::CivilDay(2027, 3, 3));
+}
+
 }  // namespace
 }  // namespace preflight

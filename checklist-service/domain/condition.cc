@@ -32,7 +32,8 @@ struct Condition::Node {
   bool constant = true;
   // kSubjectIn / kHostingIn: the enum values that make the node true.
   std::vector<int> values;
-  // kCategory: any of these codes; kProvinceIn: any of these province codes.
+  // kCategory: any of these codes; kProvinceIn: the template's province codes, `values` indexing
+  // the ones that make the node true.
   std::vector<std::string> categories;
   // kNot: one child; kAnd / kOr: two.
   std::vector<std::shared_ptr<const Node>> children;
@@ -332,7 +333,7 @@ class Parser {
                    absl::StrCat("unknown name '", name.text, "' (", kExpectedOperand, ")"));
   }
 
-  // After `subject` / `hosting`: `== X`, `!= X` or `in (X, Y, ...)`.
+  // After `subject` / `hosting` / `province`: `== X`, `!= X` or `in (X, Y, ...)`.
   absl::StatusOr<NodePtr> ParseComparison(const Vocabulary& vocabulary,
                                           std::shared_ptr<Node> node) {
     const Token op = Next();
@@ -407,43 +408,17 @@ class Parser {
     return NodePtr(std::move(node));
   }
 
-  // After `province`: `== XX`, `!= XX` or `in (XX, YY, ...)` with the template's province codes.
-  // A launch whose province is not known yet matches no `==` / `in` and every `!=`.
+  // After `province`: a comparison over the template's province codes, whose indexes the node
+  // keeps in `values` next to the codes themselves. A launch whose province is not known yet
+  // matches no `==` / `in` and every `!=`.
   absl::StatusOr<NodePtr> ParseProvince(std::shared_ptr<Node> node) {
     node->kind = Node::Kind::kProvinceIn;
-    const Token op = Next();
-    const bool in_list = op.kind == TokenKind::kIdentifier && op.text == "in";
-    if (op.kind != TokenKind::kEqual && op.kind != TokenKind::kNotEqual && !in_list) {
-      return ErrorAt(op.column, absl::StrCat("expected '==', '!=' or 'in' after 'province' but "
-                                             "found ",
-                                             Describe(op)));
+    node->categories.assign(known_provinces_.begin(), known_provinces_.end());
+    Vocabulary provinces{"province", {}};
+    for (size_t i = 0; i < node->categories.size(); ++i) {
+      provinces.names.emplace_back(node->categories[i], static_cast<int>(i));
     }
-    if (in_list) {
-      if (absl::Status s = Expect(TokenKind::kLeftParen, "'(' after 'in'"); !s.ok()) return s;
-    }
-    for (;;) {
-      const Token& token = Peek();
-      if (token.kind != TokenKind::kIdentifier) {
-        return ErrorAt(token.column,
-                       absl::StrCat("expected a province code but found ", Describe(token)));
-      }
-      if (known_provinces_.count(token.text) == 0) {
-        return ErrorAt(token.column,
-                       absl::StrCat("unknown province '", token.text, "' (expected one of: ",
-                                    absl::StrJoin(known_provinces_, ", "), ")"));
-      }
-      node->categories.push_back(token.text);
-      Next();
-      if (!in_list) break;
-      if (Peek().kind == TokenKind::kComma) {
-        Next();
-        continue;
-      }
-      if (absl::Status s = Expect(TokenKind::kRightParen, "',' or ')'"); !s.ok()) return s;
-      break;
-    }
-    if (op.kind == TokenKind::kNotEqual) return Negate(std::move(node));
-    return NodePtr(std::move(node));
+    return ParseComparison(provinces, std::move(node));
   }
 
   std::vector<Token> tokens_;
@@ -479,9 +454,11 @@ bool EvaluateNode(const Node& node, const Profile& profile) {
             return std::find(profile.service_categories.begin(), profile.service_categories.end(),
                              code) != profile.service_categories.end();
           });
-    case Node::Kind::kProvinceIn:
-      return std::find(node.categories.begin(), node.categories.end(), profile.province) !=
-             node.categories.end();
+    case Node::Kind::kProvinceIn: {
+      const auto it = std::find(node.categories.begin(), node.categories.end(), profile.province);
+      return it != node.categories.end() &&
+             Contains(node.values, static_cast<int>(it - node.categories.begin()));
+    }
     case Node::Kind::kNot:
       return !EvaluateNode(*node.children[0], profile);
     case Node::Kind::kAnd:

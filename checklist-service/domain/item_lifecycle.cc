@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/civil_date.h"
 
 namespace preflight::checklist {
 namespace {
@@ -123,11 +124,7 @@ std::optional<absl::CivilDay> ExpiryOfApproval(const Item& item, absl::CivilDay 
     if (days) return issued + *days;
     return std::nullopt;
   }
-  if (item.validity_months > 0) {
-    // Month arithmetic; a day the target month lacks normalises into the next (Jan 31 + 1 month
-    // = Mar 3), as absl::CivilDay does.
-    return absl::CivilDay(absl::CivilMonth(issued) + item.validity_months) + (issued.day() - 1);
-  }
+  if (item.validity_months > 0) return AddMonths(issued, item.validity_months);
   return std::nullopt;
 }
 

@@ -158,10 +158,7 @@ absl::Status CheckReadyToGoLive(const CompiledTemplate& tmpl, const LaunchState&
   for (const v1::ItemDefinition& definition : tmpl.proto().items()) {
     if (!definition.required_before_go_live()) continue;
     const Item* item = state.FindItem(definition.code());
-    if (item == nullptr || item->custom || item->status == ItemStatus::kApproved ||
-        item->status == ItemStatus::kWaived || item->status == ItemStatus::kNotApplicable) {
-      continue;
-    }
+    if (item == nullptr || item->custom || IsDone(item->status)) continue;
     open.push_back(absl::StrCat(item->code, " (", ItemStatusName(item->status), ")"));
   }
   if (open.empty()) return absl::OkStatus();

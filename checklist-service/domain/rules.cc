@@ -29,10 +29,9 @@ Fen ToFen(const v1::Money& money) {
 }
 
 // Copies everything the template says about an item for `profile`; status and progress are left
-// alone. Returns the duration rule that replaced the item's default duration, if any.
-const v1::DurationRule* CopyDefinition(const CompiledTemplate& tmpl,
-                                       const v1::ItemDefinition& definition, const Profile& profile,
-                                       Item& item) {
+// alone. `rule` is the duration rule that replaces the definition's duration, if any.
+void CopyDefinition(const CompiledTemplate& tmpl, const v1::ItemDefinition& definition,
+                    const Profile& profile, const v1::DurationRule* rule, Item& item) {
   const v1::SubjectType subject = profile.subject_type;
   item.code = definition.code();
   item.title_en = definition.title_en();
@@ -45,7 +44,6 @@ const v1::DurationRule* CopyDefinition(const CompiledTemplate& tmpl,
     item.depends_on.push_back({dependency.code(), dependency.lag_working_days()});
   }
 
-  const v1::DurationRule* rule = tmpl.MatchingDurationRule(definition, profile);
   const v1::DurationSpec& duration = rule != nullptr ? rule->duration() : definition.duration();
   item.duration.unit = duration.unit();
   item.duration.min = duration.min();
@@ -118,7 +116,6 @@ const v1::DurationRule* CopyDefinition(const CompiledTemplate& tmpl,
     item.source =
         item.source.empty() ? rule->source() : absl::StrCat(item.source, ",", rule->source());
   }
-  return rule;
 }
 
 bool SameDuration(const DurationSpec& a, const DurationSpec& b) {
@@ -199,14 +196,15 @@ std::vector<std::string> ApplyProfile(const CompiledTemplate& tmpl, const Profil
   std::vector<std::string> changed;
   for (const v1::ItemDefinition& definition : tmpl.proto().items()) {
     const bool applies = tmpl.AppliesWhen(definition.code()).Evaluate(profile);
+    const v1::DurationRule* rule = tmpl.MatchingDurationRule(definition, profile);
     std::string reason = applies ? definition.applies_reason() : definition.not_applicable_reason();
+    if (applies && rule != nullptr) absl::StrAppend(&reason, " ", rule->note());
     auto existing = std::find_if(items->begin(), items->end(),
                                  [&](const Item& item) { return item.code == definition.code(); });
     if (existing == items->end()) {
       Item item;
       item.launch_id = launch_id;
-      const v1::DurationRule* rule = CopyDefinition(tmpl, definition, profile, item);
-      if (applies && rule != nullptr) absl::StrAppend(&reason, " ", rule->note());
+      CopyDefinition(tmpl, definition, profile, rule, item);
       item.status = applies ? ItemStatus::kNotStarted : ItemStatus::kNotApplicable;
       item.status_before_not_applicable = ItemStatus::kNotStarted;
       item.applicability_reason = reason;
@@ -218,8 +216,7 @@ std::vector<std::string> ApplyProfile(const CompiledTemplate& tmpl, const Profil
     if (existing->custom) continue;
     Item& item = *existing;
     const Item before = item;
-    const v1::DurationRule* rule = CopyDefinition(tmpl, definition, profile, item);
-    if (applies && rule != nullptr) absl::StrAppend(&reason, " ", rule->note());
+    CopyDefinition(tmpl, definition, profile, rule, item);
     if (applies && item.status == ItemStatus::kNotApplicable) {
       item.status = item.status_before_not_applicable;
     } else if (!applies && item.status != ItemStatus::kNotApplicable) {

@@ -5,6 +5,8 @@
 #include <set>
 #include <utility>
 
+#include "common/civil_date.h"
+
 namespace preflight::checklist {
 namespace {
 
@@ -214,8 +216,7 @@ class Scheduler {
     if (it == index_.end()) return std::nullopt;
     const Item& opener = *nodes_[it->second].item;
     if (opener.status != ItemStatus::kApproved || !opener.approved_date) return std::nullopt;
-    const absl::CivilDay approved = *opener.approved_date;
-    return absl::CivilDay(absl::CivilMonth(approved) + item.deadline.months) + (approved.day() - 1);
+    return AddMonths(*opener.approved_date, item.deadline.months);
   }
 
   // kYearly: the due day in the year after the item's dependencies were last approved, or after
