@@ -89,6 +89,10 @@ struct InboxMessage {
   absl::Time create_time = absl::UnixEpoch();
   // The recipient's tenant ("" for a tenant-less recipient), with recipient_id.
   std::string recipient_tenant;
+  // Read from the delivery when listing (not stored with the message): the item it was about,
+  // empty for a test message.
+  std::string launch_id;
+  std::string item_code;
 };
 
 // What a send attempt came to, for a set of deliveries sent as one message.

@@ -410,6 +410,9 @@ v1::InboxMessage ToProto(const InboxMessage& message) {
   out.set_subject(message.subject);
   out.set_body(message.body);
   *out.mutable_create_time() = ToTimestamp(message.create_time);
+  if (!message.launch_id.empty() && !message.item_code.empty()) {
+    out.set_item(api::ItemName(message.launch_id, message.item_code));
+  }
   return out;
 }
 

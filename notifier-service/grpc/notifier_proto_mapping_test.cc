@@ -379,6 +379,12 @@ TEST(NotifierInboxMappingTest, MapsMessage) {
   EXPECT_EQ(proto.subject(), "s");
   EXPECT_EQ(proto.body(), "b");
   EXPECT_EQ(proto.create_time().seconds(), absl::ToUnixSeconds(Utc(2026, 3, 2)));
+  // A test message is about no item.
+  EXPECT_EQ(proto.item(), "");
+
+  message.launch_id = "l1";
+  message.item_code = "ICP_FILING";
+  EXPECT_EQ(ToProto(message).item(), "launches/l1/items/ICP_FILING");
 }
 
 }  // namespace

@@ -27,10 +27,12 @@ absl::StatusOr<std::vector<InboxMessage>> ListInbox(SQLite::Database& db, absl::
                                                     absl::string_view id, int64_t before_id,
                                                     int limit) {
   std::string sql =
-      "SELECT id, recipient_tenant, recipient_id, delivery_id, subject, body, create_time "
-      "FROM inbox WHERE recipient_tenant = ? AND recipient_id = ?";
-  if (before_id > 0) absl::StrAppend(&sql, " AND id < ?");
-  absl::StrAppend(&sql, " ORDER BY id DESC LIMIT ?");
+      "SELECT i.id, i.recipient_tenant, i.recipient_id, i.delivery_id, i.subject, i.body, "
+      "i.create_time, COALESCE(d.launch_id, ''), COALESCE(d.item_code, '') "
+      "FROM inbox i LEFT JOIN deliveries d ON d.id = i.delivery_id "
+      "WHERE i.recipient_tenant = ? AND i.recipient_id = ?";
+  if (before_id > 0) absl::StrAppend(&sql, " AND i.id < ?");
+  absl::StrAppend(&sql, " ORDER BY i.id DESC LIMIT ?");
   CachedStatement query(db, sql);
   int index = 0;
   query.bind(++index, std::string(tenant));
@@ -46,6 +48,8 @@ absl::StatusOr<std::vector<InboxMessage>> ListInbox(SQLite::Database& db, absl::
     message.subject = row.getColumn(4).getString();
     message.body = row.getColumn(5).getString();
     message.create_time = absl::FromUnixMicros(row.getColumn(6).getInt64());
+    message.launch_id = row.getColumn(7).getString();
+    message.item_code = row.getColumn(8).getString();
     return message;
   });
 }

@@ -883,6 +883,9 @@ TEST_F(SqliteNotifierStoreTest, RecordAttemptWritesStateLedgerAndInbox) {
   EXPECT_EQ((*messages)[0].subject, "subject");
   EXPECT_EQ((*messages)[0].body, "body");
   EXPECT_EQ((*messages)[0].create_time, kT0 + absl::Seconds(3));
+  // The item comes from the delivery, so a reader can show the launch's time zone.
+  EXPECT_EQ((*messages)[0].launch_id, "L1");
+  EXPECT_EQ((*messages)[0].item_code, "ICP");
 
   // An unknown delivery fails the whole record: neither the known one nor the message changes.
   Delivery other = MakeDelivery("other");
