@@ -2,18 +2,24 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <system_error>
 #include <type_traits>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "cli/admin_backup.h"
 #include "cli/auth_commands.h"
+#include "cli/completion.h"
+#include "cli/config_commands.h"
 #include "cli/notifier_render.h"
 #include "cli/notifier_requests.h"
+#include "cli/output.h"
 #include "cli/render.h"
 #include "cli/requests.h"
 #include "common/build_info.h"
@@ -22,6 +28,25 @@
 
 namespace preflight::cli {
 namespace {
+
+// "connection refused" from gRPC's "failed to connect to all addresses; last error: UNKNOWN:
+// ipv4:127.0.0.1:1: Failed to connect to remote host: Connection refused".
+std::string ConnectFailure(absl::string_view message) {
+  const size_t colon = message.rfind(": ");
+  std::string reason(colon == absl::string_view::npos ? message : message.substr(colon + 2));
+  if (!reason.empty()) reason[0] = absl::ascii_tolower(reason[0]);
+  if (reason.size() > 120) reason = absl::StrCat(reason.substr(0, 119), "\u2026");
+  return reason;
+}
+
+// "(from --server)", or for the default how to change it.
+std::string OriginText(absl::string_view origin, absl::string_view flag,
+                       absl::string_view variable) {
+  if (origin == "the default") {
+    return absl::StrCat("(the default; --", flag, ", $", variable, " or a context sets it)");
+  }
+  return absl::StrCat("(from ", origin, ")");
+}
 
 // Runs one parsed command: connects to the service it needs (on first use), calls it and prints
 // the answer or the error.
@@ -37,67 +62,130 @@ class Runner {
 
   static int PrintUsageError(const Invocation& invocation, const absl::Status& status,
                              std::ostream& err) {
-    err << "error: " << status.message() << "\n\n"
-        << (invocation.command != nullptr ? CommandUsage(*invocation.command) : UsageText());
+    err << "error: " << status.message() << "\n";
+    // A message that already says where to look stands alone; else the command's usage line.
+    if (!absl::StrContains(status.message(), "--help'") && invocation.command != nullptr) {
+      err << "Run '" << (invocation.help_path.empty() ? "preflight" : "preflight " + invocation.help_path)
+          << " --help' for its usage.\n";
+    }
     return kExitUsage;
   }
 
+  // One line: the code, and for a service that cannot be reached which address was tried and
+  // what chose it.
   int RpcError(const grpc::Status& status) const {
-    err_ << "error: "
-         << absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())) << ": "
-         << status.error_message() << "\n";
+    const absl::string_view code =
+        absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()));
+    const bool notifier = last_service_ == Service::kNotifier;
+    const std::string name = notifier ? "notifier" : "checklist";
+    const std::string& address = notifier ? options_.notifier : options_.server;
+    const std::string origin =
+        notifier ? OriginText(options_.notifier_origin, "notifier", "PREFLIGHT_NOTIFIER")
+                 : OriginText(options_.server_origin, "server", "PREFLIGHT_SERVER");
+    if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+      err_ << "error: " << code << ": cannot reach the " << name << " service at " << address
+           << " " << origin << ": " << ConnectFailure(status.error_message()) << "\n";
+    } else if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+      err_ << "error: " << code << ": no answer from the " << name << " service at " << address
+           << " " << origin << " within " << absl::FormatDuration(options_.timeout)
+           << " (--timeout)\n";
+    } else {
+      err_ << "error: " << code << ": " << status.error_message() << "\n";
+    }
     return kExitRpcError;
   }
 
-  bool json() const { return options_.json; }
+  bool table() const {
+    return options_.output == OutputFormat::kTable || options_.output == OutputFormat::kWide;
+  }
 
   template <typename Client>
   Client& client() {
     if constexpr (std::is_same_v<Client, ChecklistClient>) {
+      last_service_ = Service::kChecklist;
       if (checklist_ == nullptr) checklist_ = connect_.checklist(options_);
       return *checklist_;
     } else if constexpr (std::is_same_v<Client, AuthClient>) {
+      last_service_ = Service::kAuth;
       if (auth_ == nullptr) auth_ = connect_.auth(options_);
       return *auth_;
     } else {
       static_assert(std::is_same_v<Client, NotifierClient>);
+      last_service_ = Service::kNotifier;
       if (notifier_ == nullptr) notifier_ = connect_.notifier(options_);
       return *notifier_;
     }
   }
 
-  // Prints `message` as JSON with --json, else as `render` draws it.
+  // How tables are drawn for this run; `launches` are the launches whose zones the answer's
+  // times are shown in.
+  RenderOptions Options(const std::set<std::string>& launches = {}) {
+    RenderOptions options;
+    options.wide = options_.output == OutputFormat::kWide;
+    options.headers = !options_.no_headers;
+    options.width = options_.width;
+    options.utc = options_.utc;
+    options.all_items = invocation_.command->path == "launch show" && invocation_.GetBool("all");
+    if (!options.utc) options.zones = LookUpZones(launches);
+    return options;
+  }
+
+  // Prints `message` in the format -o asked for; tables as `render` draws them.
   template <typename Message, typename Render>
-  int Show(const Message& message, const Render& render) const {
-    if (!json()) {
-      out_ << render(message);
-      return kExitOk;
+  int Show(const Message& message, const Render& render,
+           const std::set<std::string>& launches = {}) {
+    absl::StatusOr<std::string> text;
+    switch (options_.output) {
+      case OutputFormat::kJson:
+        text = ToJson(message);
+        break;
+      case OutputFormat::kYaml:
+        text = ToYaml(message);
+        break;
+      case OutputFormat::kName:
+        text = ResourceNames(message);
+        if (!text.ok()) return UsageError(text.status());
+        break;
+      case OutputFormat::kTable:
+      case OutputFormat::kWide:
+        text = render(message, Options(launches));
+        break;
     }
-    absl::StatusOr<std::string> json = ToJson(message);
-    if (!json.ok()) {
-      err_ << "error: " << json.status().message() << "\n";
+    if (!text.ok()) {
+      err_ << "error: " << text.status().message() << "\n";
       return kExitRpcError;
     }
-    out_ << *json;
+    out_ << *text;
     return kExitOk;
   }
 
-  // Calls `method` with `request` (made from the command line) and shows the answer.
+  // Calls `method` with `request` (made from the command line); the answer, or an error.
+  template <typename Client, typename Request, typename Response>
+  int Fetch(absl::StatusOr<Request> request,
+            grpc::Status (Client::*method)(const Request&, Response*), Response* response) {
+    if (!request.ok()) return UsageError(request.status());
+    const grpc::Status status = (client<Client>().*method)(*request, response);
+    if (!status.ok()) return RpcError(status);
+    return kExitOk;
+  }
+
+  // Calls `method` with `request` and shows the answer.
   template <typename Client, typename Request, typename Response, typename Render>
   int Call(absl::StatusOr<Request> request,
            grpc::Status (Client::*method)(const Request&, Response*), const Render& render) {
-    if (!request.ok()) return UsageError(request.status());
     Response response;
-    const grpc::Status status = (client<Client>().*method)(*request, &response);
-    if (!status.ok()) return RpcError(status);
+    if (const int code = Fetch(std::move(request), method, &response); code != kExitOk) {
+      return code;
+    }
     return Show(response, render);
   }
 
   // Calls the list `method` once, or with `all` page after page, gathering the entries that
   // `entries` points into one response without a next page token.
   template <typename Client, typename Request, typename Response, typename Entries>
-  grpc::Status Fetch(Request request, grpc::Status (Client::*method)(const Request&, Response*),
-                     const Entries& entries, bool all, Response* result) {
+  grpc::Status FetchPages(Request request,
+                          grpc::Status (Client::*method)(const Request&, Response*),
+                          const Entries& entries, bool all, Response* result) {
     Client& service = client<Client>();
     if (!all) return (service.*method)(request, result);
     while (true) {
@@ -110,43 +198,43 @@ class Runner {
     }
   }
 
-  // A list command: one page, or every page with --all.
-  template <typename Client, typename Request, typename Response, typename Entries, typename Render>
+  // A list command: one page, or every page with --all (or `all`). `launches` tells which
+  // launches the entries are about, for their time zones.
+  template <typename Client, typename Request, typename Response, typename Entries,
+            typename Render, typename Launches>
+  int List(absl::StatusOr<Request> request,
+           grpc::Status (Client::*method)(const Request&, Response*), const Entries& entries,
+           const Render& render, const Launches& launches, bool all) {
+    if (!request.ok()) return UsageError(request.status());
+    Response response;
+    const grpc::Status status = FetchPages(*std::move(request), method, entries, all, &response);
+    if (!status.ok()) return RpcError(status);
+    std::set<std::string> about;
+    if (table()) {
+      for (const auto& entry : *entries(response)) about.insert(launches(entry));
+    }
+    return Show(response, render, about);
+  }
+
+  template <typename Client, typename Request, typename Response, typename Entries,
+            typename Render>
   int List(absl::StatusOr<Request> request,
            grpc::Status (Client::*method)(const Request&, Response*), const Entries& entries,
            const Render& render) {
-    if (!request.ok()) return UsageError(request.status());
-    Response response;
-    const grpc::Status status =
-        Fetch(*std::move(request), method, entries, invocation_.GetBool("all"), &response);
-    if (!status.ok()) return RpcError(status);
-    return Show(response, render);
-  }
-
-  // `reminders list` and `reminders dry-run`: the table shows send times in each launch's zone,
-  // which the checklist service knows.
-  int Reminders(absl::StatusOr<v1::ListRemindersRequest> request, bool all) {
-    if (!request.ok()) return UsageError(request.status());
-    v1::ListRemindersResponse response;
-    const grpc::Status status = Fetch(
-        *std::move(request), &NotifierClient::ListReminders,
-        [](v1::ListRemindersResponse& r) { return r.mutable_reminders(); }, all, &response);
-    if (!status.ok()) return RpcError(status);
-    const LaunchZones zones = json() ? LaunchZones() : LookUpZones(response);
-    return Show(response,
-                [&](const v1::ListRemindersResponse& r) { return RenderReminders(r, zones); });
+    return List(
+        std::move(request), method, entries, render,
+        [](const auto&) { return std::string(); }, invocation_.GetBool("all"));
   }
 
  private:
-  // Asks the checklist service for the time zone of each launch the reminders are about. Best
-  // effort: a launch it cannot answer for is shown in UTC, and once the service is unreachable it
-  // is not asked again (each try could take the whole timeout).
-  LaunchZones LookUpZones(const v1::ListRemindersResponse& response) {
+  // Asks the checklist service for the time zone of each launch. Best effort: a launch it cannot
+  // answer for is shown in UTC, and once the service is unreachable it is not asked again (each
+  // try could take the whole timeout).
+  LaunchZones LookUpZones(const std::set<std::string>& launches) {
     LaunchZones zones;
-    std::set<std::string> asked;
-    for (const v1::Reminder& reminder : response.reminders()) {
-      const std::string launch = LaunchOfItem(reminder.item());
-      if (launch.empty() || !asked.insert(launch).second) continue;
+    const Service service = last_service_;
+    for (const std::string& launch : launches) {
+      if (launch.empty()) continue;
       v1::GetLaunchRequest request;
       request.set_name(launch);
       request.set_view(v1::LAUNCH_VIEW_BASIC);
@@ -162,6 +250,7 @@ class Runner {
         zones.emplace(launch, zone);
       }
     }
+    last_service_ = service;
     return zones;
   }
 
@@ -173,6 +262,7 @@ class Runner {
   std::unique_ptr<ChecklistClient> checklist_;
   std::unique_ptr<NotifierClient> notifier_;
   std::unique_ptr<AuthClient> auth_;
+  Service last_service_ = Service::kChecklist;
 };
 
 template <typename Message>
@@ -180,24 +270,31 @@ absl::StatusOr<Message> Built(Message message) {
   return message;
 }
 
+// A renderer that needs no RenderOptions, for Runner::Show.
+template <typename Message>
+auto Plain(std::string (*render)(const Message&)) {
+  return [render](const Message& message, const RenderOptions&) { return render(message); };
+}
+
 int DispatchAuth(const Invocation& invocation, Runner& runner) {
   const absl::string_view command = invocation.command->path;
   using A = AuthClient;
   if (command == "tokens create") {
-    return runner.Call(BuildCreateTokenRequest(invocation), &A::CreateToken, &RenderCreatedToken);
+    return runner.Call(BuildCreateTokenRequest(invocation), &A::CreateToken,
+                       Plain(&RenderCreatedToken));
   }
   if (command == "tokens list") {
     return runner.List(
         BuildListTokensRequest(invocation), &A::ListTokens,
-        [](v1::ListTokensResponse& r) { return r.mutable_tokens(); }, &RenderTokens);
+        [](v1::ListTokensResponse& r) { return r.mutable_tokens(); }, Plain(&RenderTokens));
   }
   if (command == "tokens revoke") {
     return runner.Call(absl::StatusOr<v1::RevokeTokenRequest>(BuildRevokeTokenRequest(invocation)),
-                       &A::RevokeToken, &RenderToken);
+                       &A::RevokeToken, Plain(&RenderToken));
   }
   if (command == "whoami") {
     return runner.Call(absl::StatusOr<v1::GetCallerIdentityRequest>(v1::GetCallerIdentityRequest()),
-                       &A::GetCallerIdentity, &RenderToken);
+                       &A::GetCallerIdentity, Plain(&RenderToken));
   }
   return runner.UsageError(absl::InvalidArgumentError(absl::StrCat("no handler for ", command)));
 }
@@ -240,20 +337,59 @@ int DispatchAdmin(const Invocation& invocation, const GlobalOptions& options,
   return kExitOk;
 }
 
+int ShowLaunch(const Invocation& invocation, Runner& runner) {
+  v1::Launch launch;
+  const int code =
+      runner.Fetch(Built(BuildGetLaunchRequest(invocation)), &ChecklistClient::GetLaunch, &launch);
+  if (code != kExitOk) return code;
+  // The table's blockers count is readiness's, so both commands say the same number.
+  std::optional<v1::Readiness> readiness;
+  if (runner.table()) {
+    v1::GetReadinessRequest request;
+    request.set_name(launch.name());
+    v1::Readiness answer;
+    if (runner.Fetch(absl::StatusOr<v1::GetReadinessRequest>(request),
+                     &ChecklistClient::GetReadiness, &answer) != kExitOk) {
+      return kExitRpcError;
+    }
+    readiness = std::move(answer);
+  }
+  return runner.Show(
+      launch,
+      [&](const v1::Launch& l, const RenderOptions& options) {
+        return RenderLaunch(l, readiness.has_value() ? &*readiness : nullptr, options);
+      },
+      {launch.name()});
+}
+
+int Readiness(const Invocation& invocation, Runner& runner) {
+  v1::Readiness readiness;
+  const int code = runner.Fetch(Built(BuildGetReadinessRequest(invocation)),
+                                &ChecklistClient::GetReadiness, &readiness);
+  if (code != kExitOk) return code;
+  const int shown = runner.Show(readiness, &RenderReadiness, {readiness.launch()});
+  if (shown != kExitOk) return shown;
+  return invocation.GetBool("exit_code") && !readiness.ready() ? kExitNo : kExitOk;
+}
+
 int DispatchChecklist(const Invocation& invocation, Runner& runner) {
   const absl::string_view command = invocation.command->path;
   using C = ChecklistClient;
   if (command == "launch create") {
-    return runner.Call(BuildCreateLaunchRequest(invocation), &C::CreateLaunch, &RenderLaunch);
+    return runner.Call(BuildCreateLaunchRequest(invocation), &C::CreateLaunch,
+                       [](const v1::Launch& l, const RenderOptions& o) {
+                         return RenderLaunch(l, nullptr, o);
+                       });
   }
   if (command == "launch list") {
     return runner.Call(BuildListLaunchesRequest(invocation), &C::ListLaunches, &RenderLaunchList);
   }
-  if (command == "launch show") {
-    return runner.Call(Built(BuildGetLaunchRequest(invocation)), &C::GetLaunch, &RenderLaunch);
-  }
+  if (command == "launch show") return ShowLaunch(invocation, runner);
   if (command == "launch update") {
-    return runner.Call(BuildUpdateLaunchRequest(invocation), &C::UpdateLaunch, &RenderLaunch);
+    return runner.Call(BuildUpdateLaunchRequest(invocation), &C::UpdateLaunch,
+                       [](const v1::Launch& l, const RenderOptions& o) {
+                         return RenderLaunch(l, nullptr, o);
+                       });
   }
   if (command == "item update") {
     return runner.Call(BuildUpdateItemRequest(invocation), &C::UpdateItem, &RenderItem);
@@ -261,14 +397,13 @@ int DispatchChecklist(const Invocation& invocation, Runner& runner) {
   if (command == "item add") {
     return runner.Call(BuildAddItemRequest(invocation), &C::AddItem, &RenderItem);
   }
-  if (command == "readiness") {
-    return runner.Call(Built(BuildGetReadinessRequest(invocation)), &C::GetReadiness,
-                       &RenderReadiness);
-  }
+  if (command == "readiness") return Readiness(invocation, runner);
   if (command == "events") {
     return runner.List(
         BuildListEventsRequest(invocation), &C::ListEvents,
-        [](v1::ListEventsResponse& r) { return r.mutable_events(); }, &RenderEvents);
+        [](v1::ListEventsResponse& r) { return r.mutable_events(); }, &RenderEvents,
+        [](const v1::Event& e) { return e.launch(); },
+        invocation.GetBool("all"));
   }
   if (command == "templates") {
     return runner.Call(BuildListTemplatesRequest(invocation), &C::ListTemplates, &RenderTemplates);
@@ -276,28 +411,36 @@ int DispatchChecklist(const Invocation& invocation, Runner& runner) {
   return runner.UsageError(absl::InvalidArgumentError(absl::StrCat("no handler for ", command)));
 }
 
+std::string LaunchOfReminder(const v1::Reminder& reminder) { return LaunchOfItem(reminder.item()); }
+
 int DispatchNotifier(const Invocation& invocation, Runner& runner) {
   const absl::string_view command = invocation.command->path;
   using N = NotifierClient;
+  const auto reminders = [](v1::ListRemindersResponse& r) { return r.mutable_reminders(); };
   if (command == "reminders list") {
-    return runner.Reminders(BuildListRemindersRequest(invocation), invocation.GetBool("all"));
+    return runner.List(BuildListRemindersRequest(invocation), &N::ListReminders, reminders,
+                       &RenderReminders, &LaunchOfReminder, invocation.GetBool("all"));
   }
   if (command == "reminders dry-run") {
     // A dry run is the launch's whole forecast, however many pages it takes.
-    return runner.Reminders(BuildDryRunRequest(invocation), /*all=*/true);
+    return runner.List(BuildDryRunRequest(invocation), &N::ListReminders, reminders,
+                       &RenderReminders, &LaunchOfReminder, /*all=*/true);
   }
-  if (command == "reminders snooze") {
-    return runner.Call(BuildSnoozeReminderRequest(invocation), &N::SnoozeReminder,
-                       &RenderItemReminderState);
-  }
-  if (command == "reminders ack") {
-    return runner.Call(BuildAcknowledgeReminderRequest(invocation), &N::AcknowledgeReminder,
-                       &RenderItemReminderState);
+  if (command == "reminders snooze" || command == "reminders ack") {
+    v1::ItemReminderState state;
+    const int code =
+        command == "reminders snooze"
+            ? runner.Fetch(BuildSnoozeReminderRequest(invocation), &N::SnoozeReminder, &state)
+            : runner.Fetch(BuildAcknowledgeReminderRequest(invocation), &N::AcknowledgeReminder,
+                           &state);
+    if (code != kExitOk) return code;
+    return runner.Show(state, &RenderItemReminderState, {LaunchOfItem(state.item())});
   }
   if (command == "deliveries list") {
     return runner.List(
         BuildListDeliveriesRequest(invocation), &N::ListDeliveries,
-        [](v1::ListDeliveriesResponse& r) { return r.mutable_deliveries(); }, &RenderDeliveries);
+        [](v1::ListDeliveriesResponse& r) { return r.mutable_deliveries(); }, &RenderDeliveries,
+        [](const v1::Delivery& d) { return LaunchOfItem(d.item()); }, invocation.GetBool("all"));
   }
   if (command == "recipients create") {
     return runner.Call(BuildCreateRecipientRequest(invocation), &N::CreateRecipient,
@@ -318,18 +461,30 @@ int DispatchNotifier(const Invocation& invocation, Runner& runner) {
   }
   if (command == "recipients delete") {
     const v1::DeleteRecipientRequest request = BuildDeleteRecipientRequest(invocation);
-    return runner.Call(
-        Built(request), &N::DeleteRecipient,
-        [&](const v1::DeleteRecipientResponse&) { return RenderDeletedRecipient(request.name()); });
+    return runner.Call(Built(request), &N::DeleteRecipient,
+                       [&](const v1::DeleteRecipientResponse&, const RenderOptions&) {
+                         return RenderDeletedRecipient(request.name());
+                       });
   }
   if (command == "notify test") {
-    return runner.Call(BuildSendTestNotificationRequest(invocation), &N::SendTestNotification,
-                       &RenderTestNotification);
+    v1::SendTestNotificationResponse response;
+    const int code = runner.Fetch(BuildSendTestNotificationRequest(invocation),
+                                  &N::SendTestNotification, &response);
+    if (code != kExitOk) return code;
+    const int shown = runner.Show(response, &RenderTestNotification);
+    if (shown != kExitOk) return shown;
+    // A test is for seeing the message arrive: one still waiting for a retry is a "no".
+    for (const v1::Delivery& delivery : response.deliveries()) {
+      if (delivery.state() != v1::DELIVERY_STATE_DELIVERED) return kExitNo;
+    }
+    return response.deliveries().empty() ? kExitNo : kExitOk;
   }
   if (command == "inbox") {
     return runner.List(
         BuildListInboxMessagesRequest(invocation), &N::ListInboxMessages,
-        [](v1::ListInboxMessagesResponse& r) { return r.mutable_messages(); }, &RenderInbox);
+        [](v1::ListInboxMessagesResponse& r) { return r.mutable_messages(); }, &RenderInbox,
+        [](const v1::InboxMessage& m) { return LaunchOfItem(m.item()); },
+        invocation.GetBool("all"));
   }
   if (command == "subscription") {
     return runner.Call(Built(v1::GetSubscriptionStatusRequest()), &N::GetSubscriptionStatus,
@@ -337,10 +492,6 @@ int DispatchNotifier(const Invocation& invocation, Runner& runner) {
   }
   return runner.UsageError(absl::InvalidArgumentError(absl::StrCat("no handler for ", command)));
 }
-
-}  // namespace
-
-namespace {
 
 // A channel to `address`, over TLS when `tls` says so.
 std::shared_ptr<grpc::Channel> ConnectTo(const std::string& address, const ClientTls& tls) {
@@ -378,21 +529,39 @@ Connectors DefaultConnectors() {
   return Connectors{&ConnectToServer, &ConnectToNotifier, &ConnectToAuth, &ConnectToAdmin};
 }
 
-int RunCli(const std::vector<std::string>& args, absl::string_view default_actor,
+int RunCli(const std::vector<std::string>& args, const Environment& env,
            const Connectors& connect, std::ostream& out, std::ostream& err) {
   if (args.size() == 1 && (args[0] == "--version" || args[0] == "version")) {
     out << VersionLine("preflight") << "\n";
     return kExitOk;
   }
-  Invocation invocation;
-  const absl::Status parsed = ParseCommandLine(args, &invocation);
-  if (parsed.ok() && invocation.help) {
-    out << (invocation.command != nullptr ? CommandUsage(*invocation.command) : UsageText());
+  if (!args.empty() && args[0] == "__complete") {
+    out << CompletionCandidates(std::vector<std::string>(args.begin() + 1, args.end()), env);
     return kExitOk;
   }
+  Invocation invocation;
+  const absl::Status parsed = ParseCommandLine(args, &invocation);
   if (!parsed.ok()) return Runner::PrintUsageError(invocation, parsed, err);
-  const absl::StatusOr<GlobalOptions> options = ReadGlobalOptions(invocation, default_actor);
+  if (invocation.help) {
+    out << HelpText(invocation.help_path);
+    return kExitOk;
+  }
+  if (invocation.command->path == "completion") {
+    absl::StatusOr<std::string> script = CompletionScript(invocation.arguments.at(0));
+    if (!script.ok()) return Runner::PrintUsageError(invocation, script.status(), err);
+    out << *script;
+    return kExitOk;
+  }
+  if (invocation.command->path == "version") {
+    out << VersionLine("preflight") << "\n";
+    return kExitOk;
+  }
+  if (invocation.command->service == Service::kLocal) {
+    return RunConfigCommand(invocation, env, out, err);
+  }
+  const absl::StatusOr<GlobalOptions> options = ReadGlobalOptions(invocation, env);
   if (!options.ok()) return Runner::PrintUsageError(invocation, options.status(), err);
+  ApplyContextDefaults(*options, &invocation);
   Runner runner(invocation, *options, connect, out, err);
   switch (invocation.command->service) {
     case Service::kNotifier:
@@ -402,9 +571,17 @@ int RunCli(const std::vector<std::string>& args, absl::string_view default_actor
     case Service::kAdmin:
       return DispatchAdmin(invocation, *options, connect, out, err);
     case Service::kChecklist:
+    case Service::kLocal:
       break;
   }
   return DispatchChecklist(invocation, runner);
+}
+
+int RunCli(const std::vector<std::string>& args, absl::string_view default_actor,
+           const Connectors& connect, std::ostream& out, std::ostream& err) {
+  Environment env;
+  env.default_actor = std::string(default_actor);
+  return RunCli(args, env, connect, out, err);
 }
 
 }  // namespace preflight::cli

@@ -13,14 +13,19 @@
 #include "cli/auth_client.h"
 #include "cli/checklist_client.h"
 #include "cli/command_line.h"
+#include "cli/global_options.h"
 #include "cli/notifier_client.h"
 
 namespace preflight::cli {
 
+// Exit codes; docs/cli.md lists them and `preflight --help` repeats them.
 inline constexpr int kExitOk = 0;
-// The server refused the request or could not be reached.
+// The server refused the request or failed, or could not be reached.
 inline constexpr int kExitRpcError = 1;
 inline constexpr int kExitUsage = 2;
+// The call worked and the answer is no: `readiness --exit-code` for a launch that is not ready,
+// `notify test` when a message is not delivered (yet).
+inline constexpr int kExitNo = 3;
 
 // Make the client of one service for the given global options (address, actor, timeout).
 using ClientFactory = std::function<std::unique_ptr<ChecklistClient>(const GlobalOptions&)>;
@@ -50,7 +55,11 @@ Connectors DefaultConnectors();
 
 // Runs the command in `args` (without the program name) and returns the exit code. Results go to
 // `out`; errors go to `err` as "error: <CODE>: <message>" (RPC errors) or a usage message.
-// `default_actor` is used when --actor is not given (the binary passes $USER).
+// `env` supplies $USER, the environment variables and the terminal's width.
+int RunCli(const std::vector<std::string>& args, const Environment& env,
+           const Connectors& connect, std::ostream& out, std::ostream& err);
+
+// The same with no environment variables, no config file and no terminal: `default_actor` acts.
 int RunCli(const std::vector<std::string>& args, absl::string_view default_actor,
            const Connectors& connect, std::ostream& out, std::ostream& err);
 

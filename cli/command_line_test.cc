@@ -1,5 +1,6 @@
 #include "cli/command_line.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -70,14 +71,79 @@ TEST(ParseCommandLineTest, HelpNeedsNoValidCommandLine) {
   Invocation invocation = ParseInvocation({"--help"});
   EXPECT_TRUE(invocation.help);
   EXPECT_EQ(invocation.command, nullptr);
+  EXPECT_EQ(invocation.help_path, "");
 
   invocation = ParseInvocation({"help"});
   EXPECT_TRUE(invocation.help);
+  EXPECT_EQ(invocation.help_path, "");
 
   invocation = ParseInvocation({"launch", "create", "-h"});
   EXPECT_TRUE(invocation.help);
   ASSERT_NE(invocation.command, nullptr);
   EXPECT_EQ(invocation.command->path, "launch create");
+
+  // Help wins over what else is wrong on the line.
+  invocation = ParseInvocation({"launch", "create", "--bogus", "--target", "--help"});
+  EXPECT_TRUE(invocation.help);
+  EXPECT_EQ(invocation.help_path, "launch create");
+}
+
+TEST(ParseCommandLineTest, HelpAtEveryLevel) {
+  // A group alone, the group with --help, and `help GROUP COMMAND`.
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"launch"}, {"launch", "--help"}, {"help", "launch"}}) {
+    const Invocation invocation = ParseInvocation(args);
+    EXPECT_TRUE(invocation.help) << args.size();
+    EXPECT_EQ(invocation.help_path, "launch");
+  }
+  Invocation invocation = ParseInvocation({"help", "launch", "show"});
+  EXPECT_TRUE(invocation.help);
+  EXPECT_EQ(invocation.help_path, "launch show");
+  EXPECT_EQ(invocation.command->path, "launch show");
+  // Nothing at all is the program's help, as with kubectl and gh.
+  invocation = ParseInvocation({});
+  EXPECT_TRUE(invocation.help);
+  EXPECT_EQ(invocation.help_path, "");
+}
+
+TEST(ParseCommandLineTest, TyposGetSuggestions) {
+  absl::Status status = ParseError({"lanch"});
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("unknown command 'lanch' for 'preflight'\n\nDid you mean this?\n\tlaunch"));
+  // Short: a line, the suggestion, where to look; not the whole usage.
+  EXPECT_LE(std::count(status.message().begin(), status.message().end(), '\n'), 6);
+
+  status = ParseError({"launch", "shwo", "l1"});
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("unknown command 'shwo' for 'preflight launch'"));
+  EXPECT_THAT(std::string(status.message()), HasSubstr("\tshow"));
+
+  status = ParseError({"help", "reminder"});
+  EXPECT_THAT(std::string(status.message()), HasSubstr("\treminders"));
+
+  status = ParseError({"launch", "list", "--tennant=acme"});
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("unknown flag '--tennant' for 'preflight launch list'"));
+  EXPECT_THAT(std::string(status.message()), HasSubstr("\t--tenant"));
+
+  status = ParseError({"launch", "list", "--ouput=json"});
+  EXPECT_THAT(std::string(status.message()), HasSubstr("\t--output"));
+
+  // A word nothing resembles gets no suggestion, only where to look.
+  status = ParseError({"zzzzzz"});
+  EXPECT_THAT(std::string(status.message()), Not(HasSubstr("Did you mean")));
+  EXPECT_THAT(std::string(status.message()), HasSubstr("Run 'preflight --help'"));
+}
+
+TEST(ParseCommandLineTest, OutputFlagHasAShortForm) {
+  Invocation invocation = ParseInvocation({"launch", "list", "-o", "yaml"});
+  EXPECT_EQ(invocation.Get("output"), "yaml");
+  invocation = ParseInvocation({"-o", "name", "launch", "list", "--no_headers", "--utc"});
+  EXPECT_EQ(invocation.Get("output"), "name");
+  EXPECT_TRUE(invocation.GetBool("no_headers"));
+  EXPECT_TRUE(invocation.GetBool("utc"));
+  invocation = ParseInvocation({"launch", "list", "--output=wide"});
+  EXPECT_EQ(invocation.Get("output"), "wide");
 }
 
 TEST(ParseCommandLineTest, UsageErrors) {
@@ -86,15 +152,13 @@ TEST(ParseCommandLineTest, UsageErrors) {
     std::string message;
   };
   const Case cases[] = {
-      {{}, "no command given"},
-      {{"launch"}, "unknown command 'launch'"},
-      {{"launch", "delete", "abc"}, "unknown command 'launch delete'"},
+      {{"launch", "delete", "abc"}, "unknown command 'delete' for 'preflight launch'"},
       {{"frobnicate"}, "unknown command 'frobnicate'"},
       {{"readiness"}, "'readiness' needs LAUNCH"},
       {{"item", "update", "abc"}, "'item update' needs CODE"},
       {{"readiness", "abc", "def"}, "unexpected argument 'def' for 'readiness'"},
       {{"readiness", ""}, "empty argument"},
-      {{"readiness", "abc", "--bogus=1"}, "unknown flag --bogus"},
+      {{"readiness", "abc", "--bogus=1"}, "unknown flag '--bogus'"},
       {{"readiness", "abc", "-x"}, "unknown flag '-x'"},
       {{"readiness", "abc", "--status=approved"}, "--status does not apply to 'readiness'"},
       {{"launch", "update", "abc", "--payments=maybe"}, "--payments expects true or false"},
@@ -116,7 +180,7 @@ TEST(ParseCommandLineTest, UsageErrors) {
 TEST(ParseCommandLineTest, FlagErrorStillNamesTheCommand) {
   Invocation invocation;
   const absl::Status status = ParseError({"launch", "create", "--bogus"}, &invocation);
-  EXPECT_THAT(std::string(status.message()), HasSubstr("unknown flag --bogus"));
+  EXPECT_THAT(std::string(status.message()), HasSubstr("unknown flag '--bogus'"));
   ASSERT_NE(invocation.command, nullptr);
   EXPECT_EQ(invocation.command->path, "launch create");
 }
@@ -150,9 +214,8 @@ TEST(ParseCommandLineTest, NotifierUsageErrors) {
     std::string message;
   };
   const Case cases[] = {
-      {{"reminders"}, "unknown command 'reminders'"},
-      {{"reminders", "forecast"}, "unknown command 'reminders forecast'"},
-      {{"recipients", "remove", "x"}, "unknown command 'recipients remove'"},
+      {{"reminders", "forecast"}, "unknown command 'forecast' for 'preflight reminders'"},
+      {{"recipients", "remove", "x"}, "unknown command 'remove' for 'preflight recipients'"},
       {{"reminders", "snooze"}, "'reminders snooze' needs ITEM"},
       {{"reminders", "ack", "l1", "X", "Y"}, "unexpected argument 'Y' for 'reminders ack'"},
       {{"inbox"}, "'inbox' needs RECIPIENT"},
@@ -177,83 +240,62 @@ TEST(ParseCommandLineTest, NotifierUsageErrors) {
   }
 }
 
-TEST(ReadGlobalOptionsTest, Defaults) {
-  const Invocation invocation = ParseInvocation({"templates"});
-  absl::StatusOr<GlobalOptions> options = ReadGlobalOptions(invocation, "alice");
-  ASSERT_TRUE(options.ok()) << options.status();
-  EXPECT_EQ(options->server, "127.0.0.1:50051");
-  EXPECT_EQ(options->notifier, "127.0.0.1:50052");
-  EXPECT_FALSE(options->json);
-  EXPECT_EQ(options->actor, "alice");
-  EXPECT_EQ(options->timeout, absl::Seconds(10));
-}
-
-TEST(ReadGlobalOptionsTest, ExplicitValues) {
-  const Invocation invocation = ParseInvocation(
-      {"templates", "--server=h:1", "--notifier=n:2", "--json", "--actor=bob", "--timeout=1m30s"});
-  absl::StatusOr<GlobalOptions> options = ReadGlobalOptions(invocation, "alice");
-  ASSERT_TRUE(options.ok()) << options.status();
-  EXPECT_EQ(options->server, "h:1");
-  EXPECT_EQ(options->notifier, "n:2");
-  EXPECT_TRUE(options->json);
-  EXPECT_EQ(options->actor, "bob");
-  EXPECT_EQ(options->timeout, absl::Seconds(90));
-}
-
-TEST(ReadGlobalOptionsTest, RejectsBadValues) {
-  for (const char* flag : {"--timeout=soon", "--timeout=0s", "--timeout=-1s", "--timeout=inf",
-                           "--server=", "--notifier=", "--actor=M\xC3\xBCller"}) {
-    const Invocation invocation = ParseInvocation({"templates", flag});
-    absl::StatusOr<GlobalOptions> options = ReadGlobalOptions(invocation, "alice");
-    EXPECT_EQ(options.status().code(), absl::StatusCode::kInvalidArgument) << flag;
-  }
-}
-
-TEST(UsageTest, ListsEveryCommandAndItsFlags) {
-  const std::string usage = UsageText();
+TEST(HelpTest, TheProgramsHelpListsEveryCommandByService) {
+  const std::string help = HelpText("");
   for (const CommandSpec& command : Commands()) {
-    EXPECT_THAT(usage, HasSubstr(std::string(command.path))) << command.path;
+    if (command.hidden) {
+      EXPECT_THAT(help, Not(HasSubstr(std::string(command.path))));
+    } else {
+      EXPECT_THAT(help, HasSubstr(std::string(command.path))) << command.path;
+    }
   }
-  const Invocation invocation = ParseInvocation({"launch", "create", "--help"});
-  const std::string create = CommandUsage(*invocation.command);
-  EXPECT_THAT(create, HasSubstr("preflight launch create --tenant=TENANT --name=TEXT"));
-  EXPECT_THAT(create, HasSubstr("[--payments]"));
-  EXPECT_THAT(create, HasSubstr("--request_id=ID"));
-  EXPECT_THAT(create, HasSubstr("--server=HOST:PORT"));
-  EXPECT_THAT(create, HasSubstr("--notifier=HOST:PORT"));
-}
-
-TEST(UsageTest, GroupsCommandsByService) {
-  const std::string usage = UsageText();
-  EXPECT_THAT(usage, HasSubstr("[--notifier=HOST:PORT]"));
-  const size_t checklist = usage.find("checklist service commands (--server):");
-  const size_t notifier = usage.find("notifier service commands (--notifier):");
+  const size_t checklist = help.find("Checklist service commands (--server):");
+  const size_t notifier = help.find("Notifier service commands (--notifier):");
   ASSERT_NE(checklist, std::string::npos);
   ASSERT_NE(notifier, std::string::npos);
-  EXPECT_LT(checklist, usage.find("launch create"));
-  EXPECT_LT(usage.find("templates"), notifier);
-  EXPECT_GT(usage.find("reminders snooze ITEM [CODE]"), notifier);
-  EXPECT_THAT(usage, HasSubstr("ITEM is \"launches/ID/items/CODE\", or LAUNCH CODE"));
+  EXPECT_LT(checklist, help.find("launch create"));
+  EXPECT_LT(help.find("templates"), notifier);
+  EXPECT_GT(help.find("reminders snooze ITEM [CODE]"), notifier);
+  EXPECT_THAT(help, HasSubstr("-o, --output=FORMAT"));
+  EXPECT_THAT(help, HasSubstr("Exit codes: 0 success"));
+  EXPECT_THAT(help, HasSubstr("3 the answer is no"));
+  // The kept alias is not advertised.
+  EXPECT_THAT(help, Not(HasSubstr("--json")));
 }
 
-TEST(UsageTest, FlagsReadDifferentlyShowTheCommandsVariant) {
-  const auto usage_of = [](const std::vector<std::string>& words) {
-    std::vector<std::string> args = words;
-    args.push_back("--help");
-    const Invocation invocation = ParseInvocation(args);
-    return CommandUsage(*invocation.command);
-  };
-  const std::string create = usage_of({"recipients", "create"});
+TEST(HelpTest, AGroupListsItsCommands) {
+  const std::string help = HelpText("launch");
+  EXPECT_THAT(help, HasSubstr("Usage:\n  preflight launch COMMAND"));
+  EXPECT_THAT(help, HasSubstr("  create "));
+  EXPECT_THAT(help, HasSubstr("  show LAUNCH "));
+  EXPECT_THAT(help, Not(HasSubstr("recipients")));
+}
+
+TEST(HelpTest, ACommandShowsItsFlagsThenTheGlobalOnes) {
+  const std::string create = HelpText("launch create");
+  EXPECT_THAT(create, HasSubstr("preflight launch create --tenant=TENANT --name=TEXT"));
+  EXPECT_THAT(create, HasSubstr("--payments "));
+  EXPECT_THAT(create, HasSubstr("--request_id=ID"));
+  EXPECT_THAT(create, HasSubstr("required: organisation"));
+  const size_t flags = create.find("\nFlags:\n");
+  const size_t globals = create.find("\nGlobal flags:\n");
+  ASSERT_NE(flags, std::string::npos);
+  ASSERT_NE(globals, std::string::npos);
+  EXPECT_LT(flags, create.find("--owner=NAME"));
+  EXPECT_GT(create.find("--server=HOST:PORT"), globals);
+}
+
+TEST(HelpTest, FlagsReadDifferentlyShowTheCommandsVariant) {
+  const std::string create = HelpText("recipients create");
   EXPECT_THAT(create, HasSubstr("preflight recipients create ID "
-                                "--channel=TYPE[:TARGET[#SECRET_REF]]... [--tenant=TENANT]"));
-  EXPECT_THAT(create, HasSubstr("[--subscribe=tenants/T|launches/L]..."));
+                                "--channel=TYPE[:TARGET[#SECRET_REF]] [flags]"));
+  EXPECT_THAT(create, HasSubstr("launches/L  also receive every reminder"));
+  EXPECT_THAT(create, HasSubstr("(repeatable)"));
   EXPECT_THAT(create, HasSubstr("tenant the recipient belongs to"));
-  const std::string deliveries = usage_of({"deliveries", "list"});
-  EXPECT_THAT(deliveries, HasSubstr("[--channel=TYPE] "));
-  EXPECT_THAT(deliveries, Not(HasSubstr("[--channel=TYPE]...")));
-  EXPECT_THAT(usage_of({"notify", "test"}), HasSubstr("only this of the recipient's channels"));
-  EXPECT_THAT(usage_of({"reminders", "snooze"}),
-              HasSubstr("preflight reminders snooze ITEM [CODE] [--for=DURATION] [--until=TIME]"));
+  EXPECT_THAT(HelpText("deliveries list"), Not(HasSubstr("(repeatable)")));
+  EXPECT_THAT(HelpText("notify test"), HasSubstr("only this of the recipient's channels"));
+  EXPECT_THAT(HelpText("launch show"), HasSubstr("also show the items that do not apply"));
+  EXPECT_THAT(HelpText("events"), HasSubstr("follow page tokens"));
 }
 
 }  // namespace

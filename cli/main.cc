@@ -1,6 +1,6 @@
 // preflight: the staff command line for the checklist and notifier services. See docs/cli.md.
 
-#include <cstdlib>
+#include <csignal>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -8,8 +8,9 @@
 #include "cli/cli.h"
 
 int main(int argc, char** argv) {
+  // Output piped into `head` or `grep -q` may be closed early: end quietly, not by SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   const std::vector<std::string> args(argv + 1, argv + argc);
-  const char* user = std::getenv("USER");
-  return preflight::cli::RunCli(args, user != nullptr ? user : "",
+  return preflight::cli::RunCli(args, preflight::cli::ProcessCliEnvironment(),
                                 preflight::cli::DefaultConnectors(), std::cout, std::cerr);
 }

@@ -61,7 +61,7 @@ std::string RecipientName(absl::string_view argument) {
 }
 
 absl::StatusOr<std::string> ItemNameFromText(absl::string_view text, absl::string_view what) {
-  std::optional<std::string> name = api::ItemNameFromShorthand(text);
+  std::optional<std::string> name = api::ItemNameFromShorthand(WithItemCodeUpperCase(text));
   if (!name) {
     return Usage(
         absl::StrCat(what, " must be launches/ID/items/CODE (or LAUNCH CODE), got '", text, "'"));
@@ -75,7 +75,7 @@ absl::StatusOr<std::string> ItemNameFromArguments(const std::vector<std::string>
     return Usage(absl::StrCat("give the item as launches/ID/items/CODE or as LAUNCH CODE, not '",
                               arguments[0], " ", arguments[1], "'"));
   }
-  return api::ItemNameFromShorthand(arguments[0], arguments[1]);
+  return api::ItemNameFromShorthand(arguments[0], ItemCode(arguments[1]));
 }
 
 absl::StatusOr<v1::ChannelType> ParseChannelType(absl::string_view text) {

@@ -16,7 +16,7 @@ namespace {
 absl::Status Usage(absl::string_view message) { return absl::InvalidArgumentError(message); }
 
 std::string ItemName(const Invocation& invocation) {
-  return api::ItemNameFromShorthand(invocation.arguments[0], invocation.arguments[1]);
+  return api::ItemNameFromShorthand(invocation.arguments[0], ItemCode(invocation.arguments[1]));
 }
 
 // Sets the profile fields whose flags were given; appends their mask paths to `paths` if given.
@@ -59,6 +59,16 @@ absl::Status FillProfile(const Invocation& invocation, v1::LaunchProfile* profil
 }
 
 }  // namespace
+
+std::string ItemCode(absl::string_view text) { return absl::AsciiStrToUpper(text); }
+
+std::string WithItemCodeUpperCase(absl::string_view item_name) {
+  constexpr absl::string_view kItems = "/items/";
+  const size_t infix = item_name.rfind(kItems);
+  if (infix == absl::string_view::npos) return std::string(item_name);
+  return absl::StrCat(item_name.substr(0, infix + kItems.size()),
+                      ItemCode(item_name.substr(infix + kItems.size())));
+}
 
 absl::StatusOr<int> ParseEnumFlag(const google::protobuf::EnumDescriptor* descriptor,
                                   absl::string_view prefix, absl::string_view flag,
@@ -256,15 +266,15 @@ absl::StatusOr<v1::AddItemRequest> BuildAddItemRequest(const Invocation& invocat
   v1::AddItemRequest request;
   request.set_parent(LaunchName(invocation.arguments[0]));
   v1::Item* item = request.mutable_item();
-  item->set_code(invocation.Get("code"));
+  item->set_code(ItemCode(invocation.Get("code")));
   item->set_title_en(invocation.Get("title"));
   item->set_title_zh(invocation.Get("title_zh"));
   item->set_group(invocation.Get("group"));
   item->set_due_date(invocation.Get("due"));
   item->set_assignee(invocation.Get("assignee"));
   item->set_notes(invocation.Get("notes"));
-  for (std::string& code : SplitList(invocation.Get("depends_on"))) {
-    item->add_depends_on(std::move(code));
+  for (const std::string& code : SplitList(invocation.Get("depends_on"))) {
+    item->add_depends_on(ItemCode(code));
   }
   if (invocation.Has("duration_days")) {
     int32_t days = 0;

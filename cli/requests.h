@@ -20,6 +20,11 @@ namespace preflight::cli {
 // "launches/ID" stays as it is; a bare "ID" becomes "launches/ID".
 std::string LaunchName(absl::string_view argument);
 
+// Item codes are upper snake case; the CLI takes them in any case ("wxpay_bind").
+std::string ItemCode(absl::string_view text);
+// "launches/l1/items/WXPAY_BIND" for "launches/l1/items/wxpay_bind"; other text unchanged.
+std::string WithItemCodeUpperCase(absl::string_view item_name);
+
 // Comma-separated values, trimmed, empty entries dropped.
 std::vector<std::string> SplitList(absl::string_view text);
 

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "cli/command_line.h"
+#include "cli/global_options.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/temp_dir.h"
@@ -30,7 +31,9 @@ class TlsFlagsTest : public ::testing::Test {
     Invocation invocation;
     const absl::Status parsed = ParseCommandLine(args, &invocation);
     if (!parsed.ok()) return parsed;
-    return ReadGlobalOptions(invocation, "alice");
+    Environment env;
+    env.default_actor = "alice";
+    return ReadGlobalOptions(invocation, env);
   }
 
   TempDir dir_;
