@@ -84,7 +84,16 @@ TEST_F(RunCliTest, ShowRendersTheLaunch) {
   EXPECT_CALL(mock_, GetLaunch(_, _))
       .WillOnce(DoAll(SaveArg<0>(&request), SetArgPointee<1>(FromText<v1::Launch>(kLaunch)),
                       Return(grpc::Status::OK)));
+  // The table's blockers are readiness's, so both commands give one count.
+  v1::GetReadinessRequest asked;
+  EXPECT_CALL(mock_, GetReadiness(_, _))
+      .WillOnce(DoAll(SaveArg<0>(&asked), SetArgPointee<1>(FromText<v1::Readiness>(R"pb(
+                        launch: "launches/l1"
+                        blockers { code: "ICP_FILING" message: "ICP_FILING (ICP filing) is in_progress" item: "ICP_FILING" }
+                      )pb")),
+                      Return(grpc::Status::OK)));
   EXPECT_EQ(Run({"launch", "show", "l1"}), kExitOk);
+  EXPECT_EQ(asked.name(), "launches/l1");
   EXPECT_EQ(request.name(), "launches/l1");
   EXPECT_EQ(request.view(), v1::LAUNCH_VIEW_FULL);
   EXPECT_THAT(out_.str(), StartsWith("launches/l1  Acme Shop\n"));
@@ -110,7 +119,8 @@ TEST_F(RunCliTest, JsonPrintsTheResponse) {
   v1::Launch parsed;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(out_.str(), &parsed).ok()) << out_.str();
   EXPECT_TRUE(MessageDifferencer::Equals(parsed, launch));
-  EXPECT_THAT(out_.str(), HasSubstr("\"display_name\""));
+  // The canonical JSON mapping, as buf curl and grpcurl print it.
+  EXPECT_THAT(out_.str(), HasSubstr("\"displayName\": \"Acme Shop\""));
 }
 
 TEST_F(RunCliTest, RpcErrorExitsOneWithCodeAndServerMessage) {
@@ -134,12 +144,13 @@ TEST_F(RunCliTest, JsonRpcErrorAlsoGoesToStderr) {
 TEST_F(RunCliTest, UsageErrorExitsTwoWithoutConnecting) {
   EXPECT_EQ(Run({"launch", "create", "--tenant=acme"}), kExitUsage);
   EXPECT_EQ(connects_, 0);
-  EXPECT_THAT(err_.str(), StartsWith("error: 'launch create' needs --name=TEXT\n"));
-  EXPECT_THAT(err_.str(), HasSubstr("usage: preflight launch create"));
+  EXPECT_EQ(err_.str(),
+            "error: 'launch create' needs --name=TEXT\n"
+            "Run 'preflight launch create --help' for its usage.\n");
   EXPECT_EQ(out_.str(), "");
 
   EXPECT_EQ(Run({"bogus"}), kExitUsage);
-  EXPECT_THAT(err_.str(), HasSubstr("usage: preflight [--server=HOST:PORT]"));
+  EXPECT_THAT(err_.str(), HasSubstr("Run 'preflight --help' for the commands."));
 
   EXPECT_EQ(Run({"templates", "--timeout=forever"}), kExitUsage);
   EXPECT_EQ(connects_, 0);
@@ -149,12 +160,12 @@ TEST_F(RunCliTest, RequestBuildingErrorIsAUsageError) {
   EXPECT_CALL(mock_, UpdateLaunch(_, _)).Times(0);
   EXPECT_EQ(Run({"launch", "update", "l1"}), kExitUsage);
   EXPECT_THAT(err_.str(), HasSubstr("changes nothing"));
-  EXPECT_THAT(err_.str(), HasSubstr("usage: preflight launch update LAUNCH"));
+  EXPECT_THAT(err_.str(), HasSubstr("Run 'preflight launch update --help'"));
 }
 
 TEST_F(RunCliTest, HelpGoesToStdout) {
   EXPECT_EQ(Run({"--help"}), kExitOk);
-  EXPECT_THAT(out_.str(), StartsWith("usage: preflight"));
+  EXPECT_THAT(out_.str(), HasSubstr("Usage:\n  preflight COMMAND"));
   EXPECT_EQ(Run({"item", "add", "--help"}), kExitOk);
   EXPECT_THAT(out_.str(), HasSubstr("--duration_days=N"));
   EXPECT_EQ(connects_, 0);
@@ -232,8 +243,61 @@ TEST_F(RunCliTest, EventsAllStopsAtTheFirstError) {
                 Return(grpc::Status::OK)))
       .WillOnce(Return(grpc::Status(grpc::StatusCode::UNAVAILABLE, "connection reset")));
   EXPECT_EQ(Run({"events", "l1", "--all"}), kExitRpcError);
-  EXPECT_EQ(err_.str(), "error: UNAVAILABLE: connection reset\n");
+  // One line: which service, the address tried, what chose it, and why.
+  EXPECT_EQ(err_.str(),
+            "error: UNAVAILABLE: cannot reach the checklist service at 127.0.0.1:50051 (the "
+            "default; --server, $PREFLIGHT_SERVER or a context sets it): connection reset\n");
   EXPECT_EQ(out_.str(), "");
+}
+
+TEST_F(RunCliTest, AFlagChoosingTheServerIsNamedWhenItCannotBeReached) {
+  EXPECT_CALL(mock_, ListTemplates(_, _))
+      .WillOnce(Return(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                    "failed to connect to all addresses; last error: UNKNOWN: "
+                                    "ipv4:127.0.0.1:1: Failed to connect to remote host: "
+                                    "Connection refused")));
+  EXPECT_EQ(Run({"templates", "--server=127.0.0.1:1"}), kExitRpcError);
+  EXPECT_EQ(err_.str(),
+            "error: UNAVAILABLE: cannot reach the checklist service at 127.0.0.1:1 (from "
+            "--server): connection refused\n");
+}
+
+TEST_F(RunCliTest, ReadinessExitCodeSaysNotReady) {
+  const v1::Readiness not_ready = FromText<v1::Readiness>(R"pb(launch: "launches/l1" ready: false)pb");
+  EXPECT_CALL(mock_, GetReadiness(_, _))
+      .Times(3)
+      .WillRepeatedly(DoAll(SetArgPointee<1>(not_ready), Return(grpc::Status::OK)));
+  EXPECT_EQ(Run({"readiness", "l1"}), kExitOk);
+  EXPECT_EQ(Run({"readiness", "l1", "--exit_code"}), kExitNo);
+  EXPECT_THAT(out_.str(), HasSubstr("NOT READY"));
+  EXPECT_EQ(Run({"readiness", "l1", "--exit_code", "-o", "json"}), kExitNo);
+}
+
+TEST_F(RunCliTest, OutputFormatsNameAndYaml) {
+  EXPECT_CALL(mock_, ListLaunches(_, _))
+      .Times(2)
+      .WillRepeatedly(DoAll(SetArgPointee<1>(FromText<v1::ListLaunchesResponse>(R"pb(
+                              launches { name: "launches/l1" display_name: "Acme Shop" }
+                              launches { name: "launches/l2" display_name: "0123" }
+                            )pb")),
+                            Return(grpc::Status::OK)));
+  EXPECT_EQ(Run({"launch", "list", "-o", "name"}), kExitOk);
+  EXPECT_EQ(out_.str(), "launches/l1\nlaunches/l2\n");
+  EXPECT_EQ(Run({"launch", "list", "-o", "yaml"}), kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("launches:\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("name: launches/l1"));
+  // A string that YAML would read as a number stays a string.
+  EXPECT_THAT(out_.str(), HasSubstr("displayName: \"0123\""));
+  EXPECT_EQ(Run({"launch", "list", "-o", "xml"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("table, wide, json, yaml, name"));
+}
+
+TEST_F(RunCliTest, ItemCodesAreCaseInsensitive) {
+  v1::UpdateItemRequest request;
+  EXPECT_CALL(mock_, UpdateItem(_, _))
+      .WillOnce(DoAll(SaveArg<0>(&request), Return(grpc::Status::OK)));
+  EXPECT_EQ(Run({"item", "update", "l1", "wxpay_bind", "--status=in_progress"}), kExitOk);
+  EXPECT_EQ(request.item().name(), "launches/l1/items/WXPAY_BIND");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "CLI/CLI.hpp"
+#include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -241,9 +242,9 @@ class Parser {
     if (const char letter = ShortFlag(name); letter != 0) {
       names = absl::StrCat("-", std::string(1, letter), ",", names);
     }
+    // Help comes from HelpText, so CLI11 needs no descriptions.
     CLI::Option* option =
-        flag->IsBool() ? app->add_flag(names, std::string(flag->help))
-                       : app->add_option(names, std::string(flag->help))->expected(1);
+        flag->IsBool() ? app->add_flag(names) : app->add_option(names)->expected(1);
     option->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     flags_[app].emplace_back(std::string(name), option);
   }

@@ -8,6 +8,7 @@
 #include "cli/config_file.h"
 #include "cli/output.h"
 #include "cli/render.h"
+#include "cli/render_options.h"
 
 namespace preflight::cli {
 namespace {

@@ -475,18 +475,4 @@ std::string RenderTemplates(const v1::ListTemplatesResponse& response) {
   return out;
 }
 
-absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  std::string json;
-  const auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
-  if (!status.ok()) {
-    return absl::InternalError(absl::StrCat("cannot print JSON: ", status.ToString()));
-  }
-  if (json.empty() || json.back() != '\n') json += '\n';
-  return json;
-}
-
 }  // namespace preflight::cli

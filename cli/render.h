@@ -72,8 +72,5 @@ std::string RenderReadiness(const v1::Readiness& readiness);
 std::string RenderEvents(const v1::ListEventsResponse& response);
 std::string RenderTemplates(const v1::ListTemplatesResponse& response);
 
-// The message as indented JSON with proto field names and default values spelled out, plus a
-// final newline.
-absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message);
 
 }  // namespace preflight::cli

@@ -141,17 +141,22 @@ TEST_F(CliConventionsTest, OutputFormats) {
   EXPECT_THAT(json, HasSubstr("\"displayName\": \"Shop\""));
   EXPECT_THAT(json, HasSubstr("\"subjectType\": \"SUBJECT_TYPE_ENTERPRISE\""));
   EXPECT_THAT(json, Not(HasSubstr("display_name")));
-  // What gRPC itself answers, printed with protobuf's JSON mapping, is the same text.
+  // What gRPC itself answers, printed with protobuf's JSON mapping, is the same document.
   v1::GetLaunchRequest request;
   request.set_name(launch);
   request.set_view(v1::LAUNCH_VIEW_FULL);
   const v1::Launch answer =
       testing::CallOk(checklist_stub_.get(), &v1::ChecklistService::Stub::GetLaunch, request);
-  google::protobuf::util::JsonPrintOptions print;
-  print.add_whitespace = true;
   std::string canonical;
-  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(answer, &canonical, print).ok());
-  EXPECT_EQ(json, canonical);
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(answer, &canonical).ok());
+  std::ofstream(dir_.Join("grpc.json")) << canonical;
+  std::ofstream(dir_.Join("cli.json")) << json;
+  CommandResult equal = Shell(
+      "/bin/sh", "python3 -c 'import json, sys; sys.exit(0 if json.load(open(sys.argv[1])) == "
+                 "json.load(open(sys.argv[2])) else 1)' " +
+                     dir_.Join("grpc.json") + " " + dir_.Join("cli.json"));
+  EXPECT_EQ(equal.exit_code, 0) << equal.output;
+  EXPECT_THAT(json, ::testing::StartsWith("{\n  \""));  // two-space indentation, as buf curl
 
   // YAML with the same content: Debian's PyYAML reads it back equal to the JSON.
   const std::string yaml = RunOk({server, "launch", "show", launch, "-o", "yaml"});
