@@ -1,5 +1,7 @@
 #include "cli/render.h"
 
+#include <utf8proc.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -20,48 +22,19 @@ constexpr absl::string_view kNone = "-";
 // Template titles run to 80 columns; the full title is in `item update` output and --json.
 constexpr int kMaxTitleWidth = 40;
 
-// Decodes the code point starting at text[*pos] and advances *pos; malformed bytes decode as
-// themselves so widths stay finite.
-char32_t NextCodePoint(absl::string_view text, size_t* pos) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(*pos);
-  size_t length = 1;
-  char32_t code = lead;
-  if (lead >= 0xF0) {
-    length = 4;
-    code = lead & 0x07;
-  } else if (lead >= 0xE0) {
-    length = 3;
-    code = lead & 0x0F;
-  } else if (lead >= 0xC0) {
-    length = 2;
-    code = lead & 0x1F;
+// The columns of the code point at text[*pos], advancing *pos past it. A malformed byte takes
+// one column on its own, so widths stay finite and cuts never split a valid character.
+int NextCharWidth(absl::string_view text, size_t* pos) {
+  utf8proc_int32_t code = 0;
+  const utf8proc_ssize_t length =
+      utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + *pos),
+                       static_cast<utf8proc_ssize_t>(text.size() - *pos), &code);
+  if (length <= 0) {
+    ++*pos;
+    return 1;
   }
-  if (*pos + length > text.size()) length = 1;
-  for (size_t i = 1; i < length; ++i) {
-    if ((byte(*pos + i) & 0xC0) != 0x80) {
-      length = 1;
-      code = lead;
-      break;
-    }
-    code = (code << 6) | (byte(*pos + i) & 0x3F);
-  }
-  *pos += length;
-  return code;
-}
-
-bool IsWide(char32_t c) {
-  return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
-         (c >= 0x3041 && c <= 0x33FF) || (c >= 0x3400 && c <= 0x4DBF) ||
-         (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
-         (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
-         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-         (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
-         (c >= 0x20000 && c <= 0x3FFFD);
-}
-
-bool IsZeroWidth(char32_t c) {
-  return (c >= 0x0300 && c <= 0x036F) || c == 0x200B || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F);
+  *pos += static_cast<size_t>(length);
+  return std::max(0, utf8proc_charwidth(code));
 }
 
 std::string OrNone(const std::string& text) { return text.empty() ? std::string(kNone) : text; }
@@ -175,11 +148,7 @@ std::vector<std::string> ItemRow(const v1::Item& item) {
 int DisplayWidth(absl::string_view text) {
   int width = 0;
   size_t pos = 0;
-  while (pos < text.size()) {
-    const char32_t c = NextCodePoint(text, &pos);
-    if (IsZeroWidth(c)) continue;
-    width += IsWide(c) ? 2 : 1;
-  }
+  while (pos < text.size()) width += NextCharWidth(text, &pos);
   return width;
 }
 
@@ -191,8 +160,7 @@ std::string TruncateToWidth(absl::string_view text, int max_width) {
   size_t pos = 0;
   while (pos < text.size()) {
     const size_t start = pos;
-    const char32_t c = NextCodePoint(text, &pos);
-    const int w = IsZeroWidth(c) ? 0 : IsWide(c) ? 2 : 1;
+    const int w = NextCharWidth(text, &pos);
     if (width + w > max_width - 1) break;
     width += w;
     out.append(text.data() + start, pos - start);

@@ -16,8 +16,8 @@
 
 namespace preflight::cli {
 
-// Terminal columns `text` (UTF-8) occupies: East Asian wide characters count two, combining marks
-// zero.
+// Terminal columns `text` (UTF-8) occupies, as utf8proc counts them: East Asian wide characters
+// and emoji two, combining marks zero; a malformed byte takes one.
 int DisplayWidth(absl::string_view text);
 
 // `text` cut to at most `max_width` columns, ending in "…" when cut.

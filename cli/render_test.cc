@@ -37,6 +37,12 @@ TEST(DisplayWidthTest, CountsWideCharactersTwice) {
   EXPECT_EQ(DisplayWidth("¥600"), 4);
   EXPECT_EQ(DisplayWidth("e\xCC\x81"), 1);  // e + combining acute accent
   EXPECT_EQ(DisplayWidth("\xFF"), 1);       // malformed byte still takes a column
+  // As utf8proc counts them: emoji beyond the old table's ranges, combining marks of other
+  // scripts, the ellipsis.
+  EXPECT_EQ(DisplayWidth("🚀"), 2);
+  EXPECT_EQ(DisplayWidth("ก\u0E31"), 1);  // Thai ko kai + mai han-akat
+  EXPECT_EQ(DisplayWidth("…"), 1);
+  EXPECT_EQ(DisplayWidth("ＩＣＰ"), 6);  // fullwidth Latin
 }
 
 TEST(TruncateToWidthTest, CutsByDisplayWidthWithAnEllipsis) {
