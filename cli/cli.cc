@@ -65,7 +65,8 @@ class Runner {
     err << "error: " << status.message() << "\n";
     // A message that already says where to look stands alone; else the command's usage line.
     if (!absl::StrContains(status.message(), "--help'") && invocation.command != nullptr) {
-      err << "Run '" << (invocation.help_path.empty() ? "preflight" : "preflight " + invocation.help_path)
+      err << "Run '"
+          << (invocation.help_path.empty() ? "preflight" : "preflight " + invocation.help_path)
           << " --help' for its usage.\n";
     }
     return kExitUsage;
@@ -74,7 +75,7 @@ class Runner {
   // One line: the code, and for a service that cannot be reached which address was tried and
   // what chose it.
   int RpcError(const grpc::Status& status) const {
-    const absl::string_view code =
+    const std::string code =
         absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()));
     const bool notifier = last_service_ == Service::kNotifier;
     const std::string name = notifier ? "notifier" : "checklist";
@@ -83,8 +84,8 @@ class Runner {
         notifier ? OriginText(options_.notifier_origin, "notifier", "PREFLIGHT_NOTIFIER")
                  : OriginText(options_.server_origin, "server", "PREFLIGHT_SERVER");
     if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
-      err_ << "error: " << code << ": cannot reach the " << name << " service at " << address
-           << " " << origin << ": " << ConnectFailure(status.error_message()) << "\n";
+      err_ << "error: " << code << ": cannot reach the " << name << " service at " << address << " "
+           << origin << ": " << ConnectFailure(status.error_message()) << "\n";
     } else if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
       err_ << "error: " << code << ": no answer from the " << name << " service at " << address
            << " " << origin << " within " << absl::FormatDuration(options_.timeout)
@@ -200,8 +201,8 @@ class Runner {
 
   // A list command: one page, or every page with --all (or `all`). `launches` tells which
   // launches the entries are about, for their time zones.
-  template <typename Client, typename Request, typename Response, typename Entries,
-            typename Render, typename Launches>
+  template <typename Client, typename Request, typename Response, typename Entries, typename Render,
+            typename Launches>
   int List(absl::StatusOr<Request> request,
            grpc::Status (Client::*method)(const Request&, Response*), const Entries& entries,
            const Render& render, const Launches& launches, bool all) {
@@ -216,14 +217,13 @@ class Runner {
     return Show(response, render, about);
   }
 
-  template <typename Client, typename Request, typename Response, typename Entries,
-            typename Render>
+  template <typename Client, typename Request, typename Response, typename Entries, typename Render>
   int List(absl::StatusOr<Request> request,
            grpc::Status (Client::*method)(const Request&, Response*), const Entries& entries,
            const Render& render) {
     return List(
-        std::move(request), method, entries, render,
-        [](const auto&) { return std::string(); }, invocation_.GetBool("all"));
+        std::move(request), method, entries, render, [](const auto&) { return std::string(); },
+        invocation_.GetBool("all"));
   }
 
  private:
@@ -354,12 +354,9 @@ int ShowLaunch(const Invocation& invocation, Runner& runner) {
     }
     readiness = std::move(answer);
   }
-  return runner.Show(
-      launch,
-      [&](const v1::Launch& l, const RenderOptions& options) {
-        return RenderLaunch(l, readiness.has_value() ? &*readiness : nullptr, options);
-      },
-      {launch.name()});
+  return runner.Show(launch, [&](const v1::Launch& l, const RenderOptions& options) {
+    return RenderLaunch(l, readiness.has_value() ? &*readiness : nullptr, options);
+  });
 }
 
 int Readiness(const Invocation& invocation, Runner& runner) {
@@ -367,7 +364,7 @@ int Readiness(const Invocation& invocation, Runner& runner) {
   const int code = runner.Fetch(Built(BuildGetReadinessRequest(invocation)),
                                 &ChecklistClient::GetReadiness, &readiness);
   if (code != kExitOk) return code;
-  const int shown = runner.Show(readiness, &RenderReadiness, {readiness.launch()});
+  const int shown = runner.Show(readiness, &RenderReadiness);
   if (shown != kExitOk) return shown;
   return invocation.GetBool("exit_code") && !readiness.ready() ? kExitNo : kExitOk;
 }
@@ -376,20 +373,18 @@ int DispatchChecklist(const Invocation& invocation, Runner& runner) {
   const absl::string_view command = invocation.command->path;
   using C = ChecklistClient;
   if (command == "launch create") {
-    return runner.Call(BuildCreateLaunchRequest(invocation), &C::CreateLaunch,
-                       [](const v1::Launch& l, const RenderOptions& o) {
-                         return RenderLaunch(l, nullptr, o);
-                       });
+    return runner.Call(
+        BuildCreateLaunchRequest(invocation), &C::CreateLaunch,
+        [](const v1::Launch& l, const RenderOptions& o) { return RenderLaunch(l, nullptr, o); });
   }
   if (command == "launch list") {
     return runner.Call(BuildListLaunchesRequest(invocation), &C::ListLaunches, &RenderLaunchList);
   }
   if (command == "launch show") return ShowLaunch(invocation, runner);
   if (command == "launch update") {
-    return runner.Call(BuildUpdateLaunchRequest(invocation), &C::UpdateLaunch,
-                       [](const v1::Launch& l, const RenderOptions& o) {
-                         return RenderLaunch(l, nullptr, o);
-                       });
+    return runner.Call(
+        BuildUpdateLaunchRequest(invocation), &C::UpdateLaunch,
+        [](const v1::Launch& l, const RenderOptions& o) { return RenderLaunch(l, nullptr, o); });
   }
   if (command == "item update") {
     return runner.Call(BuildUpdateItemRequest(invocation), &C::UpdateItem, &RenderItem);
@@ -402,8 +397,7 @@ int DispatchChecklist(const Invocation& invocation, Runner& runner) {
     return runner.List(
         BuildListEventsRequest(invocation), &C::ListEvents,
         [](v1::ListEventsResponse& r) { return r.mutable_events(); }, &RenderEvents,
-        [](const v1::Event& e) { return e.launch(); },
-        invocation.GetBool("all"));
+        [](const v1::Event& e) { return e.launch(); }, invocation.GetBool("all"));
   }
   if (command == "templates") {
     return runner.Call(BuildListTemplatesRequest(invocation), &C::ListTemplates, &RenderTemplates);
@@ -529,8 +523,8 @@ Connectors DefaultConnectors() {
   return Connectors{&ConnectToServer, &ConnectToNotifier, &ConnectToAuth, &ConnectToAdmin};
 }
 
-int RunCli(const std::vector<std::string>& args, const Environment& env,
-           const Connectors& connect, std::ostream& out, std::ostream& err) {
+int RunCli(const std::vector<std::string>& args, const Environment& env, const Connectors& connect,
+           std::ostream& out, std::ostream& err) {
   if (args.size() == 1 && (args[0] == "--version" || args[0] == "version")) {
     out << VersionLine("preflight") << "\n";
     return kExitOk;

@@ -56,8 +56,8 @@ Connectors DefaultConnectors();
 // Runs the command in `args` (without the program name) and returns the exit code. Results go to
 // `out`; errors go to `err` as "error: <CODE>: <message>" (RPC errors) or a usage message.
 // `env` supplies $USER, the environment variables and the terminal's width.
-int RunCli(const std::vector<std::string>& args, const Environment& env,
-           const Connectors& connect, std::ostream& out, std::ostream& err);
+int RunCli(const std::vector<std::string>& args, const Environment& env, const Connectors& connect,
+           std::ostream& out, std::ostream& err);
 
 // The same with no environment variables, no config file and no terminal: `default_actor` acts.
 int RunCli(const std::vector<std::string>& args, absl::string_view default_actor,

@@ -89,7 +89,11 @@ TEST_F(RunCliTest, ShowRendersTheLaunch) {
   EXPECT_CALL(mock_, GetReadiness(_, _))
       .WillOnce(DoAll(SaveArg<0>(&asked), SetArgPointee<1>(FromText<v1::Readiness>(R"pb(
                         launch: "launches/l1"
-                        blockers { code: "ICP_FILING" message: "ICP_FILING (ICP filing) is in_progress" item: "ICP_FILING" }
+                        blockers {
+                          code: "ICP_FILING"
+                          message: "ICP_FILING (ICP filing) is in_progress"
+                          item: "ICP_FILING"
+                        }
                       )pb")),
                       Return(grpc::Status::OK)));
   EXPECT_EQ(Run({"launch", "show", "l1"}), kExitOk);
@@ -263,31 +267,44 @@ TEST_F(RunCliTest, AFlagChoosingTheServerIsNamedWhenItCannotBeReached) {
 }
 
 TEST_F(RunCliTest, ReadinessExitCodeSaysNotReady) {
-  const v1::Readiness not_ready = FromText<v1::Readiness>(R"pb(launch: "launches/l1" ready: false)pb");
-  EXPECT_CALL(mock_, GetReadiness(_, _))
-      .Times(3)
-      .WillRepeatedly(DoAll(SetArgPointee<1>(not_ready), Return(grpc::Status::OK)));
+  const v1::Readiness not_ready =
+      FromText<v1::Readiness>(R"pb(launch: "launches/l1" ready: false)pb");
+  // Each run connects once: a fresh client answers each.
+  const auto answer = [&](const v1::Readiness& readiness) {
+    client_ = std::make_unique<MockChecklistClient>();
+    EXPECT_CALL(*client_, GetReadiness(_, _))
+        .WillOnce(DoAll(SetArgPointee<1>(readiness), Return(grpc::Status::OK)));
+  };
+  answer(not_ready);
   EXPECT_EQ(Run({"readiness", "l1"}), kExitOk);
+  answer(not_ready);
   EXPECT_EQ(Run({"readiness", "l1", "--exit_code"}), kExitNo);
   EXPECT_THAT(out_.str(), HasSubstr("NOT READY"));
+  answer(not_ready);
   EXPECT_EQ(Run({"readiness", "l1", "--exit_code", "-o", "json"}), kExitNo);
+  answer(FromText<v1::Readiness>(R"pb(launch: "launches/l1" ready: true)pb"));
+  EXPECT_EQ(Run({"readiness", "l1", "--exit_code"}), kExitOk);
 }
 
 TEST_F(RunCliTest, OutputFormatsNameAndYaml) {
-  EXPECT_CALL(mock_, ListLaunches(_, _))
-      .Times(2)
-      .WillRepeatedly(DoAll(SetArgPointee<1>(FromText<v1::ListLaunchesResponse>(R"pb(
-                              launches { name: "launches/l1" display_name: "Acme Shop" }
-                              launches { name: "launches/l2" display_name: "0123" }
-                            )pb")),
-                            Return(grpc::Status::OK)));
+  const auto answer = [&] {
+    client_ = std::make_unique<MockChecklistClient>();
+    EXPECT_CALL(*client_, ListLaunches(_, _))
+        .WillOnce(DoAll(SetArgPointee<1>(FromText<v1::ListLaunchesResponse>(R"pb(
+                          launches { name: "launches/l1" display_name: "Acme Shop" }
+                          launches { name: "launches/l2" display_name: "0123" }
+                        )pb")),
+                        Return(grpc::Status::OK)));
+  };
+  answer();
   EXPECT_EQ(Run({"launch", "list", "-o", "name"}), kExitOk);
   EXPECT_EQ(out_.str(), "launches/l1\nlaunches/l2\n");
+  answer();
   EXPECT_EQ(Run({"launch", "list", "-o", "yaml"}), kExitOk);
   EXPECT_THAT(out_.str(), HasSubstr("launches:\n"));
   EXPECT_THAT(out_.str(), HasSubstr("name: launches/l1"));
   // A string that YAML would read as a number stays a string.
-  EXPECT_THAT(out_.str(), HasSubstr("displayName: \"0123\""));
+  EXPECT_THAT(out_.str(), HasSubstr("displayName: '0123'"));
   EXPECT_EQ(Run({"launch", "list", "-o", "xml"}), kExitUsage);
   EXPECT_THAT(err_.str(), HasSubstr("table, wide, json, yaml, name"));
 }

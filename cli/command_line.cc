@@ -20,6 +20,9 @@ namespace {
 
 absl::Status Usage(absl::string_view message) { return absl::InvalidArgumentError(message); }
 
+// Stands for the empty value of "--name=" while CLI11 parses (a control character nobody types).
+constexpr absl::string_view kEmptyValue = "\x1f";
+
 bool Contains(const std::vector<absl::string_view>& names, absl::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
@@ -124,14 +127,15 @@ std::pair<std::string, std::string> WalkWords(const std::vector<std::string>& ar
 std::string DidYouMean(const std::vector<std::string>& suggestions, absl::string_view prefix) {
   if (suggestions.empty()) return "";
   std::string text = "\n\nDid you mean this?";
-  for (const std::string& suggestion : suggestions) absl::StrAppend(&text, "\n\t", prefix, suggestion);
+  for (const std::string& suggestion : suggestions)
+    absl::StrAppend(&text, "\n\t", prefix, suggestion);
   return text;
 }
 
 absl::Status UnknownCommand(absl::string_view path, absl::string_view word) {
   return Usage(absl::StrCat("unknown command '", word, "' for '", Shown(path), "'",
-                            DidYouMean(Suggest(word, ChildWords(path)), ""),
-                            "\n\nRun '", Shown(path), " --help' for the commands."));
+                            DidYouMean(Suggest(word, ChildWords(path)), ""), "\n\nRun '",
+                            Shown(path), " --help' for the commands."));
 }
 
 // The flags `command` accepts, with the global ones.
@@ -171,8 +175,17 @@ class Parser {
 
   // Parses `args` into `invocation` (whose help is already settled: see ParseCommandLine).
   absl::Status Parse(const std::vector<std::string>& args, Invocation* invocation) {
-    // CLI11 wants argv in reverse order.
-    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    // Words after "--" are positional arguments whatever they look like; CLI11 gets the rest.
+    const auto end_of_flags = std::find(args.begin(), args.end(), "--");
+    const std::vector<std::string> after(end_of_flags == args.end() ? args.end() : end_of_flags + 1,
+                                         args.end());
+    // CLI11 wants argv in reverse order, and reads "--name=" as a missing value: an empty value
+    // clears a field here, so it travels as kEmptyValue.
+    std::vector<std::string> reversed;
+    for (auto arg = std::make_reverse_iterator(end_of_flags); arg != args.rend(); ++arg) {
+      const bool empty_value = absl::StartsWith(*arg, "--") && absl::EndsWith(*arg, "=");
+      reversed.push_back(empty_value ? absl::StrCat(*arg, kEmptyValue) : *arg);
+    }
     try {
       root_.parse(reversed);
     } catch (const CLI::ParseError& e) {
@@ -198,17 +211,23 @@ class Parser {
       if (absl::StartsWith(extras.front(), "-") && extras.front().size() > 1) {
         return UnknownFlag(*command, extras.front());
       }
-      return Usage(absl::StrCat("unexpected argument '", extras.front(), "' for '",
-                                command->path, "'"));
+      return Usage(
+          absl::StrCat("unexpected argument '", extras.front(), "' for '", command->path, "'"));
     }
     for (CLI::Option* positional : positionals_[app]) {
       for (const std::string& value : positional->results()) invocation->arguments.push_back(value);
     }
+    if (invocation->arguments.size() + after.size() > command->arguments.size()) {
+      const size_t extra = command->arguments.size() - invocation->arguments.size();
+      return Usage(
+          absl::StrCat("unexpected argument '", after[extra], "' for '", command->path, "'"));
+    }
+    invocation->arguments.insert(invocation->arguments.end(), after.begin(), after.end());
     for (const auto& [name, option] : flags_[app]) {
       if (option->count() == 0) continue;
       const FlagSpec* flag = FindFlag(name, path);
       for (const std::string& value : option->results()) {
-        std::string given = value;
+        std::string given = value == kEmptyValue ? "" : value;
         if (flag->IsBool()) {
           absl::StatusOr<std::string> normalised = ParseBool(name, value);
           if (!normalised.ok()) return normalised.status();
@@ -225,8 +244,7 @@ class Parser {
     auto found = nodes_.find(std::string(path));
     if (found != nodes_.end()) return found->second;
     const size_t space = path.rfind(' ');
-    CLI::App* parent =
-        space == absl::string_view::npos ? &root_ : Node(path.substr(0, space));
+    CLI::App* parent = space == absl::string_view::npos ? &root_ : Node(path.substr(0, space));
     const std::string word(space == absl::string_view::npos ? path : path.substr(space + 1));
     const CommandSpec* command = FindCommand(path);
     CLI::App* node = parent->add_subcommand(
@@ -335,7 +353,8 @@ std::string FlagRows(const std::vector<absl::string_view>& names, absl::string_v
     if (command != nullptr && Contains(command->required_flags, name)) {
       help = absl::StrCat("required: ", help);
     }
-    if (command != nullptr && Contains(command->repeatable_flags, name)) {
+    if (command != nullptr && Contains(command->repeatable_flags, name) &&
+        !absl::StrContains(help, "repeat")) {
       absl::StrAppend(&help, " (repeatable)");
     }
     rows.emplace_back(FlagUsage(*flag), std::move(help));
@@ -399,8 +418,7 @@ std::string GroupHelp(absl::string_view path) {
 }
 
 std::string CommandHelp(const CommandSpec& command) {
-  std::string text =
-      absl::StrCat(command.summary, "\n\nUsage:\n  ", CommandLine(command), "\n");
+  std::string text = absl::StrCat(command.summary, "\n\nUsage:\n  ", CommandLine(command), "\n");
   if (!command.flags.empty()) {
     absl::StrAppend(&text, "\nFlags:\n", FlagRows(command.flags, command.path));
   }
@@ -466,8 +484,8 @@ absl::Status ParseCommandLine(const std::vector<std::string>& args, Invocation* 
   if (!args.empty() && TakesNextArgument(args.back(), path) && args.back() != "--") {
     const std::string name = FlagNameOf(args.back());
     invocation.help_path = path;
-    return Usage(absl::StrCat("--", name, " needs a value: --", name, "=",
-                              FindFlag(name, path)->value));
+    return Usage(
+        absl::StrCat("--", name, " needs a value: --", name, "=", FindFlag(name, path)->value));
   }
   Parser parser;
   if (absl::Status parsed = parser.Parse(args, &invocation); !parsed.ok()) {

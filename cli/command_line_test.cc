@@ -90,8 +90,8 @@ TEST(ParseCommandLineTest, HelpNeedsNoValidCommandLine) {
 
 TEST(ParseCommandLineTest, HelpAtEveryLevel) {
   // A group alone, the group with --help, and `help GROUP COMMAND`.
-  for (const std::vector<std::string>& args :
-       std::vector<std::vector<std::string>>{{"launch"}, {"launch", "--help"}, {"help", "launch"}}) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"launch"}, {"launch", "--help"}, {"help", "launch"}}) {
     const Invocation invocation = ParseInvocation(args);
     EXPECT_TRUE(invocation.help) << args.size();
     EXPECT_EQ(invocation.help_path, "launch");
@@ -281,7 +281,7 @@ TEST(HelpTest, ACommandShowsItsFlagsThenTheGlobalOnes) {
   const size_t globals = create.find("\nGlobal flags:\n");
   ASSERT_NE(flags, std::string::npos);
   ASSERT_NE(globals, std::string::npos);
-  EXPECT_LT(flags, create.find("--owner=NAME"));
+  EXPECT_LT(flags, create.find("  --request_id=ID"));
   EXPECT_GT(create.find("--server=HOST:PORT"), globals);
 }
 
@@ -289,8 +289,9 @@ TEST(HelpTest, FlagsReadDifferentlyShowTheCommandsVariant) {
   const std::string create = HelpText("recipients create");
   EXPECT_THAT(create, HasSubstr("preflight recipients create ID "
                                 "--channel=TYPE[:TARGET[#SECRET_REF]] [flags]"));
-  EXPECT_THAT(create, HasSubstr("launches/L  also receive every reminder"));
-  EXPECT_THAT(create, HasSubstr("(repeatable)"));
+  EXPECT_THAT(create, HasSubstr("--subscribe=tenants/T|launches/L"));
+  EXPECT_THAT(create,
+              HasSubstr("also receive every reminder of this tenant or launch (repeatable"));
   EXPECT_THAT(create, HasSubstr("tenant the recipient belongs to"));
   EXPECT_THAT(HelpText("deliveries list"), Not(HasSubstr("(repeatable)")));
   EXPECT_THAT(HelpText("notify test"), HasSubstr("only this of the recipient's channels"));

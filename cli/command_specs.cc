@@ -147,9 +147,9 @@ const std::vector<FlagSpec>& Flags() {
 
 const std::vector<absl::string_view>& GlobalFlags() {
   static const auto* const kGlobal = new std::vector<absl::string_view>{
-      "output",   "no_headers",      "utc",        "context", "server", "notifier",
-      "actor",    "timeout",         "tls_ca",     "tls_cert", "tls_key",
-      "tls_server_name", "token_file", "json",     "help"};
+      "output",   "no_headers",      "utc",        "context", "server",
+      "notifier", "actor",           "timeout",    "tls_ca",  "tls_cert",
+      "tls_key",  "tls_server_name", "token_file", "json",    "help"};
   return *kGlobal;
 }
 
@@ -333,12 +333,7 @@ const std::vector<CommandSpec>& Commands() {
        "List the contexts of the config file; * marks the current one.",
        Service::kLocal},
       {"config current-context", {}, {}, {}, "Print the current context's name.", Service::kLocal},
-      {"config use-context",
-       {"NAME"},
-       {},
-       {},
-       "Make NAME the current context.",
-       Service::kLocal},
+      {"config use-context", {"NAME"}, {}, {}, "Make NAME the current context.", Service::kLocal},
       {"config set-context",
        {"NAME"},
        {"server", "notifier", "tenant", "actor", "timeout", "tls_ca", "tls_cert", "tls_key",
@@ -347,12 +342,7 @@ const std::vector<CommandSpec>& Commands() {
        "Create a context or change the settings given (an empty value unsets one).",
        Service::kLocal},
       {"config delete-context", {"NAME"}, {}, {}, "Remove a context.", Service::kLocal},
-      {"config view",
-       {},
-       {},
-       {},
-       "Print the config file, and where it is.",
-       Service::kLocal},
+      {"config view", {}, {}, {}, "Print the config file, and where it is.", Service::kLocal},
       {"completion",
        {"SHELL"},
        {},

@@ -80,9 +80,8 @@ std::vector<std::pair<std::string, std::string>> Children(absl::string_view path
                     [&](const auto& child) { return child.first == word; })) {
       continue;
     }
-    children.emplace_back(word, std::string(space == absl::string_view::npos
-                                                ? command.summary
-                                                : GroupSummary(word)));
+    children.emplace_back(
+        word, std::string(space == absl::string_view::npos ? command.summary : GroupSummary(word)));
   }
   return children;
 }

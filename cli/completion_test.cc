@@ -76,9 +76,8 @@ TEST(CompletionTest, ValuesOfAFlag) {
               ElementsAre("approved"));
   EXPECT_THAT(Candidates({"item", "update", "l1", "ICP", "--status", ""}),
               Not(Contains("not_applicable")));
-  EXPECT_THAT(Candidates({"launch", "create", "--hosting", "wechat"}),
-              ElementsAre("wechat_cloud"));
-  EXPECT_THAT(Candidates({"deliveries", "list", "--channel", "we"}), ElementsAre("wecom"));
+  EXPECT_THAT(Candidates({"launch", "create", "--hosting", "wechat"}), ElementsAre("wechat_cloud"));
+  EXPECT_THAT(Candidates({"deliveries", "list", "--channel", "wec"}), ElementsAre("wecom"));
   // A value already given does not make the next word a value.
   EXPECT_THAT(Candidates({"launch", "list", "--output", "json", "--at"}), ElementsAre("--at_risk"));
   EXPECT_THAT(Candidates({"completion", ""}), ElementsAre("bash", "zsh", "fish"));

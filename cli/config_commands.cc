@@ -61,7 +61,8 @@ int RunConfigCommand(const Invocation& invocation, const Environment& env, std::
     return kOk;
   }
   if (command == "config current-context") {
-    if (config.current_context.empty()) return Fail(err, absl::StrCat("no current context in ", path));
+    if (config.current_context.empty())
+      return Fail(err, absl::StrCat("no current context in ", path));
     out << config.current_context << "\n";
     return kOk;
   }

@@ -137,8 +137,8 @@ absl::StatusOr<GlobalOptions> ReadGlobalOptions(const Invocation& invocation,
   if (!options.context.empty()) {
     context = config->Find(options.context);
     if (context == nullptr) {
-      return Usage(absl::StrCat("context '", options.context, "' (", context_choice,
-                                ") is not in ", options.config_path,
+      return Usage(absl::StrCat("context '", options.context, "' (", context_choice, ") is not in ",
+                                options.config_path,
                                 "; 'preflight config get-contexts' lists them"));
     }
   }
@@ -195,8 +195,7 @@ absl::StatusOr<GlobalOptions> ReadGlobalOptions(const Invocation& invocation,
 
   std::string token_origin;
   if (invocation.Has("token_file")) {
-    absl::StatusOr<std::string> token =
-        ReadTokenFile(invocation.Get("token_file"), "--token_file");
+    absl::StatusOr<std::string> token = ReadTokenFile(invocation.Get("token_file"), "--token_file");
     if (!token.ok()) return token.status();
     options.bearer_token = *std::move(token);
   } else if (std::optional<std::string> token = Variable(env, "PREFLIGHT_TOKEN")) {

@@ -28,8 +28,10 @@ class GlobalOptionsTest : public ::testing::Test {
     ConfigFile config;
     config.current_context = "staging";
     Context& staging = *config.FindOrAdd("staging");
-    staging.settings = {{"server", "staging:443"}, {"notifier", "staging-n:443"},
-                        {"tenant", "acme"},        {"actor", "ci-bot"},
+    staging.settings = {{"server", "staging:443"},
+                        {"notifier", "staging-n:443"},
+                        {"tenant", "acme"},
+                        {"actor", "ci-bot"},
                         {"timeout", "30s"}};
     Context& prod = *config.FindOrAdd("prod");
     prod.settings = {{"server", "prod:443"}, {"token_file", token_path_}};

@@ -1,13 +1,16 @@
 #include "cli/notifier_render.h"
 
+#include <algorithm>
+#include <map>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/time.h"
 #include "cli/render.h"
 #include "common/api/resource_names.h"
 
@@ -15,8 +18,6 @@ namespace preflight::cli {
 namespace {
 
 constexpr absl::string_view kNone = "-";
-// Provider answers can be whole HTML error pages; the full text is in --json.
-constexpr int kMaxAnswerWidth = 60;
 
 std::string OrNone(const std::string& text) { return text.empty() ? std::string(kNone) : text; }
 
@@ -28,6 +29,7 @@ std::string ShortRecipient(absl::string_view name) {
 }
 
 std::string KindLabel(v1::ReminderKind kind) {
+  if (kind == v1::REMINDER_KIND_UNSPECIFIED) return std::string(kNone);
   return EnumLabel(v1::ReminderKind_descriptor(), kind, "REMINDER_KIND_");
 }
 
@@ -37,21 +39,126 @@ std::string StateLabel(v1::DeliveryState state) {
 
 bool IsSet(const google::protobuf::Timestamp& ts) { return ts.seconds() != 0 || ts.nanos() != 0; }
 
-// `text` on one line: a table cell must not break the row.
-std::string OneLine(absl::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  return out;
+// The "more" hint of a list; nothing with --no-headers, which drops every hint.
+std::string MorePages(const std::string& token, const RenderOptions& options) {
+  if (token.empty() || !options.headers) return "";
+  return absl::StrCat("more: --page_token=", token, " (or --all)\n");
 }
 
-std::string MorePages(const std::string& token) {
-  return absl::StrCat("more: --page_token=", token, " (or --all)\n");
+// What an empty answer says; nothing with --no-headers, so scripts count lines.
+std::string Nothing(absl::string_view text, const RenderOptions& options) {
+  return options.headers ? absl::StrCat(text, "\n") : "";
+}
+
+void AddOnce(std::vector<std::string>* list, std::string value) {
+  if (std::find(list->begin(), list->end(), value) == list->end()) {
+    list->push_back(std::move(value));
+  }
 }
 
 std::string RouteText(const v1::Reminder::Route& route) {
   return absl::StrCat(ShortRecipient(route.recipient()), "/", ChannelLabel(route.channel()),
                       route.digest() ? "[digest]" : "");
+}
+
+std::string ReminderMarks(const v1::Reminder& reminder) {
+  std::vector<std::string> marks;
+  if (reminder.urgent()) marks.push_back("urgent");
+  if (reminder.escalation()) marks.push_back("escalation");
+  return absl::StrJoin(marks, ",");
+}
+
+// One row of the reminders table: a reminder, or the overdue repeats of one item folded.
+struct ReminderRow {
+  std::vector<const v1::Reminder*> reminders;  // in the server's order
+  std::vector<std::string> routes;             // each recipient/channel once
+  std::vector<std::string> reasons;            // each once
+};
+
+void AddRoutes(const v1::Reminder& reminder, ReminderRow* row) {
+  for (const v1::Reminder::Route& route : reminder.routes()) {
+    AddOnce(&row->routes, RouteText(route));
+    if (!route.reason().empty()) AddOnce(&row->reasons, route.reason());
+  }
+}
+
+// The rows of `response`: entries for the same reminder (item, rung, send time) share a row with
+// their routes merged; with `fold`, so do the overdue repeats of an item that agree on kind,
+// deadline and marks (a daily overdue reminder is otherwise one row a day for as long as the
+// dry run looks ahead). A row stands where its first reminder did.
+std::vector<ReminderRow> ReminderRows(const v1::ListRemindersResponse& response, bool fold) {
+  std::vector<ReminderRow> rows;
+  std::map<std::string, size_t> by_reminder;
+  std::map<std::string, size_t> by_repeat;
+  for (const v1::Reminder& reminder : response.reminders()) {
+    const std::string same =
+        absl::StrCat(reminder.item(), "\n", reminder.rung(), "\n", reminder.send_time().seconds());
+    if (const auto found = by_reminder.find(same); found != by_reminder.end()) {
+      AddRoutes(reminder, &rows[found->second]);
+      continue;
+    }
+    size_t index = rows.size();
+    if (fold && reminder.working_days_left() < 0) {
+      // The marks are part of the key: an escalation adds the owner, so it starts a new row.
+      const std::string repeat =
+          absl::StrCat(reminder.item(), "\n", reminder.kind(), "\n", reminder.deadline_date(), "\n",
+                       ReminderMarks(reminder));
+      index = by_repeat.emplace(repeat, index).first->second;
+    }
+    if (index == rows.size()) rows.emplace_back();
+    rows[index].reminders.push_back(&reminder);
+    AddRoutes(reminder, &rows[index]);
+    by_reminder.emplace(same, index);
+  }
+  return rows;
+}
+
+// "daily" when folded repeats are one working day apart, "every 3 working days", else "".
+std::string Cadence(const std::vector<const v1::Reminder*>& reminders) {
+  const int step = reminders[0]->working_days_left() - reminders[1]->working_days_left();
+  for (size_t i = 2; i < reminders.size(); ++i) {
+    if (reminders[i - 1]->working_days_left() - reminders[i]->working_days_left() != step) {
+      return "";
+    }
+  }
+  if (step == 1) return "daily";
+  if (step > 1) return absl::StrCat("every ", step, " working days");
+  return "";
+}
+
+// The send date of `reminder` in its launch's zone.
+std::string SendDate(const v1::Reminder& reminder, const RenderOptions& options) {
+  return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(reminder.send_time().seconds()),
+                          DisplayZone(LaunchOfItem(reminder.item()), options));
+}
+
+std::vector<std::string> ReminderCells(const ReminderRow& row, const RenderOptions& options) {
+  const v1::Reminder& first = *row.reminders.front();
+  const std::string routes = OrNone(absl::StrJoin(row.routes, ", "));
+  if (row.reminders.size() > 1) {
+    // Folded: "2026-05-07 … 2026-05-22", "daily overdue ×12", "-3 … -14".
+    const v1::Reminder& last = *row.reminders.back();
+    const std::string cadence = Cadence(row.reminders);
+    return {absl::StrCat(SendDate(first, options), " … ", SendDate(last, options)),
+            first.item(),
+            absl::StrCat(cadence, cadence.empty() ? "" : " ", KindLabel(first.kind()), " ×",
+                         row.reminders.size()),
+            absl::StrCat(first.working_days_left(), " … ", last.working_days_left()),
+            ReminderMarks(first),
+            routes};
+  }
+  std::vector<std::string> cells = {
+      FormatTime(first.send_time(), LaunchOfItem(first.item()), options), first.item(),
+      KindLabel(first.kind())};
+  if (options.wide) {
+    cells.push_back(OrNone(first.rung()));
+    cells.push_back(OrNone(first.deadline_date()));
+  }
+  cells.push_back(absl::StrCat(first.working_days_left()));
+  cells.push_back(ReminderMarks(first));
+  cells.push_back(routes);
+  if (options.wide) cells.push_back(OrNone(absl::StrJoin(row.reasons, ", ")));
+  return cells;
 }
 
 // "retry 429 {...}": how the last attempt ended and what the provider said.
@@ -61,33 +168,59 @@ std::string LastAnswer(const v1::Delivery& delivery) {
   std::vector<std::string> parts;
   if (!last.outcome().empty()) parts.push_back(last.outcome());
   if (last.http_status() != 0) parts.push_back(absl::StrCat(last.http_status()));
-  if (!last.provider_answer().empty()) parts.push_back(OneLine(last.provider_answer()));
-  return TruncateToWidth(OrNone(absl::StrJoin(parts, " ")), kMaxAnswerWidth);
+  if (!last.provider_answer().empty()) parts.push_back(last.provider_answer());
+  return OrNone(absl::StrJoin(parts, " "));
 }
 
-std::string DeliveryMarks(const v1::Delivery& delivery) {
+std::string DeliveryMarks(const v1::Delivery& delivery, const RenderOptions& options) {
   std::vector<std::string> marks;
   if (delivery.late()) marks.push_back("late");
   if (delivery.urgent()) marks.push_back("urgent");
   if (!delivery.digest_key().empty()) marks.push_back("digest");
   if (delivery.state() == v1::DELIVERY_STATE_PENDING && IsSet(delivery.next_attempt_time())) {
-    marks.push_back(absl::StrCat("next ", FormatTimestamp(delivery.next_attempt_time())));
+    marks.push_back(absl::StrCat(
+        "next ", FormatTime(delivery.next_attempt_time(), LaunchOfItem(delivery.item()), options)));
   }
   return absl::StrJoin(marks, ",");
 }
 
-std::string DeliveryTable(const google::protobuf::RepeatedPtrField<v1::Delivery>& deliveries) {
-  Table table({"TIME", "RECIPIENT", "CHANNEL", "STATE", "ATTEMPTS", "ITEM", "RUNG", "LAST ANSWER",
-               "MARKS"});
+// -o wide adds NAME, KIND, SUBJECT and DEDUP KEY (the key that makes a delivery happen once).
+std::string DeliveryTable(const google::protobuf::RepeatedPtrField<v1::Delivery>& deliveries,
+                          const RenderOptions& options) {
+  const bool wide = options.wide;
+  std::vector<std::string> headers;
+  if (wide) headers.push_back("NAME");
+  for (const char* header : {"TIME", "RECIPIENT", "CHANNEL", "STATE", "ATTEMPTS", "ITEM"}) {
+    headers.push_back(header);
+  }
+  if (wide) headers.push_back("KIND");
+  headers.push_back("RUNG");
+  if (wide) headers.push_back("SUBJECT");
+  headers.push_back("LAST ANSWER");
+  headers.push_back("MARKS");
+  if (wide) headers.push_back("DEDUP KEY");
+  Table table(std::move(headers));
+  table.SetShrinkable("LAST ANSWER");
   for (const v1::Delivery& delivery : deliveries) {
     const google::protobuf::Timestamp& time =
         IsSet(delivery.update_time()) ? delivery.update_time() : delivery.create_time();
-    table.AddRow({FormatTimestamp(time), ShortRecipient(delivery.recipient()),
-                  ChannelLabel(delivery.channel()), StateLabel(delivery.state()),
-                  absl::StrCat(delivery.attempts_size()), OrNone(delivery.item()),
-                  OrNone(delivery.rung()), LastAnswer(delivery), DeliveryMarks(delivery)});
+    std::vector<std::string> row;
+    if (wide) row.push_back(OrNone(delivery.name()));
+    row.push_back(FormatTime(time, LaunchOfItem(delivery.item()), options));
+    row.push_back(ShortRecipient(delivery.recipient()));
+    row.push_back(ChannelLabel(delivery.channel()));
+    row.push_back(StateLabel(delivery.state()));
+    row.push_back(absl::StrCat(delivery.attempts_size()));
+    row.push_back(OrNone(delivery.item()));
+    if (wide) row.push_back(KindLabel(delivery.kind()));
+    row.push_back(OrNone(delivery.rung()));
+    if (wide) row.push_back(OrNone(delivery.subject()));
+    row.push_back(LastAnswer(delivery));
+    row.push_back(DeliveryMarks(delivery, options));
+    if (wide) row.push_back(OrNone(delivery.dedup_key()));
+    table.AddRow(std::move(row));
   }
-  return table.Render();
+  return table.Render(options);
 }
 
 std::string ChannelText(const v1::RecipientChannel& channel) {
@@ -120,63 +253,82 @@ std::string ChannelLabel(v1::ChannelType type) {
   return EnumLabel(v1::ChannelType_descriptor(), type, "CHANNEL_TYPE_");
 }
 
-std::string FormatTimeInZone(const google::protobuf::Timestamp& ts, absl::TimeZone zone) {
-  if (!IsSet(ts)) return std::string(kNone);
-  return absl::FormatTime("%Y-%m-%d %H:%M %Ez", absl::FromUnixSeconds(ts.seconds()), zone);
-}
-
-std::string RenderReminders(const v1::ListRemindersResponse& response, const LaunchZones& zones) {
-  if (response.reminders().empty() && response.next_page_token().empty()) return "no reminders\n";
-  Table table({"SEND TIME", "ITEM", "KIND", "RUNG", "DAYS LEFT", "MARKS", "ROUTES"});
+// -o wide adds RUNG, DEADLINE and REASONS (why each recipient gets it), and folds nothing.
+std::string RenderReminders(const v1::ListRemindersResponse& response,
+                            const RenderOptions& options) {
+  if (response.reminders().empty() && response.next_page_token().empty()) {
+    return Nothing("no reminders", options);
+  }
+  std::vector<std::string> headers = {"SEND TIME", "ITEM", "KIND"};
+  if (options.wide) {
+    headers.push_back("RUNG");
+    headers.push_back("DEADLINE");
+  }
+  for (const char* header : {"DAYS LEFT", "MARKS", "ROUTES"}) headers.push_back(header);
+  if (options.wide) headers.push_back("REASONS");
+  Table table(std::move(headers));
+  table.SetShrinkable("ROUTES");
+  table.SetShrinkable("REASONS");
+  const std::vector<ReminderRow> rows = ReminderRows(response, !options.wide);
+  int folded = 0;
+  int folded_rows = 0;
   bool some_in_utc = false;
-  for (const v1::Reminder& reminder : response.reminders()) {
-    auto zone = zones.find(LaunchOfItem(reminder.item()));
-    if (zone == zones.end()) some_in_utc = true;
-    std::vector<std::string> marks;
-    if (reminder.urgent()) marks.push_back("urgent");
-    if (reminder.escalation()) marks.push_back("escalation");
-    std::vector<std::string> routes;
-    for (const v1::Reminder::Route& route : reminder.routes()) routes.push_back(RouteText(route));
-    table.AddRow({FormatTimeInZone(reminder.send_time(),
-                                   zone == zones.end() ? absl::UTCTimeZone() : zone->second),
-                  reminder.item(), KindLabel(reminder.kind()), OrNone(reminder.rung()),
-                  absl::StrCat(reminder.working_days_left()), absl::StrJoin(marks, ","),
-                  OrNone(absl::StrJoin(routes, ", "))});
+  for (const ReminderRow& row : rows) {
+    if (row.reminders.size() > 1) {
+      folded += static_cast<int>(row.reminders.size());
+      ++folded_rows;
+    }
+    const std::string launch = LaunchOfItem(row.reminders.front()->item());
+    if (options.zones.find(launch) == options.zones.end()) some_in_utc = true;
+    table.AddRow(ReminderCells(row, options));
   }
-  std::string out = table.Render();
+  std::string out = table.empty() ? "" : table.Render(options);
+  if (!options.headers) return out;
   if (!response.reminders().empty()) {
-    absl::StrAppend(&out,
-                    "\nDAYS LEFT in working days until the deadline (negative: overdue); "
-                    "urgent = sent at once, even to digest recipients; escalation = also to the "
-                    "launch owner; ROUTES recipient/channel, [digest] = in the morning digest\n");
+    out += "\n";
+    out += WrapToWidth(
+        "DAYS LEFT in working days until the deadline (negative: overdue); urgent = sent at "
+        "once, even to digest recipients; escalation = also to the launch owner; ROUTES "
+        "recipient/channel, [digest] = in the morning digest",
+        options.width);
   }
-  if (some_in_utc) {
-    absl::StrAppend(&out,
-                    "send times are in each launch's time zone; +00:00 where it was not known "
-                    "(the checklist service did not answer)\n");
+  if (folded > 0) {
+    out += WrapToWidth(absl::StrCat(folded, " overdue reminders folded into ", folded_rows,
+                                    folded_rows == 1 ? " row" : " rows",
+                                    " (an item's repeats for one deadline); -o wide lists each"),
+                       options.width);
   }
-  if (!response.next_page_token().empty()) out += MorePages(response.next_page_token());
-  return out;
+  if (some_in_utc && !options.utc) {
+    out += WrapToWidth(
+        "send times are in each launch's time zone; in UTC (Z) where it was not known (the "
+        "checklist service did not answer)",
+        options.width);
+  }
+  return out + MorePages(response.next_page_token(), options);
 }
 
-std::string RenderDeliveries(const v1::ListDeliveriesResponse& response) {
+std::string RenderDeliveries(const v1::ListDeliveriesResponse& response,
+                             const RenderOptions& options) {
   if (response.deliveries().empty() && response.next_page_token().empty()) {
-    return "no deliveries\n";
+    return Nothing("no deliveries", options);
   }
-  std::string out = DeliveryTable(response.deliveries());
-  if (!response.next_page_token().empty()) out += MorePages(response.next_page_token());
-  return out;
+  std::string out =
+      response.deliveries().empty() ? "" : DeliveryTable(response.deliveries(), options);
+  return out + MorePages(response.next_page_token(), options);
 }
 
-std::string RenderTestNotification(const v1::SendTestNotificationResponse& response) {
-  if (response.deliveries().empty()) return "no test message was sent\n";
-  return absl::StrCat(DeliveryTable(response.deliveries()),
+std::string RenderTestNotification(const v1::SendTestNotificationResponse& response,
+                                   const RenderOptions& options) {
+  if (response.deliveries().empty()) return Nothing("no test message was sent", options);
+  std::string out = DeliveryTable(response.deliveries(), options);
+  if (!options.headers) return out;
+  return absl::StrCat(out,
                       "\nthe ledger keeps these deliveries: `preflight deliveries list "
                       "--recipient=",
                       ShortRecipient(response.deliveries(0).recipient()), "`\n");
 }
 
-std::string RenderRecipient(const v1::Recipient& recipient) {
+std::string RenderRecipient(const v1::Recipient& recipient, const RenderOptions& options) {
   std::string out = recipient.name();
   if (!recipient.display_name().empty()) absl::StrAppend(&out, "  ", recipient.display_name());
   out += "\n";
@@ -197,6 +349,7 @@ std::string RenderRecipient(const v1::Recipient& recipient) {
   fields.Add("subscriptions", recipient.subscriptions().empty()
                                   ? "none"
                                   : absl::StrJoin(recipient.subscriptions(), ", "));
+  // A recipient belongs to no launch: its times are in UTC.
   if (IsSet(recipient.create_time())) {
     fields.Add("created", FormatTimestamp(recipient.create_time()));
   }
@@ -207,49 +360,63 @@ std::string RenderRecipient(const v1::Recipient& recipient) {
   return out + fields.Render();
 }
 
-std::string RenderRecipientList(const v1::ListRecipientsResponse& response) {
+// -o wide: CHANNELS with their targets.
+std::string RenderRecipientList(const v1::ListRecipientsResponse& response,
+                                const RenderOptions& options) {
   if (response.recipients().empty() && response.next_page_token().empty()) {
-    return "no recipients\n";
+    return Nothing("no recipients", options);
   }
   Table table({"NAME", "DISPLAY NAME", "TENANT", "LANG", "DIGEST", "CHANNELS", "SUBSCRIPTIONS"});
+  table.SetShrinkable("DISPLAY NAME");
+  table.SetShrinkable("CHANNELS");
+  table.SetShrinkable("SUBSCRIPTIONS");
   for (const v1::Recipient& recipient : response.recipients()) {
     std::vector<std::string> channels;
     for (const v1::RecipientChannel& channel : recipient.channels()) {
-      channels.push_back(ChannelLabel(channel.type()));
+      std::string text = ChannelLabel(channel.type());
+      if (options.wide && !channel.target().empty()) absl::StrAppend(&text, " ", channel.target());
+      channels.push_back(std::move(text));
     }
     table.AddRow({recipient.name(), OrNone(recipient.display_name()),
                   recipient.tenant().empty() ? "(any)" : recipient.tenant(),
                   LanguageText(recipient.language()), recipient.digest() ? "yes" : "no",
-                  OrNone(absl::StrJoin(channels, ",")),
+                  OrNone(absl::StrJoin(channels, options.wide ? ", " : ",")),
                   OrNone(absl::StrJoin(recipient.subscriptions(), ","))});
   }
-  std::string out = table.Render();
-  if (!response.next_page_token().empty()) out += MorePages(response.next_page_token());
-  return out;
+  std::string out = response.recipients().empty() ? "" : table.Render(options);
+  return out + MorePages(response.next_page_token(), options);
 }
 
 std::string RenderDeletedRecipient(absl::string_view name) {
   return absl::StrCat("deleted ", name, "\n");
 }
 
-std::string RenderItemReminderState(const v1::ItemReminderState& state) {
+std::string RenderItemReminderState(const v1::ItemReminderState& state,
+                                    const RenderOptions& options) {
+  const std::string launch = LaunchOfItem(state.item());
   std::string out = absl::StrCat(state.item(), "\n");
   Fields fields;
-  fields.Add("snoozed until", IsSet(state.snoozed_until()) ? FormatTimestamp(state.snoozed_until())
-                                                           : std::string("not snoozed"));
+  fields.Add("snoozed until", IsSet(state.snoozed_until())
+                                  ? FormatTime(state.snoozed_until(), launch, options)
+                                  : std::string("not snoozed"));
   fields.Add("acknowledged", AcknowledgedText(state));
-  fields.Add("next send", IsSet(state.next_send_time()) ? FormatTimestamp(state.next_send_time())
-                                                        : std::string("none scheduled"));
+  fields.Add("next send", IsSet(state.next_send_time())
+                              ? FormatTime(state.next_send_time(), launch, options)
+                              : std::string("none scheduled"));
   return out + fields.Render();
 }
 
-std::string RenderInbox(const v1::ListInboxMessagesResponse& response) {
-  if (response.messages().empty() && response.next_page_token().empty()) return "no messages\n";
+std::string RenderInbox(const v1::ListInboxMessagesResponse& response,
+                        const RenderOptions& options) {
+  if (response.messages().empty() && response.next_page_token().empty()) {
+    return Nothing("no messages", options);
+  }
   std::string out;
   for (const v1::InboxMessage& message : response.messages()) {
     if (!out.empty()) out += "\n";
-    absl::StrAppend(&out, message.name(), "  ", FormatTimestamp(message.create_time()), "  ",
-                    OrNone(message.delivery()), "\n");
+    // A message names no launch yet (InboxMessage has no item): its time is in UTC.
+    absl::StrAppend(&out, message.name(), "  ", FormatTime(message.create_time(), "", options),
+                    "  ", OrNone(message.delivery()), "\n");
     if (!message.subject().empty()) absl::StrAppend(&out, "  ", OneLine(message.subject()), "\n");
     const absl::string_view body = absl::StripTrailingAsciiWhitespace(message.body());
     if (body.empty()) continue;
@@ -258,19 +425,20 @@ std::string RenderInbox(const v1::ListInboxMessagesResponse& response) {
       absl::StrAppend(&out, line.empty() ? "" : "  ", line, "\n");
     }
   }
-  if (!response.next_page_token().empty()) {
-    absl::StrAppend(&out, out.empty() ? "" : "\n", MorePages(response.next_page_token()));
-  }
+  const std::string more = MorePages(response.next_page_token(), options);
+  if (!more.empty()) absl::StrAppend(&out, out.empty() ? "" : "\n", more);
   return out;
 }
 
-std::string RenderSubscriptionStatus(const v1::SubscriptionStatus& status) {
+std::string RenderSubscriptionStatus(const v1::SubscriptionStatus& status,
+                                     const RenderOptions& options) {
   Fields fields;
   fields.Add("checklist", absl::StrCat(OrNone(status.checklist_address()), "  ",
                                        status.connected() ? "connected" : "NOT CONNECTED"));
   const int64_t behind = status.checklist_sequence() - status.applied_sequence();
   fields.Add("applied", absl::StrCat("event ", status.applied_sequence(),
                                      behind > 0 ? absl::StrCat(" (", behind, " behind)") : ""));
+  // Events of every launch: UTC.
   fields.Add("last event", FormatTimestamp(status.last_event_time()));
   fields.Add("reconnects", absl::StrCat(status.reconnects()));
   if (status.cursor_refused()) {

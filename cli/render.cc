@@ -1,68 +1,41 @@
 #include "cli/render.h"
 
+#include <utf8proc.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
-#include "google/protobuf/util/json_util.h"
 
 namespace preflight::cli {
 namespace {
 
 constexpr absl::string_view kNone = "-";
-// Template titles run to 80 columns; the full title is in `item update` output and --json.
-constexpr int kMaxTitleWidth = 40;
 
-// Decodes the code point starting at text[*pos] and advances *pos; malformed bytes decode as
-// themselves so widths stay finite.
-char32_t NextCodePoint(absl::string_view text, size_t* pos) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(*pos);
-  size_t length = 1;
-  char32_t code = lead;
-  if (lead >= 0xF0) {
-    length = 4;
-    code = lead & 0x07;
-  } else if (lead >= 0xE0) {
-    length = 3;
-    code = lead & 0x0F;
-  } else if (lead >= 0xC0) {
-    length = 2;
-    code = lead & 0x1F;
+// The columns of the code point at text[*pos], advancing *pos past it. A malformed byte takes
+// one column on its own, so widths stay finite and cuts never split a valid character.
+int NextCharWidth(absl::string_view text, size_t* pos) {
+  utf8proc_int32_t code = 0;
+  const utf8proc_ssize_t length =
+      utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + *pos),
+                       static_cast<utf8proc_ssize_t>(text.size() - *pos), &code);
+  if (length <= 0) {
+    ++*pos;
+    return 1;
   }
-  if (*pos + length > text.size()) length = 1;
-  for (size_t i = 1; i < length; ++i) {
-    if ((byte(*pos + i) & 0xC0) != 0x80) {
-      length = 1;
-      code = lead;
-      break;
-    }
-    code = (code << 6) | (byte(*pos + i) & 0x3F);
-  }
-  *pos += length;
-  return code;
+  *pos += static_cast<size_t>(length);
+  return std::max(0, utf8proc_charwidth(code));
 }
 
-bool IsWide(char32_t c) {
-  return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
-         (c >= 0x3041 && c <= 0x33FF) || (c >= 0x3400 && c <= 0x4DBF) ||
-         (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
-         (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
-         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-         (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
-         (c >= 0x20000 && c <= 0x3FFFD);
-}
-
-bool IsZeroWidth(char32_t c) {
-  return (c >= 0x0300 && c <= 0x036F) || c == 0x200B || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F);
-}
+bool IsSet(const google::protobuf::Timestamp& ts) { return ts.seconds() != 0 || ts.nanos() != 0; }
 
 std::string OrNone(const std::string& text) { return text.empty() ? std::string(kNone) : text; }
 
@@ -113,9 +86,52 @@ std::string CriticalPathText(const v1::LaunchSchedule& schedule) {
   return absl::StrJoin(schedule.critical_path(), " > ");
 }
 
-std::string BlockerLine(const v1::Blocker& blocker) {
-  return absl::StrCat(blocker.code(), ": ", blocker.message());
+bool IsCodeCharacter(char c) {
+  return absl::ascii_isupper(c) || absl::ascii_isdigit(c) || c == '_';
 }
+
+// The server's item blockers already start with the code ("CLOUD_RN (Cloud ...) is
+// not_started"): the code is printed once.
+std::string BlockerLine(const v1::Blocker& blocker) {
+  const std::string& code = blocker.code();
+  const std::string& message = blocker.message();
+  if (message.empty()) return code;
+  const bool names_code = !code.empty() && absl::StartsWith(message, code) &&
+                          (message.size() == code.size() || !IsCodeCharacter(message[code.size()]));
+  return names_code ? message : absl::StrCat(code, ": ", message);
+}
+
+// A blocker without an item is one of the profile's; the others are open items.
+bool IsProfileBlocker(const v1::Blocker& blocker) { return blocker.item().empty(); }
+
+// "13 (1 profile, 12 open items)": the count `readiness` and `launch show` agree on.
+std::string BlockerCount(const v1::Readiness& readiness, absl::string_view hint) {
+  int profile = 0;
+  for (const v1::Blocker& blocker : readiness.blockers()) profile += IsProfileBlocker(blocker);
+  const int items = readiness.blockers_size() - profile;
+  std::vector<std::string> parts;
+  if (profile > 0) parts.push_back(absl::StrCat(profile, " profile"));
+  if (items > 0) parts.push_back(absl::StrCat(items, items == 1 ? " open item" : " open items"));
+  std::string text = absl::StrCat(readiness.blockers_size(), " (", absl::StrJoin(parts, ", "));
+  if (items > 0 && !hint.empty()) absl::StrAppend(&text, "; ", hint);
+  return absl::StrCat(text, ")");
+}
+
+// "enterprise, own_mainland_server, payments, categories ecommerce".
+std::string ProfileText(const v1::LaunchProfile& profile) {
+  std::vector<std::string> traits = {
+      EnumLabel(v1::SubjectType_descriptor(), profile.subject_type(), "SUBJECT_TYPE_"),
+      EnumLabel(v1::Hosting_descriptor(), profile.hosting(), "HOSTING_")};
+  if (profile.takes_payments()) traits.push_back("payments");
+  if (profile.mini_game()) traits.push_back("mini game");
+  if (!profile.service_categories().empty()) {
+    traits.push_back(absl::StrCat("categories ", absl::StrJoin(profile.service_categories(), ",")));
+  }
+  if (!profile.province().empty()) traits.push_back(absl::StrCat("province ", profile.province()));
+  return absl::StrJoin(traits, ", ");
+}
+
+bool IsZero(const v1::Money& money) { return money.units() == 0 && money.nanos() == 0; }
 
 std::string ItemMarks(const v1::Item& item) {
   std::string marks;
@@ -141,7 +157,7 @@ std::string ItemNote(const v1::Item& item) {
       notes.push_back(absl::StrCat("waived: ", item.waiver_reason()));
     }
     if (item.attempts() > 0) notes.push_back(absl::StrCat("attempts ", item.attempts()));
-    if (item.fees_paid().units() != 0 || item.fees_paid().nanos() != 0) {
+    if (!IsZero(item.fees_paid())) {
       notes.push_back(absl::StrCat("paid ", FormatMoney(item.fees_paid())));
     }
     if (item.free_resubmissions_left() > 0) notes.push_back(FreeResubmissions(item));
@@ -151,23 +167,62 @@ std::string ItemNote(const v1::Item& item) {
   return absl::StrJoin(notes, "; ");
 }
 
-std::vector<std::string> ItemRow(const v1::Item& item) {
+// "¥300/attempt", "¥300" for a fee charged per order or once, "-" for a free item.
+std::string FeeText(const v1::Item& item) {
+  if (IsZero(item.fee_per_attempt())) return std::string(kNone);
+  const std::string fee = FormatMoney(item.fee_per_attempt());
+  return item.fee_charged_per_attempt() ? absl::StrCat(fee, "/attempt") : fee;
+}
+
+std::vector<std::string> ItemHeaders(bool wide) {
+  if (!wide) {
+    return {"",         "CODE", "TITLE",     "STATUS", "ASSIGNEE",
+            "START BY", "DUE",  "PROJECTED", "SLACK",  "NOTE"};
+  }
+  return {"",    "CODE",       "GROUP",     "TITLE", "STATUS",     "ASSIGNEE", "START BY",
+          "DUE", "PROJ START", "PROJECTED", "SLACK", "DEPENDS ON", "FEE",      "NOTE"};
+}
+
+// The row under ItemHeaders(wide).
+std::vector<std::string> ItemRow(const v1::Item& item, bool wide) {
   const v1::ItemSchedule& schedule = item.schedule();
   const bool applies = item.status() != v1::ITEM_STATUS_NOT_APPLICABLE;
   // Slack only means something for work still open against a deadline.
   const bool show_slack = applies && !schedule.done() && !schedule.latest_finish_date().empty();
-  return {ItemMarks(item),
-          item.code(),
-          TruncateToWidth(item.title_en(), kMaxTitleWidth),
-          StatusLabel(item.status()),
-          OrNone(item.assignee()),
-          applies ? OrNone(schedule.latest_start_date()) : std::string(kNone),
-          applies ? OrNone(schedule.latest_finish_date()) : std::string(kNone),
-          applies ? OrNone(EstimatedDate(schedule.projected_finish_date(),
-                                         schedule.duration_estimated()))
-                  : std::string(kNone),
-          show_slack ? absl::StrCat(schedule.slack_working_days()) : std::string(kNone),
-          ItemNote(item)};
+  const auto if_applies = [&](const std::string& date) {
+    return applies ? OrNone(date) : std::string(kNone);
+  };
+  std::string title = item.title_en();
+  if (wide && !item.title_zh().empty()) absl::StrAppend(&title, " (", item.title_zh(), ")");
+  std::vector<std::string> row = {ItemMarks(item), item.code()};
+  if (wide) row.push_back(OrNone(item.group()));
+  row.push_back(std::move(title));
+  row.push_back(StatusLabel(item.status()));
+  row.push_back(OrNone(item.assignee()));
+  row.push_back(if_applies(schedule.latest_start_date()));
+  row.push_back(if_applies(schedule.latest_finish_date()));
+  if (wide) row.push_back(if_applies(schedule.projected_start_date()));
+  row.push_back(
+      if_applies(EstimatedDate(schedule.projected_finish_date(), schedule.duration_estimated())));
+  row.push_back(show_slack ? absl::StrCat(schedule.slack_working_days()) : std::string(kNone));
+  if (wide) {
+    row.push_back(OrNone(absl::StrJoin(item.depends_on(), ",")));
+    row.push_back(FeeText(item));
+  }
+  row.push_back(ItemNote(item));
+  return row;
+}
+
+// The "more" hint of a list; nothing with --no-headers, which drops every hint.
+std::string NextPage(const std::string& token, const RenderOptions& options,
+                     absl::string_view suffix = "") {
+  if (token.empty() || !options.headers) return "";
+  return absl::StrCat("more: --page_token=", token, suffix, "\n");
+}
+
+// What an empty answer says; nothing with --no-headers, so scripts count lines.
+std::string Nothing(absl::string_view text, const RenderOptions& options) {
+  return options.headers ? absl::StrCat(text, "\n") : "";
 }
 
 }  // namespace
@@ -175,11 +230,7 @@ std::vector<std::string> ItemRow(const v1::Item& item) {
 int DisplayWidth(absl::string_view text) {
   int width = 0;
   size_t pos = 0;
-  while (pos < text.size()) {
-    const char32_t c = NextCodePoint(text, &pos);
-    if (IsZeroWidth(c)) continue;
-    width += IsWide(c) ? 2 : 1;
-  }
+  while (pos < text.size()) width += NextCharWidth(text, &pos);
   return width;
 }
 
@@ -191,13 +242,42 @@ std::string TruncateToWidth(absl::string_view text, int max_width) {
   size_t pos = 0;
   while (pos < text.size()) {
     const size_t start = pos;
-    const char32_t c = NextCodePoint(text, &pos);
-    const int w = IsZeroWidth(c) ? 0 : IsWide(c) ? 2 : 1;
+    const int w = NextCharWidth(text, &pos);
     if (width + w > max_width - 1) break;
     width += w;
     out.append(text.data() + start, pos - start);
   }
   return absl::StrCat(absl::StripTrailingAsciiWhitespace(out), kEllipsis);
+}
+
+std::string WrapToWidth(absl::string_view text, int width) {
+  if (width <= 0) return absl::StrCat(text, "\n");
+  std::string out;
+  while (DisplayWidth(text) > width) {
+    // The last space with at most `width` columns before it; for a longer first word, the
+    // first space after it.
+    size_t cut = absl::string_view::npos;
+    int columns = 0;
+    size_t pos = 0;
+    while (pos < text.size()) {
+      if (text[pos] == ' ' && pos > 0) {
+        if (columns <= width || cut == absl::string_view::npos) cut = pos;
+        if (columns > width) break;
+      }
+      columns += NextCharWidth(text, &pos);
+    }
+    if (cut == absl::string_view::npos) break;
+    absl::StrAppend(&out, absl::StripTrailingAsciiWhitespace(text.substr(0, cut)), "\n");
+    text = absl::StripLeadingAsciiWhitespace(text.substr(cut));
+  }
+  return absl::StrCat(out, text, "\n");
+}
+
+std::string OneLine(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+  return out;
 }
 
 void Fields::Add(absl::string_view label, std::string value) {
@@ -219,8 +299,32 @@ std::string Fields::Render() const {
 }
 
 std::string FormatTimestamp(const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() == 0 && ts.nanos() == 0) return std::string(kNone);
+  if (!IsSet(ts)) return std::string(kNone);
   return absl::FormatTime("%Y-%m-%d %H:%M:%SZ", absl::FromUnixSeconds(ts.seconds()),
+                          absl::UTCTimeZone());
+}
+
+std::string FormatTimeInZone(const google::protobuf::Timestamp& ts, absl::TimeZone zone) {
+  if (!IsSet(ts)) return std::string(kNone);
+  return absl::FormatTime("%Y-%m-%d %H:%M %Ez", absl::FromUnixSeconds(ts.seconds()), zone);
+}
+
+absl::TimeZone DisplayZone(absl::string_view launch, const RenderOptions& options) {
+  if (options.utc) return absl::UTCTimeZone();
+  const auto zone = options.zones.find(launch);
+  return zone == options.zones.end() ? absl::UTCTimeZone() : zone->second;
+}
+
+std::string FormatTime(const google::protobuf::Timestamp& ts, absl::string_view launch,
+                       const RenderOptions& options) {
+  if (!options.utc) {
+    const auto zone = options.zones.find(launch);
+    if (zone != options.zones.end()) return FormatTimeInZone(ts, zone->second);
+  }
+  // "Z" rather than "+00:00": UTC because it was asked for or nothing better is known, which a
+  // launch kept in UTC ("+00:00") is not.
+  if (!IsSet(ts)) return std::string(kNone);
+  return absl::FormatTime("%Y-%m-%d %H:%MZ", absl::FromUnixSeconds(ts.seconds()),
                           absl::UTCTimeZone());
 }
 
@@ -231,28 +335,79 @@ std::string EnumLabel(const google::protobuf::EnumDescriptor* descriptor, int va
   return absl::AsciiStrToLower(absl::StripPrefix(found->name(), prefix));
 }
 
-Table::Table(std::vector<std::string> headers) { rows_.push_back(std::move(headers)); }
+Table::Table(std::vector<std::string> headers) {
+  shrinkable_.assign(headers.size(), false);
+  rows_.push_back(std::move(headers));
+}
+
+void Table::SetShrinkable(absl::string_view header) {
+  const std::vector<std::string>& headers = rows_.front();
+  for (size_t i = 0; i < headers.size(); ++i) {
+    if (headers[i] == header) shrinkable_[i] = true;
+  }
+}
 
 void Table::AddRow(std::vector<std::string> cells) {
   cells.resize(std::max(cells.size(), rows_.front().size()));
+  for (std::string& cell : cells) cell = OneLine(cell);
   rows_.push_back(std::move(cells));
 }
 
-std::string Table::Render() const {
+std::string Table::Render(const RenderOptions& options) const {
+  const size_t first = options.headers ? 0 : 1;
   std::vector<int> widths;
-  for (const auto& row : rows_) {
+  for (size_t r = first; r < rows_.size(); ++r) {
+    const std::vector<std::string>& row = rows_[r];
     widths.resize(std::max(widths.size(), row.size()), 0);
     for (size_t i = 0; i < row.size(); ++i) {
       widths[i] = std::max(widths[i], DisplayWidth(row[i]));
     }
   }
+  if (options.width > 0 && !options.wide && !widths.empty()) {
+    std::vector<bool> shrinkable = shrinkable_;
+    shrinkable.resize(widths.size(), false);
+    if (std::find(shrinkable.begin(), shrinkable.end(), true) == shrinkable.end() &&
+        !rows_.front().empty()) {
+      shrinkable[rows_.front().size() - 1] = true;
+    }
+    // A shrinkable column keeps at least kMinShrunkWidth columns and its whole header.
+    std::vector<int> floors = widths;
+    for (size_t i = 0; i < widths.size(); ++i) {
+      if (!shrinkable[i]) continue;
+      const int header =
+          options.headers && i < rows_.front().size() ? DisplayWidth(rows_.front()[i]) : 0;
+      floors[i] = std::min(widths[i], std::max(kMinShrunkWidth, header));
+    }
+    int total = 2 * (static_cast<int>(widths.size()) - 1);
+    for (const int width : widths) total += width;
+    // One column at a time off the widest, so long cells share the cut fairly.
+    while (total > options.width) {
+      int widest = -1;
+      for (size_t i = 0; i < widths.size(); ++i) {
+        if (widths[i] > floors[i] && (widest < 0 || widths[i] > widths[widest])) {
+          widest = static_cast<int>(i);
+        }
+      }
+      if (widest < 0) break;
+      --widths[widest];
+      --total;
+    }
+  }
   std::string out;
-  for (const auto& row : rows_) {
+  for (size_t r = first; r < rows_.size(); ++r) {
+    const std::vector<std::string>& row = rows_[r];
     std::string line;
     for (size_t i = 0; i < row.size(); ++i) {
       if (i > 0) line += "  ";
-      line += row[i];
-      line.append(static_cast<size_t>(widths[i] - DisplayWidth(row[i])), ' ');
+      int width = DisplayWidth(row[i]);
+      if (width <= widths[i]) {
+        line += row[i];
+      } else {
+        const std::string cut = TruncateToWidth(row[i], widths[i]);
+        line += cut;
+        width = DisplayWidth(cut);
+      }
+      line.append(static_cast<size_t>(widths[i] - width), ' ');
     }
     absl::StrAppend(&out, absl::StripTrailingAsciiWhitespace(line), "\n");
   }
@@ -276,7 +431,9 @@ std::string StatusLabel(v1::ItemStatus status) {
   return EnumLabel(v1::ItemStatus_descriptor(), status, "ITEM_STATUS_");
 }
 
-std::string RenderLaunch(const v1::Launch& launch) {
+// -o wide adds the columns GROUP, PROJ START, DEPENDS ON and FEE, and the Chinese title.
+std::string RenderLaunch(const v1::Launch& launch, const v1::Readiness* readiness,
+                         const RenderOptions& options) {
   std::string out = absl::StrCat(launch.name(), "  ", launch.display_name(), "\n");
   const v1::LaunchSchedule& schedule = launch.schedule();
   Fields fields;
@@ -287,71 +444,106 @@ std::string RenderLaunch(const v1::Launch& launch) {
   fields.AddIfSet("went live", launch.went_live_date());
   fields.Add("fees", FeesText(schedule));
   fields.Add("critical path", CriticalPathText(schedule));
-  const v1::LaunchProfile& profile = launch.profile();
-  std::vector<std::string> traits = {
-      EnumLabel(v1::SubjectType_descriptor(), profile.subject_type(), "SUBJECT_TYPE_"),
-      EnumLabel(v1::Hosting_descriptor(), profile.hosting(), "HOSTING_")};
-  if (profile.takes_payments()) traits.push_back("payments");
-  if (profile.mini_game()) traits.push_back("mini game");
-  if (!profile.service_categories().empty()) {
-    traits.push_back(absl::StrCat("categories ", absl::StrJoin(profile.service_categories(), ",")));
-  }
-  if (!profile.province().empty()) traits.push_back(absl::StrCat("province ", profile.province()));
-  fields.Add("profile", absl::StrJoin(traits, ", "));
+  fields.Add("profile", ProfileText(launch.profile()));
   fields.AddIfSet("template", launch.template_id());
   fields.Add("etag", launch.etag());
-  if (launch.blockers().empty()) {
-    fields.Add("blockers", "none");
+  if (readiness != nullptr) {
+    // The same count as `readiness`; the open items are in the table below.
+    if (readiness->blockers().empty()) {
+      fields.Add("blockers", "none");
+    } else {
+      fields.Add("blockers", BlockerCount(*readiness, absl::StrCat("`preflight readiness ",
+                                                                   launch.name(), "` lists them")));
+      for (const v1::Blocker& blocker : readiness->blockers()) {
+        if (IsProfileBlocker(blocker)) fields.Add("", BlockerLine(blocker));
+      }
+    }
+  } else if (launch.blockers().empty()) {
+    // Without the readiness answer only the profile's blockers are known: say so.
+    fields.Add("profile blockers", "none");
   } else {
     for (int i = 0; i < launch.blockers_size(); ++i) {
-      fields.Add(i == 0 ? "blockers" : "", BlockerLine(launch.blockers(i)));
+      fields.Add(i == 0 ? "profile blockers" : "", BlockerLine(launch.blockers(i)));
     }
   }
   out += fields.Render();
   if (launch.items().empty()) return out;
 
-  Table table(
-      {"", "CODE", "TITLE", "STATUS", "ASSIGNEE", "START BY", "DUE", "PROJECTED", "SLACK", "NOTE"});
+  Table table(ItemHeaders(options.wide));
+  table.SetShrinkable("TITLE");
+  table.SetShrinkable("NOTE");
   int applicable = 0;
   int done = 0;
   for (const v1::Item& item : launch.items()) {
     if (item.status() == v1::ITEM_STATUS_NOT_APPLICABLE) continue;
     ++applicable;
     if (item.schedule().done()) ++done;
-    table.AddRow(ItemRow(item));
+    table.AddRow(ItemRow(item, options.wide));
   }
-  for (const v1::Item& item : launch.items()) {
-    if (item.status() == v1::ITEM_STATUS_NOT_APPLICABLE) table.AddRow(ItemRow(item));
+  const int not_applicable = launch.items_size() - applicable;
+  if (options.all_items) {
+    for (const v1::Item& item : launch.items()) {
+      if (item.status() == v1::ITEM_STATUS_NOT_APPLICABLE)
+        table.AddRow(ItemRow(item, options.wide));
+    }
   }
-  absl::StrAppend(&out, "\n", table.Render());
-  absl::StrAppend(&out, "\n", applicable, " applicable items, ", done, " done; ",
-                  launch.items_size() - applicable, " not applicable.\n");
-  absl::StrAppend(&out,
-                  "legend: * critical path  ! at risk  ? counted Mon-Fri (year not in the "
-                  "holiday calendar yet)  ~ rests on an estimated duration  "
-                  "START BY = latest start, DUE = latest finish, SLACK in working days; "
-                  "n/a items last, with the reason they do not apply\n");
+  if (!table.empty()) absl::StrAppend(&out, "\n", table.Render(options));
+  if (!options.headers) return out;
+  absl::StrAppend(&out, "\n", applicable, " applicable items, ", done, " done; ", not_applicable,
+                  " not applicable",
+                  not_applicable > 0 && !options.all_items ? " (--all shows them)" : "", ".\n");
+  out += WrapToWidth(absl::StrCat("legend: * critical path  ! at risk  ? counted Mon-Fri (year not "
+                                  "in the holiday calendar yet)  ~ rests on an estimated duration  "
+                                  "START BY = latest start, DUE = latest finish, SLACK in working "
+                                  "days",
+                                  options.all_items && not_applicable > 0
+                                      ? "; n/a items last, with the reason they do not apply"
+                                      : ""),
+                     options.width);
   return out;
 }
 
-std::string RenderLaunchList(const v1::ListLaunchesResponse& response) {
-  if (response.launches().empty()) return "no launches\n";
-  Table table({"NAME", "DISPLAY NAME", "TENANT", "OWNER", "TARGET", "PROJECTED", "RISK"});
+// -o wide adds ZONE and PROFILE, and RISK says by how much.
+std::string RenderLaunchList(const v1::ListLaunchesResponse& response,
+                             const RenderOptions& options) {
+  if (response.launches().empty()) return Nothing("no launches", options);
+  std::vector<std::string> headers = {"NAME",   "DISPLAY NAME", "TENANT", "OWNER",
+                                      "TARGET", "PROJECTED",    "RISK"};
+  if (options.wide) {
+    headers.push_back("ZONE");
+    headers.push_back("PROFILE");
+  }
+  Table table(std::move(headers));
+  table.SetShrinkable("DISPLAY NAME");
+  table.SetShrinkable("PROFILE");
   for (const v1::Launch& launch : response.launches()) {
-    table.AddRow({launch.name(), launch.display_name(), launch.tenant(), launch.owner(),
-                  launch.target_launch_date(),
-                  OrNone(EstimatedDate(launch.schedule().projected_launch_date(),
-                                       !launch.schedule().estimated_critical_items().empty())),
-                  launch.schedule().at_risk() ? "AT RISK" : "ok"});
+    const v1::LaunchSchedule& schedule = launch.schedule();
+    std::string risk = schedule.at_risk() ? "AT RISK" : "ok";
+    if (options.wide && !schedule.projected_launch_date().empty()) {
+      absl::StrAppend(
+          &risk, schedule.at_risk()
+                     ? absl::StrCat(" (", WorkingDays(-schedule.slack_working_days()), " late)")
+                     : absl::StrCat(" (slack ", WorkingDays(schedule.slack_working_days()), ")"));
+    }
+    std::vector<std::string> row = {
+        launch.name(),
+        launch.display_name(),
+        launch.tenant(),
+        launch.owner(),
+        launch.target_launch_date(),
+        OrNone(EstimatedDate(schedule.projected_launch_date(),
+                             !schedule.estimated_critical_items().empty())),
+        std::move(risk)};
+    if (options.wide) {
+      row.push_back(OrNone(launch.time_zone()));
+      row.push_back(ProfileText(launch.profile()));
+    }
+    table.AddRow(std::move(row));
   }
-  std::string out = table.Render();
-  if (!response.next_page_token().empty()) {
-    absl::StrAppend(&out, "more: --page_token=", response.next_page_token(), "\n");
-  }
-  return out;
+  return table.Render(options) + NextPage(response.next_page_token(), options);
 }
 
-std::string RenderItem(const v1::Item& item) {
+std::string RenderItem(const v1::Item& item, const RenderOptions& options) {
   std::string out = absl::StrCat(item.name(), "  ", item.title_en());
   if (!item.title_zh().empty()) absl::StrAppend(&out, " (", item.title_zh(), ")");
   out += "\n";
@@ -383,7 +575,7 @@ std::string RenderItem(const v1::Item& item) {
     fields.Add("calendar", UnconfirmedCalendarText(schedule.unconfirmed_years()));
   }
   if (!item.depends_on().empty()) fields.Add("depends on", absl::StrJoin(item.depends_on(), ", "));
-  if (item.fee_per_attempt().units() != 0 || item.fee_per_attempt().nanos() != 0) {
+  if (!IsZero(item.fee_per_attempt())) {
     std::string fee = FormatMoney(item.fee_per_attempt());
     if (item.fee_charged_per_attempt()) {
       absl::StrAppend(&fee, " per attempt");
@@ -424,7 +616,7 @@ std::string RenderItem(const v1::Item& item) {
   return out + fields.Render();
 }
 
-std::string RenderReadiness(const v1::Readiness& readiness) {
+std::string RenderReadiness(const v1::Readiness& readiness, const RenderOptions& options) {
   std::string out =
       absl::StrCat(readiness.launch(), ": ", readiness.ready() ? "READY" : "NOT READY", " (",
                    readiness.items_done(), " of ", readiness.items_total(), " items done)\n");
@@ -435,44 +627,51 @@ std::string RenderReadiness(const v1::Readiness& readiness) {
   if (readiness.blockers().empty()) {
     fields.Add("blockers", "none");
   } else {
-    for (int i = 0; i < readiness.blockers_size(); ++i) {
-      fields.Add(i == 0 ? "blockers" : "", BlockerLine(readiness.blockers(i)));
-    }
+    fields.Add("blockers", BlockerCount(readiness, ""));
+    for (const v1::Blocker& blocker : readiness.blockers()) fields.Add("", BlockerLine(blocker));
   }
   return out + fields.Render();
 }
 
-std::string RenderEvents(const v1::ListEventsResponse& response) {
-  if (response.events().empty() && response.next_page_token().empty()) return "no events\n";
+// -o wide: the whole summary, however long.
+std::string RenderEvents(const v1::ListEventsResponse& response, const RenderOptions& options) {
+  if (response.events().empty() && response.next_page_token().empty()) {
+    return Nothing("no events", options);
+  }
   Table table({"SEQ", "TIME", "TYPE", "ITEM", "ACTOR", "SUMMARY"});
+  table.SetShrinkable("SUMMARY");
   for (const v1::Event& event : response.events()) {
-    table.AddRow({absl::StrCat(event.sequence()), FormatTimestamp(event.time()),
+    table.AddRow({absl::StrCat(event.sequence()), FormatTime(event.time(), event.launch(), options),
                   EnumLabel(v1::Event::Type_descriptor(), event.type(), "TYPE_"),
                   OrNone(event.item_code()), OrNone(event.actor()), event.summary()});
   }
-  std::string out = table.Render();
-  if (!response.next_page_token().empty()) {
-    absl::StrAppend(&out, "more: --page_token=", response.next_page_token(), " (or --all)\n");
-  }
-  return out;
+  std::string out = table.empty() ? "" : table.Render(options);
+  return out + NextPage(response.next_page_token(), options, " (or --all)");
 }
 
-std::string RenderTemplates(const v1::ListTemplatesResponse& response) {
-  if (response.templates().empty()) return "no templates\n";
-  Table table({"ID", "TITLE", "ITEMS", "CATEGORIES"});
+// -o wide adds the Chinese title and PROVINCES (how many the template knows).
+std::string RenderTemplates(const v1::ListTemplatesResponse& response,
+                            const RenderOptions& options) {
+  if (response.templates().empty()) return Nothing("no templates", options);
+  std::vector<std::string> headers = {"ID", "TITLE", "ITEMS", "CATEGORIES"};
+  if (options.wide) headers.push_back("PROVINCES");
+  Table table(std::move(headers));
+  table.SetShrinkable("TITLE");
   for (const v1::Template& tmpl : response.templates()) {
     std::vector<std::string> categories;
     for (const v1::ServiceCategory& category : tmpl.categories()) {
       categories.push_back(category.code());
     }
-    table.AddRow({tmpl.id(), tmpl.title_en(), absl::StrCat(tmpl.items_size()),
-                  OrNone(absl::StrJoin(categories, ","))});
+    std::string title = tmpl.title_en();
+    if (options.wide && !tmpl.title_zh().empty()) {
+      absl::StrAppend(&title, " (", tmpl.title_zh(), ")");
+    }
+    std::vector<std::string> row = {tmpl.id(), std::move(title), absl::StrCat(tmpl.items_size()),
+                                    OrNone(absl::StrJoin(categories, ","))};
+    if (options.wide) row.push_back(absl::StrCat(tmpl.provinces_size()));
+    table.AddRow(std::move(row));
   }
-  std::string out = table.Render();
-  if (!response.next_page_token().empty()) {
-    absl::StrAppend(&out, "more: --page_token=", response.next_page_token(), "\n");
-  }
-  return out;
+  return table.Render(options) + NextPage(response.next_page_token(), options);
 }
 
 }  // namespace preflight::cli

@@ -15,6 +15,7 @@ int EditDistance(absl::string_view a, absl::string_view b);
 
 // The `candidates` that `word` may have meant, closest first, at most three: those within two
 // edits (one for words of up to three letters), and those `word` is a prefix of.
-std::vector<std::string> Suggest(absl::string_view word, const std::vector<std::string>& candidates);
+std::vector<std::string> Suggest(absl::string_view word,
+                                 const std::vector<std::string>& candidates);
 
 }  // namespace preflight::cli

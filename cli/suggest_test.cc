@@ -22,7 +22,7 @@ TEST(SuggestTest, ClosestFirstAtMostThree) {
   const std::vector<std::string> commands = {"launch", "item", "readiness", "events", "inbox"};
   EXPECT_THAT(Suggest("lanch", commands), ElementsAre("launch"));
   EXPECT_THAT(Suggest("itme", commands), ElementsAre("item"));
-  EXPECT_THAT(Suggest("ready", commands), ElementsAre("readiness"));  // a prefix
+  EXPECT_THAT(Suggest("readi", commands), ElementsAre("readiness"));  // a prefix
   EXPECT_THAT(Suggest("zzzzzz", commands), IsEmpty());
   EXPECT_THAT(Suggest("", commands), IsEmpty());
   EXPECT_THAT(Suggest("tenant", {"tenant", "tenants", "tenantz", "tenan", "other"}),

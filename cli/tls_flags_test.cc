@@ -71,8 +71,8 @@ TEST_F(TlsFlagsTest, IncompleteOrBadFilesAreUsageErrors) {
 }
 
 TEST_F(TlsFlagsTest, UsageNamesTheFlags) {
-  EXPECT_THAT(UsageText(), HasSubstr("--tls_ca=PEM"));
-  const std::string usage = CommandUsage(Commands().front());
+  EXPECT_THAT(HelpText(""), HasSubstr("--tls_ca=PEM"));
+  const std::string usage = HelpText(Commands().front().path);
   for (const char* flag :
        {"--tls_ca=PEM", "--tls_cert=PEM", "--tls_key=PEM", "--tls_server_name=NAME"}) {
     EXPECT_THAT(usage, HasSubstr(flag));

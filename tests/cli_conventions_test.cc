@@ -19,9 +19,9 @@
 namespace preflight {
 namespace {
 
+using testing::CommandResult;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::CommandResult;
 using testing::ParseJson;
 
 // The directory of the preflight binary, for shells that find it on $PATH.
@@ -36,19 +36,11 @@ class CliConventionsTest : public testing::ServicePairTest {
   // PREFLIGHT_* variables but `variables`, and no terminal.
   CommandResult Run(const std::vector<std::string>& args,
                     const std::vector<std::string>& variables = {}) {
-    std::vector<std::string> argv = {"/usr/bin/env",
-                                     "-u",
-                                     "PREFLIGHT_SERVER",
-                                     "-u",
-                                     "PREFLIGHT_NOTIFIER",
-                                     "-u",
-                                     "PREFLIGHT_CONTEXT",
-                                     "-u",
-                                     "PREFLIGHT_TOKEN",
-                                     "-u",
-                                     "COLUMNS",
-                                     "PREFLIGHT_CONFIG=" + config_path_,
-                                     "USER=tester"};
+    std::vector<std::string> argv = {
+        "/usr/bin/env",       "-u", "PREFLIGHT_SERVER",  "-u",
+        "PREFLIGHT_NOTIFIER", "-u", "PREFLIGHT_CONTEXT", "-u",
+        "PREFLIGHT_TOKEN",    "-u", "COLUMNS",           "PREFLIGHT_CONFIG=" + config_path_,
+        "USER=tester"};
     argv.insert(argv.end(), variables.begin(), variables.end());
     argv.push_back(PREFLIGHT_CLI_BIN);
     argv.insert(argv.end(), args.begin(), args.end());
@@ -66,10 +58,10 @@ class CliConventionsTest : public testing::ServicePairTest {
 
   // A launch of tenant acme made through the CLI, by way of --server.
   std::string CreateLaunch() {
-    const v1::Launch launch = ParseJson<v1::Launch>(RunOk(
-        {"--server=" + checklist_->address, "launch", "create", "--tenant=acme", "--name=Shop",
-         "--owner=li.na", "--target=2027-03-01", "--subject=enterprise",
-         "--hosting=own_mainland_server", "--payments", "-o", "json"}));
+    const v1::Launch launch = ParseJson<v1::Launch>(
+        RunOk({"--server=" + checklist_->address, "launch", "create", "--tenant=acme",
+               "--name=Shop", "--owner=li.na", "--target=2027-03-01", "--subject=enterprise",
+               "--hosting=own_mainland_server", "--payments", "-o", "json"}));
     EXPECT_FALSE(launch.name().empty());
     return launch.name();
   }
@@ -89,9 +81,9 @@ class CliConventionsTest : public testing::ServicePairTest {
 
 TEST_F(CliConventionsTest, ContextsThenEnvironmentThenFlagsChooseTheServer) {
   const std::string launch = CreateLaunch();
-  EXPECT_THAT(RunOk({"config", "set-context", "local", "--server=" + checklist_->address,
-                     "--tenant=acme"}),
-              HasSubstr("Context \"local\" created"));
+  EXPECT_THAT(
+      RunOk({"config", "set-context", "local", "--server=" + checklist_->address, "--tenant=acme"}),
+      HasSubstr("Context \"local\" created"));
   EXPECT_THAT(RunOk({"config", "set-context", "broken", "--server=127.0.0.1:1"}),
               HasSubstr("created"));
   // The first context became the current one.
@@ -102,8 +94,7 @@ TEST_F(CliConventionsTest, ContextsThenEnvironmentThenFlagsChooseTheServer) {
   // No --server: the context's. Its tenant is the default --tenant of `launch list`.
   EXPECT_EQ(RunOk({"launch", "list", "-o", "name"}), launch + "\n");
   // The environment beats the context; a flag beats both.
-  CommandResult refused =
-      Run({"launch", "list"}, {"PREFLIGHT_SERVER=127.0.0.1:1"});
+  CommandResult refused = Run({"launch", "list"}, {"PREFLIGHT_SERVER=127.0.0.1:1"});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_EQ(refused.output,
             "error: UNAVAILABLE: cannot reach the checklist service at 127.0.0.1:1 (from "
@@ -115,9 +106,9 @@ TEST_F(CliConventionsTest, ContextsThenEnvironmentThenFlagsChooseTheServer) {
   refused = Run({"launch", "list"}, {"PREFLIGHT_CONTEXT=broken"});
   EXPECT_THAT(refused.output,
               HasSubstr("at 127.0.0.1:1 (from context 'broken' of " + config_path_ + ")"));
-  EXPECT_EQ(RunOk({"launch", "list", "-o", "name", "--context=local"},
-                  {"PREFLIGHT_CONTEXT=broken"}),
-            launch + "\n");
+  EXPECT_EQ(
+      RunOk({"launch", "list", "-o", "name", "--context=local"}, {"PREFLIGHT_CONTEXT=broken"}),
+      launch + "\n");
   RunOk({"config", "use-context", "broken"});
   EXPECT_EQ(Run({"launch", "list"}).exit_code, 1);
   CommandResult unknown = Run({"launch", "list", "--context=qa"});
@@ -151,10 +142,11 @@ TEST_F(CliConventionsTest, OutputFormats) {
   ASSERT_TRUE(google::protobuf::util::MessageToJsonString(answer, &canonical).ok());
   std::ofstream(dir_.Join("grpc.json")) << canonical;
   std::ofstream(dir_.Join("cli.json")) << json;
-  CommandResult equal = Shell(
-      "/bin/sh", "python3 -c 'import json, sys; sys.exit(0 if json.load(open(sys.argv[1])) == "
-                 "json.load(open(sys.argv[2])) else 1)' " +
-                     dir_.Join("grpc.json") + " " + dir_.Join("cli.json"));
+  CommandResult equal =
+      Shell("/bin/sh",
+            "python3 -c 'import json, sys; sys.exit(0 if json.load(open(sys.argv[1])) == "
+            "json.load(open(sys.argv[2])) else 1)' " +
+                dir_.Join("grpc.json") + " " + dir_.Join("cli.json"));
   EXPECT_EQ(equal.exit_code, 0) << equal.output;
   EXPECT_THAT(json, ::testing::StartsWith("{\n  \""));  // two-space indentation, as buf curl
 
@@ -162,10 +154,11 @@ TEST_F(CliConventionsTest, OutputFormats) {
   const std::string yaml = RunOk({server, "launch", "show", launch, "-o", "yaml"});
   std::ofstream(dir_.Join("launch.yaml")) << yaml;
   std::ofstream(dir_.Join("launch.json")) << json;
-  CommandResult same = Shell(
-      "/bin/sh", "python3 -c 'import json, sys, yaml; a = yaml.safe_load(open(sys.argv[1])); "
-                 "b = json.load(open(sys.argv[2])); sys.exit(0 if a == b else 1)' " +
-                     dir_.Join("launch.yaml") + " " + dir_.Join("launch.json"));
+  CommandResult same =
+      Shell("/bin/sh",
+            "python3 -c 'import json, sys, yaml; a = yaml.safe_load(open(sys.argv[1])); "
+            "b = json.load(open(sys.argv[2])); sys.exit(0 if a == b else 1)' " +
+                dir_.Join("launch.yaml") + " " + dir_.Join("launch.json"));
   EXPECT_EQ(same.exit_code, 0) << same.output << yaml;
 
   EXPECT_EQ(RunOk({server, "launch", "list", "-o", "name"}), launch + "\n");
@@ -243,19 +236,21 @@ TEST_F(CliConventionsTest, BashCompletesCommandsFlagsAndValues) {
 
 TEST_F(CliConventionsTest, FishAndZshLoadTheirScripts) {
   // fish answers `complete -C` as it would at a prompt.
-  CommandResult fish = Shell("/usr/bin/fish", "preflight completion fish | source; "
-                                              "complete -C 'preflight launch sh'");
+  CommandResult fish = Shell("/usr/bin/fish",
+                             "preflight completion fish | source; "
+                             "complete -C 'preflight launch sh'");
   EXPECT_THAT(fish.output, HasSubstr("show\t"));
-  fish = Shell("/usr/bin/fish", "preflight completion fish | source; "
-                                "complete -C 'preflight launch list --output='");
+  fish = Shell("/usr/bin/fish",
+               "preflight completion fish | source; "
+               "complete -C 'preflight launch list --output='");
   EXPECT_THAT(fish.output, HasSubstr("--output=yaml"));
   // zsh: the script parses, and after compinit defines and registers its function.
   std::ofstream(dir_.Join("_preflight")) << RunOk({"completion", "zsh"});
   EXPECT_EQ(Shell("/usr/bin/zsh", "zsh -n " + dir_.Join("_preflight")).exit_code, 0);
-  CommandResult zsh = Shell(
-      "/usr/bin/zsh", "autoload -Uz compinit && compinit -u -d " + dir_.Join("zcompdump") +
-                          " && source " + dir_.Join("_preflight") +
-                          " && print ${+functions[_preflight]} ${_comps[preflight]}");
+  CommandResult zsh =
+      Shell("/usr/bin/zsh", "autoload -Uz compinit && compinit -u -d " + dir_.Join("zcompdump") +
+                                " && source " + dir_.Join("_preflight") +
+                                " && print ${+functions[_preflight]} ${_comps[preflight]}");
   EXPECT_EQ(zsh.output, "1 _preflight\n");
 }
 
