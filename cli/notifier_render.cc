@@ -132,15 +132,24 @@ std::string SendDate(const v1::Reminder& reminder, const RenderOptions& options)
                           DisplayZone(LaunchOfItem(reminder.item()), options));
 }
 
-std::vector<std::string> ReminderCells(const ReminderRow& row, const RenderOptions& options) {
+// "ICP_FILING" for "launches/l1/items/ICP_FILING".
+std::string ItemCodeOf(absl::string_view item) {
+  const size_t slash = item.rfind('/');
+  return std::string(slash == absl::string_view::npos ? item : item.substr(slash + 1));
+}
+
+// `codes_only`: every reminder is about one launch, named above the table, so ITEM is the code.
+std::vector<std::string> ReminderCells(const ReminderRow& row, const RenderOptions& options,
+                                       bool codes_only) {
   const v1::Reminder& first = *row.reminders.front();
+  const std::string item = codes_only ? ItemCodeOf(first.item()) : first.item();
   const std::string routes = OrNone(absl::StrJoin(row.routes, ", "));
   if (row.reminders.size() > 1) {
     // Folded: "2026-05-07 … 2026-05-22", "daily overdue ×12", "-3 … -14".
     const v1::Reminder& last = *row.reminders.back();
     const std::string cadence = Cadence(row.reminders);
     return {absl::StrCat(SendDate(first, options), " … ", SendDate(last, options)),
-            first.item(),
+            item,
             absl::StrCat(cadence, cadence.empty() ? "" : " ", KindLabel(first.kind()), " ×",
                          row.reminders.size()),
             absl::StrCat(first.working_days_left(), " … ", last.working_days_left()),
@@ -148,7 +157,7 @@ std::vector<std::string> ReminderCells(const ReminderRow& row, const RenderOptio
             routes};
   }
   std::vector<std::string> cells = {
-      FormatTime(first.send_time(), LaunchOfItem(first.item()), options), first.item(),
+      FormatTime(first.send_time(), LaunchOfItem(first.item()), options), item,
       KindLabel(first.kind())};
   if (options.wide) {
     cells.push_back(OrNone(first.rung()));
@@ -188,9 +197,16 @@ std::string DeliveryMarks(const v1::Delivery& delivery, const RenderOptions& opt
 std::string DeliveryTable(const google::protobuf::RepeatedPtrField<v1::Delivery>& deliveries,
                           const RenderOptions& options) {
   const bool wide = options.wide;
+  // Deliveries of one launch (--launch, --item): named once above, the items by code.
+  std::string only_launch = deliveries.empty() ? "" : LaunchOfItem(deliveries[0].item());
+  for (const v1::Delivery& delivery : deliveries) {
+    if (LaunchOfItem(delivery.item()) != only_launch) only_launch.clear();
+  }
+  const bool codes_only = !only_launch.empty() && !wide;
   std::vector<std::string> headers;
   if (wide) headers.push_back("NAME");
-  for (const char* header : {"TIME", "RECIPIENT", "CHANNEL", "STATE", "ATTEMPTS", "ITEM"}) {
+  for (const char* header :
+       {"TIME", "RECIPIENT", "CHANNEL", "STATE", "ATTEMPTS", codes_only ? "CODE" : "ITEM"}) {
     headers.push_back(header);
   }
   if (wide) headers.push_back("KIND");
@@ -211,7 +227,7 @@ std::string DeliveryTable(const google::protobuf::RepeatedPtrField<v1::Delivery>
     row.push_back(ChannelLabel(delivery.channel()));
     row.push_back(StateLabel(delivery.state()));
     row.push_back(absl::StrCat(delivery.attempts_size()));
-    row.push_back(OrNone(delivery.item()));
+    row.push_back(OrNone(codes_only ? ItemCodeOf(delivery.item()) : delivery.item()));
     if (wide) row.push_back(KindLabel(delivery.kind()));
     row.push_back(OrNone(delivery.rung()));
     if (wide) row.push_back(OrNone(delivery.subject()));
@@ -220,7 +236,9 @@ std::string DeliveryTable(const google::protobuf::RepeatedPtrField<v1::Delivery>
     if (wide) row.push_back(OrNone(delivery.dedup_key()));
     table.AddRow(std::move(row));
   }
-  return table.Render(options);
+  const std::string about =
+      codes_only && options.headers ? absl::StrCat("deliveries about ", only_launch, "\n") : "";
+  return about + table.Render(options);
 }
 
 std::string ChannelText(const v1::RecipientChannel& channel) {
@@ -259,7 +277,14 @@ std::string RenderReminders(const v1::ListRemindersResponse& response,
   if (response.reminders().empty() && response.next_page_token().empty()) {
     return Nothing("no reminders", options);
   }
-  std::vector<std::string> headers = {"SEND TIME", "ITEM", "KIND"};
+  // A dry run is about one launch: say which once, and show item codes, so the routes keep room.
+  std::string only_launch =
+      response.reminders().empty() ? "" : LaunchOfItem(response.reminders(0).item());
+  for (const v1::Reminder& reminder : response.reminders()) {
+    if (LaunchOfItem(reminder.item()) != only_launch) only_launch.clear();
+  }
+  const bool codes_only = !only_launch.empty() && !options.wide;
+  std::vector<std::string> headers = {"SEND TIME", codes_only ? "CODE" : "ITEM", "KIND"};
   if (options.wide) {
     headers.push_back("RUNG");
     headers.push_back("DEADLINE");
@@ -280,9 +305,16 @@ std::string RenderReminders(const v1::ListRemindersResponse& response,
     }
     const std::string launch = LaunchOfItem(row.reminders.front()->item());
     if (options.zones.find(launch) == options.zones.end()) some_in_utc = true;
-    table.AddRow(ReminderCells(row, options));
+    table.AddRow(ReminderCells(row, options, codes_only));
   }
-  std::string out = table.empty() ? "" : table.Render(options);
+  std::string out;
+  if (codes_only && options.headers) {
+    const v1::Reminder& first = response.reminders(0);
+    out =
+        absl::StrCat("reminders of ", only_launch, first.launch_display_name().empty() ? "" : "  ",
+                     first.launch_display_name(), "\n");
+  }
+  out += table.empty() ? "" : table.Render(options);
   if (!options.headers) return out;
   if (!response.reminders().empty()) {
     out += "\n";
@@ -414,9 +446,10 @@ std::string RenderInbox(const v1::ListInboxMessagesResponse& response,
   std::string out;
   for (const v1::InboxMessage& message : response.messages()) {
     if (!out.empty()) out += "\n";
-    // A message names no launch yet (InboxMessage has no item): its time is in UTC.
-    absl::StrAppend(&out, message.name(), "  ", FormatTime(message.create_time(), "", options),
-                    "  ", OrNone(message.delivery()), "\n");
+    // In the zone of the launch the reminder was about; a test message's in UTC.
+    absl::StrAppend(&out, message.name(), "  ",
+                    FormatTime(message.create_time(), LaunchOfItem(message.item()), options), "  ",
+                    OrNone(message.delivery()), "\n");
     if (!message.subject().empty()) absl::StrAppend(&out, "  ", OneLine(message.subject()), "\n");
     const absl::string_view body = absl::StripTrailingAsciiWhitespace(message.body());
     if (body.empty()) continue;

@@ -183,25 +183,27 @@ TEST(RenderRemindersTest, FoldsTheOverdueRepeatsOfAnItem) {
   const RenderOptions options = InZones({{"launches/l1", Zone("Asia/Shanghai")}});
   const std::string out = RenderReminders(DailyOverdue(), options);
   const std::vector<std::string> lines = Lines(out);
-  ASSERT_GE(lines.size(), 4u) << out;
-  EXPECT_EQ(lines[0],
-            "SEND TIME                ITEM                          KIND               DAYS LEFT  "
-            "MARKS              ROUTES");
+  ASSERT_GE(lines.size(), 5u) << out;
+  // One launch: named once, and the items by code.
+  EXPECT_EQ(lines[0], "reminders of launches/l1");
   EXPECT_EQ(lines[1],
-            "2026-05-06 09:00 +08:00  launches/l1/items/MP_VERIFY   before_due         3          "
-            "                   bob/wecom");
-  // Before the escalation, and after it (when the owner is told too): two rows, not 60.
+            "SEND TIME                CODE        KIND               DAYS LEFT  MARKS              "
+            "ROUTES");
   EXPECT_EQ(lines[2],
-            "2026-05-07 … 2026-05-10  launches/l1/items/ICP_FILING  daily overdue ×4   -1 … -4    "
-            "urgent             li.na/wecom, li.na/email");
+            "2026-05-06 09:00 +08:00  MP_VERIFY   before_due         3                             "
+            "bob/wecom");
+  // Before the escalation, and after it (when the owner is told too): two rows, not 60.
   EXPECT_EQ(lines[3],
-            "2026-05-11 … 2026-06-05  launches/l1/items/ICP_FILING  daily overdue ×26  -5 … -30   "
-            "urgent,escalation  li.na/wecom, alice/inbox, li.na/email");
-  EXPECT_THAT(lines[4], StartsWith("DAYS LEFT in working days"));
-  EXPECT_EQ(lines[5],
+            "2026-05-07 … 2026-05-10  ICP_FILING  daily overdue ×4   -1 … -4    urgent             "
+            "li.na/wecom, li.na/email");
+  EXPECT_EQ(lines[4],
+            "2026-05-11 … 2026-06-05  ICP_FILING  daily overdue ×26  -5 … -30   urgent,escalation  "
+            "li.na/wecom, alice/inbox, li.na/email");
+  EXPECT_THAT(lines[5], StartsWith("DAYS LEFT in working days"));
+  EXPECT_EQ(lines[6],
             "30 overdue reminders folded into 2 rows (an item's repeats for one deadline); -o wide "
             "lists each");
-  EXPECT_EQ(lines.size(), 6u) << out;
+  EXPECT_EQ(lines.size(), 7u) << out;
 }
 
 TEST(RenderRemindersTest, WideFoldsNothingButMergesEachReminderRoutes) {
@@ -277,45 +279,55 @@ TEST(RenderDeliveriesTest, OneRowPerDeliveryWithTheLastAnswer) {
   const std::string out =
       RenderDeliveries(FromText<v1::ListDeliveriesResponse>(kDeliveries), kDefaults);
   const std::vector<std::string> lines = Lines(out);
-  ASSERT_EQ(lines.size(), 4u) << out;
-  EXPECT_EQ(lines[0],
-            "TIME               RECIPIENT  CHANNEL  STATE          ATTEMPTS  ITEM                 "
-            "         RUNG               LAST ANSWER                                              "
-            "                                                     MARKS");
+  ASSERT_EQ(lines.size(), 5u) << out;
+  // Every delivery is about one launch: it is named once, and the items by code.
+  EXPECT_EQ(lines[0], "deliveries about launches/l1");
   EXPECT_EQ(lines[1],
-            "2026-05-06 01:01Z  li.na      wecom    pending        1         "
-            "launches/l1/items/ICP_FILING  due:2026-05-11:-3  retry 200 "
-            "{\"errcode\":45009,\"errmsg\":\"api freq out of limit\"}                            "
-            "                      urgent,next 2026-05-06 01:02Z");
+            "TIME               RECIPIENT  CHANNEL  STATE          ATTEMPTS  CODE        RUNG     "
+            "          LAST ANSWER                                                               "
+            "                                    MARKS");
+  EXPECT_EQ(
+      lines[2],
+      "2026-05-06 01:01Z  li.na      wecom    pending        1         ICP_FILING  "
+      "due:2026-05-11:-3  retry 200 {\"errcode\":45009,\"errmsg\":\"api freq out of limit\"}  "
+      "                                                urgent,next 2026-05-06 01:02Z");
   // Newlines are flattened; without a width nothing is cut; the time falls back to the
   // creation time.
-  EXPECT_EQ(lines[2],
-            "2026-05-06 01:00Z  ops        webhook  dead_lettered  2         "
-            "launches/l1/items/MP_VERIFY   due:2026-05-08:-1  failed 404 <html> <body>Not Found: "
-            "the hook was deleted long ago, nobody listens here any more</body></html>  "
-            "late,digest");
-  EXPECT_EQ(lines[3], "more: --page_token=n (or --all)");
+  EXPECT_EQ(lines[3],
+            "2026-05-06 01:00Z  ops        webhook  dead_lettered  2         MP_VERIFY   "
+            "due:2026-05-08:-1  failed 404 <html> <body>Not Found: the hook was deleted long ago, "
+            "nobody listens here any more</body></html>  late,digest");
+  EXPECT_EQ(lines[4], "more: --page_token=n (or --all)");
   EXPECT_EQ(RenderDeliveries(v1::ListDeliveriesResponse(), kDefaults), "no deliveries\n");
+}
+
+TEST(RenderDeliveriesTest, DeliveriesOfSeveralLaunchesKeepTheItemsNames) {
+  v1::ListDeliveriesResponse response = FromText<v1::ListDeliveriesResponse>(kDeliveries);
+  response.mutable_deliveries(1)->set_item("launches/l2/items/MP_VERIFY");
+  const std::vector<std::string> lines = Lines(RenderDeliveries(response, kDefaults));
+  EXPECT_THAT(lines[0], StartsWith("TIME "));
+  EXPECT_THAT(lines[1], HasSubstr("  launches/l1/items/ICP_FILING  "));
+  EXPECT_THAT(lines[2], HasSubstr("  launches/l2/items/MP_VERIFY   "));
 }
 
 TEST(RenderDeliveriesTest, LongAnswersAreCutToTheWidth) {
   RenderOptions options;
-  options.width = 170;
+  options.width = 150;
   const std::vector<std::string> lines =
       Lines(RenderDeliveries(FromText<v1::ListDeliveriesResponse>(kDeliveries), options));
-  ASSERT_EQ(lines.size(), 4u);
-  for (const std::string& line : lines) EXPECT_LE(DisplayWidth(line), 170) << line;
-  EXPECT_EQ(DisplayWidth(lines[1]), 170);  // the row with the widest MARKS
-  EXPECT_THAT(lines[2], HasSubstr("  failed 404 <html> <body>"));
-  EXPECT_THAT(lines[2], HasSubstr("…  late,digest"));
-  EXPECT_THAT(lines[2], Not(HasSubstr("nobody listens")));
+  ASSERT_EQ(lines.size(), 5u);
+  for (const std::string& line : lines) EXPECT_LE(DisplayWidth(line), 150) << line;
+  EXPECT_EQ(DisplayWidth(lines[2]), 150);  // the row with the widest MARKS
+  EXPECT_THAT(lines[3], HasSubstr("  failed 404 <html> <body"));
+  EXPECT_THAT(lines[3], HasSubstr("…  late,digest"));
+  EXPECT_THAT(lines[3], Not(HasSubstr("nobody listens")));
 }
 
 TEST(RenderDeliveriesTest, TimesInTheItemsLaunchZone) {
   const std::string out = RenderDeliveries(FromText<v1::ListDeliveriesResponse>(kDeliveries),
                                            InZones({{"launches/l1", Zone("Asia/Shanghai")}}));
-  EXPECT_THAT(Lines(out)[1], StartsWith("2026-05-06 09:01 +08:00  li.na  "));
-  EXPECT_THAT(Lines(out)[1], EndsWith("urgent,next 2026-05-06 09:02 +08:00"));
+  EXPECT_THAT(Lines(out)[2], StartsWith("2026-05-06 09:01 +08:00  li.na  "));
+  EXPECT_THAT(Lines(out)[2], EndsWith("urgent,next 2026-05-06 09:02 +08:00"));
 }
 
 TEST(RenderDeliveriesTest, WideAddsNameKindSubjectAndDedupKey) {
