@@ -322,23 +322,55 @@ std::string FlagUsage(const FlagSpec& flag) {
   return text;
 }
 
+// "preflight launch create --tenant=TENANT ... [flags]", wrapped to the help's width.
 std::string CommandLine(const CommandSpec& command) {
-  std::string line = Shown(command.path);
-  for (absl::string_view argument : command.arguments) absl::StrAppend(&line, " ", argument);
+  std::vector<std::string> words = {Shown(command.path)};
+  for (absl::string_view argument : command.arguments) words.emplace_back(argument);
   for (absl::string_view name : command.required_flags) {
-    absl::StrAppend(&line, " ", FlagUsage(*FindFlag(name, command.path)));
+    words.push_back(FlagUsage(*FindFlag(name, command.path)));
   }
-  absl::StrAppend(&line, " [flags]");
+  words.emplace_back("[flags]");
+  std::string line;
+  size_t used = 2;  // the usage line's indent
+  for (const std::string& word : words) {
+    if (!line.empty() && used + 1 + word.size() > 100) {
+      absl::StrAppend(&line, "\n      ");
+      used = 6;
+    } else if (!line.empty()) {
+      line += ' ';
+      ++used;
+    }
+    line += word;
+    used += word.size();
+  }
   return line;
 }
 
-// Two columns, the first padded to its widest entry.
+// Help fits an 80-column terminal's wider cousins; longer descriptions wrap under themselves.
+constexpr size_t kHelpWidth = 100;
+
+// Two columns, the first padded to its widest entry, the second wrapped at spaces.
 std::string Columns(const std::vector<std::pair<std::string, std::string>>& rows) {
   size_t width = 0;
   for (const auto& row : rows) width = std::max(width, row.first.size());
+  const size_t indent = width + 4;
+  const size_t room = kHelpWidth > indent + 30 ? kHelpWidth - indent : 30;
   std::string text;
   for (const auto& [left, right] : rows) {
-    absl::StrAppend(&text, "  ", left, std::string(width - left.size() + 2, ' '), right, "\n");
+    absl::StrAppend(&text, "  ", left, std::string(width - left.size() + 2, ' '));
+    size_t used = 0;
+    for (absl::string_view word : absl::StrSplit(right, ' ', absl::SkipEmpty())) {
+      if (used > 0 && used + 1 + word.size() > room) {
+        absl::StrAppend(&text, "\n", std::string(indent, ' '));
+        used = 0;
+      } else if (used > 0) {
+        text += ' ';
+        ++used;
+      }
+      absl::StrAppend(&text, word);
+      used += word.size();
+    }
+    text += '\n';
   }
   return text;
 }
@@ -364,16 +396,17 @@ std::string FlagRows(const std::vector<absl::string_view>& names, absl::string_v
 
 constexpr absl::string_view kNamesNote =
     "LAUNCH is \"launches/ID\" or just ID. ITEM is \"launches/ID/items/CODE\", or LAUNCH CODE as "
-    "two words; codes are case-insensitive. ID and RECIPIENT are \"recipients/ID\" or just ID (a "
+    "two\n"
+    "words; codes are case-insensitive. ID and RECIPIENT are \"recipients/ID\" or just ID (a\n"
     "recipient without a tenant), or \"tenants/TENANT/recipients/ID\". Dates are YYYY-MM-DD.\n";
 
 constexpr absl::string_view kExitCodesNote =
-    "Exit codes: 0 success; 1 the service refused, failed or could not be reached; 2 usage error; "
-    "3 the answer is no (readiness --exit-code: not ready; notify test: not delivered yet).\n";
+    "Exit codes: 0 success; 1 the service refused, failed or could not be reached; 2 usage error;\n"
+    "3 the answer is no (readiness --exit_code: not ready; notify test: not delivered yet).\n";
 
 std::string RootHelp() {
   std::string text =
-      "preflight: the qualifications a WeChat mini program needs before launch, their schedule "
+      "preflight: the qualifications a WeChat mini program needs before launch, their schedule\n"
       "in Chinese working days, and the reminders about them.\n\nUsage:\n  preflight COMMAND "
       "[ARGS] [flags]\n";
   const std::pair<Service, absl::string_view> sections[] = {
@@ -395,7 +428,7 @@ std::string RootHelp() {
   }
   absl::StrAppend(&text, "\nGlobal flags (anywhere on the line):\n",
                   FlagRows(GlobalFlagNames(), ""), "\n", kNamesNote, kExitCodesNote,
-                  "Run 'preflight help COMMAND' or 'preflight COMMAND --help' for a command's "
+                  "Run 'preflight help COMMAND' or 'preflight COMMAND --help' for a command's\n"
                   "flags; docs/cli.md has examples.\n");
   return text;
 }
@@ -412,8 +445,8 @@ std::string GroupHelp(absl::string_view path) {
     rows.emplace_back(std::move(line), std::string(command.summary));
   }
   absl::StrAppend(&text, Columns(rows), "\nRun '", Shown(path),
-                  " COMMAND --help' for a command's flags, 'preflight --help' for the global "
-                  "flags.\n");
+                  " COMMAND --help' for a command's flags, 'preflight --help' for the\n"
+                  "global flags.\n");
   return text;
 }
 

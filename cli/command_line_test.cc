@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_split.h"
 #include "cli/testing/cli_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -263,6 +264,15 @@ TEST(HelpTest, TheProgramsHelpListsEveryCommandByService) {
   EXPECT_THAT(help, Not(HasSubstr("--json")));
 }
 
+TEST(HelpTest, LinesFitAHundredColumns) {
+  for (const std::string& path : {std::string(""), std::string("launch"),
+                                  std::string("recipients create"), std::string("launch create")}) {
+    for (absl::string_view line : absl::StrSplit(HelpText(path), '\n')) {
+      EXPECT_LE(line.size(), 100u) << path << ": " << line;
+    }
+  }
+}
+
 TEST(HelpTest, AGroupListsItsCommands) {
   const std::string help = HelpText("launch");
   EXPECT_THAT(help, HasSubstr("Usage:\n  preflight launch COMMAND"));
@@ -290,8 +300,8 @@ TEST(HelpTest, FlagsReadDifferentlyShowTheCommandsVariant) {
   EXPECT_THAT(create, HasSubstr("preflight recipients create ID "
                                 "--channel=TYPE[:TARGET[#SECRET_REF]] [flags]"));
   EXPECT_THAT(create, HasSubstr("--subscribe=tenants/T|launches/L"));
-  EXPECT_THAT(create,
-              HasSubstr("also receive every reminder of this tenant or launch (repeatable"));
+  EXPECT_THAT(create, HasSubstr("also receive every reminder of this tenant or launch\n"));
+  EXPECT_THAT(create, HasSubstr("(repeatable; empty to clear)"));
   EXPECT_THAT(create, HasSubstr("tenant the recipient belongs to"));
   EXPECT_THAT(HelpText("deliveries list"), Not(HasSubstr("(repeatable)")));
   EXPECT_THAT(HelpText("notify test"), HasSubstr("only this of the recipient's channels"));
