@@ -190,7 +190,15 @@ absl::StatusOr<GlobalOptions> ReadGlobalOptions(const Invocation& invocation,
   tls.key_file = Expand(settings.Get("tls_key").value_or(""), env);
   tls.server_name = settings.Get("tls_server_name").value_or("");
   absl::StatusOr<ClientTls> loaded = LoadClientTls(tls, "tls_");
-  if (!loaded.ok()) return Usage(loaded.status().message());
+  if (!loaded.ok()) {
+    std::string origin;
+    for (const char* key : {"tls_ca", "tls_cert", "tls_key", "tls_server_name"}) {
+      if (!invocation.Has(key) && settings.Get(key, &origin).has_value()) break;
+      origin.clear();
+    }
+    return Usage(origin.empty() ? std::string(loaded.status().message())
+                                : absl::StrCat(loaded.status().message(), " (from ", origin, ")"));
+  }
   options.tls = *std::move(loaded);
 
   std::string token_origin;

@@ -116,6 +116,17 @@ TEST_F(GlobalOptionsTest, TheTokenVariableBeatsTheContextsTokenFile) {
   EXPECT_EQ(options->bearer_token, "from-env");
 }
 
+TEST_F(GlobalOptionsTest, AContextsUnreadableTlsFileIsNamedWithTheContext) {
+  ConfigFile config = *LoadConfig(config_path_);
+  config.FindOrAdd("prod")->settings["tls_ca"] = dir_.path() + "/missing-ca.pem";
+  ASSERT_TRUE(SaveConfig(config_path_, config).ok());
+  absl::StatusOr<GlobalOptions> options = Read({"templates", "--context=prod"});
+  EXPECT_EQ(options.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(options.status().message()), HasSubstr("missing-ca.pem: cannot read"));
+  EXPECT_THAT(std::string(options.status().message()),
+              HasSubstr("(from context 'prod' of " + config_path_ + ")"));
+}
+
 TEST_F(GlobalOptionsTest, AnUnknownContextIsAUsageErrorNamingTheFile) {
   absl::StatusOr<GlobalOptions> options = Read({"templates", "--context=qa"});
   EXPECT_EQ(options.status().code(), absl::StatusCode::kInvalidArgument);
