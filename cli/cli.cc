@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "cli/admin_backup.h"
 #include "cli/auth_commands.h"
@@ -22,6 +23,7 @@
 #include "cli/output.h"
 #include "cli/render.h"
 #include "cli/requests.h"
+#include "cli/suggest.h"
 #include "common/build_info.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -95,6 +97,9 @@ class Runner {
     }
     return kExitRpcError;
   }
+
+  // A line after an error that helps to fix it.
+  void Hint(absl::string_view text) const { err_ << text << "\n"; }
 
   bool table() const {
     return options_.output == OutputFormat::kTable || options_.output == OutputFormat::kWide;
@@ -359,6 +364,29 @@ int ShowLaunch(const Invocation& invocation, Runner& runner) {
   });
 }
 
+// `item update`; a code the launch does not have gets the codes it may have meant.
+int UpdateItem(const Invocation& invocation, Runner& runner) {
+  absl::StatusOr<v1::UpdateItemRequest> request = BuildUpdateItemRequest(invocation);
+  if (!request.ok()) return runner.UsageError(request.status());
+  v1::Item item;
+  const grpc::Status status = runner.client<ChecklistClient>().UpdateItem(*request, &item);
+  if (status.ok()) return runner.Show(item, &RenderItem);
+  const int code = runner.RpcError(status);
+  if (status.error_code() != grpc::StatusCode::NOT_FOUND) return code;
+  v1::GetLaunchRequest get;
+  get.set_name(LaunchName(invocation.arguments[0]));
+  get.set_view(v1::LAUNCH_VIEW_FULL);
+  v1::Launch launch;
+  if (!runner.client<ChecklistClient>().GetLaunch(get, &launch).ok()) return code;
+  std::vector<std::string> codes;
+  for (const v1::Item& known : launch.items()) codes.push_back(known.code());
+  const std::vector<std::string> close = Suggest(ItemCode(invocation.arguments[1]), codes);
+  if (!close.empty()) {
+    runner.Hint(absl::StrCat("did you mean ", absl::StrJoin(close, " or "), "?"));
+  }
+  return code;
+}
+
 int Readiness(const Invocation& invocation, Runner& runner) {
   v1::Readiness readiness;
   const int code = runner.Fetch(Built(BuildGetReadinessRequest(invocation)),
@@ -386,9 +414,7 @@ int DispatchChecklist(const Invocation& invocation, Runner& runner) {
         BuildUpdateLaunchRequest(invocation), &C::UpdateLaunch,
         [](const v1::Launch& l, const RenderOptions& o) { return RenderLaunch(l, nullptr, o); });
   }
-  if (command == "item update") {
-    return runner.Call(BuildUpdateItemRequest(invocation), &C::UpdateItem, &RenderItem);
-  }
+  if (command == "item update") return UpdateItem(invocation, runner);
   if (command == "item add") {
     return runner.Call(BuildAddItemRequest(invocation), &C::AddItem, &RenderItem);
   }

@@ -309,6 +309,18 @@ TEST_F(RunCliTest, OutputFormatsNameAndYaml) {
   EXPECT_THAT(err_.str(), HasSubstr("table, wide, json, yaml, name"));
 }
 
+TEST_F(RunCliTest, AMistypedItemCodeGetsTheCodesItMayHaveMeant) {
+  EXPECT_CALL(mock_, UpdateItem(_, _))
+      .WillOnce(Return(
+          grpc::Status(grpc::StatusCode::NOT_FOUND, "item launches/l1/items/ICP_FILNG not found")));
+  EXPECT_CALL(mock_, GetLaunch(_, _))
+      .WillOnce(DoAll(SetArgPointee<1>(FromText<v1::Launch>(kLaunch)), Return(grpc::Status::OK)));
+  EXPECT_EQ(Run({"item", "update", "l1", "icp_filng", "--status=in_progress"}), kExitRpcError);
+  EXPECT_EQ(err_.str(),
+            "error: NOT_FOUND: item launches/l1/items/ICP_FILNG not found\n"
+            "did you mean ICP_FILING?\n");
+}
+
 TEST_F(RunCliTest, ItemCodesAreCaseInsensitive) {
   v1::UpdateItemRequest request;
   EXPECT_CALL(mock_, UpdateItem(_, _))
