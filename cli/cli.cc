@@ -582,6 +582,9 @@ int RunCli(const std::vector<std::string>& args, const Environment& env, const C
   const absl::StatusOr<GlobalOptions> options = ReadGlobalOptions(invocation, env);
   if (!options.ok()) return Runner::PrintUsageError(invocation, options.status(), err);
   ApplyContextDefaults(*options, &invocation);
+  if (absl::Status given = CheckRequiredFlags(invocation); !given.ok()) {
+    return Runner::PrintUsageError(invocation, given, err);
+  }
   Runner runner(invocation, *options, connect, out, err);
   switch (invocation.command->service) {
     case Service::kNotifier:

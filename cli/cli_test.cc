@@ -156,6 +156,12 @@ TEST_F(RunCliTest, UsageErrorExitsTwoWithoutConnecting) {
   EXPECT_EQ(Run({"bogus"}), kExitUsage);
   EXPECT_THAT(err_.str(), HasSubstr("Run 'preflight --help' for the commands."));
 
+  // --tenant, which a context may supply, is still required without one.
+  EXPECT_EQ(Run({"launch", "create", "--name=n", "--owner=o", "--target=2026-09-01",
+                 "--subject=enterprise", "--hosting=wechat_cloud"}),
+            kExitUsage);
+  EXPECT_THAT(err_.str(), StartsWith("error: 'launch create' needs --tenant=TENANT\n"));
+
   EXPECT_EQ(Run({"templates", "--timeout=forever"}), kExitUsage);
   EXPECT_EQ(connects_, 0);
 }

@@ -304,6 +304,8 @@ absl::Status CheckInvocation(const Invocation& invocation) {
     }
   }
   for (absl::string_view name : command.required_flags) {
+    // A context's default tenant may still supply --tenant: CheckRequiredFlags runs after it.
+    if (name == "tenant") continue;
     if (!invocation.Has(name) || invocation.Get(name).empty()) {
       return Usage(absl::StrCat("'", command.path, "' needs --", name, "=",
                                 FindFlag(name, command.path)->value));
@@ -528,6 +530,17 @@ absl::Status ParseCommandLine(const std::vector<std::string>& args, Invocation* 
   for (const auto& [name, values] : invocation.flag_values) invocation.flags[name] = values.front();
   if (invocation.help || invocation.command == nullptr) return absl::OkStatus();
   return CheckInvocation(invocation);
+}
+
+absl::Status CheckRequiredFlags(const Invocation& invocation) {
+  if (invocation.command == nullptr) return absl::OkStatus();
+  for (absl::string_view name : invocation.command->required_flags) {
+    if (!invocation.Has(name) || invocation.Get(name).empty()) {
+      return Usage(absl::StrCat("'", invocation.command->path, "' needs --", name, "=",
+                                FindFlag(name, invocation.command->path)->value));
+    }
+  }
+  return absl::OkStatus();
 }
 
 std::string HelpText(absl::string_view path) {

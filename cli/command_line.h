@@ -48,6 +48,10 @@ struct Invocation {
 // help the user should read.
 absl::Status ParseCommandLine(const std::vector<std::string>& args, Invocation* invocation);
 
+// The command's required flags are all given, and not empty. ParseCommandLine checks them all
+// but --tenant, which a context may supply (ApplyContextDefaults): the caller checks again after.
+absl::Status CheckRequiredFlags(const Invocation& invocation);
+
 // Help for a command, a group, or "" for the whole program.
 std::string HelpText(absl::string_view path);
 

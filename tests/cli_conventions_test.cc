@@ -23,6 +23,7 @@ using testing::CommandResult;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::ParseJson;
+using ::testing::UnorderedElementsAreArray;
 
 // The directory of the preflight binary, for shells that find it on $PATH.
 std::string CliDirectory() {
@@ -91,24 +92,35 @@ TEST_F(CliConventionsTest, ContextsThenEnvironmentThenFlagsChooseTheServer) {
   EXPECT_THAT(contexts, HasSubstr("*        local"));
   EXPECT_EQ(RunOk({"config", "current-context"}), "local\n");
 
-  // No --server: the context's. Its tenant is the default --tenant of `launch list`.
+  // No --server: the context's. Its tenant is the default --tenant of `launch list`, and of
+  // `launch create`, which requires one.
   EXPECT_EQ(RunOk({"launch", "list", "-o", "name"}), launch + "\n");
+  const v1::Launch second = ParseJson<v1::Launch>(
+      RunOk({"launch", "create", "--name=Second", "--owner=li.na", "--target=2027-03-01",
+             "--subject=enterprise", "--hosting=wechat_cloud", "-o", "json"}));
+  EXPECT_EQ(second.tenant(), "acme");
+  EXPECT_EQ(RunOk({"launch", "list", "-o", "name", "--tenant=globex"}), "");
+  RunOk({"config", "set-context", "local", "--tenant=globex"});
+  EXPECT_EQ(RunOk({"launch", "list", "-o", "name"}), "");
+  RunOk({"config", "set-context", "local", "--tenant=acme"});
   // The environment beats the context; a flag beats both.
   CommandResult refused = Run({"launch", "list"}, {"PREFLIGHT_SERVER=127.0.0.1:1"});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_EQ(refused.output,
             "error: UNAVAILABLE: cannot reach the checklist service at 127.0.0.1:1 (from "
             "$PREFLIGHT_SERVER): connection refused\n");
-  EXPECT_EQ(RunOk({"launch", "list", "-o", "name", "--server=" + checklist_->address},
-                  {"PREFLIGHT_SERVER=127.0.0.1:1"}),
-            launch + "\n");
+  const std::vector<std::string> both = {launch, second.name()};
+  EXPECT_THAT(
+      testing::Lines(RunOk({"launch", "list", "-o", "name", "--server=" + checklist_->address},
+                           {"PREFLIGHT_SERVER=127.0.0.1:1"})),
+      UnorderedElementsAreArray(both));
   // $PREFLIGHT_CONTEXT and --context choose another context; the error names it and its file.
   refused = Run({"launch", "list"}, {"PREFLIGHT_CONTEXT=broken"});
   EXPECT_THAT(refused.output,
               HasSubstr("at 127.0.0.1:1 (from context 'broken' of " + config_path_ + ")"));
-  EXPECT_EQ(
-      RunOk({"launch", "list", "-o", "name", "--context=local"}, {"PREFLIGHT_CONTEXT=broken"}),
-      launch + "\n");
+  EXPECT_THAT(testing::Lines(RunOk({"launch", "list", "-o", "name", "--context=local"},
+                                   {"PREFLIGHT_CONTEXT=broken"})),
+              UnorderedElementsAreArray(both));
   RunOk({"config", "use-context", "broken"});
   EXPECT_EQ(Run({"launch", "list"}).exit_code, 1);
   CommandResult unknown = Run({"launch", "list", "--context=qa"});
