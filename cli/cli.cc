@@ -152,6 +152,22 @@ class Runner {
         text = ResourceNames(message);
         if (!text.ok()) return UsageError(text.status());
         break;
+      case OutputFormat::kJsonPath:
+        text = ToJsonPath(message, options_.output_template);
+        if (!text.ok()) return UsageError(text.status());
+        break;
+      case OutputFormat::kCustomColumns: {
+        absl::StatusOr<std::vector<std::vector<std::string>>> rows =
+            ToCustomColumns(message, options_.output_template);
+        if (!rows.ok()) return UsageError(rows.status());
+        Table table(rows->front());
+        for (size_t i = 1; i < rows->size(); ++i) table.AddRow((*rows)[i]);
+        // Chosen columns are shown whole, as kubectl does.
+        RenderOptions options = Options();
+        options.wide = true;
+        text = table.Render(options);
+        break;
+      }
       case OutputFormat::kTable:
       case OutputFormat::kWide:
         text = render(message, Options(launches));

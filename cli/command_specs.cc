@@ -23,7 +23,8 @@ const std::vector<FlagSpec>& Flags() {
       {"notifier", "HOST:PORT", "notifier service address (default 127.0.0.1:50052)"},
       {"output", "FORMAT",
        "table, wide (more columns, nothing cut), json (the API's canonical JSON, as buf curl and "
-       "grpcurl print it), yaml, or name (one resource name per line)"},
+       "grpcurl print it), yaml, name (one resource name per line), jsonpath=TEMPLATE or "
+       "custom-columns=HEADER:PATH,... (fields of the JSON, as in kubectl)"},
       {"no_headers", "", "tables without their header row, footers and hints"},
       {"utc", "", "print times in UTC instead of each launch's time zone"},
       {"context", "NAME",
@@ -397,7 +398,9 @@ char ShortFlag(absl::string_view name) {
 }
 
 std::vector<std::string> FlagChoices(absl::string_view name, absl::string_view command) {
-  if (name == "output") return {"table", "wide", "json", "yaml", "name"};
+  if (name == "output") {
+    return {"table", "wide", "json", "yaml", "name", "jsonpath=", "custom-columns="};
+  }
   if (name == "status") {
     return EnumChoices(v1::ItemStatus_descriptor(), "ITEM_STATUS_", {"NOT_APPLICABLE"});
   }

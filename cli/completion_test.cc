@@ -63,14 +63,15 @@ TEST(CompletionTest, FlagsOfTheCommandThenGlobalOnes) {
 
 TEST(CompletionTest, ValuesOfAFlag) {
   EXPECT_THAT(Candidates({"launch", "list", "-o", ""}),
-              ElementsAre("table", "wide", "json", "yaml", "name"));
+              ElementsAre("table", "wide", "json", "yaml", "name", "jsonpath=", "custom-columns="));
   EXPECT_THAT(Candidates({"launch", "list", "--output", "y"}), ElementsAre("yaml"));
   // Written --flag=value in one word (zsh, fish): the whole word comes back.
-  EXPECT_THAT(Candidates({"launch", "list", "--output=j"}), ElementsAre("--output=json"));
+  EXPECT_THAT(Candidates({"launch", "list", "--output=j"}),
+              ElementsAre("--output=json", "--output=jsonpath="));
   // Bash splits at "=": only the value comes back, as bash replaces the text after "=".
   EXPECT_THAT(Candidates({"launch", "list", "--output", "=", "w"}), ElementsAre("wide"));
   EXPECT_THAT(Candidates({"launch", "list", "--output", "="}),
-              ElementsAre("table", "wide", "json", "yaml", "name"));
+              ElementsAre("table", "wide", "json", "yaml", "name", "jsonpath=", "custom-columns="));
   // The API's enums, so the values never drift from the protos.
   EXPECT_THAT(Candidates({"item", "update", "l1", "ICP", "--status", "app"}),
               ElementsAre("approved"));

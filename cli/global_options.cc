@@ -157,7 +157,8 @@ absl::StatusOr<GlobalOptions> ReadGlobalOptions(const Invocation& invocation,
   if (options.notifier.empty()) return Usage("--notifier must not be empty");
 
   if (invocation.Has("output")) {
-    absl::StatusOr<OutputFormat> format = ParseOutputFormat(invocation.Get("output"));
+    absl::StatusOr<OutputFormat> format =
+        ParseOutputFormat(invocation.Get("output"), &options.output_template);
     if (!format.ok()) return format.status();
     options.output = *format;
     if (invocation.GetBool("json") && options.output != OutputFormat::kJson) {

@@ -39,6 +39,8 @@ struct GlobalOptions {
   std::string notifier = "127.0.0.1:50052";
   std::string notifier_origin = "the default";
   OutputFormat output = OutputFormat::kTable;
+  // The template of -o jsonpath=... or -o custom-columns=....
+  std::string output_template;
   bool no_headers = false;
   bool utc = false;
   // Columns a table may take: $COLUMNS, else the terminal's; 0 for no limit.

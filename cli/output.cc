@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "cli/json_path.h"
 #include "cli/yaml_scalar.h"
 #include "common/error_text.h"
 #include "google/protobuf/descriptor.h"
@@ -163,8 +164,8 @@ void AppendName(const pb::Message& message, std::string& out) {
 }  // namespace
 
 const std::vector<absl::string_view>& OutputFormatNames() {
-  static const auto* const names =
-      new std::vector<absl::string_view>{"table", "wide", "json", "yaml", "name"};
+  static const auto* const names = new std::vector<absl::string_view>{
+      "table", "wide", "json", "yaml", "name", "jsonpath", "custom-columns"};
   return *names;
 }
 
@@ -172,13 +173,30 @@ absl::string_view OutputFormatName(OutputFormat format) {
   return OutputFormatNames()[static_cast<size_t>(format)];
 }
 
-absl::StatusOr<OutputFormat> ParseOutputFormat(absl::string_view text) {
+absl::StatusOr<OutputFormat> ParseOutputFormat(absl::string_view text, std::string* argument) {
+  const size_t equals = text.find('=');
+  const absl::string_view name = text.substr(0, equals);
+  const absl::string_view value =
+      equals == absl::string_view::npos ? absl::string_view() : text.substr(equals + 1);
   const std::vector<absl::string_view>& names = OutputFormatNames();
   for (size_t i = 0; i < names.size(); ++i) {
-    if (absl::EqualsIgnoreCase(text, names[i])) return static_cast<OutputFormat>(i);
+    if (!absl::EqualsIgnoreCase(name, names[i])) continue;
+    const auto format = static_cast<OutputFormat>(i);
+    const bool templated =
+        format == OutputFormat::kJsonPath || format == OutputFormat::kCustomColumns;
+    if (templated && value.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("-o ", names[i], " needs its template: -o ", names[i],
+                       format == OutputFormat::kJsonPath ? "='{.name}'"
+                                                         : "=NAME:.name,TARGET:.targetLaunchDate"));
+    }
+    if (!templated && equals != absl::string_view::npos) break;
+    if (argument != nullptr) *argument = std::string(value);
+    return format;
   }
-  return absl::InvalidArgumentError(absl::StrCat("-o: unknown output format ", QuoteForError(text),
-                                                 " (", absl::StrJoin(names, ", "), ")"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("-o: unknown output format ", QuoteForError(text),
+                   " (table, wide, json, yaml, name, jsonpath=..., custom-columns=...)"));
 }
 
 absl::StatusOr<std::string> ToJson(const pb::Message& message) {
@@ -242,6 +260,50 @@ absl::StatusOr<std::string> ResourceNames(const pb::Message& message) {
         "-o name: this answer has no resource names (use -o json or -o yaml)");
   }
   return out;
+}
+
+namespace {
+
+absl::StatusOr<nlohmann::ordered_json> OrderedJson(const pb::Message& message) {
+  absl::StatusOr<std::string> json = CompactJson(message);
+  if (!json.ok()) return json.status();
+  try {
+    return nlohmann::ordered_json::parse(*json);
+  } catch (const nlohmann::ordered_json::exception& e) {
+    return absl::InternalError(absl::StrCat("cannot read protobuf's JSON: ", e.what()));
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ToJsonPath(const pb::Message& message,
+                                       absl::string_view template_text) {
+  absl::StatusOr<nlohmann::ordered_json> json = OrderedJson(message);
+  if (!json.ok()) return json.status();
+  absl::StatusOr<std::string> text = RenderJsonPath(template_text, *json);
+  if (!text.ok()) return text.status();
+  if (!text->empty() && text->back() != '\n') *text += '\n';
+  return text;
+}
+
+absl::StatusOr<std::vector<std::vector<std::string>>> ToCustomColumns(const pb::Message& message,
+                                                                      absl::string_view spec) {
+  absl::StatusOr<nlohmann::ordered_json> json = OrderedJson(message);
+  if (!json.ok()) return json.status();
+  // The list is the first repeated message field (ListLaunchesResponse.launches), by number.
+  const pb::Descriptor& type = *message.GetDescriptor();
+  const pb::FieldDescriptor* list = nullptr;
+  for (int i = 0; i < type.field_count(); ++i) {
+    const pb::FieldDescriptor* field = type.field(i);
+    if (field->is_repeated() && !field->is_map() &&
+        field->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE &&
+        (list == nullptr || field->number() < list->number())) {
+      list = field;
+    }
+  }
+  // A message of one resource (a Launch with its items) is one row, not a row per item.
+  if (NameField(type) != nullptr) list = nullptr;
+  return CustomColumnRows(spec, *json, list == nullptr ? "" : list->json_name());
 }
 
 }  // namespace preflight::cli

@@ -13,15 +13,19 @@
 
 namespace preflight::cli {
 
-enum class OutputFormat { kTable, kWide, kJson, kYaml, kName };
+enum class OutputFormat { kTable, kWide, kJson, kYaml, kName, kJsonPath, kCustomColumns };
 
-// "table", "wide", "json", "yaml", "name": the spellings of -o, in OutputFormat's order.
+// "table", "wide", "json", "yaml", "name", "jsonpath", "custom-columns": the spellings of -o, in
+// OutputFormat's order. The last two take their template after "=".
 const std::vector<absl::string_view>& OutputFormatNames();
 absl::string_view OutputFormatName(OutputFormat format);
 
-// One of OutputFormatNames(), in any case; otherwise INVALID_ARGUMENT
-// "-o: unknown output format 'x' (table, wide, json, yaml, name)".
-absl::StatusOr<OutputFormat> ParseOutputFormat(absl::string_view text);
+// One of OutputFormatNames(), in any case, with "=TEMPLATE" for jsonpath and custom-columns
+// (returned in *argument); otherwise INVALID_ARGUMENT
+// "-o: unknown output format 'x' (table, wide, json, yaml, name, jsonpath=...,
+// custom-columns=...)".
+absl::StatusOr<OutputFormat> ParseOutputFormat(absl::string_view text,
+                                               std::string* argument = nullptr);
 
 // The canonical proto3 JSON mapping: lowerCamelCase names, enums by name, 64-bit integers as
 // strings, Timestamps in RFC 3339, fields at their default value left out; indented by two
@@ -39,5 +43,15 @@ absl::StatusOr<std::string> ToYaml(const google::protobuf::Message& message);
 // and whose type has one (CreateTokenResponse.token). Empty names are left out. An answer whose
 // type has none of these is FAILED_PRECONDITION.
 absl::StatusOr<std::string> ResourceNames(const google::protobuf::Message& message);
+
+// -o jsonpath=TEMPLATE on the answer's canonical JSON (json_path.h has the syntax), with a final
+// newline when the template gives none.
+absl::StatusOr<std::string> ToJsonPath(const google::protobuf::Message& message,
+                                       absl::string_view template_text);
+
+// -o custom-columns=SPEC: the header row and a row per element of the answer's list (its first
+// repeated message field), or one row for an answer that is not a list.
+absl::StatusOr<std::vector<std::vector<std::string>>> ToCustomColumns(
+    const google::protobuf::Message& message, absl::string_view spec);
 
 }  // namespace preflight::cli

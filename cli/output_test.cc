@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -120,19 +121,62 @@ TEST(OutputFormatTest, ParsesEveryNameInAnyCase) {
   EXPECT_THAT(ParseOutputFormat("YAML"), IsOkAndHolds(OutputFormat::kYaml));
   EXPECT_THAT(ParseOutputFormat("Name"), IsOkAndHolds(OutputFormat::kName));
   for (absl::string_view name : OutputFormatNames()) {
-    absl::StatusOr<OutputFormat> format = ParseOutputFormat(name);
+    const bool templated = name == "jsonpath" || name == "custom-columns";
+    absl::StatusOr<OutputFormat> format =
+        ParseOutputFormat(templated ? absl::StrCat(name, "={.name}") : std::string(name));
     ASSERT_OK(format);
     EXPECT_EQ(OutputFormatName(*format), name);
   }
 }
 
+TEST(OutputFormatTest, JsonPathAndCustomColumnsTakeTheirTemplate) {
+  std::string argument;
+  EXPECT_THAT(ParseOutputFormat("jsonpath={.items[*].code}", &argument),
+              IsOkAndHolds(OutputFormat::kJsonPath));
+  EXPECT_EQ(argument, "{.items[*].code}");
+  EXPECT_THAT(ParseOutputFormat("custom-columns=NAME:.name,A=B:.x", &argument),
+              IsOkAndHolds(OutputFormat::kCustomColumns));
+  EXPECT_EQ(argument, "NAME:.name,A=B:.x");
+  EXPECT_THAT(ParseOutputFormat("jsonpath"),
+              StatusIs(Code::INVALID_ARGUMENT, HasSubstr("needs its template")));
+  EXPECT_THAT(ParseOutputFormat("json=x"), StatusIs(Code::INVALID_ARGUMENT));
+}
+
+TEST(ToJsonPathTest, SelectsFieldsOfTheCanonicalJson) {
+  const auto response = FromText<v1::ListLaunchesResponse>(R"pb(
+    launches { name: "launches/l1" target_launch_date: "2027-03-01" }
+    launches { name: "launches/l2" target_launch_date: "2027-04-01" }
+  )pb");
+  EXPECT_THAT(ToJsonPath(response, R"({range .launches[*]}{.name} {.targetLaunchDate}{"\n"}{end})"),
+              IsOkAndHolds("launches/l1 2027-03-01\nlaunches/l2 2027-04-01\n"));
+  // A final newline is added when the template gives none.
+  EXPECT_THAT(ToJsonPath(response, "{.launches[*].name}"),
+              IsOkAndHolds("launches/l1 launches/l2\n"));
+  absl::StatusOr<std::vector<std::vector<std::string>>> rows =
+      ToCustomColumns(response, "NAME:.name,TARGET:.targetLaunchDate");
+  ASSERT_OK(rows);
+  EXPECT_THAT(*rows,
+              ElementsAre(ElementsAre("NAME", "TARGET"), ElementsAre("launches/l1", "2027-03-01"),
+                          ElementsAre("launches/l2", "2027-04-01")));
+  // A resource is one row, not one per element of its lists.
+  const auto launch = FromText<v1::Launch>(R"pb(name: "launches/l1"
+                                                items { code: "BIZ" })pb");
+  EXPECT_THAT(*ToCustomColumns(launch, "NAME:.name,CODES:.items[*].code"),
+              ElementsAre(ElementsAre("NAME", "CODES"), ElementsAre("launches/l1", "BIZ")));
+  // An empty list is the header alone.
+  EXPECT_THAT(*ToCustomColumns(v1::ListLaunchesResponse(), "NAME:.name"),
+              ElementsAre(ElementsAre("NAME")));
+}
+
 TEST(OutputFormatTest, RefusesOthersListingTheNames) {
   EXPECT_THAT(ParseOutputFormat("x"),
               StatusIs(Code::INVALID_ARGUMENT,
-                       "-o: unknown output format 'x' (table, wide, json, yaml, name)"));
+                       "-o: unknown output format 'x' (table, wide, json, yaml, name, "
+                       "jsonpath=..., custom-columns=...)"));
   EXPECT_THAT(ParseOutputFormat(""), StatusIs(Code::INVALID_ARGUMENT, HasSubstr("''")));
   EXPECT_THAT(ParseOutputFormat("json "), StatusIs(Code::INVALID_ARGUMENT));
-  EXPECT_THAT(OutputFormatNames(), ElementsAre("table", "wide", "json", "yaml", "name"));
+  EXPECT_THAT(OutputFormatNames(),
+              ElementsAre("table", "wide", "json", "yaml", "name", "jsonpath", "custom-columns"));
 }
 
 // ---- JSON ---------------------------------------------------------------------------------------

@@ -174,6 +174,15 @@ TEST_F(CliConventionsTest, OutputFormats) {
   EXPECT_EQ(same.exit_code, 0) << same.output << yaml;
 
   EXPECT_EQ(RunOk({server, "launch", "list", "-o", "name"}), launch + "\n");
+  // Field selection, kubectl's way.
+  EXPECT_EQ(RunOk({server, "launch", "list", "-o", "jsonpath={.launches[*].displayName}"}),
+            "Shop\n");
+  const std::string codes = RunOk({server, "launch", "show", launch, "-o",
+                                   R"(jsonpath={range .items[*]}{.code}={.status}{"\n"}{end})"});
+  EXPECT_THAT(codes, HasSubstr("BIZ=ITEM_STATUS_NOT_STARTED\n"));
+  EXPECT_EQ(
+      RunOk({server, "launch", "list", "-o", "custom-columns=NAME:.name,TARGET:.targetLaunchDate"}),
+      "NAME" + std::string(launch.size() - 2, ' ') + "TARGET\n" + launch + "  2027-03-01\n");
   // Tables: headers, or none; wide has more columns and cuts nothing.
   const std::string table = RunOk({server, "launch", "list"});
   EXPECT_THAT(table, HasSubstr("NAME"));
