@@ -42,26 +42,11 @@ size_t RequiredArguments(const CommandSpec& command) {
                     [](absl::string_view a) { return !IsOptionalArgument(a); }));
 }
 
-bool IsGroup(absl::string_view path) {
-  if (path.empty()) return true;
-  for (const CommandSpec& command : Commands()) {
-    if (absl::StartsWith(command.path, absl::StrCat(path, " "))) return true;
-  }
-  return false;
-}
-
-// The words that may follow `path`: its commands, or its subgroups' names.
-std::vector<std::string> ChildWords(absl::string_view path, bool include_hidden = false) {
-  std::vector<std::string> words;
-  const std::string prefix = path.empty() ? "" : absl::StrCat(path, " ");
-  for (const CommandSpec& command : Commands()) {
-    if (command.hidden && !include_hidden) continue;
-    absl::string_view rest = command.path;
-    if (!absl::ConsumePrefix(&rest, prefix)) continue;
-    std::string word(rest.substr(0, rest.find(' ')));
-    if (std::find(words.begin(), words.end(), word) == words.end()) words.push_back(word);
-  }
-  return words;
+// The words that may follow `path`.
+std::vector<std::string> ChildNames(absl::string_view path, bool include_hidden = false) {
+  std::vector<std::string> names;
+  for (auto& [word, summary] : ChildWords(path, include_hidden)) names.push_back(std::move(word));
+  return names;
 }
 
 std::string Join(absl::string_view path, absl::string_view word) {
@@ -83,25 +68,10 @@ absl::StatusOr<std::string> ParseBool(absl::string_view flag, absl::string_view 
   return Usage(absl::StrCat("--", flag, " expects true or false, got '", text, "'"));
 }
 
-// The name of the flag an argument spells ("output" for "-o", "--output" or "--output=json"),
-// or empty for an argument that is not a flag.
-std::string FlagNameOf(absl::string_view arg) {
-  if (arg.size() < 2 || arg[0] != '-') return "";
-  if (arg[1] != '-') {
-    for (const absl::string_view name : GlobalFlagNames()) {
-      const char letter = ShortFlag(name);
-      if (letter != 0 && arg.size() == 2 && arg[1] == letter) return std::string(name);
-    }
-    return std::string(arg.substr(1, 1));
-  }
-  arg.remove_prefix(2);
-  return std::string(arg.substr(0, arg.find('=')));
-}
-
 // Whether the flag argument `arg` takes the next argument as its value ("--tenant acme").
 bool TakesNextArgument(absl::string_view arg, absl::string_view command) {
   if (absl::StrContains(arg, '=')) return false;
-  const FlagSpec* flag = FindFlag(FlagNameOf(arg), command);
+  const FlagSpec* flag = FindFlag(FlagNameOfArgument(arg), command);
   return flag != nullptr && !flag->IsBool();
 }
 
@@ -116,8 +86,8 @@ std::pair<std::string, std::string> WalkWords(const std::vector<std::string>& ar
       if (TakesNextArgument(arg, path)) ++i;
       continue;
     }
-    if (!IsGroup(path)) break;
-    const std::vector<std::string> children = ChildWords(path, /*include_hidden=*/true);
+    if (!IsGroupPath(path)) break;
+    const std::vector<std::string> children = ChildNames(path, /*include_hidden=*/true);
     if (std::find(children.begin(), children.end(), arg) == children.end()) return {path, arg};
     path = Join(path, arg);
   }
@@ -134,7 +104,7 @@ std::string DidYouMean(const std::vector<std::string>& suggestions, absl::string
 
 absl::Status UnknownCommand(absl::string_view path, absl::string_view word) {
   return Usage(absl::StrCat("unknown command '", word, "' for '", Shown(path), "'",
-                            DidYouMean(Suggest(word, ChildWords(path)), ""), "\n\nRun '",
+                            DidYouMean(Suggest(word, ChildNames(path)), ""), "\n\nRun '",
                             Shown(path), " --help' for the commands."));
 }
 
@@ -149,7 +119,7 @@ std::vector<std::string> AcceptedFlags(const CommandSpec& command) {
 }
 
 absl::Status UnknownFlag(const CommandSpec& command, absl::string_view arg) {
-  const std::string name = FlagNameOf(arg);
+  const std::string name = FlagNameOfArgument(arg);
   if (FindFlag(name) != nullptr) {
     return Usage(absl::StrCat("--", name, " does not apply to '", command.path, "'\n\nRun '",
                               Shown(command.path), " --help' for its flags."));
@@ -517,7 +487,7 @@ absl::Status ParseCommandLine(const std::vector<std::string>& args, Invocation* 
   if (!unknown.empty()) return UnknownCommand(path, unknown);
   // A value-taking flag at the very end has no value; say so in the flag's own terms.
   if (!args.empty() && TakesNextArgument(args.back(), path) && args.back() != "--") {
-    const std::string name = FlagNameOf(args.back());
+    const std::string name = FlagNameOfArgument(args.back());
     invocation.help_path = path;
     return Usage(
         absl::StrCat("--", name, " needs a value: --", name, "=", FindFlag(name, path)->value));

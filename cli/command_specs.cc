@@ -419,6 +419,47 @@ std::vector<std::string> FlagChoices(absl::string_view name, absl::string_view c
   return {};
 }
 
+bool IsGroupPath(absl::string_view path) {
+  if (path.empty()) return true;
+  const std::string prefix = absl::StrCat(path, " ");
+  for (const CommandSpec& command : Commands()) {
+    if (absl::StartsWith(command.path, prefix)) return true;
+  }
+  return false;
+}
+
+std::vector<std::pair<std::string, std::string>> ChildWords(absl::string_view path,
+                                                            bool include_hidden) {
+  std::vector<std::pair<std::string, std::string>> children;
+  const std::string prefix = path.empty() ? "" : absl::StrCat(path, " ");
+  for (const CommandSpec& command : Commands()) {
+    absl::string_view rest = command.path;
+    if ((command.hidden && !include_hidden) || !absl::ConsumePrefix(&rest, prefix)) continue;
+    const size_t space = rest.find(' ');
+    std::string word(rest.substr(0, space));
+    if (std::any_of(children.begin(), children.end(),
+                    [&](const auto& child) { return child.first == word; })) {
+      continue;
+    }
+    const absl::string_view summary =
+        space == absl::string_view::npos ? command.summary : GroupSummary(word);
+    children.emplace_back(std::move(word), std::string(summary));
+  }
+  return children;
+}
+
+std::string FlagNameOfArgument(absl::string_view arg) {
+  if (arg.size() < 2 || arg[0] != '-') return "";
+  if (arg[1] != '-') {
+    for (const absl::string_view name : GlobalFlagNames()) {
+      if (arg.size() == 2 && ShortFlag(name) == arg[1]) return std::string(name);
+    }
+    return std::string(arg.substr(1, 1));
+  }
+  arg.remove_prefix(2);
+  return std::string(arg.substr(0, arg.find('=')));
+}
+
 const CommandSpec* FindCommand(absl::string_view path) {
   for (const CommandSpec& command : Commands()) {
     if (command.path == path) return &command;

@@ -6,6 +6,7 @@
 // flag is declared once.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -70,6 +71,16 @@ char ShortFlag(absl::string_view name);
 // The values a flag takes, for completion ("table", "wide", ... for --output); empty for free
 // text. Enumerations come from the API's enums, so they never drift from the protos.
 std::vector<std::string> FlagChoices(absl::string_view name, absl::string_view command = "");
+
+// Whether `path` ("" for the program, "launch", ...) has commands below it.
+bool IsGroupPath(absl::string_view path);
+// The words that may follow `path`, each with its summary (a command's, or its group's), in help
+// order; hidden commands only with `include_hidden`.
+std::vector<std::pair<std::string, std::string>> ChildWords(absl::string_view path,
+                                                            bool include_hidden = false);
+// The flag an argument spells: "output" for "-o", "--output" and "--output=json"; the letter of
+// an unknown one-letter flag; empty for an argument that is not a flag.
+std::string FlagNameOfArgument(absl::string_view arg);
 
 // The command with exactly this path, or null.
 const CommandSpec* FindCommand(absl::string_view path);

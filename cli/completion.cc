@@ -59,46 +59,6 @@ end
 complete -c preflight -f -a '(__preflight_complete)'
 )";
 
-bool IsGroup(absl::string_view path) {
-  if (path.empty()) return true;
-  for (const CommandSpec& command : Commands()) {
-    if (absl::StartsWith(command.path, absl::StrCat(path, " "))) return true;
-  }
-  return false;
-}
-
-// The next words after `path`, with the summary of each (a command's, or its group's).
-std::vector<std::pair<std::string, std::string>> Children(absl::string_view path) {
-  std::vector<std::pair<std::string, std::string>> children;
-  const std::string prefix = path.empty() ? "" : absl::StrCat(path, " ");
-  for (const CommandSpec& command : Commands()) {
-    absl::string_view rest = command.path;
-    if (command.hidden || !absl::ConsumePrefix(&rest, prefix)) continue;
-    const size_t space = rest.find(' ');
-    const std::string word(rest.substr(0, space));
-    if (std::any_of(children.begin(), children.end(),
-                    [&](const auto& child) { return child.first == word; })) {
-      continue;
-    }
-    children.emplace_back(
-        word, std::string(space == absl::string_view::npos ? command.summary : GroupSummary(word)));
-  }
-  return children;
-}
-
-// "output" for "--output", "-o", "--output=json"; empty for a word that is not a flag.
-std::string FlagName(absl::string_view word) {
-  if (word.size() < 2 || word[0] != '-') return "";
-  if (word[1] != '-') {
-    for (absl::string_view name : GlobalFlagNames()) {
-      if (ShortFlag(name) == word[1] && word.size() == 2) return std::string(name);
-    }
-    return "";
-  }
-  word.remove_prefix(2);
-  return std::string(word.substr(0, word.find('=')));
-}
-
 bool TakesValue(absl::string_view name, absl::string_view path) {
   const FlagSpec* flag = FindFlag(name, path);
   return flag != nullptr && !flag->IsBool();
@@ -177,11 +137,11 @@ std::string CompletionCandidates(const std::vector<std::string>& words, const En
   // Bash's "--flag=value" arrives as "--flag", "=", "value": the value is what is completed.
   std::optional<std::string> split_flag;
   if (current == "=" && !done.empty()) {
-    split_flag = FlagName(done.back());
+    split_flag = FlagNameOfArgument(done.back());
     done.pop_back();
     current.clear();
   } else if (done.size() >= 2 && done.back() == "=") {
-    split_flag = FlagName(done[done.size() - 2]);
+    split_flag = FlagNameOfArgument(done[done.size() - 2]);
     done.resize(done.size() - 2);
   }
 
@@ -200,15 +160,15 @@ std::string CompletionCandidates(const std::vector<std::string>& words, const En
       continue;
     }
     if (absl::StartsWith(word, "-") && word.size() > 1) {
-      const std::string name = FlagName(word);
+      const std::string name = FlagNameOfArgument(word);
       if (!absl::StrContains(word, '=') && TakesValue(name, path) &&
           !(i + 1 < done.size() && done[i + 1] == "=")) {
         awaiting_value = name;
       }
       continue;
     }
-    if (IsGroup(path)) {
-      const auto children = Children(path);
+    if (IsGroupPath(path)) {
+      const auto children = ChildWords(path);
       if (std::any_of(children.begin(), children.end(),
                       [&](const auto& child) { return child.first == word; })) {
         path = path.empty() ? word : absl::StrCat(path, " ", word);
@@ -222,12 +182,12 @@ std::string CompletionCandidates(const std::vector<std::string>& words, const En
   if (!awaiting_value.empty()) return Lines(Plain(Values(awaiting_value, path, env)), current);
   if (absl::StartsWith(current, "-")) {
     if (const size_t equals = current.find('='); equals != std::string::npos) {
-      const std::string name = FlagName(current);
+      const std::string name = FlagNameOfArgument(current);
       return Lines(Plain(Values(name, path, env), current.substr(0, equals + 1)), current);
     }
     return Lines(FlagsOf(path), current);
   }
-  if (IsGroup(path) && FindCommand(path) == nullptr) return Lines(Children(path), current);
+  if (IsGroupPath(path) && FindCommand(path) == nullptr) return Lines(ChildWords(path), current);
   if (arguments == 0) {
     if (path == "completion") return Lines(Plain({"bash", "zsh", "fish"}), current);
     if (path == "config use-context" || path == "config delete-context" ||

@@ -132,6 +132,17 @@ std::string SendDate(const v1::Reminder& reminder, const RenderOptions& options)
                           DisplayZone(LaunchOfItem(reminder.item()), options));
 }
 
+// The launch every entry's item belongs to, or "" when they are of several (or of none).
+template <typename Entries>
+std::string TheOneLaunch(const Entries& entries) {
+  if (entries.empty()) return "";
+  const std::string launch = LaunchOfItem(entries[0].item());
+  for (const auto& entry : entries) {
+    if (LaunchOfItem(entry.item()) != launch) return "";
+  }
+  return launch;
+}
+
 // "ICP_FILING" for "launches/l1/items/ICP_FILING".
 std::string ItemCodeOf(absl::string_view item) {
   const size_t slash = item.rfind('/');
@@ -198,10 +209,7 @@ std::string DeliveryTable(const google::protobuf::RepeatedPtrField<v1::Delivery>
                           const RenderOptions& options) {
   const bool wide = options.wide;
   // Deliveries of one launch (--launch, --item): named once above, the items by code.
-  std::string only_launch = deliveries.empty() ? "" : LaunchOfItem(deliveries[0].item());
-  for (const v1::Delivery& delivery : deliveries) {
-    if (LaunchOfItem(delivery.item()) != only_launch) only_launch.clear();
-  }
+  const std::string only_launch = TheOneLaunch(deliveries);
   const bool codes_only = !only_launch.empty() && !wide;
   std::vector<std::string> headers;
   if (wide) headers.push_back("NAME");
@@ -278,11 +286,7 @@ std::string RenderReminders(const v1::ListRemindersResponse& response,
     return Nothing("no reminders", options);
   }
   // A dry run is about one launch: say which once, and show item codes, so the routes keep room.
-  std::string only_launch =
-      response.reminders().empty() ? "" : LaunchOfItem(response.reminders(0).item());
-  for (const v1::Reminder& reminder : response.reminders()) {
-    if (LaunchOfItem(reminder.item()) != only_launch) only_launch.clear();
-  }
+  const std::string only_launch = TheOneLaunch(response.reminders());
   const bool codes_only = !only_launch.empty() && !options.wide;
   std::vector<std::string> headers = {"SEND TIME", codes_only ? "CODE" : "ITEM", "KIND"};
   if (options.wide) {
