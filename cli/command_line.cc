@@ -459,9 +459,37 @@ void Invocation::SetDefault(absl::string_view flag, absl::string_view value) {
   flag_values[std::string(flag)] = {std::string(value)};
 }
 
-absl::Status ParseCommandLine(const std::vector<std::string>& args, Invocation* result) {
+namespace {
+
+// kubectl and git spell flags with dashes (--no-headers, --exit-code); these are --no_headers and
+// --exit_code here. A dashed spelling of a known flag is read as that flag.
+std::vector<std::string> WithUnderscoredFlags(const std::vector<std::string>& given) {
+  std::vector<std::string> args;
+  bool flags_ended = false;
+  for (const std::string& arg : given) {
+    flags_ended = flags_ended || arg == "--";
+    const size_t equals = arg.find('=');
+    const std::string name = arg.substr(0, equals);
+    if (flags_ended || !absl::StartsWith(name, "--") || !absl::StrContains(name.substr(2), '-')) {
+      args.push_back(arg);
+      continue;
+    }
+    std::string underscored = name.substr(2);
+    std::replace(underscored.begin(), underscored.end(), '-', '_');
+    args.push_back(FindFlag(underscored) == nullptr
+                       ? arg
+                       : absl::StrCat("--", underscored,
+                                      equals == std::string::npos ? "" : arg.substr(equals)));
+  }
+  return args;
+}
+
+}  // namespace
+
+absl::Status ParseCommandLine(const std::vector<std::string>& given, Invocation* result) {
   *result = Invocation();
   Invocation& invocation = *result;
+  const std::vector<std::string> args = WithUnderscoredFlags(given);
   const auto [path, unknown] = WalkWords(args);
   // `preflight help [COMMAND...]`.
   if (!args.empty() && args[0] == "help") {

@@ -147,6 +147,22 @@ TEST(ParseCommandLineTest, OutputFlagHasAShortForm) {
   EXPECT_EQ(invocation.Get("output"), "wide");
 }
 
+TEST(ParseCommandLineTest, DashedSpellingsOfFlagsAsKubectlAndGitWriteThem) {
+  // --time_zone does not apply to readiness: only known flags are respelt, and then checked.
+  EXPECT_EQ(ParseError({"readiness", "l1", "--time-zone=UTC"}).message(),
+            "--time_zone does not apply to 'readiness'\n\nRun 'preflight readiness --help' for "
+            "its flags.");
+  const Invocation ok = ParseInvocation({"readiness", "l1", "--exit-code", "--no-headers"});
+  EXPECT_TRUE(ok.GetBool("exit_code"));
+  EXPECT_TRUE(ok.GetBool("no_headers"));
+  // After "--" nothing is a flag.
+  EXPECT_THAT(ParseInvocation({"launch", "show", "--", "--no-headers"}).arguments,
+              ElementsAre("--no-headers"));
+  // An unknown dashed flag is reported as written.
+  EXPECT_THAT(std::string(ParseError({"readiness", "l1", "--exit-codes"}).message()),
+              HasSubstr("unknown flag '--exit-codes'"));
+}
+
 TEST(ParseCommandLineTest, UsageErrors) {
   struct Case {
     std::vector<std::string> args;

@@ -205,6 +205,8 @@ TEST_F(CliConventionsTest, ExitCodesAScriptCanTest) {
   CommandResult not_ready = Run({server, "readiness", launch, "--exit_code"});
   EXPECT_EQ(not_ready.exit_code, 3);
   EXPECT_THAT(not_ready.output, HasSubstr("NOT READY"));
+  // As git spells it.
+  EXPECT_EQ(Run({server, "readiness", launch, "--exit-code", "-o", "json"}).exit_code, 3);
   // Usage errors are 2, a refusal of the service 1.
   EXPECT_EQ(Run({server, "readiness"}).exit_code, 2);
   EXPECT_EQ(Run({server, "readiness", "launches/nope"}).exit_code, 1);
