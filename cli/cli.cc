@@ -41,6 +41,19 @@ std::string ConnectFailure(absl::string_view message) {
   return reason;
 }
 
+// Whether gRPC's UNAVAILABLE says no connection could be made (rather than the service saying it
+// cannot serve): the client library's own wording.
+bool IsConnectFailure(absl::string_view message) {
+  for (absl::string_view sign :
+       {"failed to connect", "Failed to connect", "DNS resolution failed", "Connection refused",
+        "connections to all backends failing", "Socket closed", "Connection reset",
+        "connection reset", "Handshake failed", "handshake failed", "Broken pipe",
+        "Network is unreachable"}) {
+    if (absl::StrContains(message, sign)) return true;
+  }
+  return message.empty();
+}
+
 // "(from --server)", or for the default how to change it.
 std::string OriginText(absl::string_view origin, absl::string_view flag,
                        absl::string_view variable) {
@@ -85,9 +98,14 @@ class Runner {
     const std::string origin =
         notifier ? OriginText(options_.notifier_origin, "notifier", "PREFLIGHT_NOTIFIER")
                  : OriginText(options_.server_origin, "server", "PREFLIGHT_SERVER");
-    if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    if (status.error_code() == grpc::StatusCode::UNAVAILABLE &&
+        IsConnectFailure(status.error_message())) {
       err_ << "error: " << code << ": cannot reach the " << name << " service at " << address << " "
            << origin << ": " << ConnectFailure(status.error_message()) << "\n";
+    } else if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+      // The service answered, but cannot serve now (busy, stopping): its own words, and where.
+      err_ << "error: " << code << ": " << status.error_message() << " (the " << name
+           << " service at " << address << ")\n";
     } else if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
       err_ << "error: " << code << ": no answer from the " << name << " service at " << address
            << " " << origin << " within " << absl::FormatDuration(options_.timeout)

@@ -272,6 +272,16 @@ TEST_F(RunCliTest, AFlagChoosingTheServerIsNamedWhenItCannotBeReached) {
             "--server): connection refused\n");
 }
 
+TEST_F(RunCliTest, AServiceThatAnswersUnavailableIsQuotedNotCalledUnreachable) {
+  EXPECT_CALL(mock_, ListTemplates(_, _))
+      .WillOnce(
+          Return(grpc::Status(grpc::StatusCode::UNAVAILABLE, "store: database is locked; retry")));
+  EXPECT_EQ(Run({"templates", "--server=10.0.0.1:50051"}), kExitRpcError);
+  EXPECT_EQ(err_.str(),
+            "error: UNAVAILABLE: store: database is locked; retry (the checklist service at "
+            "10.0.0.1:50051)\n");
+}
+
 TEST_F(RunCliTest, ReadinessExitCodeSaysNotReady) {
   const v1::Readiness not_ready =
       FromText<v1::Readiness>(R"pb(launch: "launches/l1" ready: false)pb");
