@@ -398,6 +398,28 @@ int ShowLaunch(const Invocation& invocation, Runner& runner) {
   });
 }
 
+// `launch what-if`: the launch now, then the change previewed (validate_only), then the difference.
+int WhatIf(const Invocation& invocation, Runner& runner) {
+  v1::GetLaunchRequest get;
+  get.set_name(LaunchName(invocation.arguments[0]));
+  get.set_view(v1::LAUNCH_VIEW_FULL);
+  v1::Launch before;
+  if (const int code = runner.Fetch(absl::StatusOr<v1::GetLaunchRequest>(get),
+                                    &ChecklistClient::GetLaunch, &before);
+      code != kExitOk) {
+    return code;
+  }
+  v1::Launch after;
+  if (const int code = runner.Fetch(BuildWhatIfRequest(invocation, before),
+                                    &ChecklistClient::UpdateLaunch, &after);
+      code != kExitOk) {
+    return code;
+  }
+  return runner.Show(after, [&](const v1::Launch& previewed, const RenderOptions& options) {
+    return RenderWhatIf(before, previewed, options);
+  });
+}
+
 // `item update`; a code the launch does not have gets the codes it may have meant.
 int UpdateItem(const Invocation& invocation, Runner& runner) {
   absl::StatusOr<v1::UpdateItemRequest> request = BuildUpdateItemRequest(invocation);
@@ -448,6 +470,7 @@ int DispatchChecklist(const Invocation& invocation, Runner& runner) {
         BuildUpdateLaunchRequest(invocation), &C::UpdateLaunch,
         [](const v1::Launch& l, const RenderOptions& o) { return RenderLaunch(l, nullptr, o); });
   }
+  if (command == "launch what-if") return WhatIf(invocation, runner);
   if (command == "item update") return UpdateItem(invocation, runner);
   if (command == "item add") {
     return runner.Call(BuildAddItemRequest(invocation), &C::AddItem, &RenderItem);

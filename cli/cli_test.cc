@@ -337,6 +337,58 @@ TEST_F(RunCliTest, AMistypedItemCodeGetsTheCodesItMayHaveMeant) {
             "did you mean ICP_FILING?\n");
 }
 
+TEST_F(RunCliTest, WhatIfPreviewsTheChangeAndShowsTheDifference) {
+  const v1::Launch before = FromText<v1::Launch>(R"pb(
+    name: "launches/l1"
+    display_name: "Acme Shop"
+    target_launch_date: "2027-03-01"
+    profile { takes_payments: true service_categories: "ecommerce" }
+    schedule { projected_launch_date: "2027-02-01" slack_working_days: 15 }
+    items {
+      code: "WXPAY_MCH"
+      title_en: "WeChat Pay merchant number"
+      status: ITEM_STATUS_NOT_STARTED
+      schedule { latest_start_date: "2027-02-01" latest_finish_date: "2027-02-20" }
+    }
+    items { code: "PERMIT_NEWS" title_en: "News licence" status: ITEM_STATUS_NOT_APPLICABLE }
+  )pb");
+  v1::Launch after = before;
+  after.set_target_launch_date("2027-04-01");
+  after.mutable_items(0)->set_status(v1::ITEM_STATUS_NOT_APPLICABLE);
+  after.mutable_items(0)->set_applicability_reason("No payments.");
+  after.mutable_items(1)->set_status(v1::ITEM_STATUS_NOT_STARTED);
+  after.mutable_items(1)->set_applicability_reason("The news category needs it.");
+  after.mutable_schedule()->set_projected_launch_date("2027-03-10");
+  v1::UpdateLaunchRequest request;
+  EXPECT_CALL(mock_, GetLaunch(_, _))
+      .WillOnce(DoAll(SetArgPointee<1>(before), Return(grpc::Status::OK)));
+  EXPECT_CALL(mock_, UpdateLaunch(_, _))
+      .WillOnce(DoAll(SaveArg<0>(&request), SetArgPointee<1>(after), Return(grpc::Status::OK)));
+  EXPECT_EQ(Run({"launch", "what-if", "l1", "--takes_payments=false", "--add_category=news",
+                 "--target=2027-04-01"}),
+            kExitOk);
+  // A preview of exactly the change the flags describe, categories added to the launch's own.
+  EXPECT_TRUE(request.validate_only());
+  EXPECT_THAT(
+      request.update_mask().paths(),
+      ElementsAre("target_launch_date", "profile.takes_payments", "profile.service_categories"));
+  EXPECT_THAT(request.launch().profile().service_categories(), ElementsAre("ecommerce", "news"));
+  const std::string out = out_.str();
+  EXPECT_THAT(out, StartsWith("what if: launches/l1  Acme Shop  (a preview: nothing was changed)"));
+  EXPECT_THAT(out, HasSubstr("target         2027-03-01 -> 2027-04-01\n"));
+  EXPECT_THAT(out, HasSubstr("2027-02-01 on track (slack 15 working days) -> 2027-03-10"));
+  EXPECT_THAT(out, HasSubstr("PERMIT_NEWS  News licence  The news category needs it."));
+  EXPECT_THAT(out, HasSubstr("WXPAY_MCH            WeChat Pay merchant number  No payments."));
+}
+
+TEST_F(RunCliTest, WhatIfNeedsAChange) {
+  EXPECT_CALL(mock_, GetLaunch(_, _))
+      .WillOnce(DoAll(SetArgPointee<1>(FromText<v1::Launch>(kLaunch)), Return(grpc::Status::OK)));
+  EXPECT_CALL(mock_, UpdateLaunch(_, _)).Times(0);
+  EXPECT_EQ(Run({"launch", "what-if", "l1"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("'launch what-if' needs a change to preview"));
+}
+
 TEST_F(RunCliTest, ItemCodesAreCaseInsensitive) {
   v1::UpdateItemRequest request;
   EXPECT_CALL(mock_, UpdateItem(_, _))

@@ -470,12 +470,15 @@ std::vector<std::string> WithUnderscoredFlags(const std::vector<std::string>& gi
     flags_ended = flags_ended || arg == "--";
     const size_t equals = arg.find('=');
     const std::string name = arg.substr(0, equals);
-    if (flags_ended || !absl::StartsWith(name, "--") || !absl::StrContains(name.substr(2), '-')) {
+    if (flags_ended || !absl::StartsWith(name, "--") ||
+        (!absl::StrContains(name.substr(2), '-') && name != "--takes_payments")) {
       args.push_back(arg);
       continue;
     }
     std::string underscored = name.substr(2);
     std::replace(underscored.begin(), underscored.end(), '-', '_');
+    // The API's name for --payments (LaunchProfile.takes_payments).
+    if (underscored == "takes_payments") underscored = "payments";
     args.push_back(FindFlag(underscored) == nullptr
                        ? arg
                        : absl::StrCat("--", underscored,

@@ -40,7 +40,8 @@ TEST(CompletionTest, CommandsAndGroups) {
   EXPECT_THAT(top, Contains("completion"));
   EXPECT_THAT(top, Not(Contains("__complete")));
   EXPECT_THAT(Candidates({"la"}), ElementsAre("launch"));
-  EXPECT_THAT(Candidates({"launch", ""}), ElementsAre("create", "list", "show", "update"));
+  EXPECT_THAT(Candidates({"launch", ""}),
+              ElementsAre("create", "list", "show", "update", "what-if"));
   EXPECT_THAT(Candidates({"launch", "sh"}), ElementsAre("show"));
   EXPECT_THAT(Candidates({"config", "use"}), ElementsAre("use-context"));
 }

@@ -75,6 +75,20 @@ std::string ProjectionText(const v1::LaunchSchedule& schedule) {
   return text;
 }
 
+// ProjectionText without its notes, for a before -> after line: "~2027-02-01 on track (slack
+// 20 working days)".
+std::string ShortProjectionText(const v1::LaunchSchedule& schedule) {
+  if (schedule.projected_launch_date().empty()) return "not scheduled";
+  std::string text =
+      EstimatedDate(schedule.projected_launch_date(), !schedule.estimated_critical_items().empty());
+  if (schedule.at_risk()) {
+    absl::StrAppend(&text, " AT RISK (", WorkingDays(-schedule.slack_working_days()), " late)");
+  } else {
+    absl::StrAppend(&text, " on track (slack ", WorkingDays(schedule.slack_working_days()), ")");
+  }
+  return text;
+}
+
 // fees_expected is what the open items will still cost, on top of what has been paid.
 std::string FeesText(const v1::LaunchSchedule& schedule) {
   return absl::StrCat(FormatMoney(schedule.fees_paid()), " paid, ",
@@ -634,6 +648,81 @@ std::string RenderReadiness(const v1::Readiness& readiness, const RenderOptions&
 }
 
 // -o wide: the whole summary, however long.
+namespace {
+
+// "2026-12-31 -> 2027-01-06", or "2026-12-31 (unchanged)".
+std::string Moved(const std::string& before, const std::string& after) {
+  if (before == after) return absl::StrCat(before, " (unchanged)");
+  return absl::StrCat(before, " -> ", after);
+}
+
+const v1::Item* FindItemByCode(const v1::Launch& launch, absl::string_view code) {
+  for (const v1::Item& item : launch.items()) {
+    if (item.code() == code) return &item;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string RenderWhatIf(const v1::Launch& before, const v1::Launch& after,
+                         const RenderOptions& options) {
+  std::string out = absl::StrCat("what if: ", before.name(), "  ", before.display_name(),
+                                 "  (a preview: nothing was changed)\n");
+  Fields fields;
+  fields.Add("target", Moved(before.target_launch_date(), after.target_launch_date()));
+  fields.Add("projected",
+             Moved(ShortProjectionText(before.schedule()), ShortProjectionText(after.schedule())));
+  fields.Add("critical path",
+             Moved(CriticalPathText(before.schedule()), CriticalPathText(after.schedule())));
+  fields.Add("fees", Moved(FeesText(before.schedule()), FeesText(after.schedule())));
+  out += fields.Render();
+
+  Table appear({"WOULD APPLY", "TITLE", "WHY"});
+  Table vanish({"WOULD STOP APPLYING", "TITLE", "WHY"});
+  appear.SetShrinkable("WHY");
+  vanish.SetShrinkable("WHY");
+  Table moves({"", "CODE", "START BY", "DUE", "PROJECTED"});
+  int moved = 0;
+  constexpr int kMovesShown = 10;
+  for (const v1::Item& item : after.items()) {
+    const v1::Item* old = FindItemByCode(before, item.code());
+    const bool applies = item.status() != v1::ITEM_STATUS_NOT_APPLICABLE;
+    const bool applied = old != nullptr && old->status() != v1::ITEM_STATUS_NOT_APPLICABLE;
+    if (applies && !applied) {
+      appear.AddRow({item.code(), item.title_en(), OneLine(item.applicability_reason())});
+    } else if (!applies && applied) {
+      vanish.AddRow({item.code(), item.title_en(), OneLine(item.applicability_reason())});
+    } else if (applies && old != nullptr) {
+      const v1::ItemSchedule& a = old->schedule();
+      const v1::ItemSchedule& b = item.schedule();
+      if (a.latest_start_date() == b.latest_start_date() &&
+          a.latest_finish_date() == b.latest_finish_date() &&
+          a.projected_finish_date() == b.projected_finish_date()) {
+        continue;
+      }
+      if (++moved > kMovesShown && !options.wide) continue;
+      moves.AddRow({b.critical() ? "*" : "", item.code(),
+                    Moved(OrNone(a.latest_start_date()), OrNone(b.latest_start_date())),
+                    Moved(OrNone(a.latest_finish_date()), OrNone(b.latest_finish_date())),
+                    Moved(OrNone(a.projected_finish_date()), OrNone(b.projected_finish_date()))});
+    }
+  }
+  if (!appear.empty()) absl::StrAppend(&out, "\n", appear.Render(options));
+  if (!vanish.empty()) absl::StrAppend(&out, "\n", vanish.Render(options));
+  if (!moves.empty()) {
+    absl::StrAppend(&out, "\n", moves.Render(options));
+    if (moved > kMovesShown && !options.wide && options.headers) {
+      absl::StrAppend(&out, "... and ", moved - kMovesShown,
+                      " more items whose dates move (-o wide lists them)\n");
+    }
+  }
+  if (appear.empty() && vanish.empty() && moves.empty()) {
+    out += "\nno item would start or stop applying, and no item's dates would move\n";
+  }
+  return out;
+}
+
 std::string RenderEvents(const v1::ListEventsResponse& response, const RenderOptions& options) {
   if (response.events().empty() && response.next_page_token().empty()) {
     return Nothing("no events", options);

@@ -105,6 +105,11 @@ std::string RenderLaunchList(const v1::ListLaunchesResponse& response,
 // One item, field by field (after `item update` and `item add`).
 std::string RenderItem(const v1::Item& item, const RenderOptions& options);
 std::string RenderReadiness(const v1::Readiness& readiness, const RenderOptions& options);
+// `launch what-if`: how the previewed launch `after` differs from `before` — the projected date
+// and slack, the critical path, the fees, the items that would start or stop applying, and the
+// items whose dates would move (all of them with options.wide, else the first ten).
+std::string RenderWhatIf(const v1::Launch& before, const v1::Launch& after,
+                         const RenderOptions& options);
 // One line per event; a hint for the next page when `response` has a token.
 std::string RenderEvents(const v1::ListEventsResponse& response, const RenderOptions& options);
 std::string RenderTemplates(const v1::ListTemplatesResponse& response,

@@ -1,5 +1,6 @@
 #include "cli/requests.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "absl/strings/ascii.h"
@@ -200,6 +201,42 @@ absl::StatusOr<v1::UpdateLaunchRequest> BuildUpdateLaunchRequest(const Invocatio
   }
   for (std::string& path : paths) request.mutable_update_mask()->add_paths(std::move(path));
   request.set_etag(invocation.Get("etag"));
+  return request;
+}
+
+absl::StatusOr<v1::UpdateLaunchRequest> BuildWhatIfRequest(const Invocation& invocation,
+                                                           const v1::Launch& current) {
+  Invocation adjusted = invocation;
+  const std::vector<std::string> added = invocation.GetAll("add_category");
+  const std::vector<std::string> removed = invocation.GetAll("remove_category");
+  if (!added.empty() || !removed.empty()) {
+    if (invocation.Has("categories")) {
+      return Usage(
+          "--categories sets the whole list: give it, or --add_category/--remove_category");
+    }
+    std::vector<std::string> categories(current.profile().service_categories().begin(),
+                                        current.profile().service_categories().end());
+    for (const std::string& category : added) {
+      if (std::find(categories.begin(), categories.end(), category) == categories.end()) {
+        categories.push_back(category);
+      }
+    }
+    for (const std::string& category : removed) {
+      categories.erase(std::remove(categories.begin(), categories.end(), category),
+                       categories.end());
+    }
+    const std::string joined = absl::StrJoin(categories, ",");
+    adjusted.flags["categories"] = joined;
+    adjusted.flag_values["categories"] = {joined};
+  }
+  absl::StatusOr<v1::UpdateLaunchRequest> request = BuildUpdateLaunchRequest(adjusted);
+  if (!request.ok()) {
+    if (absl::StrContains(request.status().message(), "changes nothing")) {
+      return Usage("'launch what-if' needs a change to preview, e.g. --target or --add_category");
+    }
+    return request.status();
+  }
+  request->set_validate_only(true);
   return request;
 }
 

@@ -48,6 +48,10 @@ absl::StatusOr<v1::ListLaunchesRequest> BuildListLaunchesRequest(const Invocatio
 v1::GetLaunchRequest BuildGetLaunchRequest(const Invocation& invocation);
 // The update mask holds exactly the fields whose flags were given.
 absl::StatusOr<v1::UpdateLaunchRequest> BuildUpdateLaunchRequest(const Invocation& invocation);
+// `launch what-if`: the update the flags describe, as a validate_only preview. --add_category and
+// --remove_category change `current`'s categories (unless --categories sets them whole).
+absl::StatusOr<v1::UpdateLaunchRequest> BuildWhatIfRequest(const Invocation& invocation,
+                                                           const v1::Launch& current);
 absl::StatusOr<v1::UpdateItemRequest> BuildUpdateItemRequest(const Invocation& invocation);
 absl::StatusOr<v1::AddItemRequest> BuildAddItemRequest(const Invocation& invocation);
 v1::GetReadinessRequest BuildGetReadinessRequest(const Invocation& invocation);

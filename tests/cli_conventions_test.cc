@@ -224,6 +224,45 @@ TEST_F(CliConventionsTest, ExitCodesAScriptCanTest) {
   EXPECT_THAT(waiting.output, HasSubstr("pending"));
 }
 
+TEST_F(CliConventionsTest, WhatIfWritesNothingAndEqualsTheChangeWhenApplied) {
+  const std::string launch = CreateLaunch();
+  const std::string server = "--server=" + checklist_->address;
+  const auto events = [&] {
+    return ParseJson<v1::ListEventsResponse>(
+               RunOk({server, "events", launch, "--all", "-o", "json"}))
+        .events_size();
+  };
+  const int before = events();
+  const std::vector<std::string> change = {"--takes_payments=false", "--target=2027-04-01"};
+  std::vector<std::string> what_if = {server, "launch", "what-if", launch};
+  what_if.insert(what_if.end(), change.begin(), change.end());
+  const std::string shown = RunOk(what_if);
+  EXPECT_THAT(shown, HasSubstr("(a preview: nothing was changed)"));
+  EXPECT_THAT(shown, HasSubstr("WOULD STOP APPLYING"));
+  EXPECT_THAT(shown, HasSubstr("WXPAY_MCH"));
+  what_if.insert(what_if.end(), {"-o", "json"});
+  const v1::Launch preview = ParseJson<v1::Launch>(RunOk(what_if));
+  EXPECT_EQ(events(), before) << "a preview emits no event";
+  EXPECT_EQ(ParseJson<v1::Launch>(RunOk({server, "launch", "show", launch, "-o", "json"}))
+                .target_launch_date(),
+            "2027-03-01");
+
+  std::vector<std::string> update = {server, "launch", "update", launch, "-o", "json"};
+  update.insert(update.end(), change.begin(), change.end());
+  const v1::Launch real = ParseJson<v1::Launch>(RunOk(update));
+  EXPECT_GT(events(), before);
+  EXPECT_EQ(preview.target_launch_date(), real.target_launch_date());
+  EXPECT_EQ(preview.schedule().projected_launch_date(), real.schedule().projected_launch_date());
+  EXPECT_EQ(preview.schedule().critical_path_size(), real.schedule().critical_path_size());
+  ASSERT_EQ(preview.items_size(), real.items_size());
+  for (int i = 0; i < real.items_size(); ++i) {
+    EXPECT_EQ(preview.items(i).status(), real.items(i).status()) << real.items(i).code();
+    EXPECT_EQ(preview.items(i).schedule().latest_finish_date(),
+              real.items(i).schedule().latest_finish_date())
+        << real.items(i).code();
+  }
+}
+
 TEST_F(CliConventionsTest, ItemCodesInAnyCase) {
   const std::string launch = CreateLaunch();
   const std::string item = RunOk({"--server=" + checklist_->address, "item", "update", launch,

@@ -301,7 +301,7 @@ std::string LaunchService::NewLaunchId() {
 
 absl::StatusOr<LaunchState> LaunchService::CreateLaunch(const NewLaunch& original,
                                                         const std::string& request_id,
-                                                        const Actor& actor) {
+                                                        const Actor& actor, WriteMode mode) {
   NewLaunch request = original;
   if (request.time_zone.empty()) request.time_zone = std::string(kDefaultTimeZone);
   if (request.template_id.empty()) request.template_id = std::string(kDefaultTemplateId);
@@ -375,6 +375,7 @@ absl::StatusOr<LaunchState> LaunchService::CreateLaunch(const NewLaunch& origina
         ItemEvent(EventType::kItemCreated, launch, item, actor, now,
                   absl::StrCat(ItemStatusName(item.status), ": ", item.applicability_reason)));
   }
+  if (mode == WriteMode::kValidateOnly) return state;
   absl::StatusOr<std::vector<Event>> committed = CommitAndPublish(changes);
   if (!committed.ok()) return committed.status();
   return state;
@@ -459,7 +460,7 @@ absl::StatusOr<LaunchPage> LaunchService::ListLaunches(const LaunchListFilter& f
 absl::StatusOr<LaunchState> LaunchService::UpdateLaunch(const std::string& launch_id,
                                                         const LaunchPatch& original_patch,
                                                         std::optional<int64_t> expected_version,
-                                                        const Actor& actor) {
+                                                        const Actor& actor, WriteMode mode) {
   LaunchPatch patch = original_patch;
   if (patch.service_categories) NormalizeCategories(*patch.service_categories);
   if (absl::Status s = ValidateLaunchPatch(patch); !s.ok()) return s;
@@ -570,6 +571,7 @@ absl::StatusOr<LaunchState> LaunchService::UpdateLaunch(const std::string& launc
                                item.applicability_reason)));
   }
   RecordScheduleMoves(state, persisted, changed_codes, actor, now, changes);
+  if (mode == WriteMode::kValidateOnly) return state;
   absl::StatusOr<std::vector<Event>> committed = CommitAndPublish(changes);
   if (!committed.ok()) return committed.status();
   return state;

@@ -149,11 +149,17 @@ class LaunchService {
                 const WorkingCalendar* calendar, const Clock* clock, EventHub* event_hub = nullptr,
                 LaunchServiceLimits limits = {});
 
+  // How a change is carried out: committed with its events, or previewed (AIP-163's
+  // validate_only): checked and computed exactly as the commit would be, then dropped, so nothing
+  // is written and no event is emitted.
+  enum class WriteMode { kCommit, kValidateOnly };
+
   // Creates a launch. With a request id, a retry of the same request returns the launch it
   // created; the same id with a different request is ALREADY_EXISTS. RESOURCE_EXHAUSTED when the
-  // tenant already has max_launches_per_tenant launches.
+  // tenant already has max_launches_per_tenant launches. A preview's launch has an id that
+  // nothing stores.
   absl::StatusOr<LaunchState> CreateLaunch(const NewLaunch& request, const std::string& request_id,
-                                           const Actor& actor);
+                                           const Actor& actor, WriteMode mode = WriteMode::kCommit);
   // The launch, schedules computed as of today (once per stored state and day: ScheduleCache);
   // with its items unless `with_items` is false (then `items` is empty).
   absl::StatusOr<LaunchState> GetLaunch(const std::string& launch_id, bool with_items = true);
@@ -174,7 +180,7 @@ class LaunchService {
   // `expected_version` (from an etag), when set, must match or the call is ABORTED.
   absl::StatusOr<LaunchState> UpdateLaunch(const std::string& launch_id, const LaunchPatch& patch,
                                            std::optional<int64_t> expected_version,
-                                           const Actor& actor);
+                                           const Actor& actor, WriteMode mode = WriteMode::kCommit);
   absl::StatusOr<Item> UpdateItem(const std::string& launch_id, const std::string& code,
                                   const ItemPatch& patch, std::optional<int64_t> expected_version,
                                   const Actor& actor);

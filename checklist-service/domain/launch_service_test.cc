@@ -19,6 +19,7 @@
 namespace preflight::checklist {
 namespace {
 
+using ::preflight::testing::IsOkAndHolds;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -112,6 +113,83 @@ class LaunchServiceTest : public ::testing::Test {
   std::unique_ptr<FlakyStore> store_;
   std::unique_ptr<LaunchService> service_;
 };
+
+// What a preview and the real change must agree on: the launch's schedule and fees, and each
+// item's applicability and dates.
+void ExpectSameOutcome(const LaunchState& preview, const LaunchState& real) {
+  EXPECT_EQ(preview.launch.schedule.projected_launch, real.launch.schedule.projected_launch);
+  EXPECT_EQ(preview.launch.schedule.critical_path, real.launch.schedule.critical_path);
+  EXPECT_EQ(preview.launch.schedule.fees_expected, real.launch.schedule.fees_expected);
+  EXPECT_EQ(preview.launch.schedule.at_risk, real.launch.schedule.at_risk);
+  EXPECT_EQ(preview.launch.version, real.launch.version);
+  ASSERT_EQ(preview.items.size(), real.items.size());
+  for (size_t i = 0; i < real.items.size(); ++i) {
+    const Item& a = preview.items[i];
+    const Item& b = real.items[i];
+    EXPECT_EQ(a.code, b.code);
+    EXPECT_EQ(a.status, b.status) << a.code;
+    EXPECT_EQ(a.applicability_reason, b.applicability_reason) << a.code;
+    EXPECT_EQ(a.version, b.version) << a.code;
+    EXPECT_TRUE(a.schedule.SameDates(b.schedule)) << a.code;
+  }
+}
+
+TEST_F(LaunchServiceTest, ValidateOnlyCreateComputesTheLaunchAndStoresNothing) {
+  const LaunchState existing = CreateShop();
+  absl::StatusOr<EventPage> before = service_->ListEvents(existing.launch.id, 0, 200);
+  ASSERT_TRUE(before.ok()) << before.status();
+
+  absl::StatusOr<LaunchState> preview =
+      service_->CreateLaunch(Shop(), "", actor_, LaunchService::WriteMode::kValidateOnly);
+  ASSERT_TRUE(preview.ok()) << preview.status();
+  EXPECT_FALSE(preview->items.empty());
+  ExpectSameOutcome(*preview, existing);
+  // Nothing was stored: the tenant still has one launch, the preview's id names nothing.
+  EXPECT_THAT(checklist_.store()->CountLaunches("acme"), IsOkAndHolds(1));
+  EXPECT_EQ(service_->GetLaunch(preview->launch.id).status().code(), absl::StatusCode::kNotFound);
+  // A preview is checked as the real create is.
+  NewLaunch bad = Shop();
+  bad.profile.province = "XX";
+  EXPECT_EQ(service_->CreateLaunch(bad, "", actor_, LaunchService::WriteMode::kValidateOnly)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(LaunchServiceTest, ValidateOnlyUpdateEqualsTheRealChangeAndWritesNothing) {
+  const LaunchState created = CreateShop();
+  const std::string id = created.launch.id;
+  absl::StatusOr<EventPage> before = service_->ListEvents(id, 0, 200);
+  ASSERT_TRUE(before.ok()) << before.status();
+
+  LaunchPatch patch;
+  patch.takes_payments = false;
+  patch.service_categories = std::vector<std::string>{"ecommerce", "tools"};
+  patch.target_launch_date = absl::CivilDay(2027, 1, 20);
+  absl::StatusOr<LaunchState> preview = service_->UpdateLaunch(
+      id, patch, std::nullopt, actor_, LaunchService::WriteMode::kValidateOnly);
+  ASSERT_TRUE(preview.ok()) << preview.status();
+  EXPECT_EQ(preview->FindItem("WXPAY_MCH")->status, ItemStatus::kNotApplicable);
+  EXPECT_EQ(preview->launch.target_launch_date, absl::CivilDay(2027, 1, 20));
+
+  // Written nowhere: the stored launch, its items and its events are as they were.
+  absl::StatusOr<LaunchState> stored = service_->GetLaunch(id);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->launch.version, created.launch.version);
+  EXPECT_EQ(stored->launch.target_launch_date, created.launch.target_launch_date);
+  EXPECT_EQ(stored->FindItem("WXPAY_MCH")->status, created.FindItem("WXPAY_MCH")->status);
+  absl::StatusOr<EventPage> after_preview = service_->ListEvents(id, 0, 200);
+  ASSERT_TRUE(after_preview.ok());
+  EXPECT_EQ(after_preview->events.size(), before->events.size());
+
+  // The real change gives what the preview said.
+  absl::StatusOr<LaunchState> real = service_->UpdateLaunch(id, patch, std::nullopt, actor_);
+  ASSERT_TRUE(real.ok()) << real.status();
+  ExpectSameOutcome(*preview, *real);
+  absl::StatusOr<EventPage> after_real = service_->ListEvents(id, 0, 200);
+  ASSERT_TRUE(after_real.ok());
+  EXPECT_GT(after_real->events.size(), before->events.size());
+}
 
 TEST_F(LaunchServiceTest, IndividualLaunchPaysThirtyYuanAndHasNoMerchantNumber) {
   NewLaunch request = Shop();

@@ -157,7 +157,9 @@ grpc::Status ChecklistGrpcService::CreateLaunch(grpc::ServerContext* context,
     return ToGrpcStatus(auth::OutOfTenantScope(*principal, launch->tenant));
   }
   absl::StatusOr<LaunchState> created =
-      service_->CreateLaunch(*launch, request->request_id(), ActorOf(*context, *principal));
+      service_->CreateLaunch(*launch, request->request_id(), ActorOf(*context, *principal),
+                             request->validate_only() ? LaunchService::WriteMode::kValidateOnly
+                                                      : LaunchService::WriteMode::kCommit);
   if (!created.ok()) return ToGrpcStatus(created.status());
   *response = ToProto(*created, /*with_items=*/true);
   return grpc::Status::OK;
@@ -286,7 +288,9 @@ grpc::Status ChecklistGrpcService::UpdateLaunch(grpc::ServerContext* context,
   }
   if (absl::Status s = CheckLaunchVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<LaunchState> updated =
-      service_->UpdateLaunch(*id, *patch, expected_version, ActorOf(*context, *principal));
+      service_->UpdateLaunch(*id, *patch, expected_version, ActorOf(*context, *principal),
+                             request->validate_only() ? LaunchService::WriteMode::kValidateOnly
+                                                      : LaunchService::WriteMode::kCommit);
   if (!updated.ok()) return ToGrpcStatus(updated.status());
   *response = ToProto(*updated, /*with_items=*/true);
   return grpc::Status::OK;
