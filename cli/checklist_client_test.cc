@@ -1,14 +1,17 @@
 #include "cli/checklist_client.h"
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <sstream>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "cli/cli.h"
 #include "cli/testing/cli_testing.h"
 #include "gmock/gmock.h"
+#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
@@ -89,6 +92,52 @@ TEST(ConnectToServerTest, UnreachableServerIsAnRpcError) {
   EXPECT_EQ(code, kExitRpcError);
   EXPECT_THAT(err.str(), StartsWith("error: UNAVAILABLE: "));
   EXPECT_EQ(out.str(), "");
+}
+
+// Answers UNAVAILABLE to the first GetLaunch and the first UpdateItem, then serves.
+class BrieflyUnavailableService : public v1::ChecklistService::Service {
+ public:
+  grpc::Status GetLaunch(grpc::ServerContext*, const v1::GetLaunchRequest* request,
+                         v1::Launch* response) override {
+    if (reads_++ == 0) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "busy, try again");
+    response->set_name(request->name());
+    return grpc::Status::OK;
+  }
+  grpc::Status UpdateItem(grpc::ServerContext*, const v1::UpdateItemRequest*, v1::Item*) override {
+    if (writes_++ == 0) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "busy, try again");
+    return grpc::Status::OK;
+  }
+  std::atomic<int> reads_{0};
+  std::atomic<int> writes_{0};
+};
+
+TEST(ConnectToServerTest, ReadsAreRetriedOnUnavailableWritesAreNot) {
+  BrieflyUnavailableService service;
+  int port = 0;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+  GlobalOptions options;
+  options.server = absl::StrCat("127.0.0.1:", port);
+  options.timeout = absl::Seconds(10);
+  std::unique_ptr<ChecklistClient> client = ConnectToServer(options);
+
+  v1::GetLaunchRequest get;
+  get.set_name("launches/l1");
+  v1::Launch launch;
+  const grpc::Status read = client->GetLaunch(get, &launch);
+  EXPECT_TRUE(read.ok()) << read.error_message();
+  EXPECT_EQ(launch.name(), "launches/l1");
+  EXPECT_EQ(service.reads_, 2);
+
+  v1::UpdateItemRequest update;
+  v1::Item item;
+  const grpc::Status write = client->UpdateItem(update, &item);
+  EXPECT_EQ(write.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(service.writes_, 1);
+  server->Shutdown();
 }
 
 }  // namespace

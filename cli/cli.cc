@@ -570,9 +570,38 @@ int DispatchNotifier(const Invocation& invocation, Runner& runner) {
   return runner.UsageError(absl::InvalidArgumentError(absl::StrCat("no handler for ", command)));
 }
 
+// Reads are retried by gRPC itself on UNAVAILABLE (a connection that failed or dropped, a
+// service that was briefly busy): three tries within a second, so a service that is down still
+// fails fast. Writes are not: a lost answer must not become a second change.
+constexpr char kRetryReads[] = R"json({"methodConfig": [{
+  "name": [
+    {"service": "preflight.v1.ChecklistService", "method": "GetLaunch"},
+    {"service": "preflight.v1.ChecklistService", "method": "ListLaunches"},
+    {"service": "preflight.v1.ChecklistService", "method": "GetReadiness"},
+    {"service": "preflight.v1.ChecklistService", "method": "ListEvents"},
+    {"service": "preflight.v1.ChecklistService", "method": "ListTemplates"},
+    {"service": "preflight.v1.NotifierService", "method": "ListReminders"},
+    {"service": "preflight.v1.NotifierService", "method": "ListDeliveries"},
+    {"service": "preflight.v1.NotifierService", "method": "ListRecipients"},
+    {"service": "preflight.v1.NotifierService", "method": "GetRecipient"},
+    {"service": "preflight.v1.NotifierService", "method": "ListInboxMessages"},
+    {"service": "preflight.v1.NotifierService", "method": "GetSubscriptionStatus"},
+    {"service": "preflight.v1.AuthService", "method": "ListTokens"},
+    {"service": "preflight.v1.AuthService", "method": "GetCallerIdentity"}
+  ],
+  "retryPolicy": {
+    "maxAttempts": 3,
+    "initialBackoff": "0.1s",
+    "maxBackoff": "0.4s",
+    "backoffMultiplier": 2,
+    "retryableStatusCodes": ["UNAVAILABLE"]
+  }
+}]})json";
+
 // A channel to `address`, over TLS when `tls` says so.
 std::shared_ptr<grpc::Channel> ConnectTo(const std::string& address, const ClientTls& tls) {
   grpc::ChannelArguments args;
+  args.SetServiceConfigJSON(kRetryReads);
   tls.Apply(args);
   return grpc::CreateCustomChannel(address, tls.credentials, args);
 }
