@@ -70,9 +70,7 @@ absl::StatusOr<std::string> ParseBool(absl::string_view flag, absl::string_view 
 
 // Whether the flag argument `arg` takes the next argument as its value ("--tenant acme").
 bool TakesNextArgument(absl::string_view arg, absl::string_view command) {
-  if (absl::StrContains(arg, '=')) return false;
-  const FlagSpec* flag = FindFlag(FlagNameOfArgument(arg), command);
-  return flag != nullptr && !flag->IsBool();
+  return !absl::StrContains(arg, '=') && FlagTakesValue(FlagNameOfArgument(arg), command);
 }
 
 // How far the words of `args` reach into the command tree: the deepest command or group they

@@ -402,6 +402,11 @@ const FlagSpec* FindFlag(absl::string_view name, absl::string_view command) {
   return general;
 }
 
+bool FlagTakesValue(absl::string_view name, absl::string_view command) {
+  const FlagSpec* flag = FindFlag(name, command);
+  return flag != nullptr && !flag->IsBool();
+}
+
 char ShortFlag(absl::string_view name) {
   if (name == "output") return 'o';
   if (name == "help") return 'h';

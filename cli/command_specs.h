@@ -66,6 +66,8 @@ bool IsHiddenFlag(absl::string_view name);
 // The flag `name` as `command` reads it (its variant for the command if it has one); any command
 // when `command` is empty. Null for an unknown flag.
 const FlagSpec* FindFlag(absl::string_view name, absl::string_view command = "");
+// Whether flag `name` of `command` is known and takes a value (is not boolean).
+bool FlagTakesValue(absl::string_view name, absl::string_view command = "");
 // The one-letter form of a flag ('o' for --output), or 0.
 char ShortFlag(absl::string_view name);
 // The values a flag takes, for completion ("table", "wide", ... for --output); empty for free

@@ -59,11 +59,6 @@ end
 complete -c preflight -f -a '(__preflight_complete)'
 )";
 
-bool TakesValue(absl::string_view name, absl::string_view path) {
-  const FlagSpec* flag = FindFlag(name, path);
-  return flag != nullptr && !flag->IsBool();
-}
-
 std::vector<std::string> ContextNames(const Environment& env) {
   std::vector<std::string> names;
   if (env.getenv == nullptr) return names;
@@ -161,7 +156,7 @@ std::string CompletionCandidates(const std::vector<std::string>& words, const En
     }
     if (absl::StartsWith(word, "-") && word.size() > 1) {
       const std::string name = FlagNameOfArgument(word);
-      if (!absl::StrContains(word, '=') && TakesValue(name, path) &&
+      if (!absl::StrContains(word, '=') && FlagTakesValue(name, path) &&
           !(i + 1 < done.size() && done[i + 1] == "=")) {
         awaiting_value = name;
       }

@@ -145,8 +145,8 @@ std::string TheOneLaunch(const Entries& entries) {
 
 // "ICP_FILING" for "launches/l1/items/ICP_FILING".
 std::string ItemCodeOf(absl::string_view item) {
-  const size_t slash = item.rfind('/');
-  return std::string(slash == absl::string_view::npos ? item : item.substr(slash + 1));
+  absl::StatusOr<api::ItemKey> key = api::ParseItemName(item, "item");
+  return key.ok() ? key->code : std::string(item);
 }
 
 // `codes_only`: every reminder is about one launch, named above the table, so ITEM is the code.

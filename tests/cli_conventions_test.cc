@@ -77,6 +77,26 @@ class CliConventionsTest : public testing::ServicePairTest {
     return result.ok() ? *result : CommandResult{};
   }
 
+  // Whether Debian's Python reads the same document from each text (JSON, or YAML for a name
+  // ending in .yaml): an independent reader, not the CLI's own code.
+  ::testing::AssertionResult SameDocuments(
+      const std::vector<std::pair<std::string, std::string>>& files) {
+    std::string paths;
+    for (const auto& [name, text] : files) {
+      std::ofstream(dir_.Join(name)) << text;
+      absl::StrAppend(&paths, " ", dir_.Join(name));
+    }
+    const CommandResult read =
+        Shell("/bin/sh",
+              "python3 -c 'import json, sys, yaml\n"
+              "docs = [yaml.safe_load(open(p)) if p.endswith(\".yaml\") else json.load(open(p)) "
+              "for p in sys.argv[1:]]\n"
+              "sys.exit(0 if all(d == docs[0] for d in docs) else 1)'" +
+                  paths);
+    if (read.exit_code == 0) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "the documents differ" << paths << "\n" << read.output;
+  }
+
   const std::string config_path_ = dir_.Join("config/preflight/config.yaml");
 };
 
@@ -152,26 +172,12 @@ TEST_F(CliConventionsTest, OutputFormats) {
       testing::CallOk(checklist_stub_.get(), &v1::ChecklistService::Stub::GetLaunch, request);
   std::string canonical;
   ASSERT_TRUE(google::protobuf::util::MessageToJsonString(answer, &canonical).ok());
-  std::ofstream(dir_.Join("grpc.json")) << canonical;
-  std::ofstream(dir_.Join("cli.json")) << json;
-  CommandResult equal =
-      Shell("/bin/sh",
-            "python3 -c 'import json, sys; sys.exit(0 if json.load(open(sys.argv[1])) == "
-            "json.load(open(sys.argv[2])) else 1)' " +
-                dir_.Join("grpc.json") + " " + dir_.Join("cli.json"));
-  EXPECT_EQ(equal.exit_code, 0) << equal.output;
+  EXPECT_TRUE(SameDocuments({{"grpc.json", canonical}, {"cli.json", json}}));
   EXPECT_THAT(json, ::testing::StartsWith("{\n  \""));  // two-space indentation, as buf curl
 
   // YAML with the same content: Debian's PyYAML reads it back equal to the JSON.
   const std::string yaml = RunOk({server, "launch", "show", launch, "-o", "yaml"});
-  std::ofstream(dir_.Join("launch.yaml")) << yaml;
-  std::ofstream(dir_.Join("launch.json")) << json;
-  CommandResult same =
-      Shell("/bin/sh",
-            "python3 -c 'import json, sys, yaml; a = yaml.safe_load(open(sys.argv[1])); "
-            "b = json.load(open(sys.argv[2])); sys.exit(0 if a == b else 1)' " +
-                dir_.Join("launch.yaml") + " " + dir_.Join("launch.json"));
-  EXPECT_EQ(same.exit_code, 0) << same.output << yaml;
+  EXPECT_TRUE(SameDocuments({{"cli.yaml", yaml}, {"cli.json", json}})) << yaml;
 
   EXPECT_EQ(RunOk({server, "launch", "list", "-o", "name"}), launch + "\n");
   // Field selection, kubectl's way.
