@@ -24,8 +24,9 @@ struct SourceFile {
 
 // What the files describe, before it goes into a WorkingCalendar.
 struct CalendarTables {
+  std::vector<std::string> regions;
   std::set<int> years;
-  std::map<absl::CivilDay, std::string> holidays;
+  std::map<absl::CivilDay, HolidayNames> holidays;
   std::set<absl::CivilDay> makeup_workdays;
 };
 
@@ -99,11 +100,12 @@ absl::Status AddHoliday(const std::string& source, int year, const v1::Holiday& 
                      absl::StrCat(what, ": ", FormatCivilDay(day),
                                   " is also listed as a make-up working day"));
     }
-    const auto [it, inserted] = tables.holidays.emplace(day, name);
+    const auto [it, inserted] =
+        tables.holidays.emplace(day, HolidayNames{holiday.name_zh(), holiday.name_en()});
     if (!inserted) {
-      return ErrorAt(
-          source, Line(info, holiday, "first_day"),
-          absl::StrCat(what, ": ", FormatCivilDay(day), " already belongs to '", it->second, "'"));
+      return ErrorAt(source, Line(info, holiday, "first_day"),
+                     absl::StrCat(what, ": ", FormatCivilDay(day), " already belongs to '",
+                                  it->second.Display(), "'"));
     }
   }
   for (int i = 0; i < holiday.makeup_workdays_size(); ++i) {
@@ -128,7 +130,7 @@ absl::Status AddHoliday(const std::string& source, int year, const v1::Holiday& 
     if (const auto it = tables.holidays.find(*day); it != tables.holidays.end()) {
       return ErrorAt(source, line,
                      absl::StrCat(what, ": make-up working day ", text, " is a day off of '",
-                                  it->second, "'"));
+                                  it->second.Display(), "'"));
     }
     tables.makeup_workdays.insert(*day);
   }
@@ -137,6 +139,10 @@ absl::Status AddHoliday(const std::string& source, int year, const v1::Holiday& 
 
 absl::Status AddFile(const SourceFile& source, YearOrigins& origins, CalendarTables& tables) {
   const v1::CalendarFile& file = *source.file;
+  if (!file.region().empty() && std::find(tables.regions.begin(), tables.regions.end(),
+                                          file.region()) == tables.regions.end()) {
+    tables.regions.push_back(file.region());
+  }
   for (int y = 0; y < file.years_size(); ++y) {
     const v1::CalendarYear& year = file.years(y);
     const TextFormat::ParseInfoTree* year_info = Nested(source.info, file, "years", y);
@@ -244,6 +250,7 @@ absl::StatusOr<WorkingCalendar> WorkingCalendar::FromProtos(
   absl::StatusOr<CalendarTables> tables = Collect(sources);
   if (!tables.ok()) return tables.status();
   WorkingCalendar calendar;
+  calendar.regions_ = std::move(tables->regions);
   calendar.known_years_ = std::move(tables->years);
   calendar.holidays_ = std::move(tables->holidays);
   calendar.makeup_workdays_ = std::move(tables->makeup_workdays);
@@ -274,6 +281,7 @@ absl::StatusOr<WorkingCalendar> WorkingCalendar::LoadFromDirectories(
   absl::StatusOr<CalendarTables> tables = LoadTables(paths);
   if (!tables.ok()) return tables.status();
   WorkingCalendar calendar;
+  calendar.regions_ = std::move(tables->regions);
   calendar.known_years_ = std::move(tables->years);
   calendar.holidays_ = std::move(tables->holidays);
   calendar.makeup_workdays_ = std::move(tables->makeup_workdays);
@@ -284,6 +292,7 @@ absl::StatusOr<WorkingCalendar> WorkingCalendar::LoadFromFile(const std::string&
   absl::StatusOr<CalendarTables> tables = LoadTables({path});
   if (!tables.ok()) return tables.status();
   WorkingCalendar calendar;
+  calendar.regions_ = std::move(tables->regions);
   calendar.known_years_ = std::move(tables->years);
   calendar.holidays_ = std::move(tables->holidays);
   calendar.makeup_workdays_ = std::move(tables->makeup_workdays);
@@ -303,7 +312,23 @@ bool WorkingCalendar::IsConfirmed(absl::CivilDay day) const {
 std::optional<std::string> WorkingCalendar::HolidayName(absl::CivilDay day) const {
   const auto it = holidays_.find(day);
   if (it == holidays_.end()) return std::nullopt;
+  return it->second.Display();
+}
+
+std::optional<HolidayNames> WorkingCalendar::Holiday(absl::CivilDay day) const {
+  const auto it = holidays_.find(day);
+  if (it == holidays_.end()) return std::nullopt;
   return it->second;
+}
+
+std::vector<absl::CivilDay> WorkingCalendar::MakeupWorkdays(absl::CivilDay first,
+                                                            absl::CivilDay last) const {
+  std::vector<absl::CivilDay> days;
+  for (auto it = makeup_workdays_.lower_bound(first); it != makeup_workdays_.end() && *it <= last;
+       ++it) {
+    days.push_back(*it);
+  }
+  return days;
 }
 
 CalendarDay WorkingCalendar::AddWorkingDays(absl::CivilDay from, int n) const {
@@ -351,5 +376,11 @@ WorkingDayCount WorkingCalendar::WorkingDaysBetween(absl::CivilDay from, absl::C
 }
 
 std::set<int> WorkingCalendar::known_years() const { return known_years_; }
+
+std::string HolidayNames::Display() const {
+  if (zh.empty()) return en;
+  if (en.empty()) return zh;
+  return absl::StrCat(zh, " ", en);
+}
 
 }  // namespace preflight

@@ -29,6 +29,14 @@ struct WorkingDayCount {
   std::vector<int> unconfirmed_years;
 };
 
+// A public holiday's names, as its calendar file gives them (either may be empty).
+struct HolidayNames {
+  std::string zh;
+  std::string en;
+  // "国庆节 National Day", or whichever of the two is given.
+  std::string Display() const;
+};
+
 // Mainland China working days: Monday-Friday minus public holidays, plus make-up working days
 // (调休). Immutable once built, so it can be shared across threads.
 class WorkingCalendar {
@@ -54,6 +62,10 @@ class WorkingCalendar {
   bool IsConfirmed(absl::CivilDay day) const;
   // Name of the holiday `day` falls in, e.g. "国庆节 National Day".
   std::optional<std::string> HolidayName(absl::CivilDay day) const;
+  // The same names apart.
+  std::optional<HolidayNames> Holiday(absl::CivilDay day) const;
+  // The make-up working days (weekend days that are working days) in [first, last], ascending.
+  std::vector<absl::CivilDay> MakeupWorkdays(absl::CivilDay first, absl::CivilDay last) const;
 
   // n > 0: the n-th working day strictly after `from`; n < 0: the |n|-th working day strictly
   // before `from`; n == 0: `from` itself.
@@ -68,10 +80,13 @@ class WorkingCalendar {
   WorkingDayCount WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to) const;
 
   std::set<int> known_years() const;
+  // The regions the calendar files name, e.g. {"CN-mainland"}, in load order.
+  const std::vector<std::string>& regions() const { return regions_; }
 
  private:
+  std::vector<std::string> regions_;
   std::set<int> known_years_;
-  std::map<absl::CivilDay, std::string> holidays_;  // day -> holiday name
+  std::map<absl::CivilDay, HolidayNames> holidays_;
   std::set<absl::CivilDay> makeup_workdays_;
 };
 

@@ -208,6 +208,8 @@ class LaunchService {
   void AwaitPublished();
 
   const TemplateCatalog& catalog() const { return *catalog_; }
+  // The working-day calendar the schedules are counted on.
+  const WorkingCalendar& calendar() const { return *calendar_; }
 
  private:
   // Today's date in the launch's time zone.

@@ -425,6 +425,22 @@ grpc::Status ChecklistGrpcService::ListTemplates(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status ChecklistGrpcService::GetWorkingCalendar(grpc::ServerContext* context,
+                                                      const v1::GetWorkingCalendarRequest* request,
+                                                      v1::WorkingCalendar* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kRead);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<CalendarDates> dates = CalendarDatesFromProto(*request);
+  if (!dates.ok()) return ToGrpcStatus(dates.status());
+  absl::StatusOr<CalendarRange> range =
+      DescribeCalendarRange(service_->calendar(), dates->start, dates->end);
+  if (!range.ok()) return ToGrpcStatus(range.status());
+  *response = ToProto(*range);
+  return grpc::Status::OK;
+}
+
 // One WatchEvents stream. Its EventWatch and its message are guarded by mu_; gRPC calls are made
 // with no lock held (a reaction may run inline in them), in the order they were decided.
 // Blocking work stays off gRPC's callback threads, which must never block, and off the hub's

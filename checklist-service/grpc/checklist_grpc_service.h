@@ -69,6 +69,10 @@ class ChecklistGrpcService final : public ChecklistServiceBase {
   // sends it (EncodedEventCache); the request is parsed here.
   grpc::ServerWriteReactor<grpc::ByteBuffer>* WatchEvents(grpc::CallbackServerContext* context,
                                                           const grpc::ByteBuffer* request) override;
+  // Any authenticated caller: the calendar holds no tenant's data.
+  grpc::Status GetWorkingCalendar(grpc::ServerContext* context,
+                                  const v1::GetWorkingCalendarRequest* request,
+                                  v1::WorkingCalendar* response) override;
 
  private:
   class WatchReactor;

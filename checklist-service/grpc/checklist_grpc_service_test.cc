@@ -24,7 +24,9 @@ namespace preflight::checklist {
 namespace {
 
 using ::testing::Contains;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 using ::testing::Not;
 
 absl::Time ShanghaiTime(int y, int m, int d, int hh = 10) {
@@ -930,6 +932,50 @@ TEST_F(ChecklistGrpcServiceTest, ListTemplatesReturnsTheCatalogue) {
   v1::ListTemplatesRequest request;
   request.set_page_size(-5);
   EXPECT_STATUS(stub_->ListTemplates(&bad, request, &response), INVALID_ARGUMENT, "page_size");
+}
+
+// ---- GetWorkingCalendar -------------------------------------------------------------------------
+
+TEST_F(ChecklistGrpcServiceTest, GetWorkingCalendarAnswersTheLoadedCalendar) {
+  grpc::ClientContext context;
+  v1::GetWorkingCalendarRequest request;
+  request.set_start_date("2026-02-13");
+  request.set_end_date("2026-02-24");
+  v1::WorkingCalendar calendar;
+  ASSERT_OK(stub_->GetWorkingCalendar(&context, request, &calendar));
+  EXPECT_THAT(calendar.regions(), ElementsAre("CN-mainland"));
+  EXPECT_EQ(calendar.start_date(), "2026-02-13");
+  EXPECT_EQ(calendar.end_date(), "2026-02-24");
+  // Spring Festival 2026: Feb 15-23 off; Saturday Feb 14 is a make-up working day.
+  std::vector<std::string> off;
+  for (const v1::NonWorkingDay& day : calendar.non_working_days()) {
+    off.push_back(day.date());
+    EXPECT_EQ(day.holiday_name_zh(), "春节") << day.date();
+    EXPECT_EQ(day.holiday_name_en(), "Spring Festival") << day.date();
+  }
+  EXPECT_THAT(off, ElementsAre("2026-02-15", "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19",
+                               "2026-02-20", "2026-02-21", "2026-02-22", "2026-02-23"));
+  EXPECT_THAT(calendar.makeup_workdays(), ElementsAre("2026-02-14"));
+  EXPECT_THAT(calendar.unconfirmed_years(), IsEmpty());
+}
+
+TEST_F(ChecklistGrpcServiceTest, GetWorkingCalendarRejectsBadRanges) {
+  v1::WorkingCalendar calendar;
+  const auto call = [&](const std::string& start, const std::string& end) {
+    grpc::ClientContext context;
+    v1::GetWorkingCalendarRequest request;
+    request.set_start_date(start);
+    request.set_end_date(end);
+    return stub_->GetWorkingCalendar(&context, request, &calendar);
+  };
+  EXPECT_STATUS(call("", "2026-01-01"), INVALID_ARGUMENT, "start_date: required");
+  EXPECT_STATUS(call("2026-01-01", ""), INVALID_ARGUMENT, "end_date: required");
+  EXPECT_STATUS(call("2026-02-30", "2026-03-01"), INVALID_ARGUMENT, "start_date");
+  EXPECT_STATUS(call("2026-03-01", "2026-02-01"), INVALID_ARGUMENT, "end_date");
+  EXPECT_STATUS(call("2026-01-01", "2029-01-01"), INVALID_ARGUMENT, "end_date");
+  EXPECT_OK(call("2026-01-01", "2028-12-31"));
+  EXPECT_GT(calendar.non_working_days_size(), 300);
+  EXPECT_THAT(calendar.unconfirmed_years(), ElementsAre(2027, 2028));
 }
 
 }  // namespace

@@ -541,4 +541,28 @@ absl::StatusOr<NewItem> NewItemFromProto(const v1::Item& item) {
   return out;
 }
 
+absl::StatusOr<CalendarDates> CalendarDatesFromProto(const v1::GetWorkingCalendarRequest& request) {
+  absl::StatusOr<absl::CivilDay> start = ParseRequiredDate(request.start_date(), "start_date");
+  if (!start.ok()) return start.status();
+  absl::StatusOr<absl::CivilDay> end = ParseRequiredDate(request.end_date(), "end_date");
+  if (!end.ok()) return end.status();
+  return CalendarDates{*start, *end};
+}
+
+v1::WorkingCalendar ToProto(const CalendarRange& range) {
+  v1::WorkingCalendar out;
+  for (const std::string& region : range.regions) out.add_regions(region);
+  out.set_start_date(FormatCivilDay(range.start));
+  out.set_end_date(FormatCivilDay(range.end));
+  for (const DayOff& off : range.days_off) {
+    v1::NonWorkingDay* day = out.add_non_working_days();
+    day->set_date(FormatCivilDay(off.day));
+    day->set_holiday_name_zh(off.holiday.zh);
+    day->set_holiday_name_en(off.holiday.en);
+  }
+  for (absl::CivilDay day : range.makeup_workdays) out.add_makeup_workdays(FormatCivilDay(day));
+  for (int year : range.unconfirmed_years) out.add_unconfirmed_years(year);
+  return out;
+}
+
 }  // namespace preflight::checklist

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "checklist-service/domain/calendar_range.h"
 #include "checklist-service/domain/launch_service.h"
 #include "checklist-service/domain/model.h"
 #include "google/protobuf/field_mask.pb.h"
@@ -38,5 +39,14 @@ absl::StatusOr<LaunchPatch> LaunchPatchFromProto(const v1::Launch& launch,
 absl::StatusOr<ItemPatch> ItemPatchFromProto(const v1::Item& item,
                                              const google::protobuf::FieldMask& mask);
 absl::StatusOr<NewItem> NewItemFromProto(const v1::Item& item);
+
+// GetWorkingCalendar's range, [start_date, end_date]; INVALID_ARGUMENT naming a missing or
+// malformed date.
+struct CalendarDates {
+  absl::CivilDay start;
+  absl::CivilDay end;
+};
+absl::StatusOr<CalendarDates> CalendarDatesFromProto(const v1::GetWorkingCalendarRequest& request);
+v1::WorkingCalendar ToProto(const CalendarRange& range);
 
 }  // namespace preflight::checklist
