@@ -50,6 +50,10 @@ class GrpcChecklistClient : public ChecklistClient {
                              v1::ListTemplatesResponse* response) override {
     return Call(&Stub::ListTemplates, request, response);
   }
+  grpc::Status GetWorkingCalendar(const v1::GetWorkingCalendarRequest& request,
+                                  v1::WorkingCalendar* response) override {
+    return Call(&Stub::GetWorkingCalendar, request, response);
+  }
 
  private:
   using Stub = v1::ChecklistService::Stub;

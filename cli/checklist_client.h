@@ -33,6 +33,8 @@ class ChecklistClient {
                                   v1::ListEventsResponse* response) = 0;
   virtual grpc::Status ListTemplates(const v1::ListTemplatesRequest& request,
                                      v1::ListTemplatesResponse* response) = 0;
+  virtual grpc::Status GetWorkingCalendar(const v1::GetWorkingCalendarRequest& request,
+                                          v1::WorkingCalendar* response) = 0;
 };
 
 // A client over `channel`: every call carries `actor` (when not empty) as x-preflight-actor

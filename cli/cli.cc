@@ -24,7 +24,9 @@
 #include "cli/render.h"
 #include "cli/requests.h"
 #include "cli/suggest.h"
+#include "cli/timeline.h"
 #include "common/build_info.h"
+#include "common/civil_date.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
@@ -118,6 +120,8 @@ class Runner {
 
   // A line after an error that helps to fix it.
   void Hint(absl::string_view text) const { err_ << text << "\n"; }
+
+  const GlobalOptions& options() const { return options_; }
 
   bool table() const {
     return options_.output == OutputFormat::kTable || options_.output == OutputFormat::kWide;
@@ -420,6 +424,58 @@ int WhatIf(const Invocation& invocation, Runner& runner) {
   });
 }
 
+// `launch timeline`: the launch with its items, the working calendar over the chart's span, then
+// the chart in the --format asked for.
+int DrawTimeline(const Invocation& invocation, Runner& runner) {
+  const GlobalOptions& options = runner.options();
+  const std::string format = invocation.Get("format", "text");
+  if (format != "text" && format != "svg" && format != "html" && format != "mermaid") {
+    return runner.UsageError(absl::InvalidArgumentError(
+        absl::StrCat("--format: unknown format '", format, "' (text, svg, html or mermaid)")));
+  }
+  const std::string color = invocation.Get("color", "auto");
+  if (color != "auto" && color != "always" && color != "never") {
+    return runner.UsageError(absl::InvalidArgumentError(
+        absl::StrCat("--color: unknown value '", color, "' (auto, always or never)")));
+  }
+  if (invocation.GetBool("fence") && format != "mermaid") {
+    return runner.UsageError(absl::InvalidArgumentError("--fence goes with --format=mermaid"));
+  }
+  v1::GetLaunchRequest get;
+  get.set_name(LaunchName(invocation.arguments[0]));
+  get.set_view(v1::LAUNCH_VIEW_FULL);
+  v1::Launch launch;
+  if (const int code = runner.Fetch(absl::StatusOr<v1::GetLaunchRequest>(get),
+                                    &ChecklistClient::GetLaunch, &launch);
+      code != kExitOk) {
+    return code;
+  }
+  absl::StatusOr<DaySpan> span = TimelineSpan(launch);
+  if (!span.ok()) return runner.UsageError(span.status());
+  // The service answers at most kMaxCalendarDays; a longer plan is shaded over its first part.
+  constexpr int kMaxCalendarDays = 1096;
+  v1::GetWorkingCalendarRequest ask;
+  ask.set_start_date(FormatCivilDay(span->first));
+  ask.set_end_date(FormatCivilDay(std::min(span->last, span->first + (kMaxCalendarDays - 1))));
+  v1::WorkingCalendar calendar;
+  if (const int code = runner.Fetch(absl::StatusOr<v1::GetWorkingCalendarRequest>(ask),
+                                    &ChecklistClient::GetWorkingCalendar, &calendar);
+      code != kExitOk) {
+    return code;
+  }
+  absl::StatusOr<Timeline> timeline = BuildTimeline(launch, calendar);
+  if (!timeline.ok()) return runner.UsageError(timeline.status());
+  return runner.Show(launch, [&](const v1::Launch&, const RenderOptions&) -> std::string {
+    if (format == "svg") return RenderTimelineSvg(*timeline);
+    if (format == "html") return RenderTimelineHtml(*timeline);
+    if (format == "mermaid") return RenderTimelineMermaid(*timeline, invocation.GetBool("fence"));
+    TextChartOptions text;
+    text.width = options.width;
+    text.color = color == "always" || (color == "auto" && options.terminal && !options.no_color);
+    return RenderTimelineText(*timeline, text);
+  });
+}
+
 // `item update`; a code the launch does not have gets the codes it may have meant.
 int UpdateItem(const Invocation& invocation, Runner& runner) {
   absl::StatusOr<v1::UpdateItemRequest> request = BuildUpdateItemRequest(invocation);
@@ -471,6 +527,7 @@ int DispatchChecklist(const Invocation& invocation, Runner& runner) {
         [](const v1::Launch& l, const RenderOptions& o) { return RenderLaunch(l, nullptr, o); });
   }
   if (command == "launch what-if") return WhatIf(invocation, runner);
+  if (command == "launch timeline") return DrawTimeline(invocation, runner);
   if (command == "item update") return UpdateItem(invocation, runner);
   if (command == "item add") {
     return runner.Call(BuildAddItemRequest(invocation), &C::AddItem, &RenderItem);

@@ -43,6 +43,8 @@ class MockChecklistClient : public ChecklistClient {
               (override));
   MOCK_METHOD(grpc::Status, ListTemplates,
               (const v1::ListTemplatesRequest&, v1::ListTemplatesResponse*), (override));
+  MOCK_METHOD(grpc::Status, GetWorkingCalendar,
+              (const v1::GetWorkingCalendarRequest&, v1::WorkingCalendar*), (override));
 };
 
 class RunCliTest : public ::testing::Test {

@@ -75,6 +75,13 @@ const std::vector<FlagSpec>& Flags() {
       {"all", "", "also show the items that do not apply, with their reasons", {"launch show"}},
       {"exit_code", "",
        "exit with status 3 when the launch is not ready (as git diff --exit-code does)"},
+      // Timeline.
+      {"format", "FORMAT",
+       "text (a chart for the terminal, the default), svg, html (the SVG in a page, with a table "
+       "of the items) or mermaid (a gantt block for Markdown)"},
+      {"color", "WHEN",
+       "auto (colour on a terminal unless $NO_COLOR is set; the default), always or never"},
+      {"fence", "", "wrap --format=mermaid in a ```mermaid Markdown fence"},
       // Items.
       {"status", "STATUS", "not_started|in_progress|submitted|returned|approved|rejected|waived"},
       {"assignee", "NAME", "person doing the work"},
@@ -196,6 +203,11 @@ const std::vector<CommandSpec>& Commands() {
        {"all"},
        {},
        "Show a launch with one row per applicable item (--all: every item)."},
+      {"launch timeline",
+       {"LAUNCH"},
+       {"format", "color", "fence"},
+       {},
+       "Draw the launch's plan as a Gantt chart: in the terminal, or as SVG, HTML or Mermaid."},
       {"launch update",
        {"LAUNCH"},
        {"name", "owner", "target", "time_zone", "went_live", "subject", "hosting", "payments",
@@ -428,6 +440,8 @@ std::vector<std::string> FlagChoices(absl::string_view name, absl::string_view c
   if (name == "state") return EnumChoices(v1::DeliveryState_descriptor(), "DELIVERY_STATE_");
   if (name == "role") return EnumChoices(v1::Role_descriptor(), "ROLE_");
   if (name == "language") return {"zh", "en"};
+  if (name == "format") return {"text", "svg", "html", "mermaid"};
+  if (name == "color") return {"auto", "always", "never"};
   if (name == "services") return {"notifier", "checklist", "notifier,checklist"};
   for (absl::string_view flag : {"payments", "mini_game", "digest"}) {
     if (name == flag) return {"true", "false"};

@@ -176,6 +176,8 @@ absl::StatusOr<GlobalOptions> ReadGlobalOptions(const Invocation& invocation,
   } else {
     options.width = env.terminal_width;
   }
+  options.terminal = env.terminal_width > 0;
+  options.no_color = !Variable(env, "NO_COLOR").value_or("").empty();
 
   options.actor = settings.Get("actor").value_or(env.default_actor);
   // Metadata values must be printable ASCII; anything else would fail the call obscurely.

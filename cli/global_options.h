@@ -45,6 +45,10 @@ struct GlobalOptions {
   bool utc = false;
   // Columns a table may take: $COLUMNS, else the terminal's; 0 for no limit.
   int width = 0;
+  // Standard output is a terminal, and $NO_COLOR (https://no-color.org) is set and not empty:
+  // what `--color=auto` decides by.
+  bool terminal = false;
+  bool no_color = false;
   // Who acts; sent to the server as x-preflight-actor metadata.
   std::string actor;
   absl::Duration timeout = absl::Seconds(10);
