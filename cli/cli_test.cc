@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@ using ::testing::ElementsAre;
 using testing::FromText;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::Return;
 using ::testing::SaveArg;
 using ::testing::SetArgPointee;
@@ -389,6 +391,111 @@ TEST_F(RunCliTest, WhatIfNeedsAChange) {
   EXPECT_CALL(mock_, UpdateLaunch(_, _)).Times(0);
   EXPECT_EQ(Run({"launch", "what-if", "l1"}), kExitUsage);
   EXPECT_THAT(err_.str(), HasSubstr("'launch what-if' needs a change to preview"));
+}
+
+// `launch timeline`: the launch, then the calendar over the chart's span; colour decided by the
+// terminal, $NO_COLOR and --color.
+class TimelineCliTest : public RunCliTest {
+ protected:
+  // Runs with a terminal of `terminal_width` columns (0: none) and the variables `vars`.
+  int RunIn(const std::vector<std::string>& args, int terminal_width,
+            std::map<std::string, std::string> vars) {
+    client_ = std::make_unique<MockChecklistClient>();
+    MockChecklistClient& mock = *client_;
+    EXPECT_CALL(mock, GetLaunch(_, _))
+        .WillOnce(DoAll(SetArgPointee<1>(FromText<v1::Launch>(R"pb(
+                          name: "launches/l1"
+                          display_name: "Acme Shop"
+                          target_launch_date: "2026-03-13"
+                          schedule { as_of_date: "2026-02-09" projected_launch_date: "2026-03-02" }
+                          items {
+                            code: "ICP_FILING"
+                            title_en: "ICP filing"
+                            group: "filing"
+                            status: ITEM_STATUS_IN_PROGRESS
+                            schedule {
+                              projected_start_date: "2026-02-09"
+                              projected_finish_date: "2026-03-02"
+                              critical: true
+                            }
+                          }
+                        )pb")),
+                        Return(grpc::Status::OK)));
+    EXPECT_CALL(mock, GetWorkingCalendar(_, _))
+        .WillOnce(DoAll(SaveArg<0>(&calendar_request_),
+                        SetArgPointee<1>(FromText<v1::WorkingCalendar>(R"pb(
+                          non_working_days {
+                            date: "2026-02-17"
+                            holiday_name_zh: "春节"
+                            holiday_name_en: "Spring Festival"
+                          }
+                        )pb")),
+                        Return(grpc::Status::OK)));
+    vars["PREFLIGHT_CONFIG"] = "/nonexistent/preflight/config.yaml";
+    Environment env;
+    env.default_actor = "alice";
+    env.terminal_width = terminal_width;
+    env.getenv = [vars](absl::string_view name) -> std::optional<std::string> {
+      const auto it = vars.find(std::string(name));
+      if (it == vars.end()) return std::nullopt;
+      return it->second;
+    };
+    out_.str("");
+    err_.str("");
+    const Connectors connect{
+        [this](const GlobalOptions&) -> std::unique_ptr<ChecklistClient> {
+          return std::move(client_);
+        },
+        [](const GlobalOptions&) -> std::unique_ptr<NotifierClient> { return nullptr; }};
+    return RunCli(args, env, connect, out_, err_);
+  }
+
+  v1::GetWorkingCalendarRequest calendar_request_;
+};
+
+TEST_F(TimelineCliTest, AsksForTheCalendarOfTheChartsSpan) {
+  EXPECT_EQ(RunIn({"launch", "timeline", "l1"}, 0, {}), kExitOk) << err_.str();
+  EXPECT_EQ(calendar_request_.start_date(), "2026-02-09");
+  EXPECT_EQ(calendar_request_.end_date(), "2026-03-13");
+  EXPECT_THAT(out_.str(), HasSubstr("* ICP_FILING"));
+  EXPECT_THAT(out_.str(), HasSubstr("Holidays: 春节 Spring Festival 2026-02-17"));
+}
+
+TEST_F(TimelineCliTest, ColourOnATerminalUnlessNoColorOrNever) {
+  EXPECT_EQ(RunIn({"launch", "timeline", "l1"}, 100, {}), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("\x1b["));
+  EXPECT_EQ(RunIn({"launch", "timeline", "l1"}, 100, {{"NO_COLOR", "1"}}), kExitOk);
+  EXPECT_THAT(out_.str(), Not(HasSubstr("\x1b")));
+  // An empty NO_COLOR does not count (no-color.org).
+  EXPECT_EQ(RunIn({"launch", "timeline", "l1"}, 100, {{"NO_COLOR", ""}}), kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("\x1b["));
+  EXPECT_EQ(RunIn({"launch", "timeline", "l1", "--color=never"}, 100, {}), kExitOk);
+  EXPECT_THAT(out_.str(), Not(HasSubstr("\x1b")));
+  // Not a terminal: plain, unless asked.
+  EXPECT_EQ(RunIn({"launch", "timeline", "l1"}, 0, {}), kExitOk);
+  EXPECT_THAT(out_.str(), Not(HasSubstr("\x1b")));
+  EXPECT_EQ(RunIn({"launch", "timeline", "l1", "--color=always"}, 0, {{"NO_COLOR", "1"}}), kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("\x1b["));
+}
+
+TEST_F(TimelineCliTest, OtherFormats) {
+  EXPECT_EQ(RunIn({"launch", "timeline", "l1", "--format=mermaid", "--fence"}, 0, {}), kExitOk);
+  EXPECT_THAT(out_.str(), StartsWith("```mermaid\ngantt\n"));
+  EXPECT_THAT(out_.str(), HasSubstr(":crit, active, ICP_FILING, 2026-02-09, 22d\n"));
+  EXPECT_EQ(RunIn({"launch", "timeline", "l1", "--format=svg"}, 0, {}), kExitOk);
+  EXPECT_THAT(out_.str(), StartsWith("<?xml"));
+  EXPECT_EQ(RunIn({"launch", "timeline", "l1", "--format=html"}, 0, {}), kExitOk);
+  EXPECT_THAT(out_.str(), StartsWith("<!DOCTYPE html>"));
+}
+
+TEST_F(RunCliTest, TimelineRefusesUnknownFormatsBeforeCallingTheService) {
+  EXPECT_CALL(mock_, GetLaunch(_, _)).Times(0);
+  EXPECT_EQ(Run({"launch", "timeline", "l1", "--format=png"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--format: unknown format 'png' (text, svg, html or mermaid)"));
+  EXPECT_EQ(Run({"launch", "timeline", "l1", "--color=sometimes"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--color: unknown value 'sometimes'"));
+  EXPECT_EQ(Run({"launch", "timeline", "l1", "--fence"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--fence goes with --format=mermaid"));
 }
 
 TEST_F(RunCliTest, ItemCodesAreCaseInsensitive) {

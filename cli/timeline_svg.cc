@@ -96,7 +96,11 @@ std::string RenderTimelineSvg(const Timeline& timeline) {
   absl::StrAppend(&out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
                   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"", Num(width), "\" height=\"",
                   Num(height), "\" viewBox=\"0 0 ", Num(width), " ", Num(height),
-                  "\" font-family=\"", kFonts, "\" font-size=\"12\">\n");
+                  "\" font-family=\"", kFonts, "\" font-size=\"12\"",
+                  // The scale, for readers that check the bars against the dates.
+                  " data-first-day=\"", FormatCivilDay(timeline.first), "\" data-left=\"",
+                  Num(scale.left), "\" data-day-width=\"", absl::StrFormat("%.4f", scale.day_width),
+                  "\">\n");
   absl::StrAppend(&out, "<title>", Escape(timeline.display_name),
                   " \u4e0a\u7ebf\u8ba1\u5212 Launch plan</title>\n");
   absl::StrAppend(
@@ -196,11 +200,22 @@ std::string RenderTimelineSvg(const Timeline& timeline) {
       const double y1 = RowTop(it->second) + kRowHeight / 2;
       const double x2 = scale.X(*row.start);
       const double y2 = RowTop(i) + kRowHeight / 2;
-      // Out to the right, down (or up) to the row, then into the bar's start.
-      const double elbow = std::max(x1 + 6, std::min(x2 - 6, x1 + 6));
+      // Out of the predecessor's end, down (or up) to the successor's row, along its empty
+      // lead-in to its start. A successor that starts by the time its predecessor ends (a start
+      // tied to the finish day, or a lag below zero) gets a drop from one bar onto the other.
+      std::string d;
+      if (x2 >= x1 + 8) {
+        d = absl::StrCat("M", Num(x1), ",", Num(y1), " H", Num(x1 + 4), " V", Num(y2), " H",
+                         Num(x2));
+      } else {
+        const double x2_end = scale.X(*row.finish + 1);
+        const double xa = std::clamp(x1 - 3, x2 + 3, std::max(x2 + 3, x2_end - 3));
+        const double down = y2 > y1 ? 1 : -1;
+        d = absl::StrCat("M", Num(xa), ",", Num(y1 + down * kBarHeight / 2), " V",
+                         Num(y2 - down * (kBarHeight / 2 + 1)));
+      }
       absl::StrAppend(&out, "<path class=\"dependency\" data-from=\"", Escape(code),
-                      "\" data-to=\"", Escape(row.code), "\" d=\"M", Num(x1), ",", Num(y1), " H",
-                      Num(elbow), " V", Num(y2), " H", Num(std::max(x2, elbow + 2)),
+                      "\" data-to=\"", Escape(row.code), "\" d=\"", d,
                       "\" marker-end=\"url(#arrow)\"/>\n");
     }
   }

@@ -16,7 +16,7 @@ namespace {
 
 constexpr int kDefaultWidth = 120;
 constexpr int kMinChartColumns = 20;
-constexpr int kTailWidth = 8;  // " late 12d"-style note after each bar
+constexpr int kTailWidth = 11;  // " slack 12d"-style note after each bar
 
 // What one cell of the chart shows, before it is drawn with or without colour.
 enum class Cell { kEmpty, kOff, kToday, kTarget, kBar, kLatestStart };
