@@ -72,9 +72,9 @@ class TimelineTest : public testing::ServicePairTest {
   // apart), no terminal and no config file.
   CommandResult Run(const std::vector<std::string>& args, const std::string& out_file,
                     const std::string& env = "") {
-    std::string command = absl::StrCat("env -u COLUMNS -u NO_COLOR PREFLIGHT_CONFIG=",
-                                       dir_.Join("config.yaml"), " ", env, " ", PREFLIGHT_CLI_BIN,
-                                       " --server=", checklist_->address);
+    std::string command =
+        absl::StrCat("env -u COLUMNS -u NO_COLOR PREFLIGHT_CONFIG=", dir_.Join("config.yaml"), " ",
+                     env, " ", PREFLIGHT_CLI_BIN, " --server=", checklist_->address);
     for (const std::string& arg : args) absl::StrAppend(&command, " '", arg, "'");
     absl::StrAppend(&command, " > '", out_file, "'");
     absl::StatusOr<CommandResult> result =
@@ -160,8 +160,7 @@ TEST_F(TimelineTest, TerminalChartHtmlAndMermaid) {
     EXPECT_LE(line.size(), 120u + 12) << line;  // bytes: a few titles are not ASCII
   }
   // $COLUMNS narrows it; --color=always colours it even into a file.
-  ASSERT_EQ(Run({"launch", "timeline", launch, "--color=always"}, text, "COLUMNS=70").exit_code,
-            0);
+  ASSERT_EQ(Run({"launch", "timeline", launch, "--color=always"}, text, "COLUMNS=70").exit_code, 0);
   EXPECT_THAT(Read(text), HasSubstr("\x1b[31m"));
 
   const std::string html = dir_.Join("timeline.html");
