@@ -304,6 +304,9 @@ class AuthTest : public ::testing::Test {
     readiness.set_name(launch);
     v1::ListEventsRequest events;
     events.set_parent(launch);
+    v1::GetWorkingCalendarRequest calendar;
+    calendar.set_start_date("2026-02-01");
+    calendar.set_end_date("2026-02-28");
     v1::CreateTokenRequest create_token;
     create_token.mutable_token()->set_tenant("acme");
     create_token.mutable_token()->set_role(v1::ROLE_ADMIN);
@@ -321,6 +324,7 @@ class AuthTest : public ::testing::Test {
         MakeProbe("GetReadiness", checklist, &S::GetReadiness, readiness),
         MakeProbe("ListEvents", checklist, &S::ListEvents, events),
         MakeProbe("ListTemplates", checklist, &S::ListTemplates, v1::ListTemplatesRequest()),
+        MakeProbe("GetWorkingCalendar", checklist, &S::GetWorkingCalendar, calendar),
         Probe{"WatchEvents",
               [this](const std::string& authorization) {
                 return Watch(checklist_stub_.get(), authorization, v1::WatchEventsRequest(),
@@ -377,7 +381,7 @@ TEST_F(AuthTest, WithoutAValidTokenEveryRpcIsUnauthenticatedButHealthServes) {
       {"basic scheme", "Basic " + admin_secret_},
   };
   const std::vector<Probe> probes = ChecklistAndAuthProbes(launch);
-  ASSERT_EQ(probes.size(), 14u);
+  ASSERT_EQ(probes.size(), 15u);
   for (const auto& [what, authorization] : refused) {
     for (const Probe& probe : probes) {
       const grpc::Status status = probe.call(authorization);
@@ -571,6 +575,17 @@ TEST_F(AuthTest, EachRoleMayDoOnlyWhatItGrants) {
   EXPECT_EQ(item.status(), v1::ITEM_STATUS_IN_PROGRESS);
   // The service token reads every tenant.
   EXPECT_EQ(GetLaunch(As("notifier"), launch).name(), launch);
+  // The working calendar holds no tenant's data: every role of every tenant reads it.
+  v1::GetWorkingCalendarRequest february;
+  february.set_start_date("2026-02-01");
+  february.set_end_date("2026-02-28");
+  for (const std::string who : {"acme-viewer", "acme-editor", "notifier"}) {
+    v1::WorkingCalendar calendar;
+    const grpc::Status read =
+        CallAs(checklist_stub_.get(), &S::GetWorkingCalendar, As(who), february, &calendar);
+    ASSERT_TRUE(read.ok()) << who << Describe(read);
+    EXPECT_GT(calendar.non_working_days_size(), 8) << who;  // weekends and the Spring Festival
+  }
   v1::ListLaunchesResponse launches;
   ASSERT_TRUE(CallAs(checklist_stub_.get(), &S::ListLaunches, As("acme-viewer"),
                      v1::ListLaunchesRequest(), &launches)
