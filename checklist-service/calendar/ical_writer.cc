@@ -92,12 +92,9 @@ std::string WriteICalendar(const CalendarView& view) {
   icalcomponent_add_property(root, XProperty("X-WR-TIMEZONE", view.time_zone));
   // How often subscribers should refresh (Apple's and Microsoft's hint; Google ignores it).
   icalcomponent_add_property(root, XProperty("X-PUBLISHED-TTL", "PT1H"));
-  // The zone's definition, for clients that place the all-day dates and alarms by it.
-  if (icaltimezone* zone = icaltimezone_get_builtin_timezone(view.time_zone.c_str())) {
-    if (icalcomponent* definition = icaltimezone_get_component(zone)) {
-      icalcomponent_add_component(root, icalcomponent_new_clone(definition));
-    }
-  }
+  // No VTIMEZONE: every date is an all-day DATE (floating: the same day wherever the reader is)
+  // and DTSTAMP/LAST-MODIFIED are UTC, so no property names a TZID (RFC 5545 3.6.5 asks for a
+  // VTIMEZONE per TZID used). X-WR-TIMEZONE tells clients the launch's zone.
   for (const CalendarEntry& entry : view.entries) {
     icalcomponent_add_component(root, EventOf(entry, view.send_minute_of_day));
   }

@@ -16,6 +16,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 CalendarEntry Entry() {
   CalendarEntry entry;
@@ -93,7 +94,9 @@ TEST(IcalWriterTest, SaysTheZoneAndUsesDateValuesAndCrlf) {
   EXPECT_TRUE(absl::StartsWith(text, "BEGIN:VCALENDAR\r\n"));
   EXPECT_THAT(text, HasSubstr("\r\nX-WR-TIMEZONE:Asia/Shanghai\r\n"));
   EXPECT_THAT(text, HasSubstr("\r\nX-WR-CALNAME:Shop · Preflight\r\n"));
-  EXPECT_THAT(text, HasSubstr("\r\nBEGIN:VTIMEZONE\r\n"));
+  // All-day dates and UTC stamps only: nothing names a TZID, so no VTIMEZONE is needed.
+  EXPECT_THAT(text, Not(HasSubstr("TZID")));
+  EXPECT_THAT(text, Not(HasSubstr("VTIMEZONE")));
   EXPECT_THAT(text, HasSubstr("\r\nDTSTART;VALUE=DATE:20261120\r\n"));
   EXPECT_THAT(text, HasSubstr("\r\nDTEND;VALUE=DATE:20261121\r\n"));
   EXPECT_THAT(text, HasSubstr("\r\nTRIGGER:-P8DT14H30M\r\n"));
