@@ -1,15 +1,14 @@
 #include "cli/calendar_feed_commands.h"
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "cli/render.h"
 #include "cli/requests.h"
+#include "common/api/resource_names.h"
 
 namespace preflight::cli {
 
 std::string CalendarFeedName(absl::string_view argument) {
-  if (absl::StartsWith(argument, "calendarFeeds/")) return std::string(argument);
-  return absl::StrCat("calendarFeeds/", argument);
+  return api::CalendarFeedNameFromShorthand(argument);
 }
 
 v1::ExportLaunchCalendarRequest BuildExportLaunchCalendarRequest(const Invocation& invocation) {
