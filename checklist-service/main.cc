@@ -21,6 +21,13 @@ ABSL_FLAG(bool, require_auth, false,
           "first start writes an all-tenant admin token to DATA_DIR/admin.token");
 ABSL_FLAG(bool, insecure, false,
           "Allow a non-loopback --listen without TLS and authentication (logs a warning)");
+ABSL_FLAG(
+    std::string, feeds_listen, "",
+    "Serve calendar feeds (iCalendar, /feeds/ID/SECRET.ics) over HTTP on HOST:PORT, apart "
+    "from --metrics_listen: calendar providers must reach it, the metrics should stay inside");
+ABSL_FLAG(std::string, feeds_base_url, "",
+          "The URL feeds are reached at from outside, e.g. https://calendar.example.com (behind a "
+          "TLS proxy); default http://HOST:PORT of --feeds_listen");
 ABSL_FLAG(std::string, data_dir, "preflight-data",
           "Folder for the database; its templates/ and calendar/ subfolders may hold staff's own "
           "template and calendar files");
@@ -54,6 +61,8 @@ ChecklistConfig ConfigFromFlags() {
   config.require_auth = absl::GetFlag(FLAGS_require_auth);
   config.insecure = absl::GetFlag(FLAGS_insecure);
   config.metrics_listen = MetricsListenFlag();
+  config.feeds_listen = absl::GetFlag(FLAGS_feeds_listen);
+  config.feeds_base_url = absl::GetFlag(FLAGS_feeds_base_url);
   config.data_dir = absl::GetFlag(FLAGS_data_dir);
   config.builtin_data_dir = absl::GetFlag(FLAGS_builtin_data_dir);
   config.restore_from = absl::GetFlag(FLAGS_restore_from);

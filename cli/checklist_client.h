@@ -10,6 +10,7 @@
 #include "cli/rpc_call.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/support/status.h"
+#include "preflight/v1/calendar_feed.pb.h"
 #include "preflight/v1/checklist.pb.h"
 
 namespace preflight::cli {
@@ -35,6 +36,17 @@ class ChecklistClient {
                                      v1::ListTemplatesResponse* response) = 0;
   virtual grpc::Status GetWorkingCalendar(const v1::GetWorkingCalendarRequest& request,
                                           v1::WorkingCalendar* response) = 0;
+
+  // preflight.v1.CalendarFeedService, served by the same process. Not pure, so that fakes which
+  // do not need calendars stay as they are: UNIMPLEMENTED unless overridden.
+  virtual grpc::Status CreateCalendarFeed(const v1::CreateCalendarFeedRequest& request,
+                                          v1::CreateCalendarFeedResponse* response);
+  virtual grpc::Status ListCalendarFeeds(const v1::ListCalendarFeedsRequest& request,
+                                         v1::ListCalendarFeedsResponse* response);
+  virtual grpc::Status DeleteCalendarFeed(const v1::DeleteCalendarFeedRequest& request,
+                                          google::protobuf::Empty* response);
+  virtual grpc::Status ExportLaunchCalendar(const v1::ExportLaunchCalendarRequest& request,
+                                            v1::ExportLaunchCalendarResponse* response);
 };
 
 // A client over `channel`: every call carries `actor` (when not empty) as x-preflight-actor

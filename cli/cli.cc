@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "cli/admin_backup.h"
 #include "cli/auth_commands.h"
+#include "cli/calendar_feed_commands.h"
 #include "cli/completion.h"
 #include "cli/config_commands.h"
 #include "cli/notifier_render.h"
@@ -509,6 +510,37 @@ int Readiness(const Invocation& invocation, Runner& runner) {
   return invocation.GetBool("exit_code") && !readiness.ready() ? kExitNo : kExitOk;
 }
 
+// `launch ics`: the .ics text itself as the table form (for `> plan.ics`); -o json etc. the
+// response message.
+int ExportCalendar(const Invocation& invocation, Runner& runner) {
+  return runner.Call(Built(BuildExportLaunchCalendarRequest(invocation)),
+                     &ChecklistClient::ExportLaunchCalendar,
+                     [](const v1::ExportLaunchCalendarResponse& calendar, const RenderOptions&) {
+                       return calendar.data();
+                     });
+}
+
+int DispatchCalendarFeeds(const Invocation& invocation, Runner& runner) {
+  const absl::string_view command = invocation.command->path;
+  using C = ChecklistClient;
+  if (command == "feed create") {
+    return runner.Call(BuildCreateCalendarFeedRequest(invocation), &C::CreateCalendarFeed,
+                       Plain(&RenderCreatedCalendarFeed));
+  }
+  if (command == "feed list") {
+    return runner.List(
+        BuildListCalendarFeedsRequest(invocation), &C::ListCalendarFeeds,
+        [](v1::ListCalendarFeedsResponse& r) { return r.mutable_calendar_feeds(); },
+        Plain(&RenderCalendarFeeds));
+  }
+  const v1::DeleteCalendarFeedRequest request = BuildDeleteCalendarFeedRequest(invocation);
+  return runner.Call(Built(request), &C::DeleteCalendarFeed,
+                     [&](const google::protobuf::Empty&, const RenderOptions&) {
+                       return absl::StrCat("deleted ", request.name(),
+                                           " (its URL answers 404 from now on)\n");
+                     });
+}
+
 int DispatchChecklist(const Invocation& invocation, Runner& runner) {
   const absl::string_view command = invocation.command->path;
   using C = ChecklistClient;
@@ -528,6 +560,8 @@ int DispatchChecklist(const Invocation& invocation, Runner& runner) {
   }
   if (command == "launch what-if") return WhatIf(invocation, runner);
   if (command == "launch timeline") return DrawTimeline(invocation, runner);
+  if (command == "launch ics") return ExportCalendar(invocation, runner);
+  if (absl::StartsWith(command, "feed ")) return DispatchCalendarFeeds(invocation, runner);
   if (command == "item update") return UpdateItem(invocation, runner);
   if (command == "item add") {
     return runner.Call(BuildAddItemRequest(invocation), &C::AddItem, &RenderItem);

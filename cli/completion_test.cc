@@ -41,7 +41,7 @@ TEST(CompletionTest, CommandsAndGroups) {
   EXPECT_THAT(top, Not(Contains("__complete")));
   EXPECT_THAT(Candidates({"la"}), ElementsAre("launch"));
   EXPECT_THAT(Candidates({"launch", ""}),
-              ElementsAre("create", "list", "show", "timeline", "update", "what-if"));
+              ElementsAre("create", "list", "show", "timeline", "update", "what-if", "ics"));
   EXPECT_THAT(Candidates({"launch", "sh"}), ElementsAre("show"));
   EXPECT_THAT(Candidates({"config", "use"}), ElementsAre("use-context"));
 }

@@ -6,12 +6,17 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "checklist-service/calendar/feed_http.h"
+#include "checklist-service/domain/calendar_entries.h"
+#include "checklist-service/domain/calendar_feeds.h"
 #include "checklist-service/domain/event_hub.h"
 #include "checklist-service/domain/launch_service.h"
 #include "checklist-service/domain/template_catalog.h"
+#include "checklist-service/grpc/calendar_feed_grpc_service.h"
 #include "checklist-service/grpc/checklist_grpc_service.h"
 #include "checklist-service/metrics/checklist_metrics.h"
 #include "checklist-service/storage/checklist_backup.h"
+#include "checklist-service/storage/sqlite_calendar_feed_store.h"
 #include "checklist-service/storage/sqlite_checklist_store.h"
 #include "common/auth/local_auth.h"
 #include "common/backup/admin_grpc_service.h"
@@ -19,6 +24,7 @@
 #include "common/clock.h"
 #include "common/data_dir_lock.h"
 #include "common/data_paths.h"
+#include "common/http/http_server.h"
 #include "common/logging/log.h"
 #include "common/metrics/metrics.h"
 #include "common/page_token.h"
@@ -85,6 +91,9 @@ absl::Status RunChecklist(const ChecklistConfig& config) {
   absl::StatusOr<WorkingCalendar> calendar =
       WorkingCalendar::LoadFromDirectories({builtin_dir + "/calendar", data_dir + "/calendar"});
   if (!calendar.ok()) return calendar.status();
+  // The alarms of calendar feeds follow the notifier's reminder ladder: the same policy file.
+  absl::StatusOr<ReminderLadder> ladder = LoadReminderLadder(data_dir, builtin_dir);
+  if (!ladder.ok()) return ladder.status();
   logging::Info(kProgram, "built-in data loaded",
                 {{"builtin_data_dir", builtin_dir},
                  {"templates", static_cast<int64_t>(catalog->templates().size())}});
@@ -119,19 +128,41 @@ absl::Status RunChecklist(const ChecklistConfig& config) {
   backup::AdminGrpcService admin_service(std::move(admin_options), auth->authorizer.get());
   ChecklistGrpcService grpc_service(&service, PageTokenCodec(*token_key), WatchOptions{},
                                     absl::Milliseconds(500), auth->authorizer.get());
+  SqliteCalendarFeedStore feed_store((*store)->database());
+  PagingAssigneeItemSource assignee_items(&service);
+  CalendarFeeds feeds(&feed_store, &service, &assignee_items, &*calendar, *ladder, &clock);
+  std::unique_ptr<http::HttpServer> feeds_server;
+  // Without a listener there are no feed URLs to hand out, whatever --feeds_base_url says.
+  std::string feeds_base_url = config.feeds_listen.empty() ? "" : config.feeds_base_url;
+  if (!config.feeds_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<http::HttpServer>> served =
+        http::HttpServer::Start(config.feeds_listen, {CalendarFeedRoute(&feeds)});
+    if (!served.ok()) {
+      return absl::Status(served.status().code(),
+                          absl::StrCat("--feeds_listen: ", served.status().message()));
+    }
+    feeds_server = *std::move(served);
+    if (feeds_base_url.empty()) feeds_base_url = absl::StrCat("http://", feeds_server->address());
+    while (!feeds_base_url.empty() && feeds_base_url.back() == '/') feeds_base_url.pop_back();
+    logging::Info(kProgram, "serving calendar feeds",
+                  {{"feeds_listen", feeds_server->address()}, {"feeds_base_url", feeds_base_url}});
+  }
+  CalendarFeedGrpcService feed_grpc_service(&feeds, &service, PageTokenCodec(*token_key),
+                                            feeds_base_url, auth->authorizer.get());
   ServerOptions options;
   options.listen_address = config.listen;
   options.credentials = *credentials;
   options.process_name = kProgram;
   options.metrics = &registry;
   options.metrics_listen = config.metrics_listen;
-  options.health_services = {v1::ChecklistService::service_full_name(),
-                             v1::AuthService::service_full_name(),
-                             v1::AdminService::service_full_name()};
+  options.health_services = {
+      v1::ChecklistService::service_full_name(), v1::AuthService::service_full_name(),
+      v1::AdminService::service_full_name(), v1::CalendarFeedService::service_full_name()};
   // Closing the hub ends open WatchEvents streams (UNAVAILABLE, with where to resume), so the
   // server does not wait out its grace period for them.
-  return ServeUntilSignal(options, {&grpc_service, auth->grpc_service.get(), &admin_service},
-                          [&event_hub] { event_hub.Close(); });
+  return ServeUntilSignal(
+      options, {&grpc_service, auth->grpc_service.get(), &admin_service, &feed_grpc_service},
+      [&event_hub] { event_hub.Close(); });
 }
 
 }  // namespace preflight::checklist

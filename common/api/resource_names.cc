@@ -22,6 +22,7 @@ constexpr absl::string_view kRecipients = "recipients/";
 constexpr absl::string_view kInbox = "/inbox/";
 constexpr absl::string_view kDeliveries = "deliveries/";
 constexpr absl::string_view kTokens = "tokens/";
+constexpr absl::string_view kCalendarFeeds = "calendarFeeds/";
 
 absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
@@ -70,6 +71,8 @@ bool IsTokenId(absl::string_view id) {
   return id.size() == kTokenIdLength && AllOf(id, IsLowerHex);
 }
 
+bool IsCalendarFeedId(absl::string_view id) { return id.size() == 16 && AllOf(id, IsLowerHex); }
+
 std::string LaunchName(absl::string_view launch_id) { return absl::StrCat(kLaunches, launch_id); }
 
 std::string ItemName(absl::string_view launch_id, absl::string_view code) {
@@ -91,6 +94,8 @@ std::string InboxMessageName(absl::string_view tenant, absl::string_view recipie
 std::string DeliveryName(int64_t id) { return absl::StrCat(kDeliveries, id); }
 
 std::string TokenName(absl::string_view id) { return absl::StrCat(kTokens, id); }
+
+std::string CalendarFeedName(absl::string_view id) { return absl::StrCat(kCalendarFeeds, id); }
 
 absl::StatusOr<std::string> ParseLaunchName(absl::string_view name, absl::string_view field) {
   if (name.empty()) return Invalid(field, "required");
@@ -161,6 +166,16 @@ absl::StatusOr<std::string> ParseTokenName(absl::string_view name, absl::string_
   return std::string(id);
 }
 
+absl::StatusOr<std::string> ParseCalendarFeedName(absl::string_view name, absl::string_view field) {
+  if (name.empty()) return Invalid(field, "required");
+  absl::string_view id = name;
+  if (!absl::ConsumePrefix(&id, kCalendarFeeds) || !IsCalendarFeedId(id)) {
+    return Malformed(field, name,
+                     "a calendar feed name (calendarFeeds/{id}, 16 lowercase hex digits)");
+  }
+  return std::string(id);
+}
+
 absl::StatusOr<SubscriptionTarget> ParseSubscriptionTarget(absl::string_view target,
                                                            absl::string_view field) {
   if (target.empty()) return Invalid(field, "required");
@@ -196,6 +211,11 @@ std::string RecipientNameFromShorthand(absl::string_view text) {
 std::string TokenNameFromShorthand(absl::string_view text) {
   if (absl::StartsWith(text, kTokens)) return std::string(text);
   return TokenName(text);
+}
+
+std::string CalendarFeedNameFromShorthand(absl::string_view text) {
+  if (absl::StartsWith(text, kCalendarFeeds)) return std::string(text);
+  return CalendarFeedName(text);
 }
 
 std::optional<std::string> ItemNameFromShorthand(absl::string_view text) {

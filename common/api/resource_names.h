@@ -62,6 +62,8 @@ std::string InboxMessageName(absl::string_view tenant, absl::string_view recipie
                              int64_t message_id);
 std::string DeliveryName(int64_t id);
 std::string TokenName(absl::string_view id);
+// "calendarFeeds/{id}", the id 16 lowercase hex digits.
+std::string CalendarFeedName(absl::string_view id);
 
 absl::StatusOr<std::string> ParseLaunchName(absl::string_view name, absl::string_view field);
 absl::StatusOr<ItemKey> ParseItemName(absl::string_view name, absl::string_view field);
@@ -69,6 +71,7 @@ absl::StatusOr<std::string> ParseTenantName(absl::string_view name, absl::string
 absl::StatusOr<RecipientKey> ParseRecipientName(absl::string_view name, absl::string_view field);
 absl::StatusOr<int64_t> ParseDeliveryName(absl::string_view name, absl::string_view field);
 absl::StatusOr<std::string> ParseTokenName(absl::string_view name, absl::string_view field);
+absl::StatusOr<std::string> ParseCalendarFeedName(absl::string_view name, absl::string_view field);
 absl::StatusOr<SubscriptionTarget> ParseSubscriptionTarget(absl::string_view target,
                                                            absl::string_view field);
 std::string SubscriptionTargetName(const SubscriptionTarget& target);
@@ -80,6 +83,7 @@ std::string SubscriptionTargetName(const SubscriptionTarget& target);
 std::string LaunchNameFromShorthand(absl::string_view text);
 std::string RecipientNameFromShorthand(absl::string_view text);
 std::string TokenNameFromShorthand(absl::string_view text);
+std::string CalendarFeedNameFromShorthand(absl::string_view text);
 // "launches/l1/items/ICP_FILING" or "l1/items/ICP_FILING"; nullopt when `text` is not a launch
 // and a code, both non-empty and without further slashes, around "/items/".
 std::optional<std::string> ItemNameFromShorthand(absl::string_view text);

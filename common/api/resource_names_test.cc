@@ -118,6 +118,25 @@ TEST(ResourceNamesTest, TenantAndTokenNamesRoundTrip) {
   EXPECT_THAT(StatusMessage(ParseTokenName("", "name").status()), StartsWith("name: required"));
 }
 
+TEST(ResourceNamesTest, CalendarFeedNamesRoundTrip) {
+  EXPECT_EQ(CalendarFeedName("0123456789abcdef"), "calendarFeeds/0123456789abcdef");
+  absl::StatusOr<std::string> feed =
+      ParseCalendarFeedName("calendarFeeds/0123456789abcdef", "name");
+  ASSERT_TRUE(feed.ok()) << feed.status();
+  EXPECT_EQ(*feed, "0123456789abcdef");
+  for (const char* bad : {"calendarFeeds/0123456789ABCDEF", "calendarFeeds/0123",
+                          "feeds/0123456789abcdef", "calendarFeeds/0123456789abcdef/x"}) {
+    EXPECT_THAT(StatusMessage(ParseCalendarFeedName(bad, "name").status()),
+                HasSubstr("is not a calendar feed name"))
+        << bad;
+  }
+  EXPECT_THAT(StatusMessage(ParseCalendarFeedName("", "name").status()),
+              StartsWith("name: required"));
+  EXPECT_EQ(CalendarFeedNameFromShorthand("0123456789abcdef"), "calendarFeeds/0123456789abcdef");
+  EXPECT_EQ(CalendarFeedNameFromShorthand("calendarFeeds/0123456789abcdef"),
+            "calendarFeeds/0123456789abcdef");
+}
+
 TEST(ResourceNamesTest, SubscriptionTargetsAreTenantsOrLaunches) {
   absl::StatusOr<SubscriptionTarget> tenant = ParseSubscriptionTarget("tenants/acme", "sub");
   ASSERT_TRUE(tenant.ok()) << tenant.status();

@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -38,6 +39,7 @@ absl::StatusOr<HostPort> SplitAddress(absl::string_view address) {
 
 void ToResponse(const Response& from, httplib::Response& to) {
   to.status = from.status;
+  for (const auto& [name, value] : from.headers) to.set_header(name, value);
   to.set_content(from.body, from.content_type.c_str());
 }
 
@@ -70,9 +72,12 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(absl::string_view 
       request.method = in.method;
       request.path = in.path;
       for (const auto& [key, value] : in.params) request.params.emplace(key, value);
+      for (const auto& [key, value] : in.headers) {
+        request.headers.emplace(absl::AsciiStrToLower(key), value);
+      }
       ToResponse(handler(request), out);
     };
-    server->Get(route.path, serve);
+    server->Get(route.prefix ? route.path + ".*" : route.path, serve);
   }
   int port = parsed->port;
   if (port == 0) {

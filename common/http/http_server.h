@@ -25,20 +25,26 @@ struct Request {
   std::string path;
   // Query parameters; the first value of each.
   std::map<std::string, std::string> params;
+  // Request headers, names in lowercase ("if-none-match"); the first value of each.
+  std::map<std::string, std::string> headers;
 };
 
 struct Response {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
+  // Extra headers (ETag, Cache-Control, ...).
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 using Handler = std::function<Response(const Request&)>;
 
 struct Route {
-  // An exact path, e.g. "/metrics", served for GET and HEAD.
+  // An exact path, e.g. "/metrics", served for GET and HEAD; with `prefix`, every path that
+  // starts with it (letters, digits, '/', '-' and '_' only).
   std::string path;
   Handler handler;
+  bool prefix = false;
 };
 
 class HttpServer {

@@ -34,6 +34,31 @@ TEST(HttpServerTest, ServesItsRoutesAndNothingElse) {
   (*server)->Stop();
 }
 
+TEST(HttpServerTest, APrefixRouteServesEveryPathUnderItWithHeadersBothWays) {
+  Route feeds;
+  feeds.path = "/feeds/";
+  feeds.prefix = true;
+  feeds.handler = [](const Request& request) {
+    Response response;
+    response.body = request.path;
+    auto tag = request.headers.find("if-none-match");
+    response.headers.emplace_back("ETag", tag == request.headers.end() ? "none" : tag->second);
+    return response;
+  };
+  absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Start("127.0.0.1:0", {feeds});
+  ASSERT_TRUE(server.ok()) << server.status();
+  httplib::Client client("127.0.0.1", (*server)->port());
+  httplib::Result got = client.Get("/feeds/abc/def.ics", {{"If-None-Match", "\"x\""}});
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->status, 200);
+  EXPECT_EQ(got->body, "/feeds/abc/def.ics");
+  EXPECT_EQ(got->get_header_value("ETag"), "\"x\"");
+  httplib::Result outside = client.Get("/feedsabc");
+  ASSERT_TRUE(outside);
+  EXPECT_EQ(outside->status, 404);
+  (*server)->Stop();
+}
+
 TEST(HttpServerTest, ATakenPortIsRefusedNotShared) {
   absl::StatusOr<std::unique_ptr<HttpServer>> first = HttpServer::Start("127.0.0.1:0", {});
   ASSERT_TRUE(first.ok()) << first.status();
