@@ -69,6 +69,11 @@ class InstrumentedStore final : public ChecklistStore {
   absl::StatusOr<int64_t> CountLaunches(absl::string_view tenant) override {
     return inner_->CountLaunches(tenant);
   }
+  absl::StatusOr<std::vector<ItemKey>> ListItemKeys(const ItemFilter& filter,
+                                                    const std::optional<ItemKey>& after,
+                                                    int limit) override {
+    return inner_->ListItemKeys(filter, after, limit);
+  }
   absl::StatusOr<std::vector<Event>> ListLaunchEvents(absl::string_view launch_id,
                                                       int64_t after_sequence, int limit) override {
     return inner_->ListLaunchEvents(launch_id, after_sequence, limit);

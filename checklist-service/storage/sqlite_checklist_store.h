@@ -41,6 +41,9 @@ class SqliteChecklistStore final : public ChecklistStore {
   absl::StatusOr<std::vector<LaunchState>> ListLaunches(const LaunchFilter& filter,
                                                         absl::string_view after_id,
                                                         int limit) override;
+  absl::StatusOr<std::vector<ItemKey>> ListItemKeys(const ItemFilter& filter,
+                                                    const std::optional<ItemKey>& after,
+                                                    int limit) override;
   absl::StatusOr<std::vector<Event>> ListLaunchEvents(absl::string_view launch_id,
                                                       int64_t after_sequence, int limit) override;
   absl::StatusOr<int64_t> CountLaunches(absl::string_view tenant) override;

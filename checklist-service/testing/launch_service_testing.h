@@ -114,6 +114,9 @@ class ForwardingChecklistStore : public checklist::ChecklistStore {
       absl::string_view tenant, absl::string_view request_id) override;
   absl::StatusOr<std::vector<checklist::LaunchState>> ListLaunches(
       const checklist::LaunchFilter& filter, absl::string_view after_id, int limit) override;
+  absl::StatusOr<std::vector<checklist::ItemKey>> ListItemKeys(
+      const checklist::ItemFilter& filter, const std::optional<checklist::ItemKey>& after,
+      int limit) override;
   absl::StatusOr<std::vector<checklist::Event>> ListLaunchEvents(absl::string_view id,
                                                                  int64_t after, int limit) override;
   absl::StatusOr<std::vector<checklist::Event>> ReadEvents(int64_t after, int limit) override;
