@@ -33,6 +33,11 @@ class ChecklistClient {
                                   v1::ListEventsResponse* response) = 0;
   virtual grpc::Status ListTemplates(const v1::ListTemplatesRequest& request,
                                      v1::ListTemplatesResponse* response) = 0;
+  // Not pure: test doubles written before it need not answer it.
+  virtual grpc::Status ListItems(const v1::ListItemsRequest& request,
+                                 v1::ListItemsResponse* response) {
+    return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "ListItems");
+  }
 };
 
 // A client over `channel`: every call carries `actor` (when not empty) as x-preflight-actor
