@@ -72,6 +72,14 @@ struct LogEpoch {
   int64_t base_sequence = 0;
 };
 
+// One item as a read loads it, with what names the stored state of its launch then (see
+// LaunchRead), read in the same snapshot.
+struct ItemRead {
+  Item item;
+  int64_t launch_version = 0;
+  int64_t items_version = 0;
+};
+
 // A launch as a read loads it. `items_version` is the sum of its items' versions: every commit
 // raises the launch's version or one item's (an added item counts 1), so (launch.version,
 // items_version) names one stored state of the launch, and caches can key on it.
@@ -113,6 +121,16 @@ class ChecklistStore {
     read.state = *std::move(state);
     if (!with_items) read.state.items.clear();
     return read;
+  }
+
+  // One item of a launch; NOT_FOUND when there is no such launch or item. This default loads the
+  // whole launch; a store that can read less overrides it.
+  virtual absl::StatusOr<ItemRead> ReadItem(absl::string_view launch_id, absl::string_view code) {
+    absl::StatusOr<LaunchState> state = LoadLaunch(launch_id);
+    if (!state.ok()) return state.status();
+    const Item* item = state->FindItem(code);
+    if (item == nullptr) return absl::NotFoundError("item not found");
+    return ItemRead{*item, state->launch.version, state->ItemsVersion()};
   }
 
   // The launch created with this (tenant, request_id), if any.

@@ -499,6 +499,48 @@ bool MatchesStoredFilters(const ItemFilter& filter, const Item& item) {
 
 }  // namespace
 
+absl::StatusOr<std::optional<Item>> LaunchService::ReadItemAsOfToday(
+    const ItemKey& key, std::map<std::string, ListedLaunch>& launches) {
+  auto listed = launches.find(key.launch_id);
+  if (listed == launches.end()) {
+    // The launch without its items, and its schedule as of today when cached.
+    absl::StatusOr<LaunchRead> read = store_->ReadLaunch(key.launch_id, /*with_items=*/false);
+    if (absl::IsNotFound(read.status())) return std::nullopt;
+    if (!read.ok()) return read.status();
+    ListedLaunch entry;
+    entry.key = ScheduleKey{read->state.launch.id, read->state.launch.version, read->items_version,
+                            Today(read->state.launch)};
+    entry.schedule = schedule_cache_.Find(entry.key);
+    entry.launch = std::move(read->state.launch);
+    if (entry.schedule != nullptr) entry.launch.schedule = entry.schedule->launch;
+    listed = launches.emplace(key.launch_id, std::move(entry)).first;
+  }
+  ListedLaunch& entry = listed->second;
+  if (entry.schedule != nullptr) {
+    // One item read, checked to come from the state the cached schedule was computed for.
+    absl::StatusOr<ItemRead> read = store_->ReadItem(key.launch_id, key.code);
+    if (absl::IsNotFound(read.status())) return std::nullopt;
+    if (!read.ok()) return read.status();
+    if (read->launch_version == entry.key.launch_version &&
+        read->items_version == entry.key.items_version) {
+      const auto it = entry.schedule->items.find(key.code);
+      read->item.schedule = it != entry.schedule->items.end() ? it->second : ItemSchedule{};
+      return std::optional<Item>(std::move(read->item));
+    }
+  }
+  // Not cached, or written since: the whole launch, computed (and cached) as GetLaunch does.
+  absl::StatusOr<LaunchState> state = GetLaunch(key.launch_id);
+  if (absl::IsNotFound(state.status())) return std::nullopt;
+  if (!state.ok()) return state.status();
+  entry.key = ScheduleKey{state->launch.id, state->launch.version, state->ItemsVersion(),
+                          Today(state->launch)};
+  entry.schedule = schedule_cache_.Find(entry.key);
+  entry.launch = state->launch;
+  const Item* item = state->FindItem(key.code);
+  if (item == nullptr) return std::nullopt;
+  return std::optional<Item>(*item);
+}
+
 absl::StatusOr<ItemPage> LaunchService::ListItems(const ItemListFilter& filter,
                                                   const std::optional<ItemKey>& after,
                                                   int page_size) {
@@ -517,7 +559,7 @@ absl::StatusOr<ItemPage> LaunchService::ListItems(const ItemListFilter& filter,
   ItemPage page;
   std::optional<ItemKey> cursor = after;
   // Launches read for this page: several of its items often share one.
-  std::map<std::string, LaunchState> launches;
+  std::map<std::string, ListedLaunch> launches;
   int scanned = 0;
   while (true) {
     const int want = page_size - static_cast<int>(page.items.size()) + 1;
@@ -530,24 +572,16 @@ absl::StatusOr<ItemPage> LaunchService::ListItems(const ItemListFilter& filter,
       }
       cursor = key;
       ++scanned;
-      auto loaded = launches.find(key.launch_id);
-      if (loaded == launches.end()) {
-        absl::StatusOr<LaunchState> state = GetLaunch(key.launch_id);
-        if (absl::IsNotFound(state.status())) continue;
-        if (!state.ok()) return state.status();
-        loaded = launches.emplace(key.launch_id, *std::move(state)).first;
-      }
-      const LaunchState& state = loaded->second;
-      if (!store_filter.tenant.empty() && state.launch.tenant != store_filter.tenant) continue;
-      const Item* item = state.FindItem(key.code);
-      if (item == nullptr || !MatchesStoredFilters(store_filter, *item)) continue;
-      if (filter.at_risk_only && !item->schedule.at_risk) continue;
-      if (filter.critical_only && !item->schedule.critical) continue;
-      page.items.push_back(*item);
-      if (page.launches.count(key.launch_id) == 0) {
-        Launch launch = state.launch;
-        page.launches.emplace(key.launch_id, std::move(launch));
-      }
+      absl::StatusOr<std::optional<Item>> item = ReadItemAsOfToday(key, launches);
+      if (!item.ok()) return item.status();
+      if (!item->has_value()) continue;
+      const Launch& launch = launches.at(key.launch_id).launch;
+      if (!store_filter.tenant.empty() && launch.tenant != store_filter.tenant) continue;
+      if (!MatchesStoredFilters(store_filter, **item)) continue;
+      if (filter.at_risk_only && !(*item)->schedule.at_risk) continue;
+      if (filter.critical_only && !(*item)->schedule.critical) continue;
+      page.items.push_back(**std::move(item));
+      if (page.launches.count(key.launch_id) == 0) page.launches.emplace(key.launch_id, launch);
     }
     if (static_cast<int>(keys->size()) < want) return page;  // the store has no more
     if (static_cast<int>(page.items.size()) == page_size || scanned >= kMaxItemsScannedPerCall) {

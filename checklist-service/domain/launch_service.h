@@ -237,6 +237,17 @@ class LaunchService {
   absl::CivilDay Today(const Launch& launch) const;
   // Today's date in the zone furthest ahead (UTC+14): no launch's today is later.
   absl::CivilDay LatestToday() const;
+  // A launch ListItems has read for its page: without items, with its schedule when cached.
+  struct ListedLaunch {
+    Launch launch;
+    ScheduleKey key;
+    std::shared_ptr<const ScheduleResult> schedule;
+  };
+  // The item named by `key` with its schedule as of today, through `launches` (this call's
+  // launches): with its launch's schedule cached, one item read instead of the whole launch.
+  // Unset when the launch or item is gone.
+  absl::StatusOr<std::optional<Item>> ReadItemAsOfToday(
+      const ItemKey& key, std::map<std::string, ListedLaunch>& launches);
   // Sets the change set's at-risk bounds from `state` (recomputed, all items).
   void AttachRiskBounds(const LaunchState& state, ChangeSet& changes) const;
   // Fills in every item's and the launch's schedule as of today.

@@ -57,6 +57,9 @@ class InstrumentedStore final : public ChecklistStore {
   absl::StatusOr<LaunchRead> ReadLaunch(absl::string_view launch_id, bool with_items) override {
     return inner_->ReadLaunch(launch_id, with_items);
   }
+  absl::StatusOr<ItemRead> ReadItem(absl::string_view launch_id, absl::string_view code) override {
+    return inner_->ReadItem(launch_id, code);
+  }
   absl::StatusOr<std::optional<std::string>> FindLaunchByRequestId(
       absl::string_view tenant, absl::string_view request_id) override {
     return inner_->FindLaunchByRequestId(tenant, request_id);

@@ -364,6 +364,31 @@ absl::StatusOr<LaunchRead> SqliteChecklistStore::ReadLaunch(absl::string_view la
                    });
 }
 
+absl::StatusOr<ItemRead> SqliteChecklistStore::ReadItem(absl::string_view launch_id,
+                                                        absl::string_view code) {
+  const std::string id(launch_id);
+  const std::string item_code(code);
+  // One statement, one snapshot: the item and the versions that name its launch's state.
+  return db_->Read(absl::StrCat("reading item ", id, "/", item_code),
+                   [&](SQLite::Database& reader) -> absl::StatusOr<ItemRead> {
+                     CachedStatement query(
+                         reader,
+                         "SELECT payload, (SELECT version FROM launches WHERE id = ?1), "
+                         "(SELECT COALESCE(SUM(version), 0) FROM items WHERE launch_id = ?1) "
+                         "FROM items WHERE launch_id = ?1 AND code = ?2");
+                     query.bind(1, id);
+                     query.bind(2, item_code);
+                     if (!query.executeStep()) {
+                       return absl::NotFoundError(
+                           absl::StrCat("item ", api::ItemName(id, item_code), " not found"));
+                     }
+                     absl::StatusOr<Item> item = DecodeItem(Blob(query.getColumn(0)));
+                     if (!item.ok()) return item.status();
+                     return ItemRead{*std::move(item), query.getColumn(1).getInt64(),
+                                     query.getColumn(2).getInt64()};
+                   });
+}
+
 absl::StatusOr<std::optional<std::string>> SqliteChecklistStore::FindLaunchByRequestId(
     absl::string_view tenant, absl::string_view request_id) {
   if (request_id.empty()) return std::optional<std::string>();

@@ -36,6 +36,7 @@ class SqliteChecklistStore final : public ChecklistStore {
 
   absl::StatusOr<LaunchState> LoadLaunch(absl::string_view launch_id) override;
   absl::StatusOr<LaunchRead> ReadLaunch(absl::string_view launch_id, bool with_items) override;
+  absl::StatusOr<ItemRead> ReadItem(absl::string_view launch_id, absl::string_view code) override;
   absl::StatusOr<std::optional<std::string>> FindLaunchByRequestId(
       absl::string_view tenant, absl::string_view request_id) override;
   absl::StatusOr<std::vector<LaunchState>> ListLaunches(const LaunchFilter& filter,

@@ -116,6 +116,10 @@ absl::StatusOr<std::vector<LaunchState>> ForwardingChecklistStore::ListLaunches(
     const LaunchFilter& filter, absl::string_view after_id, int limit) {
   return real_->ListLaunches(filter, after_id, limit);
 }
+absl::StatusOr<checklist::ItemRead> ForwardingChecklistStore::ReadItem(absl::string_view id,
+                                                                       absl::string_view code) {
+  return real_->ReadItem(id, code);
+}
 absl::StatusOr<std::vector<ItemKey>> ForwardingChecklistStore::ListItemKeys(
     const ItemFilter& filter, const std::optional<ItemKey>& after, int limit) {
   return real_->ListItemKeys(filter, after, limit);

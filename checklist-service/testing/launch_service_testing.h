@@ -110,6 +110,8 @@ class ForwardingChecklistStore : public checklist::ChecklistStore {
 
   absl::StatusOr<checklist::LaunchState> LoadLaunch(absl::string_view id) override;
   absl::StatusOr<checklist::LaunchRead> ReadLaunch(absl::string_view id, bool with_items) override;
+  absl::StatusOr<checklist::ItemRead> ReadItem(absl::string_view id,
+                                               absl::string_view code) override;
   absl::StatusOr<std::optional<std::string>> FindLaunchByRequestId(
       absl::string_view tenant, absl::string_view request_id) override;
   absl::StatusOr<std::vector<checklist::LaunchState>> ListLaunches(
