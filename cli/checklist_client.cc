@@ -98,6 +98,10 @@ class GrpcChecklistClient : public ChecklistClient {
                                     v1::ExportLaunchCalendarResponse* response) override {
     return FeedCall(&FeedStub::ExportLaunchCalendar, request, response);
   }
+  grpc::Status ListItems(const v1::ListItemsRequest& request,
+                         v1::ListItemsResponse* response) override {
+    return Call(&Stub::ListItems, request, response);
+  }
 
  private:
   using Stub = v1::ChecklistService::Stub;

@@ -47,6 +47,11 @@ class ChecklistClient {
                                           google::protobuf::Empty* response);
   virtual grpc::Status ExportLaunchCalendar(const v1::ExportLaunchCalendarRequest& request,
                                             v1::ExportLaunchCalendarResponse* response);
+  // Not pure: test doubles written before it need not answer it.
+  virtual grpc::Status ListItems(const v1::ListItemsRequest& request,
+                                 v1::ListItemsResponse* response) {
+    return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "ListItems");
+  }
 };
 
 // A client over `channel`: every call carries `actor` (when not empty) as x-preflight-actor

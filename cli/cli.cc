@@ -19,6 +19,7 @@
 #include "cli/calendar_feed_commands.h"
 #include "cli/completion.h"
 #include "cli/config_commands.h"
+#include "cli/cross_launch.h"
 #include "cli/notifier_render.h"
 #include "cli/notifier_requests.h"
 #include "cli/output.h"
@@ -541,6 +542,84 @@ int DispatchCalendarFeeds(const Invocation& invocation, Runner& runner) {
                      });
 }
 
+// Every page of `request`, or just the one asked for (`all` false).
+int FetchItemPages(Runner& runner, v1::ListItemsRequest request, bool all,
+                   std::vector<v1::ListItemsResponse>* pages) {
+  while (true) {
+    v1::ListItemsResponse page;
+    const grpc::Status status = runner.client<ChecklistClient>().ListItems(request, &page);
+    if (!status.ok()) return runner.RpcError(status);
+    const std::string token = page.next_page_token();
+    pages->push_back(std::move(page));
+    if (!all || token.empty()) return kExitOk;
+    request.set_page_token(token);
+  }
+}
+
+int ListItems(const Invocation& invocation, Runner& runner) {
+  absl::StatusOr<v1::ListItemsRequest> request = BuildListItemsRequest(invocation);
+  if (!request.ok()) return runner.UsageError(request.status());
+  const bool all = invocation.GetBool("all");
+  std::vector<v1::ListItemsResponse> pages;
+  if (const int code = FetchItemPages(runner, *request, all, &pages); code != kExitOk) return code;
+  v1::ListItemsResponse shown = all ? MergeItemPages(pages) : pages.front();
+  return runner.Show(shown, &RenderItemList);
+}
+
+// Who "me" is: the token's display name (what the service records as the actor of its changes),
+// else the actor this CLI sends (--actor, the context's, or $USER).
+absl::StatusOr<std::string> Me(Runner& runner) {
+  if (runner.options().bearer_token.empty()) return runner.options().actor;
+  v1::Token identity;
+  const grpc::Status status =
+      runner.client<AuthClient>().GetCallerIdentity(v1::GetCallerIdentityRequest(), &identity);
+  if (!status.ok()) {
+    return absl::UnavailableError(absl::StrCat("cannot tell who 'me' is (GetCallerIdentity: ",
+                                               status.error_message(), "); pass --assignee=NAME"));
+  }
+  return identity.display_name();
+}
+
+// `my-week`: this week's must-starts (and so everything overdue) and anything at risk.
+int MyWeek(const Invocation& invocation, Runner& runner) {
+  std::string assignee = invocation.Get("assignee", "me");
+  if (assignee == "me") {
+    absl::StatusOr<std::string> me = Me(runner);
+    if (!me.ok()) return runner.UsageError(me.status());
+    assignee = *me;
+  }
+  absl::TimeZone zone;
+  absl::LoadTimeZone("Asia/Shanghai", &zone);
+  const absl::CivilDay end = EndOfWeek(absl::ToCivilDay(absl::Now(), zone));
+  std::vector<v1::ListItemsResponse> pages;
+  for (const v1::ListItemsRequest& request :
+       MyWeekRequests(invocation.Get("tenant"), assignee, end)) {
+    if (const int code = FetchItemPages(runner, request, /*all=*/true, &pages); code != kExitOk) {
+      return code;
+    }
+  }
+  return runner.Show(MergeItemPages(pages), &RenderMyWeek);
+}
+
+// `portfolio`: every launch of the tenant, worst first.
+int Portfolio(const Invocation& invocation, Runner& runner) {
+  v1::ListLaunchesRequest request;
+  request.set_tenant(invocation.Get("tenant"));
+  request.set_page_size(200);
+  request.set_view(v1::LAUNCH_VIEW_BASIC);
+  v1::ListLaunchesResponse all;
+  while (true) {
+    v1::ListLaunchesResponse page;
+    const grpc::Status status = runner.client<ChecklistClient>().ListLaunches(request, &page);
+    if (!status.ok()) return runner.RpcError(status);
+    for (v1::Launch& launch : *page.mutable_launches()) *all.add_launches() = std::move(launch);
+    if (page.next_page_token().empty()) break;
+    request.set_page_token(page.next_page_token());
+  }
+  SortWorstFirst(&all);
+  return runner.Show(all, &RenderPortfolio);
+}
+
 int DispatchChecklist(const Invocation& invocation, Runner& runner) {
   const absl::string_view command = invocation.command->path;
   using C = ChecklistClient;
@@ -567,6 +646,9 @@ int DispatchChecklist(const Invocation& invocation, Runner& runner) {
     return runner.Call(BuildAddItemRequest(invocation), &C::AddItem, &RenderItem);
   }
   if (command == "readiness") return Readiness(invocation, runner);
+  if (command == "item list") return ListItems(invocation, runner);
+  if (command == "my-week") return MyWeek(invocation, runner);
+  if (command == "portfolio") return Portfolio(invocation, runner);
   if (command == "events") {
     return runner.List(
         BuildListEventsRequest(invocation), &C::ListEvents,
@@ -671,6 +753,7 @@ constexpr char kRetryReads[] = R"json({"methodConfig": [{
     {"service": "preflight.v1.ChecklistService", "method": "GetReadiness"},
     {"service": "preflight.v1.ChecklistService", "method": "ListEvents"},
     {"service": "preflight.v1.ChecklistService", "method": "ListTemplates"},
+    {"service": "preflight.v1.ChecklistService", "method": "ListItems"},
     {"service": "preflight.v1.NotifierService", "method": "ListReminders"},
     {"service": "preflight.v1.NotifierService", "method": "ListDeliveries"},
     {"service": "preflight.v1.NotifierService", "method": "ListRecipients"},

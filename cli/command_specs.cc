@@ -73,6 +73,21 @@ const std::vector<FlagSpec>& Flags() {
       {"page_token", "TOKEN", "continue a previous listing"},
       {"all", "", "follow page tokens and print every page"},
       {"all", "", "also show the items that do not apply, with their reasons", {"launch show"}},
+      {"at_risk", "", "only items at risk as of today", {"item list"}},
+      {"status",
+       "STATUS",
+       "only items in this status (repeatable): not_started|in_progress|submitted|returned|"
+       "approved|rejected|waived|not_applicable",
+       {"item list"}},
+      {"assignee", "NAME", "only items of this person", {"item list"}},
+      {"assignee",
+       "me|NAME",
+       "whose week: me (the token's name, else --actor) or a name (default me)",
+       {"my-week"}},
+      {"start_before", "DATE", "only items whose latest start is on or before DATE"},
+      {"due_before", "DATE", "only items due (latest finish) on or before DATE"},
+      {"critical", "", "only items on their launch's critical path"},
+      {"include_done", "", "also list approved, waived and not-applicable items"},
       {"exit_code", "",
        "exit with status 3 when the launch is not ready (as git diff --exit-code does)"},
       // Timeline.
@@ -259,6 +274,26 @@ const std::vector<CommandSpec>& Commands() {
        {"page_size", "page_token", "all"},
        {},
        "The launch's audit events, oldest first."},
+      {"item list",
+       {},
+       {"tenant", "launch", "assignee", "status", "start_before", "due_before", "at_risk",
+        "critical", "include_done", "page_size", "page_token", "all"},
+       {},
+       "Items across every launch of a tenant (or of --launch), by latest start date.",
+       Service::kChecklist,
+       {"status"}},
+      {"my-week",
+       {},
+       {"assignee", "tenant"},
+       {},
+       "Your open items that must start or are due by the end of this week, plus anything "
+       "overdue or at risk."},
+      {"portfolio",
+       {},
+       {"tenant"},
+       {},
+       "Every launch of a tenant with its projected date, slack, at-risk items and next "
+       "deadline, worst first."},
       {"templates", {}, {"page_size", "page_token"}, {}, "List the checklist templates."},
       {"feed create",
        {},
@@ -461,6 +496,8 @@ std::vector<std::string> FlagChoices(absl::string_view name, absl::string_view c
     return {"table", "wide", "json", "yaml", "name", "jsonpath=", "custom-columns="};
   }
   if (name == "status") {
+    // A filter may ask for what an update may not set.
+    if (command == "item list") return EnumChoices(v1::ItemStatus_descriptor(), "ITEM_STATUS_");
     return EnumChoices(v1::ItemStatus_descriptor(), "ITEM_STATUS_", {"NOT_APPLICABLE"});
   }
   if (name == "subject") return EnumChoices(v1::SubjectType_descriptor(), "SUBJECT_TYPE_");

@@ -307,6 +307,8 @@ class AuthTest : public ::testing::Test {
     v1::GetWorkingCalendarRequest calendar;
     calendar.set_start_date("2026-02-01");
     calendar.set_end_date("2026-02-28");
+    v1::ListItemsRequest items;
+    items.set_parent(launch);
     v1::CreateTokenRequest create_token;
     create_token.mutable_token()->set_tenant("acme");
     create_token.mutable_token()->set_role(v1::ROLE_ADMIN);
@@ -323,6 +325,7 @@ class AuthTest : public ::testing::Test {
         MakeProbe("AddItem", checklist, &S::AddItem, add),
         MakeProbe("GetReadiness", checklist, &S::GetReadiness, readiness),
         MakeProbe("ListEvents", checklist, &S::ListEvents, events),
+        MakeProbe("ListItems", checklist, &S::ListItems, items),
         MakeProbe("ListTemplates", checklist, &S::ListTemplates, v1::ListTemplatesRequest()),
         MakeProbe("GetWorkingCalendar", checklist, &S::GetWorkingCalendar, calendar),
         Probe{"WatchEvents",
@@ -381,7 +384,7 @@ TEST_F(AuthTest, WithoutAValidTokenEveryRpcIsUnauthenticatedButHealthServes) {
       {"basic scheme", "Basic " + admin_secret_},
   };
   const std::vector<Probe> probes = ChecklistAndAuthProbes(launch);
-  ASSERT_EQ(probes.size(), 15u);
+  ASSERT_EQ(probes.size(), 16u);
   for (const auto& [what, authorization] : refused) {
     for (const Probe& probe : probes) {
       const grpc::Status status = probe.call(authorization);
@@ -681,8 +684,8 @@ TEST_F(AuthTest, AnotherTenantsLaunchAnswersLikeAMissingOneOnEveryRpc) {
   // same answer, word for word (ids aside). Writes use the beta editor, so the role allows them.
   const std::vector<Probe> acme_probes = ChecklistAndAuthProbes(acme);
   const std::vector<Probe> missing_probes = ChecklistAndAuthProbes(missing);
-  const std::set<std::string> named = {"GetLaunch", "UpdateLaunch", "UpdateItem",
-                                       "AddItem",   "GetReadiness", "ListEvents"};
+  const std::set<std::string> named = {"GetLaunch",    "UpdateLaunch", "UpdateItem", "AddItem",
+                                       "GetReadiness", "ListEvents",   "ListItems"};
   int checked = 0;
   for (size_t i = 0; i < acme_probes.size(); ++i) {
     if (!named.count(acme_probes[i].name)) continue;
@@ -694,7 +697,7 @@ TEST_F(AuthTest, AnotherTenantsLaunchAnswersLikeAMissingOneOnEveryRpc) {
     EXPECT_EQ(Shape(other, acme_id), Shape(absent, kMissingLaunchId)) << acme_probes[i].name;
     EXPECT_THAT(other.error_message(), Not(HasSubstr("acme"))) << acme_probes[i].name;
   }
-  EXPECT_EQ(checked, 6);
+  EXPECT_EQ(checked, 7);
   // None of the refused writes reached acme's launch.
   const v1::Launch acme_after = GetLaunch(As("acme-viewer"), acme);
   EXPECT_EQ(acme_after.display_name(), acme_before.display_name());
@@ -729,6 +732,35 @@ TEST_F(AuthTest, AnotherTenantsLaunchAnswersLikeAMissingOneOnEveryRpc) {
                   &listed)
                   .ok());
   EXPECT_EQ(listed.launches_size(), 1);
+
+  // Items across launches: the token's tenant only; naming another tenant is refused.
+  v1::ListItemsRequest all_items;
+  all_items.set_parent("launches/-");
+  all_items.set_include_done(true);
+  v1::ListItemsResponse items;
+  ASSERT_TRUE(
+      CallAs(checklist_stub_.get(), &S::ListItems, As("beta-editor"), all_items, &items).ok());
+  EXPECT_GT(items.items_size(), 0);
+  for (const v1::Item& item : items.items()) {
+    EXPECT_THAT(item.name(), ::testing::StartsWith(beta + "/items/"));
+  }
+  EXPECT_EQ(items.launches_size(), 1);
+  EXPECT_EQ(items.launches().count(beta), 1u);
+  v1::ListItemsRequest acme_items = all_items;
+  acme_items.set_tenant("acme");
+  const grpc::Status items_refused =
+      CallAs(checklist_stub_.get(), &S::ListItems, As("beta-editor"), acme_items, &items);
+  EXPECT_EQ(items_refused.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+      << Describe(items_refused);
+  // The all-tenant service token must name the tenant, and then sees it.
+  const grpc::Status unnamed =
+      CallAs(checklist_stub_.get(), &S::ListItems, As("notifier"), all_items, &items);
+  EXPECT_EQ(unnamed.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(unnamed);
+  EXPECT_THAT(unnamed.error_message(), HasSubstr("tenant"));
+  ASSERT_TRUE(
+      CallAs(checklist_stub_.get(), &S::ListItems, As("notifier"), acme_items, &items).ok());
+  ASSERT_GT(items.items_size(), 0);
+  EXPECT_THAT(items.items(0).name(), ::testing::StartsWith(acme + "/items/"));
 
   // Watching: another tenant's launch is NOT_FOUND like a missing one, another tenant
   // PERMISSION_DENIED.

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
@@ -19,6 +21,46 @@ struct LaunchFilter {
   std::string owner;
   std::optional<absl::CivilDay> target_from;  // inclusive
   std::optional<absl::CivilDay> target_to;    // inclusive
+  // Only launches whose stored at-risk bound (RiskBounds) is on or before this day: the
+  // candidates for "at risk", which the caller verifies against the real schedule.
+  std::optional<absl::CivilDay> at_risk_by;
+};
+
+// The earliest day a launch and each of its items can be at risk if nothing is written in
+// between: lower bounds (see risk_bounds.h). They depend on today, so the schedule in the payload
+// cannot answer "at risk" for a later day; the store keeps these queryable instead. Unset means
+// never (a live launch, a finished item).
+struct RiskBounds {
+  std::string launch_id;
+  std::optional<absl::CivilDay> launch_at_risk_from;
+  // Every item of the launch, by code.
+  std::map<std::string, std::optional<absl::CivilDay>> item_at_risk_from;
+};
+
+// Which items ListItemKeys returns; empty fields match everything. The today-independent fields
+// it filters on (tenant, assignee, status, latest dates) are kept exact with every commit.
+struct ItemFilter {
+  std::string tenant;
+  std::string launch_id;
+  std::string assignee;
+  std::vector<ItemStatus> statuses;
+  // Leave out approved, waived and not-applicable items.
+  bool open_only = true;
+  std::optional<absl::CivilDay> start_before;  // latest start <= this
+  std::optional<absl::CivilDay> due_before;    // latest finish <= this
+  // Only items whose at-risk bound is on or before this day (candidates to verify).
+  std::optional<absl::CivilDay> at_risk_by;
+};
+
+// Where an item sorts in a cross-launch listing: latest start (items without one last), launch,
+// code.
+struct ItemKey {
+  std::optional<absl::CivilDay> latest_start;
+  std::string launch_id;
+  std::string code;
+  bool operator==(const ItemKey& other) const {
+    return latest_start == other.latest_start && launch_id == other.launch_id && code == other.code;
+  }
 };
 
 // One stretch of the event log's history. The log starts with one epoch at sequence 0; each
@@ -28,6 +70,14 @@ struct LogEpoch {
   std::string id;
   // The last sequence the epoch inherited from the one before (0 for the first).
   int64_t base_sequence = 0;
+};
+
+// One item as a read loads it, with what names the stored state of its launch then (see
+// LaunchRead), read in the same snapshot.
+struct ItemRead {
+  Item item;
+  int64_t launch_version = 0;
+  int64_t items_version = 0;
 };
 
 // A launch as a read loads it. `items_version` is the sum of its items' versions: every commit
@@ -47,6 +97,9 @@ struct ChangeSet {
   std::vector<Item> items;
   // Appended in order; the store assigns consecutive sequence numbers.
   std::vector<Event> events;
+  // When set, the launch's and its items' at-risk bounds as of this change, written in the same
+  // transaction (items not named keep theirs).
+  std::optional<RiskBounds> risk_bounds;
 };
 
 // Durable storage of launches, items and the event log. Implementations are thread-safe.
@@ -70,6 +123,16 @@ class ChecklistStore {
     return read;
   }
 
+  // One item of a launch; NOT_FOUND when there is no such launch or item. This default loads the
+  // whole launch; a store that can read less overrides it.
+  virtual absl::StatusOr<ItemRead> ReadItem(absl::string_view launch_id, absl::string_view code) {
+    absl::StatusOr<LaunchState> state = LoadLaunch(launch_id);
+    if (!state.ok()) return state.status();
+    const Item* item = state->FindItem(code);
+    if (item == nullptr) return absl::NotFoundError("item not found");
+    return ItemRead{*item, state->launch.version, state->ItemsVersion()};
+  }
+
   // The launch created with this (tenant, request_id), if any.
   virtual absl::StatusOr<std::optional<std::string>> FindLaunchByRequestId(
       absl::string_view tenant, absl::string_view request_id) = 0;
@@ -78,6 +141,15 @@ class ChecklistStore {
   virtual absl::StatusOr<std::vector<LaunchState>> ListLaunches(const LaunchFilter& filter,
                                                                 absl::string_view after_id,
                                                                 int limit) = 0;
+
+  // Keys of the items matching `filter` that sort after `after` (from the start when unset), in
+  // ItemKey order, at most `limit`. Answered from an index: the cost follows the rows it
+  // returns (and those it passes over for filters not in the index), not the store's size.
+  virtual absl::StatusOr<std::vector<ItemKey>> ListItemKeys(const ItemFilter& filter,
+                                                            const std::optional<ItemKey>& after,
+                                                            int limit) {
+    return absl::UnimplementedError("this store cannot list items across launches");
+  }
 
   // How many launches `tenant` has, for the per-tenant limit. This default pages through
   // ListLaunches; a store that can count directly overrides it.

@@ -13,6 +13,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "checklist-service/domain/item_lifecycle.h"
+#include "checklist-service/domain/risk_bounds.h"
 #include "checklist-service/domain/rules.h"
 #include "checklist-service/domain/schedule.h"
 #include "checklist-service/domain/validation.h"
@@ -28,6 +29,8 @@ namespace {
 // ListLaunches filters "at risk" after computing schedules, so one call reads at most this many
 // stored launches before answering with what it has and a token to continue.
 constexpr int kMaxLaunchesScannedPerCall = 2000;
+// The same for ListItems' candidates.
+constexpr int kMaxItemsScannedPerCall = 2000;
 
 std::string DateOrNone(const std::optional<absl::CivilDay>& day) {
   return day ? FormatCivilDay(*day) : "none";
@@ -227,6 +230,16 @@ const CompiledTemplate* LaunchService::TemplateOf(const Launch& launch) const {
   return catalog_->Find(launch.template_id);
 }
 
+absl::CivilDay LaunchService::LatestToday() const {
+  // UTC+14 (Line Islands) is the furthest ahead of any zone.
+  return absl::ToCivilDay(clock_->Now(), absl::FixedTimeZone(14 * 60 * 60));
+}
+
+void LaunchService::AttachRiskBounds(const LaunchState& state, ChangeSet& changes) const {
+  changes.risk_bounds =
+      ComputeRiskBounds(state, Today(state.launch), *calendar_, TemplateOf(state.launch));
+}
+
 void LaunchService::Recompute(LaunchState& state) const {
   ScheduleResult result = ComputeSchedule(state.launch, state.items, Today(state.launch),
                                           *calendar_, TemplateOf(state.launch));
@@ -376,6 +389,7 @@ absl::StatusOr<LaunchState> LaunchService::CreateLaunch(const NewLaunch& origina
                   absl::StrCat(ItemStatusName(item.status), ": ", item.applicability_reason)));
   }
   if (mode == WriteMode::kValidateOnly) return state;
+  AttachRiskBounds(state, changes);
   absl::StatusOr<std::vector<Event>> committed = CommitAndPublish(changes);
   if (!committed.ok()) return committed.status();
   return state;
@@ -421,6 +435,9 @@ absl::StatusOr<LaunchPage> LaunchService::ListLaunches(const LaunchListFilter& f
       *filter.store_filter.target_from > *filter.store_filter.target_to) {
     return absl::InvalidArgumentError("target_date_from: must not be after target_date_to");
   }
+  LaunchFilter store_filter = filter.store_filter;
+  // Only launches whose stored bound has come in any zone can be at risk; each is verified below.
+  if (filter.at_risk_only) store_filter.at_risk_by = LatestToday();
   LaunchPage page;
   std::string cursor = after_id;
   int scanned = 0;
@@ -428,7 +445,7 @@ absl::StatusOr<LaunchPage> LaunchService::ListLaunches(const LaunchListFilter& f
     // Read one more than needed so we know whether another page exists.
     const int want = page_size - static_cast<int>(page.launches.size()) + 1;
     absl::StatusOr<std::vector<LaunchState>> batch =
-        store_->ListLaunches(filter.store_filter, cursor, want);
+        store_->ListLaunches(store_filter, cursor, want);
     if (!batch.ok()) return batch.status();
     for (LaunchState& state : *batch) {
       if (static_cast<int>(page.launches.size()) == page_size) {
@@ -455,6 +472,123 @@ absl::StatusOr<LaunchPage> LaunchService::ListLaunches(const LaunchListFilter& f
     }
   }
   return page;
+}
+
+namespace {
+
+// The today-independent filters, checked again on the item as read: the key and the launch come
+// from two reads, and a write may fall between them.
+bool MatchesStoredFilters(const ItemFilter& filter, const Item& item) {
+  if (!filter.assignee.empty() && item.assignee != filter.assignee) return false;
+  if (filter.open_only && IsDone(item.status)) return false;
+  if (!filter.statuses.empty() && std::find(filter.statuses.begin(), filter.statuses.end(),
+                                            item.status) == filter.statuses.end()) {
+    return false;
+  }
+  const ItemSchedule& schedule = item.schedule;
+  if (filter.start_before &&
+      (!schedule.latest_start || *schedule.latest_start > *filter.start_before)) {
+    return false;
+  }
+  if (filter.due_before &&
+      (!schedule.latest_finish || *schedule.latest_finish > *filter.due_before)) {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<Item>> LaunchService::ReadItemAsOfToday(
+    const ItemKey& key, std::map<std::string, ListedLaunch>& launches) {
+  auto listed = launches.find(key.launch_id);
+  if (listed == launches.end()) {
+    // The launch without its items, and its schedule as of today when cached.
+    absl::StatusOr<LaunchRead> read = store_->ReadLaunch(key.launch_id, /*with_items=*/false);
+    if (absl::IsNotFound(read.status())) return std::nullopt;
+    if (!read.ok()) return read.status();
+    ListedLaunch entry;
+    entry.key = ScheduleKey{read->state.launch.id, read->state.launch.version, read->items_version,
+                            Today(read->state.launch)};
+    entry.schedule = schedule_cache_.Find(entry.key);
+    entry.launch = std::move(read->state.launch);
+    if (entry.schedule != nullptr) entry.launch.schedule = entry.schedule->launch;
+    listed = launches.emplace(key.launch_id, std::move(entry)).first;
+  }
+  ListedLaunch& entry = listed->second;
+  if (entry.schedule != nullptr) {
+    // One item read, checked to come from the state the cached schedule was computed for.
+    absl::StatusOr<ItemRead> read = store_->ReadItem(key.launch_id, key.code);
+    if (absl::IsNotFound(read.status())) return std::nullopt;
+    if (!read.ok()) return read.status();
+    if (read->launch_version == entry.key.launch_version &&
+        read->items_version == entry.key.items_version) {
+      const auto it = entry.schedule->items.find(key.code);
+      read->item.schedule = it != entry.schedule->items.end() ? it->second : ItemSchedule{};
+      return std::optional<Item>(std::move(read->item));
+    }
+  }
+  // Not cached, or written since: the whole launch, computed (and cached) as GetLaunch does.
+  absl::StatusOr<LaunchState> state = GetLaunch(key.launch_id);
+  if (absl::IsNotFound(state.status())) return std::nullopt;
+  if (!state.ok()) return state.status();
+  entry.key = ScheduleKey{state->launch.id, state->launch.version, state->ItemsVersion(),
+                          Today(state->launch)};
+  entry.schedule = schedule_cache_.Find(entry.key);
+  entry.launch = state->launch;
+  const Item* item = state->FindItem(key.code);
+  if (item == nullptr) return std::nullopt;
+  return std::optional<Item>(*item);
+}
+
+absl::StatusOr<ItemPage> LaunchService::ListItems(const ItemListFilter& filter,
+                                                  const std::optional<ItemKey>& after,
+                                                  int page_size) {
+  if (page_size < 0 || page_size > kMaxItemPageSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: must be between 0 and ", kMaxItemPageSize, ", got ", page_size));
+  }
+  if (page_size == 0) page_size = kDefaultItemPageSize;
+  if (filter.store_filter.tenant.empty() && filter.store_filter.launch_id.empty()) {
+    return absl::InvalidArgumentError("tenant: required when listing the items of every launch");
+  }
+  ItemFilter store_filter = filter.store_filter;
+  // Candidates only; each is verified against its launch's schedule as of its own today.
+  if (filter.at_risk_only) store_filter.at_risk_by = LatestToday();
+
+  ItemPage page;
+  std::optional<ItemKey> cursor = after;
+  // Launches read for this page: several of its items often share one.
+  std::map<std::string, ListedLaunch> launches;
+  int scanned = 0;
+  while (true) {
+    const int want = page_size - static_cast<int>(page.items.size()) + 1;
+    absl::StatusOr<std::vector<ItemKey>> keys = store_->ListItemKeys(store_filter, cursor, want);
+    if (!keys.ok()) return keys.status();
+    for (const ItemKey& key : *keys) {
+      if (static_cast<int>(page.items.size()) == page_size) {
+        page.next_after = cursor;
+        return page;
+      }
+      cursor = key;
+      ++scanned;
+      absl::StatusOr<std::optional<Item>> item = ReadItemAsOfToday(key, launches);
+      if (!item.ok()) return item.status();
+      if (!item->has_value()) continue;
+      const Launch& launch = launches.at(key.launch_id).launch;
+      if (!store_filter.tenant.empty() && launch.tenant != store_filter.tenant) continue;
+      if (!MatchesStoredFilters(store_filter, **item)) continue;
+      if (filter.at_risk_only && !(*item)->schedule.at_risk) continue;
+      if (filter.critical_only && !(*item)->schedule.critical) continue;
+      page.items.push_back(**std::move(item));
+      if (page.launches.count(key.launch_id) == 0) page.launches.emplace(key.launch_id, launch);
+    }
+    if (static_cast<int>(keys->size()) < want) return page;  // the store has no more
+    if (static_cast<int>(page.items.size()) == page_size || scanned >= kMaxItemsScannedPerCall) {
+      page.next_after = cursor;
+      return page;
+    }
+  }
 }
 
 absl::StatusOr<LaunchState> LaunchService::UpdateLaunch(const std::string& launch_id,
@@ -572,6 +706,7 @@ absl::StatusOr<LaunchState> LaunchService::UpdateLaunch(const std::string& launc
   }
   RecordScheduleMoves(state, persisted, changed_codes, actor, now, changes);
   if (mode == WriteMode::kValidateOnly) return state;
+  AttachRiskBounds(state, changes);
   absl::StatusOr<std::vector<Event>> committed = CommitAndPublish(changes);
   if (!committed.ok()) return committed.status();
   return state;
@@ -661,6 +796,7 @@ absl::StatusOr<Item> LaunchService::UpdateItem(const std::string& launch_id,
   changes.events.push_back(ItemEvent(EventType::kItemUpdated, state.launch, *item, actor, now,
                                      absl::StrJoin(notes, "; ")));
   RecordScheduleMoves(state, persisted, {code}, actor, now, changes);
+  AttachRiskBounds(state, changes);
   absl::StatusOr<std::vector<Event>> committed = CommitAndPublish(changes);
   if (!committed.ok()) return committed.status();
   Item updated = *state.FindItem(code);
@@ -731,6 +867,7 @@ absl::StatusOr<Item> LaunchService::AddItem(const std::string& launch_id, const 
       EventType::kItemCreated, state.launch, added, actor, now,
       absl::StrCat("custom item '", added.title_en, "', due ", DateOrNone(added.due_date))));
   RecordScheduleMoves(state, persisted, {request.code}, actor, now, changes);
+  AttachRiskBounds(state, changes);
   absl::StatusOr<std::vector<Event>> committed = CommitAndPublish(changes);
   if (!committed.ok()) return committed.status();
   Item created = *state.FindItem(request.code);

@@ -88,6 +88,24 @@ struct LaunchListFilter {
   bool at_risk_only = false;
 };
 
+struct ItemListFilter {
+  // Tenant (required unless launch_id is set), launch, assignee, statuses, open_only and the
+  // latest-date bounds, all answered by the store.
+  ItemFilter store_filter;
+  // Today-dependent: the store narrows these to candidates, the schedule decides.
+  bool at_risk_only = false;
+  bool critical_only = false;
+};
+
+struct ItemPage {
+  // Schedules as of today in each launch's zone, in ItemKey order.
+  std::vector<Item> items;
+  // The launches of those items, by id, with their schedules and without items.
+  std::map<std::string, Launch> launches;
+  // Where the next page starts after; unset on the last page.
+  std::optional<ItemKey> next_after;
+};
+
 struct LaunchPage {
   std::vector<LaunchState> launches;
   // Id to resume after; empty on the last page.
@@ -177,6 +195,11 @@ class LaunchService {
   absl::StatusOr<LaunchStamp> GetLaunchStamp(const std::string& launch_id);
   absl::StatusOr<LaunchPage> ListLaunches(const LaunchListFilter& filter,
                                           const std::string& after_id, int page_size);
+  // Items across launches (or of one), sorted by latest start, launch, code. At-risk and
+  // critical are verified on the stored candidates, and a call reads at most a bounded number of
+  // them: a short page with `next_after` set may mean there was more to scan.
+  absl::StatusOr<ItemPage> ListItems(const ItemListFilter& filter,
+                                     const std::optional<ItemKey>& after, int page_size);
   // `expected_version` (from an etag), when set, must match or the call is ABORTED.
   absl::StatusOr<LaunchState> UpdateLaunch(const std::string& launch_id, const LaunchPatch& patch,
                                            std::optional<int64_t> expected_version,
@@ -214,6 +237,21 @@ class LaunchService {
  private:
   // Today's date in the launch's time zone.
   absl::CivilDay Today(const Launch& launch) const;
+  // Today's date in the zone furthest ahead (UTC+14): no launch's today is later.
+  absl::CivilDay LatestToday() const;
+  // A launch ListItems has read for its page: without items, with its schedule when cached.
+  struct ListedLaunch {
+    Launch launch;
+    ScheduleKey key;
+    std::shared_ptr<const ScheduleResult> schedule;
+  };
+  // The item named by `key` with its schedule as of today, through `launches` (this call's
+  // launches): with its launch's schedule cached, one item read instead of the whole launch.
+  // Unset when the launch or item is gone.
+  absl::StatusOr<std::optional<Item>> ReadItemAsOfToday(
+      const ItemKey& key, std::map<std::string, ListedLaunch>& launches);
+  // Sets the change set's at-risk bounds from `state` (recomputed, all items).
+  void AttachRiskBounds(const LaunchState& state, ChangeSet& changes) const;
   // Fills in every item's and the launch's schedule as of today.
   void Recompute(LaunchState& state) const;
   // Recompute for reads, through the schedule cache; `items_version` as in LaunchRead.

@@ -44,6 +44,8 @@ inline constexpr int kMaxYear = 2100;
 // Page sizes (0 means the default).
 inline constexpr int kMaxLaunchPageSize = 200;
 inline constexpr int kDefaultLaunchPageSize = 50;
+inline constexpr int kMaxItemPageSize = 200;
+inline constexpr int kDefaultItemPageSize = 50;
 inline constexpr int kMaxEventPageSize = 200;
 inline constexpr int kDefaultEventPageSize = 50;
 inline constexpr int kMaxTemplatePageSize = 100;

@@ -264,6 +264,12 @@ struct LaunchSchedule {
   // Codes on the critical path, in its order, whose durations are estimates: the projected
   // launch rests on them.
   std::vector<std::string> estimated_critical_items;
+  // Applicable, open items at risk (for the portfolio view).
+  int at_risk_items = 0;
+  // The earliest latest start among applicable, open items, and that item's code: the launch's
+  // next deadline. Unset when no item is open.
+  std::optional<absl::CivilDay> next_deadline;
+  std::string next_deadline_item;
 };
 
 struct Launch {

@@ -425,6 +425,16 @@ class Scheduler {
 
     for (const Node& node : nodes_) {
       result.items[node.item->code] = node.schedule;
+      if (!node.schedule.done) {
+        if (node.schedule.at_risk) ++launch.at_risk_items;
+        const std::optional<absl::CivilDay>& start = node.schedule.latest_start;
+        if (start &&
+            (!launch.next_deadline || *start < *launch.next_deadline ||
+             (*start == *launch.next_deadline && node.item->code < launch.next_deadline_item))) {
+          launch.next_deadline = start;
+          launch.next_deadline_item = node.item->code;
+        }
+      }
       Merge(launch.unconfirmed_years, node.schedule.unconfirmed_years);
       const Item& item = *node.item;
       const Fen fee = item.fee_per_attempt;

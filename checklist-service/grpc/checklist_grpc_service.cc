@@ -13,6 +13,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "checklist-service/domain/event_watch.h"
 #include "checklist-service/domain/limits.h"
@@ -72,6 +74,38 @@ std::string LaunchListScope(const v1::ListLaunchesRequest& r) {
   return absl::StrCat("launches|", r.tenant().size(), ":", r.tenant(), "|", r.owner().size(), ":",
                       r.owner(), "|", r.at_risk_only(), "|", r.target_date_from(), "|",
                       r.target_date_to());
+}
+
+// The filters of a ListItems request, which its page tokens are bound to.
+std::string ItemListScope(const v1::ListItemsRequest& r) {
+  std::string scope = absl::StrCat("items|", r.parent().size(), ":", r.parent(), "|",
+                                   r.tenant().size(), ":", r.tenant(), "|", r.assignee().size(),
+                                   ":", r.assignee(), "|", r.start_before(), "|", r.due_before(),
+                                   "|", r.at_risk_only(), r.critical_only(), r.include_done(), "|");
+  for (int status : r.statuses()) absl::StrAppend(&scope, status, ",");
+  return scope;
+}
+
+// A page token's position: "latest start|launch|code" (the date empty for none). Neither launch
+// ids nor item codes hold '|'.
+std::string EncodeItemKey(const ItemKey& key) {
+  return absl::StrCat(key.latest_start ? FormatCivilDay(*key.latest_start) : "", "|", key.launch_id,
+                      "|", key.code);
+}
+
+absl::StatusOr<ItemKey> DecodeItemKey(absl::string_view position) {
+  const std::vector<std::string> parts = absl::StrSplit(position, '|');
+  ItemKey key;
+  if (parts.size() == 3 && !parts[1].empty() && !parts[2].empty()) {
+    key.launch_id = parts[1];
+    key.code = parts[2];
+    if (parts[0].empty()) return key;
+    if (std::optional<absl::CivilDay> day = ParseCivilDay(parts[0])) {
+      key.latest_start = *day;
+      return key;
+    }
+  }
+  return absl::InvalidArgumentError("page_token: invalid page token");
 }
 
 // Parses a raw method's request; false when it is not a valid `T`.
@@ -387,6 +421,91 @@ grpc::Status ChecklistGrpcService::ListEvents(grpc::ServerContext* context,
   if (page->next_after_sequence > 0) {
     response->set_next_page_token(
         page_tokens_.Encode(scope, absl::StrCat(page->next_after_sequence)));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ChecklistGrpcService::ListItems(grpc::ServerContext* context,
+                                             const v1::ListItemsRequest* request,
+                                             v1::ListItemsResponse* response) {
+  absl::StatusOr<auth::Principal> principal =
+      authorizer_->Authorize(*context, auth::Permission::kRead);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (absl::Status s = CheckRequestText(*request); !s.ok()) return ToGrpcStatus(s);
+  for (const auto& [field, value, max] :
+       {std::make_tuple("assignee", &request->assignee(), kMaxNameLength),
+        std::make_tuple("page_token", &request->page_token(), api::kMaxPageTokenLength)}) {
+    if (grpc::Status s = CheckLength(field, *value, max); !s.ok()) return s;
+  }
+  if (!request->tenant().empty()) {
+    if (absl::Status s = api::ValidateTenantId("tenant", request->tenant()); !s.ok()) {
+      return ToGrpcStatus(s);
+    }
+  }
+  ItemListFilter filter;
+  if (request->parent() == "launches/-") {
+    // Every launch of one tenant: the caller's own, or the one an all-tenant caller names.
+    absl::StatusOr<std::string> tenant = auth::ScopedTenantFilter(*principal, request->tenant());
+    if (!tenant.ok()) return ToGrpcStatus(tenant.status());
+    if (tenant->empty()) return Invalid("tenant", "required when parent is launches/-");
+    filter.store_filter.tenant = *tenant;
+  } else {
+    absl::StatusOr<std::string> id = api::ParseLaunchName(request->parent(), "parent");
+    if (!id.ok()) {
+      return Invalid("parent",
+                     "must be launches/- (every launch of a tenant) or launches/{launch}");
+    }
+    if (absl::Status s = CheckLaunchVisible(*principal, *id); !s.ok()) return ToGrpcStatus(s);
+    if (!request->tenant().empty()) {
+      if (absl::Status s = auth::OutOfTenantScope(*principal, request->tenant()); !s.ok()) {
+        return ToGrpcStatus(s);
+      }
+      filter.store_filter.tenant = request->tenant();
+    }
+    filter.store_filter.launch_id = *id;
+  }
+  filter.store_filter.assignee = request->assignee();
+  for (int i = 0; i < request->statuses_size(); ++i) {
+    const v1::ItemStatus status = request->statuses(i);
+    std::optional<ItemStatus> parsed;
+    if (status != v1::ITEM_STATUS_UNSPECIFIED && v1::ItemStatus_IsValid(status)) {
+      parsed = ParseItemStatus(absl::StripPrefix(v1::ItemStatus_Name(status), "ITEM_STATUS_"));
+    }
+    if (!parsed) {
+      return Invalid(absl::StrCat("statuses[", i, "]"),
+                     absl::StrCat("unknown or unspecified status ", static_cast<int>(status)));
+    }
+    filter.store_filter.statuses.push_back(*parsed);
+  }
+  absl::StatusOr<std::optional<absl::CivilDay>> start_before =
+      ParseOptionalDate(request->start_before(), "start_before");
+  if (!start_before.ok()) return ToGrpcStatus(start_before.status());
+  absl::StatusOr<std::optional<absl::CivilDay>> due_before =
+      ParseOptionalDate(request->due_before(), "due_before");
+  if (!due_before.ok()) return ToGrpcStatus(due_before.status());
+  filter.store_filter.start_before = *start_before;
+  filter.store_filter.due_before = *due_before;
+  filter.store_filter.open_only = !request->include_done();
+  filter.at_risk_only = request->at_risk_only();
+  filter.critical_only = request->critical_only();
+
+  const std::string scope = ItemListScope(*request);
+  std::optional<ItemKey> after;
+  if (!request->page_token().empty()) {
+    absl::StatusOr<std::string> position = page_tokens_.Decode(request->page_token(), scope);
+    if (!position.ok()) return ToGrpcStatus(position.status());
+    absl::StatusOr<ItemKey> key = DecodeItemKey(*position);
+    if (!key.ok()) return ToGrpcStatus(key.status());
+    after = *std::move(key);
+  }
+  absl::StatusOr<ItemPage> page = service_->ListItems(filter, after, request->page_size());
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  for (const Item& item : page->items) *response->add_items() = ToProto(item);
+  for (const auto& [id, launch] : page->launches) {
+    (*response->mutable_launches())[api::LaunchName(id)] = ToProto(launch);
+  }
+  if (page->next_after) {
+    response->set_next_page_token(page_tokens_.Encode(scope, EncodeItemKey(*page->next_after)));
   }
   return grpc::Status::OK;
 }

@@ -62,6 +62,8 @@ class ChecklistGrpcService final : public ChecklistServiceBase {
                             v1::Readiness* response) override;
   grpc::Status ListEvents(grpc::ServerContext* context, const v1::ListEventsRequest* request,
                           v1::ListEventsResponse* response) override;
+  grpc::Status ListItems(grpc::ServerContext* context, const v1::ListItemsRequest* request,
+                         v1::ListItemsResponse* response) override;
   grpc::Status ListTemplates(grpc::ServerContext* context, const v1::ListTemplatesRequest* request,
                              v1::ListTemplatesResponse* response) override;
   // A callback-API stream: holds no thread while it waits or writes.

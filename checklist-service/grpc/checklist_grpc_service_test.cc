@@ -978,5 +978,189 @@ TEST_F(ChecklistGrpcServiceTest, GetWorkingCalendarRejectsBadRanges) {
   EXPECT_THAT(calendar.unconfirmed_years(), ElementsAre(2027, 2028));
 }
 
+// ---- ListItems ----------------------------------------------------------------------------------
+
+v1::ListItemsRequest AllItemsOf(const std::string& tenant) {
+  v1::ListItemsRequest request;
+  request.set_parent("launches/-");
+  request.set_tenant(tenant);
+  return request;
+}
+
+class ListItemsTest : public ChecklistGrpcServiceTest {
+ protected:
+  grpc::Status List(const v1::ListItemsRequest& request, v1::ListItemsResponse* response) {
+    grpc::ClientContext context;
+    return stub_->ListItems(&context, request, response);
+  }
+
+  // Every page, following the tokens.
+  std::vector<v1::Item> ListAll(v1::ListItemsRequest request) {
+    std::vector<v1::Item> items;
+    do {
+      v1::ListItemsResponse page;
+      const grpc::Status status = List(request, &page);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok()) break;
+      for (const v1::Item& item : page.items()) {
+        const std::string launch = item.name().substr(0, item.name().find("/items/"));
+        EXPECT_EQ(page.launches().count(launch), 1u) << item.name();
+        items.push_back(item);
+      }
+      request.set_page_token(page.next_page_token());
+    } while (!request.page_token().empty());
+    return items;
+  }
+};
+
+TEST_F(ListItemsTest, ListsOpenItemsOfATenantByLatestStart) {
+  const v1::Launch first = CreateShop();
+  const v1::Launch second = CreateShop();
+  CreateShop("globex");
+  v1::ListItemsRequest request = AllItemsOf("acme");
+  request.set_page_size(7);
+  const std::vector<v1::Item> items = ListAll(request);
+  int expected = 0;
+  for (const v1::Launch* launch : {&first, &second}) {
+    for (const v1::Item& item : launch->items()) expected += item.schedule().done() ? 0 : 1;
+  }
+  ASSERT_EQ(static_cast<int>(items.size()), expected);
+  for (size_t i = 0; i < items.size(); ++i) {
+    EXPECT_FALSE(items[i].schedule().done()) << items[i].name();
+    EXPECT_THAT(items[i].name(), Not(HasSubstr("globex")));
+    EXPECT_FALSE(items[i].schedule().latest_start_date().empty()) << items[i].name();
+    if (i > 0) {
+      EXPECT_LE(items[i - 1].schedule().latest_start_date(),
+                items[i].schedule().latest_start_date());
+    }
+  }
+  // The launch map carries the display name, target and the portfolio figures.
+  v1::ListItemsResponse page;
+  ASSERT_TRUE(List(AllItemsOf("acme"), &page).ok());
+  const v1::Launch& launch = page.launches().begin()->second;
+  EXPECT_EQ(launch.display_name(), first.display_name());
+  EXPECT_EQ(launch.target_launch_date(), "2026-12-15");
+  EXPECT_EQ(launch.items_size(), 0);
+  EXPECT_FALSE(launch.schedule().next_deadline_date().empty());
+  EXPECT_FALSE(launch.schedule().next_deadline_item().empty());
+}
+
+TEST_F(ListItemsTest, FiltersByAssigneeStatusAndDates) {
+  const v1::Launch launch = CreateShop();
+  v1::Item updated;
+  {
+    grpc::ClientContext context;
+    v1::UpdateItemRequest request;
+    request.mutable_item()->set_name(launch.name() + "/items/ICP_FILING");
+    request.mutable_item()->set_assignee("li.na");
+    request.mutable_update_mask()->add_paths("assignee");
+    ASSERT_TRUE(stub_->UpdateItem(&context, request, &updated).ok());
+  }
+  v1::ListItemsRequest mine = AllItemsOf("acme");
+  mine.set_assignee("li.na");
+  std::vector<v1::Item> items = ListAll(mine);
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].name(), launch.name() + "/items/ICP_FILING");
+
+  mine.add_statuses(v1::ITEM_STATUS_SUBMITTED);
+  EXPECT_TRUE(ListAll(mine).empty());
+  mine.add_statuses(v1::ITEM_STATUS_NOT_STARTED);
+  EXPECT_EQ(ListAll(mine).size(), 1u);
+
+  v1::ListItemsRequest early = AllItemsOf("acme");
+  early.set_start_before(updated.schedule().latest_start_date());
+  for (const v1::Item& item : ListAll(early)) {
+    EXPECT_LE(item.schedule().latest_start_date(), updated.schedule().latest_start_date());
+  }
+  v1::ListItemsRequest due = AllItemsOf("acme");
+  due.set_due_before(updated.schedule().latest_finish_date());
+  const std::vector<v1::Item> due_items = ListAll(due);
+  EXPECT_FALSE(due_items.empty());
+  for (const v1::Item& item : due_items) {
+    EXPECT_LE(item.schedule().latest_finish_date(), updated.schedule().latest_finish_date());
+  }
+
+  // One launch by name.
+  v1::ListItemsRequest one;
+  one.set_parent(launch.name());
+  one.set_include_done(true);
+  EXPECT_EQ(static_cast<int>(ListAll(one).size()), launch.items_size());
+}
+
+TEST_F(ListItemsTest, AtRiskItemsAppearAsTheDaysPass) {
+  const v1::Launch launch = CreateShop();
+  v1::ListItemsRequest at_risk = AllItemsOf("acme");
+  at_risk.set_at_risk_only(true);
+  EXPECT_TRUE(ListAll(at_risk).empty());
+  v1::ListLaunchesRequest risky_launches;
+  risky_launches.set_at_risk_only(true);
+  // No write in between: only the clock moves.
+  for (int day = 0; day < 200 && ListAll(at_risk).empty(); ++day) {
+    clock_.AdvanceTime(absl::Hours(24));
+  }
+  const std::vector<v1::Item> items = ListAll(at_risk);
+  ASSERT_FALSE(items.empty());
+  for (const v1::Item& item : items) EXPECT_TRUE(item.schedule().at_risk()) << item.name();
+  v1::Launch now;
+  ASSERT_TRUE(Get(launch.name(), &now).ok());
+  int expected = 0;
+  for (const v1::Item& item : now.items()) {
+    expected += item.schedule().at_risk() && !item.schedule().done() ? 1 : 0;
+  }
+  EXPECT_EQ(static_cast<int>(items.size()), expected);
+  EXPECT_EQ(now.schedule().at_risk_items(), expected);
+
+  v1::ListItemsRequest critical = AllItemsOf("acme");
+  critical.set_critical_only(true);
+  for (const v1::Item& item : ListAll(critical)) EXPECT_TRUE(item.schedule().critical());
+}
+
+TEST_F(ListItemsTest, RefusesBadRequestsNamingTheField) {
+  CreateShop();
+  const auto refusal = [&](const v1::ListItemsRequest& request) {
+    v1::ListItemsResponse response;
+    const grpc::Status status = List(request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+    return status.error_message();
+  };
+  v1::ListItemsRequest no_tenant;
+  no_tenant.set_parent("launches/-");
+  EXPECT_THAT(refusal(no_tenant), HasSubstr("tenant"));
+  v1::ListItemsRequest bad_parent = AllItemsOf("acme");
+  bad_parent.set_parent("projects/x");
+  EXPECT_THAT(refusal(bad_parent), HasSubstr("parent"));
+  v1::ListItemsRequest bad_date = AllItemsOf("acme");
+  bad_date.set_start_before("next friday");
+  EXPECT_THAT(refusal(bad_date), HasSubstr("start_before"));
+  v1::ListItemsRequest bad_due = AllItemsOf("acme");
+  bad_due.set_due_before("2026-13-01");
+  EXPECT_THAT(refusal(bad_due), HasSubstr("due_before"));
+  v1::ListItemsRequest bad_status = AllItemsOf("acme");
+  bad_status.add_statuses(v1::ITEM_STATUS_UNSPECIFIED);
+  EXPECT_THAT(refusal(bad_status), HasSubstr("statuses[0]"));
+  v1::ListItemsRequest big = AllItemsOf("acme");
+  big.set_page_size(201);
+  EXPECT_THAT(refusal(big), HasSubstr("page_size"));
+  v1::ListItemsRequest huge = AllItemsOf("acme");
+  huge.set_assignee(std::string(100000, 'x'));
+  const std::string message = refusal(huge);
+  EXPECT_THAT(message, HasSubstr("assignee"));
+  EXPECT_LT(message.size(), 200u);
+
+  // A token is bound to its filters and cannot be forged.
+  v1::ListItemsRequest paged = AllItemsOf("acme");
+  paged.set_page_size(2);
+  v1::ListItemsResponse first;
+  ASSERT_TRUE(List(paged, &first).ok());
+  ASSERT_FALSE(first.next_page_token().empty());
+  v1::ListItemsRequest other = AllItemsOf("acme");
+  other.set_assignee("someone");
+  other.set_page_token(first.next_page_token());
+  EXPECT_THAT(refusal(other), HasSubstr("page_token"));
+  v1::ListItemsRequest forged = paged;
+  forged.set_page_token(first.next_page_token() + "x");
+  EXPECT_THAT(refusal(forged), HasSubstr("page_token"));
+}
+
 }  // namespace
 }  // namespace preflight::checklist

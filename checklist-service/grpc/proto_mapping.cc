@@ -251,6 +251,9 @@ v1::LaunchSchedule ToProto(const LaunchSchedule& schedule) {
     out.add_estimated_critical_items(code);
   }
   for (int year : schedule.unconfirmed_years) out.add_unconfirmed_years(year);
+  out.set_at_risk_items(schedule.at_risk_items);
+  out.set_next_deadline_date(DateText(schedule.next_deadline));
+  out.set_next_deadline_item(schedule.next_deadline_item);
   return out;
 }
 

@@ -57,6 +57,9 @@ class InstrumentedStore final : public ChecklistStore {
   absl::StatusOr<LaunchRead> ReadLaunch(absl::string_view launch_id, bool with_items) override {
     return inner_->ReadLaunch(launch_id, with_items);
   }
+  absl::StatusOr<ItemRead> ReadItem(absl::string_view launch_id, absl::string_view code) override {
+    return inner_->ReadItem(launch_id, code);
+  }
   absl::StatusOr<std::optional<std::string>> FindLaunchByRequestId(
       absl::string_view tenant, absl::string_view request_id) override {
     return inner_->FindLaunchByRequestId(tenant, request_id);
@@ -68,6 +71,11 @@ class InstrumentedStore final : public ChecklistStore {
   }
   absl::StatusOr<int64_t> CountLaunches(absl::string_view tenant) override {
     return inner_->CountLaunches(tenant);
+  }
+  absl::StatusOr<std::vector<ItemKey>> ListItemKeys(const ItemFilter& filter,
+                                                    const std::optional<ItemKey>& after,
+                                                    int limit) override {
+    return inner_->ListItemKeys(filter, after, limit);
   }
   absl::StatusOr<std::vector<Event>> ListLaunchEvents(absl::string_view launch_id,
                                                       int64_t after_sequence, int limit) override {

@@ -149,6 +149,7 @@ TEST_F(MigrationV3Test, Schema2StoreOpensAndReadsIdentically) {
   opened->reset();
 
   SQLite::Database db = Raw();
+  // Migrated to the latest schema (3 and what came after it).
   EXPECT_EQ(SqliteSchemaVersion(db).value_or(-1), ChecklistMigrations().back().version);
   for (const char* table : {"launches", "items", "events"}) {
     EXPECT_EQ(ColumnType(db, table), "BLOB") << table;
@@ -156,11 +157,10 @@ TEST_F(MigrationV3Test, Schema2StoreOpensAndReadsIdentically) {
   }
   EXPECT_THAT(PayloadTypes(db), ElementsAre("launches:blob", "items:blob", "events:blob"));
   // Every index of schema 2, with the same definition (later migrations add their own).
-  const auto indexes_after = IndexSql(db);
+  const std::map<std::string, std::string> indexes_after = IndexSql(db);
   for (const auto& [name, sql] : indexes_before) {
-    auto it = indexes_after.find(name);
-    ASSERT_NE(it, indexes_after.end()) << name;
-    EXPECT_EQ(it->second, sql) << name;
+    ASSERT_EQ(indexes_after.count(name), 1u) << name;
+    EXPECT_EQ(indexes_after.at(name), sql) << name;
   }
   EXPECT_EQ(db.execAndGet("SELECT \"table\" FROM pragma_foreign_key_list('items')").getString(),
             "launches");
@@ -174,6 +174,7 @@ TEST_F(MigrationV3Test, RestoringASchema2BackupMigratesIt) {
   ASSERT_TRUE(epoch.ok()) << epoch.status();
   EXPECT_EQ(epoch->base_sequence, static_cast<int64_t>(fixture_.events.size()));
   SQLite::Database db = Raw();
+  // Migrated to the latest schema (3 and what came after it).
   EXPECT_EQ(SqliteSchemaVersion(db).value_or(-1), ChecklistMigrations().back().version);
 }
 

@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "checklist-service/storage/legacy_json_codec.h"
 #include "checklist-service/storage/snapshot_proto_codec.h"
+#include "common/civil_date.h"
 
 namespace preflight::checklist {
 namespace {
@@ -108,6 +109,58 @@ absl::Status ConvertJsonPayloadsToBinary(SQLite::Database& db) {
         check.getColumn(0).getString(), " references a missing ", check.getColumn(2).getString()));
   }
   return absl::OkStatus();
+}
+
+// ---- Migration 4: index columns for queries across launches ----
+
+// Fills the new item columns from each payload: tenant from the launch, assignee, open, and the
+// latest dates of the schedule persisted with the item (the backward pass does not depend on
+// today, so they are exact). The at-risk bounds keep their default, the earliest day: every row
+// is a candidate, verified by the reader, until the launch's next write computes real bounds.
+absl::Status FillItemIndexColumns(SQLite::Database& db) {
+  SQLite::Statement select(db, absl::StrCat("SELECT rowid, payload FROM items WHERE rowid > ? "
+                                            "ORDER BY rowid LIMIT ",
+                                            kConvertBatch));
+  SQLite::Statement update(db,
+                           "UPDATE items SET tenant = (SELECT tenant FROM launches WHERE id = "
+                           "items.launch_id), assignee = ?, open = ?, latest_start = ?, "
+                           "latest_finish = ? WHERE rowid = ?");
+  struct Row {
+    int64_t rowid;
+    Item item;
+  };
+  std::vector<Row> rows;
+  int64_t after = std::numeric_limits<int64_t>::min();
+  const auto day = [](const std::optional<absl::CivilDay>& d) {
+    return d ? FormatCivilDay(*d) : std::string(kNoDay);
+  };
+  while (true) {
+    rows.clear();
+    select.reset();
+    select.bind(1, after);
+    while (select.executeStep()) {
+      const SQLite::Column payload = select.getColumn(1);
+      const char* data = static_cast<const char*>(payload.getBlob());
+      absl::StatusOr<Item> item =
+          DecodeItem(absl::string_view(data, static_cast<size_t>(payload.getBytes())));
+      if (!item.ok()) {
+        return absl::DataLossError(absl::StrCat(
+            "reading items row ", select.getColumn(0).getInt64(), ": ", item.status().message()));
+      }
+      rows.push_back(Row{select.getColumn(0).getInt64(), *std::move(item)});
+    }
+    if (rows.empty()) return absl::OkStatus();
+    for (const Row& row : rows) {
+      update.reset();
+      update.bind(1, row.item.assignee);
+      update.bind(2, IsDone(row.item.status) ? 0 : 1);
+      update.bind(3, day(row.item.schedule.latest_start));
+      update.bind(4, day(row.item.schedule.latest_finish));
+      update.bind(5, row.rowid);
+      update.exec();
+    }
+    after = rows.back().rowid;
+  }
 }
 
 }  // namespace
@@ -249,9 +302,33 @@ const std::vector<SqliteMigration>& ChecklistMigrations() {
            "CREATE INDEX events_launch_sequence ON events (launch_id, sequence)",
        },
        ConvertJsonPayloadsToBinary},
-      // Reserved for the cross-launch item index (issue 14, point 4, another branch): the
-      // integrator puts that migration here, or renumbers the calendar feeds' to 4.
-      {4, {}},
+      {4,
+       {
+           // What queries across launches filter and sort on (ListItems, ListLaunches with
+           // at_risk_only), kept queryable instead of computed by reading every launch. The
+           // today-independent fields are exact copies of the payload, written with it. Whether
+           // something is at risk depends on today, so a write stores a lower bound of the first
+           // day it can be (at_risk_from; risk_bounds.h) and readers verify the candidates.
+           // Dates "YYYY-MM-DD", '9999-12-31' for none / never; the default '0001-01-01' makes
+           // every existing row a candidate until its launch is written again.
+           "ALTER TABLE launches ADD COLUMN at_risk_from TEXT NOT NULL DEFAULT '0001-01-01'",
+           "ALTER TABLE items ADD COLUMN tenant TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE items ADD COLUMN assignee TEXT NOT NULL DEFAULT ''",
+           // 1 unless approved, waived or not applicable.
+           "ALTER TABLE items ADD COLUMN open INTEGER NOT NULL DEFAULT 1",
+           "ALTER TABLE items ADD COLUMN latest_start TEXT NOT NULL DEFAULT '9999-12-31'",
+           "ALTER TABLE items ADD COLUMN latest_finish TEXT NOT NULL DEFAULT '9999-12-31'",
+           "ALTER TABLE items ADD COLUMN at_risk_from TEXT NOT NULL DEFAULT '0001-01-01'",
+           // Walk in ListItems' order (latest start, launch, code), carrying the other filtered
+           // columns so that rows passed over are judged from the index alone.
+           "CREATE INDEX items_tenant_open_start ON items (tenant, open, latest_start, launch_id, "
+           "code, at_risk_from, latest_finish, status)",
+           "CREATE INDEX items_tenant_assignee_open_start ON items (tenant, assignee, open, "
+           "latest_start, launch_id, code, at_risk_from, latest_finish, status)",
+           // ListLaunches walks a tenant's launches by id; at_risk_only judges from the index.
+           "CREATE INDEX launches_tenant_id_risk ON launches (tenant, id, at_risk_from)",
+       },
+       FillItemIndexColumns},
       {5,
        {
            // Calendar feeds (calendar_feed_store.h): only the SHA-256 of each URL's secret is

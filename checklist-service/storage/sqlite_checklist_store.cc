@@ -29,6 +29,18 @@ std::string Str(absl::string_view s) { return std::string(s); }
 
 std::string ItemName(const Item& item) { return api::ItemName(item.launch_id, item.code); }
 
+// Date columns of migration 4 are "YYYY-MM-DD", never NULL: an unset date is kNoDay, which sorts
+// after every date (an item without a latest start lists last; a bound of "never" is never
+// reached).
+std::string DayColumn(const std::optional<absl::CivilDay>& day) {
+  return day ? FormatCivilDay(*day) : std::string(kNoDay);
+}
+
+std::optional<absl::CivilDay> DayFromColumn(const std::string& text) {
+  if (text == kNoDay) return std::nullopt;
+  return ParseCivilDay(text);
+}
+
 // A BLOB column's bytes in place: the decoders parse straight from SQLite's buffer, valid until
 // the statement steps on.
 absl::string_view Blob(const SQLite::Column& column) {
@@ -181,28 +193,40 @@ absl::Status WriteItem(SQLite::Database& db, const Item& item) {
     if (exists.executeStep()) {
       return absl::AlreadyExistsError(absl::StrCat("item ", ItemName(item), " already exists"));
     }
+    // The index columns of migration 4 are written with the payload, so they never disagree.
     CachedStatement insert(
         db,
-        "INSERT INTO items (launch_id, code, ordinal, version, status, payload) VALUES (?1, ?2, "
-        "(SELECT COALESCE(MAX(ordinal), 0) + 1 FROM items WHERE launch_id = ?1), ?3, ?4, ?5)");
+        "INSERT INTO items (launch_id, code, ordinal, version, status, payload, tenant, assignee, "
+        "open, latest_start, latest_finish) VALUES (?1, ?2, "
+        "(SELECT COALESCE(MAX(ordinal), 0) + 1 FROM items WHERE launch_id = ?1), ?3, ?4, ?5, "
+        "(SELECT tenant FROM launches WHERE id = ?1), ?6, ?7, ?8, ?9)");
     insert.bind(1, item.launch_id);
     insert.bind(2, item.code);
     insert.bind(3, item.version);
     insert.bind(4, status);
     BindPayload(insert, 5, payload);
+    insert.bind(6, item.assignee);
+    insert.bind(7, IsDone(item.status) ? 0 : 1);
+    insert.bind(8, DayColumn(item.schedule.latest_start));
+    insert.bind(9, DayColumn(item.schedule.latest_finish));
     insert.exec();
     return absl::OkStatus();
   }
 
   CachedStatement update(db,
-                         "UPDATE items SET version = ?, status = ?, payload = ? "
+                         "UPDATE items SET version = ?, status = ?, payload = ?, assignee = ?, "
+                         "open = ?, latest_start = ?, latest_finish = ? "
                          "WHERE launch_id = ? AND code = ? AND version = ?");
   update.bind(1, item.version);
   update.bind(2, status);
   BindPayload(update, 3, payload);
-  update.bind(4, item.launch_id);
-  update.bind(5, item.code);
-  update.bind(6, item.version - 1);
+  update.bind(4, item.assignee);
+  update.bind(5, IsDone(item.status) ? 0 : 1);
+  update.bind(6, DayColumn(item.schedule.latest_start));
+  update.bind(7, DayColumn(item.schedule.latest_finish));
+  update.bind(8, item.launch_id);
+  update.bind(9, item.code);
+  update.bind(10, item.version - 1);
   if (update.exec() == 1) return absl::OkStatus();
 
   CachedStatement stored(db, "SELECT version FROM items WHERE launch_id = ? AND code = ?");
@@ -214,6 +238,25 @@ absl::Status WriteItem(SQLite::Database& db, const Item& item) {
   return absl::AbortedError(
       absl::StrCat("item ", ItemName(item), " was changed concurrently (stored version ",
                    stored.getColumn(0).getInt64(), ", expected ", item.version - 1, ")"));
+}
+
+// The bounds are lower bounds of a day to come, so "never" sorts after every date.
+void WriteRiskBounds(SQLite::Database& db, const RiskBounds& bounds) {
+  CachedStatement launch(db, "UPDATE launches SET at_risk_from = ? WHERE id = ?");
+  launch.bind(1, DayColumn(bounds.launch_at_risk_from));
+  launch.bind(2, bounds.launch_id);
+  launch.exec();
+  // Only rows whose bound moved are rewritten.
+  CachedStatement item(db,
+                       "UPDATE items SET at_risk_from = ?1 WHERE launch_id = ?2 AND code = ?3 "
+                       "AND at_risk_from IS NOT ?1");
+  for (const auto& [code, from] : bounds.item_at_risk_from) {
+    item.get().reset();
+    item.bind(1, DayColumn(from));
+    item.bind(2, bounds.launch_id);
+    item.bind(3, code);
+    item.exec();
+  }
 }
 
 void WriteEvent(SQLite::Database& db, const Event& event) {
@@ -253,6 +296,7 @@ absl::StatusOr<std::vector<Event>> ApplyChangeSet(SQLite::Database& db, const Ch
     for (const Item& item : changes.items) {
       if (absl::Status s = WriteItem(db, item); !s.ok()) return s;
     }
+    if (changes.risk_bounds.has_value()) WriteRiskBounds(db, *changes.risk_bounds);
     std::vector<Event> committed = changes.events;
     for (Event& event : committed) {
       event.sequence = ++last_sequence;
@@ -320,6 +364,31 @@ absl::StatusOr<LaunchRead> SqliteChecklistStore::ReadLaunch(absl::string_view la
                    });
 }
 
+absl::StatusOr<ItemRead> SqliteChecklistStore::ReadItem(absl::string_view launch_id,
+                                                        absl::string_view code) {
+  const std::string id(launch_id);
+  const std::string item_code(code);
+  // One statement, one snapshot: the item and the versions that name its launch's state.
+  return db_->Read(absl::StrCat("reading item ", id, "/", item_code),
+                   [&](SQLite::Database& reader) -> absl::StatusOr<ItemRead> {
+                     CachedStatement query(
+                         reader,
+                         "SELECT payload, (SELECT version FROM launches WHERE id = ?1), "
+                         "(SELECT COALESCE(SUM(version), 0) FROM items WHERE launch_id = ?1) "
+                         "FROM items WHERE launch_id = ?1 AND code = ?2");
+                     query.bind(1, id);
+                     query.bind(2, item_code);
+                     if (!query.executeStep()) {
+                       return absl::NotFoundError(
+                           absl::StrCat("item ", api::ItemName(id, item_code), " not found"));
+                     }
+                     absl::StatusOr<Item> item = DecodeItem(Blob(query.getColumn(0)));
+                     if (!item.ok()) return item.status();
+                     return ItemRead{*std::move(item), query.getColumn(1).getInt64(),
+                                     query.getColumn(2).getInt64()};
+                   });
+}
+
 absl::StatusOr<std::optional<std::string>> SqliteChecklistStore::FindLaunchByRequestId(
     absl::string_view tenant, absl::string_view request_id) {
   if (request_id.empty()) return std::optional<std::string>();
@@ -352,6 +421,7 @@ absl::StatusOr<std::vector<LaunchState>> SqliteChecklistStore::ListLaunches(
   if (!filter.owner.empty()) absl::StrAppend(&sql, " AND owner = ?");
   if (filter.target_from.has_value()) absl::StrAppend(&sql, " AND target_date >= ?");
   if (filter.target_to.has_value()) absl::StrAppend(&sql, " AND target_date <= ?");
+  if (filter.at_risk_by.has_value()) absl::StrAppend(&sql, " AND at_risk_from <= ?");
   absl::StrAppend(&sql, " ORDER BY id LIMIT ?");
 
   return db_->ReadSnapshot("listing launches", [&](SQLite::Database& reader) {
@@ -362,6 +432,7 @@ absl::StatusOr<std::vector<LaunchState>> SqliteChecklistStore::ListLaunches(
     if (!filter.owner.empty()) query.bind(++index, filter.owner);
     if (filter.target_from.has_value()) query.bind(++index, FormatCivilDay(*filter.target_from));
     if (filter.target_to.has_value()) query.bind(++index, FormatCivilDay(*filter.target_to));
+    if (filter.at_risk_by.has_value()) query.bind(++index, FormatCivilDay(*filter.at_risk_by));
     query.bind(++index, limit);
     return ReadSqliteRows(query, [&](SQLite::Statement& row) -> absl::StatusOr<LaunchState> {
       absl::StatusOr<Launch> launch = DecodeLaunch(Blob(row.getColumn(1)));
@@ -369,6 +440,56 @@ absl::StatusOr<std::vector<LaunchState>> SqliteChecklistStore::ListLaunches(
       absl::StatusOr<std::vector<Item>> items = ReadItems(reader, row.getColumn(0).getString());
       if (!items.ok()) return items.status();
       return LaunchState{*std::move(launch), *std::move(items)};
+    });
+  });
+}
+
+absl::StatusOr<std::vector<ItemKey>> SqliteChecklistStore::ListItemKeys(
+    const ItemFilter& filter, const std::optional<ItemKey>& after, int limit) {
+  if (absl::Status s = CheckQueryLimit(limit); !s.ok()) return s;
+  // Only the filters in use go into the SQL, so SQLite can pick the matching index: (tenant,
+  // [assignee,] open, latest_start, launch_id, code) walks in the answer's order, and carries the
+  // other filtered columns so rows it passes over are not read from the table.
+  std::string sql = "SELECT latest_start, launch_id, code FROM items WHERE 1";
+  if (!filter.tenant.empty()) absl::StrAppend(&sql, " AND tenant = ?");
+  if (!filter.launch_id.empty()) absl::StrAppend(&sql, " AND launch_id = ?");
+  if (!filter.assignee.empty()) absl::StrAppend(&sql, " AND assignee = ?");
+  if (filter.open_only) absl::StrAppend(&sql, " AND open = 1");
+  if (!filter.statuses.empty()) {
+    absl::StrAppend(&sql, " AND status IN (?");
+    for (size_t i = 1; i < filter.statuses.size(); ++i) absl::StrAppend(&sql, ", ?");
+    absl::StrAppend(&sql, ")");
+  }
+  if (filter.start_before.has_value()) absl::StrAppend(&sql, " AND latest_start <= ?");
+  if (filter.due_before.has_value()) absl::StrAppend(&sql, " AND latest_finish <= ?");
+  if (filter.at_risk_by.has_value()) absl::StrAppend(&sql, " AND at_risk_from <= ?");
+  if (after.has_value()) absl::StrAppend(&sql, " AND (latest_start, launch_id, code) > (?, ?, ?)");
+  absl::StrAppend(&sql, " ORDER BY latest_start, launch_id, code LIMIT ?");
+
+  return db_->Read("listing items", [&](SQLite::Database& reader) {
+    CachedStatement query(reader, sql);
+    int index = 0;
+    if (!filter.tenant.empty()) query.bind(++index, filter.tenant);
+    if (!filter.launch_id.empty()) query.bind(++index, filter.launch_id);
+    if (!filter.assignee.empty()) query.bind(++index, filter.assignee);
+    for (ItemStatus status : filter.statuses) query.bind(++index, Str(ItemStatusName(status)));
+    if (filter.start_before.has_value()) {
+      query.bind(++index, FormatCivilDay(*filter.start_before));
+    }
+    if (filter.due_before.has_value()) query.bind(++index, FormatCivilDay(*filter.due_before));
+    if (filter.at_risk_by.has_value()) query.bind(++index, FormatCivilDay(*filter.at_risk_by));
+    if (after.has_value()) {
+      query.bind(++index, DayColumn(after->latest_start));
+      query.bind(++index, after->launch_id);
+      query.bind(++index, after->code);
+    }
+    query.bind(++index, limit);
+    return ReadSqliteRows(query, [](SQLite::Statement& row) -> absl::StatusOr<ItemKey> {
+      ItemKey key;
+      key.latest_start = DayFromColumn(row.getColumn(0).getString());
+      key.launch_id = row.getColumn(1).getString();
+      key.code = row.getColumn(2).getString();
+      return key;
     });
   });
 }

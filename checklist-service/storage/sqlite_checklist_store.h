@@ -36,11 +36,15 @@ class SqliteChecklistStore final : public ChecklistStore {
 
   absl::StatusOr<LaunchState> LoadLaunch(absl::string_view launch_id) override;
   absl::StatusOr<LaunchRead> ReadLaunch(absl::string_view launch_id, bool with_items) override;
+  absl::StatusOr<ItemRead> ReadItem(absl::string_view launch_id, absl::string_view code) override;
   absl::StatusOr<std::optional<std::string>> FindLaunchByRequestId(
       absl::string_view tenant, absl::string_view request_id) override;
   absl::StatusOr<std::vector<LaunchState>> ListLaunches(const LaunchFilter& filter,
                                                         absl::string_view after_id,
                                                         int limit) override;
+  absl::StatusOr<std::vector<ItemKey>> ListItemKeys(const ItemFilter& filter,
+                                                    const std::optional<ItemKey>& after,
+                                                    int limit) override;
   absl::StatusOr<std::vector<Event>> ListLaunchEvents(absl::string_view launch_id,
                                                       int64_t after_sequence, int limit) override;
   absl::StatusOr<int64_t> CountLaunches(absl::string_view tenant) override;

@@ -10,6 +10,8 @@ namespace preflight::testing {
 
 using checklist::ChangeSet;
 using checklist::Event;
+using checklist::ItemFilter;
+using checklist::ItemKey;
 using checklist::LaunchFilter;
 using checklist::LaunchRead;
 using checklist::LaunchState;
@@ -113,6 +115,14 @@ absl::StatusOr<std::optional<std::string>> ForwardingChecklistStore::FindLaunchB
 absl::StatusOr<std::vector<LaunchState>> ForwardingChecklistStore::ListLaunches(
     const LaunchFilter& filter, absl::string_view after_id, int limit) {
   return real_->ListLaunches(filter, after_id, limit);
+}
+absl::StatusOr<checklist::ItemRead> ForwardingChecklistStore::ReadItem(absl::string_view id,
+                                                                       absl::string_view code) {
+  return real_->ReadItem(id, code);
+}
+absl::StatusOr<std::vector<ItemKey>> ForwardingChecklistStore::ListItemKeys(
+    const ItemFilter& filter, const std::optional<ItemKey>& after, int limit) {
+  return real_->ListItemKeys(filter, after, limit);
 }
 absl::StatusOr<std::vector<Event>> ForwardingChecklistStore::ListLaunchEvents(absl::string_view id,
                                                                               int64_t after,

@@ -110,10 +110,15 @@ class ForwardingChecklistStore : public checklist::ChecklistStore {
 
   absl::StatusOr<checklist::LaunchState> LoadLaunch(absl::string_view id) override;
   absl::StatusOr<checklist::LaunchRead> ReadLaunch(absl::string_view id, bool with_items) override;
+  absl::StatusOr<checklist::ItemRead> ReadItem(absl::string_view id,
+                                               absl::string_view code) override;
   absl::StatusOr<std::optional<std::string>> FindLaunchByRequestId(
       absl::string_view tenant, absl::string_view request_id) override;
   absl::StatusOr<std::vector<checklist::LaunchState>> ListLaunches(
       const checklist::LaunchFilter& filter, absl::string_view after_id, int limit) override;
+  absl::StatusOr<std::vector<checklist::ItemKey>> ListItemKeys(
+      const checklist::ItemFilter& filter, const std::optional<checklist::ItemKey>& after,
+      int limit) override;
   absl::StatusOr<std::vector<checklist::Event>> ListLaunchEvents(absl::string_view id,
                                                                  int64_t after, int limit) override;
   absl::StatusOr<std::vector<checklist::Event>> ReadEvents(int64_t after, int limit) override;
