@@ -17,6 +17,7 @@
 #include "notifier-service/engine/forecast.h"
 #include "notifier-service/engine/reminder_scheduler.h"
 #include "notifier-service/engine/router.h"
+#include "notifier-service/engine/weekly_digest_scheduler.h"
 
 namespace preflight::notifier {
 
@@ -147,6 +148,7 @@ class NotifierEngine {
   Dispatcher dispatcher_;
   EventApplier applier_;
   DeliveryWorker worker_;
+  WeeklyDigestScheduler weekly_digests_;
   WakingSink waking_sink_{&applier_, this};
 
   absl::Mutex loop_mu_;
