@@ -97,10 +97,10 @@ std::string MustStartLine(const DigestItemLine& line, Lang lang) {
 
 std::string OverdueLine(const DigestItemLine& line, Lang lang) {
   const bool zh = lang == Lang::kZh;
-  const std::string when = zh ? absl::StrCat(FormatCivilDay(line.date), " 截止，已逾期 ",
-                                             Days(line.days, true, lang))
-                              : absl::StrCat("due ", FormatCivilDay(line.date), ", overdue by ",
-                                             Days(line.days, true, lang));
+  const std::string when =
+      zh ? absl::StrCat(FormatCivilDay(line.date), " 截止，已逾期 ", Days(line.days, true, lang))
+         : absl::StrCat("due ", FormatCivilDay(line.date), ", overdue by ",
+                        Days(line.days, true, lang));
   return absl::StrCat(when, zh ? "：" : ": ", ItemText(line, lang));
 }
 
@@ -123,7 +123,8 @@ std::string AtRiskLine(const DigestLaunchLine& line, Lang lang) {
   const bool zh = lang == Lang::kZh;
   std::vector<std::string> why;
   if (line.overdue > 0) {
-    why.push_back(zh ? absl::StrCat(line.overdue, " 项逾期") : absl::StrCat(line.overdue, " overdue"));
+    why.push_back(zh ? absl::StrCat(line.overdue, " 项逾期")
+                     : absl::StrCat(line.overdue, " overdue"));
   }
   if (line.late_to_start > 0) {
     why.push_back(zh ? absl::StrCat(line.late_to_start, " 项未按时开始")
@@ -168,8 +169,10 @@ std::string Heading(Section section, size_t count, Lang lang) {
 std::array<std::vector<std::string>, kSectionCount> SectionLines(const WeeklyDigest& digest,
                                                                  Lang lang) {
   std::array<std::vector<std::string>, kSectionCount> lines;
-  for (const DigestLaunchLine& line : digest.at_risk) lines[kAtRisk].push_back(AtRiskLine(line, lang));
-  for (const DigestItemLine& line : digest.overdue) lines[kOverdue].push_back(OverdueLine(line, lang));
+  for (const DigestLaunchLine& line : digest.at_risk)
+    lines[kAtRisk].push_back(AtRiskLine(line, lang));
+  for (const DigestItemLine& line : digest.overdue)
+    lines[kOverdue].push_back(OverdueLine(line, lang));
   for (const DigestItemLine& line : digest.must_start) {
     lines[kMustStart].push_back(MustStartLine(line, lang));
   }
@@ -185,10 +188,9 @@ std::string Subject(const WeeklyDigest& digest, const std::vector<Lang>& langs) 
   const size_t start = digest.must_start.size();
   const size_t renewals = digest.renewals.size();
   const std::string week = FormatCivilDay(digest.week_start);
-  const std::string zh =
-      absl::StrCat("【Preflight】", digest.tenant, " 每周摘要（", week, " 当周）：", at_risk,
-                   " 个项目有风险，", overdue, " 项逾期，", start, " 项须开始，", renewals,
-                   " 项待续期");
+  const std::string zh = absl::StrCat("【Preflight】", digest.tenant, " 每周摘要（", week,
+                                      " 当周）：", at_risk, " 个项目有风险，", overdue, " 项逾期，",
+                                      start, " 项须开始，", renewals, " 项待续期");
   const std::string en =
       absl::StrCat("[Preflight] Weekly digest for ", digest.tenant, ", week of ", week, ": ",
                    at_risk, " at risk, ", overdue, " overdue, ", start, " to start, ", renewals,
@@ -230,9 +232,9 @@ std::pair<std::string, std::string> Bodies(
         zh ? absl::StrCat("租户 ", digest.tenant, "，", DayText(digest.week_start, lang), " 至 ",
                           DayText(digest.week_end, lang), "，截至 ", FormatCivilDay(digest.as_of),
                           "：")
-           : absl::StrCat("Tenant ", digest.tenant, ", ", DayText(digest.week_start, lang),
-                          " to ", DayText(digest.week_end, lang), ", as of ",
-                          FormatCivilDay(digest.as_of), ":");
+           : absl::StrCat("Tenant ", digest.tenant, ", ", DayText(digest.week_start, lang), " to ",
+                          DayText(digest.week_end, lang), ", as of ", FormatCivilDay(digest.as_of),
+                          ":");
     absl::StrAppend(&text, intro, "\n");
     absl::StrAppend(&markdown, intro, "\n");
     if (digest.empty()) {
@@ -255,8 +257,8 @@ std::pair<std::string, std::string> Bodies(
       }
       if (keep[s] < section.size()) {
         const size_t more = section.size() - keep[s];
-        const std::string rest = zh ? absl::StrCat("… 另有 ", more, " 项")
-                                    : absl::StrCat("… and ", more, " more");
+        const std::string rest =
+            zh ? absl::StrCat("… 另有 ", more, " 项") : absl::StrCat("… and ", more, " more");
         absl::StrAppend(&text, rest, "\n");
         absl::StrAppend(&markdown, rest, "\n");
       }
@@ -384,9 +386,8 @@ RenderedMessage RenderWeeklyDigest(const WeeklyDigest& digest, absl::string_view
     while (low > 0 && !fits(bodies)) bodies = Bodies(digest, langs, lines, --low);
     if (!fits(bodies)) {
       // Not even the headings fit: cut each at the character boundary that does.
-      const size_t room = max_bytes > message.subject.size() + 6
-                              ? max_bytes - message.subject.size() - 6
-                              : 0;
+      const size_t room =
+          max_bytes > message.subject.size() + 6 ? max_bytes - message.subject.size() - 6 : 0;
       bodies.first = Utf8Prefix(bodies.first, room);
       bodies.second = Utf8Prefix(bodies.second, room);
     }

@@ -27,8 +27,7 @@ absl::CivilDay WeekMonday(absl::CivilDay day);
 // that is a working day when holidays take the days before it. A make-up working Saturday or
 // Sunday (调休) never starts a week: it is the end of one. nullopt when Monday to Friday are all
 // days off (the Spring Festival week): that week has no digest.
-std::optional<absl::CivilDay> WorkingWeekStart(const WorkingCalendar& calendar,
-                                               absl::CivilDay day);
+std::optional<absl::CivilDay> WorkingWeekStart(const WorkingCalendar& calendar, absl::CivilDay day);
 
 // A launch with its items as the event stream last described them.
 struct DigestLaunchInput {

@@ -114,8 +114,8 @@ TEST(ComposeWeeklyDigestTest, SortsItemsIntoTheirSections) {
 
   const WeeklyDigest digest = ComposeWeeklyDigest(
       "acme", monday,
-      {Launch("l1", {overdue, starts, late, next_week, started, renewal, far_renewal,
-                     done_overdue})},
+      {Launch("l1",
+              {overdue, starts, late, next_week, started, renewal, far_renewal, done_overdue})},
       Cal());
   EXPECT_EQ(digest.week_end, D(2026, 12, 13));
   EXPECT_THAT(Codes(digest.overdue), ElementsAre("OVERDUE"));
@@ -182,7 +182,11 @@ bool ValidUtf8(const std::string& text) {
   size_t i = 0;
   while (i < text.size()) {
     const unsigned char c = text[i];
-    const size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    const size_t n = c < 0x80           ? 1
+                     : (c >> 5) == 0x6  ? 2
+                     : (c >> 4) == 0xE  ? 3
+                     : (c >> 3) == 0x1E ? 4
+                                        : 0;
     if (n == 0 || i + n > text.size()) return false;
     for (size_t k = 1; k < n; ++k) {
       if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
@@ -207,7 +211,10 @@ TEST(RenderWeeklyDigestTest, NamesEveryLineWithLaunchCodeTitleDateAndAssignee) {
   EXPECT_THAT(en.text, HasSubstr("Launches at risk (1)"));
   EXPECT_THAT(en.text, Not(HasSubstr("备案")));
   const RenderedMessage zh = RenderWeeklyDigest(digest, "zh", 2048);
-  EXPECT_THAT(zh.text, HasSubstr("2026-12-02 截止，已逾期 3 个工作日：ICP 备案（ICP_FILING），Shop l1，经办人 li.na"));
+  EXPECT_THAT(
+      zh.text,
+      HasSubstr(
+          "2026-12-02 截止，已逾期 3 个工作日：ICP 备案（ICP_FILING），Shop l1，经办人 li.na"));
   const RenderedMessage both = RenderWeeklyDigest(digest, "", 2048);
   EXPECT_THAT(both.text, HasSubstr("ICP 备案"));
   EXPECT_THAT(both.text, HasSubstr("ICP filing"));
@@ -263,8 +270,8 @@ TEST(RenderWeeklyDigestTest, TheCountOfTheRestIsExact) {
     pos += std::string("… and ").size();
     more += std::stoul(message.text.substr(pos));
   }
-  EXPECT_EQ(shown + more, digest.at_risk.size() + digest.overdue.size() +
-                              digest.must_start.size() + digest.renewals.size());
+  EXPECT_EQ(shown + more, digest.at_risk.size() + digest.overdue.size() + digest.must_start.size() +
+                              digest.renewals.size());
 }
 
 TEST(RenderWeeklyDigestTest, ASmallDigestIsNotCut) {

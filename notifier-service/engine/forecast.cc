@@ -88,7 +88,8 @@ absl::StatusOr<std::vector<ForecastEntry>> Forecast(NotifierStore* store,
 }
 
 std::string ForecastLaunchKey(const ForecastEntry& entry) {
-  if (entry.rung.kind == RungKind::kWeeklyDigest) return absl::StrCat("tenants/", entry.launch.tenant);
+  if (entry.rung.kind == RungKind::kWeeklyDigest)
+    return absl::StrCat("tenants/", entry.launch.tenant);
   return entry.item.launch_id;
 }
 

@@ -64,6 +64,11 @@ class NotifierEngine {
   void Stop();
   // Makes the background loop start a pass now (new work arrived).
   void Wake();
+  // Weekly digests are decided only while `caught_up` is true (WeeklyDigestScheduler::
+  // SetReadiness). Call before Start.
+  void SetDigestReadiness(std::function<bool()> caught_up) {
+    weekly_digests_.SetReadiness(std::move(caught_up));
+  }
 
   absl::StatusOr<std::vector<ForecastEntry>> ListReminders(const ForecastQuery& query);
   absl::StatusOr<std::vector<Delivery>> ListDeliveries(const DeliveryFilter& filter,

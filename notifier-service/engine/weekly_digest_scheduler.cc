@@ -78,9 +78,9 @@ std::optional<WeeklyDigestScheduler::TenantWeek> WeeklyDigestScheduler::WeekOf(
   absl::LoadTimeZone(zone_name, &week.zone);
   week.monday = WeekMonday(day);
   week.start = *start;
-  week.send_time = absl::FromCivil(absl::CivilMinute(start->year(), start->month(), start->day(),
-                                                     *minute / 60, *minute % 60),
-                                   week.zone);
+  week.send_time = absl::FromCivil(
+      absl::CivilMinute(start->year(), start->month(), start->day(), *minute / 60, *minute % 60),
+      week.zone);
   return week;
 }
 
@@ -102,8 +102,8 @@ absl::StatusOr<WeeklyDigest> WeeklyDigestScheduler::Compose(const TenantWeek& we
 }
 
 absl::StatusOr<std::vector<Delivery>> WeeklyDigestScheduler::MakeDeliveries(
-    const TenantWeek& week, const std::vector<Recipient>& managers, absl::Time send_time,
-    bool late, absl::Time now, bool include_decided) {
+    const TenantWeek& week, const std::vector<Recipient>& managers, absl::Time send_time, bool late,
+    absl::Time now, bool include_decided) {
   std::vector<Delivery> deliveries;
   std::optional<WeeklyDigest> digest;  // composed only when some delivery needs it
   for (const Recipient& manager : managers) {
@@ -153,6 +153,7 @@ absl::StatusOr<std::vector<Delivery>> WeeklyDigestScheduler::MakeDeliveries(
 
 absl::StatusOr<int> WeeklyDigestScheduler::RunOnce(absl::Time now) {
   if (!scheduler_->policy().weekly_digest_minute_of_day.has_value()) return 0;
+  if (ready_ && !ready_()) return 0;
   {
     absl::MutexLock lock(&mu_);
     if (now < next_scan_) return 0;

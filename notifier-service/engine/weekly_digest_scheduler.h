@@ -40,6 +40,10 @@ class WeeklyDigestScheduler {
   absl::StatusOr<int> RunOnce(absl::Time now);
   // A recipient was created, changed or deleted: look again on the next pass.
   void RecipientsChanged();
+  // Digests are decided only while `ready` says so: the service sets it to "caught up with the
+  // checklist's event stream", so a digest decided just after a start never reads a picture the
+  // stream has not brought up to date. Unset: always ready. Set before the first RunOnce.
+  void SetReadiness(std::function<bool()> ready) { ready_ = std::move(ready); }
 
   // The digests the scheduler will send in [now, now + horizon), including one due now and not
   // decided yet, as forecast entries (kind kWeeklyDigest, no item; each route's `text` is the
@@ -78,6 +82,7 @@ class WeeklyDigestScheduler {
   NotifierStore* const store_;
   const ReminderScheduler* const scheduler_;
   const std::function<size_t(ChannelType)> max_text_bytes_;
+  std::function<bool()> ready_;
   absl::Mutex mu_;
   absl::Time next_scan_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };

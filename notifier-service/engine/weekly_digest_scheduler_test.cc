@@ -25,11 +25,11 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using ::testing::Not;
 using testing::ItemEvent;
 using testing::ItemSpec;
 using testing::LaunchEvent;
 using testing::LaunchSpec;
+using ::testing::Not;
 
 absl::TimeZone Shanghai() {
   absl::TimeZone zone;
@@ -182,22 +182,20 @@ TEST_F(WeeklyDigestTest, OneDigestPerManagerAndChannelEachWeekAndNoneForOthers) 
   RunUntil(At(2026, 12, 15, 12, 0));
 
   using Send = std::tuple<std::string, std::string, std::string>;
-  EXPECT_THAT(
-      DigestSends(*webhook_),
-      ElementsAre(Send("https://hooks.example/boss",
-                       "weekly-digest/acme/2026-12-07/tenants/acme/recipients/boss/webhook",
-                       "2026-12-07 09:00"),
-                  Send("https://hooks.example/boss",
-                       "weekly-digest/acme/2026-12-14/tenants/acme/recipients/boss/webhook",
-                       "2026-12-14 09:00")));
-  EXPECT_THAT(
-      DigestSends(*wecom_),
-      ElementsAre(Send("https://qyapi.example/send?key=k",
-                       "weekly-digest/acme/2026-12-07/tenants/acme/recipients/boss/wecom",
-                       "2026-12-07 09:00"),
-                  Send("https://qyapi.example/send?key=k",
-                       "weekly-digest/acme/2026-12-14/tenants/acme/recipients/boss/wecom",
-                       "2026-12-14 09:00")));
+  EXPECT_THAT(DigestSends(*webhook_),
+              ElementsAre(Send("https://hooks.example/boss",
+                               "weekly-digest/acme/2026-12-07/tenants/acme/recipients/boss/webhook",
+                               "2026-12-07 09:00"),
+                          Send("https://hooks.example/boss",
+                               "weekly-digest/acme/2026-12-14/tenants/acme/recipients/boss/webhook",
+                               "2026-12-14 09:00")));
+  EXPECT_THAT(DigestSends(*wecom_),
+              ElementsAre(Send("https://qyapi.example/send?key=k",
+                               "weekly-digest/acme/2026-12-07/tenants/acme/recipients/boss/wecom",
+                               "2026-12-07 09:00"),
+                          Send("https://qyapi.example/send?key=k",
+                               "weekly-digest/acme/2026-12-14/tenants/acme/recipients/boss/wecom",
+                               "2026-12-14 09:00")));
   const std::vector<Delivery> digests = DigestDeliveries();
   ASSERT_EQ(digests.size(), 4u);
   for (const Delivery& delivery : digests) {

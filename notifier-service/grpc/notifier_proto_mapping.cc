@@ -320,8 +320,8 @@ absl::StatusOr<Recipient> NewRecipientFromProto(const v1::Recipient& recipient) 
 
 absl::Status ApplyRecipientMask(const v1::Recipient& patch, const google::protobuf::FieldMask& mask,
                                 Recipient& current) {
-  static const std::set<absl::string_view> kPaths = {"display_name", "language", "channels",
-                                                     "digest", "subscriptions", "roles"};
+  static const std::set<absl::string_view> kPaths = {"display_name", "language",      "channels",
+                                                     "digest",       "subscriptions", "roles"};
   // An empty mask is refused rather than read as "everything", so nothing is wiped by accident.
   if (mask.paths_size() == 0) return Invalid("update_mask", "required: name the fields to change");
   std::set<absl::string_view> seen;

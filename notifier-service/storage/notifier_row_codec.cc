@@ -145,7 +145,8 @@ absl::StatusOr<std::vector<RecipientRole>> DecodeRoles(const std::string& text,
   }
   std::vector<RecipientRole> roles;
   for (const std::string& name : names) {
-    if (name == RecipientRoleName(RecipientRole::kManager)) roles.push_back(RecipientRole::kManager);
+    if (name == RecipientRoleName(RecipientRole::kManager))
+      roles.push_back(RecipientRole::kManager);
   }
   return roles;
 }
@@ -160,9 +161,9 @@ std::optional<DeliveryState> ParseDeliveryState(absl::string_view name) {
 }
 
 std::optional<RungKind> ParseRungKind(absl::string_view name) {
-  for (RungKind kind : {RungKind::kBeforeStart, RungKind::kBeforeDue, RungKind::kOverdue,
-                        RungKind::kPostLaunch, RungKind::kRenewal, RungKind::kTest,
-                        RungKind::kWeeklyDigest}) {
+  for (RungKind kind :
+       {RungKind::kBeforeStart, RungKind::kBeforeDue, RungKind::kOverdue, RungKind::kPostLaunch,
+        RungKind::kRenewal, RungKind::kTest, RungKind::kWeeklyDigest}) {
     if (RungKindName(kind) == name) return kind;
   }
   return std::nullopt;
