@@ -154,6 +154,11 @@ const std::vector<FlagSpec>& Flags() {
        "the one tenant the token may see, or \"*\" for every tenant",
        {"tokens create"}},
       {"role", "ROLE", "viewer|editor|admin|service"},
+      {"role",
+       "ROLE",
+       "manager: gets the tenant's weekly digest (repeatable; on update replaces the list, empty "
+       "to clear)",
+       {"recipients create", "recipients update"}},
       {"revoked", "", "include revoked tokens"},
       {"language", "LANG", "zh, en, or empty for both in one message"},
       {"digest", "",
@@ -345,11 +350,11 @@ const std::vector<CommandSpec>& Commands() {
        Service::kNotifier},
       {"recipients create",
        {"ID"},
-       {"channel", "tenant", "display_name", "language", "digest", "subscribe"},
+       {"channel", "tenant", "display_name", "language", "digest", "subscribe", "role"},
        {"channel"},
        "Register a person or team the notifier can reach, and over which channels.",
        Service::kNotifier,
-       {"channel", "subscribe"}},
+       {"channel", "subscribe", "role"}},
       {"recipients list",
        {},
        {"tenant", "page_size", "page_token", "all"},
@@ -364,11 +369,11 @@ const std::vector<CommandSpec>& Commands() {
        Service::kNotifier},
       {"recipients update",
        {"ID"},
-       {"display_name", "language", "channel", "digest", "subscribe", "etag"},
+       {"display_name", "language", "channel", "digest", "subscribe", "role", "etag"},
        {},
        "Change the recipient fields given on the command line (and only those).",
        Service::kNotifier,
-       {"channel", "subscribe"}},
+       {"channel", "subscribe", "role"}},
       {"recipients delete", {"ID"}, {"etag"}, {}, "Delete a recipient.", Service::kNotifier},
       {"notify test",
        {"RECIPIENT"},
@@ -506,6 +511,9 @@ std::vector<std::string> FlagChoices(absl::string_view name, absl::string_view c
     return EnumChoices(v1::ChannelType_descriptor(), "CHANNEL_TYPE_");
   }
   if (name == "state") return EnumChoices(v1::DeliveryState_descriptor(), "DELIVERY_STATE_");
+  if (name == "role" && (command == "recipients create" || command == "recipients update")) {
+    return {"manager"};
+  }
   if (name == "role") return EnumChoices(v1::Role_descriptor(), "ROLE_");
   if (name == "language") return {"zh", "en"};
   if (name == "format") return {"text", "svg", "html", "mermaid"};

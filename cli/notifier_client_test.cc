@@ -67,7 +67,9 @@ class FakeNotifierService : public v1::NotifierService::Service {
     reminder_requests_.push_back(*request);
     std::vector<v1::Reminder> matching;
     for (const v1::Reminder& reminder : reminders_) {
-      if (request->launch().empty() ||
+      // A weekly digest (no item) is the tenant's: the real service lists it in a launch's dry
+      // run too.
+      if (request->launch().empty() || reminder.item().empty() ||
           reminder.item().rfind(request->launch() + "/items/", 0) == 0) {
         matching.push_back(reminder);
       }
@@ -472,6 +474,41 @@ TEST_F(NotifierCliTest, RemindersWithoutAllShowOnePageAndJsonAsksNoZones) {
   EXPECT_EQ(json.reminders(0).rung(), "due:2026-05-11:-1");
   // Only the table run asked the checklist service.
   EXPECT_THAT(checklist_.asked(), ElementsAre("launches/l1 view 1"));
+}
+
+TEST_F(NotifierCliTest, RoleManagerMakesARecipientGetTheWeeklyDigest) {
+  const std::string out =
+      Ok({"recipients", "create", "boss", "--tenant=acme", "--channel=inbox", "--role=manager"});
+  EXPECT_THAT(out, HasSubstr("roles          manager (gets the tenant's weekly digest)\n"));
+  const v1::Recipient shown =
+      ParseJson<v1::Recipient>(Ok({"recipients", "show", "boss", "--json"}));
+  ASSERT_EQ(shown.roles_size(), 1);
+  EXPECT_EQ(shown.roles(0), v1::RECIPIENT_ROLE_MANAGER);
+  EXPECT_EQ(Run({"recipients", "create", "x", "--channel=inbox", "--role=admin"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--role"));
+}
+
+TEST_F(NotifierCliTest, DryRunShowsTheWeeklyDigestWithItsText) {
+  v1::Reminder digest;
+  digest.set_tenant("acme");
+  digest.set_kind(v1::REMINDER_KIND_WEEKLY_DIGEST);
+  digest.set_rung("weekly-digest:2026-05-11");
+  digest.set_deadline_date("2026-05-11");
+  digest.mutable_send_time()->set_seconds(kNow + 86400);
+  v1::Reminder::Route* route = digest.add_routes();
+  route->set_recipient("tenants/acme/recipients/boss");
+  route->set_channel(v1::CHANNEL_TYPE_WEBHOOK);
+  route->set_reason("manager");
+  route->set_text(
+      "Tenant acme, Mon 2026-05-11 to Sun 2026-05-17, as of 2026-05-11:\n\n"
+      "Overdue (1)\n- due 2026-05-08, overdue by 1 working day: ICP filing\n");
+  notifier_.SetReminders({MakeReminder("launches/l1/items/ICP_FILING", 1), digest});
+  const std::string out = Ok({"reminders", "dry-run", "l1"});
+  EXPECT_THAT(out, HasSubstr("reminders of launches/l1"));  // the digest is no second launch
+  EXPECT_THAT(out, HasSubstr("tenants/acme"));
+  EXPECT_THAT(out, HasSubstr("weekly_digest"));
+  EXPECT_THAT(out, HasSubstr("weekly digest 2026-05-11 to tenants/acme/recipients/boss/webhook"));
+  EXPECT_THAT(out, HasSubstr("  Overdue (1)\n  - due 2026-05-08, overdue by 1 working day"));
 }
 
 TEST_F(NotifierCliTest, DryRunIsTheWholeForecastOfOneLaunch) {

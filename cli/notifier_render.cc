@@ -135,9 +135,11 @@ std::string SendDate(const v1::Reminder& reminder, const RenderOptions& options)
 // The launch every entry's item belongs to, or "" when they are of several (or of none).
 template <typename Entries>
 std::string TheOneLaunch(const Entries& entries) {
-  if (entries.empty()) return "";
-  const std::string launch = LaunchOfItem(entries[0].item());
+  std::string launch;
   for (const auto& entry : entries) {
+    // A weekly digest (no item) is the tenant's: it does not make a second launch.
+    if (entry.item().empty()) continue;
+    if (launch.empty()) launch = LaunchOfItem(entry.item());
     if (LaunchOfItem(entry.item()) != launch) return "";
   }
   return launch;
@@ -151,9 +153,14 @@ std::string ItemCodeOf(absl::string_view item) {
 
 // `codes_only`: every reminder is about one launch, named above the table, so ITEM is the code.
 std::vector<std::string> ReminderCells(const ReminderRow& row, const RenderOptions& options,
-                                       bool codes_only) {
+                                       bool codes_only, const std::string& only_launch) {
   const v1::Reminder& first = *row.reminders.front();
-  const std::string item = codes_only ? ItemCodeOf(first.item()) : first.item();
+  // A weekly digest is about its tenant, and shown in the launch's zone in a dry run.
+  const bool weekly = first.kind() == v1::REMINDER_KIND_WEEKLY_DIGEST;
+  const std::string item = weekly       ? absl::StrCat("tenants/", first.tenant())
+                           : codes_only ? ItemCodeOf(first.item())
+                                        : first.item();
+  const std::string zone_launch = weekly ? only_launch : LaunchOfItem(first.item());
   const std::string routes = OrNone(absl::StrJoin(row.routes, ", "));
   if (row.reminders.size() > 1) {
     // Folded: "2026-05-07 … 2026-05-22", "daily overdue ×12", "-3 … -14".
@@ -167,9 +174,8 @@ std::vector<std::string> ReminderCells(const ReminderRow& row, const RenderOptio
             ReminderMarks(first),
             routes};
   }
-  std::vector<std::string> cells = {
-      FormatTime(first.send_time(), LaunchOfItem(first.item()), options), item,
-      KindLabel(first.kind())};
+  std::vector<std::string> cells = {FormatTime(first.send_time(), zone_launch, options), item,
+                                    KindLabel(first.kind())};
   if (options.wide) {
     cells.push_back(OrNone(first.rung()));
     cells.push_back(OrNone(first.deadline_date()));
@@ -279,6 +285,36 @@ std::string ChannelLabel(v1::ChannelType type) {
   return EnumLabel(v1::ChannelType_descriptor(), type, "CHANNEL_TYPE_");
 }
 
+// What each upcoming weekly digest says, per recipient and channel (a text the same for several
+// routes once): its first kDigestPreviewLines lines, all of them with -o wide.
+std::string WeeklyDigestTexts(const v1::ListRemindersResponse& response,
+                              const RenderOptions& options) {
+  constexpr size_t kDigestPreviewLines = 12;
+  std::string out;
+  for (const v1::Reminder& reminder : response.reminders()) {
+    if (reminder.kind() != v1::REMINDER_KIND_WEEKLY_DIGEST) continue;
+    std::vector<std::pair<std::string, std::vector<std::string>>> texts;  // text, routes
+    for (const v1::Reminder::Route& route : reminder.routes()) {
+      auto found = std::find_if(texts.begin(), texts.end(),
+                                [&](const auto& text) { return text.first == route.text(); });
+      if (found == texts.end()) found = texts.insert(texts.end(), {route.text(), {}});
+      found->second.push_back(RouteText(route));
+    }
+    for (const auto& [text, routes] : texts) {
+      absl::StrAppend(&out, "\nweekly digest ", reminder.deadline_date(), " to ",
+                      absl::StrJoin(routes, ", "), " (", text.size(), " bytes):\n");
+      const std::vector<std::string> lines = absl::StrSplit(text, '\n', absl::SkipEmpty());
+      const size_t shown =
+          options.wide ? lines.size() : std::min(lines.size(), kDigestPreviewLines);
+      for (size_t i = 0; i < shown; ++i) absl::StrAppend(&out, "  ", lines[i], "\n");
+      if (shown < lines.size()) {
+        absl::StrAppend(&out, "  (", lines.size() - shown, " more lines; -o wide shows them)\n");
+      }
+    }
+  }
+  return out;
+}
+
 // -o wide adds RUNG, DEADLINE and REASONS (why each recipient gets it), and folds nothing.
 std::string RenderReminders(const v1::ListRemindersResponse& response,
                             const RenderOptions& options) {
@@ -307,9 +343,11 @@ std::string RenderReminders(const v1::ListRemindersResponse& response,
       folded += static_cast<int>(row.reminders.size());
       ++folded_rows;
     }
-    const std::string launch = LaunchOfItem(row.reminders.front()->item());
+    const v1::Reminder& first = *row.reminders.front();
+    const std::string launch =
+        first.kind() == v1::REMINDER_KIND_WEEKLY_DIGEST ? only_launch : LaunchOfItem(first.item());
     if (options.zones.find(launch) == options.zones.end()) some_in_utc = true;
-    table.AddRow(ReminderCells(row, options, codes_only));
+    table.AddRow(ReminderCells(row, options, codes_only, only_launch));
   }
   std::string out;
   if (codes_only && options.headers) {
@@ -328,6 +366,7 @@ std::string RenderReminders(const v1::ListRemindersResponse& response,
         "recipient/channel, [digest] = in the morning digest",
         options.width);
   }
+  out += WeeklyDigestTexts(response, options);
   if (folded > 0) {
     out += WrapToWidth(absl::StrCat(folded, " overdue reminders folded into ", folded_rows,
                                     folded_rows == 1 ? " row" : " rows",
@@ -385,6 +424,15 @@ std::string RenderRecipient(const v1::Recipient& recipient, const RenderOptions&
   fields.Add("subscriptions", recipient.subscriptions().empty()
                                   ? "none"
                                   : absl::StrJoin(recipient.subscriptions(), ", "));
+  if (!recipient.roles().empty()) {
+    std::vector<std::string> roles;
+    for (int role : recipient.roles()) {
+      roles.push_back(role == v1::RECIPIENT_ROLE_MANAGER
+                          ? "manager (gets the tenant's weekly digest)"
+                          : EnumLabel(v1::RecipientRole_descriptor(), role, "RECIPIENT_ROLE_"));
+    }
+    fields.Add("roles", absl::StrJoin(roles, ", "));
+  }
   // A recipient belongs to no launch: its times are in UTC.
   if (IsSet(recipient.create_time())) {
     fields.Add("created", FormatTimestamp(recipient.create_time()));

@@ -54,6 +54,19 @@ void FillSubscriptions(const Invocation& invocation, v1::Recipient* recipient) {
   }
 }
 
+// --role=manager, repeatable; an empty value clears (on update).
+absl::Status FillRoles(const Invocation& invocation, v1::Recipient* recipient) {
+  for (const std::string& role : invocation.GetAll("role")) {
+    if (role.empty()) continue;
+    if (role != "manager") {
+      return Usage(absl::StrCat("--role: unknown role '", role,
+                                "' (manager: gets the tenant's weekly digest)"));
+    }
+    recipient->add_roles(v1::RECIPIENT_ROLE_MANAGER);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string RecipientName(absl::string_view argument) {
@@ -260,6 +273,7 @@ absl::StatusOr<v1::CreateRecipientRequest> BuildCreateRecipientRequest(
   if (absl::Status s = FillChannels(invocation, recipient); !s.ok()) return s;
   recipient->set_digest(invocation.GetBool("digest"));
   FillSubscriptions(invocation, recipient);
+  if (absl::Status s = FillRoles(invocation, recipient); !s.ok()) return s;
   return request;
 }
 
@@ -301,6 +315,10 @@ absl::StatusOr<v1::UpdateRecipientRequest> BuildUpdateRecipientRequest(
   if (invocation.Has("subscribe")) {
     FillSubscriptions(invocation, recipient);
     paths.emplace_back("subscriptions");
+  }
+  if (invocation.Has("role")) {
+    if (absl::Status s = FillRoles(invocation, recipient); !s.ok()) return s;
+    paths.emplace_back("roles");
   }
   if (paths.empty()) {
     return Usage(

@@ -213,6 +213,12 @@ absl::Status RunNotifier(const NotifierConfig& config) {
 
   EventSubscriber subscriber(engine.event_sink(), StreamOptions(config, *link));
   RegisterStreamMetrics(registry, &subscriber);
+  // A weekly digest reads the whole tenant: only once the stream has brought it up to date.
+  engine.SetDigestReadiness([&subscriber] {
+    const SubscriberStatus status = subscriber.Status();
+    return status.connected && !status.cursor_refused &&
+           status.applied_sequence >= status.checklist_head;
+  });
   if (absl::Status started = subscriber.Start(); !started.ok()) return started;
   engine.Start();
 

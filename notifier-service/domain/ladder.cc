@@ -154,6 +154,7 @@ int KindRank(RungKind kind) {
     case RungKind::kBeforeStart:
       return 1;
     case RungKind::kTest:
+    case RungKind::kWeeklyDigest:
       return 0;
   }
   return 0;

@@ -108,6 +108,7 @@ std::string Phrase(const Rung& rung, Lang lang) {
     case RungKind::kPostLaunch:
     case RungKind::kOverdue:
     case RungKind::kTest:
+    case RungKind::kWeeklyDigest:
       if (left > 0) {
         phrase = zh ? absl::StrCat(date, " 截止（剩 ", Days(left, working, lang), "）")
                     : absl::StrCat("due ", date, " (", Days(left, working, lang), " left)");
@@ -223,6 +224,7 @@ std::string DeadlineLabel(RungKind kind, Lang lang) {
     case RungKind::kBeforeDue:
     case RungKind::kOverdue:
     case RungKind::kTest:
+    case RungKind::kWeeklyDigest:
       return zh ? "截止日" : "Due";
   }
   return zh ? "截止日" : "Due";
@@ -285,6 +287,7 @@ std::string NextStep(const LaunchInfo& launch, const Rung& rung, Lang lang) {
                 : absl::StrCat("Renew before it expires on ", date,
                                " so the qualification does not lapse.");
     case RungKind::kTest:
+    case RungKind::kWeeklyDigest:
       break;
   }
   return zh ? "无需操作。" : "Nothing to do.";

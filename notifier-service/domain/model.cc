@@ -16,6 +16,8 @@ absl::string_view RungKindName(RungKind kind) {
       return "renewal";
     case RungKind::kTest:
       return "test";
+    case RungKind::kWeeklyDigest:
+      return "weekly_digest";
   }
   return "unknown";
 }

@@ -70,9 +70,17 @@ enum class RungKind {
   kPostLaunch = 4,
   kRenewal = 5,
   kTest = 6,
+  // A tenant's weekly digest to its managers: about the tenant, not one item.
+  kWeeklyDigest = 7,
 };
 
-// "before_start", "before_due", "overdue", "post_launch", "renewal", "test".
+// Whether deliveries of this kind are about one item (and pass its version fence): every kind
+// but the test message and the weekly digest.
+inline bool IsItemReminder(RungKind kind) {
+  return kind != RungKind::kTest && kind != RungKind::kWeeklyDigest;
+}
+
+// "before_start", "before_due", "overdue", "post_launch", "renewal", "test", "weekly_digest".
 absl::string_view RungKindName(RungKind kind);
 
 // One planned reminder about one item.

@@ -139,6 +139,8 @@ class NotifierStore {
 
   // ---- Launches and items -----------------------------------------------------------------------
   virtual absl::StatusOr<std::optional<LaunchInfo>> GetLaunch(absl::string_view launch_id) = 0;
+  // The launches of one tenant, by id (the weekly digest's view of the tenant).
+  virtual absl::StatusOr<std::vector<LaunchInfo>> ListTenantLaunches(absl::string_view tenant) = 0;
   virtual absl::StatusOr<std::optional<ItemRecord>> GetItem(absl::string_view launch_id,
                                                             absl::string_view code) = 0;
   // Items of one launch, by code.
@@ -199,6 +201,8 @@ class NotifierStore {
   virtual absl::StatusOr<std::vector<Delivery>> ListDeliveries(const DeliveryFilter& filter,
                                                                int64_t before_id, int limit) = 0;
   virtual absl::StatusOr<std::optional<Delivery>> GetDelivery(int64_t id) = 0;
+  // Whether a delivery with this dedup key was ever decided (in any state).
+  virtual absl::StatusOr<bool> DeliveryExists(absl::string_view dedup_key) = 0;
 
   // ---- Recipients -------------------------------------------------------------------------------
   // A recipient is its (tenant, id): the same id in two tenants, or in a tenant and tenant-less
@@ -215,6 +219,8 @@ class NotifierStore {
   // Recipients subscribed to "tenants/{tenant}" or "launches/{launch_id}".
   virtual absl::StatusOr<std::vector<Recipient>> SubscribersOf(absl::string_view tenant,
                                                                absl::string_view launch_id) = 0;
+  // Every tenant's managers (RecipientRole::kManager), by (tenant, id).
+  virtual absl::StatusOr<std::vector<Recipient>> ListManagers() = 0;
   // Writes (recipient.tenant, recipient.id) only if its stored version is recipient.version - 1,
   // else ABORTED.
   virtual absl::Status UpdateRecipient(const Recipient& recipient) = 0;

@@ -24,6 +24,22 @@ struct RecipientChannel {
   }
 };
 
+// What a recipient is to its tenant, besides someone reminders reach (values match
+// preflight.v1.RecipientRole).
+enum class RecipientRole {
+  // Gets the tenant's weekly digest.
+  kManager = 1,
+};
+
+// "manager".
+inline absl::string_view RecipientRoleName(RecipientRole role) {
+  switch (role) {
+    case RecipientRole::kManager:
+      return "manager";
+  }
+  return "unknown";
+}
+
 // A person or a team the notifier can reach. `id` is the name the checklist uses for assignees
 // and owners. A recipient is its tenant and id together: tenant acme's "li.na" and tenant
 // globex's "li.na" are two records, and a tenant-less "li.na" (reachable from every tenant) a
@@ -39,9 +55,18 @@ struct Recipient {
   bool digest = false;
   // "tenants/{tenant}" or "launches/{launch}": receives copies of their reminders.
   std::vector<std::string> subscriptions;
+  // Distinct, in the order given.
+  std::vector<RecipientRole> roles;
   int64_t version = 1;
   absl::Time create_time = absl::UnixEpoch();
   absl::Time update_time = absl::UnixEpoch();
+
+  bool HasRole(RecipientRole role) const {
+    for (RecipientRole held : roles) {
+      if (held == role) return true;
+    }
+    return false;
+  }
 };
 
 // What tells two recipients apart in dedup, digest and endpoint keys: the bare id for a

@@ -243,6 +243,16 @@ absl::StatusOr<ReminderPolicy> Validate(const v1::ReminderPolicy& proto,
   }
   policy.send_minute_of_day = *send;
 
+  if (!proto.weekly_digest_time().empty()) {
+    const std::optional<int> weekly = ParseMinuteOfDay(proto.weekly_digest_time());
+    if (!weekly) {
+      return errors.Error(proto, "weekly_digest_time", -1,
+                          absl::StrCat("weekly_digest_time '", proto.weekly_digest_time(),
+                                       "' is not a time of day \"HH:MM\" (00:00-23:59)"));
+    }
+    policy.weekly_digest_minute_of_day = *weekly;
+  }
+
   absl::Status status = CheckQuietHours(errors, proto, policy);
   if (!status.ok()) return status;
 
@@ -304,7 +314,8 @@ bool ReminderPolicy::operator==(const ReminderPolicy& other) const {
          overdue_every_working_days == other.overdue_every_working_days &&
          escalate_after_working_days == other.escalate_after_working_days &&
          late_after == other.late_after && catch_up_window == other.catch_up_window &&
-         channel_limits == other.channel_limits;
+         channel_limits == other.channel_limits &&
+         weekly_digest_minute_of_day == other.weekly_digest_minute_of_day;
 }
 
 std::vector<int> CheckItemRenewalDays(absl::Span<const int32_t> days,
@@ -400,6 +411,7 @@ ReminderPolicy DefaultReminderPolicy() {
   policy.escalate_after_working_days = 3;
   policy.late_after = absl::Minutes(60);
   policy.catch_up_window = absl::Hours(24 * 30);
+  policy.weekly_digest_minute_of_day = 9 * 60;
   policy.channel_limits = {
       {ChannelType::kWecom, {20, 20, 2048}},        {ChannelType::kDingtalk, {20, 20, 20000}},
       {ChannelType::kFeishu, {100, 5, 20000}},      {ChannelType::kSlack, {60, 60, 40000}},

@@ -73,6 +73,9 @@ struct ReminderPolicy {
   absl::Duration catch_up_window = absl::ZeroDuration();
   // Listed channels only; see LimitFor.
   std::map<ChannelType, ChannelLimit> channel_limits;
+  // Local minutes after midnight of the weekly digest on the first working day of the week;
+  // absent: no weekly digests.
+  std::optional<int> weekly_digest_minute_of_day;
 
   // The channel's limits, kUnlistedChannelLimit when the policy does not list it.
   ChannelLimit LimitFor(ChannelType channel) const;

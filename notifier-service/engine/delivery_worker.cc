@@ -425,7 +425,7 @@ absl::StatusOr<int> DeliveryWorker::RunOnce(absl::Time now) {
       absl::MutexLock lock(&mu_);
       if (claimed_.count(delivery.id) > 0) continue;  // a lane has it already
     }
-    if (delivery.kind != RungKind::kTest) {
+    if (IsItemReminder(delivery.kind)) {
       auto found = remote.find(delivery.launch_id);
       if (found == remote.end()) {
         found =

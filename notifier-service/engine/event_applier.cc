@@ -30,7 +30,7 @@ absl::StatusOr<std::string> EventApplier::CollectCancellations(const EventBatchV
   const std::string& assignee = item.assignee.empty() ? launch.owner : item.assignee;
   std::string reason;
   for (const Delivery& delivery : *pending) {
-    if (delivery.kind == RungKind::kTest) continue;
+    if (!IsItemReminder(delivery.kind)) continue;
     std::string why;
     if (!scheduler_->RungStillValid(item, delivery.rung_id)) {
       // An approved item keeps its renewals: when one no longer applies, its ladder changed.

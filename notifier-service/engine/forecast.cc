@@ -4,6 +4,8 @@
 #include <set>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+
 namespace preflight::notifier {
 
 absl::StatusOr<std::vector<ForecastEntry>> Forecast(NotifierStore* store,
@@ -81,16 +83,23 @@ absl::StatusOr<std::vector<ForecastEntry>> Forecast(NotifierStore* store,
     after_launch = records->back().info.launch_id;
     after_code = records->back().info.code;
   }
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const ForecastEntry& a, const ForecastEntry& b) {
-                     if (a.send_time != b.send_time) return a.send_time < b.send_time;
-                     if (a.item.launch_id != b.item.launch_id) {
-                       return a.item.launch_id < b.item.launch_id;
-                     }
-                     if (a.item.code != b.item.code) return a.item.code < b.item.code;
-                     return a.rung.id < b.rung.id;
-                   });
+  std::stable_sort(entries.begin(), entries.end(), ForecastBefore);
   return entries;
+}
+
+std::string ForecastLaunchKey(const ForecastEntry& entry) {
+  if (entry.rung.kind == RungKind::kWeeklyDigest)
+    return absl::StrCat("tenants/", entry.launch.tenant);
+  return entry.item.launch_id;
+}
+
+bool ForecastBefore(const ForecastEntry& a, const ForecastEntry& b) {
+  if (a.send_time != b.send_time) return a.send_time < b.send_time;
+  const std::string a_launch = ForecastLaunchKey(a);
+  const std::string b_launch = ForecastLaunchKey(b);
+  if (a_launch != b_launch) return a_launch < b_launch;
+  if (a.item.code != b.item.code) return a.item.code < b.item.code;
+  return a.rung.id < b.rung.id;
 }
 
 }  // namespace preflight::notifier

@@ -32,6 +32,12 @@ struct ForecastEntry {
   std::vector<Route> routes;
 };
 
+// The forecast's order and page key: send time, then ForecastLaunchKey, item code and rung id.
+// ForecastLaunchKey is the item's launch id, or "tenants/{tenant}" for a weekly digest (which is
+// about no item), so two tenants' digests at the same time never share a key.
+std::string ForecastLaunchKey(const ForecastEntry& entry);
+bool ForecastBefore(const ForecastEntry& a, const ForecastEntry& b);
+
 // What will be sent in the next `horizon`, to whom: the dispatcher's own ladder, catch-up,
 // snooze, acknowledgement and routing rules applied without sending anything. With a launch
 // filter it is that launch's dry run. Sorted by send time.

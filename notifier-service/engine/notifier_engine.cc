@@ -24,7 +24,13 @@ NotifierEngine::NotifierEngine(NotifierStore* store, const ReminderPolicy* polic
       dispatcher_(store, &scheduler_, &router_, versions, options.engine, crash_hook),
       applier_(store, &scheduler_, &dispatcher_, clock, &decide_mu_),
       worker_(store, &scheduler_, channels, budget, versions, clock, options.engine,
-              options.send_threads, crash_hook, options.observer) {
+              options.send_threads, crash_hook, options.observer),
+      weekly_digests_(store, &scheduler_, [channels](ChannelType type) -> size_t {
+        // The channel's own limit where it is wired (the policy's applies as well).
+        auto found = channels->find(type);
+        if (found == channels->end() || found->second == nullptr) return SIZE_MAX;
+        return found->second->MaxTextBytes();
+      }) {
   worker_.SetLaneFreed([this] { Wake(); });
 }
 
@@ -43,6 +49,14 @@ absl::StatusOr<NotifierEngine::PassResult> NotifierEngine::Pass() {
                      {{"error", RedactSecrets(decided.status().ToString())}});
     } else {
       result.decided = *decided;
+    }
+    absl::StatusOr<int> digests = weekly_digests_.RunOnce(clock_->Now());
+    if (!digests.ok()) {
+      if (absl::IsAborted(digests.status())) return digests.status();
+      logging::Error("dispatcher", "weekly digest pass failed",
+                     {{"error", RedactSecrets(digests.status().ToString())}});
+    } else {
+      result.decided += *digests;
     }
   }
   absl::StatusOr<int> handed = worker_.RunOnce(clock_->Now());
@@ -107,7 +121,16 @@ void NotifierEngine::Stop() {
 
 absl::StatusOr<std::vector<ForecastEntry>> NotifierEngine::ListReminders(
     const ForecastQuery& query) {
-  return Forecast(store_, scheduler_, router_, query, clock_->Now());
+  const absl::Time now = clock_->Now();
+  absl::StatusOr<std::vector<ForecastEntry>> entries =
+      Forecast(store_, scheduler_, router_, query, now);
+  if (!entries.ok()) return entries;
+  absl::StatusOr<std::vector<ForecastEntry>> digests = weekly_digests_.Forecast(query, now);
+  if (!digests.ok()) return digests.status();
+  if (digests->empty()) return entries;
+  for (ForecastEntry& entry : *digests) entries->push_back(std::move(entry));
+  std::stable_sort(entries->begin(), entries->end(), ForecastBefore);
+  return entries;
 }
 
 absl::StatusOr<std::vector<Delivery>> NotifierEngine::ListDeliveries(const DeliveryFilter& filter,
@@ -160,7 +183,7 @@ absl::StatusOr<ItemRecord> NotifierEngine::Acknowledge(const std::string& launch
   cancel.new_state = DeliveryState::kCancelled;
   cancel.attempt = DeliveryAttempt{0, now, "cancelled", 0, "acknowledged"};
   for (const Delivery& delivery : *pending) {
-    if (delivery.kind != RungKind::kTest) cancel.delivery_ids.push_back(delivery.id);
+    if (IsItemReminder(delivery.kind)) cancel.delivery_ids.push_back(delivery.id);
   }
   if (!cancel.delivery_ids.empty()) {
     absl::Status cancelled = store_->RecordAttempt(cancel);
@@ -235,6 +258,7 @@ absl::StatusOr<Recipient> NotifierEngine::CreateRecipient(Recipient recipient) {
   recipient.update_time = now;
   absl::Status created = store_->CreateRecipient(recipient);
   if (!created.ok()) return created;
+  weekly_digests_.RecipientsChanged();
   return recipient;
 }
 
@@ -264,12 +288,15 @@ absl::StatusOr<Recipient> NotifierEngine::UpdateRecipient(Recipient recipient) {
   recipient.update_time = clock_->Now();
   absl::Status updated = store_->UpdateRecipient(recipient);
   if (!updated.ok()) return updated;
+  weekly_digests_.RecipientsChanged();
   return recipient;
 }
 
 absl::Status NotifierEngine::DeleteRecipient(const std::string& tenant, const std::string& id,
                                              std::optional<int64_t> expected_version) {
-  return store_->DeleteRecipient(tenant, id, expected_version);
+  absl::Status deleted = store_->DeleteRecipient(tenant, id, expected_version);
+  if (deleted.ok()) weekly_digests_.RecipientsChanged();
+  return deleted;
 }
 
 absl::StatusOr<std::vector<InboxMessage>> NotifierEngine::ListInbox(const std::string& tenant,

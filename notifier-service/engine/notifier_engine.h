@@ -17,6 +17,7 @@
 #include "notifier-service/engine/forecast.h"
 #include "notifier-service/engine/reminder_scheduler.h"
 #include "notifier-service/engine/router.h"
+#include "notifier-service/engine/weekly_digest_scheduler.h"
 
 namespace preflight::notifier {
 
@@ -63,6 +64,11 @@ class NotifierEngine {
   void Stop();
   // Makes the background loop start a pass now (new work arrived).
   void Wake();
+  // Weekly digests are decided only while `caught_up` is true (WeeklyDigestScheduler::
+  // SetReadiness). Call before Start.
+  void SetDigestReadiness(std::function<bool()> caught_up) {
+    weekly_digests_.SetReadiness(std::move(caught_up));
+  }
 
   absl::StatusOr<std::vector<ForecastEntry>> ListReminders(const ForecastQuery& query);
   absl::StatusOr<std::vector<Delivery>> ListDeliveries(const DeliveryFilter& filter,
@@ -147,6 +153,7 @@ class NotifierEngine {
   Dispatcher dispatcher_;
   EventApplier applier_;
   DeliveryWorker worker_;
+  WeeklyDigestScheduler weekly_digests_;
   WakingSink waking_sink_{&applier_, this};
 
   absl::Mutex loop_mu_;

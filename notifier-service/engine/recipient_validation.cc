@@ -90,6 +90,11 @@ absl::Status ValidateRecipient(const Recipient& recipient,
   if (recipient.channels.empty()) {
     return Invalid("recipient.channels", "at least one channel is required");
   }
+  if (recipient.tenant.empty() && recipient.HasRole(RecipientRole::kManager)) {
+    // A weekly digest is one tenant's: a recipient reachable from every tenant manages none.
+    return Invalid("recipient.roles",
+                   "a manager must be a tenant's recipient (tenants/{tenant}/recipients/{id})");
+  }
   if (recipient.channels.size() > limits::kMaxChannelsPerRecipient) {
     return Invalid("recipient.channels",
                    absl::StrCat("at most ", limits::kMaxChannelsPerRecipient, " channels, got ",

@@ -19,6 +19,8 @@ struct Route {
   std::string reason;
   // Held for the recipient's morning digest (non-urgent reminders to digest recipients).
   bool digest = false;
+  // For a weekly digest in the forecast: the message this route would get.
+  std::string text;
 };
 
 // Decides who hears about a rung: the item's assignee (the launch owner when nobody is

@@ -90,7 +90,7 @@ grpc::Status DecodeIdPosition(const PageTokenCodec& codec, absl::string_view tok
 using ReminderKey = std::tuple<int64_t, std::string, std::string, std::string>;
 
 ReminderKey KeyOf(const ForecastEntry& entry) {
-  return ReminderKey(absl::ToUnixNanos(entry.send_time), entry.item.launch_id, entry.item.code,
+  return ReminderKey(absl::ToUnixNanos(entry.send_time), ForecastLaunchKey(entry), entry.item.code,
                      entry.rung.id);
 }
 

@@ -146,6 +146,8 @@ v1::ReminderKind ToProto(RungKind kind) {
       return v1::REMINDER_KIND_RENEWAL;
     case RungKind::kTest:
       return v1::REMINDER_KIND_TEST;
+    case RungKind::kWeeklyDigest:
+      return v1::REMINDER_KIND_WEEKLY_DIGEST;
   }
   return v1::REMINDER_KIND_UNSPECIFIED;
 }
@@ -235,6 +237,13 @@ v1::Recipient ToProto(const Recipient& recipient) {
   for (const RecipientChannel& channel : recipient.channels) {
     *out.add_channels() = ToProto(channel);
   }
+  for (RecipientRole role : recipient.roles) {
+    switch (role) {
+      case RecipientRole::kManager:
+        out.add_roles(v1::RECIPIENT_ROLE_MANAGER);
+        break;
+    }
+  }
   out.set_digest(recipient.digest);
   for (const std::string& subscription : recipient.subscriptions) {
     out.add_subscriptions(subscription);
@@ -256,6 +265,29 @@ absl::StatusOr<std::vector<RecipientChannel>> ChannelsFromProto(const v1::Recipi
     channels.push_back(*std::move(channel));
   }
   return channels;
+}
+
+absl::StatusOr<std::vector<RecipientRole>> RolesFromProto(const v1::Recipient& recipient,
+                                                          absl::string_view field) {
+  std::vector<RecipientRole> roles;
+  for (int i = 0; i < recipient.roles_size(); ++i) {
+    const std::string at = absl::StrCat(field, "[", i, "]");
+    RecipientRole role;
+    switch (recipient.roles(i)) {
+      case v1::RECIPIENT_ROLE_MANAGER:
+        role = RecipientRole::kManager;
+        break;
+      case v1::RECIPIENT_ROLE_UNSPECIFIED:
+        return Invalid(at, "required (RECIPIENT_ROLE_MANAGER)");
+      default:
+        return Invalid(at, absl::StrCat("unknown role ", recipient.roles(i)));
+    }
+    if (std::find(roles.begin(), roles.end(), role) != roles.end()) {
+      return Invalid(at, absl::StrCat(RecipientRoleName(role), " named twice"));
+    }
+    roles.push_back(role);
+  }
+  return roles;
 }
 
 }  // namespace
@@ -280,13 +312,16 @@ absl::StatusOr<Recipient> NewRecipientFromProto(const v1::Recipient& recipient) 
   out.channels = *std::move(channels);
   out.digest = recipient.digest();
   out.subscriptions.assign(recipient.subscriptions().begin(), recipient.subscriptions().end());
+  absl::StatusOr<std::vector<RecipientRole>> roles = RolesFromProto(recipient, "recipient.roles");
+  if (!roles.ok()) return roles.status();
+  out.roles = *std::move(roles);
   return out;
 }
 
 absl::Status ApplyRecipientMask(const v1::Recipient& patch, const google::protobuf::FieldMask& mask,
                                 Recipient& current) {
-  static const std::set<absl::string_view> kPaths = {"display_name", "language", "channels",
-                                                     "digest", "subscriptions"};
+  static const std::set<absl::string_view> kPaths = {"display_name", "language",      "channels",
+                                                     "digest",       "subscriptions", "roles"};
   // An empty mask is refused rather than read as "everything", so nothing is wiped by accident.
   if (mask.paths_size() == 0) return Invalid("update_mask", "required: name the fields to change");
   std::set<absl::string_view> seen;
@@ -305,6 +340,11 @@ absl::Status ApplyRecipientMask(const v1::Recipient& patch, const google::protob
   if (seen.count("display_name")) updated.display_name = patch.display_name();
   if (seen.count("language")) updated.language = patch.language();
   if (seen.count("digest")) updated.digest = patch.digest();
+  if (seen.count("roles")) {
+    absl::StatusOr<std::vector<RecipientRole>> roles = RolesFromProto(patch, "recipient.roles");
+    if (!roles.ok()) return roles.status();
+    updated.roles = *std::move(roles);
+  }
   if (seen.count("subscriptions")) {
     updated.subscriptions.assign(patch.subscriptions().begin(), patch.subscriptions().end());
   }
@@ -384,6 +424,7 @@ v1::Reminder ToProto(const ForecastEntry& entry) {
     out_route->set_channel(ToProto(route.channel.type));
     out_route->set_reason(route.reason);
     out_route->set_digest(route.digest);
+    out_route->set_text(route.text);
   }
   return out;
 }

@@ -12,7 +12,8 @@ namespace {
 
 bool SameSettings(const Recipient& a, const Recipient& b) {
   return a.tenant == b.tenant && a.display_name == b.display_name && a.language == b.language &&
-         a.channels == b.channels && a.digest == b.digest && a.subscriptions == b.subscriptions;
+         a.channels == b.channels && a.digest == b.digest && a.subscriptions == b.subscriptions &&
+         a.roles == b.roles;
 }
 
 }  // namespace

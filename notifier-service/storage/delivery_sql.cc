@@ -126,6 +126,12 @@ std::optional<std::pair<std::string, int>> DeliveryStateAndAttempts(SQLite::Data
 
 }  // namespace
 
+bool DeliveryExists(SQLite::Database& db, const std::string& dedup_key) {
+  CachedStatement query(db, "SELECT 1 FROM deliveries WHERE dedup_key = ?");
+  query.bind(1, dedup_key);
+  return query.executeStep();
+}
+
 std::optional<int64_t> InsertDelivery(SQLite::Database& db, const Delivery& delivery) {
   CachedStatement insert(
       db,

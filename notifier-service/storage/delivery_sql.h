@@ -19,6 +19,8 @@
 
 namespace preflight::notifier::sql {
 
+// Whether a delivery with this dedup key exists, in any state.
+bool DeliveryExists(SQLite::Database& db, const std::string& dedup_key);
 // Inserts the delivery unless its dedup key is taken; returns its new id.
 std::optional<int64_t> InsertDelivery(SQLite::Database& db, const Delivery& delivery);
 // Cancels one delivery, with a ledger entry carrying `reason`, if it is still pending; anything

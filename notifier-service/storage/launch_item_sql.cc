@@ -77,14 +77,14 @@ void UpsertLaunch(SQLite::Database& db, const LaunchInfo& launch) {
   tenant.exec();
 }
 
-absl::StatusOr<std::optional<LaunchInfo>> FindLaunch(SQLite::Database& db,
-                                                     const std::string& launch_id) {
-  CachedStatement query(db,
-                        "SELECT launch_id, tenant, display_name, owner, time_zone, "
-                        "target_launch_date, went_live_date, version FROM launches "
-                        "WHERE launch_id = ?");
-  query.bind(1, launch_id);
-  if (!query.executeStep()) return std::optional<LaunchInfo>();
+namespace {
+
+constexpr char kLaunchColumns[] =
+    "launch_id, tenant, display_name, owner, time_zone, target_launch_date, went_live_date, "
+    "version";
+
+absl::StatusOr<LaunchInfo> ReadLaunchRow(SQLite::Statement& query) {
+  const std::string launch_id = query.getColumn(0).getString();
   LaunchInfo launch;
   launch.launch_id = query.getColumn(0).getString();
   launch.tenant = query.getColumn(1).getString();
@@ -101,7 +101,28 @@ absl::StatusOr<std::optional<LaunchInfo>> FindLaunch(SQLite::Database& db,
   if (!went_live.ok()) return went_live.status();
   launch.went_live_date = *went_live;
   launch.version = query.getColumn(7).getInt64();
-  return std::optional<LaunchInfo>(std::move(launch));
+  return launch;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<LaunchInfo>> FindLaunch(SQLite::Database& db,
+                                                     const std::string& launch_id) {
+  CachedStatement query(
+      db, absl::StrCat("SELECT ", kLaunchColumns, " FROM launches WHERE launch_id = ?"));
+  query.bind(1, launch_id);
+  if (!query.executeStep()) return std::optional<LaunchInfo>();
+  absl::StatusOr<LaunchInfo> launch = ReadLaunchRow(query);
+  if (!launch.ok()) return launch.status();
+  return std::optional<LaunchInfo>(*std::move(launch));
+}
+
+absl::StatusOr<std::vector<LaunchInfo>> ListTenantLaunches(SQLite::Database& db,
+                                                           absl::string_view tenant) {
+  CachedStatement query(db, absl::StrCat("SELECT ", kLaunchColumns,
+                                         " FROM launches WHERE tenant = ? ORDER BY launch_id"));
+  query.bind(1, std::string(tenant));
+  return ReadSqliteRows(query, ReadLaunchRow);
 }
 
 void UpsertItem(SQLite::Database& db, const ItemRecord& record) {

@@ -30,6 +30,10 @@ void UpsertLaunch(SQLite::Database& db, const LaunchInfo& launch);
 absl::StatusOr<std::optional<LaunchInfo>> FindLaunch(SQLite::Database& db,
                                                      const std::string& launch_id);
 
+// The launches of one tenant, by id.
+absl::StatusOr<std::vector<LaunchInfo>> ListTenantLaunches(SQLite::Database& db,
+                                                           absl::string_view tenant);
+
 // Writes the item whole, info and controls; its tenant comes from its launch when known.
 void UpsertItem(SQLite::Database& db, const ItemRecord& record);
 absl::StatusOr<std::optional<ItemRecord>> FindItem(SQLite::Database& db,

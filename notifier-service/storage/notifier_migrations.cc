@@ -205,6 +205,14 @@ const std::vector<SqliteMigration>& NotifierMigrations() {
            // sent with every WatchEvents so a restored checklist can refuse a cursor it lost.
            "ALTER TABLE cursor ADD COLUMN log_epoch TEXT NOT NULL DEFAULT ''",
        }},
+      {4,
+       {
+           // Recipients' roles (["manager"]: gets the tenant's weekly digest); none before.
+           "ALTER TABLE recipients ADD COLUMN roles TEXT NOT NULL DEFAULT '[]' "
+           "CHECK (json_valid(roles))",
+           // The weekly digest reads a tenant's launches.
+           "CREATE INDEX launches_tenant ON launches (tenant, launch_id)",
+       }},
   };
   return *kMigrations;
 }

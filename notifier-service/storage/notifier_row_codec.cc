@@ -127,6 +127,30 @@ absl::StatusOr<std::vector<std::string>> DecodeSubscriptions(const std::string& 
   }
 }
 
+std::string EncodeRoles(const std::vector<RecipientRole>& roles) {
+  std::vector<std::string> names;
+  names.reserve(roles.size());
+  for (RecipientRole role : roles) names.emplace_back(RecipientRoleName(role));
+  return Json(names).dump();
+}
+
+absl::StatusOr<std::vector<RecipientRole>> DecodeRoles(const std::string& text,
+                                                       absl::string_view recipient) {
+  std::vector<std::string> names;
+  try {
+    names = Json::parse(text).get<std::vector<std::string>>();
+  } catch (const std::exception& e) {
+    return absl::DataLossError(
+        absl::StrCat("stored roles of recipient ", recipient, " are unreadable: ", e.what()));
+  }
+  std::vector<RecipientRole> roles;
+  for (const std::string& name : names) {
+    if (name == RecipientRoleName(RecipientRole::kManager))
+      roles.push_back(RecipientRole::kManager);
+  }
+  return roles;
+}
+
 std::optional<DeliveryState> ParseDeliveryState(absl::string_view name) {
   for (DeliveryState state :
        {DeliveryState::kPending, DeliveryState::kSending, DeliveryState::kDelivered,
@@ -137,8 +161,9 @@ std::optional<DeliveryState> ParseDeliveryState(absl::string_view name) {
 }
 
 std::optional<RungKind> ParseRungKind(absl::string_view name) {
-  for (RungKind kind : {RungKind::kBeforeStart, RungKind::kBeforeDue, RungKind::kOverdue,
-                        RungKind::kPostLaunch, RungKind::kRenewal, RungKind::kTest}) {
+  for (RungKind kind :
+       {RungKind::kBeforeStart, RungKind::kBeforeDue, RungKind::kOverdue, RungKind::kPostLaunch,
+        RungKind::kRenewal, RungKind::kTest, RungKind::kWeeklyDigest}) {
     if (RungKindName(kind) == name) return kind;
   }
   return std::nullopt;

@@ -36,6 +36,12 @@ std::string EncodeSubscriptions(const std::vector<std::string>& subscriptions);
 absl::StatusOr<std::vector<std::string>> DecodeSubscriptions(const std::string& text,
                                                              absl::string_view recipient);
 
+// A recipient's roles as a JSON array of names (RecipientRoleName), e.g. ["manager"]. Decoding
+// skips names this version does not know (a newer version's roles).
+std::string EncodeRoles(const std::vector<RecipientRole>& roles);
+absl::StatusOr<std::vector<RecipientRole>> DecodeRoles(const std::string& text,
+                                                       absl::string_view recipient);
+
 // The inverses of DeliveryStateName and RungKindName, for the deliveries columns.
 std::optional<DeliveryState> ParseDeliveryState(absl::string_view name);
 std::optional<RungKind> ParseRungKind(absl::string_view name);

@@ -15,7 +15,7 @@ namespace {
 
 constexpr char kRecipientColumns[] =
     "id, tenant, display_name, language, channels, digest, subscriptions, version, create_time, "
-    "update_time";
+    "update_time, roles";
 
 absl::StatusOr<Recipient> ReadRecipientRow(SQLite::Statement& query) {
   Recipient recipient;
@@ -36,6 +36,10 @@ absl::StatusOr<Recipient> ReadRecipientRow(SQLite::Statement& query) {
   recipient.version = query.getColumn(7).getInt64();
   recipient.create_time = absl::FromUnixMicros(query.getColumn(8).getInt64());
   recipient.update_time = absl::FromUnixMicros(query.getColumn(9).getInt64());
+  absl::StatusOr<std::vector<RecipientRole>> roles =
+      DecodeRoles(query.getColumn(10).getString(), name);
+  if (!roles.ok()) return roles.status();
+  recipient.roles = *std::move(roles);
   return recipient;
 }
 
@@ -75,7 +79,7 @@ absl::Status CreateRecipient(SQLite::Database& db, const Recipient& recipient) {
         "recipient ", api::RecipientName(recipient.tenant, recipient.id), " already exists"));
   }
   CachedStatement insert(db, absl::StrCat("INSERT INTO recipients (", kRecipientColumns,
-                                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   insert.bind(1, recipient.id);
   insert.bind(2, recipient.tenant);
   insert.bind(3, recipient.display_name);
@@ -86,6 +90,7 @@ absl::Status CreateRecipient(SQLite::Database& db, const Recipient& recipient) {
   insert.bind(8, recipient.version);
   insert.bind(9, absl::ToUnixMicros(recipient.create_time));
   insert.bind(10, absl::ToUnixMicros(recipient.update_time));
+  insert.bind(11, EncodeRoles(recipient.roles));
   insert.exec();
   WriteSubscriptions(db, recipient);
   return absl::OkStatus();
@@ -142,6 +147,14 @@ absl::StatusOr<std::vector<Recipient>> SubscribersOf(SQLite::Database& db, absl:
   return ReadSqliteRows(query, ReadRecipientRow);
 }
 
+absl::StatusOr<std::vector<Recipient>> ListManagers(SQLite::Database& db) {
+  CachedStatement query(
+      db, absl::StrCat("SELECT ", kRecipientColumns,
+                       " FROM recipients WHERE tenant <> '' AND EXISTS (SELECT 1 FROM "
+                       "json_each(recipients.roles) WHERE value = 'manager') ORDER BY tenant, id"));
+  return ReadSqliteRows(query, ReadRecipientRow);
+}
+
 absl::Status UpdateRecipient(SQLite::Database& db, const Recipient& recipient) {
   const std::string name = api::RecipientName(recipient.tenant, recipient.id);
   std::optional<int64_t> stored = StoredVersion(db, recipient.tenant, recipient.id);
@@ -156,8 +169,8 @@ absl::Status UpdateRecipient(SQLite::Database& db, const Recipient& recipient) {
   // create_time is the stored one: a recipient is created once. The tenant is part of the key.
   CachedStatement update(db,
                          "UPDATE recipients SET display_name = ?, language = ?, channels = ?, "
-                         "digest = ?, subscriptions = ?, version = ?, update_time = ? "
-                         "WHERE tenant = ? AND id = ?");
+                         "digest = ?, subscriptions = ?, version = ?, update_time = ?, "
+                         "roles = ? WHERE tenant = ? AND id = ?");
   update.bind(1, recipient.display_name);
   update.bind(2, recipient.language);
   update.bind(3, EncodeChannels(recipient.channels));
@@ -165,8 +178,9 @@ absl::Status UpdateRecipient(SQLite::Database& db, const Recipient& recipient) {
   update.bind(5, EncodeSubscriptions(recipient.subscriptions));
   update.bind(6, recipient.version);
   update.bind(7, absl::ToUnixMicros(recipient.update_time));
-  update.bind(8, recipient.tenant);
-  update.bind(9, recipient.id);
+  update.bind(8, EncodeRoles(recipient.roles));
+  update.bind(9, recipient.tenant);
+  update.bind(10, recipient.id);
   update.exec();
   WriteSubscriptions(db, recipient);
   return absl::OkStatus();

@@ -29,6 +29,9 @@ absl::StatusOr<std::vector<Recipient>> ListRecipients(SQLite::Database& db,
 // Subscribed to "tenants/{tenant}" or "launches/{launch_id}"; an empty name matches nothing.
 absl::StatusOr<std::vector<Recipient>> SubscribersOf(SQLite::Database& db, absl::string_view tenant,
                                                      absl::string_view launch_id);
+// Every tenant's recipients with the manager role, by (tenant, id). Tenant-less ones are never
+// managers.
+absl::StatusOr<std::vector<Recipient>> ListManagers(SQLite::Database& db);
 // Writes all but create_time if the stored version is recipient.version - 1: NOT_FOUND when
 // there is none, ABORTED when it differs.
 absl::Status UpdateRecipient(SQLite::Database& db, const Recipient& recipient);

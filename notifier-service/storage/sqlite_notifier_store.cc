@@ -93,6 +93,23 @@ absl::StatusOr<std::optional<LaunchInfo>> SqliteNotifierStore::GetLaunch(
                    [&](SQLite::Database& db) { return sql::FindLaunch(db, id); });
 }
 
+absl::StatusOr<std::vector<LaunchInfo>> SqliteNotifierStore::ListTenantLaunches(
+    absl::string_view tenant) {
+  return db_->Read(absl::StrCat("listing the launches of tenant ", tenant),
+                   [&](SQLite::Database& db) { return sql::ListTenantLaunches(db, tenant); });
+}
+
+absl::StatusOr<bool> SqliteNotifierStore::DeliveryExists(absl::string_view dedup_key) {
+  const std::string key(dedup_key);
+  return db_->Read("looking up a delivery by its dedup key", [&](SQLite::Database& db) {
+    return absl::StatusOr<bool>(sql::DeliveryExists(db, key));
+  });
+}
+
+absl::StatusOr<std::vector<Recipient>> SqliteNotifierStore::ListManagers() {
+  return db_->Read("listing managers", [&](SQLite::Database& db) { return sql::ListManagers(db); });
+}
+
 absl::StatusOr<std::optional<ItemRecord>> SqliteNotifierStore::GetItem(absl::string_view launch_id,
                                                                        absl::string_view code) {
   return db_->Read(absl::StrCat("reading item ", api::ItemName(launch_id, code)),

@@ -54,6 +54,9 @@ class SqliteNotifierStore final : public NotifierStore {
   absl::Status ApplyEvents(absl::Span<const EventEffects> batch) override;
 
   absl::StatusOr<std::optional<LaunchInfo>> GetLaunch(absl::string_view launch_id) override;
+  absl::StatusOr<std::vector<LaunchInfo>> ListTenantLaunches(absl::string_view tenant) override;
+  absl::StatusOr<bool> DeliveryExists(absl::string_view dedup_key) override;
+  absl::StatusOr<std::vector<Recipient>> ListManagers() override;
   absl::StatusOr<std::optional<ItemRecord>> GetItem(absl::string_view launch_id,
                                                     absl::string_view code) override;
   absl::StatusOr<std::vector<ItemRecord>> ListLaunchItems(absl::string_view launch_id) override;
