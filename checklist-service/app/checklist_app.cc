@@ -129,7 +129,7 @@ absl::Status RunChecklist(const ChecklistConfig& config) {
   ChecklistGrpcService grpc_service(&service, PageTokenCodec(*token_key), WatchOptions{},
                                     absl::Milliseconds(500), auth->authorizer.get());
   SqliteCalendarFeedStore feed_store((*store)->database());
-  PagingAssigneeItemSource assignee_items(&service);
+  IndexedAssigneeItemSource assignee_items(&service);
   CalendarFeeds feeds(&feed_store, &service, &assignee_items, &*calendar, *ladder, &clock);
   std::unique_ptr<http::HttpServer> feeds_server;
   // Without a listener there are no feed URLs to hand out, whatever --feeds_base_url says.

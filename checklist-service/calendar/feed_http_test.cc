@@ -28,7 +28,7 @@ class FeedHttpTest : public ::testing::Test {
     ASSERT_TRUE(checklist_.Open(testing::ChecklistTestbed::FastStore()).ok());
     service_ = checklist_.NewService();
     store_ = std::make_unique<SqliteCalendarFeedStore>(checklist_.store()->database());
-    assignees_ = std::make_unique<PagingAssigneeItemSource>(service_.get());
+    assignees_ = std::make_unique<IndexedAssigneeItemSource>(service_.get());
     feeds_ = std::make_unique<CalendarFeeds>(store_.get(), service_.get(), assignees_.get(),
                                              checklist_.calendar(), ReminderLadder{}, &clock_);
     absl::StatusOr<CreatedCalendarFeed> created =
@@ -53,7 +53,7 @@ class FeedHttpTest : public ::testing::Test {
   testing::ChecklistTestbed checklist_{&clock_};
   std::unique_ptr<LaunchService> service_;
   std::unique_ptr<SqliteCalendarFeedStore> store_;
-  std::unique_ptr<PagingAssigneeItemSource> assignees_;
+  std::unique_ptr<IndexedAssigneeItemSource> assignees_;
   std::unique_ptr<CalendarFeeds> feeds_;
   CreatedCalendarFeed feed_;
 };

@@ -66,12 +66,12 @@ KindText TextOf(CalendarEntryKind kind) {
 class EntryBuilder {
  public:
   EntryBuilder(const LaunchState& state, const ReminderLadder& ladder,
-               const WorkingCalendar& calendar, bool name_launch)
+               const WorkingCalendar& calendar, bool name_launch, int64_t items_version)
       : state_(state),
         ladder_(ladder),
         calendar_(calendar),
         name_launch_(name_launch),
-        sequence_(state.launch.version + state.ItemsVersion()) {}
+        sequence_(state.launch.version + items_version) {}
 
   void AddItem(const Item& item) {
     if (item.status == ItemStatus::kNotApplicable) return;
@@ -247,11 +247,12 @@ absl::string_view CalendarEntryKindToken(CalendarEntryKind kind) {
   return "";
 }
 
-std::vector<CalendarEntry> CalendarEntriesOfLaunch(const LaunchState& state,
+std::vector<CalendarEntry> CalendarEntriesOfLaunch(const LaunchState& state, int64_t items_version,
                                                    const ReminderLadder& ladder,
                                                    const WorkingCalendar& calendar,
                                                    absl::string_view only_assignee) {
-  EntryBuilder builder(state, ladder, calendar, /*name_launch=*/!only_assignee.empty());
+  EntryBuilder builder(state, ladder, calendar, /*name_launch=*/!only_assignee.empty(),
+                       items_version);
   for (const Item& item : state.items) {
     if (!only_assignee.empty() && item.assignee != only_assignee) continue;
     builder.AddItem(item);
@@ -268,19 +269,22 @@ CalendarView LaunchCalendarView(const LaunchState& state, const ReminderLadder& 
   view.time_zone = state.launch.time_zone;
   view.last_modified = LastModified(state);
   view.send_minute_of_day = ladder.send_minute_of_day;
-  view.entries = CalendarEntriesOfLaunch(state, ladder, calendar);
+  view.entries = CalendarEntriesOfLaunch(state, state.ItemsVersion(), ladder, calendar);
   return view;
 }
 
 CalendarView AssigneeCalendarView(absl::string_view tenant, absl::string_view assignee,
-                                  const std::vector<LaunchState>& launches,
+                                  const std::vector<LaunchRead>& launches,
                                   const ReminderLadder& ladder, const WorkingCalendar& calendar) {
   CalendarView view;
   view.name = absl::StrCat(assignee, " · ", tenant, " · Preflight");
-  view.time_zone = launches.empty() ? std::string(kDefaultTimeZone) : launches[0].launch.time_zone;
+  view.time_zone =
+      launches.empty() ? std::string(kDefaultTimeZone) : launches[0].state.launch.time_zone;
   view.send_minute_of_day = ladder.send_minute_of_day;
-  for (const LaunchState& state : launches) {
-    std::vector<CalendarEntry> entries = CalendarEntriesOfLaunch(state, ladder, calendar, assignee);
+  for (const LaunchRead& read : launches) {
+    const LaunchState& state = read.state;
+    std::vector<CalendarEntry> entries =
+        CalendarEntriesOfLaunch(state, read.items_version, ladder, calendar, assignee);
     if (entries.empty()) continue;
     view.last_modified = std::max(view.last_modified, LastModified(state));
     for (CalendarEntry& entry : entries) view.entries.push_back(std::move(entry));

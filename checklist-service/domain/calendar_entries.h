@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "checklist-service/domain/checklist_store.h"
 #include "checklist-service/domain/model.h"
 #include "common/working_calendar.h"
 #include "preflight/v1/reminder_policy.pb.h"
@@ -88,8 +89,10 @@ struct CalendarView {
 
 // The entries of one launch, read with its items and schedules as of today. With a non-empty
 // `only_assignee`, only items assigned to exactly that person, and summaries name the launch
-// (the assignee's calendar mixes launches).
-std::vector<CalendarEntry> CalendarEntriesOfLaunch(const LaunchState& state,
+// (the assignee's calendar mixes launches). SEQUENCE is the launch's version plus
+// `items_version`, the sum of ALL its items' versions (LaunchRead::items_version): a state that
+// holds only some items must pass it, since another item's change can move theirs.
+std::vector<CalendarEntry> CalendarEntriesOfLaunch(const LaunchState& state, int64_t items_version,
                                                    const ReminderLadder& ladder,
                                                    const WorkingCalendar& calendar,
                                                    absl::string_view only_assignee = "");
@@ -98,10 +101,11 @@ std::vector<CalendarEntry> CalendarEntriesOfLaunch(const LaunchState& state,
 CalendarView LaunchCalendarView(const LaunchState& state, const ReminderLadder& ladder,
                                 const WorkingCalendar& calendar);
 
-// One assignee's items across `launches` (a tenant's); the zone is the first launch's, or
-// Asia/Shanghai when there is none.
+// One assignee's items across `launches` (a tenant's, each with the assignee's items and the
+// items_version of all of them); the zone is the first launch's, or Asia/Shanghai when there is
+// none.
 CalendarView AssigneeCalendarView(absl::string_view tenant, absl::string_view assignee,
-                                  const std::vector<LaunchState>& launches,
+                                  const std::vector<LaunchRead>& launches,
                                   const ReminderLadder& ladder, const WorkingCalendar& calendar);
 
 }  // namespace preflight::checklist

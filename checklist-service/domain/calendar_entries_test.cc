@@ -12,6 +12,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::SizeIs;
 
 // Monday to Friday only: alarm days are easy to count by hand.
 const WorkingCalendar kWeekdays;
@@ -41,6 +42,14 @@ LaunchState Launch(std::vector<Item> items) {
   return state;
 }
 
+// A launch's entries, read whole: its items are all it has.
+std::vector<CalendarEntry> EntriesOf(const LaunchState& state, const ReminderLadder& ladder,
+                                     const WorkingCalendar& calendar) {
+  return CalendarEntriesOfLaunch(state, state.ItemsVersion(), ladder, calendar);
+}
+
+LaunchRead Read(const LaunchState& state) { return {state, state.ItemsVersion()}; }
+
 std::vector<std::string> Uids(const std::vector<CalendarEntry>& entries) {
   std::vector<std::string> uids;
   for (const CalendarEntry& entry : entries) uids.push_back(entry.uid);
@@ -53,8 +62,7 @@ TEST(CalendarEntriesTest, AnItemNotStartedHasItsLatestStartAndItsDueDate) {
   item.schedule.latest_start = absl::CivilDay(2026, 11, 2);    // a Monday
   item.schedule.latest_finish = absl::CivilDay(2026, 11, 20);  // a Friday
   item.schedule.critical = true;
-  const std::vector<CalendarEntry> entries =
-      CalendarEntriesOfLaunch(Launch({item}), ReminderLadder{}, kWeekdays);
+  const std::vector<CalendarEntry> entries = EntriesOf(Launch({item}), ReminderLadder{}, kWeekdays);
   ASSERT_THAT(Uids(entries),
               ElementsAre("L1.MP_FILING.start@preflight", "L1.MP_FILING.due@preflight"));
   EXPECT_EQ(entries[0].date, absl::CivilDay(2026, 11, 2));
@@ -79,8 +87,7 @@ TEST(CalendarEntriesTest, AlarmsFollowTheLadderInWorkingDays) {
   Item item = MakeItem("MP_FILING", ItemStatus::kNotStarted);
   item.schedule.latest_start = absl::CivilDay(2026, 11, 2);    // Monday
   item.schedule.latest_finish = absl::CivilDay(2026, 11, 20);  // Friday
-  const std::vector<CalendarEntry> entries =
-      CalendarEntriesOfLaunch(Launch({item}), ReminderLadder{}, kWeekdays);
+  const std::vector<CalendarEntry> entries = EntriesOf(Launch({item}), ReminderLadder{}, kWeekdays);
   ASSERT_EQ(entries.size(), 2u);
   // Start: 3 working days before Monday is the Wednesday before (5 calendar days), and the day.
   EXPECT_THAT(entries[0].alarm_days_before, ElementsAre(5, 0));
@@ -98,9 +105,9 @@ TEST(CalendarEntriesTest, StartedWorkHasNoStartEntryAndDoneWorkNoDueEntry) {
   Item not_applicable = MakeItem("WXPAY_MCH", ItemStatus::kNotApplicable);
   not_applicable.expiry_date = absl::CivilDay(2027, 1, 1);
   not_applicable.schedule.latest_finish = absl::CivilDay(2026, 10, 2);
-  EXPECT_THAT(Uids(CalendarEntriesOfLaunch(Launch({started, approved, not_applicable}),
-                                           ReminderLadder{}, kWeekdays)),
-              ElementsAre("L1.ICP_FILING.due@preflight"));
+  EXPECT_THAT(
+      Uids(EntriesOf(Launch({started, approved, not_applicable}), ReminderLadder{}, kWeekdays)),
+      ElementsAre("L1.ICP_FILING.due@preflight"));
 }
 
 TEST(CalendarEntriesTest, AnExpiryComesWithItsRenewalAndTheirAlarms) {
@@ -108,8 +115,7 @@ TEST(CalendarEntriesTest, AnExpiryComesWithItsRenewalAndTheirAlarms) {
   verified.expiry_date = absl::CivilDay(2027, 11, 20);
   ReminderLadder ladder;
   ladder.renewal_calendar_days = {90, 60, 30, 7};
-  std::vector<CalendarEntry> entries =
-      CalendarEntriesOfLaunch(Launch({verified}), ladder, kWeekdays);
+  std::vector<CalendarEntry> entries = EntriesOf(Launch({verified}), ladder, kWeekdays);
   ASSERT_THAT(Uids(entries),
               ElementsAre("L1.MP_VERIFY.renewal@preflight", "L1.MP_VERIFY.expiry@preflight"));
   EXPECT_EQ(entries[0].date, absl::CivilDay(2027, 11, 20) - 90);
@@ -120,7 +126,7 @@ TEST(CalendarEntriesTest, AnExpiryComesWithItsRenewalAndTheirAlarms) {
 
   // The item's own reminder days win over the policy's.
   verified.renewal_reminder_days = {30, 14};
-  entries = CalendarEntriesOfLaunch(Launch({verified}), ladder, kWeekdays);
+  entries = EntriesOf(Launch({verified}), ladder, kWeekdays);
   ASSERT_EQ(entries.size(), 2u);
   EXPECT_EQ(entries[0].date, absl::CivilDay(2027, 11, 20) - 30);
   EXPECT_THAT(entries[1].alarm_days_before, ElementsAre(30, 14));
@@ -131,8 +137,7 @@ TEST(CalendarEntriesTest, WorkDueAfterGoingLiveIsAPostLaunchDeadline) {
   psb.deadline.anchor = DeadlineAnchor::kAfterGoLive;
   psb.deadline.days = 30;
   psb.schedule.latest_finish = absl::CivilDay(2027, 1, 14);  // Thursday
-  const std::vector<CalendarEntry> entries =
-      CalendarEntriesOfLaunch(Launch({psb}), ReminderLadder{}, kWeekdays);
+  const std::vector<CalendarEntry> entries = EntriesOf(Launch({psb}), ReminderLadder{}, kWeekdays);
   ASSERT_THAT(Uids(entries), ElementsAre("L1.PSB_FILING.deadline@preflight"));
   EXPECT_EQ(entries[0].kind, CalendarEntryKind::kPostLaunchDeadline);
   // 10, 3, 1 working days before a Thursday: 14, 3 and 1 calendar days.
@@ -144,13 +149,11 @@ TEST(CalendarEntriesTest, WorkDueAfterGoingLiveIsAPostLaunchDeadline) {
 TEST(CalendarEntriesTest, AMovedDateKeepsItsUidAndRaisesTheSequence) {
   Item item = MakeItem("MP_FILING", ItemStatus::kNotStarted);
   item.schedule.latest_finish = absl::CivilDay(2026, 11, 20);
-  const std::vector<CalendarEntry> before =
-      CalendarEntriesOfLaunch(Launch({item}), ReminderLadder{}, kWeekdays);
+  const std::vector<CalendarEntry> before = EntriesOf(Launch({item}), ReminderLadder{}, kWeekdays);
   LaunchState moved = Launch({item});
   moved.launch.version += 1;  // the target date changed
   moved.items[0].schedule.latest_finish = absl::CivilDay(2026, 12, 4);
-  const std::vector<CalendarEntry> after =
-      CalendarEntriesOfLaunch(moved, ReminderLadder{}, kWeekdays);
+  const std::vector<CalendarEntry> after = EntriesOf(moved, ReminderLadder{}, kWeekdays);
   ASSERT_EQ(before.size(), 1u);
   ASSERT_EQ(after.size(), 1u);
   EXPECT_EQ(before[0].uid, after[0].uid);
@@ -173,14 +176,15 @@ TEST(CalendarEntriesTest, AnAssigneesCalendarMixesLaunchesAndNamesThem) {
   game.items[0].launch_id = "L2";
   game.items[0].schedule.latest_finish = absl::CivilDay(2026, 10, 30);
   const CalendarView view =
-      AssigneeCalendarView("acme", "li.na", {shop, game}, ReminderLadder{}, kWeekdays);
+      AssigneeCalendarView("acme", "li.na", {Read(shop), Read(game)}, ReminderLadder{}, kWeekdays);
   EXPECT_EQ(view.name, "li.na · acme · Preflight");
   EXPECT_EQ(view.time_zone, "Asia/Shanghai");
   ASSERT_THAT(Uids(view.entries),
               ElementsAre("L2.MP_FILING.due@preflight", "L1.MP_FILING.due@preflight"));
   EXPECT_EQ(view.entries[0].summary_en, "[Game] Due: Mini program filing (MP_FILING)");
-  EXPECT_THAT(AssigneeCalendarView("acme", "nobody", {shop}, ReminderLadder{}, kWeekdays).entries,
-              IsEmpty());
+  EXPECT_THAT(
+      AssigneeCalendarView("acme", "nobody", {Read(shop)}, ReminderLadder{}, kWeekdays).entries,
+      IsEmpty());
 }
 
 TEST(CalendarEntriesTest, TheLadderIsReadFromTheNotifiersPolicyFile) {
@@ -206,6 +210,19 @@ TEST(CalendarEntriesTest, ABadPolicyIsRefusedNamingTheField) {
   absl::StatusOr<ReminderLadder> ladder = ReminderLadderFromPolicy(policy);
   ASSERT_TRUE(ladder.ok());
   EXPECT_EQ(ladder->send_minute_of_day, 7 * 60 + 5);
+}
+
+TEST(CalendarEntriesTest, AnAssigneesEntriesCountEveryItemOfTheLaunchInTheirSequence) {
+  // Another person's item changing can move this one's dates: SEQUENCE must rise with it.
+  Item mine = MakeItem("MP_FILING", ItemStatus::kNotStarted);
+  mine.assignee = "li.na";
+  mine.schedule.latest_finish = absl::CivilDay(2026, 11, 2);
+  LaunchState only_mine = Launch({mine});
+  const int64_t all_items_version = only_mine.ItemsVersion() + 7;
+  const CalendarView view = AssigneeCalendarView(
+      "acme", "li.na", {LaunchRead{only_mine, all_items_version}}, ReminderLadder{}, kWeekdays);
+  ASSERT_THAT(view.entries, SizeIs(1));
+  EXPECT_EQ(view.entries[0].sequence, only_mine.launch.version + all_items_version);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "checklist-service/domain/calendar_feeds.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/escaping.h"
@@ -22,30 +24,39 @@ absl::Status FeedNotFound(absl::string_view id) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<LaunchState>> PagingAssigneeItemSource::LaunchesWithItemsOf(
+absl::StatusOr<std::vector<LaunchRead>> IndexedAssigneeItemSource::LaunchesWithItemsOf(
     absl::string_view tenant, absl::string_view assignee) {
-  LaunchListFilter filter;
+  ItemListFilter filter;
   filter.store_filter.tenant = std::string(tenant);
-  std::vector<LaunchState> found;
-  std::string after_id;
-  int scanned = 0;
-  while (scanned < max_launches_) {
-    const int page_size = std::min(kMaxLaunchPageSize, max_launches_ - scanned);
-    absl::StatusOr<LaunchPage> page = launches_->ListLaunches(filter, after_id, page_size);
+  filter.store_filter.assignee = std::string(assignee);
+  filter.store_filter.open_only = false;
+  std::map<std::string, LaunchRead> by_launch;
+  std::optional<ItemKey> after;
+  int read = 0;
+  do {
+    absl::StatusOr<ItemPage> page =
+        launches_->ListItems(filter, after, std::min(kMaxItemPageSize, max_items_ - read));
     if (!page.ok()) return page.status();
-    for (LaunchState& state : page->launches) {
-      ++scanned;
-      // ListLaunches reads the items with their schedules as of today, as GetLaunch would.
-      std::vector<Item> mine;
-      for (Item& item : state.items) {
-        if (item.assignee == assignee) mine.push_back(std::move(item));
+    for (Item& item : page->items) {
+      ++read;
+      auto [it, inserted] = by_launch.try_emplace(item.launch_id);
+      if (inserted) {
+        auto launch = page->launches.find(item.launch_id);
+        if (launch != page->launches.end()) it->second.state.launch = launch->second;
       }
-      if (mine.empty()) continue;
-      state.items = std::move(mine);
-      found.push_back(std::move(state));
+      it->second.state.items.push_back(std::move(item));
     }
-    if (page->next_after_id.empty()) break;
-    after_id = page->next_after_id;
+    after = page->next_after;
+  } while (after.has_value() && read < max_items_);
+  std::vector<LaunchRead> found;
+  found.reserve(by_launch.size());
+  for (auto& entry : by_launch) {
+    LaunchRead& launch = entry.second;
+    // The page's launches carry no items; the stamp gives the sum of all their versions.
+    absl::StatusOr<LaunchService::LaunchStamp> stamp = launches_->GetLaunchStamp(entry.first);
+    if (!stamp.ok()) return stamp.status();
+    launch.items_version = stamp->items_version;
+    found.push_back(std::move(launch));
   }
   return found;
 }
@@ -166,7 +177,7 @@ absl::StatusOr<CalendarView> CalendarFeeds::ViewOf(const CalendarFeed& feed) {
     if (state->launch.tenant != feed.tenant) return FeedNotFound(feed.id);
     return LaunchCalendarView(*state, ladder_, *calendar_);
   }
-  absl::StatusOr<std::vector<LaunchState>> launches =
+  absl::StatusOr<std::vector<LaunchRead>> launches =
       assignees_->LaunchesWithItemsOf(feed.tenant, feed.assignee);
   if (!launches.ok()) return launches.status();
   return AssigneeCalendarView(feed.tenant, feed.assignee, *launches, ladder_, *calendar_);

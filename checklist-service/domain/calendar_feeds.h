@@ -18,31 +18,29 @@
 
 namespace preflight::checklist {
 
-// Where an assignee feed finds the assignee's items across a tenant's launches. The one seam for
-// the indexed cross-launch item query (issue 14, point 4): swap the implementation, keep the rest.
+// Where an assignee feed finds the assignee's items across a tenant's launches.
 class AssigneeItemSource {
  public:
   virtual ~AssigneeItemSource() = default;
   // The tenant's launches that have an item assigned to exactly `assignee`, each with only those
-  // items (schedules as of today).
-  virtual absl::StatusOr<std::vector<LaunchState>> LaunchesWithItemsOf(
+  // items (schedules as of today) and the items_version of all its items (for SEQUENCE).
+  virtual absl::StatusOr<std::vector<LaunchRead>> LaunchesWithItemsOf(
       absl::string_view tenant, absl::string_view assignee) = 0;
 };
 
-// For now: pages the tenant's launches through LaunchService::ListLaunches and reads each with
-// GetLaunch. Linear in the tenant's launches, so capped at `max_launches` (the per-tenant launch
-// limit by default): a tenant at the limit costs one read per launch per feed fetch.
-class PagingAssigneeItemSource final : public AssigneeItemSource {
+// Reads the assignee's items through the store's cross-launch index (LaunchService::ListItems,
+// done items included: their expiry and renewal dates belong in the calendar), so a fetch costs
+// the assignee's items, not the tenant's launches. Stops after `max_items` items.
+class IndexedAssigneeItemSource final : public AssigneeItemSource {
  public:
-  explicit PagingAssigneeItemSource(LaunchService* launches,
-                                    int max_launches = kMaxLaunchesPerTenant)
-      : launches_(launches), max_launches_(max_launches) {}
-  absl::StatusOr<std::vector<LaunchState>> LaunchesWithItemsOf(absl::string_view tenant,
-                                                               absl::string_view assignee) override;
+  explicit IndexedAssigneeItemSource(LaunchService* launches, int max_items = 5000)
+      : launches_(launches), max_items_(max_items) {}
+  absl::StatusOr<std::vector<LaunchRead>> LaunchesWithItemsOf(absl::string_view tenant,
+                                                              absl::string_view assignee) override;
 
  private:
   LaunchService* const launches_;
-  const int max_launches_;
+  const int max_items_;
 };
 
 struct NewCalendarFeed {

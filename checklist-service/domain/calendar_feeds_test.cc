@@ -34,7 +34,7 @@ class CalendarFeedsTest : public ::testing::Test {
     ASSERT_TRUE(checklist_.Open(testing::ChecklistTestbed::FastStore()).ok());
     service_ = checklist_.NewService();
     store_ = std::make_unique<SqliteCalendarFeedStore>(checklist_.store()->database());
-    assignees_ = std::make_unique<PagingAssigneeItemSource>(service_.get());
+    assignees_ = std::make_unique<IndexedAssigneeItemSource>(service_.get());
     feeds_ = std::make_unique<CalendarFeeds>(store_.get(), service_.get(), assignees_.get(),
                                              checklist_.calendar(), ReminderLadder{}, &clock_,
                                              CalendarFeedsLimits{3});
@@ -51,7 +51,7 @@ class CalendarFeedsTest : public ::testing::Test {
   testing::ChecklistTestbed checklist_{&clock_};
   std::unique_ptr<LaunchService> service_;
   std::unique_ptr<SqliteCalendarFeedStore> store_;
-  std::unique_ptr<PagingAssigneeItemSource> assignees_;
+  std::unique_ptr<IndexedAssigneeItemSource> assignees_;
   std::unique_ptr<CalendarFeeds> feeds_;
   std::string launch_;
 };
@@ -119,18 +119,30 @@ TEST_F(CalendarFeedsTest, AnAssigneesFeedShowsTheirItemsOfEveryLaunchOfTheTenant
                                           absl::StrCat(second, "/ICP_FILING")}));
 }
 
-TEST_F(CalendarFeedsTest, TheAssigneeSourceStopsAtItsCap) {
+TEST_F(CalendarFeedsTest, TheAssigneeSourceReadsTheIndexAndStopsAtItsCap) {
   const std::string second = testing::CreateShopLaunch(*service_);
   Assign(launch_, "MP_FILING", "li.na");
   Assign(second, "MP_FILING", "li.na");
-  PagingAssigneeItemSource capped(service_.get(), /*max_launches=*/1);
-  absl::StatusOr<std::vector<LaunchState>> found = capped.LaunchesWithItemsOf("acme", "li.na");
+  IndexedAssigneeItemSource capped(service_.get(), /*max_items=*/1);
+  absl::StatusOr<std::vector<LaunchRead>> found = capped.LaunchesWithItemsOf("acme", "li.na");
   ASSERT_TRUE(found.ok());
   EXPECT_THAT(*found, SizeIs(1));
-  absl::StatusOr<std::vector<LaunchState>> all = assignees_->LaunchesWithItemsOf("acme", "li.na");
+  absl::StatusOr<std::vector<LaunchRead>> all = assignees_->LaunchesWithItemsOf("acme", "li.na");
   ASSERT_TRUE(all.ok());
   ASSERT_THAT(*all, SizeIs(2));
-  EXPECT_THAT((*all)[0].items, SizeIs(1));
+  for (const LaunchRead& read : *all) {
+    ASSERT_THAT(read.state.items, SizeIs(1));
+    EXPECT_EQ(read.state.items[0].code, "MP_FILING");
+    // The launch comes with its fields, and SEQUENCE counts every item, not just li.na's.
+    EXPECT_FALSE(read.state.launch.display_name.empty());
+    absl::StatusOr<LaunchState> whole = service_->GetLaunch(read.state.launch.id);
+    ASSERT_TRUE(whole.ok());
+    EXPECT_EQ(read.items_version, whole->ItemsVersion());
+  }
+  // Another tenant's assignee of the same name sees nothing of acme's.
+  absl::StatusOr<std::vector<LaunchRead>> other = assignees_->LaunchesWithItemsOf("beta", "li.na");
+  ASSERT_TRUE(other.ok());
+  EXPECT_THAT(*other, IsEmpty());
 }
 
 TEST_F(CalendarFeedsTest, ListsATenantsLiveFeedsByPagesAndKeepsToTheLimit) {

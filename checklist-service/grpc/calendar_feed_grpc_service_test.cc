@@ -47,7 +47,7 @@ class CalendarFeedGrpcServiceTest : public ::testing::Test {
     ASSERT_TRUE(checklist_.Open(testing::ChecklistTestbed::FastStore()).ok());
     launches_ = checklist_.NewService();
     store_ = std::make_unique<SqliteCalendarFeedStore>(checklist_.store()->database());
-    assignees_ = std::make_unique<PagingAssigneeItemSource>(launches_.get());
+    assignees_ = std::make_unique<IndexedAssigneeItemSource>(launches_.get());
     feeds_ = std::make_unique<CalendarFeeds>(store_.get(), launches_.get(), assignees_.get(),
                                              checklist_.calendar(), ReminderLadder{}, &clock_);
     service_ = std::make_unique<CalendarFeedGrpcService>(feeds_.get(), launches_.get(),
@@ -82,7 +82,7 @@ class CalendarFeedGrpcServiceTest : public ::testing::Test {
   auth::CallAuthorizer authorizer_{&tokens_};
   std::unique_ptr<LaunchService> launches_;
   std::unique_ptr<SqliteCalendarFeedStore> store_;
-  std::unique_ptr<PagingAssigneeItemSource> assignees_;
+  std::unique_ptr<IndexedAssigneeItemSource> assignees_;
   std::unique_ptr<CalendarFeeds> feeds_;
   std::unique_ptr<CalendarFeedGrpcService> service_;
   StartedServer server_;
@@ -225,7 +225,7 @@ TEST(CalendarFeedGrpcServiceWithoutFeedsTest, CreatingAFeedSaysHowToServeThem) {
   ASSERT_TRUE(checklist.Open(testing::ChecklistTestbed::FastStore()).ok());
   std::unique_ptr<LaunchService> launches = checklist.NewService();
   SqliteCalendarFeedStore store(checklist.store()->database());
-  PagingAssigneeItemSource assignees(launches.get());
+  IndexedAssigneeItemSource assignees(launches.get());
   CalendarFeeds feeds(&store, launches.get(), &assignees, checklist.calendar(), ReminderLadder{},
                       &clock);
   CalendarFeedGrpcService service(&feeds, launches.get(), PageTokenCodec("key"), "");
