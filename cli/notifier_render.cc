@@ -180,7 +180,8 @@ std::vector<std::string> ReminderCells(const ReminderRow& row, const RenderOptio
     cells.push_back(OrNone(first.rung()));
     cells.push_back(OrNone(first.deadline_date()));
   }
-  cells.push_back(absl::StrCat(first.working_days_left()));
+  // A digest is about no deadline, so it has no days left to show.
+  cells.push_back(weekly ? std::string(kNone) : absl::StrCat(first.working_days_left()));
   cells.push_back(ReminderMarks(first));
   cells.push_back(routes);
   if (options.wide) cells.push_back(OrNone(absl::StrJoin(row.reasons, ", ")));
