@@ -5,14 +5,14 @@
 #
 # LAYER domain marks plain-C++ code: the domain libraries and what they may use (the base
 # library, the API vocabulary). Such a library fails to build if one of its files includes a
-# gRPC or SQLite header, directly or through another header: its include path starts with a
-# folder of stand-ins for every one of those headers that each stop the compiler with an #error.
-# preflight_check_layers() then refuses, at configure time, a domain library that links gRPC or
-# SQLite, or any library outside the domain layer.
+# gRPC, SQLite or libpqxx header, directly or through another header: its include path starts
+# with a folder of stand-ins for every one of those headers that each stop the compiler with an
+# #error. preflight_check_layers() then refuses, at configure time, a domain library that links
+# gRPC, SQLite or libpqxx, or any library outside the domain layer.
 
 set(PREFLIGHT_POISON_DIR "${CMAKE_BINARY_DIR}/layer-guard")
 
-# The stand-ins: one per header of gRPC, gRPC++ and SQLite, under the same relative path.
+# The stand-ins: one per header of gRPC, gRPC++, SQLite and libpqxx, under the same relative path.
 function(preflight_make_layer_guard)
   set(roots)
   foreach(target gRPC::grpc++ SQLiteCpp)
@@ -26,8 +26,9 @@ function(preflight_make_layer_guard)
   set(count 0)
   foreach(root IN LISTS roots)
     file(GLOB_RECURSE headers RELATIVE "${root}" LIST_DIRECTORIES false
-      "${root}/grpc/*.h" "${root}/grpcpp/*.h" "${root}/grpc++/*.h" "${root}/SQLiteCpp/*.h")
-    foreach(name sqlite3.h sqlite3ext.h)
+      "${root}/grpc/*.h" "${root}/grpcpp/*.h" "${root}/grpc++/*.h" "${root}/SQLiteCpp/*.h"
+      "${root}/pqxx/*")
+    foreach(name sqlite3.h sqlite3ext.h postgresql/libpq-fe.h)
       if(EXISTS "${root}/${name}")
         list(APPEND headers ${name})
       endif()
@@ -36,7 +37,7 @@ function(preflight_make_layer_guard)
       set(guard "${PREFLIGHT_POISON_DIR}/${header}")
       if(NOT EXISTS "${guard}")
         file(WRITE "${guard}"
-          "#error \"layer violation: domain code includes <${header}>; gRPC and SQLite belong to the adapters (docs/architecture.md)\"\n")
+          "#error \"layer violation: domain code includes <${header}>; gRPC, SQLite and PostgreSQL belong to the adapters (docs/architecture.md)\"\n")
       endif()
       math(EXPR count "${count} + 1")
     endforeach()
@@ -113,7 +114,7 @@ function(preflight_check_layers)
     set(links)
     preflight_collect_links(${library} links)
     foreach(link IN LISTS links)
-      if(link MATCHES "^(gRPC::|SQLiteCpp$|SQLite::|CURL::|PkgConfig::HTTPLIB)")
+      if(link MATCHES "^(gRPC::|SQLiteCpp$|SQLite::|CURL::|PkgConfig::HTTPLIB|PkgConfig::LIBPQXX)")
         message(FATAL_ERROR "layer violation: domain library ${library} links ${link}")
       endif()
       if(TARGET ${link} AND link IN_LIST libraries)
