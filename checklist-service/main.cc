@@ -39,6 +39,12 @@ ABSL_FLAG(std::string, restore_from, "",
           "Restore the databases of --data_dir from this backup folder (BACKUP/checklist, as "
           "`preflight admin backup BACKUP` wrote it), then exit; the service must be stopped "
           "(docs/operations.md)");
+ABSL_FLAG(std::string, database, "",
+          "Where the state lives: empty for SQLite files in --data_dir (the default), or a "
+          "PostgreSQL URL, postgresql://USER:PASSWORD@HOST:PORT/DATABASE, shared by every replica "
+          "(docs/scaling.md)");
+ABSL_FLAG(int32_t, database_connections, 8,
+          "PostgreSQL connections this replica keeps at most (with --database)");
 ABSL_FLAG(int32_t, sqlite_reader_connections, 4,
           "Read-only connections to checklist.db serving reads concurrently (at least 1)");
 ABSL_FLAG(int64_t, sqlite_cache_size_kib, 16 * 1024,
@@ -66,6 +72,8 @@ ChecklistConfig ConfigFromFlags() {
   config.data_dir = absl::GetFlag(FLAGS_data_dir);
   config.builtin_data_dir = absl::GetFlag(FLAGS_builtin_data_dir);
   config.restore_from = absl::GetFlag(FLAGS_restore_from);
+  config.database = absl::GetFlag(FLAGS_database);
+  config.database_connections = absl::GetFlag(FLAGS_database_connections);
   config.sqlite_max_page_count = absl::GetFlag(FLAGS_sqlite_max_page_count);
   config.sqlite_read_only = absl::GetFlag(FLAGS_sqlite_read_only);
   config.sqlite_reader_connections = absl::GetFlag(FLAGS_sqlite_reader_connections);

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "checklist-service/app/checklist_storage.h"
 #include "checklist-service/calendar/feed_http.h"
 #include "checklist-service/domain/calendar_entries.h"
 #include "checklist-service/domain/calendar_feeds.h"
@@ -16,8 +17,7 @@
 #include "checklist-service/grpc/checklist_grpc_service.h"
 #include "checklist-service/metrics/checklist_metrics.h"
 #include "checklist-service/storage/checklist_backup.h"
-#include "checklist-service/storage/sqlite_calendar_feed_store.h"
-#include "checklist-service/storage/sqlite_checklist_store.h"
+#include "checklist-service/storage/postgres_event_follower.h"
 #include "common/auth/local_auth.h"
 #include "common/backup/admin_grpc_service.h"
 #include "common/backup/backup_files.h"
@@ -28,6 +28,7 @@
 #include "common/logging/log.h"
 #include "common/metrics/metrics.h"
 #include "common/page_token.h"
+#include "common/postgres/error_status.h"
 #include "common/process_metrics.h"
 #include "common/server_runner.h"
 #include "common/tls_options.h"
@@ -37,18 +38,6 @@ namespace preflight::checklist {
 namespace {
 
 constexpr const char* kProgram = kChecklistProgram;
-
-SqliteChecklistStore::Options StoreOptions(const ChecklistConfig& config,
-                                           bool read_only_file_system) {
-  SqliteChecklistStore::Options options;
-  options.max_page_count = config.sqlite_max_page_count;
-  options.read_only = config.sqlite_read_only;
-  options.read_only_media = read_only_file_system;
-  options.reader_connections = std::max(1, config.sqlite_reader_connections);
-  options.cache_size_kib = std::max<int64_t>(0, config.sqlite_cache_size_kib);
-  options.mmap_size_bytes = std::max<int64_t>(0, config.sqlite_mmap_size_bytes);
-  return options;
-}
 
 }  // namespace
 
@@ -63,6 +52,11 @@ absl::Status RunChecklist(const ChecklistConfig& config) {
   // Before anything opens a database: a second process on this folder stops here.
   absl::StatusOr<DataDirLock> lock = DataDirLock::Acquire(data_dir, kProgram);
   if (!lock.ok()) return lock.status();
+  if (!config.restore_from.empty() && !config.database.empty()) {
+    return absl::FailedPreconditionError(
+        "--restore_from restores SQLite files; a PostgreSQL database is restored with its own "
+        "tools (pg_restore; docs/scaling.md)");
+  }
   if (const std::string& restore_from = config.restore_from; !restore_from.empty()) {
     const std::string database = data_dir + "/checklist.db";
     return backup::RestoreDataDir(restore_from, data_dir, kProgram, [&]() -> absl::Status {
@@ -98,22 +92,39 @@ absl::Status RunChecklist(const ChecklistConfig& config) {
                 {{"builtin_data_dir", builtin_dir},
                  {"templates", static_cast<int64_t>(catalog->templates().size())}});
 
-  absl::StatusOr<std::unique_ptr<SqliteChecklistStore>> store = SqliteChecklistStore::Open(
-      data_dir + "/checklist.db", StoreOptions(config, lock->read_only()));
-  if (!store.ok()) return store.status();
-  absl::StatusOr<std::string> token_key = (*store)->GetOrCreateSecret("page_token_key");
+  absl::StatusOr<ChecklistStorage> storage = OpenChecklistStorage(config, lock->read_only());
+  if (!storage.ok()) return storage.status();
+  ChecklistStore* const store = storage->store.get();
+  if (storage->on_postgres()) {
+    logging::Info(kProgram, "keeping state in PostgreSQL",
+                  {{"database", RedactPostgresUrl(config.database)}, {"schema", kChecklistSchema}});
+  }
+  absl::StatusOr<std::string> token_key = store->GetOrCreateSecret("page_token_key");
   if (!token_key.ok()) return token_key.status();
 
   RealClock clock;
   EventHub event_hub;
   metrics::Registry registry;
   RegisterProcessMetrics(registry, kProgram);
-  std::unique_ptr<ChecklistStore> timed_store = InstrumentStore(store->get(), registry);
-  LaunchService service(timed_store.get(), &*catalog, &*calendar, &clock, &event_hub);
-  RegisterChecklistMetrics(registry, &service, store->get(), &event_hub, &clock);
+  std::unique_ptr<ChecklistStore> timed_store = InstrumentStore(store, registry);
+  LaunchServiceLimits limits;
+  // On PostgreSQL the follower publishes every replica's events, this one's included.
+  limits.publish_commits = !storage->on_postgres();
+  LaunchService service(timed_store.get(), &*catalog, &*calendar, &clock, &event_hub, limits);
+  std::unique_ptr<PostgresEventFollower> follower;
+  if (storage->on_postgres()) {
+    PostgresEventFollower::Options follow;
+    follow.database = storage->pool->options();
+    follower = std::make_unique<PostgresEventFollower>(follow, store, &event_hub);
+    if (absl::Status started = follower->Start(); !started.ok()) return started;
+  }
+  RegisterChecklistMetrics(registry, &service, store, &event_hub, &clock);
   absl::StatusOr<auth::LocalAuth> auth =
-      auth::SetUpLocalAuth(data_dir, auth_enabled, &clock, PageTokenCodec(*token_key),
-                           StoreOptions(config, lock->read_only()));
+      storage->on_postgres()
+          ? auth::SetUpLocalAuth(std::move(storage->tokens), data_dir, auth_enabled, &clock,
+                                 PageTokenCodec(*token_key))
+          : auth::SetUpLocalAuth(data_dir, auth_enabled, &clock, PageTokenCodec(*token_key),
+                                 ChecklistSqliteOptions(config, lock->read_only()));
   if (!auth.ok()) return auth.status();
   if (!auth->bootstrap_token_path.empty()) {
     logging::Info(kProgram, absl::StrCat("wrote the first admin token to ",
@@ -125,12 +136,15 @@ absl::Status RunChecklist(const ChecklistConfig& config) {
                            {"auth.db", data_dir + "/auth.db"}};
   admin_options.scratch_dir = data_dir;
   admin_options.describe = &DescribeChecklistBackup;
+  if (storage->on_postgres()) {
+    admin_options.not_here =
+        "this service keeps its state in PostgreSQL: back it up with pg_dump (docs/scaling.md)";
+  }
   backup::AdminGrpcService admin_service(std::move(admin_options), auth->authorizer.get());
   ChecklistGrpcService grpc_service(&service, PageTokenCodec(*token_key), WatchOptions{},
                                     absl::Milliseconds(500), auth->authorizer.get());
-  SqliteCalendarFeedStore feed_store((*store)->database());
   IndexedAssigneeItemSource assignee_items(&service);
-  CalendarFeeds feeds(&feed_store, &service, &assignee_items, &*calendar, *ladder, &clock);
+  CalendarFeeds feeds(storage->feeds.get(), &service, &assignee_items, &*calendar, *ladder, &clock);
   std::unique_ptr<http::HttpServer> feeds_server;
   // Without a listener there are no feed URLs to hand out, whatever --feeds_base_url says.
   std::string feeds_base_url = config.feeds_listen.empty() ? "" : config.feeds_base_url;

@@ -23,6 +23,10 @@ struct ChecklistConfig {
   std::string data_dir;
   std::string builtin_data_dir;
   std::string restore_from;
+  // Empty: SQLite files in data_dir. A postgresql:// URL: the schema "checklist" of that
+  // database, shared with any other replicas (docs/scaling.md), through this many connections.
+  std::string database;
+  int database_connections = 8;
   // The store's working set (SqliteOptions).
   int sqlite_reader_connections = 4;
   int64_t sqlite_cache_size_kib = 16 * 1024;

@@ -185,7 +185,9 @@ LaunchService::LaunchService(ChecklistStore* store, const TemplateCatalog* catal
       written_(limits.written_launch_entries),
       committer_(store, [this](const std::vector<Event>& events) {
         // Handed to the publisher in commit order; it fans them out while the writers return.
-        if (event_hub_ != nullptr) publisher_.Post([this, events] { event_hub_->Publish(events); });
+        if (event_hub_ != nullptr && limits_.publish_commits) {
+          publisher_.Post([this, events] { event_hub_->Publish(events); });
+        }
       }) {}
 
 absl::StatusOr<std::vector<Event>> LaunchService::CommitAndPublish(const ChangeSet& changes) {

@@ -136,6 +136,10 @@ struct LaunchServiceLimits {
   // Launches kept as last written, for the next write to them (WrittenLaunchCache); 0 loads
   // every write's launch from the store.
   size_t written_launch_entries = WrittenLaunchCache::kDefaultCapacity;
+  // Publish this service's commits to its event hub as they commit (one node). Off when
+  // something else feeds the hub every replica's events in log order (PostgreSQL's event
+  // follower), so that a watcher never sees this replica's events ahead of another's.
+  bool publish_commits = true;
 };
 
 // Counts across every launch, as of today (for the metrics).

@@ -131,9 +131,6 @@ absl::Status FillItemIndexColumns(SQLite::Database& db) {
   };
   std::vector<Row> rows;
   int64_t after = std::numeric_limits<int64_t>::min();
-  const auto day = [](const std::optional<absl::CivilDay>& d) {
-    return d ? FormatCivilDay(*d) : std::string(kNoDay);
-  };
   while (true) {
     rows.clear();
     select.reset();
@@ -154,8 +151,8 @@ absl::Status FillItemIndexColumns(SQLite::Database& db) {
       update.reset();
       update.bind(1, row.item.assignee);
       update.bind(2, IsDone(row.item.status) ? 0 : 1);
-      update.bind(3, day(row.item.schedule.latest_start));
-      update.bind(4, day(row.item.schedule.latest_finish));
+      update.bind(3, DayColumn(row.item.schedule.latest_start));
+      update.bind(4, DayColumn(row.item.schedule.latest_finish));
       update.bind(5, row.rowid);
       update.exec();
     }

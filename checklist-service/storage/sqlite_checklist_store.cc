@@ -9,6 +9,7 @@
 #include "SQLiteCpp/Transaction.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "checklist-service/storage/day_columns.h"
 #include "checklist-service/storage/migrations.h"
 #include "checklist-service/storage/snapshot_proto_codec.h"
 #include "common/api/resource_names.h"
@@ -28,18 +29,6 @@ constexpr int kSecretBytes = 32;
 std::string Str(absl::string_view s) { return std::string(s); }
 
 std::string ItemName(const Item& item) { return api::ItemName(item.launch_id, item.code); }
-
-// Date columns of migration 4 are "YYYY-MM-DD", never NULL: an unset date is kNoDay, which sorts
-// after every date (an item without a latest start lists last; a bound of "never" is never
-// reached).
-std::string DayColumn(const std::optional<absl::CivilDay>& day) {
-  return day ? FormatCivilDay(*day) : std::string(kNoDay);
-}
-
-std::optional<absl::CivilDay> DayFromColumn(const std::string& text) {
-  if (text == kNoDay) return std::nullopt;
-  return ParseCivilDay(text);
-}
 
 // A BLOB column's bytes in place: the decoders parse straight from SQLite's buffer, valid until
 // the statement steps on.

@@ -31,11 +31,17 @@ absl::Status WriteSecretFile(const std::string& path, const std::string& secret)
 absl::StatusOr<LocalAuth> SetUpLocalAuth(const std::string& data_dir, bool require_auth,
                                          const Clock* clock, PageTokenCodec page_tokens,
                                          const SqliteOptions& store_options) {
-  LocalAuth auth;
   absl::StatusOr<std::unique_ptr<SqliteTokenStore>> store =
       SqliteTokenStore::Open(data_dir + "/auth.db", store_options);
   if (!store.ok()) return store.status();
-  auth.store = *std::move(store);
+  return SetUpLocalAuth(*std::move(store), data_dir, require_auth, clock, std::move(page_tokens));
+}
+
+absl::StatusOr<LocalAuth> SetUpLocalAuth(std::unique_ptr<TokenStore> store,
+                                         const std::string& data_dir, bool require_auth,
+                                         const Clock* clock, PageTokenCodec page_tokens) {
+  LocalAuth auth;
+  auth.store = std::move(store);
   auth.tokens = std::make_unique<TokenService>(auth.store.get(), clock);
   auth.authorizer = std::make_unique<CallAuthorizer>(require_auth ? auth.tokens.get() : nullptr);
   auth.grpc_service = std::make_unique<AuthGrpcService>(auth.tokens.get(), auth.authorizer.get(),

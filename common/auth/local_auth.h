@@ -8,6 +8,7 @@
 #include "common/auth/call_authorizer.h"
 #include "common/auth/sqlite_token_store.h"
 #include "common/auth/token_service.h"
+#include "common/auth/token_store.h"
 #include "common/clock.h"
 #include "common/page_token.h"
 
@@ -19,7 +20,7 @@ inline constexpr char kBootstrapTokenFile[] = "admin.token";
 // The token authority of a service that issues its own tokens (the checklist service): the
 // store in DATA_DIR/auth.db, the token service, the call authorizer and the AuthService.
 struct LocalAuth {
-  std::unique_ptr<SqliteTokenStore> store;
+  std::unique_ptr<TokenStore> store;
   std::unique_ptr<TokenService> tokens;
   std::unique_ptr<CallAuthorizer> authorizer;
   std::unique_ptr<AuthGrpcService> grpc_service;
@@ -35,6 +36,12 @@ struct LocalAuth {
 absl::StatusOr<LocalAuth> SetUpLocalAuth(const std::string& data_dir, bool require_auth,
                                          const Clock* clock, PageTokenCodec page_tokens,
                                          const SqliteOptions& store_options = {});
+
+// The same on a token store of the caller's (PostgreSQL, shared by the replicas); the bootstrap
+// token, when one is issued, is still written to DATA_DIR/admin.token.
+absl::StatusOr<LocalAuth> SetUpLocalAuth(std::unique_ptr<TokenStore> store,
+                                         const std::string& data_dir, bool require_auth,
+                                         const Clock* clock, PageTokenCodec page_tokens);
 
 // Writes `secret` to `path` readable by the owner only, replacing any file there.
 absl::Status WriteSecretFile(const std::string& path, const std::string& secret);

@@ -72,6 +72,9 @@ grpc::Status AdminGrpcService::Backup(grpc::ServerContext* context,
     return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
                         "a backup holds every tenant's data: it needs a token for all tenants");
   }
+  if (!options_.not_here.empty()) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, options_.not_here);
+  }
   if (!running_.TryLock()) {
     return grpc::Status(grpc::StatusCode::ABORTED, "another backup is running; try again later");
   }

@@ -36,6 +36,9 @@ class AdminGrpcService final : public v1::AdminService::Service {
                                v1::BackupManifest* manifest)>
         describe;
     size_t chunk_bytes = 256 * 1024;
+    // When set, the state is not in files this service can copy (it is in PostgreSQL): Backup
+    // answers FAILED_PRECONDITION with this text, which says how to back it up instead.
+    std::string not_here;
   };
 
   // `authorizer` must outlive the service; nullptr serves without authentication.

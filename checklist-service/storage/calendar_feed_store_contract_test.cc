@@ -1,18 +1,22 @@
-#include "checklist-service/storage/sqlite_calendar_feed_store.h"
+// What every CalendarFeedStore promises, run unchanged on SQLite and on PostgreSQL.
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "SQLiteCpp/Database.h"
+#include "checklist-service/storage/postgres_calendar_feed_store.h"
+#include "checklist-service/storage/postgres_checklist_store.h"
+#include "checklist-service/storage/sqlite_calendar_feed_store.h"
 #include "checklist-service/storage/sqlite_checklist_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/store_backends.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight::checklist {
 namespace {
 
+using ::preflight::testing::Backend;
 using ::testing::ElementsAre;
 
 CalendarFeed Feed(const std::string& id, const std::string& tenant) {
@@ -32,22 +36,53 @@ std::vector<std::string> Ids(const std::vector<CalendarFeed>& feeds) {
   return ids;
 }
 
-class SqliteCalendarFeedStoreTest : public ::testing::Test {
+class CalendarFeedStoreContractTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<SqliteChecklistStore>> opened =
-        SqliteChecklistStore::Open(dir_.Join("checklist.db"), {});
+    if (GetParam() == Backend::kPostgres) {
+      absl::StatusOr<std::string> url = preflight::testing::NewPostgresDatabase();
+      ASSERT_TRUE(url.ok()) << url.status();
+      url_ = *url;
+    }
+    Open();
+  }
+
+  // (Re)opens the checklist database and the feed store on it.
+  void Open() {
+    store_.reset();
+    sqlite_.reset();
+    postgres_.reset();
+    pool_.reset();
+    if (GetParam() == Backend::kSqlite) {
+      absl::StatusOr<std::unique_ptr<SqliteChecklistStore>> opened =
+          SqliteChecklistStore::Open(dir_.Join("checklist.db"), {});
+      ASSERT_TRUE(opened.ok()) << opened.status();
+      sqlite_ = *std::move(opened);
+      store_ = std::make_unique<SqliteCalendarFeedStore>(sqlite_->database());
+      return;
+    }
+    PostgresOptions options;
+    options.url = url_;
+    options.schema = "checklist";
+    absl::StatusOr<std::unique_ptr<PostgresPool>> pool = PostgresPool::Open(options);
+    ASSERT_TRUE(pool.ok()) << pool.status();
+    pool_ = *std::move(pool);
+    absl::StatusOr<std::unique_ptr<PostgresChecklistStore>> opened =
+        PostgresChecklistStore::Open(pool_.get());
     ASSERT_TRUE(opened.ok()) << opened.status();
-    checklist_ = *std::move(opened);
-    store_ = std::make_unique<SqliteCalendarFeedStore>(checklist_->database());
+    postgres_ = *std::move(opened);
+    store_ = std::make_unique<PostgresCalendarFeedStore>(pool_.get());
   }
 
   ::preflight::testing::TempDir dir_;
-  std::unique_ptr<SqliteChecklistStore> checklist_;
-  std::unique_ptr<SqliteCalendarFeedStore> store_;
+  std::string url_;
+  std::unique_ptr<PostgresPool> pool_;
+  std::unique_ptr<SqliteChecklistStore> sqlite_;
+  std::unique_ptr<PostgresChecklistStore> postgres_;
+  std::unique_ptr<CalendarFeedStore> store_;
 };
 
-TEST_F(SqliteCalendarFeedStoreTest, KeepsEveryFieldOfAFeed) {
+TEST_P(CalendarFeedStoreContractTest, KeepsEveryFieldOfAFeed) {
   CalendarFeed assignee = Feed("00000000000000b2", "acme");
   assignee.launch_id.clear();
   assignee.assignee = "li.na";
@@ -67,13 +102,13 @@ TEST_F(SqliteCalendarFeedStoreTest, KeepsEveryFieldOfAFeed) {
             absl::StatusCode::kAlreadyExists);
 }
 
-TEST_F(SqliteCalendarFeedStoreTest, ARowIsALaunchFeedOrAnAssigneeFeedNeverBoth) {
+TEST_P(CalendarFeedStoreContractTest, ARowIsALaunchFeedOrAnAssigneeFeedNeverBoth) {
   CalendarFeed both = Feed("00000000000000c3", "acme");
   both.assignee = "li.na";
   EXPECT_FALSE(store_->InsertFeed(both).ok());
 }
 
-TEST_F(SqliteCalendarFeedStoreTest, ListsLiveFeedsByTenantInIdOrderAndPages) {
+TEST_P(CalendarFeedStoreContractTest, ListsLiveFeedsByTenantInIdOrderAndPages) {
   for (const char* id : {"0000000000000003", "0000000000000001", "0000000000000002"}) {
     ASSERT_TRUE(store_->InsertFeed(Feed(id, "acme")).ok());
   }
@@ -86,7 +121,7 @@ TEST_F(SqliteCalendarFeedStoreTest, ListsLiveFeedsByTenantInIdOrderAndPages) {
   EXPECT_EQ(*store_->CountFeeds("acme"), 3);
 }
 
-TEST_F(SqliteCalendarFeedStoreTest, ARevokedFeedIsKeptButNotListedNorCounted) {
+TEST_P(CalendarFeedStoreContractTest, ARevokedFeedIsKeptButNotListedNorCounted) {
   ASSERT_TRUE(store_->InsertFeed(Feed("0000000000000001", "acme")).ok());
   const absl::Time when = absl::FromUnixSeconds(1767300000);
   EXPECT_TRUE(*store_->RevokeFeed("0000000000000001", when));
@@ -97,13 +132,14 @@ TEST_F(SqliteCalendarFeedStoreTest, ARevokedFeedIsKeptButNotListedNorCounted) {
   EXPECT_EQ(*store_->CountFeeds("acme"), 0);
 }
 
-TEST_F(SqliteCalendarFeedStoreTest, FeedsSurviveReopening) {
+TEST_P(CalendarFeedStoreContractTest, FeedsSurviveReopening) {
   ASSERT_TRUE(store_->InsertFeed(Feed("0000000000000001", "acme")).ok());
-  store_.reset();
-  checklist_.reset();
-  SetUp();
+  Open();
   EXPECT_TRUE(store_->FindFeed("0000000000000001")->has_value());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, CalendarFeedStoreContractTest, preflight::testing::AllBackends(),
+                         preflight::testing::BackendName);
 
 }  // namespace
 }  // namespace preflight::checklist
