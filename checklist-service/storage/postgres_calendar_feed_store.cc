@@ -46,7 +46,7 @@ absl::Status PostgresCalendarFeedStore::InsertFeed(const CalendarFeed& feed) {
 
 absl::StatusOr<std::optional<CalendarFeed>> PostgresCalendarFeedStore::FindFeed(
     absl::string_view id) {
-  return pool_->Transact(
+  return pool_->Autocommit(
       "reading a calendar feed", [&](pqxx::transaction_base& tx) -> std::optional<CalendarFeed> {
         pqxx::result rows =
             tx.exec_params(absl::StrCat("SELECT ", kColumns, " FROM calendar_feeds WHERE id = $1"),
@@ -59,7 +59,7 @@ absl::StatusOr<std::optional<CalendarFeed>> PostgresCalendarFeedStore::FindFeed(
 absl::StatusOr<std::vector<CalendarFeed>> PostgresCalendarFeedStore::ListFeeds(
     absl::string_view tenant, absl::string_view after_id, int limit) {
   if (absl::Status s = CheckQueryLimit(limit); !s.ok()) return s;
-  return pool_->Transact("listing calendar feeds", [&](pqxx::transaction_base& tx) {
+  return pool_->Autocommit("listing calendar feeds", [&](pqxx::transaction_base& tx) {
     pqxx::result rows = tx.exec_params(
         absl::StrCat(
             "SELECT ", kColumns,
@@ -73,7 +73,7 @@ absl::StatusOr<std::vector<CalendarFeed>> PostgresCalendarFeedStore::ListFeeds(
 }
 
 absl::StatusOr<int64_t> PostgresCalendarFeedStore::CountFeeds(absl::string_view tenant) {
-  return pool_->Transact("counting a tenant's calendar feeds", [&](pqxx::transaction_base& tx) {
+  return pool_->Autocommit("counting a tenant's calendar feeds", [&](pqxx::transaction_base& tx) {
     return tx
         .exec_params1(
             "SELECT COUNT(*) FROM calendar_feeds WHERE tenant = $1 AND revoke_time IS NULL",

@@ -70,20 +70,6 @@ std::string TextArray(const std::vector<std::string>& values) {
 
 // ---- Reads ----
 
-absl::StatusOr<std::vector<Item>> ReadItems(pqxx::transaction_base& tx,
-                                            const std::string& launch_id) {
-  pqxx::result rows =
-      tx.exec_params("SELECT payload FROM items WHERE launch_id = $1 ORDER BY ordinal", launch_id);
-  std::vector<Item> items;
-  items.reserve(rows.size());
-  for (const pqxx::row& row : rows) {
-    absl::StatusOr<Item> item = DecodeItem(Bytes(row[0]).view());
-    if (!item.ok()) return item.status();
-    items.push_back(*std::move(item));
-  }
-  return items;
-}
-
 absl::StatusOr<Event> ReadEventRow(const pqxx::row& row) {
   Event event;
   event.sequence = row[0].as<int64_t>();
@@ -206,13 +192,19 @@ absl::Status WriteItem(pqxx::transaction_base& tx, const Item& item) {
 void WriteRiskBounds(pqxx::transaction_base& tx, const RiskBounds& bounds) {
   tx.exec_params("UPDATE launches SET at_risk_from = $1 WHERE id = $2",
                  DayColumn(bounds.launch_at_risk_from), bounds.launch_id);
-  // Only rows whose bound moved are rewritten.
+  if (bounds.item_at_risk_from.empty()) return;
+  // Every item's bound in one statement (a launch has dozens), rewriting only those that moved.
+  std::vector<std::string> codes;
+  std::vector<std::string> days;
   for (const auto& [code, from] : bounds.item_at_risk_from) {
-    tx.exec_params(
-        "UPDATE items SET at_risk_from = $1 WHERE launch_id = $2 AND code = $3 "
-        "AND at_risk_from IS DISTINCT FROM $1",
-        DayColumn(from), bounds.launch_id, code);
+    codes.push_back(code);
+    days.push_back(DayColumn(from));
   }
+  tx.exec_params(
+      "UPDATE items SET at_risk_from = bound.day FROM unnest($2::text[], $3::text[]) "
+      "AS bound(code, day) WHERE items.launch_id = $1 AND items.code = bound.code "
+      "AND items.at_risk_from IS DISTINCT FROM bound.day",
+      bounds.launch_id, TextArray(codes), TextArray(days));
 }
 
 void WriteEvent(pqxx::transaction_base& tx, const Event& event) {
@@ -258,17 +250,27 @@ absl::StatusOr<std::unique_ptr<PostgresChecklistStore>> PostgresChecklistStore::
 
 absl::StatusOr<LaunchState> PostgresChecklistStore::LoadLaunch(absl::string_view launch_id) {
   const std::string id(launch_id);
-  // REPEATABLE READ: the launch and its items come from one snapshot.
-  return pool_->Transact<pqxx::repeatable_read>(
+  // One statement is one snapshot: the launch (ordinal 0) and its items, in one round trip.
+  return pool_->Autocommit(
       absl::StrCat("loading launch ", id),
       [&](pqxx::transaction_base& tx) -> absl::StatusOr<LaunchState> {
-        pqxx::result rows = tx.exec_params("SELECT payload FROM launches WHERE id = $1", id);
-        if (rows.empty()) return absl::NotFoundError(absl::StrCat("launch ", id, " not found"));
-        absl::StatusOr<Launch> launch = DecodeLaunch(Bytes(rows[0][0]).view());
+        pqxx::result rows = tx.exec_params(
+            "SELECT 0 AS ordinal, payload FROM launches WHERE id = $1 UNION ALL "
+            "SELECT ordinal, payload FROM items WHERE launch_id = $1 ORDER BY ordinal",
+            id);
+        if (rows.empty() || rows[0][0].as<int>() != 0) {
+          return absl::NotFoundError(absl::StrCat("launch ", id, " not found"));
+        }
+        absl::StatusOr<Launch> launch = DecodeLaunch(Bytes(rows[0][1]).view());
         if (!launch.ok()) return launch.status();
-        absl::StatusOr<std::vector<Item>> items = ReadItems(tx, id);
-        if (!items.ok()) return items.status();
-        return LaunchState{*std::move(launch), *std::move(items)};
+        LaunchState state{*std::move(launch), {}};
+        state.items.reserve(rows.size() - 1);
+        for (size_t i = 1; i < rows.size(); ++i) {
+          absl::StatusOr<Item> item = DecodeItem(Bytes(rows[i][1]).view());
+          if (!item.ok()) return item.status();
+          state.items.push_back(*std::move(item));
+        }
+        return state;
       });
 }
 
@@ -277,7 +279,7 @@ absl::StatusOr<LaunchRead> PostgresChecklistStore::ReadLaunch(absl::string_view 
   if (with_items) return ChecklistStore::ReadLaunch(launch_id, with_items);
   const std::string id(launch_id);
   // One statement is one snapshot.
-  return pool_->Transact(
+  return pool_->Autocommit(
       absl::StrCat("reading launch ", id),
       [&](pqxx::transaction_base& tx) -> absl::StatusOr<LaunchRead> {
         pqxx::result rows = tx.exec_params(
@@ -298,7 +300,7 @@ absl::StatusOr<ItemRead> PostgresChecklistStore::ReadItem(absl::string_view laun
                                                           absl::string_view code) {
   const std::string id(launch_id);
   const std::string item_code(code);
-  return pool_->Transact(
+  return pool_->Autocommit(
       absl::StrCat("reading item ", id, "/", item_code),
       [&](pqxx::transaction_base& tx) -> absl::StatusOr<ItemRead> {
         pqxx::result rows = tx.exec_params(
@@ -319,18 +321,18 @@ absl::StatusOr<ItemRead> PostgresChecklistStore::ReadItem(absl::string_view laun
 absl::StatusOr<std::optional<std::string>> PostgresChecklistStore::FindLaunchByRequestId(
     absl::string_view tenant, absl::string_view request_id) {
   if (request_id.empty()) return std::optional<std::string>();
-  return pool_->Transact("finding a launch by request id",
-                         [&](pqxx::transaction_base& tx) -> std::optional<std::string> {
-                           pqxx::result rows = tx.exec_params(
-                               "SELECT id FROM launches WHERE tenant = $1 AND request_id = $2",
-                               std::string(tenant), std::string(request_id));
-                           if (rows.empty()) return std::nullopt;
-                           return rows[0][0].as<std::string>();
-                         });
+  return pool_->Autocommit("finding a launch by request id",
+                           [&](pqxx::transaction_base& tx) -> std::optional<std::string> {
+                             pqxx::result rows = tx.exec_params(
+                                 "SELECT id FROM launches WHERE tenant = $1 AND request_id = $2",
+                                 std::string(tenant), std::string(request_id));
+                             if (rows.empty()) return std::nullopt;
+                             return rows[0][0].as<std::string>();
+                           });
 }
 
 absl::StatusOr<int64_t> PostgresChecklistStore::CountLaunches(absl::string_view tenant) {
-  return pool_->Transact("counting a tenant's launches", [&](pqxx::transaction_base& tx) {
+  return pool_->Autocommit("counting a tenant's launches", [&](pqxx::transaction_base& tx) {
     return tx
         .exec_params1("SELECT COUNT(*) FROM launches WHERE tenant = $1", std::string(tenant))[0]
         .as<int64_t>();
@@ -428,7 +430,7 @@ absl::StatusOr<std::vector<ItemKey>> PostgresChecklistStore::ListItemKeys(
   absl::StrAppend(&sql, " ORDER BY latest_start, launch_id, code LIMIT ",
                   params.Add(absl::StrCat(limit)), "::bigint");
 
-  return pool_->Transact("listing items", [&](pqxx::transaction_base& tx) {
+  return pool_->Autocommit("listing items", [&](pqxx::transaction_base& tx) {
     pqxx::result rows = tx.exec_params(sql, params.Dynamic());
     std::vector<ItemKey> keys;
     keys.reserve(rows.size());
@@ -463,26 +465,26 @@ absl::StatusOr<std::vector<Event>> PostgresChecklistStore::QueryEvents(
       params.Add(absl::StrCat(after_sequence)), "::bigint");
   if (launch_id.has_value()) absl::StrAppend(&sql, " AND launch_id = ", params.Add(*launch_id));
   absl::StrAppend(&sql, " ORDER BY sequence LIMIT ", params.Add(absl::StrCat(limit)), "::bigint");
-  return pool_->Transact("reading events",
-                         [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<Event>> {
-                           pqxx::result rows = tx.exec_params(sql, params.Dynamic());
-                           std::vector<Event> events;
-                           events.reserve(rows.size());
-                           for (const pqxx::row& row : rows) {
-                             absl::StatusOr<Event> event = ReadEventRow(row);
-                             if (!event.ok()) return event.status();
-                             events.push_back(*std::move(event));
-                           }
-                           return events;
-                         });
+  return pool_->Autocommit("reading events",
+                           [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<Event>> {
+                             pqxx::result rows = tx.exec_params(sql, params.Dynamic());
+                             std::vector<Event> events;
+                             events.reserve(rows.size());
+                             for (const pqxx::row& row : rows) {
+                               absl::StatusOr<Event> event = ReadEventRow(row);
+                               if (!event.ok()) return event.status();
+                               events.push_back(*std::move(event));
+                             }
+                             return events;
+                           });
 }
 
 absl::StatusOr<int64_t> PostgresChecklistStore::LastSequence() {
-  return pool_->Transact("reading the last event sequence", ReadLastSequence);
+  return pool_->Autocommit("reading the last event sequence", ReadLastSequence);
 }
 
 absl::StatusOr<std::vector<LogEpoch>> PostgresChecklistStore::LogEpochs() {
-  return pool_->Transact(
+  return pool_->Autocommit(
       "reading the log epochs",
       [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<LogEpoch>> {
         pqxx::result rows = tx.exec("SELECT id, base_sequence FROM log_epochs ORDER BY ordinal");
@@ -528,8 +530,10 @@ std::vector<absl::StatusOr<std::vector<Event>>> PostgresChecklistStore::CommitBa
     for (const ChangeSet* changes : batch) {
       // A failed statement aborts a PostgreSQL transaction until its savepoint is rolled back;
       // rolling back to it loses only this change set. (Plain SQL: libpqxx's subtransaction
-      // class did not roll back here.)
-      tx.exec("SAVEPOINT change_set");
+      // class did not roll back here.) A batch of one needs none: its failure fails the whole
+      // transaction, two round trips saved on the common path.
+      const bool alone = batch.size() == 1;
+      if (!alone) tx.exec("SAVEPOINT change_set");
       absl::Status written;
       try {
         written = WriteRows(tx, *changes);
@@ -540,7 +544,10 @@ std::vector<absl::StatusOr<std::vector<Event>>> PostgresChecklistStore::CommitBa
       } catch (const std::exception& e) {
         written = PostgresExceptionToStatus(e, CommitContext(*changes));
       }
-      tx.exec(written.ok() ? "RELEASE SAVEPOINT change_set" : "ROLLBACK TO SAVEPOINT change_set");
+      if (alone && !written.ok()) return written;  // rolls the transaction back
+      if (!alone) {
+        tx.exec(written.ok() ? "RELEASE SAVEPOINT change_set" : "ROLLBACK TO SAVEPOINT change_set");
+      }
       if (written.ok()) {
         results.push_back(changes->events);
         event_count += static_cast<int64_t>(changes->events.size());
@@ -580,7 +587,7 @@ absl::StatusOr<std::string> PostgresChecklistStore::GetOrCreateSecret(absl::stri
     return std::string(Bytes(rows[0][0]).view());
   };
   // The common case, a secret made long ago, writes nothing.
-  absl::StatusOr<std::optional<std::string>> stored = pool_->Transact(context, read);
+  absl::StatusOr<std::optional<std::string>> stored = pool_->Autocommit(context, read);
   if (!stored.ok()) return stored.status();
   if (stored->has_value()) return **stored;
   absl::StatusOr<std::string> fresh = RandomSecretBytes(kSecretBytes);

@@ -91,14 +91,14 @@ absl::StatusOr<TokenRecord> PostgresTokenStore::Insert(const TokenRecord& record
 }
 
 absl::StatusOr<std::optional<TokenRecord>> PostgresTokenStore::Find(const std::string& id) {
-  return pool_->Transact(absl::StrCat("reading token ", id),
-                         [&](pqxx::transaction_base& tx) { return FindIn(tx, id); });
+  return pool_->Autocommit(absl::StrCat("reading token ", id),
+                           [&](pqxx::transaction_base& tx) { return FindIn(tx, id); });
 }
 
 absl::StatusOr<std::vector<TokenRecord>> PostgresTokenStore::List(const TokenFilter& filter,
                                                                   int64_t before_sequence,
                                                                   int limit) {
-  return pool_->Transact(
+  return pool_->Autocommit(
       "listing tokens",
       [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<TokenRecord>> {
         pqxx::result rows = tx.exec_params(
@@ -135,7 +135,7 @@ absl::StatusOr<TokenRecord> PostgresTokenStore::Revoke(const std::string& id, ab
 }
 
 absl::StatusOr<int64_t> PostgresTokenStore::CountActive(const std::string& tenant) {
-  return pool_->Transact("counting tokens", [&](pqxx::transaction_base& tx) {
+  return pool_->Autocommit("counting tokens", [&](pqxx::transaction_base& tx) {
     pqxx::row row = tx.exec_params1(
         "SELECT COUNT(*) FROM tokens WHERE tenant = $1 AND revoke_time_us IS NULL", tenant);
     return row[0].as<int64_t>();

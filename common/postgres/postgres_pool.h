@@ -86,6 +86,18 @@ class PostgresPool {
     });
   }
 
+  // Like Transact, for a body whose statements need no common snapshot (one read, say): run in
+  // autocommit, each statement its own transaction, so a read costs one round trip instead of
+  // three (BEGIN, the read, COMMIT).
+  template <typename Body>
+  PostgresResult<Body, pqxx::transaction_base&> Autocommit(absl::string_view context, Body&& body) {
+    using Result = PostgresResult<Body, pqxx::transaction_base&>;
+    return Run(context, [&](pqxx::connection& connection) -> Result {
+      pqxx::nontransaction tx(connection);
+      return body(static_cast<pqxx::transaction_base&>(tx));
+    });
+  }
+
  private:
   // A borrowed connection, handed back (or dropped if broken) when destroyed.
   struct Lease {
