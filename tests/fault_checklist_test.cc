@@ -3,6 +3,9 @@
 // test prints its measured figures as "figure:" lines.
 //
 // PREFLIGHT_FAULT_KILL_ROUNDS raises the number of kill rounds (default 20; 5 under ASan).
+//
+// The same faults with two replicas on PostgreSQL (docs/scaling.md): one replica SIGKILLed at
+// random moments while writers use both, and the database restarted under load.
 
 #include <signal.h>
 
@@ -26,6 +29,7 @@
 #include "preflight/v1/checklist.grpc.pb.h"
 #include "tests/testing/fault_testing.h"
 #include "tests/testing/integration_testing.h"
+#include "tests/testing/postgres_server.h"
 #include "tests/testing/process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -96,15 +100,17 @@ class ChecklistFaultTest : public ::testing::Test {
     service_.reset();
   }
 
-  grpc::Status CreateLaunch(const std::string& request_id, v1::Launch* launch) {
+  // Through `stub`, or this fixture's service when null.
+  grpc::Status CreateLaunch(const std::string& request_id, v1::Launch* launch,
+                            v1::ChecklistService::Stub* stub = nullptr) {
     grpc::ClientContext context;
     SetDeadline(context, kRpcTimeout);
-    return stub_->CreateLaunch(&context, testing::LaunchRequest("owner@example.com", request_id),
-                               launch);
+    return (stub != nullptr ? stub : stub_.get())
+        ->CreateLaunch(&context, testing::LaunchRequest("owner@example.com", request_id), launch);
   }
 
   grpc::Status UpdateNotes(const std::string& launch, const std::string& code,
-                           const std::string& notes) {
+                           const std::string& notes, v1::ChecklistService::Stub* stub = nullptr) {
     v1::UpdateItemRequest request;
     request.mutable_item()->set_name(launch + "/items/" + code);
     request.mutable_item()->set_notes(notes);
@@ -112,7 +118,7 @@ class ChecklistFaultTest : public ::testing::Test {
     grpc::ClientContext context;
     SetDeadline(context, kRpcTimeout);
     v1::Item item;
-    return stub_->UpdateItem(&context, request, &item);
+    return (stub != nullptr ? stub : stub_.get())->UpdateItem(&context, request, &item);
   }
 
   // All of a launch's events, through every page.
@@ -402,6 +408,144 @@ TEST_F(ChecklistFaultTest, ReadOnlyDatabaseRefusesWritesKeepsReadsAndRecovers) {
   }
   EXPECT_EQ(VerifyAgainst(ledger), 0);
   Stop(SIGTERM);
+}
+
+// ---- Two replicas on PostgreSQL ----------------------------------------------------------------
+
+constexpr int kReplicas = 2;
+
+class ReplicatedChecklistFaultTest : public ChecklistFaultTest {
+ protected:
+  void SetUp() override {
+    testing::PostgresServerOptions options;
+    options.fsync = true;  // the database's own durability is part of what is checked
+    absl::StatusOr<std::unique_ptr<testing::PostgresServer>> server =
+        testing::PostgresServer::Start(options);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    absl::StatusOr<std::string> url = server_->CreateDatabase();
+    ASSERT_TRUE(url.ok()) << url.status();
+    url_ = *url;
+  }
+
+  void StartReplica(int r) {
+    absl::StatusOr<ServiceProcess> running = StartProcess(testing::ChecklistArgv(
+        "127.0.0.1:0", dir_.Join(absl::StrCat("replica-", r)), {"--database=" + url_}));
+    ASSERT_TRUE(running.ok()) << running.status();
+    replicas_[r] = std::make_unique<ServiceProcess>(*std::move(running));
+    stubs_[r] = v1::ChecklistService::NewStub(
+        grpc::CreateChannel(replicas_[r]->address, grpc::InsecureChannelCredentials()));
+  }
+
+  // VerifyAgainst, through replica `r`.
+  int VerifyThrough(int r, Ledger& ledger) {
+    stub_ = v1::ChecklistService::NewStub(
+        grpc::CreateChannel(replicas_[r]->address, grpc::InsecureChannelCredentials()));
+    const int lost = VerifyAgainst(ledger);
+    stub_.reset();
+    return lost;
+  }
+
+  // Writer threads, alternating between the replicas, until `stop` or their first failure.
+  std::vector<std::thread> StartWriters(Ledger& ledger, int round,
+                                        std::vector<std::vector<std::string>>& own,
+                                        std::atomic<bool>& stop) {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kWriterThreads; ++t) {
+      v1::ChecklistService::Stub* stub = stubs_[t % kReplicas].get();
+      auto create = [this, stub](const std::string& id, v1::Launch* launch) {
+        return CreateLaunch(id, launch, stub);
+      };
+      auto update = [this, stub](const std::string& launch, const std::string& code,
+                                 const std::string& notes) {
+        return UpdateNotes(launch, code, notes, stub);
+      };
+      threads.emplace_back(Writer, &ledger, round, t, &own[t], &stop, create, update);
+    }
+    return threads;
+  }
+
+  std::unique_ptr<testing::PostgresServer> server_;
+  std::string url_;
+  std::unique_ptr<ServiceProcess> replicas_[kReplicas];
+  std::unique_ptr<v1::ChecklistService::Stub> stubs_[kReplicas];
+};
+
+TEST_F(ReplicatedChecklistFaultTest, SigkillOfOneReplicaLosesNoAcknowledgedWriteOfEither) {
+  const int rounds = testing::EnvInt("PREFLIGHT_FAULT_KILL_ROUNDS", kDefaultKillRounds);
+  Ledger ledger;
+  std::vector<std::vector<std::string>> own(kWriterThreads);
+  absl::BitGen random;
+  int total_lost = 0;
+  for (int r = 0; r < kReplicas; ++r) StartReplica(r);
+  for (int round = 0; round < rounds; ++round) {
+    ledger.acked_this_round = 0;
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> threads = StartWriters(ledger, round, own, stop);
+    const int target = absl::Uniform<int>(random, 5, 80);
+    EXPECT_TRUE(Eventually([&] { return ledger.acked_this_round.load() >= target; },
+                           absl::Seconds(60), absl::Milliseconds(1)));
+    const int victim = absl::Uniform<int>(random, 0, kReplicas);
+    ASSERT_TRUE(replicas_[victim]->process.Stop(SIGKILL).ok());
+    // The other replica's writers go on while the victim is down.
+    const int survivor = 1 - victim;
+    const int before = ledger.acked_this_round.load();
+    EXPECT_TRUE(Eventually([&] { return ledger.acked_this_round.load() >= before + 5; },
+                           absl::Seconds(60), absl::Milliseconds(1)))
+        << "replica " << survivor << " stopped writing when replica " << victim << " died";
+    stop = true;
+    for (std::thread& thread : threads) thread.join();
+    StartReplica(victim);
+    // Every acknowledged write, through either replica, and one gap-free log seen by both.
+    for (int r = 0; r < kReplicas; ++r) total_lost += VerifyThrough(r, ledger);
+    if (HasFailure()) break;
+    // Writers that lost their launches' replica keep them: the other replica serves them too.
+  }
+  absl::MutexLock lock(&ledger.mu);
+  const int acked = static_cast<int>(ledger.launches.size() + ledger.updates.size());
+  Figure(
+      "checklist_replicas_sigkill",
+      absl::StrCat(rounds, " rounds x ", kWriterThreads, " writer threads on ", kReplicas,
+                   " replicas (PostgreSQL), one replica SIGKILLed per round; ", acked,
+                   " writes acknowledged; ", ledger.failed.load(), " calls cut off by the kill; ",
+                   total_lost, " acknowledged writes lost, counted through each replica"));
+  EXPECT_EQ(total_lost, 0);
+}
+
+TEST_F(ReplicatedChecklistFaultTest, ADatabaseRestartUnderLoadLosesNothingAndBothCarryOn) {
+  Ledger ledger;
+  std::vector<std::vector<std::string>> own(kWriterThreads);
+  for (int r = 0; r < kReplicas; ++r) StartReplica(r);
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads = StartWriters(ledger, 0, own, stop);
+  EXPECT_TRUE(Eventually([&] { return ledger.acked_this_round.load() >= 30; }, absl::Seconds(60),
+                         absl::Milliseconds(1)));
+  // A clean restart (fast shutdown ends every session) while the writers are busy.
+  EXPECT_TRUE(server_->Restart().ok()) << server_->Log();
+  stop = true;
+  for (std::thread& thread : threads) thread.join();
+  const int cut_off = ledger.failed.load();
+
+  // Both replicas carry on without a restart of their own.
+  ledger.acked_this_round = 0;
+  std::atomic<bool> stop_after{false};
+  threads = StartWriters(ledger, 1, own, stop_after);
+  EXPECT_TRUE(Eventually([&] { return ledger.acked_this_round.load() >= 40; }, absl::Seconds(60),
+                         absl::Milliseconds(1)))
+      << "the replicas did not recover from the database restart";
+  stop_after = true;
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(ledger.failed.load(), cut_off) << "calls failed after the database was back";
+  int lost = 0;
+  for (int r = 0; r < kReplicas; ++r) lost += VerifyThrough(r, ledger);
+  absl::MutexLock lock(&ledger.mu);
+  Figure(
+      "checklist_replicas_database_restart",
+      absl::StrCat(kWriterThreads, " writer threads on ", kReplicas,
+                   " replicas, PostgreSQL restarted under load: ",
+                   ledger.launches.size() + ledger.updates.size(), " writes acknowledged; ",
+                   cut_off, " calls cut off by the restart; ", lost, " acknowledged writes lost"));
+  EXPECT_EQ(lost, 0);
 }
 
 }  // namespace
