@@ -29,30 +29,13 @@ using testing::ExpectLaunchEq;
 using testing::FullItem;
 using testing::FullLaunch;
 using ::testing::HasSubstr;
-
-std::vector<int64_t> Sequences(const std::vector<Event>& events) {
-  std::vector<int64_t> sequences;
-  for (const Event& event : events) sequences.push_back(event.sequence);
-  return sequences;
-}
+using testing::MakeEvent;
+using testing::Sequences;
 
 std::vector<std::string> Ids(const std::vector<LaunchState>& launches) {
   std::vector<std::string> ids;
   for (const LaunchState& state : launches) ids.push_back(state.launch.id);
   return ids;
-}
-
-Event MakeEvent(EventType type, const std::string& launch_id, const std::string& item_code,
-                const std::string& summary) {
-  Event event;
-  event.type = type;
-  event.tenant = "tenant-a";
-  event.launch_id = launch_id;
-  event.item_code = item_code;
-  event.actor = "alice@example.com";
-  event.time = absl::FromUnixMicros(1767225600000000 + summary.size());
-  event.summary = summary;
-  return event;
 }
 
 class ChecklistStoreContractTest : public ::testing::TestWithParam<Backend> {
@@ -98,21 +81,7 @@ class ChecklistStoreContractTest : public ::testing::TestWithParam<Backend> {
   LaunchState Create(ChecklistStore& store, const std::string& id,
                      const std::vector<std::string>& codes,
                      const std::string& tenant = "tenant-a") {
-    LaunchState state;
-    state.launch = FullLaunch(id, tenant);
-    ChangeSet changes;
-    changes.launch = state.launch;
-    for (const std::string& code : codes) {
-      state.items.push_back(FullItem(id, code));
-      changes.items.push_back(state.items.back());
-    }
-    Event created = MakeEvent(EventType::kLaunchCreated, id, "", "created");
-    created.tenant = tenant;
-    created.launch = state.launch;
-    changes.events.push_back(created);
-    absl::StatusOr<std::vector<Event>> committed = store.Commit(changes);
-    EXPECT_TRUE(committed.ok()) << committed.status();
-    return state;
+    return testing::CommitFullLaunch(store, id, codes, tenant);
   }
 
   ::preflight::testing::TempDir dir_;

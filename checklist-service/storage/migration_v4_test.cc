@@ -246,23 +246,6 @@ TEST_F(MigrationV4Test, CommitsKeepTheColumnsAndBoundsCurrent) {
   EXPECT_EQ(listed->size(), 2u);
 }
 
-// One item with the versions that name its launch's state, from one snapshot.
-TEST_F(MigrationV4Test, ReadItemNamesTheLaunchState) {
-  WriteSchema3Database();
-  std::unique_ptr<SqliteChecklistStore> store = OpenStore();
-  ASSERT_NE(store, nullptr);
-  absl::StatusOr<LaunchState> state = store->LoadLaunch("la");
-  ASSERT_TRUE(state.ok());
-  absl::StatusOr<ItemRead> read = store->ReadItem("la", "A3");
-  ASSERT_TRUE(read.ok()) << read.status();
-  EXPECT_EQ(read->item.code, "A3");
-  EXPECT_EQ(read->item.assignee, "wang.fang");
-  EXPECT_EQ(read->launch_version, state->launch.version);
-  EXPECT_EQ(read->items_version, state->ItemsVersion());
-  EXPECT_EQ(store->ReadItem("la", "NOPE").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(store->ReadItem("nope", "A3").status().code(), absl::StatusCode::kNotFound);
-}
-
 // The queries use the indexes migration 4 made, not a scan of the table.
 TEST_F(MigrationV4Test, QueriesUseTheIndexes) {
   WriteSchema3Database();

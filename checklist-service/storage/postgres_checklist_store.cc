@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "checklist-service/storage/commit_context.h"
 #include "checklist-service/storage/day_columns.h"
 #include "checklist-service/storage/postgres_migrations.h"
 #include "checklist-service/storage/snapshot_proto_codec.h"
@@ -214,14 +215,6 @@ void WriteEvent(pqxx::transaction_base& tx, const Event& event) {
       event.sequence, std::string(EventTypeName(event.type)), event.tenant, event.launch_id,
       event.item_code, event.actor, Micros(event.time), event.summary,
       Payload(EncodeEventPayload(event)));
-}
-
-std::string CommitContext(const ChangeSet& changes) {
-  if (changes.launch.has_value()) return absl::StrCat("committing launch ", changes.launch->id);
-  if (!changes.items.empty()) {
-    return absl::StrCat("committing items of launch ", changes.items.front().launch_id);
-  }
-  return "committing events";
 }
 
 // The change set's rows (not its events, which are numbered once the batch is known good).

@@ -9,6 +9,7 @@
 #include "SQLiteCpp/Transaction.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "checklist-service/storage/commit_context.h"
 #include "checklist-service/storage/day_columns.h"
 #include "checklist-service/storage/migrations.h"
 #include "checklist-service/storage/snapshot_proto_codec.h"
@@ -264,14 +265,6 @@ void WriteEvent(SQLite::Database& db, const Event& event) {
   insert.bind(8, event.summary);
   BindPayload(insert, 9, payload);
   insert.exec();
-}
-
-std::string CommitContext(const ChangeSet& changes) {
-  if (changes.launch.has_value()) return absl::StrCat("committing launch ", changes.launch->id);
-  if (!changes.items.empty()) {
-    return absl::StrCat("committing items of launch ", changes.items.front().launch_id);
-  }
-  return "committing events";
 }
 
 // Writes one change set with its events numbered after `last_sequence`. An SQLite failure comes

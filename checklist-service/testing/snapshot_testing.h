@@ -1,13 +1,17 @@
 #pragma once
 
 // Test helpers for the storage tests: model values with every field set away from its default,
-// and field-by-field equality checks that name the field that differs.
+// field-by-field equality checks that name the field that differs, and the commits the store
+// tests build on.
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "checklist-service/domain/checklist_store.h"
 #include "checklist-service/domain/model.h"
 #include "gtest/gtest.h"
 
@@ -268,6 +272,51 @@ inline void ExpectEventEq(const checklist::Event& want, const checklist::Event& 
   if (want.launch.has_value()) ExpectLaunchEq(*want.launch, *got.launch);
   ASSERT_EQ(got.item.has_value(), want.item.has_value());
   if (want.item.has_value()) ExpectItemEq(*want.item, *got.item);
+}
+
+// The sequences of `events`, in order.
+inline std::vector<int64_t> Sequences(const std::vector<checklist::Event>& events) {
+  std::vector<int64_t> sequences;
+  for (const checklist::Event& event : events) sequences.push_back(event.sequence);
+  return sequences;
+}
+
+// An event of `type` about a launch (and item) of tenant-a, unnumbered, as a change set carries
+// it; its time differs with the summary.
+inline checklist::Event MakeEvent(checklist::EventType type, const std::string& launch_id,
+                                  const std::string& item_code, const std::string& summary) {
+  checklist::Event event;
+  event.type = type;
+  event.tenant = "tenant-a";
+  event.launch_id = launch_id;
+  event.item_code = item_code;
+  event.actor = "alice@example.com";
+  event.time = absl::FromUnixMicros(1767225600000000 + summary.size());
+  event.summary = summary;
+  return event;
+}
+
+// Commits launch `id` (FullLaunch) with a FullItem per code and one creation event; returns what
+// it committed.
+inline checklist::LaunchState CommitFullLaunch(checklist::ChecklistStore& store,
+                                               const std::string& id,
+                                               const std::vector<std::string>& codes,
+                                               const std::string& tenant = "tenant-a") {
+  checklist::LaunchState state;
+  state.launch = FullLaunch(id, tenant);
+  checklist::ChangeSet changes;
+  changes.launch = state.launch;
+  for (const std::string& code : codes) {
+    state.items.push_back(FullItem(id, code));
+    changes.items.push_back(state.items.back());
+  }
+  checklist::Event created = MakeEvent(checklist::EventType::kLaunchCreated, id, "", "created");
+  created.tenant = tenant;
+  created.launch = state.launch;
+  changes.events.push_back(created);
+  absl::StatusOr<std::vector<checklist::Event>> committed = store.Commit(changes);
+  EXPECT_TRUE(committed.ok()) << committed.status();
+  return state;
 }
 
 }  // namespace preflight::testing
