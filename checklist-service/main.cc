@@ -45,6 +45,9 @@ ABSL_FLAG(std::string, database, "",
           "(docs/scaling.md)");
 ABSL_FLAG(int32_t, database_connections, 8,
           "PostgreSQL connections this replica keeps at most (with --database)");
+ABSL_FLAG(bool, copy_sqlite_to_database, false,
+          "Copy the SQLite files of --data_dir (stopped single-node service) into the empty "
+          "PostgreSQL --database, then exit (docs/scaling.md)");
 ABSL_FLAG(int32_t, sqlite_reader_connections, 4,
           "Read-only connections to checklist.db serving reads concurrently (at least 1)");
 ABSL_FLAG(int64_t, sqlite_cache_size_kib, 16 * 1024,
@@ -74,6 +77,7 @@ ChecklistConfig ConfigFromFlags() {
   config.restore_from = absl::GetFlag(FLAGS_restore_from);
   config.database = absl::GetFlag(FLAGS_database);
   config.database_connections = absl::GetFlag(FLAGS_database_connections);
+  config.copy_sqlite_to_database = absl::GetFlag(FLAGS_copy_sqlite_to_database);
   config.sqlite_max_page_count = absl::GetFlag(FLAGS_sqlite_max_page_count);
   config.sqlite_read_only = absl::GetFlag(FLAGS_sqlite_read_only);
   config.sqlite_reader_connections = absl::GetFlag(FLAGS_sqlite_reader_connections);

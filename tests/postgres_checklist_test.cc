@@ -20,6 +20,7 @@
 #include "tests/testing/integration_testing.h"
 #include "tests/testing/postgres_server.h"
 #include "tests/testing/process.h"
+#include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
 namespace preflight {
@@ -275,6 +276,40 @@ TEST_F(PostgresChecklistTest, AReplicaRidesOutADatabaseRestartAndARestartOfItsOw
   const std::vector<int64_t> sequences = AllSequences(Stub(other).get());
   EXPECT_GE(sequences.size(), 2u);
   EXPECT_THAT(sequences, ElementsAreArray(OneTo(static_cast<int64_t>(sequences.size()))));
+}
+
+TEST_F(PostgresChecklistTest, ASingleNodeDeploymentMovesToPostgresqlWithOneCommand) {
+  TempDir single;
+  v1::Launch created;
+  {
+    absl::StatusOr<ServiceProcess> sqlite =
+        testing::StartProcess(testing::ChecklistArgv("127.0.0.1:0", single.path()));
+    ASSERT_TRUE(sqlite.ok()) << sqlite.status();
+    ASSERT_TRUE(Create(Stub(*sqlite).get(), "moved", &created).ok());
+    ASSERT_TRUE(sqlite->process.Stop(SIGTERM).ok());
+  }
+  absl::StatusOr<testing::CommandResult> copy =
+      testing::RunCommand({CHECKLIST_SERVICE_BIN, "--data_dir=" + single.path(),
+                           "--database=" + url_, "--copy_sqlite_to_database"});
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  EXPECT_EQ(copy->exit_code, 0) << copy->output;
+  EXPECT_THAT(copy->output, ::testing::HasSubstr("copied the SQLite data into PostgreSQL"));
+  EXPECT_THAT(copy->output, ::testing::Not(::testing::HasSubstr("password")));
+
+  TempDir replica_dir;
+  absl::StatusOr<ServiceProcess> replica = StartReplica(replica_dir);
+  ASSERT_TRUE(replica.ok()) << replica.status();
+  v1::Launch moved;
+  ASSERT_TRUE(Get(Stub(*replica).get(), created.name(), &moved).ok());
+  EXPECT_EQ(moved.etag(), created.etag());
+  EXPECT_EQ(moved.items_size(), created.items_size());
+  // A second copy into the now non-empty database is refused.
+  absl::StatusOr<testing::CommandResult> again =
+      testing::RunCommand({CHECKLIST_SERVICE_BIN, "--data_dir=" + single.path(),
+                           "--database=" + url_, "--copy_sqlite_to_database"});
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_NE(again->exit_code, 0);
+  EXPECT_THAT(again->output, ::testing::HasSubstr("already holds"));
 }
 
 }  // namespace

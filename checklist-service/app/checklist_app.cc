@@ -18,6 +18,7 @@
 #include "checklist-service/metrics/checklist_metrics.h"
 #include "checklist-service/storage/checklist_backup.h"
 #include "checklist-service/storage/postgres_event_follower.h"
+#include "checklist-service/storage/sqlite_to_postgres.h"
 #include "common/auth/local_auth.h"
 #include "common/backup/admin_grpc_service.h"
 #include "common/backup/backup_files.h"
@@ -66,6 +67,25 @@ absl::Status RunChecklist(const ChecklistConfig& config) {
                     {{"log_epoch", epoch->id}, {"base_sequence", epoch->base_sequence}});
       return absl::OkStatus();
     });
+  }
+  if (config.copy_sqlite_to_database) {
+    if (config.database.empty()) {
+      return absl::InvalidArgumentError(
+          "--copy_sqlite_to_database copies into --database: give a postgresql:// URL");
+    }
+    absl::StatusOr<ChecklistStorage> target = OpenChecklistStorage(config, false);
+    if (!target.ok()) return target.status();
+    absl::StatusOr<CopyCounts> copied =
+        CopySqliteToPostgres(data_dir + "/checklist.db", data_dir + "/auth.db", target->pool.get());
+    if (!copied.ok()) return copied.status();
+    logging::Info(kProgram, "copied the SQLite data into PostgreSQL",
+                  {{"database", RedactPostgresUrl(config.database)},
+                   {"launches", copied->launches},
+                   {"items", copied->items},
+                   {"events", copied->events},
+                   {"calendar_feeds", copied->calendar_feeds},
+                   {"tokens", copied->tokens}});
+    return absl::OkStatus();
   }
   if (lock->read_only()) {
     logging::Warning(kProgram,

@@ -27,6 +27,8 @@ struct ChecklistConfig {
   // database, shared with any other replicas (docs/scaling.md), through this many connections.
   std::string database;
   int database_connections = 8;
+  // Copy data_dir's SQLite files into the (empty) PostgreSQL `database`, then exit.
+  bool copy_sqlite_to_database = false;
   // The store's working set (SqliteOptions).
   int sqlite_reader_connections = 4;
   int64_t sqlite_cache_size_kib = 16 * 1024;
