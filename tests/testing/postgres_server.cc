@@ -6,10 +6,12 @@
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -57,6 +59,31 @@ absl::StatusOr<std::string> ServerBinDir() {
 
 bool RunningAsRoot() { return geteuid() == 0; }
 
+// As root, the server runs as nobody, which must be able to pass through every folder on the way
+// to its binaries and data. A folder that others cannot search is made searchable (search only,
+// nothing readable): on an ordinary system every such folder already is, but a root made by
+// `mktemp -d` and entered with chroot (a fresh-root check) is mode 0700, and nobody could not
+// even load libpq.
+void EnsureSearchableByServerUser(const std::string& path) {
+  if (!RunningAsRoot()) return;
+  std::string prefix;
+  std::vector<std::string> folders = {"/"};
+  for (const fs::path& part : fs::path(path).relative_path()) {
+    prefix += "/" + part.string();
+    folders.push_back(prefix);
+  }
+  for (const std::string& folder : folders) {
+    struct stat info;
+    if (stat(folder.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) continue;
+    if ((info.st_mode & S_IXOTH) != 0) continue;
+    if (chmod(folder.c_str(), (info.st_mode & 07777) | S_IXOTH) == 0) {
+      std::fprintf(stderr,
+                   "postgres_server: made %s searchable by others (PostgreSQL runs as nobody)\n",
+                   folder.c_str());
+    }
+  }
+}
+
 absl::Status ChownToServerUser(const std::string& path) {
   if (!RunningAsRoot()) return absl::OkStatus();
   absl::StatusOr<CommandResult> chown = RunCommand(
@@ -79,9 +106,12 @@ absl::StatusOr<CommandResult> RunAsServerUser(std::vector<std::string> argv) {
 // lock, and renamed into place only when complete.
 absl::StatusOr<std::string> TemplateCluster(const std::string& bin_dir) {
   const char* tmp = std::getenv("TMPDIR");
-  const std::string base =
-      absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/preflight-pg-template-",
-                   geteuid(), "-", fs::path(bin_dir).parent_path().filename().string());
+  const std::string tmp_dir = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+  EnsureSearchableByServerUser(bin_dir);
+  EnsureSearchableByServerUser("/usr/lib/x86_64-linux-gnu");
+  EnsureSearchableByServerUser(tmp_dir);
+  const std::string base = absl::StrCat(tmp_dir, "/preflight-pg-template-", geteuid(), "-",
+                                        fs::path(bin_dir).parent_path().filename().string());
   const std::string data = base + "/data";
   const std::string lock_path = base + ".lock";
   const int lock = open(lock_path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
