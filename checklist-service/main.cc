@@ -43,6 +43,9 @@ ABSL_FLAG(std::string, database, "",
           "Where the state lives: empty for SQLite files in --data_dir (the default), or a "
           "PostgreSQL URL, postgresql://USER:PASSWORD@HOST:PORT/DATABASE, shared by every replica "
           "(docs/scaling.md)");
+ABSL_FLAG(std::string, database_file, "",
+          "A file holding the --database URL (a mounted Secret), to keep its password out of the "
+          "command line");
 ABSL_FLAG(int32_t, database_connections, 8,
           "PostgreSQL connections this replica keeps at most (with --database)");
 ABSL_FLAG(bool, copy_sqlite_to_database, false,
@@ -76,6 +79,7 @@ ChecklistConfig ConfigFromFlags() {
   config.builtin_data_dir = absl::GetFlag(FLAGS_builtin_data_dir);
   config.restore_from = absl::GetFlag(FLAGS_restore_from);
   config.database = absl::GetFlag(FLAGS_database);
+  config.database_file = absl::GetFlag(FLAGS_database_file);
   config.database_connections = absl::GetFlag(FLAGS_database_connections);
   config.copy_sqlite_to_database = absl::GetFlag(FLAGS_copy_sqlite_to_database);
   config.sqlite_max_page_count = absl::GetFlag(FLAGS_sqlite_max_page_count);

@@ -4,6 +4,7 @@
 
 #include <signal.h>
 
+#include <fstream>
 #include <memory>
 #include <set>
 #include <string>
@@ -276,6 +277,34 @@ TEST_F(PostgresChecklistTest, AReplicaRidesOutADatabaseRestartAndARestartOfItsOw
   const std::vector<int64_t> sequences = AllSequences(Stub(other).get());
   EXPECT_GE(sequences.size(), 2u);
   EXPECT_THAT(sequences, ElementsAreArray(OneTo(static_cast<int64_t>(sequences.size()))));
+}
+
+TEST_F(PostgresChecklistTest, TheDatabaseUrlCanComeFromAFileAndNotFromBoth) {
+  TempDir dir;
+  const std::string secret = dir.Join("database-url");
+  // With a password (the test server trusts loopback and ignores it), which no log may show.
+  std::string with_password = url_;
+  with_password.replace(with_password.find("preflight@"), 10, "preflight:s3cret-in-file@");
+  std::ofstream(secret) << with_password << "\n";
+  absl::StatusOr<ServiceProcess> replica = testing::StartProcess(
+      testing::ChecklistArgv("127.0.0.1:0", dir.Join("data"), {"--database_file=" + secret}));
+  ASSERT_TRUE(replica.ok()) << replica.status();
+  v1::Launch created;
+  ASSERT_TRUE(Create(Stub(*replica).get(), "from-a-file", &created).ok());
+  EXPECT_THAT(replica->process.output(), ::testing::HasSubstr("keeping state in PostgreSQL"));
+  EXPECT_THAT(replica->process.output(), ::testing::Not(::testing::HasSubstr("s3cret")));
+  ASSERT_TRUE(replica->process.Stop(SIGTERM).ok());
+
+  absl::StatusOr<testing::CommandResult> both = testing::RunCommand(testing::ChecklistArgv(
+      "127.0.0.1:0", dir.Join("data2"), {"--database_file=" + secret, "--database=" + url_}));
+  ASSERT_TRUE(both.ok()) << both.status();
+  EXPECT_NE(both->exit_code, 0);
+  EXPECT_THAT(both->output, ::testing::HasSubstr("--database or --database_file, not both"));
+  absl::StatusOr<testing::CommandResult> missing = testing::RunCommand(testing::ChecklistArgv(
+      "127.0.0.1:0", dir.Join("data3"), {"--database_file=" + dir.Join("nope")}));
+  ASSERT_TRUE(missing.ok()) << missing.status();
+  EXPECT_NE(missing->exit_code, 0);
+  EXPECT_THAT(missing->output, ::testing::HasSubstr("--database_file: cannot read"));
 }
 
 TEST_F(PostgresChecklistTest, ASingleNodeDeploymentMovesToPostgresqlWithOneCommand) {

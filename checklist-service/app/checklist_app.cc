@@ -42,7 +42,10 @@ constexpr const char* kProgram = kChecklistProgram;
 
 }  // namespace
 
-absl::Status RunChecklist(const ChecklistConfig& config) {
+absl::Status RunChecklist(const ChecklistConfig& flags) {
+  absl::StatusOr<ChecklistConfig> resolved = ResolveDatabaseUrl(flags);
+  if (!resolved.ok()) return resolved.status();
+  const ChecklistConfig& config = *resolved;
   const bool auth_enabled = config.require_auth;
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       PrepareListener(kProgram, config.listen, config.tls, auth_enabled, config.insecure);

@@ -26,6 +26,8 @@ struct ChecklistConfig {
   // Empty: SQLite files in data_dir. A postgresql:// URL: the schema "checklist" of that
   // database, shared with any other replicas (docs/scaling.md), through this many connections.
   std::string database;
+  // A file holding that URL (a mounted Secret), so the password stays out of argv.
+  std::string database_file;
   int database_connections = 8;
   // Copy data_dir's SQLite files into the (empty) PostgreSQL `database`, then exit.
   bool copy_sqlite_to_database = false;

@@ -1,9 +1,13 @@
 #include "checklist-service/app/checklist_storage.h"
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <utility>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "checklist-service/storage/postgres_calendar_feed_store.h"
 #include "checklist-service/storage/postgres_checklist_store.h"
 #include "checklist-service/storage/sqlite_calendar_feed_store.h"
@@ -11,6 +15,26 @@
 #include "common/auth/postgres_token_store.h"
 
 namespace preflight::checklist {
+
+absl::StatusOr<ChecklistConfig> ResolveDatabaseUrl(ChecklistConfig config) {
+  if (config.database_file.empty()) return config;
+  if (!config.database.empty()) {
+    return absl::InvalidArgumentError("give --database or --database_file, not both");
+  }
+  std::ifstream in(config.database_file);
+  if (!in.is_open()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("--database_file: cannot read ", config.database_file));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  config.database = std::string(absl::StripAsciiWhitespace(text.str()));
+  if (config.database.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--database_file: ", config.database_file, " is empty"));
+  }
+  return config;
+}
 
 SqliteOptions ChecklistSqliteOptions(const ChecklistConfig& config, bool read_only_file_system) {
   SqliteOptions options;

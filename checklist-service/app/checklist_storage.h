@@ -29,6 +29,11 @@ struct ChecklistStorage {
 // The PostgreSQL schema the checklist service keeps its tables in.
 inline constexpr char kChecklistSchema[] = "checklist";
 
+// `config` with `database` read from `database_file` when that is set (surrounding whitespace
+// dropped). INVALID_ARGUMENT naming the flag when both are set, or the file is empty;
+// FAILED_PRECONDITION when it cannot be read.
+absl::StatusOr<ChecklistConfig> ResolveDatabaseUrl(ChecklistConfig config);
+
 // How the SQLite files (checklist.db, auth.db) are opened.
 SqliteOptions ChecklistSqliteOptions(const ChecklistConfig& config, bool read_only_file_system);
 
