@@ -7,6 +7,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -74,6 +75,19 @@ TEST_F(WeeklyDigestPairTest, TheDigestArrivesOnceAcrossARestartAndTheDryRunShows
   const std::string launch = Call(checklist_stub_.get(), &v1::ChecklistService::Stub::CreateLaunch,
                                   testing::LaunchRequest("acme", "Acme shop", "owner", "digest-1"))
                                  .name();
+
+  // The digest is a snapshot of what the notifier has applied when it is decided, and with no
+  // manager yet nothing waits for it: let the notifier apply the launch's events first, or a
+  // digest decided at once (on a day past the week's send time) would rightly leave it out.
+  v1::ListEventsRequest events;
+  events.set_parent(launch);
+  events.set_page_size(200);  // a new launch has a handful
+  const v1::ListEventsResponse listed =
+      Call(checklist_stub_.get(), &v1::ChecklistService::Stub::ListEvents, events);
+  int64_t head = 0;
+  for (const v1::Event& event : listed.events()) head = std::max(head, event.sequence());
+  ASSERT_GT(head, 0);
+  ASSERT_TRUE(Eventually([&] { return Subscription().applied_sequence() >= head; }, kTimeout));
 
   // Before any manager exists nothing is planned; once one does, the forecast (and the CLI's dry
   // run) shows this week's digest for the manager's webhook, with its text.
