@@ -46,7 +46,7 @@ class Deployment {
       processes_.push_back(std::make_unique<ChildProcess>(argv, data_dir + ".log"));
       const int port = processes_.back()->WaitForListening();
       for (int c = 0; c < 4; ++c) {
-        stubs_.push_back(v1::ChecklistService::NewStub(Connect(port, r * 4 + c)));
+        clients_.push_back(v1::ChecklistService::NewStub(Connect(port, r * 4 + c)));
       }
     }
   }
@@ -56,11 +56,11 @@ class Deployment {
 
   const std::string& label() const { return label_; }
   int replicas() const { return static_cast<int>(processes_.size()); }
-  // Slot s talks to replica s % replicas, over one of its connections.
-  v1::ChecklistService::Stub* stub(int slot) {
+  // The client for slot s: replica s % replicas, over one of its connections.
+  v1::ChecklistService::Stub* client(int slot) {
     const int replica = slot % replicas();
     const int connection = (slot / replicas()) % 4;
-    return stubs_[replica * 4 + connection].get();
+    return clients_[replica * 4 + connection].get();
   }
 
   // 16 launches made through the first replica; the first item of each.
@@ -80,7 +80,7 @@ class Deployment {
       launch->mutable_profile()->set_takes_payments(true);
       request.set_request_id(absl::StrCat("scaling-", i));
       v1::Launch created;
-      const grpc::Status status = stub(0)->CreateLaunch(&context, request, &created);
+      const grpc::Status status = client(0)->CreateLaunch(&context, request, &created);
       if (!status.ok()) Die("CreateLaunch", status.error_message());
       names_.push_back(created.name());
       grpc::ClientContext get_context;
@@ -89,7 +89,7 @@ class Deployment {
       get.set_name(created.name());
       get.set_view(v1::LAUNCH_VIEW_FULL);
       v1::Launch full;
-      if (!stub(0)->GetLaunch(&get_context, get, &full).ok() || full.items().empty()) {
+      if (!client(0)->GetLaunch(&get_context, get, &full).ok() || full.items().empty()) {
         Die("GetLaunch", "no items");
       }
       items_.push_back(full.items(0).name());
@@ -103,7 +103,7 @@ class Deployment {
       call->request.mutable_item()->set_name(items_[slot % items_.size()]);
       call->request.mutable_item()->set_notes(absl::StrCat(tag, "-", index));
       call->request.mutable_update_mask()->add_paths("notes");
-      stub(slot)->async()->UpdateItem(
+      client(slot)->async()->UpdateItem(
           &call->context, &call->request, &call->response, [call, done](grpc::Status status) {
             if (!status.ok()) {
               std::fprintf(stderr, "UpdateItem: %s\n", status.error_message().c_str());
@@ -120,18 +120,18 @@ class Deployment {
       PrepareContext(call->context);
       call->request.set_name(names_[(index * 7919) % names_.size()]);
       call->request.set_view(v1::LAUNCH_VIEW_FULL);
-      stub(slot)->async()->GetLaunch(&call->context, &call->request, &call->response,
-                                     [call, done](grpc::Status status) {
-                                       delete call;
-                                       done(status.ok());
-                                     });
+      client(slot)->async()->GetLaunch(&call->context, &call->request, &call->response,
+                                       [call, done](grpc::Status status) {
+                                         delete call;
+                                         done(status.ok());
+                                       });
     };
   }
 
  private:
   std::string label_;
   std::vector<std::unique_ptr<ChildProcess>> processes_;
-  std::vector<std::unique_ptr<v1::ChecklistService::Stub>> stubs_;
+  std::vector<std::unique_ptr<v1::ChecklistService::Stub>> clients_;
   std::vector<std::string> names_;
   std::vector<std::string> items_;
 };

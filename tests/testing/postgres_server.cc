@@ -259,7 +259,9 @@ std::string PostgresServer::Url(const std::string& database) const {
 }
 
 absl::StatusOr<std::string> PostgresServer::CreateDatabase() {
-  const std::string name = absl::StrCat("test_", ++next_database_);
+  // Unique across servers: a client that reaches another test's server on a reused port (this
+  // one killed, that one started on the freed port) finds no such database instead of data.
+  const std::string name = absl::StrCat("test_", getpid(), "_", port_, "_", ++next_database_);
   PGconn* connection = PQconnectdb(ConnInfo(port_, "postgres").c_str());
   absl::Status status = absl::OkStatus();
   if (PQstatus(connection) != CONNECTION_OK) {
